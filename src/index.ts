@@ -1,0 +1,1 @@
+export type { IrDocument } from "@witgen/runtime/ir";
