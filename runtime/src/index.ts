@@ -1,1 +1,2 @@
 export * from "./ir/index.js";
+export * from "./api/index.js";
