@@ -1,0 +1,394 @@
+/**
+ * Walks a component's definitions in order and builds its component-level
+ * index spaces (Explainer.md "Index Spaces"), instantiating nested components
+ * and imported instance types so that every import and export has a concrete
+ * type with resource identity preserved.
+ */
+import type { Alias, ComponentAst, ComponentDecl, ExternName, ExternType, Sort, SortIdx, TypeDef, ValType } from "../ast.js";
+import { ComponentLoadError } from "../errors.js";
+import {
+  newScope,
+  type ComponentEnt,
+  type ComponentTypeEnt,
+  type FuncEnt,
+  type InstanceEnt,
+  type InstanceTypeEnt,
+  type Item,
+  type Scope,
+  type TypeEnt,
+  type ValDef,
+} from "./entities.js";
+
+/** Bounds on work so hostile nesting of instantiations cannot hang or overflow the stack. */
+const MAX_STEPS = 1_000_000;
+const MAX_INSTANTIATION_DEPTH = 100;
+
+export interface NamedItem {
+  name: ExternName;
+  item: Item;
+}
+
+export interface EvaluatedComponent {
+  imports: NamedItem[];
+  exports: NamedItem[];
+}
+
+interface Ctx {
+  steps: number;
+  depth: number;
+}
+
+function fail(offset: number, message: string): never {
+  throw new ComponentLoadError(offset, message);
+}
+
+function step(ctx: Ctx, offset: number): void {
+  if (++ctx.steps > MAX_STEPS) fail(offset, `expected a component of bounded complexity, found more than ${MAX_STEPS} type-level steps`);
+}
+
+/** Evaluates the outermost component; its imports are fresh, nothing is supplied. */
+export function evaluateRoot(ast: ComponentAst): EvaluatedComponent {
+  return evaluateComponent(ast, undefined, new Map(), { steps: 0, depth: 0 });
+}
+
+function at<T>(space: T[], index: number, what: string, offset: number): T {
+  if (index >= space.length) fail(offset, `expected a ${what} index below ${space.length}, found ${index}`);
+  return space[index];
+}
+
+function sortItem(scope: Scope, s: SortIdx, offset: number): Item {
+  switch (s.sort) {
+    case "func":
+      return { sort: "func", type: at(scope.funcs, s.index, "function", offset) };
+    case "type":
+      return { sort: "type", type: at(scope.types, s.index, "type", offset) };
+    case "instance":
+      return { sort: "instance", instance: at(scope.instances, s.index, "instance", offset) };
+    case "component":
+      return { sort: "component", component: at(scope.components, s.index, "component", offset) };
+    case "value":
+      if (s.index >= scope.values) fail(offset, `expected a value index below ${scope.values}, found ${s.index}`);
+      return { sort: "value" };
+    case "core module":
+      return { sort: "core module" };
+    default:
+      return fail(offset, `expected a component-level sort or core module, found ${s.sort}`);
+  }
+}
+
+function push(scope: Scope, item: Item): void {
+  switch (item.sort) {
+    case "func":
+      scope.funcs.push(item.type);
+      break;
+    case "type":
+      scope.types.push(item.type);
+      break;
+    case "instance":
+      scope.instances.push(item.instance);
+      break;
+    case "component":
+      scope.components.push(item.component);
+      break;
+    case "value":
+      scope.values++;
+      break;
+    case "core module":
+      break;
+  }
+}
+
+/** The sort an Item has, as written in the binary. */
+function itemSort(item: Item): Sort {
+  return item.sort;
+}
+
+function valType(scope: Scope, v: ValType, offset: number): TypeEnt {
+  if (v.kind === "primitive") return { t: "prim", prim: v.type };
+  const ent = at(scope.types, v.index, "type", offset);
+  if (ent.t === "func" || ent.t === "instance-type" || ent.t === "component-type" || ent.t === "resource") {
+    fail(offset, `expected type ${v.index} to be a value type, found a ${ent.t} type`);
+  }
+  return ent;
+}
+
+function resourceRef(scope: Scope, index: number, offset: number): TypeEnt {
+  const ent = at(scope.types, index, "type", offset);
+  let root: TypeEnt = ent;
+  while (root.t === "named") root = root.target;
+  if (root.t !== "resource") fail(offset, `expected type ${index} to be a resource type, found a ${root.t} type`);
+  return ent;
+}
+
+function evalTypeDef(scope: Scope, def: TypeDef): TypeEnt {
+  const o = def.offset;
+  const v = (x: ValType) => valType(scope, x, o);
+  const val = (d: ValDef): TypeEnt => ({ t: "val", offset: o, def: d });
+  switch (def.kind) {
+    case "primitive":
+      return { t: "prim", prim: def.type };
+    case "record":
+      return val({ kind: "record", fields: def.fields.map((f) => ({ name: f.name, type: v(f.type) })) });
+    case "variant":
+      return val({ kind: "variant", cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })) });
+    case "list":
+      return val(def.length === undefined ? { kind: "list", element: v(def.element) } : { kind: "list", element: v(def.element), length: def.length });
+    case "tuple":
+      return val({ kind: "tuple", types: def.types.map(v) });
+    case "flags":
+      return val({ kind: "flags", names: def.names });
+    case "enum":
+      return val({ kind: "enum", names: def.names });
+    case "option":
+      return val({ kind: "option", type: v(def.type) });
+    case "result": {
+      const d: ValDef = { kind: "result" };
+      if (def.ok) d.ok = v(def.ok);
+      if (def.err) d.err = v(def.err);
+      return val(d);
+    }
+    case "own":
+    case "borrow":
+      return val({ kind: def.kind, resource: resourceRef(scope, def.resource, o) });
+    case "stream":
+    case "future":
+      return val(def.element ? { kind: def.kind, element: v(def.element) } : { kind: def.kind });
+    case "map":
+      return val({ kind: "map", key: v(def.key), value: v(def.value) });
+    case "func": {
+      const f: FuncEnt = { t: "func", offset: o, async: def.async, params: def.params.map((p) => ({ name: p.name, type: v(p.type) })) };
+      if (def.result) f.result = v(def.result);
+      return f;
+    }
+    case "instance":
+      return { t: "instance-type", offset: o, decls: def.decls, scope };
+    case "component":
+      return { t: "component-type", offset: o, decls: def.decls, scope };
+    case "resource":
+      return { t: "resource", offset: o };
+  }
+}
+
+function funcTypeAt(scope: Scope, index: number, offset: number): FuncEnt {
+  const ent = at(scope.types, index, "type", offset);
+  if (ent.t !== "func") fail(offset, `expected type ${index} to be a function type, found a ${ent.t} type`);
+  return ent;
+}
+
+/** The item an import or export declaration of `externtype` introduces (fresh resources, fresh instances). */
+function externItem(scope: Scope, et: ExternType, name: string, offset: number, ctx: Ctx): Item {
+  switch (et.kind) {
+    case "module":
+      return { sort: "core module" };
+    case "func":
+      return { sort: "func", type: funcTypeAt(scope, et.type, offset) };
+    case "value":
+      if (et.bound.kind === "type") valType(scope, et.bound.type, offset);
+      return { sort: "value" };
+    case "type": {
+      // `(eq i)` names an existing type; `(sub resource)` a fresh abstract one (Binary.md notes on `exportdecl`).
+      const target: TypeEnt =
+        et.bound.kind === "eq" ? at(scope.types, et.bound.index, "type", offset) : { t: "resource", offset, name };
+      return { sort: "type", type: { t: "named", offset, name, target } };
+    }
+    case "component": {
+      const ent = at(scope.types, et.type, "type", offset);
+      if (ent.t !== "component-type") fail(offset, `expected type ${et.type} to be a component type, found a ${ent.t} type`);
+      return { sort: "component", component: { kind: "type", type: ent } };
+    }
+    case "instance": {
+      const ent = at(scope.types, et.type, "type", offset);
+      if (ent.t !== "instance-type") fail(offset, `expected type ${et.type} to be an instance type, found a ${ent.t} type`);
+      return { sort: "instance", instance: instantiateType(ent, new Map(), ctx) };
+    }
+  }
+}
+
+function outerScope(scope: Scope, count: number, offset: number): Scope {
+  let s: Scope | undefined = scope;
+  for (let i = 0; i < count && s; i++) s = s.parent;
+  if (!s) fail(offset, `expected an outer alias count within the enclosing scopes, found ${count}`);
+  return s;
+}
+
+function evalAlias(scope: Scope, a: Alias, ctx: Ctx): void {
+  switch (a.kind) {
+    case "instance-export": {
+      const inst = at(scope.instances, a.instance, "instance", a.offset);
+      const e = inst.exports.get(a.name);
+      if (!e) fail(a.offset, `expected instance ${a.instance} to export "${a.name}", found no such export`);
+      if (itemSort(e.item) !== a.sort) fail(a.offset, `expected export "${a.name}" to be a ${a.sort}, found a ${e.item.sort}`);
+      push(scope, e.item);
+      return;
+    }
+    case "core-instance-export":
+      if (!a.sort.startsWith("core ")) fail(a.offset, `expected a core sort for a core export alias, found ${a.sort}`);
+      return;
+    case "outer": {
+      const target = outerScope(scope, a.count, a.offset);
+      if (a.sort === "type") push(scope, { sort: "type", type: at(target.types, a.index, "type", a.offset) });
+      else if (a.sort === "component") {
+        push(scope, { sort: "component", component: at(target.components, a.index, "component", a.offset) });
+      }
+      return;
+    }
+  }
+  void ctx;
+}
+
+/** Instantiates an instance type or component type, supplying `args` for a component type's imports. */
+function instantiateType(type: InstanceTypeEnt | ComponentTypeEnt, args: Map<string, Item>, ctx: Ctx): InstanceEnt {
+  enter(ctx, type.offset);
+  const scope = newScope(type.scope);
+  const out: InstanceEnt = { exports: new Map() };
+  for (const d of type.decls as ComponentDecl[]) {
+    step(ctx, d.offset);
+    switch (d.kind) {
+      case "core-type":
+        break;
+      case "type":
+        scope.types.push(evalTypeDef(scope, d.type));
+        break;
+      case "alias":
+        if (d.alias.kind === "core-instance-export") fail(d.offset, "expected an export or outer alias in a type, found a core export alias");
+        evalAlias(scope, d.alias, ctx);
+        break;
+      case "import": {
+        const item = args.get(d.name.name) ?? externItem(scope, d.type, d.name.name, d.offset, ctx);
+        push(scope, item);
+        break;
+      }
+      case "export": {
+        const item = externItem(scope, d.type, d.name.name, d.offset, ctx);
+        out.exports.set(d.name.name, { name: d.name, item });
+        push(scope, item);
+        break;
+      }
+    }
+  }
+  ctx.depth--;
+  return out;
+}
+
+function enter(ctx: Ctx, offset: number): void {
+  if (++ctx.depth > MAX_INSTANTIATION_DEPTH) {
+    fail(offset, `expected at most ${MAX_INSTANTIATION_DEPTH} nested instantiations, found more`);
+  }
+}
+
+function instantiate(comp: ComponentEnt, args: Map<string, Item>, ctx: Ctx, offset: number): InstanceEnt {
+  if (comp.kind === "type") return instantiateType(comp.type, args, ctx);
+  enter(ctx, offset);
+  const result = evaluateComponent(comp.ast, comp.scope, args, ctx);
+  ctx.depth--;
+  const out: InstanceEnt = { exports: new Map() };
+  for (const e of result.exports) out.exports.set(e.name.name, e);
+  return out;
+}
+
+/** The item an export introduces: types get a new name, the rest is the item itself. */
+function exported(name: ExternName, item: Item, offset: number): Item {
+  if (item.sort !== "type") return item;
+  return { sort: "type", type: { t: "named", offset, name: name.name, target: item.type } };
+}
+
+function evaluateComponent(ast: ComponentAst, parent: Scope | undefined, args: Map<string, Item>, ctx: Ctx): EvaluatedComponent {
+  const scope = newScope(parent);
+  const imports: NamedItem[] = [];
+  const exports: NamedItem[] = [];
+  for (const section of ast.sections) {
+    step(ctx, section.offset);
+    switch (section.kind) {
+      case "custom":
+      case "core-module":
+      case "core-instances":
+      case "core-types":
+        break;
+      case "component":
+        scope.components.push({ kind: "definition", ast: section.component, scope });
+        break;
+      case "instances":
+        for (const inst of section.items) {
+          step(ctx, inst.offset);
+          if (inst.kind === "instantiate") {
+            const comp = at(scope.components, inst.component, "component", inst.offset);
+            const a = new Map<string, Item>();
+            for (const arg of inst.args) a.set(arg.name, sortItem(scope, arg.item, inst.offset));
+            scope.instances.push(instantiate(comp, a, ctx, inst.offset));
+          } else {
+            const out: InstanceEnt = { exports: new Map() };
+            for (const e of inst.exports) {
+              out.exports.set(e.name.name, { name: e.name, item: exported(e.name, sortItem(scope, e.item, inst.offset), inst.offset) });
+            }
+            scope.instances.push(out);
+          }
+        }
+        break;
+      case "aliases":
+        for (const a of section.items) {
+          step(ctx, a.offset);
+          evalAlias(scope, a, ctx);
+        }
+        break;
+      case "types":
+        for (const t of section.items) {
+          step(ctx, t.offset);
+          scope.types.push(evalTypeDef(scope, t));
+        }
+        break;
+      case "canons":
+        for (const c of section.items) {
+          step(ctx, c.offset);
+          // Only `lift` defines a component function; the rest define core functions.
+          if (c.kind === "lift") scope.funcs.push(funcTypeAt(scope, c.type, c.offset));
+        }
+        break;
+      case "start":
+        scope.values += section.start.results;
+        break;
+      case "imports":
+        for (const imp of section.items) {
+          step(ctx, imp.offset);
+          const supplied = args.get(imp.name.name);
+          const item = supplied ?? externItem(scope, imp.type, imp.name.name, imp.offset, ctx);
+          if (supplied && supplied.sort !== externSort(imp.type)) {
+            fail(imp.offset, `expected a ${externSort(imp.type)} for import "${imp.name.name}", found a ${supplied.sort}`);
+          }
+          push(scope, item);
+          imports.push({ name: imp.name, item });
+        }
+        break;
+      case "exports":
+        for (const e of section.items) {
+          step(ctx, e.offset);
+          const actual = sortItem(scope, e.item, e.offset);
+          const item = exported(e.name, ascribed(scope, e.type, actual, e.name.name, e.offset, ctx), e.offset);
+          push(scope, item);
+          exports.push({ name: e.name, item });
+        }
+        break;
+      case "values":
+        scope.values += section.items.length;
+        break;
+    }
+  }
+  return { imports, exports };
+}
+
+function externSort(et: ExternType): Item["sort"] {
+  return et.kind === "module" ? "core module" : et.kind;
+}
+
+/**
+ * An export's type: the ascription when it names a function or type
+ * (Explainer.md "Import and Export Definitions"), else the exported item.
+ * Instance and component ascriptions are not re-instantiated: doing so would
+ * mint fresh resources unrelated to the actual ones.
+ */
+function ascribed(scope: Scope, et: ExternType | undefined, actual: Item, name: string, offset: number, ctx: Ctx): Item {
+  if (!et) return actual;
+  if (externSort(et) !== actual.sort) fail(offset, `expected the export type of "${name}" to be a ${actual.sort}, found a ${externSort(et)}`);
+  if (et.kind === "func") return externItem(scope, et, name, offset, ctx);
+  if (et.kind === "type" && et.bound.kind === "eq") return { sort: "type", type: at(scope.types, et.bound.index, "type", offset) };
+  return actual;
+}
