@@ -1,0 +1,147 @@
+/**
+ * CanonicalABI.md "Buffer State": the source or destination of one
+ * stream/future copy, either guest linear memory or a host JS array.
+ */
+import { trap } from "./deps.js";
+import type {
+  ElementBatch,
+  ElementCodec,
+  ElementCopyContext,
+} from "./element-codec.js";
+
+/** CanonicalABI.md "Buffer State" `Buffer.MAX_LENGTH`. */
+export const MAX_BUFFER_LENGTH = 2 ** 28 - 1;
+
+export interface Buffer {
+  readonly codec: ElementCodec;
+  /** Elements copied so far. */
+  readonly progress: number;
+  remain(): number;
+  isZeroLength(): boolean;
+}
+
+export interface ReadableBuffer extends Buffer {
+  /** Take the next `n <= remain()` elements. */
+  read(n: number): ElementBatch;
+}
+
+export interface WritableBuffer extends Buffer {
+  /** Append `batch.length <= remain()` elements. */
+  write(batch: ElementBatch): void;
+}
+
+/** CanonicalABI.md "Buffer State" `BufferGuestImpl`: a range of linear memory, checked up front. */
+abstract class GuestBuffer implements Buffer {
+  progress = 0;
+  protected ptr: number;
+
+  constructor(
+    readonly codec: ElementCodec,
+    protected readonly cx: ElementCopyContext,
+    ptr: number,
+    readonly length: number,
+    what: string,
+  ) {
+    if (length > MAX_BUFFER_LENGTH)
+      trap(
+        `${what}: length ${length} exceeds the maximum buffer length ${MAX_BUFFER_LENGTH}`,
+        'CanonicalABI.md "Buffer State"',
+      );
+    if (codec.size > 0 && length > 0) {
+      if (ptr % codec.alignment !== 0)
+        trap(
+          `${what}: pointer ${ptr} is not ${codec.alignment}-byte aligned for ${codec.typeKey}`,
+          'CanonicalABI.md "Buffer State"',
+        );
+      const end = ptr + length * codec.size;
+      if (end > cx.memory.buffer.byteLength)
+        trap(
+          `${what}: buffer [${ptr}, ${end}) is out of bounds of linear memory (${cx.memory.buffer.byteLength} bytes)`,
+          'CanonicalABI.md "Buffer State"',
+        );
+    }
+    this.ptr = ptr;
+  }
+
+  remain(): number {
+    return this.length - this.progress;
+  }
+
+  isZeroLength(): boolean {
+    return this.length === 0;
+  }
+}
+
+/** CanonicalABI.md `ReadableBufferGuestImpl`: the source of a guest `stream.write` / `future.write`. */
+export class GuestReadableBuffer extends GuestBuffer implements ReadableBuffer {
+  read(n: number): ElementBatch {
+    const batch = this.codec.load(this.cx, this.ptr, n);
+    this.ptr += n * this.codec.size;
+    this.progress += n;
+    return batch;
+  }
+}
+
+/** CanonicalABI.md `WritableBufferGuestImpl`: the destination of a guest `stream.read` / `future.read`. */
+export class GuestWritableBuffer extends GuestBuffer implements WritableBuffer {
+  write(batch: ElementBatch): void {
+    this.codec.store(this.cx, this.ptr, batch);
+    this.ptr += batch.length * this.codec.size;
+    this.progress += batch.length;
+  }
+}
+
+/** Host values to be written into a stream/future; a `Uint8Array` for byte streams is read in slices, never per byte. */
+export class HostReadableBuffer implements ReadableBuffer {
+  progress = 0;
+  constructor(
+    readonly codec: ElementCodec,
+    private readonly values: ElementBatch,
+  ) {}
+  remain(): number {
+    return this.values.length - this.progress;
+  }
+  isZeroLength(): boolean {
+    return this.values.length === 0;
+  }
+  read(n: number): ElementBatch {
+    const start = this.progress;
+    this.progress += n;
+    const v = this.values;
+    if (ArrayBuffer.isView(v))
+      return (v as unknown as Uint8Array).subarray(start, start + n);
+    return Array.prototype.slice.call(v, start, start + n);
+  }
+}
+
+/** Room for up to `capacity` values read by the host; byte streams fill one `Uint8Array`. */
+export class HostWritableBuffer implements WritableBuffer {
+  progress = 0;
+  private readonly bytes: Uint8Array | undefined;
+  private readonly items: unknown[] | undefined;
+  constructor(
+    readonly codec: ElementCodec,
+    readonly capacity: number,
+    /** Receive bytes in place (e.g. a caller's `Uint8Array`) instead of a fresh allocation. */
+    target?: Uint8Array,
+  ) {
+    if (codec.typeKey === "u8") this.bytes = target ?? new Uint8Array(capacity);
+    else this.items = [];
+  }
+  remain(): number {
+    return this.capacity - this.progress;
+  }
+  isZeroLength(): boolean {
+    return this.capacity === 0;
+  }
+  write(batch: ElementBatch): void {
+    // Copy now: a byte batch may be a view into guest memory that changes after this call.
+    if (this.bytes) this.bytes.set(batch as ArrayLike<number>, this.progress);
+    else for (let k = 0; k < batch.length; k++) this.items!.push(batch[k]);
+    this.progress += batch.length;
+  }
+  /** What was received: a `Uint8Array` (view of the target) for bytes, else an array. */
+  take(): Uint8Array | unknown[] {
+    return this.bytes ? this.bytes.subarray(0, this.progress) : this.items!;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * How stream/future elements move between linear memory and the copy
+ * machinery. The ABI core implements `ElementCodec` for every element type
+ * (records, strings, resources, nested streams/futures); this module defines
+ * the narrow interface plus the codecs the async half needs itself: bytes
+ * (bulk copies), scalar numbers (a generic fallback) and the unit element of
+ * a bare `stream` / `future`.
+ */
+import type { InstanceLike, LinearMemory } from "./deps.js";
+
+/** Where a guest buffer lives and whose handle table handle-typed elements move through. */
+export interface ElementCopyContext {
+  memory: LinearMemory;
+  /** Handles (resources, nested stream/future ends) are lifted out of / lowered into this instance's table. */
+  instance: InstanceLike;
+  /** The ABI core's own options (string encoding, realloc); opaque to the async half. */
+  options?: unknown;
+}
+
+/**
+ * A run of elements in transit. For byte streams this is a `Uint8Array` that
+ * may be a view into the source memory: consume it before running any guest code.
+ */
+export type ElementBatch = ArrayLike<unknown>;
+
+export interface ElementCodec {
+  /** Type identity: the spec's `e.shared.t != stream_t.t` checks compare these keys. */
+  readonly typeKey: string;
+  /** CanonicalABI.md "Element Size". 0 for the unit element. */
+  readonly size: number;
+  /** CanonicalABI.md "Alignment". */
+  readonly alignment: number;
+  /** CanonicalABI.md "Stream State" `none_or_number_type`: no handles or pointers inside. */
+  readonly plain: boolean;
+  /** Lift `count` elements at `ptr` (bounds and alignment already checked); lifting handles removes them from `cx.instance`. */
+  load(cx: ElementCopyContext, ptr: number, count: number): ElementBatch;
+  /** Lower `batch` at `ptr` (bounds already checked); lowering handles adds them to `cx.instance`. */
+  store(cx: ElementCopyContext, ptr: number, batch: ElementBatch): void;
+}
+
+/** `u8` elements: bulk views and `Uint8Array.set`, never per-byte work. */
+export const u8Codec: ElementCodec = {
+  typeKey: "u8",
+  size: 1,
+  alignment: 1,
+  plain: true,
+  load(cx, ptr, count) {
+    return new Uint8Array(cx.memory.buffer, ptr, count);
+  },
+  store(cx, ptr, batch) {
+    const dst = new Uint8Array(cx.memory.buffer, ptr, batch.length);
+    if (batch instanceof Uint8Array) dst.set(batch);
+    else dst.set(batch as ArrayLike<number>);
+  },
+};
+
+/** The element of a bare `stream` / `future` (spec: `t` is None): nothing is in memory. */
+export const unitCodec: ElementCodec = {
+  typeKey: "_",
+  size: 0,
+  alignment: 1,
+  plain: true,
+  load(_cx, _ptr, count) {
+    return new Array<undefined>(count).fill(undefined);
+  },
+  store() {},
+};
+
+export type ScalarKind =
+  "u8" | "s8" | "u16" | "s16" | "u32" | "s32" | "u64" | "s64" | "f32" | "f64";
+
+const scalarSizes: Record<ScalarKind, number> = {
+  u8: 1,
+  s8: 1,
+  u16: 2,
+  s16: 2,
+  u32: 4,
+  s32: 4,
+  u64: 8,
+  s64: 8,
+  f32: 4,
+  f64: 8,
+};
+
+/**
+ * A per-element codec for number types through a little-endian `DataView`
+ * (CanonicalABI.md "Loading"/"Storing" of integers and floats; no NaN
+ * canonicalisation beyond what JS does). The fallback for plain element types
+ * without a bulk path, and the codec tests use for non-byte streams.
+ */
+export function scalarCodec(kind: ScalarKind): ElementCodec {
+  const size = scalarSizes[kind];
+  const get = (v: DataView, p: number): unknown => {
+    switch (kind) {
+      case "u8":
+        return v.getUint8(p);
+      case "s8":
+        return v.getInt8(p);
+      case "u16":
+        return v.getUint16(p, true);
+      case "s16":
+        return v.getInt16(p, true);
+      case "u32":
+        return v.getUint32(p, true);
+      case "s32":
+        return v.getInt32(p, true);
+      case "u64":
+        return v.getBigUint64(p, true);
+      case "s64":
+        return v.getBigInt64(p, true);
+      case "f32":
+        return v.getFloat32(p, true);
+      case "f64":
+        return v.getFloat64(p, true);
+    }
+  };
+  const set = (v: DataView, p: number, x: unknown): void => {
+    switch (kind) {
+      case "u8":
+        return v.setUint8(p, x as number);
+      case "s8":
+        return v.setInt8(p, x as number);
+      case "u16":
+        return v.setUint16(p, x as number, true);
+      case "s16":
+        return v.setInt16(p, x as number, true);
+      case "u32":
+        return v.setUint32(p, x as number, true);
+      case "s32":
+        return v.setInt32(p, x as number, true);
+      case "u64":
+        return v.setBigUint64(p, BigInt(x as bigint), true);
+      case "s64":
+        return v.setBigInt64(p, BigInt(x as bigint), true);
+      case "f32":
+        return v.setFloat32(p, x as number, true);
+      case "f64":
+        return v.setFloat64(p, x as number, true);
+    }
+  };
+  return {
+    typeKey: kind,
+    size,
+    alignment: size,
+    plain: true,
+    load(cx, ptr, count) {
+      const view = new DataView(cx.memory.buffer);
+      const out = new Array<unknown>(count);
+      for (let k = 0; k < count; k++) out[k] = get(view, ptr + k * size);
+      return out;
+    },
+    store(cx, ptr, batch) {
+      const view = new DataView(cx.memory.buffer);
+      for (let k = 0; k < batch.length; k++)
+        set(view, ptr + k * size, batch[k]);
+    },
+  };
+}

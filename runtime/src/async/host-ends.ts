@@ -1,0 +1,214 @@
+/**
+ * The host (JS embedder) as one side of a stream or future: the peer of a
+ * guest end, built on the same shared state. Each operation returns a
+ * promise settled in a microtask after the copy completes, so a guest that
+ * keeps writing into a pending host read fills the host's buffer in several
+ * partial copies before the host sees it (byte streams move whole chunks).
+ * The JS API (`StreamReader`, `StreamWriter`, `FutureReader`, `FutureWriter`)
+ * wraps these; misuse by the host is an `Error`, not a `Trap`.
+ */
+import { HostReadableBuffer, HostWritableBuffer } from "./buffer.js";
+import { CopyState } from "./copy-end.js";
+import type { ElementBatch, ElementCodec } from "./element-codec.js";
+import { CopyResult } from "./event-code.js";
+import { SharedFuture } from "./future.js";
+import { SharedStream } from "./stream.js";
+
+export interface HostReadOutcome {
+  result: CopyResult;
+  /** Bytes as a `Uint8Array` for `u8` streams, else an array. */
+  values: Uint8Array | unknown[];
+}
+
+export interface HostWriteOutcome {
+  result: CopyResult;
+  /** How many of the offered values the reader took. */
+  count: number;
+}
+
+/** One in-flight host copy: the pending event thunk, delivered in a microtask. */
+abstract class HostEnd<S extends SharedStream | SharedFuture> {
+  state: CopyState = CopyState.IDLE;
+  private pending: (() => void) | undefined;
+  private scheduled = false;
+  protected abstract readonly what: string;
+
+  constructor(readonly shared: S) {}
+
+  protected begin(): void {
+    if (this.state === CopyState.DONE)
+      throw new Error(
+        `${this.what}: the ${this.peerWhat()} was dropped or the value was already transferred`,
+      );
+    if (this.state !== CopyState.IDLE)
+      throw new Error(
+        `${this.what}: an operation is already pending on this end`,
+      );
+    this.state = CopyState.COPYING;
+  }
+
+  protected peerWhat(): string {
+    return "other end";
+  }
+
+  /** Like `Waitable.setPendingEvent`: keep the latest outcome, deliver once. */
+  protected setPending(deliver: () => void): void {
+    this.pending = deliver;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    void Promise.resolve().then(() => {
+      this.scheduled = false;
+      const d = this.pending;
+      this.pending = undefined;
+      d?.();
+    });
+  }
+
+  protected hasPending(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Cancel the in-flight operation; its promise settles with CANCELLED (or COMPLETED if it just finished). */
+  cancel(): void {
+    if (this.state !== CopyState.COPYING) return;
+    this.state = CopyState.CANCELLING_COPY;
+    if (!this.hasPending()) this.shared.cancel();
+  }
+
+  /** Drop this end; the guest peer sees DROPPED. */
+  drop(): void {
+    if (
+      this.state === CopyState.COPYING ||
+      this.state === CopyState.CANCELLING_COPY
+    )
+      throw new Error(
+        `${this.what}: cannot drop while an operation is pending (cancel it and wait first)`,
+      );
+    this.shared.drop();
+    this.state = CopyState.DONE;
+  }
+}
+
+/** The host reading a stream whose writer is a guest (or another host end). */
+export class HostStreamReader extends HostEnd<SharedStream> {
+  protected readonly what = "stream read";
+
+  /** Read up to `capacity` values (or into `target` for byte streams). */
+  read(capacity: number, target?: Uint8Array): Promise<HostReadOutcome> {
+    this.begin();
+    const buffer = new HostWritableBuffer(this.shared.codec, capacity, target);
+    return new Promise((resolve) => {
+      const finish = (result: CopyResult, reclaim: () => void) => (): void => {
+        reclaim();
+        this.state =
+          result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
+        resolve({ result, values: buffer.take() });
+      };
+      this.shared.read(
+        undefined,
+        buffer,
+        (reclaim) => this.setPending(finish(CopyResult.COMPLETED, reclaim)),
+        (result) => this.setPending(finish(result, () => {})),
+      );
+    });
+  }
+}
+
+/** The host writing a stream whose reader is a guest. */
+export class HostStreamWriter extends HostEnd<SharedStream> {
+  protected readonly what = "stream write";
+
+  /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took. */
+  write(values: ElementBatch): Promise<HostWriteOutcome> {
+    this.begin();
+    const buffer = new HostReadableBuffer(this.shared.codec, values);
+    return new Promise((resolve) => {
+      const finish = (result: CopyResult, reclaim: () => void) => (): void => {
+        reclaim();
+        this.state =
+          result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
+        resolve({ result, count: buffer.progress });
+      };
+      this.shared.write(
+        undefined,
+        buffer,
+        (reclaim) => this.setPending(finish(CopyResult.COMPLETED, reclaim)),
+        (result) => this.setPending(finish(result, () => {})),
+      );
+    });
+  }
+}
+
+/** The host reading a future. Resolves COMPLETED with the value, or CANCELLED. */
+export class HostFutureReader extends HostEnd<SharedFuture> {
+  protected readonly what = "future read";
+
+  read(): Promise<{ result: CopyResult; value?: unknown }> {
+    this.begin();
+    const buffer = new HostWritableBuffer(this.shared.codec, 1);
+    return new Promise((resolve) => {
+      this.shared.read(undefined, buffer, (result) =>
+        this.setPending(() => {
+          this.state =
+            result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
+          const v = buffer.take();
+          resolve(
+            result === CopyResult.COMPLETED
+              ? { result, value: v[0] }
+              : { result },
+          );
+        }),
+      );
+    });
+  }
+}
+
+/** The host writing a future. Resolves COMPLETED once taken, DROPPED if the reader went away. */
+export class HostFutureWriter extends HostEnd<SharedFuture> {
+  protected readonly what = "future write";
+
+  write(value: unknown): Promise<{ result: CopyResult }> {
+    this.begin();
+    const buffer = new HostReadableBuffer(
+      this.shared.codec,
+      this.shared.codec.typeKey === "u8"
+        ? Uint8Array.of(value as number)
+        : [value],
+    );
+    return new Promise((resolve) => {
+      this.shared.write(undefined, buffer, (result) =>
+        this.setPending(() => {
+          this.state =
+            result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
+          resolve({ result });
+        }),
+      );
+    });
+  }
+
+  /** CanonicalABI.md "Future State": the writer must write before dropping (the reader would otherwise wait forever). */
+  override drop(): void {
+    if (this.state !== CopyState.DONE)
+      throw new Error(
+        "future writer: cannot drop before the value was written or the reader dropped",
+      );
+    super.drop();
+  }
+}
+
+/** A stream the host creates: the host keeps the writer, the reader's shared state goes to a guest via `lowerStream`. */
+export function newHostStream(codec: ElementCodec): {
+  shared: SharedStream;
+  writer: HostStreamWriter;
+} {
+  const shared = new SharedStream(codec);
+  return { shared, writer: new HostStreamWriter(shared) };
+}
+
+export function newHostFuture(codec: ElementCodec): {
+  shared: SharedFuture;
+  writer: HostFutureWriter;
+} {
+  const shared = new SharedFuture(codec);
+  return { shared, writer: new HostFutureWriter(shared) };
+}

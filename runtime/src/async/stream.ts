@@ -1,0 +1,150 @@
+/**
+ * CanonicalABI.md "Stream State": the state two stream ends share, and the
+ * rendezvous copy between a pending reader and writer. Either end may be a
+ * guest (a `CopyEnd` in a handle table) or the host (`host-ends.ts`): the
+ * shared state only sees buffers and completion callbacks.
+ */
+import { CopyEnd } from "./copy-end.js";
+import { trap, type InstanceLike } from "./deps.js";
+import type { ElementCodec } from "./element-codec.js";
+import { CopyResult } from "./event-code.js";
+import type { ReadableBuffer, WritableBuffer, Buffer } from "./buffer.js";
+
+/** Lets the pending side's buffer go once its event is delivered. */
+export type ReclaimBuffer = () => void;
+/** Some elements moved but the pending side's buffer stays pending until reclaimed. */
+export type OnCopy = (reclaim: ReclaimBuffer) => void;
+export type OnCopyDone = (result: CopyResult) => void;
+
+/** The instance a copy comes from; `undefined` for the host. */
+export type CopyOwner = InstanceLike | undefined;
+
+export class SharedStream {
+  dropped = false;
+  private pendingInst: CopyOwner;
+  private pendingBuffer: Buffer | undefined;
+  private pendingOnCopy: OnCopy | undefined;
+  private pendingOnCopyDone: OnCopyDone | undefined;
+
+  constructor(readonly codec: ElementCodec) {}
+
+  /** Whether one side is parked waiting for its peer (for debugging and host ends). */
+  hasPending(): boolean {
+    return this.pendingBuffer !== undefined;
+  }
+
+  private setPending(
+    inst: CopyOwner,
+    buffer: Buffer,
+    onCopy: OnCopy,
+    onCopyDone: OnCopyDone,
+  ): void {
+    this.pendingInst = inst;
+    this.pendingBuffer = buffer;
+    this.pendingOnCopy = onCopy;
+    this.pendingOnCopyDone = onCopyDone;
+  }
+
+  /** A bound function: it is handed out as the `reclaim` of `OnCopy`. */
+  readonly resetPending = (): void => {
+    this.pendingInst = undefined;
+    this.pendingBuffer = undefined;
+    this.pendingOnCopy = undefined;
+    this.pendingOnCopyDone = undefined;
+  };
+
+  private resetAndNotifyPending(result: CopyResult): void {
+    const onCopyDone = this.pendingOnCopyDone!;
+    this.resetPending();
+    onCopyDone(result);
+  }
+
+  /** Cancel the pending copy (the caller checked that its end is the pending one). */
+  cancel(): void {
+    this.resetAndNotifyPending(CopyResult.CANCELLED);
+  }
+
+  drop(): void {
+    if (!this.dropped) {
+      this.dropped = true;
+      if (this.pendingBuffer) this.resetAndNotifyPending(CopyResult.DROPPED);
+    }
+  }
+
+  /** CanonicalABI.md "Stream State": components may not yet copy non-number values to themselves. */
+  private checkSelfCopy(inst: CopyOwner): void {
+    if (inst !== undefined && inst === this.pendingInst && !this.codec.plain)
+      trap(
+        `stream copy of ${this.codec.typeKey} elements between two ends in the same instance is not allowed`,
+        'CanonicalABI.md "Stream State"',
+      );
+  }
+
+  read(
+    inst: CopyOwner,
+    dst: WritableBuffer,
+    onCopy: OnCopy,
+    onCopyDone: OnCopyDone,
+  ): void {
+    if (this.dropped) {
+      onCopyDone(CopyResult.DROPPED);
+    } else if (!this.pendingBuffer) {
+      this.setPending(inst, dst, onCopy, onCopyDone);
+    } else {
+      this.checkSelfCopy(inst);
+      const src = this.pendingBuffer as ReadableBuffer;
+      if (src.remain() > 0) {
+        if (dst.remain() > 0) {
+          const n = Math.min(dst.remain(), src.remain());
+          dst.write(src.read(n));
+          this.pendingOnCopy!(this.resetPending);
+        }
+        onCopyDone(CopyResult.COMPLETED);
+      } else {
+        // A zero-length write was waiting for a reader: complete it and wait in its place.
+        this.resetAndNotifyPending(CopyResult.COMPLETED);
+        this.setPending(inst, dst, onCopy, onCopyDone);
+      }
+    }
+  }
+
+  write(
+    inst: CopyOwner,
+    src: ReadableBuffer,
+    onCopy: OnCopy,
+    onCopyDone: OnCopyDone,
+  ): void {
+    if (this.dropped) {
+      onCopyDone(CopyResult.DROPPED);
+    } else if (!this.pendingBuffer) {
+      this.setPending(inst, src, onCopy, onCopyDone);
+    } else {
+      this.checkSelfCopy(inst);
+      const dst = this.pendingBuffer as WritableBuffer;
+      if (dst.remain() > 0) {
+        if (src.remain() > 0) {
+          const n = Math.min(src.remain(), dst.remain());
+          dst.write(src.read(n));
+          this.pendingOnCopy!(this.resetPending);
+        }
+        onCopyDone(CopyResult.COMPLETED);
+      } else if (src.isZeroLength() && dst.isZeroLength()) {
+        // Zero-length write meeting a zero-length read: readiness probe, both stay as they are.
+        onCopyDone(CopyResult.COMPLETED);
+      } else {
+        this.resetAndNotifyPending(CopyResult.COMPLETED);
+        this.setPending(inst, src, onCopy, onCopyDone);
+      }
+    }
+  }
+}
+
+/** A guest's readable end of a stream. */
+export class ReadableStreamEnd extends CopyEnd<SharedStream> {
+  readonly kind = "stream readable end";
+}
+
+/** A guest's writable end of a stream. */
+export class WritableStreamEnd extends CopyEnd<SharedStream> {
+  readonly kind = "stream writable end";
+}

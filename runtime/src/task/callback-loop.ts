@@ -1,0 +1,247 @@
+/**
+ * CanonicalABI.md "canon lift" and "Embedding" `Store.lift`: run a lifted
+ * function as a task. Sync-lifted and stackful-async core functions run to
+ * completion on the JS stack; a callback-lifted function is driven the way
+ * the spec's event loop does it: call the core function, then, for every
+ * `WAIT`/`YIELD` it returns, park the task with the store and call its
+ * `callback` with the next event, until it returns `EXIT`. Parking stores a
+ * continuation, so this needs neither threads nor JSPI.
+ */
+import { trap, type CoreValue, type InstanceLike } from "../async/deps.js";
+import {
+  CallbackCode,
+  EventCode,
+  unpackCallbackResult,
+  type EventTuple,
+} from "../async/event-code.js";
+import { describe } from "../async/describe.js";
+import { WaitableSet } from "../async/waitable-set.js";
+import { hasBackpressure } from "./backpressure.js";
+import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
+import {
+  Task,
+  TaskState,
+  type FuncTypeInfo,
+  type LiftOptionsInfo,
+  type OnCancel,
+  type OnResolve,
+  type OnStart,
+} from "./task.js";
+
+/** CanonicalABI.md "Tasks" `FuncInst`: how any component-level function is called (guest or host). */
+export type FuncInst = (
+  onStart: OnStart,
+  onResolve: OnResolve,
+  caller?: InstanceLike,
+) => OnCancel;
+
+/** What the instantiator supplies for one `canon lift`. */
+export interface LiftedFunction {
+  /** The instance the core function belongs to. */
+  inst: InstanceLike;
+  ft: FuncTypeInfo;
+  opts: LiftOptionsInfo & {
+    postReturn?: (...flatResults: CoreValue[]) => unknown;
+  };
+  /** The core function (a wasm export). */
+  core: (...flatArgs: CoreValue[]) => unknown;
+  /** ABI core: `lower_flat_values` of the arguments into the callee (may call realloc). */
+  lowerParams(task: Task, args: unknown[]): CoreValue[];
+  /** ABI core, sync lift only: `lift_flat_values` of the core results. */
+  liftResults?(task: Task, flatResults: CoreValue[]): unknown[];
+}
+
+/** Core wasm returns nothing, one value, or (multi-value) an array. */
+function flatResults(r: unknown): CoreValue[] {
+  if (r === undefined) return [];
+  if (Array.isArray(r)) return r as CoreValue[];
+  return [r as CoreValue];
+}
+
+function callCore(
+  task: Task,
+  f: (...a: CoreValue[]) => unknown,
+  args: CoreValue[],
+): CoreValue[] {
+  return concurrencyOf(task.inst).store.runAs(task, () =>
+    flatResults(f(...args)),
+  );
+}
+
+/** CanonicalABI.md "Embedding" `Store.lift`: the reentrance check around `canon lift`. */
+export function liftFunction(def: LiftedFunction): FuncInst {
+  return (onStart, onResolve, caller) => {
+    if (!mayEnterFrom(def.inst, caller))
+      trap(
+        `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: its instance is already executing (reentrance is only allowed where the instance blocks; Explainer.md Component Invariant #2)`,
+        'CanonicalABI.md "Embedding" Store.lift may_enter_from',
+      );
+    enterFrom(def.inst, caller);
+    try {
+      return canonLift(def, onStart, onResolve);
+    } finally {
+      leaveTo(def.inst, caller);
+    }
+  };
+}
+
+function canonLift(
+  def: LiftedFunction,
+  onStart: OnStart,
+  onResolve: OnResolve,
+): OnCancel {
+  const task = new Task(def.inst, def.ft, def.opts, onStart, onResolve);
+  const c = concurrencyOf(def.inst);
+  enterImplicitThread(task, () => runBody(def, task));
+  if (!def.ft.async) {
+    // CanonicalABI.md "canon lift": a non-async function may not block; run this instance's ready threads until it returns.
+    while (task.state !== TaskState.RESOLVED) {
+      const w = [...c.store.waiting].find(
+        (w) => w.task.inst === def.inst && w.task !== c.exclusive && w.ready(),
+      );
+      if (!w)
+        trap(
+          `${task.describe()} (a non-async function) blocked before returning a value; non-async functions may not block`,
+          'CanonicalABI.md "canon lift"',
+        );
+      w.resume(false);
+    }
+  }
+  return task.requestCancellation;
+}
+
+/** CanonicalABI.md "Tasks" `enter_implicit_thread`: wait out backpressure, then take the exclusive slot. */
+function enterImplicitThread(task: Task, then: () => void): void {
+  const c = concurrencyOf(task.inst);
+  const proceed = (): void => {
+    if (task.ft.async && task.needsExclusive()) c.exclusive = task;
+    task.threadLive = true;
+    then();
+  };
+  if (task.ft.async && (hasBackpressure(task) || c.numWaitingToEnter > 0)) {
+    c.numWaitingToEnter += 1;
+    task.thread.waitUntil(
+      () => !hasBackpressure(task),
+      true,
+      (cancelled) => {
+        c.numWaitingToEnter -= 1;
+        if (cancelled) task.cancel();
+        else proceed();
+      },
+    );
+    return;
+  }
+  proceed();
+}
+
+/** CanonicalABI.md "Tasks" `exit_implicit_thread` / `unregister_thread`. */
+function exitImplicitThread(task: Task): void {
+  if (task.state !== TaskState.RESOLVED)
+    trap(
+      `${task.describe()} finished without returning a value: call task.return (or task.cancel after TASK_CANCELLED) before exiting`,
+      'CanonicalABI.md "canon lift"',
+    );
+  task.threadLive = false;
+  const c = concurrencyOf(task.inst);
+  if (c.exclusive === task) c.exclusive = undefined;
+  c.store.wake();
+}
+
+function runBody(def: LiftedFunction, task: Task): void {
+  const args = task.start();
+  const flatArgs = def.lowerParams(task, args);
+  if (!def.opts.async) {
+    const results = callCore(task, def.core, flatArgs);
+    if (!def.liftResults)
+      throw new Error("liftFunction: a sync lift needs liftResults");
+    task.return_(def.liftResults(task, results));
+    if (def.opts.postReturn) {
+      // CanonicalABI.md "canon lift": post-return may not call built-ins that leave the instance.
+      def.inst.mayLeave = false;
+      try {
+        callCore(task, def.opts.postReturn, results);
+      } finally {
+        def.inst.mayLeave = true;
+      }
+    }
+    exitImplicitThread(task);
+    return;
+  }
+  if (!def.opts.callback) {
+    callCore(task, def.core, flatArgs);
+    exitImplicitThread(task);
+    return;
+  }
+  const [packed] = callCore(task, def.core, flatArgs);
+  callbackLoop(task, Number(packed ?? 0));
+}
+
+/** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
+function callbackLoop(task: Task, packed: number): void {
+  const c = concurrencyOf(task.inst);
+  const callback = task.opts.callback!;
+  const resumeWith = (event: EventTuple): void => {
+    c.exclusive = task;
+    const [next] = callCore(task, callback as (...a: CoreValue[]) => unknown, [
+      event[0],
+      event[1],
+      event[2],
+    ]);
+    callbackLoop(task, Number(next ?? 0));
+  };
+  for (;;) {
+    const { code, waitableSetIndex } = unpackCallbackResult(packed >>> 0);
+    if (code === undefined)
+      trap(
+        `callback returned unknown callback code ${packed & 0xf} (expected EXIT=0, YIELD=1 or WAIT=2)`,
+        'CanonicalABI.md "canon lift"',
+      );
+    if (code === CallbackCode.EXIT) return exitImplicitThread(task);
+    if (c.exclusive === task) c.exclusive = undefined;
+    if (code === CallbackCode.YIELD) {
+      // Always through the store: a YIELD lets every other ready task run first.
+      task.thread.waitUntil(
+        () => c.exclusive === undefined,
+        true,
+        (cancelled) =>
+          resumeWith(
+            cancelled
+              ? [EventCode.TASK_CANCELLED, 0, 0]
+              : [EventCode.NONE, 0, 0],
+          ),
+      );
+      return;
+    }
+    const wset = task.inst.handles.get(waitableSetIndex);
+    if (!(wset instanceof WaitableSet))
+      trap(
+        `callback returned WAIT on handle ${waitableSetIndex}, which is a ${describe(wset)}, not a waitable set`,
+        'CanonicalABI.md "canon lift"',
+      );
+    if (task.state !== TaskState.PENDING_CANCEL && wset.hasPendingEvent()) {
+      // Ready already: the spec's `wait_until` may return at once, so deliver without a round trip.
+      c.exclusive = task;
+      const [next] = callCore(
+        task,
+        callback as (...a: CoreValue[]) => unknown,
+        [...wset.getPendingEvent()!],
+      );
+      packed = Number(next ?? 0);
+      continue;
+    }
+    wset.numWaiting += 1;
+    task.thread.waitUntil(
+      () => c.exclusive === undefined && wset.hasPendingEvent(),
+      true,
+      (cancelled) => {
+        wset.numWaiting -= 1;
+        resumeWith(
+          cancelled
+            ? [EventCode.TASK_CANCELLED, 0, 0]
+            : wset.getPendingEvent()!,
+        );
+      },
+    );
+    return;
+  }
+}

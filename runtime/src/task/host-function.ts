@@ -1,0 +1,79 @@
+/**
+ * Host-side calls: a JS function as a component-level `FuncInst` (an import
+ * the host implements), and calling a `FuncInst` from JS (an export).
+ */
+import type { FuncInst } from "./callback-loop.js";
+import type { OnCancel } from "./task.js";
+
+export interface HostCallControl {
+  /** Registers what to do when the caller cancels; the call then resolves as cancelled unless it already returned. */
+  onCancel(handler: () => void): void;
+}
+
+/**
+ * A host implementation of an import. A synchronous result resolves the
+ * subtask at once; a promise resolves it in a later microtask (so the import
+ * must be lowered `async`, or the sync caller traps: it would block).
+ */
+export function hostFunction(
+  impl: (
+    args: unknown[],
+    control: HostCallControl,
+  ) => unknown[] | PromiseLike<unknown[]>,
+  onError: (error: unknown) => void = (e) => {
+    throw e;
+  },
+): FuncInst {
+  return (onStart, onResolve) => {
+    const args = onStart();
+    let done = false;
+    let cancelHandler: (() => void) | undefined;
+    const finish = (result: unknown[] | undefined): void => {
+      if (done) return;
+      done = true;
+      onResolve(result);
+    };
+    const r = impl(args, { onCancel: (h) => (cancelHandler = h) });
+    if (r && typeof (r as PromiseLike<unknown[]>).then === "function") {
+      (r as PromiseLike<unknown[]>).then(finish, (e) => {
+        done = true;
+        onError(e);
+      });
+    } else {
+      finish(r as unknown[]);
+    }
+    return () => {
+      if (done) return;
+      cancelHandler?.();
+      finish(undefined);
+    };
+  };
+}
+
+export interface HostCall {
+  /** The result values, or `undefined` if the call was cancelled. Rejects on a synchronous trap. */
+  result: Promise<unknown[] | undefined>;
+  /** Request cancellation (CanonicalABI.md "Tasks" `request_cancellation`). */
+  cancel(): void;
+}
+
+/** CanonicalABI.md "Embedding" `Store.invoke`: call a lifted export from JS. */
+export function callFromHost(f: FuncInst, args: unknown[]): HostCall {
+  let onCancel: OnCancel | undefined;
+  let cancelRequested = false;
+  const result = new Promise<unknown[] | undefined>((resolve, reject) => {
+    try {
+      onCancel = f(() => args, resolve);
+    } catch (e) {
+      reject(e);
+    }
+  });
+  return {
+    result,
+    cancel() {
+      if (cancelRequested) return;
+      cancelRequested = true;
+      onCancel?.(undefined);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * CanonicalABI.md "Embedding" `Store`: the set of waiting threads and the
+ * loop that resumes them. The spec's `tick` runs when the embedder chooses;
+ * here it runs as a microtask queued whenever something a waiter may be
+ * waiting for changes (an event, an exclusive slot, backpressure), so no
+ * timers and no polling: an idle store queues nothing.
+ */
+import { Trap, type InstanceLike } from "../async/deps.js";
+import { enterFrom, leaveTo } from "./instance.js";
+import type { Task } from "./task.js";
+
+/** A suspended (implicit) thread: resumable once `ready()` holds. */
+export interface Waiter {
+  readonly task: Task;
+  ready(): boolean;
+  resume(cancelled: boolean): void;
+}
+
+export interface StoreOptions {
+  /** How to run the next tick; default `queueMicrotask`. */
+  schedule?: (run: () => void) => void;
+  /** Receives traps raised while resuming a waiter (no JS caller is on the stack then). Default: rethrow. */
+  onTrap?: (error: unknown, task: Task) => void;
+}
+
+export class Store {
+  /** CanonicalABI.md `Store.waiting`. */
+  readonly waiting = new Set<Waiter>();
+  /** The task whose core code is running (CanonicalABI.md "Stack Switching" `current_task`). */
+  current: Task | undefined;
+  private scheduled = false;
+  private readonly schedule: (run: () => void) => void;
+  private readonly onTrap: (error: unknown, task: Task) => void;
+
+  constructor(options: StoreOptions = {}) {
+    this.schedule =
+      options.schedule ?? ((run) => void Promise.resolve().then(run));
+    this.onTrap =
+      options.onTrap ??
+      ((error) => {
+        throw error;
+      });
+  }
+
+  /** Run `f` as core code of `task`, restoring the previous current task after (calls nest). */
+  runAs<T>(task: Task, f: () => T): T {
+    const outer = this.current;
+    this.current = task;
+    try {
+      return f();
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  addWaiter(w: Waiter): void {
+    this.waiting.add(w);
+    this.wake();
+  }
+
+  removeWaiter(w: Waiter): void {
+    this.waiting.delete(w);
+  }
+
+  /** Something changed: look at the waiters again soon. Cheap and idempotent. */
+  readonly wake = (): void => {
+    if (this.scheduled || this.waiting.size === 0) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.tick();
+    });
+  };
+
+  /**
+   * CanonicalABI.md "Embedding" `Store.tick`: resume every waiter that is
+   * ready, each at most once per tick so a task that keeps yielding cannot
+   * monopolise the loop; anything still ready is picked up by the next tick.
+   */
+  tick(): void {
+    for (const w of [...this.waiting]) {
+      if (!this.waiting.has(w) || !w.ready()) continue;
+      const inst: InstanceLike = w.task.inst;
+      enterFrom(inst, undefined);
+      try {
+        w.resume(false);
+      } catch (error) {
+        // Explainer.md invariant 1: no further execution in an instance after it trapped.
+        if (error instanceof Trap) inst.poison?.(error);
+        this.onTrap(error, w.task);
+      } finally {
+        leaveTo(inst, undefined);
+      }
+    }
+    for (const w of this.waiting) {
+      if (w.ready()) {
+        this.wake();
+        break;
+      }
+    }
+  }
+}
