@@ -1,0 +1,101 @@
+/**
+ * Per-component-instance state (CanonicalABI.md "Component Instances"): the
+ * one handle table, the `may_enter` / `may_leave` flags, and the lockdown
+ * ("poisoned") state entered after a trap (Explainer.md invariant 1: no
+ * execution after a trap).
+ */
+import { HandleTable } from "./resources/table.js";
+import { Trap } from "./trap.js";
+
+/** A core memory as the ABI needs it (`WebAssembly.Memory` fits). */
+export interface CoreMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** A core `realloc(old_ptr, old_size, align, new_size) -> ptr` export. */
+export type CoreRealloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
+
+export class ComponentInstanceState {
+  /** CanonicalABI.md `ComponentInstance.handles`: resources now; waitables, streams, futures, error contexts later. */
+  readonly handles = new HandleTable<object>();
+  /** CanonicalABI.md `may_leave`: false while realloc / post-return / a dtor-free region runs. */
+  mayLeave = true;
+  /** CanonicalABI.md `may_enter`: false while a sync call is inside this instance. */
+  mayEnter = true;
+  /** The first trap raised in this instance; once set every entry traps. */
+  poisoned: Trap | undefined;
+  /** Default memory / realloc of the instance's canonical options (set by instantiation). */
+  memory: CoreMemory | undefined;
+  realloc: CoreRealloc | undefined;
+
+  constructor(
+    /** For messages, e.g. the component's name. */
+    readonly name = "component",
+    /** CanonicalABI.md `ComponentInstance.parent` (nested instances). */
+    readonly parent?: ComponentInstanceState,
+  ) {}
+
+  selfAndAncestors(): Set<ComponentInstanceState> {
+    const s = new Set<ComponentInstanceState>();
+    for (let i: ComponentInstanceState | undefined = this; i; i = i.parent) s.add(i);
+    return s;
+  }
+
+  /** CanonicalABI.md `entering_set`. */
+  enteringSet(caller: ComponentInstanceState | undefined): ComponentInstanceState[] {
+    const mine = [...this.selfAndAncestors()];
+    if (!caller) return mine;
+    const theirs = caller.selfAndAncestors();
+    return mine.filter((i) => !theirs.has(i));
+  }
+
+  /**
+   * `Store.lift`'s entry check: trap if poisoned or re-entered
+   * (CanonicalABI.md `may_enter_from` / `enter_from`). Returns what `leave` undoes.
+   */
+  enter(func: string, caller?: ComponentInstanceState): ComponentInstanceState[] {
+    const set = this.parent || caller ? this.enteringSet(caller) : [this];
+    for (const i of set) {
+      if (i.poisoned) {
+        throw new Trap(`instance "${i.name}" is poisoned by an earlier trap (${i.poisoned.reason})`, {
+          rule: "Explainer.md component invariants: lockdown after trap",
+          func,
+        });
+      }
+      if (!i.mayEnter) {
+        throw new Trap(`instance "${i.name}" cannot be re-entered during a synchronous call`, {
+          rule: "CanonicalABI.md Store.lift may_enter_from",
+          func,
+        });
+      }
+    }
+    for (const i of set) i.mayEnter = false;
+    return set;
+  }
+
+  /** CanonicalABI.md `leave_to`. */
+  leave(entered: ComponentInstanceState[]): void {
+    for (const i of entered) i.mayEnter = true;
+  }
+
+  /** CanonicalABI.md `canon_lower` / built-ins: `trap_if(not inst.may_leave)`. */
+  checkMayLeave(func: string): void {
+    if (this.poisoned) {
+      throw new Trap(`instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`, {
+        rule: "Explainer.md component invariants: lockdown after trap",
+        func,
+      });
+    }
+    if (!this.mayLeave) {
+      throw new Trap(`instance "${this.name}" may not leave here (inside realloc, post-return or a destructor)`, {
+        rule: "CanonicalABI.md canon_lower may_leave",
+        func,
+      });
+    }
+  }
+
+  /** Enters lockdown after a trap; the first trap is kept as the reason. */
+  poison(trap: Trap): void {
+    if (!this.poisoned) this.poisoned = trap;
+  }
+}

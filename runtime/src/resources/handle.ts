@@ -1,0 +1,60 @@
+/**
+ * Resource types, handles and borrow scopes (CanonicalABI.md "Resource State",
+ * `Task.num_borrows`, `Subtask.lenders`).
+ */
+import type { ComponentInstanceState } from "../instance-state.js";
+
+/**
+ * A resource type's runtime identity (CanonicalABI.md `ResourceType`): two
+ * handles have the same type iff they point at the same ResourceType object.
+ */
+export class ResourceType {
+  /**
+   * @param name WIT name, for messages.
+   * @param impl The instance implementing the resource; `undefined` for host-implemented resources.
+   * @param dtor Called with the rep when the last own handle is dropped.
+   */
+  constructor(
+    readonly name: string,
+    readonly impl: ComponentInstanceState | undefined,
+    readonly dtor?: (rep: number) => void,
+  ) {}
+}
+
+/** CanonicalABI.md `ResourceHandle`. */
+export class ResourceHandle {
+  /** Number of in-flight calls this handle is lent to as a `borrow` (`num_lends`). */
+  numLends = 0;
+
+  constructor(
+    readonly rt: ResourceType,
+    readonly rep: number,
+    readonly own: boolean,
+    /** For borrow handles: the call they were lent for. */
+    readonly borrowScope?: BorrowScope,
+  ) {}
+}
+
+/**
+ * What a call tracks about borrows (sync subset of the spec's Task/Subtask):
+ * - as the callee's Task: `numBorrows`, borrow handles created in the callee
+ *   that must be dropped before the call returns;
+ * - as the caller's Subtask: `lenders`, the caller's handles lent out for the
+ *   call, whose `numLends` is released when the call resolves.
+ * The async engineer's Task/Subtask can extend this class.
+ */
+export class BorrowScope {
+  numBorrows = 0;
+  lenders: ResourceHandle[] = [];
+
+  addLender(h: ResourceHandle): void {
+    h.numLends++;
+    this.lenders.push(h);
+  }
+
+  /** CanonicalABI.md `Subtask.deliver_resolve`: lent handles become droppable again. */
+  releaseLenders(): void {
+    for (const h of this.lenders) h.numLends--;
+    this.lenders.length = 0;
+  }
+}
