@@ -1,0 +1,129 @@
+import type { Stability } from "@witgen/runtime/ir";
+import type * as A from "../ast.js";
+import type { SourceMap } from "../source-map.js";
+
+/** Reads `@since` / `@unstable` / `@deprecated` (WIT.md "Feature Gates"). */
+export function readStability(attrs: A.Attribute[], map: SourceMap): Stability {
+  let since: A.Attribute | undefined;
+  let unstable: A.Attribute | undefined;
+  let deprecated: A.Attribute | undefined;
+  for (const a of attrs) {
+    if (a.kind === "since") {
+      if (since) throw map.error(a.pos, "cannot specify @since twice");
+      since = a;
+    } else if (a.kind === "unstable") {
+      if (unstable) throw map.error(a.pos, "cannot specify @unstable twice");
+      unstable = a;
+    } else if (a.kind === "deprecated") {
+      if (deprecated) throw map.error(a.pos, "cannot specify @deprecated twice");
+      deprecated = a;
+    }
+  }
+  const dep = deprecated?.kind === "deprecated" ? { deprecated: deprecated.version } : {};
+  // WIT.md "Rules for feature gate usage": `@since` xor `@unstable`; `@deprecated` needs one of them.
+  if (since && unstable) throw map.error(since.pos, "cannot specify both @since and @unstable");
+  if (since?.kind === "since") return { kind: "stable", since: since.version, ...dep };
+  if (unstable?.kind === "unstable") return { kind: "unstable", feature: unstable.feature, ...dep };
+  if (deprecated) throw map.error(deprecated.pos, "cannot specify both @deprecated without @since or @unstable");
+  return { kind: "unknown" };
+}
+
+export function readExternalId(attrs: A.Attribute[], map: SourceMap): string | undefined {
+  let value: string | undefined;
+  let seen = false;
+  for (const a of attrs) {
+    if (a.kind !== "external-id") continue;
+    if (seen) throw map.error(a.pos, "cannot specify @external-id twice");
+    seen = true;
+    value = a.value;
+  }
+  return value;
+}
+
+export interface GateOptions {
+  features: ReadonlySet<string>;
+  allFeatures: boolean;
+}
+
+/**
+ * Whether a gated item is part of the resolved packages. `@since` items are
+ * always in, but only in a versioned package and not newer than it;
+ * `@unstable` ones only when their feature is enabled.
+ */
+export function isIncluded(
+  stability: Stability,
+  pkgName: string,
+  pkgVersion: string | undefined,
+  pos: number,
+  gates: GateOptions,
+  map: SourceMap,
+): boolean {
+  switch (stability.kind) {
+    case "unknown":
+      return true;
+    case "stable":
+      if (pkgVersion === undefined) {
+        throw map.error(pos, `package [${pkgName}] contains a feature gate with a version specifier, so it must have a version`);
+      }
+      if (compareSemver(stability.since, pkgVersion) > 0) {
+        throw map.error(
+          pos,
+          `feature gate cannot reference unreleased version ${stability.since} of package [${pkgName}@${pkgVersion}] (current version ${pkgVersion})`,
+        );
+      }
+      return true;
+    case "unstable":
+      return gates.allFeatures || gates.features.has(stability.feature);
+  }
+}
+
+/** Semver precedence (semver.org §11); build metadata is ignored. */
+export function compareSemver(a: string, b: string): number {
+  const split = (v: string) => {
+    const noBuild = v.split("+")[0];
+    const dash = noBuild.indexOf("-");
+    const core = (dash < 0 ? noBuild : noBuild.slice(0, dash)).split(".").map(Number);
+    const pre = dash < 0 ? [] : noBuild.slice(dash + 1).split(".");
+    return { core, pre };
+  };
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < 3; i++) if (x.core[i] !== y.core[i]) return x.core[i] < y.core[i] ? -1 : 1;
+  if (x.pre.length === 0 || y.pre.length === 0) return y.pre.length - x.pre.length;
+  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
+    const p = x.pre[i];
+    const q = y.pre[i];
+    if (p === q) continue;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn) return Number(p) < Number(q) ? -1 : 1;
+    if (pn !== qn) return pn ? -1 : 1;
+    return p < q ? -1 : 1;
+  }
+  return x.pre.length - y.pre.length;
+}
+
+/** Strips doc comment markers and common indentation, as the reference parser does. */
+export function docsText(docs: A.Docs | undefined): string | undefined {
+  if (!docs || docs.lines.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const raw of docs.lines) {
+    let body = raw.startsWith("/**") ? raw.slice(3, raw.length - 2) : raw.replace(/^\/+/, "");
+    body = body.replace(/\s+$/, "");
+    lines.push(body);
+  }
+  let min = Infinity;
+  for (const l of lines) {
+    if (l.length === 0) continue;
+    const ws = /^\s*/.exec(l)![0].length;
+    if (ws < min) min = ws;
+  }
+  let out = "";
+  for (const l of lines) {
+    const body = min !== Infinity && min > 0 && l.startsWith(" ".repeat(min)) ? l.slice(min) : l;
+    if (body.length === 0) out += "\n";
+    else for (const part of body.split(/\r?\n/)) out += part + "\n";
+  }
+  out = out.replace(/\n+$/, "");
+  return out;
+}
