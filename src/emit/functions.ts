@@ -1,0 +1,55 @@
+// WIT functions -> TypeScript signatures (docs/mapping.md "Functions" and "Results").
+import type { IrFunction, IrType, ItemMeta } from "@witgen/runtime/ir";
+import { jsDoc } from "./docs.js";
+import type { ModuleScope } from "./module-scope.js";
+import { bindingName, Scope } from "./names.js";
+import { renderType, type TypeNames } from "./type-expr.js";
+
+export type ResultStyle = "throw" | "union";
+
+/** A rendered signature, ready for a template: `{{name}}({{params}}): {{result}}`. */
+export interface SignatureView {
+  docs: string;
+  name: string;
+  params: string;
+  result: string;
+}
+
+/** The function's own name without the `[method]r.` style prefix (Explainer.md "Import and Export Definitions"). */
+export function plainName(fn: IrFunction): string {
+  const bare = fn.name.replace(/^\[[^\]]*\]/, "");
+  return fn.kind.kind === "method" || fn.kind.kind === "static" ? bare.slice(bare.indexOf(".") + 1) : bare;
+}
+
+/**
+ * The signature of `fn` named `name`. With `throw` results a top-level `result<T, E>` returns `T`
+ * and throws `ComponentError<E>`; constructors always work that way, since `new` yields the object.
+ */
+export function signature(
+  fn: IrFunction,
+  name: string,
+  names: TypeNames,
+  scope: ModuleScope,
+  style: ResultStyle,
+  meta: ItemMeta = fn,
+): SignatureView {
+  const params = fn.kind.kind === "method" ? fn.params.slice(1) : fn.params;
+  const paramScope = new Scope();
+  const paramList = params
+    .map((p) => `${paramScope.claim(bindingName(p.name))}: ${renderType(p.type, names, scope, "param")}`)
+    .join(", ");
+
+  const throwing = fn.result?.kind === "result" && (style === "throw" || fn.kind.kind === "constructor");
+  const tags: string[] = [];
+  let result: string;
+  if (fn.result === undefined) result = "void";
+  else if (throwing) {
+    const { ok, err } = fn.result as Extract<IrType, { kind: "result" }>;
+    result = ok ? renderType(ok, names, scope) : "void";
+    const payload = err ? renderType(err, names, scope) : "void";
+    const verb = fn.async ? "Rejects with" : "Throws";
+    tags.push(`@throws {ComponentError<${payload}>} ${verb} \`ComponentError\` when the result is \`err\` (its \`payload\`).`);
+  } else result = renderType(fn.result, names, scope);
+  if (fn.async) result = `Promise<${result}>`;
+  return { docs: jsDoc(meta, tags), name, params: paramList, result };
+}
