@@ -178,12 +178,12 @@ function computeElemSize(t: AbiType): number {
     case "record": {
       let s = 0;
       for (const f of d.fields) s = alignTo(s, alignment(f.type)) + elemSize(f.type);
-      return alignTo(s, alignment(t));
+      return alignTo(s, computeAlignment(t));
     }
     case "variant": {
       let cs = 0;
       for (const c of d.cases) if (c.type) cs = Math.max(cs, elemSize(c.type));
-      return alignTo(variantPayloadOffset(d.cases) + cs, alignment(t));
+      return alignTo(variantPayloadOffset(d.cases) + cs, computeAlignment(t));
     }
     case "flags":
       return flagsSize((t as { flags: string[] }).flags.length);
