@@ -28,6 +28,9 @@ const LOAD_RULE = "CanonicalABI.md load_string_from_range";
 
 /** CanonicalABI.md `load_string_from_range`. */
 export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCodeUnits: number): string {
+  // Both are unsigned i32s; callers may hold them as signed JS numbers.
+  ptr >>>= 0;
+  taggedCodeUnits >>>= 0;
   let align: number;
   let byteLength: number;
   let encoding: "utf8" | "utf16" | "latin1";
