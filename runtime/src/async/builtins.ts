@@ -18,7 +18,7 @@ import {
   type InstanceLike,
   type LinearMemory,
 } from "./deps.js";
-import { describe } from "./describe.js";
+import { aOrAn, describe } from "./describe.js";
 import type { ElementCodec, ElementCopyContext } from "./element-codec.js";
 import { ErrorContext } from "./error-context.js";
 import {
@@ -61,7 +61,10 @@ function getAs<T>(
 ): T {
   const e = inst.handles.get(i, rule);
   if (!(e instanceof T))
-    trap(`${builtin}: handle ${i} is a ${describe(e)}, not a ${what}`, rule);
+    trap(
+      `${builtin}: handle ${i} is ${aOrAn(describe(e))}, not ${aOrAn(what)}`,
+      rule,
+    );
   return e;
 }
 

@@ -35,7 +35,8 @@ export interface InstanceLike {
   mayLeave: boolean;
   mayEnter: boolean;
   readonly parent?: InstanceLike;
-  /** Lockdown after a trap raised while no JS caller was on the stack (Explainer.md invariant 1). */
+  /** Lockdown after a trap (Explainer.md invariant 1): set by `poison`, checked on entry. */
+  readonly poisoned?: Trap;
   poison?(trap: Trap): void;
 }
 

@@ -11,3 +11,8 @@ export function describe(e: unknown): string {
     ? "nothing"
     : (e.constructor?.name ?? typeof e);
 }
+
+/** "a waitable set", "an error-context". */
+export function aOrAn(what: string): string {
+  return /^[aeiou]/i.test(what) ? `an ${what}` : `a ${what}`;
+}

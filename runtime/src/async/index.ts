@@ -18,3 +18,4 @@ export type {
   HandleTable,
   InstanceLike,
 } from "./deps.js";
+export * from "./abi-adapter.js";

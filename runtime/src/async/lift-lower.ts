@@ -7,7 +7,7 @@
 import { storeOf } from "../task/instance.js";
 import { CopyState, type CopyEnd } from "./copy-end.js";
 import { trap, type InstanceLike } from "./deps.js";
-import { describe } from "./describe.js";
+import { aOrAn, describe } from "./describe.js";
 import type { ElementCodec } from "./element-codec.js";
 import { ErrorContext } from "./error-context.js";
 import { ReadableFutureEnd, SharedFuture } from "./future.js";
@@ -24,7 +24,7 @@ function liftAsyncValue<S extends SharedStream | SharedFuture>(
   const e = inst.handles.remove(i);
   if (!(e instanceof EndT))
     trap(
-      `lifting a ${what}: handle ${i} is a ${describe(e)}, not a ${what} readable end`,
+      `lifting a ${what}: handle ${i} is ${aOrAn(describe(e))}, not a ${what} readable end`,
       'CanonicalABI.md "Loading" lift_async_value',
     );
   if (e.shared.codec.typeKey !== codec.typeKey)
@@ -75,7 +75,7 @@ export function liftErrorContext(inst: InstanceLike, i: number): ErrorContext {
   const e = inst.handles.get(i);
   if (!(e instanceof ErrorContext))
     trap(
-      `lifting an error-context: handle ${i} is a ${describe(e)}, not an error-context`,
+      `lifting an error-context: handle ${i} is ${aOrAn(describe(e))}, not an error-context`,
       'CanonicalABI.md "Loading" lift_async_value',
     );
   return e;

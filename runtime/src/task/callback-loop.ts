@@ -14,7 +14,7 @@ import {
   unpackCallbackResult,
   type EventTuple,
 } from "../async/event-code.js";
-import { describe } from "../async/describe.js";
+import { aOrAn, describe } from "../async/describe.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import { hasBackpressure } from "./backpressure.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
@@ -71,6 +71,12 @@ function callCore(
 /** CanonicalABI.md "Embedding" `Store.lift`: the reentrance check around `canon lift`. */
 export function liftFunction(def: LiftedFunction): FuncInst {
   return (onStart, onResolve, caller) => {
+    const poisoned = def.inst.poisoned;
+    if (poisoned)
+      trap(
+        `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: the instance trapped earlier (${poisoned.message})`,
+        "Explainer.md component invariant 1 (lockdown after a trap)",
+      );
     if (!mayEnterFrom(def.inst, caller))
       trap(
         `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: its instance is already executing (reentrance is only allowed where the instance blocks; Explainer.md Component Invariant #2)`,
@@ -215,7 +221,7 @@ function callbackLoop(task: Task, packed: number): void {
     const wset = task.inst.handles.get(waitableSetIndex);
     if (!(wset instanceof WaitableSet))
       trap(
-        `callback returned WAIT on handle ${waitableSetIndex}, which is a ${describe(wset)}, not a waitable set`,
+        `callback returned WAIT on handle ${waitableSetIndex}, which is ${aOrAn(describe(wset))}, not a waitable set`,
         'CanonicalABI.md "canon lift"',
       );
     if (task.state !== TaskState.PENDING_CANCEL && wset.hasPendingEvent()) {

@@ -79,8 +79,14 @@ export class Store {
    */
   tick(): void {
     for (const w of [...this.waiting]) {
-      if (!this.waiting.has(w) || !w.ready()) continue;
+      if (!this.waiting.has(w)) continue;
       const inst: InstanceLike = w.task.inst;
+      if (inst.poisoned) {
+        // Explainer.md invariant 1: a trapped instance runs no more code; its waiters are dropped.
+        this.waiting.delete(w);
+        continue;
+      }
+      if (!w.ready()) continue;
       enterFrom(inst, undefined);
       try {
         w.resume(false);

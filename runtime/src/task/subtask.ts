@@ -9,19 +9,22 @@ import {
 } from "../async/event-code.js";
 import { Waitable } from "../async/waitable.js";
 import type { CoreValue } from "../async/deps.js";
+import type { ResourceHandle } from "../resources/handle.js";
 import type { OnCancel } from "./task.js";
-
-/** A handle whose borrows are lent to the callee for the duration of the call. */
-export interface Lender {
-  numLends: number;
-}
 
 export class Subtask extends Waitable {
   readonly kind = "subtask";
   state: SubtaskStateT = SubtaskState.STARTING;
   onCancel: OnCancel | undefined;
-  /** `undefined` once the resolution has been delivered to the caller. */
-  private lenders: Lender[] | undefined = [];
+  /**
+   * The caller's handles lent to the callee as borrows; with `numBorrows`,
+   * `addLender` and `releaseLenders` this makes a Subtask usable as the ABI
+   * core's `BorrowScope` on the caller side.
+   */
+  readonly lenders: ResourceHandle[] = [];
+  /** Borrows are never lowered into the caller's side of a call; kept for `BorrowScope`'s shape. */
+  numBorrows = 0;
+  private delivered = false;
   cancellationRequested = false;
   flatResults: CoreValue[] = [];
 
@@ -33,9 +36,14 @@ export class Subtask extends Waitable {
   }
 
   /** CanonicalABI.md "Subtask State" `add_lender`. */
-  addLender(h: Lender): void {
+  addLender(h: ResourceHandle): void {
     h.numLends += 1;
-    this.lenders!.push(h);
+    this.lenders.push(h);
+  }
+
+  releaseLenders(): void {
+    for (const h of this.lenders) h.numLends -= 1;
+    this.lenders.length = 0;
   }
 
   resolve(state: SubtaskStateT, flatResults: CoreValue[]): void {
@@ -45,12 +53,12 @@ export class Subtask extends Waitable {
 
   /** Return borrowed handles to their owners once the caller has learnt of the resolution. */
   deliverResolve(): void {
-    for (const h of this.lenders!) h.numLends -= 1;
-    this.lenders = undefined;
+    this.releaseLenders();
+    this.delivered = true;
   }
 
   resolveDelivered(): boolean {
-    return this.lenders === undefined;
+    return this.delivered;
   }
 
   /** CanonicalABI.md "Subtask State" `Subtask.drop`. */

@@ -3,6 +3,7 @@
  * side: its state, its cancellation protocol, its result delivery.
  */
 import { trap, type InstanceLike, type LinearMemory } from "../async/deps.js";
+import { BorrowScope } from "../resources/handle.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
 import { ImplicitThread } from "./thread.js";
 
@@ -41,10 +42,12 @@ export type OnStart = () => unknown[];
 export type OnResolve = (result: unknown[] | undefined) => void;
 export type OnCancel = (caller?: InstanceLike) => void;
 
-export class Task {
+/**
+ * A `BorrowScope` so the ABI core can use the task as the callee's borrow
+ * scope: borrow handles lowered into the callee count in `numBorrows`.
+ */
+export class Task extends BorrowScope {
   state: TaskState = TaskState.INITIAL;
-  /** Borrowed handles lent into this task and not yet dropped (CanonicalABI.md "Resource State"). */
-  numBorrows = 0;
   /** `context.get/set` slots of the implicit thread (CanonicalABI.md "Threads" `storage`). */
   readonly storage: [number, number] = [0, 0];
   readonly thread: ImplicitThread;
@@ -58,6 +61,7 @@ export class Task {
     private readonly onStart: OnStart,
     private readonly onResolve: OnResolve,
   ) {
+    super();
     this.thread = new ImplicitThread(this, concurrencyOf(inst).store);
   }
 

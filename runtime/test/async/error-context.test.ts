@@ -33,7 +33,7 @@ describe("error-context built-ins (CanonicalABI.md canon error-context.*)", () =
   it("traps on a handle that is not an error context", () => {
     const { inst } = setup();
     const ws = waitableSetNew(inst);
-    expect(() => errorContextDrop(inst, ws)).toThrow(/handle 1 is a waitable set, not a error-context/);
+    expect(() => errorContextDrop(inst, ws)).toThrow(/handle 1 is a waitable set, not an error-context/);
     expect(() => errorContextDrop(inst, 99)).toThrow(/invalid handle index 99/);
   });
 });

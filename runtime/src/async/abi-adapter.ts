@@ -1,0 +1,168 @@
+/**
+ * Glue between the ABI core (`../abi/`) and the async half: element codecs
+ * for any stream/future element type built from the ABI core's per-value
+ * `Codec`, and the `AsyncValueHooks` the ABI core calls to lift/lower
+ * `stream`, `future` and `error-context` values.
+ */
+import type { AsyncValueHooks, LiftLowerContext } from "../abi/context.js";
+import type { Codec } from "../abi/codec.js";
+import { layoutOf } from "../abi/layout.js";
+import type { AbiType } from "../abi/valtype.js";
+import { trap } from "./deps.js";
+import { u8Codec, unitCodec, type ElementCodec } from "./element-codec.js";
+import { ErrorContext } from "./error-context.js";
+import { SharedFuture } from "./future.js";
+import {
+  liftErrorContext,
+  liftFuture,
+  liftStream,
+  lowerErrorContext,
+  lowerFuture,
+  lowerStream,
+} from "./lift-lower.js";
+import { SharedStream } from "./stream.js";
+
+/** A canonical string for a type, so structurally equal stream element types compare equal. */
+export function abiTypeKey(t: AbiType | undefined): string {
+  if (!t) return "_";
+  switch (t.kind) {
+    case "list":
+      return `list<${abiTypeKey(t.element)}${t.length === undefined ? "" : `,${t.length}`}>`;
+    case "record":
+      return `record{${t.fields.map((f) => `${f.name}:${abiTypeKey(f.type)}`).join(",")}}`;
+    case "tuple":
+      return `tuple<${t.types.map(abiTypeKey).join(",")}>`;
+    case "variant":
+      return `variant{${t.cases.map((c) => `${c.name}${c.type ? `(${abiTypeKey(c.type)})` : ""}`).join(",")}}`;
+    case "enum":
+      return `enum{${t.cases.join(",")}}`;
+    case "option":
+      return `option<${abiTypeKey(t.some)}>`;
+    case "result":
+      return `result<${abiTypeKey(t.ok)},${abiTypeKey(t.err)}>`;
+    case "flags":
+      return `flags{${t.flags.join(",")}}`;
+    case "map":
+      return `map<${abiTypeKey(t.key)},${abiTypeKey(t.value)}>`;
+    case "own":
+    case "borrow":
+      return `${t.kind}<#${t.resource}>`;
+    case "stream":
+    case "future":
+      return `${t.kind}<${abiTypeKey(t.element)}>`;
+    default:
+      return t.kind;
+  }
+}
+
+const NUMBER_KINDS = new Set([
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "f32",
+  "f64",
+]);
+
+/**
+ * The element codec of `stream<t>` / `future<t>`. Bytes use the bulk codec;
+ * every other type goes element by element through the ABI core's `codec`,
+ * which needs the copy context's `options` to be the ABI core's
+ * `LiftLowerContext` of the built-in (memory, string encoding, realloc, hooks).
+ */
+export function abiElementCodec(
+  t: AbiType | undefined,
+  codec: Codec | undefined,
+): ElementCodec {
+  if (!t) return unitCodec;
+  if (t.kind === "u8") return u8Codec;
+  if (!codec)
+    throw new Error(
+      `abiElementCodec: no codec for element type ${abiTypeKey(t)}`,
+    );
+  const { size, align } = layoutOf(t);
+  const lcx = (options: unknown): LiftLowerContext => {
+    const cx = options as LiftLowerContext | undefined;
+    if (!cx || typeof cx.refresh !== "function")
+      throw new Error(
+        "abiElementCodec: CopyOptions.options must be the built-in's LiftLowerContext",
+      );
+    cx.refresh();
+    return cx;
+  };
+  return {
+    typeKey: abiTypeKey(t),
+    size,
+    alignment: align,
+    plain: NUMBER_KINDS.has(t.kind),
+    load(cx, ptr, count) {
+      const c = lcx(cx.options);
+      const out = new Array<unknown>(count);
+      for (let k = 0; k < count; k++) out[k] = codec.load(c, ptr + k * size);
+      return out;
+    },
+    store(cx, ptr, batch) {
+      const c = lcx(cx.options);
+      for (let k = 0; k < batch.length; k++) {
+        codec.store(c, batch[k], ptr + k * size);
+        c.refresh();
+      }
+    },
+  };
+}
+
+/** Accepts a shared state, or a host end / JS API object carrying one in `.shared`. */
+function sharedOf<S>(
+  v: unknown,
+  S: abstract new (...a: never[]) => S,
+  what: string,
+): S {
+  if (v instanceof S) return v;
+  const inner = (v as { shared?: unknown } | null)?.shared;
+  if (inner instanceof S) return inner;
+  return trap(
+    `lowering a ${what}: the value is not a ${what}`,
+    'CanonicalABI.md "Storing" lower_stream / lower_future',
+  );
+}
+
+/** `AsyncValueHooks` for the ABI core; `codecOf` gives the element codec of a stream/future type. */
+export function asyncValueHooks(
+  codecOf: (element: AbiType | undefined) => ElementCodec,
+): AsyncValueHooks {
+  const checkType = (
+    shared: SharedStream | SharedFuture,
+    element: AbiType | undefined,
+    what: string,
+  ): void => {
+    const want = abiTypeKey(element);
+    if (shared.codec.typeKey !== want)
+      trap(
+        `lowering a ${what}<${want}>: the value is a ${what}<${shared.codec.typeKey}>`,
+        'CanonicalABI.md "Storing"',
+      );
+  };
+  // Typed here rather than from `AsyncValueHooks`, whose `Extract<AbiType, { kind: "stream" }>` is `never`.
+  type Async = { element?: AbiType };
+  return {
+    liftStream: (cx, i, t: Async) => liftStream(cx.inst, i, codecOf(t.element)),
+    lowerStream: (cx, v, t: Async) => {
+      const s = sharedOf(v, SharedStream, "stream");
+      checkType(s, t.element, "stream");
+      return lowerStream(cx.inst, s);
+    },
+    liftFuture: (cx, i, t: Async) => liftFuture(cx.inst, i, codecOf(t.element)),
+    lowerFuture: (cx, v, t: Async) => {
+      const s = sharedOf(v, SharedFuture, "future");
+      checkType(s, t.element, "future");
+      return lowerFuture(cx.inst, s);
+    },
+    liftErrorContext: (cx, i) => liftErrorContext(cx.inst, i),
+    lowerErrorContext: (cx, v) =>
+      lowerErrorContext(cx.inst, sharedOf(v, ErrorContext, "error-context")),
+  };
+}
