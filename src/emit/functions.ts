@@ -47,8 +47,8 @@ export function signature(
     const { ok, err } = fn.result as Extract<IrType, { kind: "result" }>;
     result = ok ? renderType(ok, names, scope) : "void";
     const payload = err ? renderType(err, names, scope) : "void";
-    const verb = fn.async ? "Rejects with" : "Throws";
-    tags.push(`@throws {ComponentError<${payload}>} ${verb} \`ComponentError\` when the result is \`err\` (its \`payload\`).`);
+    const how = fn.async ? "The promise rejects with it" : "Thrown";
+    tags.push(`@throws {ComponentError<${payload}>} ${how} when the result is \`err\`; \`payload\` holds the error value.`);
   } else result = renderType(fn.result, names, scope);
   if (fn.async) result = `Promise<${result}>`;
   return { docs: jsDoc(meta, tags), name, params: paramList, result };

@@ -215,7 +215,8 @@ export class WorldModel implements TypeNames {
       const view: MemberView[] = this.functionSetMembers(iface).map((m) => {
         if ("def" in m) {
           const name = this.typeNames.get(m.id)!.name;
-          return { method: false, docs: jsDoc(m), key: members.claim(name), type: this.constructorNames.get(m.id)! };
+          const docs = jsDoc({ docs: `The {@link ${name}} class.` });
+          return { method: false, docs, key: members.claim(name), type: this.constructorNames.get(m.id)! };
         }
         return { method: true, ...signature(m, members.claim(methodName(plainName(m))), this, info.scope, this.results) };
       });
@@ -227,7 +228,8 @@ export class WorldModel implements TypeNames {
         if (!constructorType || !this.ownedBy(this.doc.types[id], iface)) continue;
         const name = this.typeNames.get(id)!.name;
         info.scope.values.claim(name);
-        declarations.push({ kind: "declare-resource", docs: jsDoc(this.doc.types[id]), name, type: constructorType });
+        const docs = jsDoc({ docs: `The {@link ${name}} class, provided by the host.` });
+        declarations.push({ kind: "declare-resource", docs, name, type: constructorType });
       }
       for (const fn of iface.functions) {
         if (fn.kind.kind !== "freestanding") continue;

@@ -102,7 +102,13 @@ export function apiSummary(files: EmittedFile[]): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\/\*\*[\s\S]*?\*\//g, "").replace(/\s+/g, " ").replace(/ ;/g, ";").trim();
+  return text
+    .replace(/\/\*\*[\s\S]*?\*\//g, "")
+    .replace(/\s+/g, " ")
+    .replace(/([([]) /g, "$1")
+    .replace(/,? ([)\]])/g, "$1")
+    .replace(/ ;/g, ";")
+    .trim();
 }
 
 function describe(name: string, node: Node, from: SourceFile): string {
