@@ -25,11 +25,14 @@ export function resourceRep(inst: ComponentInstanceState, rt: ResourceType, i: n
 export function resourceDrop(inst: ComponentInstanceState, rt: ResourceType, i: number): void {
   const rule = "CanonicalABI.md canon_resource_drop";
   inst.checkMayLeave(`[resource-drop]${rt.name}`);
-  const h = inst.handles.remove(i >>> 0, rule);
+  // Checked before removing (the spec removes first; a trap ends the instance either way,
+  // but this keeps the table intact for a host that catches the trap).
+  const h = inst.handles.get(i >>> 0, rule);
   checkHandle(h, rt, i, rule);
   if (h.numLends !== 0) {
     throw new Trap(`cannot drop ${rt.name} handle ${i} while it is lent to ${h.numLends} call(s)`, { rule });
   }
+  inst.handles.remove(i >>> 0, rule);
   if (h.own) {
     // A dtor of a resource implemented by this same instance runs without an entry check (entering_set is empty).
     runDestructor(rt, h.rep, inst);

@@ -1,0 +1,86 @@
+/** A small core module for call tests: bump realloc, exports to lift, imports to lower, resource built-ins. */
+export const GUEST_WAT = `(module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (import "host" "echo" (func $echo (param i32 i32 i32)))
+  (import "host" "open" (func $open (result i32)))
+  (import "host" "size" (func $size (param i32) (result i32)))
+  (import "res" "new" (func $rnew (param i32) (result i32)))
+  (import "res" "rep" (func $rrep (param i32) (result i32)))
+  (import "res" "drop" (func $rdrop (param i32)))
+  (import "host-res" "drop" (func $hdrop (param i32)))
+  (memory (export "memory") 1)
+  (global $bump (mut i32) (i32.const 1024))
+  (global $post (mut i32) (i32.const 0))
+  (global $dtor (mut i32) (i32.const -1))
+
+  (func $realloc (export "realloc") (param $old i32) (param $oldsize i32) (param $align i32) (param $new i32) (result i32)
+    (local $p i32)
+    (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get $align) (i32.const 1)))
+                           (i32.sub (i32.const 0) (local.get $align))))
+    (global.set $bump (i32.add (local.get $p) (local.get $new)))
+    (block $ok
+      (loop $grow
+        (br_if $ok (i32.le_u (global.get $bump) (i32.mul (memory.size) (i32.const 65536))))
+        (drop (memory.grow (i32.const 1)))
+        (br $grow)))
+    (memory.copy (local.get $p) (local.get $old)
+      (select (local.get $oldsize) (local.get $new) (i32.lt_u (local.get $oldsize) (local.get $new))))
+    (local.get $p))
+
+  ;; strlen: func(s: string) -> u32 (code units as given)
+  (func (export "strlen") (param i32 i32) (result i32) (local.get 1))
+  ;; echo: func(s: string) -> string, result spilled at 16
+  (func (export "echo") (param i32 i32) (result i32)
+    (i32.store (i32.const 16) (local.get 0))
+    (i32.store (i32.const 20) (local.get 1))
+    (i32.const 16))
+  (func (export "post-echo") (param i32) (global.set $post (i32.add (global.get $post) (i32.const 1))))
+  (func (export "post-count") (result i32) (global.get $post))
+  ;; post-return that calls an import: leaving is not allowed there
+  (func (export "post-bad") (param i32) (drop (call $add (i32.const 1) (i32.const 2))))
+  ;; sum17: 17 u8 params (spilled) -> u32
+  (func (export "sum17") (param $p i32) (result i32) (local $i i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (i32.const 17)))
+      (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $p) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  ;; swap: func(a: u64, b: f32) -> tuple<f32, u64> (result spilled)
+  (func (export "swap") (param i64 f32) (result i32)
+    (f32.store (i32.const 32) (local.get 1))
+    (i64.store (i32.const 40) (local.get 0))
+    (i32.const 32))
+  (func (export "call-add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  ;; call-echo: func(s: string) -> string through the host's echo (result via out-pointer 48)
+  (func (export "call-echo") (param i32 i32) (result i32)
+    (call $echo (local.get 0) (local.get 1) (i32.const 48))
+    (i32.const 48))
+  (func (export "boom") (unreachable))
+  (func (export "bad-result") (result i32) (i32.const 65532))
+
+  ;; guest-implemented resource r
+  (func (export "make") (param i32) (result i32) (call $rnew (local.get 0)))
+  (func (export "take") (param i32) (result i32) (local $rep i32)
+    (local.set $rep (call $rrep (local.get 0)))
+    (call $rdrop (local.get 0))
+    (local.get $rep))
+  (func (export "peek") (param i32) (result i32) (local.get 0))
+  (func (export "r-dtor") (param i32) (global.set $dtor (local.get 0)))
+  (func (export "last-dtor") (result i32) (global.get $dtor))
+
+  ;; host-implemented resource file
+  (func (export "open-and-size") (result i32) (local $h i32) (local $s i32)
+    (local.set $h (call $open))
+    (local.set $s (call $size (local.get $h)))
+    (call $hdrop (local.get $h))
+    (local.get $s))
+  (func (export "open-keep") (result i32) (call $open))
+  (func (export "size-of") (param i32) (result i32) (call $size (local.get 0)))
+  (func (export "drop-file") (param i32) (call $hdrop (local.get 0)))
+  ;; use-borrow: func(f: borrow<file>, drop: bool) -> u32
+  (func (export "use-borrow") (param i32 i32) (result i32) (local $s i32)
+    (local.set $s (call $size (local.get 0)))
+    (if (local.get 1) (then (call $hdrop (local.get 0))))
+    (local.get $s))
+)`;
