@@ -11,9 +11,9 @@ export interface Docs {
 }
 
 export type Attribute =
-  | { kind: "since"; pos: number; version: string }
+  | { kind: "since"; pos: number; version: string; versionPos: number }
   | { kind: "unstable"; pos: number; feature: string }
-  | { kind: "deprecated"; pos: number; version: string }
+  | { kind: "deprecated"; pos: number; version: string; versionPos: number }
   | { kind: "external-id"; pos: number; value: string };
 
 /** `ns:pkg@1.0.0`; nested namespaces (🪺) join with `:` and nested packages with `/`. */

@@ -37,7 +37,7 @@ export const KEYWORDS = [
   "with", "world", "_",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
-const keywordSet: ReadonlySet<string> = new Set(KEYWORDS);
+export const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
 
 export interface Token {
   kind: TokenKind;
@@ -53,24 +53,38 @@ export interface Token {
   docsPos?: number;
 }
 
-export function describe(kind: TokenKind | "eof"): string {
+/** How an expected token kind is named in "expected X, found Y". */
+export function describe(kind: TokenKind): string {
   switch (kind) {
     case "id":
-      return "an identifier";
     case "explicit-id":
-      return "an '%' identifier";
+      return "an identifier";
     case "integer":
       return "an integer";
     case "string":
       return "a string literal";
-    case "eof":
-      return "eof";
-    case "=": case ",": case ":": case ".": case ";": case "(": case ")": case "{": case "}": case "<": case ">":
-      return `'${kind}'`;
-    case "->": case "*": case "@": case "/": case "+": case "-":
-      return `\`${kind}\``;
     default:
-      return `keyword \`${kind}\``;
+      return KEYWORD_SET.has(kind) ? `keyword \`${kind}\`` : `\`${kind}\``;
+  }
+}
+
+/**
+ * How a found token is named in "expected X, found Y": its text, so the
+ * reader sees what is there; a keyword where a name was expected says so.
+ */
+export function describeFound(t: Token | undefined, wantedName = false): string {
+  if (!t) return "end of file";
+  switch (t.kind) {
+    case "id":
+      return `\`${t.text}\``;
+    case "explicit-id":
+      return `\`%${t.text}\``;
+    case "integer":
+      return `\`${t.text}\``;
+    case "string":
+      return "a string literal";
+    default:
+      return wantedName && KEYWORD_SET.has(t.kind) ? `keyword \`${t.kind}\`` : `\`${t.kind}\``;
   }
 }
 
@@ -179,12 +193,11 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
         while (i < n) {
           const d = text.codePointAt(i)!;
           const ch = String.fromCodePoint(d);
-          if (!(i === start + 1 ? isKeylikeStart(d, ch) : isKeylikeContinue(d, ch))) break;
+          if (!isKeylikeContinue(d, ch)) break;
           i += ch.length;
         }
         kind = "explicit-id";
         value = text.slice(start + 1, i);
-        validateId(value, base + start, map);
         break;
       }
       default: {
@@ -201,6 +214,18 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
         }
         if (c >= 48 && c <= 57) {
           while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+          // `1st` is a (bad) identifier, reported as such when used as one; `1.0.0-rc` stays numbers.
+          const after = i < n ? text.codePointAt(i)! : 0;
+          if (i < n && after !== 45 && isKeylikeStart(after, String.fromCodePoint(after))) {
+            while (i < n) {
+              const d = text.codePointAt(i)!;
+              if (!isKeylikeContinue(d, d < 128 ? "" : String.fromCodePoint(d))) break;
+              i += d > 0xffff ? 2 : 1;
+            }
+            kind = "id";
+            value = text.slice(start, i);
+            break;
+          }
           kind = "integer";
           value = text.slice(start, i);
           break;
@@ -216,14 +241,11 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
             i += d > 0xffff ? 2 : 1;
           }
           value = text.slice(start, i);
-          if (keywordSet.has(value)) kind = value as Keyword;
-          else {
-            kind = "id";
-            validateId(value, base + start, map);
-          }
+          if (KEYWORD_SET.has(value)) kind = value as Keyword;
+          else kind = "id";
           break;
         }
-        return fail(start, `unexpected character ${rustChar(ch)}`);
+        return fail(start, `unexpected character \`${ch}\``);
       }
     }
     const tok: Token = { kind, pos: base + start, end: base + i, text: value };
@@ -240,13 +262,14 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
 /** Reads a string literal body starting after the opening quote (Core WebAssembly `name` syntax). */
 function readString(text: string, i: number, fail: (offset: number, msg: string) => never): { value: string; end: number } {
   let out = "";
+  const open = i - 1;
   for (;;) {
-    if (i >= text.length) fail(i, "unexpected end of file");
+    if (i >= text.length || text.charCodeAt(i) === 10) fail(open, "unterminated string literal");
     const c = text.charCodeAt(i);
     if (c === 34) return { value: out, end: i + 1 };
     if (c === 92) {
       const e = text[i + 1];
-      if (e === undefined) fail(i + 1, "unexpected end of file");
+      if (e === undefined) fail(open, "unterminated string literal");
       i += 2;
       switch (e) {
         case '"': out += '"'; break;
@@ -273,12 +296,12 @@ function readString(text: string, i: number, fail: (offset: number, msg: string)
             if (b >= 0x80) fail(i - 2, "invalid UTF-8 in string literal");
             out += String.fromCharCode(b);
             i++;
-          } else fail(i - 1, `invalid string escape ${rustChar(e)}`);
+          } else fail(i - 2, `invalid escape \`\\${e}\` in string literal`);
         }
       }
       continue;
     }
-    if (c < 0x20 || c === 0x7f) fail(i, `invalid string character ${rustChar(text[i])}`);
+    if (c < 0x20 || c === 0x7f) fail(i, `control character ${uplus(c)} is not allowed in a string literal`);
     out += text[i];
     i++;
   }
@@ -290,47 +313,48 @@ function checkCodepoints(text: string, fail: (offset: number, msg: string) => ne
     const c = text.charCodeAt(i);
     if (c < 0x20) {
       if (c === 9 || c === 10 || c === 13) continue;
-      fail(i, `Control code '\\u{${c.toString(16)}}'`);
+      fail(i, `control character ${uplus(c)} is not allowed`);
     } else if (c < 0x7f) continue;
-    else if (c <= 0x9f) fail(i, `Control code '\\u{${c.toString(16)}}'`);
+    else if (c <= 0x9f) fail(i, `control character ${uplus(c)} is not allowed`);
     else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-      fail(i, `Input contains bidirectional override codepoint '\\u{${c.toString(16)}}'`);
+      fail(i, `bidirectional override character ${uplus(c)} is not allowed`);
     } else if ([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5].includes(c)) {
-      fail(i, `Codepoint '\\u{${c.toString(16)}}' is discouraged by Unicode`);
+      fail(i, `character ${uplus(c)} is deprecated by Unicode and not allowed`);
     }
   }
 }
 
-function rustChar(ch: string): string {
-  if (ch === "'") return "'\\''";
-  if (ch === "\\") return "'\\\\'";
-  return `'${ch}'`;
+function uplus(c: number): string {
+  return "U+" + c.toString(16).toUpperCase().padStart(4, "0");
 }
 
 /**
  * WIT.md "WIT Identifiers": kebab-case words, each all-lowercase or
- * all-uppercase, the first word starting with a letter.
+ * all-uppercase, the first word starting with a letter. Returns why `id` is
+ * not one, or undefined.
  */
-export function validateId(id: string, pos: number, map: SourceMap): void {
-  if (id.length === 0) throw map.error(pos, "identifiers must have characters between '-'s");
+export function idError(id: string): string | undefined {
+  const bad = (why: string) => `invalid identifier \`${id}\`: ${why}`;
+  if (id.includes("_")) return bad("`_` is not allowed (use `-`)");
   const parts = id.split("-");
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p];
-    if (part.length === 0) throw map.error(pos, "identifiers must have characters between '-'s");
+    if (part.length === 0) return bad("empty word between `-`");
     const first = part.charCodeAt(0);
     const isAlpha = (x: number) => (x >= 97 && x <= 122) || (x >= 65 && x <= 90);
-    if (p === 0 && !isAlpha(first)) throw map.error(pos, `invalid character in identifier ${rustChar(part[0])}`);
+    if (p === 0 && !isAlpha(first)) return bad("the first word must start with a letter");
     let upper: boolean | undefined;
     for (const ch of part) {
       const x = ch.charCodeAt(0);
-      if (x >= 48 && x <= 57 && ch.length === 1) continue;
-      if (x >= 65 && x <= 90) {
-        if (upper === false) throw map.error(pos, `invalid character in identifier ${rustChar(ch)}`);
+      if (ch.length === 1 && x >= 48 && x <= 57) continue;
+      if (ch.length === 1 && x >= 65 && x <= 90) {
+        if (upper === false) return bad(`word \`${part}\` mixes lower and upper case`);
         upper = true;
-      } else if (x >= 97 && x <= 122) {
-        if (upper === true) throw map.error(pos, `invalid character in identifier ${rustChar(ch)}`);
+      } else if (ch.length === 1 && x >= 97 && x <= 122) {
+        if (upper === true) return bad(`word \`${part}\` mixes lower and upper case`);
         upper = false;
-      } else throw map.error(pos, `invalid character in identifier ${rustChar(ch)}`);
+      } else return bad(`character \`${ch}\` is not allowed`);
     }
   }
+  return undefined;
 }

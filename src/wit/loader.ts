@@ -41,7 +41,7 @@ export function loadPath(path: string): LoadedSources {
         const files = witFilesOf(abs);
         if (files.length > 0) pushGroup(map, units, files.map((f) => ({ abs: f, rel: toPosix(relative(path, f)) })));
       } else if (entry.endsWith(".wit")) {
-        pushGroup(map, units, [{ abs, rel: toPosix(relative(path, abs)) }]);
+        pushGroup(map, units, [{ abs, rel: toPosix(relative(path, abs)) }], true);
       }
     }
   } else {
@@ -70,16 +70,16 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
-function pushGroup(map: SourceMap, units: PackageUnit[], files: { abs: string; rel: string }[]): number {
+function pushGroup(map: SourceMap, units: PackageUnit[], files: { abs: string; rel: string }[], depFile = false): number {
   const asts = files.map((f) => parseFile(map.add(f.rel, readFileSync(f.abs, "utf8")), map));
-  return pushParsed(map, units, asts);
+  return pushParsed(map, units, asts, depFile);
 }
 
 /**
  * Groups parsed files into packages: all files of a group form one package
  * (they must agree on its name), each nested `package x:y { ... }` is its own.
  */
-function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[]): number {
+function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[], depFile = false): number {
   let decl: A.PackageDecl | undefined;
   const members: PackageUnit["members"] = [];
   for (const f of files) {
@@ -88,7 +88,7 @@ function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[]): n
         const cur = refKey(f.package.ref);
         const prev = refKey(decl.ref);
         if (cur !== prev) {
-          throw map.error(f.package.ref.pos, `package identifier \`${cur}\` does not match previous package name of \`${prev}\``);
+          throw map.error(f.package.ref.pos, `package \`${cur}\` does not match package \`${prev}\` declared by another file of this package`);
         }
         // WIT.md: at most one `package` declaration of a package may carry docs.
         if (f.package.docs && decl.docs) throw map.error(f.package.docs.pos, "found doc comments on multiple 'package' items");
@@ -108,7 +108,11 @@ function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[]): n
   }
   if (!decl) {
     const first = map.files[map.files.length - files.length];
-    throw map.error(first ? first.base : 0, "no `package` header was found in any WIT file for this package");
+    // WIT.md "Package Names": at least one file must name the package.
+    throw map.error(
+      first ? first.base : 0,
+      depFile ? "a dependency file must start with a `package` declaration" : "no file of this package declares its name with `package`",
+    );
   }
   units.push({ decl, members });
   return units.length - 1;

@@ -1,5 +1,5 @@
 import type * as A from "./ast.js";
-import { describe, tokenize, type Token, type TokenKind } from "./lexer.js";
+import { describe, describeFound, idError, tokenize, type Token, type TokenKind } from "./lexer.js";
 import type { SourceFile, SourceMap } from "./source-map.js";
 
 /** Deepest `list<list<...>>` nesting accepted, so hostile input cannot exhaust the stack. */
@@ -52,8 +52,11 @@ class Parser {
     throw this.expected(describe(kind), t);
   }
   private expected(what: string, found: Token | undefined): Error {
-    if (!found) return this.map.error(this.eofPos, `expected ${what}, found eof`);
-    return this.map.error(found.pos, `expected ${what}, found ${describe(found.kind)}`);
+    return this.map.error(found ? found.pos : this.eofPos, `expected ${what}, found ${describeFound(found, what === "an identifier")}`);
+  }
+  /** Inside `{ ... }`: running out of input means the block was never closed. */
+  private expectedItem(what: string, found: Token | undefined): Error {
+    return found ? this.expected(what, found) : this.expected("`}`", found);
   }
   private fail(pos: number, msg: string): Error {
     return this.map.error(pos, msg);
@@ -68,9 +71,15 @@ class Parser {
     const t = this.toks[this.i];
     if (t && (t.kind === "id" || t.kind === "explicit-id")) {
       this.i++;
-      return { name: t.text, pos: t.pos };
+      return this.checkedId(t);
     }
-    throw this.expected("an identifier or string", t);
+    throw this.expected("an identifier", t);
+  }
+
+  private checkedId(t: Token): A.Id {
+    const why = idError(t.text);
+    if (why) throw this.fail(t.pos, why);
+    return { name: t.text, pos: t.pos };
   }
 
   // ---- files and packages ----
@@ -125,7 +134,7 @@ class Parser {
         return { kind: "package", decl: { docs, ref }, items };
       }
       default:
-        throw this.expected("`world`, `interface` or `use`", t);
+        throw depth > 0 ? this.expectedItem("`world`, `interface` or `use`", t) : this.expected("`world`, `interface` or `use`", t);
     }
   }
 
@@ -172,29 +181,32 @@ class Parser {
    */
   private version(): { text: string; pos: number } {
     const start = this.expect("integer");
-    this.expect(".");
-    this.expect("integer");
-    this.expect(".");
-    let end = this.expect("integer").end;
+    let end = start.end;
+    // Numbers and dots first (so `1.0` gets a clear error), then pre-release and build parts.
+    while (this.at(".") && this.at("integer", 1)) {
+      end = this.peek(1)!.end;
+      this.i += 2;
+    }
+    const isPart = (t: Token | undefined) => !!t && (t.kind === "id" || t.kind === "integer" || t.kind === "-" || isKeywordLike(t));
     const eatIds = (prefix: TokenKind) => {
-      if (!this.eat(prefix)) return;
+      const p = this.peek();
+      if (p?.kind !== prefix || p.pos !== end) return;
+      this.i++;
+      end = p.end;
       for (;;) {
         const t = this.peek();
-        if (t && (t.kind === "id" || t.kind === "integer" || t.kind === "-" || isKeywordLike(t))) {
-          end = t.end;
+        if (isPart(t) && t!.pos === end) {
+          end = t!.end;
           this.i++;
-        } else if (t?.kind === ".") {
-          const u = this.peek(1);
-          if (u && (u.kind === "id" || u.kind === "integer" || u.kind === "-" || isKeywordLike(u))) {
-            end = u.end;
-            this.i += 2;
-          } else break;
+        } else if (t?.kind === "." && t.pos === end && isPart(this.peek(1))) {
+          end = this.peek(1)!.end;
+          this.i += 2;
         } else break;
       }
     };
     eatIds("-");
     eatIds("+");
-    const text = this.map.fileOf(start.pos).text.slice(start.pos - this.src.base, end - this.src.base);
+    const text = this.src.text.slice(start.pos - this.src.base, end - this.src.base);
     const err = semverError(text);
     if (err) throw this.fail(start.pos, err);
     return { text, pos: start.pos };
@@ -204,8 +216,9 @@ class Parser {
 
   private attributes(): A.Attribute[] {
     const attrs: A.Attribute[] = [];
-    while (this.eat("@")) {
+    for (let at = this.eat("@"); at; at = this.eat("@")) {
       const id = this.id();
+      const pos = at.pos;
       switch (id.name) {
         case "since":
         case "deprecated": {
@@ -214,7 +227,7 @@ class Parser {
           this.expect("=");
           const v = this.version();
           this.expect(")");
-          attrs.push({ kind: id.name, pos: id.pos, version: v.text });
+          attrs.push({ kind: id.name, pos, version: v.text, versionPos: v.pos });
           break;
         }
         case "unstable": {
@@ -223,24 +236,26 @@ class Parser {
           this.expect("=");
           const f = this.id();
           this.expect(")");
-          attrs.push({ kind: "unstable", pos: id.pos, feature: f.name });
+          attrs.push({ kind: "unstable", pos, feature: f.name });
           break;
         }
         case "external-id": {
           this.expect("(");
           const s = this.expect("string");
           this.expect(")");
-          attrs.push({ kind: "external-id", pos: id.pos, value: s.text });
+          attrs.push({ kind: "external-id", pos, value: s.text });
           break;
         }
         default:
-          throw this.fail(id.pos, `unknown attribute \`${id.name}\``);
+          throw this.fail(pos, `unknown attribute \`@${id.name}\``);
       }
     }
     return attrs;
   }
 
   private expectWord(word: string): void {
+    const t = this.peek();
+    if (t?.kind !== "id" && t?.kind !== "explicit-id") throw this.expected(`\`${word}\``, t);
     const id = this.id();
     if (id.name !== word) throw this.fail(id.pos, `expected \`${word}\`, found \`${id.name}\``);
   }
@@ -290,7 +305,7 @@ class Parser {
         return { kind: "include", pos: t.pos, attrs, from, names };
       }
       default:
-        throw this.expected("`import`, `export`, `include`, `use`, or type definition", t);
+        throw this.expectedItem("`import`, `export`, `include`, `use`, or type definition", t);
     }
   }
 
@@ -313,8 +328,15 @@ class Parser {
       }
       // `label: path` unless the colon belongs to a qualified `ns:pkg/iface` name.
       if (!this.isQualifiedPathAfterColon(this.i + 2)) {
+        // WIT.md "Item: world": `a:b` (no spaces) is one name, a package's, which cannot be imported.
+        if ((t2?.kind === "id" || t2?.kind === "explicit-id") && t0.end === t1.pos && t1.end === t2.pos) {
+          throw this.fail(t0.pos, `\`${t0.text}:${t2.text}\` names a package, not an interface`);
+        }
         const name = this.id();
         this.i++;
+        if (t2?.kind !== "id" && t2?.kind !== "explicit-id") {
+          throw this.expected("`func`, `async func`, `interface` or an interface name", t2);
+        }
         const path = this.usePath();
         this.expect(";");
         return { kind: "named-path", name, path };
@@ -370,7 +392,7 @@ class Parser {
           items.push(this.use(attrs));
           break;
         default:
-          throw this.expected("`type`, `resource` or `func`", t);
+          throw this.expectedItem("`type`, `resource` or `func`", t);
       }
     }
     return items;
@@ -514,7 +536,7 @@ class Parser {
       this.expect(";");
       return { kind, docs, attrs, name, func };
     }
-    throw this.expected("`constructor` or identifier", t);
+    throw this.expectedItem("`constructor` or identifier", t);
   }
 
   // ---- types (WIT.md "Types") ----
@@ -528,8 +550,14 @@ class Parser {
     if (PRIMS.has(t.kind)) return { kind: "prim", name: t.kind as A.PrimName, pos };
     switch (t.kind) {
       case "tuple": {
-        const types: A.Type[] = [];
-        this.list("<", ">", () => types.push(this.type(depth + 1)));
+        // WIT.md "Types": `tuple-list ::= ty | ty ',' tuple-list?`, so at least one type.
+        this.expect("<");
+        const types: A.Type[] = [this.type(depth + 1)];
+        while (this.eat(",")) {
+          if (this.at(">")) break;
+          types.push(this.type(depth + 1));
+        }
+        this.expect(">");
         return { kind: "tuple", pos, types };
       }
       case "list": {
@@ -541,8 +569,10 @@ class Parser {
           this.i++;
           const length = Number(n.text);
           if (!Number.isSafeInteger(length) || length > 0xffffffff) {
-            throw this.fail(n.pos, "invalid list size: number too large to fit in target type");
+            throw this.fail(n.pos, `list length \`${n.text}\` is too large (at most 4294967295)`);
           }
+          // WIT.md "Types": `uint ::= [1-9][0-9]*`.
+          if (length === 0) throw this.fail(n.pos, "fixed-length list must have at least one element");
           this.expect(">");
           return { kind: "list", pos, element, length, lengthPos: n.pos };
         }
@@ -596,7 +626,7 @@ class Parser {
       }
       case "id":
       case "explicit-id":
-        return { kind: "name", name: { name: t.text, pos } };
+        return { kind: "name", name: this.checkedId(t) };
       default:
         this.i--;
         throw this.expected("a type", t);
@@ -616,6 +646,7 @@ const SEMVER =
 export function semverError(text: string): string | undefined {
   if (SEMVER.test(text)) return undefined;
   const core = text.split(/[-+]/)[0];
-  if (/(^|\.)0\d/.test(core)) return "invalid leading zero in version number";
-  return `invalid semver version \`${text}\``;
+  if (!/^\d+\.\d+\.\d+$/.test(core)) return `invalid version \`${text}\`: expected \`major.minor.patch\``;
+  if (/(^|\.)0\d/.test(core)) return `invalid version \`${text}\`: leading zero in a version number`;
+  return `invalid version \`${text}\`: bad pre-release or build part`;
 }

@@ -3,6 +3,7 @@ import { type LoadedSources, type PackageUnit, refKey } from "../loader.js";
 import { PackageResolver } from "./package.js";
 import { compareSemver, type GateOptions } from "./stability.js";
 import { ResolveState } from "./state.js";
+import { toposort } from "./toposort.js";
 
 export { ResolveState } from "./state.js";
 
@@ -23,22 +24,27 @@ export function resolveAll(sources: LoadedSources, gates: GateOptions): { state:
   });
   const sortedUnits = units.map((_, i) => i).sort((a, b) => comparePackageRefs(units[a].decl.ref, units[b].decl.ref));
   const deps = units.map(foreignDeps);
-  const done = new Set<number>();
-  const order: number[] = [];
-  const visiting = new Set<string>();
-  const visit = (i: number) => {
-    if (done.has(i)) return;
-    for (const [key, pos] of deps[i]) {
-      if (visiting.has(key)) throw map.error(pos, `package \`${key}\` creates a dependency cycle`);
-      visiting.add(key);
+  // Packages in name order (stable output), each after the packages it uses.
+  const rank = new Map<number, number>();
+  sortedUnits.forEach((u, r) => rank.set(u, r));
+  const edges: number[][] = sortedUnits.map(() => []);
+  sortedUnits.forEach((u, r) => {
+    for (const [key, pos] of deps[u]) {
       const j = byKey.get(key);
-      if (j !== undefined) visit(j);
-      visiting.delete(key);
+      if (j === u) {
+        const path = [...deps[u].keys()];
+        void path;
+        throw map.error(pos, `package \`${key}\` refers to itself by its full name (write \`${selfRefName(units[u], key)}\`)`);
+      }
+      if (j !== undefined) edges[r].push(rank.get(j)!);
     }
-    done.add(i);
-    order.push(i);
-  };
-  for (const i of sortedUnits) visit(i);
+  });
+  const sorted = toposort(edges);
+  if ("cycle" in sorted) {
+    const unit = units[sortedUnits[sorted.cycle]];
+    throw map.error(unit.decl.ref.pos, `package \`${refKey(unit.decl.ref)}\` depends on itself`);
+  }
+  const order = sorted.order.map((r) => sortedUnits[r]);
   let main = -1;
   for (const i of order) {
     const resolver = new PackageResolver(state, units[i]);
@@ -46,6 +52,30 @@ export function resolveAll(sources: LoadedSources, gates: GateOptions): { state:
     resolver.resolve();
   }
   return { state, main };
+}
+
+/** The interface named by a package's first qualified reference to itself. */
+function selfRefName(unit: PackageUnit, key: string): string {
+  let found = "";
+  const visit = (p: A.UsePath) => {
+    if (!found && p.kind === "package" && refKey(p.pkg) === key) found = p.name.name;
+  };
+  for (const m of unit.members) {
+    for (const item of m.items) {
+      if (item.kind === "toplevel-use") visit(item.path);
+      else if (item.kind === "interface") for (const it of item.items) it.kind === "use" && visit(it.from);
+      else if (item.kind === "world") {
+        for (const w of item.items) {
+          if (w.kind === "use" || w.kind === "include") visit(w.from);
+          else if (w.kind === "import" || w.kind === "export") {
+            if (w.extern.kind === "path" || w.extern.kind === "named-path") visit(w.extern.path);
+            else if (w.extern.kind === "interface") for (const it of w.extern.items) it.kind === "use" && visit(it.from);
+          }
+        }
+      }
+    }
+  }
+  return found;
 }
 
 function comparePackageRefs(a: A.PackageRef, b: A.PackageRef): number {

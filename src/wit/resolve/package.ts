@@ -12,7 +12,8 @@ import {
   withMeta,
 } from "./state.js";
 import { toposort } from "./toposort.js";
-import { gate, resolveFunction, resolveTypeItems, type ScopeContext } from "./types.js";
+import { defineName, gate, resolveFunction, resolveTypeItems, type ScopeContext } from "./types.js";
+import { duplicateMessage, NameSet } from "./names.js";
 import { elaborateWorld, processInclude, type PendingInclude } from "./worlds.js";
 
 type Item = { ast: A.Interface | A.World; member: number };
@@ -51,7 +52,12 @@ export class PackageResolver {
     this.unit.members.forEach((m, mi) => {
       for (const item of m.items) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
-        if (this.byName.has(item.name.name)) throw map.error(item.name.pos, `duplicate item named \`${item.name.name}\``);
+        const prevIdx = this.byName.get(item.name.name);
+        if (prevIdx !== undefined) {
+          const prev = this.items[prevIdx].ast.kind;
+          const what = prev === item.kind ? item.kind : "name";
+          throw map.error(item.name.pos, `duplicate ${what} \`${item.name.name}\` in package \`${this.pkg.key}\``);
+        }
         this.byName.set(item.name.name, this.items.length);
         this.items.push({ ast: item, member: mi });
       }
@@ -75,33 +81,32 @@ export class PackageResolver {
       }
       this.fileNames.push(names);
       // Interfaces depend on what they `use`; worlds on what they `include` (same package only).
-      const addDep = (owner: A.Id, path: A.UsePath) => {
+      const addDep = (owner: A.Id, path: A.UsePath, want: "interface" | "world") => {
         if (path.kind !== "local") return;
         const e = names.get(path.name.name);
         let target: A.Id;
         if (e?.kind === "foreign") return;
         if (e) target = e.target;
         else if (this.byName.has(path.name.name)) target = path.name;
-        else throw map.error(path.name.pos, `interface or world \`${path.name.name}\` does not exist`);
+        else throw map.error(path.name.pos, `${want} \`${path.name.name}\` is not defined`);
         const j = this.byName.get(target.name);
-        if (j === undefined) throw map.error(target.pos, `interface or world \`${target.name}\` does not exist`);
+        if (j === undefined) throw map.error(target.pos, `${want} \`${target.name}\` is not defined`);
         const i = this.byName.get(owner.name)!;
         deps[i].push(j);
         depIds[i].push(path.name);
       };
       for (const item of m.items) {
         if (item.kind === "interface") {
-          for (const x of item.items) if (x.kind === "use") addDep(item.name, x.from);
+          for (const x of item.items) if (x.kind === "use") addDep(item.name, x.from, "interface");
         } else if (item.kind === "world") {
-          for (const x of item.items) if (x.kind === "include") addDep(item.name, x.from);
+          for (const x of item.items) if (x.kind === "include") addDep(item.name, x.from, "world");
         }
       }
     });
     const sorted = toposort(deps);
     if ("cycle" in sorted) {
-      const { node, edge } = sorted.cycle;
-      const id = depIds[node][edge];
-      throw map.error(id.pos, `interface or world \`${id.name}\` depends on itself`);
+      const ast = this.items[sorted.cycle].ast;
+      throw map.error(ast.name.pos, `${ast.kind} \`${ast.name.name}\` depends on itself`);
     }
     this.unit.members.forEach((m, mi) => {
       for (const item of m.items) {
@@ -110,7 +115,7 @@ export class PackageResolver {
         if (item.path.kind === "local") {
           const target = this.fileNames[mi].get(item.path.name.name);
           if (!target || (target.kind === "local" && !this.byName.has(target.target.name))) {
-            throw map.error(item.path.name.pos, `interface or world \`${item.path.name.name}\` does not exist`);
+            throw map.error(item.path.name.pos, `interface \`${item.path.name.name}\` is not defined`);
           }
         }
       }
@@ -124,21 +129,22 @@ export class PackageResolver {
     // Includes need the included worlds elaborated first; `order` guarantees that.
     for (const w of worlds) {
       if (w.handle.id === undefined) continue;
-      for (const inc of w.includes) processInclude(this.state, w.handle, inc);
-      checkCaseInsensitive(this.state, w.handle);
+      for (const inc of w.includes) processInclude(this.state, w.handle, inc, w.handle.name);
       elaborateWorld(this.state, w.handle);
     }
   }
 
   // ---- paths ----
 
-  private cx(member: number, owner: ScopeContext["owner"], scope: Map<string, ScopeEntry>): ScopeContext {
+  private cx(member: number, owner: ScopeContext["owner"], scope: Map<string, ScopeEntry>, ownerDesc: string): ScopeContext {
     return {
       state: this.state,
       owner,
       pkgName: this.pkg.name,
       pkgVersion: this.pkg.version,
       scope,
+      names: new NameSet(),
+      ownerDesc,
       useTarget: (path) => this.interfaceAt(path, member),
     };
   }
@@ -151,7 +157,7 @@ export class PackageResolver {
       if (e?.kind === "foreign") return this.foreignItem(e.path, want);
       const name = e ? e.target.name : path.name.name;
       const item = this.pkg.items.get(name);
-      if (!item) throw map.error(path.name.pos, `interface or world \`${path.name.name}\` does not exist`);
+      if (!item) throw map.error(path.name.pos, `${want} \`${path.name.name}\` is not defined`);
       if (item.kind !== want) {
         throw map.error(path.name.pos, `name \`${path.name.name}\` is defined as ${item.kind === "world" ? "a world" : "an interface"}, not ${want === "world" ? "a world" : "an interface"}`);
       }
@@ -163,10 +169,13 @@ export class PackageResolver {
   private foreignItem(path: A.UsePath & { kind: "package" }, want: "interface" | "world"): PackageItemHandle {
     const { map } = this.state;
     const key = refKey(path.pkg);
+    if (key === this.pkg.key) {
+      throw map.error(path.pkg.pos, `package \`${key}\` refers to itself by its full name (write \`${path.name.name}\`)`);
+    }
     const pkg = this.state.packagesByKey.get(key);
-    if (!pkg) throw map.error(path.pkg.pos, `package '${key}' not found`);
+    if (!pkg) throw map.error(path.pkg.pos, `package \`${key}\` is not defined`);
     const item = pkg.items.get(path.name.name);
-    if (!item || item.kind !== want) throw map.error(path.name.pos, `${want} '${path.name.name}' not found in package '${key}'`);
+    if (!item || item.kind !== want) throw map.error(path.pkg.pos, `${want} \`${path.name.name}\` is not defined in package \`${key}\``);
     return item;
   }
 
@@ -191,10 +200,11 @@ export class PackageResolver {
     attrs: A.Attribute[],
     pos: number,
     parentKept: boolean,
+    label?: string,
   ): InterfaceHandle {
     const { state } = this;
     const stability = readStability(attrs, state.map);
-    const kept = isIncluded(stability, this.pkg.name, this.pkg.version, pos, state.gates, state.map) && parentKept;
+    const kept = isIncluded(stability, attrs, this.pkg.name, this.pkg.version, state.gates, state.map) && parentKept;
     const scope = new Map<string, ScopeEntry>();
     const handle: InterfaceHandle = { name, scope };
     let iface: IrInterface | undefined;
@@ -210,14 +220,14 @@ export class PackageResolver {
       state.interfaceScopes[id] = scope;
       handle.id = id;
     }
-    const cx = this.cx(member, kept ? { kind: "interface", id: handle.id! } : undefined, scope);
+    const cx = this.cx(member, kept ? { kind: "interface", id: handle.id! } : undefined, scope, `interface \`${name ?? label ?? ""}\``);
     const uses = items.filter((i): i is A.Use => i.kind === "use");
     const defs = items.filter((i): i is A.TypeDef => i.kind === "type");
     const typeIds = resolveTypeItems(cx, uses, defs);
     const functions: IrFunction[] = [];
     for (const it of items) {
       if (it.kind === "func") {
-        if (scope.has(it.name.name)) throw state.map.error(it.name.pos, `name \`${it.name.name}\` is defined more than once`);
+        defineName(cx, it.name);
         scope.set(it.name.name, { kind: "function" });
         const f = resolveFunction(cx, it, { kind: "freestanding" });
         if (f) functions.push(f);
@@ -251,7 +261,7 @@ export class PackageResolver {
     const map = state.map;
     const ast = item.ast as A.World;
     const stability = readStability(ast.attrs, map);
-    const kept = isIncluded(stability, this.pkg.name, this.pkg.version, ast.name.pos, state.gates, map);
+    const kept = isIncluded(stability, ast.attrs, this.pkg.name, this.pkg.version, state.gates, map);
     const handle: WorldHandle = { name: ast.name.name };
     const includes: PendingInclude[] = [];
     this.pkg.items.set(ast.name.name, { kind: "world", handle });
@@ -272,23 +282,26 @@ export class PackageResolver {
     handle.imports = imports;
     handle.exports = exports;
     const scope = new Map<string, ScopeEntry>();
-    const cx = this.cx(item.member, kept ? { kind: "world", id: worldId! } : undefined, scope);
+    const cx = this.cx(item.member, kept ? { kind: "world", id: worldId! } : undefined, scope, `world \`${ast.name.name}\``);
     const uses = ast.items.filter((i): i is A.Use => i.kind === "use");
     const defs = ast.items.filter((i): i is A.TypeDef => i.kind === "type");
     const typeIds = resolveTypeItems(cx, uses, defs);
 
     for (const inc of ast.items) {
       if (inc.kind !== "include") continue;
-      const g = gate(cx, inc.attrs, inc.pos);
+      const g = gate(cx, inc.attrs);
       const target = this.itemAt(inc.from, item.member, "world") as PackageItemHandle & { kind: "world" };
       const pos = inc.from.name.pos;
       if (!g.kept) continue;
       if (target.handle.id === undefined) throw map.error(pos, "found a reference to a world which is excluded due to its feature not being activated");
-      includes.push({ world: target.handle, names: inc.names, pos });
+      includes.push({ world: target.handle, worldName: target.handle.name, names: inc.names, pos });
     }
 
+    const plain = { import: new NameSet(), export: new NameSet() };
+    const worldDesc = `world \`${ast.name.name}\``;
     for (const id of typeIds) {
       const t = state.types[id];
+      plain.import.add(t.name);
       imports.set(`n:${t.name}`, withMeta({ kind: "type", key: t.name, type: id } as IrWorldItem, { stability: t.stability, span: t.span }));
     }
 
@@ -296,6 +309,7 @@ export class PackageResolver {
     for (const it of ast.items) {
       if (it.kind === "type" && it.body.kind === "resource") {
         for (const fn of this.resourceFunctions(cx, it)) {
+          plain.import.add(fn.name);
           imports.set(`n:${fn.name}`, { kind: "function", key: fn.name, function: fn });
         }
         continue;
@@ -309,7 +323,7 @@ export class PackageResolver {
       switch (ext.kind) {
         case "interface": {
           namePos = ext.name.pos;
-          const h = this.resolveInterface(item.member, undefined, ext.items, it.docs, it.attrs, ext.name.pos, kept);
+          const h = this.resolveInterface(item.member, undefined, ext.items, it.docs, it.attrs, ext.name.pos, kept, ext.name.name);
           key = `n:${ext.name.name}`;
           if (h.id !== undefined) {
             const iface = state.interfaces[h.id];
@@ -324,7 +338,7 @@ export class PackageResolver {
         }
         case "path":
         case "named-path": {
-          const g = gate(cx, it.attrs, it.pos);
+          const g = gate(cx, it.attrs);
           const externalId = readExternalId(it.attrs, map);
           const target = this.interfaceAt(ext.path, item.member);
           const pathPos = ext.path.name.pos;
@@ -336,7 +350,9 @@ export class PackageResolver {
             key = `i:${target.id ?? -1}`;
             if (g.kept) {
               const seen = seenIfaces[it.kind];
-              if (seen.has(target.id!)) throw map.error(namePos, `interface cannot be ${it.kind}ed more than once`);
+              if (seen.has(target.id!)) {
+                throw map.error(namePos, `duplicate ${it.kind} \`${state.interfaceName(target.id!)}\` in ${worldDesc}`);
+              }
               seen.add(target.id!);
             }
           } else key = `n:${ext.name.name}`;
@@ -357,35 +373,13 @@ export class PackageResolver {
         }
       }
       if (!entry) continue;
-      const prev = dst.get(key);
-      if (prev) {
-        const what = prev.kind === "function" ? "func" : prev.kind;
-        throw map.error(namePos, `${it.kind} \`${key.slice(2)}\` conflicts with prior ${what} of same name`);
+      if (key.startsWith("n:")) {
+        const prev = plain[it.kind].add(key.slice(2));
+        if (prev !== undefined) throw map.error(namePos, duplicateMessage(it.kind, key.slice(2), worldDesc, prev));
       }
       dst.set(key, entry);
     }
     return { handle, includes };
-  }
-}
-
-/** WIT.md "WIT Worlds": names are case-insensitively unique among imports, and among exports. */
-function checkCaseInsensitive(state: ResolveState, world: WorldHandle): void {
-  const w = state.worlds[world.id!];
-  for (const [dir, items] of [["import", world.imports!], ["export", world.exports!]] as const) {
-    const seen = new Map<string, IrWorldItem>();
-    for (const [k, item] of items) {
-      if (!k.startsWith("n:")) continue;
-      const lower = item.key.toLowerCase();
-      const prev = seen.get(lower);
-      if (prev && prev.key !== item.key) {
-        const at = item.span ?? w.span!;
-        throw state.map.error(
-          posOf(state, at),
-          `${dir} \`${item.key}\` in world \`${w.name}\` conflicts with ${dir} \`${prev.key}\` (kebab-case identifiers are case-insensitive)`,
-        );
-      }
-      seen.set(lower, item);
-    }
   }
 }
 

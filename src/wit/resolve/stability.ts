@@ -21,10 +21,10 @@ export function readStability(attrs: A.Attribute[], map: SourceMap): Stability {
   }
   const dep = deprecated?.kind === "deprecated" ? { deprecated: deprecated.version } : {};
   // WIT.md "Rules for feature gate usage": `@since` xor `@unstable`; `@deprecated` needs one of them.
-  if (since && unstable) throw map.error(since.pos, "cannot specify both @since and @unstable");
+  if (since && unstable) throw map.error(Math.max(since.pos, unstable.pos), "`@since` and `@unstable` cannot both gate one item");
   if (since?.kind === "since") return { kind: "stable", since: since.version, ...dep };
   if (unstable?.kind === "unstable") return { kind: "unstable", feature: unstable.feature, ...dep };
-  if (deprecated) throw map.error(deprecated.pos, "cannot specify both @deprecated without @since or @unstable");
+  if (deprecated) throw map.error(deprecated.pos, "`@deprecated` needs a `@since` or `@unstable` gate on the same item");
   return { kind: "unknown" };
 }
 
@@ -52,26 +52,30 @@ export interface GateOptions {
  */
 export function isIncluded(
   stability: Stability,
+  attrs: A.Attribute[],
   pkgName: string,
   pkgVersion: string | undefined,
-  pos: number,
   gates: GateOptions,
   map: SourceMap,
 ): boolean {
   switch (stability.kind) {
     case "unknown":
       return true;
-    case "stable":
+    case "stable": {
+      const since = attrs.find((a) => a.kind === "since");
+      const pos = since?.pos ?? 0;
+      // WIT.md "Rules for feature gate usage": a package with gates must have a version.
       if (pkgVersion === undefined) {
-        throw map.error(pos, `package [${pkgName}] contains a feature gate with a version specifier, so it must have a version`);
+        throw map.error(pos, `\`@since\` needs a package version, but package \`${pkgName}\` has none`);
       }
       if (compareSemver(stability.since, pkgVersion) > 0) {
         throw map.error(
-          pos,
-          `feature gate cannot reference unreleased version ${stability.since} of package [${pkgName}@${pkgVersion}] (current version ${pkgVersion})`,
+          since?.kind === "since" ? since.versionPos : pos,
+          `\`@since\` version ${stability.since} is newer than package version ${pkgVersion}`,
         );
       }
       return true;
+    }
     case "unstable":
       return gates.allFeatures || gates.features.has(stability.feature);
   }

@@ -6,7 +6,7 @@
  * `deps[i]` lists indices node `i` depends on. Returns the order, or the
  * edge (from node, edge index) that closes a cycle.
  */
-export function toposort(deps: number[][]): { order: number[] } | { cycle: { node: number; edge: number } } {
+export function toposort(deps: number[][]): { order: number[] } | { cycle: number } {
   const n = deps.length;
   const remaining = new Array<number>(n);
   const reverse: number[][] = Array.from({ length: n }, () => []);
@@ -23,11 +23,25 @@ export function toposort(deps: number[][]): { order: number[] } | { cycle: { nod
     for (const r of reverse[i]) if (--remaining[r] === 0) heap.push(r);
   }
   if (order.length === n) return { order };
+  // Report the first node (in definition order) that really is on a cycle.
   for (let i = 0; i < n; i++) {
-    if (remaining[i] === 0) continue;
-    for (let e = 0; e < deps[i].length; e++) if (remaining[deps[i][e]] !== 0) return { cycle: { node: i, edge: e } };
+    if (remaining[i] !== 0 && reaches(deps, remaining, i)) return { cycle: i };
   }
   throw new Error("unreachable: toposort found no cycle");
+}
+
+/** Whether `start` can reach itself through unsorted nodes (error path only). */
+function reaches(deps: number[][], remaining: number[], start: number): boolean {
+  const seen = new Set<number>();
+  const stack = [...deps[start]];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x === start) return true;
+    if (seen.has(x) || remaining[x] === 0) continue;
+    seen.add(x);
+    stack.push(...deps[x]);
+  }
+  return false;
 }
 
 class MinHeap {

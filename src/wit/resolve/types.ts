@@ -1,5 +1,6 @@
 import type { IrFunction, IrOwner, IrParam, IrType, IrTypeDefKind, Stability } from "@witgen/runtime/ir";
 import type * as A from "../ast.js";
+import { duplicateMessage, NameSet } from "./names.js";
 import { docsText, isIncluded, readExternalId, readStability } from "./stability.js";
 import { type InterfaceHandle, type ResolveState, type ScopeEntry, withMeta } from "./state.js";
 import { toposort } from "./toposort.js";
@@ -12,6 +13,10 @@ export interface ScopeContext {
   pkgName: string;
   pkgVersion?: string;
   scope: Map<string, ScopeEntry>;
+  /** Case- and hyphen-insensitive view of `scope`'s names, for duplicate checks. */
+  names: NameSet;
+  /** "interface `i`" or "world `w`", for messages. */
+  ownerDesc: string;
   /** Resolves a `use` path to an interface (errors for worlds or unknown names). */
   useTarget(path: A.UsePath): InterfaceHandle;
 }
@@ -19,9 +24,9 @@ export interface ScopeContext {
 const MAP_KEYS: ReadonlySet<string> = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "char", "string"]);
 
 /** An item's gate; `kept` is false when the gate leaves it (or its container) out. */
-export function gate(cx: ScopeContext, attrs: A.Attribute[], pos: number): { stability: Stability; kept: boolean } {
+export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean } {
   const stability = readStability(attrs, cx.state.map);
-  const kept = isIncluded(stability, cx.pkgName, cx.pkgVersion, pos, cx.state.gates, cx.state.map);
+  const kept = isIncluded(stability, attrs, cx.pkgName, cx.pkgVersion, cx.state.gates, cx.state.map);
   return { stability, kept: kept && cx.owner !== undefined };
 }
 
@@ -37,14 +42,16 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
   const ids: number[] = [];
   for (const u of uses) {
     const from = cx.useTarget(u.from);
-    const g = gate(cx, u.attrs, u.pos);
+    const g = gate(cx, u.attrs);
     const externalId = readExternalId(u.attrs, map);
     for (const n of u.names) {
       const target = from.scope.get(n.name.name);
-      if (!target) throw map.error(n.name.pos, `name \`${n.name.name}\` does not exist`);
-      if (target.kind === "function") throw map.error(n.name.pos, `cannot import function \`${n.name.name}\``);
+      if (!target) throw map.error(n.name.pos, `type \`${n.name.name}\` is not defined in interface \`${from.name ?? "(inline)"}\``);
+      if (target.kind === "function") {
+        throw map.error(n.name.pos, `\`${n.name.name}\` in interface \`${from.name ?? "(inline)"}\` is a function, not a type`);
+      }
       const local = n.as ?? n.name;
-      if (cx.scope.has(local.name)) throw map.error(local.pos, `name \`${local.name}\` is defined more than once`);
+      defineName(cx, local);
       if (target.kind === "excluded" || !g.kept) {
         if (target.kind === "excluded" && g.kept) throw excludedError(cx, n.name.pos, "type");
         cx.scope.set(local.name, { kind: "excluded", what: "type" });
@@ -65,43 +72,33 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
   // Dependencies between the definitions themselves; used names are already defined.
   const index = new Map<string, number>();
   for (let i = 0; i < defs.length; i++) {
-    const name = defs[i].name;
-    if (cx.scope.has(name.name) || index.has(name.name)) {
-      throw map.error(name.pos, `name \`${name.name}\` is defined more than once`);
-    }
-    index.set(name.name, i);
+    defineName(cx, defs[i].name);
+    index.set(defs[i].name.name, i);
   }
   const deps: number[][] = [];
-  const depPos: number[][] = [];
-  const depName: string[][] = [];
   for (const def of defs) {
     const names: A.Id[] = [];
     collectNames(def.body, names);
     const d: number[] = [];
-    const p: number[] = [];
-    const nm: string[] = [];
     for (const n of names) {
       const j = index.get(n.name);
       if (j === undefined) {
-        if (!cx.scope.has(n.name)) throw map.error(n.pos, `type \`${n.name}\` does not exist`);
+        if (!cx.scope.has(n.name)) throw map.error(n.pos, `type \`${n.name}\` is not defined`);
         continue;
       }
       d.push(j);
-      p.push(n.pos);
-      nm.push(n.name);
     }
     deps.push(d);
-    depPos.push(p);
-    depName.push(nm);
   }
+  // WIT.md "Name resolution": types cannot be recursive.
   const sorted = toposort(deps);
   if ("cycle" in sorted) {
-    const { node, edge } = sorted.cycle;
-    throw map.error(depPos[node][edge], `type \`${depName[node][edge]}\` depends on itself`);
+    const def = defs[sorted.cycle];
+    throw map.error(def.name.pos, `type \`${def.name.name}\` depends on itself`);
   }
   for (const i of sorted.order) {
     const def = defs[i];
-    const g = gate(cx, def.attrs, def.name.pos);
+    const g = gate(cx, def.attrs);
     const externalId = readExternalId(def.attrs, map);
     const sub: ScopeContext = g.kept ? cx : { ...cx, owner: undefined };
     const kind = resolveDefBody(sub, def);
@@ -120,6 +117,12 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
     ids.push(id);
   }
   return ids;
+}
+
+/** Claims a name in the owner's namespace (types and functions share it, WIT.md "WIT Interfaces"). */
+export function defineName(cx: ScopeContext, name: A.Id): void {
+  const prev = cx.names.add(name.name);
+  if (prev !== undefined) throw cx.state.map.error(name.pos, duplicateMessage("name", name.name, cx.ownerDesc, prev));
 }
 
 function collectNames(body: A.TypeDefBody, out: A.Id[]): void {
@@ -175,59 +178,76 @@ function collectTypeNames(t: A.Type, out: A.Id[]): void {
 function resolveDefBody(cx: ScopeContext, def: A.TypeDef): IrTypeDefKind {
   const map = cx.state.map;
   const body = def.body;
+  const name = def.name.name;
   switch (body.kind) {
     case "alias":
       // `type a = b` keeps naming `b`, even for a resource (it then is a resource too).
-      if (body.type.kind === "name") return { kind: "alias", target: { kind: "named", id: lookupType(cx, body.type.name, "type") } };
+      if (body.type.kind === "name") return { kind: "alias", target: { kind: "named", id: lookupType(cx, body.type.name) } };
       return { kind: "alias", target: resolveType(cx, body.type) };
     case "record": {
-      const seen = new Set<string>();
+      // Binary.md: records, variants, enums and flags are never empty.
+      if (body.fields.length === 0) throw map.error(def.name.pos, `record \`${name}\` must have at least one field`);
+      const seen = new NameSet();
       const fields = body.fields.map((f) => {
-        if (seen.has(f.name.name)) throw map.error(f.name.pos, `field \`${f.name.name}\` is defined more than once`);
-        seen.add(f.name.name);
+        unique(cx, seen, f.name, "field", `record \`${name}\``);
         return withMeta({ name: f.name.name, type: resolveType(cx, f.type) }, { docs: docsText(f.docs), span: cx.state.span(f.name.pos) });
       });
       return { kind: "record", fields };
     }
     case "variant": {
-      if (body.cases.length === 0) throw map.error(def.name.pos, "empty variant");
-      const seen = new Set<string>();
+      if (body.cases.length === 0) throw map.error(def.name.pos, `variant \`${name}\` must have at least one case`);
+      const seen = new NameSet();
       const cases = body.cases.map((c) => {
-        if (seen.has(c.name.name)) throw map.error(c.name.pos, `case \`${c.name.name}\` is defined more than once`);
-        seen.add(c.name.name);
+        unique(cx, seen, c.name, "case", `variant \`${name}\``);
         const out: { name: string; type?: IrType } = { name: c.name.name };
         if (c.type) out.type = resolveType(cx, c.type);
         return withMeta(out, { docs: docsText(c.docs), span: cx.state.span(c.name.pos) });
       });
       return { kind: "variant", cases };
     }
-    case "enum": {
-      if (body.cases.length === 0) throw map.error(def.name.pos, "empty enum");
-      return { kind: "enum", cases: names(cx, body.cases, "case") };
-    }
+    case "enum":
+      if (body.cases.length === 0) throw map.error(def.name.pos, `enum \`${name}\` must have at least one case`);
+      return { kind: "enum", cases: names(cx, body.cases, "case", `enum \`${name}\``) };
     case "flags":
-      return { kind: "flags", flags: names(cx, body.flags, "flag") };
+      if (body.flags.length === 0) throw map.error(def.name.pos, `flags \`${name}\` must have at least one flag`);
+      if (body.flags.length > 32) {
+        throw map.error(def.name.pos, `flags \`${name}\` has ${body.flags.length} flags (at most 32 are allowed)`);
+      }
+      return { kind: "flags", flags: names(cx, body.flags, "flag", `flags \`${name}\``) };
     case "resource": {
-      let ctors = 0;
-      const seen = new Set<string>();
+      let ctor = false;
+      const seen = new NameSet();
       for (const f of body.funcs) {
         if (f.kind === "constructor") {
-          if (++ctors > 1) throw map.error(f.name.pos, "duplicate constructors");
-        } else {
-          if (seen.has(f.name.name)) throw map.error(f.name.pos, `duplicate function name \`${f.name.name}\``);
-          seen.add(f.name.name);
+          if (ctor) throw map.error(f.name.pos, `duplicate constructor in resource \`${name}\``);
+          ctor = true;
+          continue;
         }
+        // Explainer.md "Name Uniqueness": `[method]r.r` would clash with `r` itself.
+        if (normalize(f.name.name) === normalize(name)) {
+          throw map.error(f.name.pos, `${f.kind === "static" ? "static function" : "method"} \`${f.name.name}\` of resource \`${name}\` conflicts with the resource name`);
+        }
+        const prev = seen.add(f.name.name);
+        if (prev !== undefined) throw map.error(f.name.pos, duplicateMessage("method", f.name.name, `resource \`${name}\``, prev));
       }
       return { kind: "resource" };
     }
   }
 }
 
-function names(cx: ScopeContext, list: A.Flag[], what: string): { name: string }[] {
-  const seen = new Set<string>();
+function normalize(s: string): string {
+  return s.toLowerCase().replace(/-/g, "");
+}
+
+function unique(cx: ScopeContext, seen: NameSet, id: A.Id, what: string, where: string): void {
+  const prev = seen.add(id.name);
+  if (prev !== undefined) throw cx.state.map.error(id.pos, duplicateMessage(what, id.name, where, prev));
+}
+
+function names(cx: ScopeContext, list: A.Flag[], what: string, where: string): { name: string }[] {
+  const seen = new NameSet();
   return list.map((c) => {
-    if (seen.has(c.name.name)) throw cx.state.map.error(c.name.pos, `${what} \`${c.name.name}\` is defined more than once`);
-    seen.add(c.name.name);
+    unique(cx, seen, c.name, what, where);
     return withMeta({ name: c.name.name }, { docs: docsText(c.docs), span: cx.state.span(c.name.pos) });
   });
 }
@@ -237,10 +257,10 @@ function excludedError(cx: ScopeContext, pos: number, what: string): Error {
 }
 
 /** Looks a type name up; in a gated-out context any defined name will do (returns -1). */
-function lookupType(cx: ScopeContext, name: A.Id, notFoundKind: "type" | "name"): number {
+function lookupType(cx: ScopeContext, name: A.Id): number {
   const e = cx.scope.get(name.name);
-  if (!e) throw cx.state.map.error(name.pos, `${notFoundKind} \`${name.name}\` does not exist`);
-  if (e.kind === "function") throw cx.state.map.error(name.pos, `cannot use function \`${name.name}\` as a type`);
+  if (!e) throw cx.state.map.error(name.pos, `type \`${name.name}\` is not defined`);
+  if (e.kind === "function") throw cx.state.map.error(name.pos, `\`${name.name}\` is a function, not a type`);
   if (e.kind === "excluded") {
     if (cx.owner) throw excludedError(cx, name.pos, "type");
     return -1;
@@ -249,54 +269,49 @@ function lookupType(cx: ScopeContext, name: A.Id, notFoundKind: "type" | "name")
 }
 
 /** Resolves a type use; a bare resource name (or alias of one) means `own<r>` (WIT.md "Handles"). */
-export function resolveType(cx: ScopeContext, t: A.Type, notFoundKind: "type" | "name" = "type"): IrType {
+export function resolveType(cx: ScopeContext, t: A.Type): IrType {
   const map = cx.state.map;
   switch (t.kind) {
     case "prim":
       return { kind: t.name };
     case "name": {
-      const id = lookupType(cx, t.name, notFoundKind);
+      const id = lookupType(cx, t.name);
       if (id < 0) return { kind: "bool" };
       return cx.state.isResource(id) ? { kind: "own", resource: id } : { kind: "named", id };
     }
     case "handle": {
-      const id = lookupType(cx, t.resource, notFoundKind);
+      const id = lookupType(cx, t.resource);
       if (id < 0) return { kind: "bool" };
-      if (!cx.state.isResource(id)) throw map.error(t.resource.pos, `type \`${t.resource.name}\` used in a handle must be a resource`);
+      if (!cx.state.isResource(id)) throw map.error(t.resource.pos, `type \`${t.resource.name}\` is not a resource`);
       return { kind: t.borrow ? "borrow" : "own", resource: id };
     }
     case "list": {
-      const element = resolveType(cx, t.element, notFoundKind);
+      const element = resolveType(cx, t.element);
       if (t.length === undefined) return { kind: "list", element };
-      // WIT.md "Types": `uint ::= [1-9][0-9]*`, so a fixed-length list has at least one element.
-      if (t.length === 0) throw map.error(t.lengthPos!, "invalid list size: fixed-length lists must have at least one element");
       return { kind: "list", element, length: t.length };
     }
     case "map": {
-      const key = resolveType(cx, t.key, notFoundKind);
-      const value = resolveType(cx, t.value, notFoundKind);
+      const key = resolveType(cx, t.key);
+      const value = resolveType(cx, t.value);
       // WIT.md "Types": `kt` is a primitive other than floats (and not error-context).
       if (t.key.kind !== "prim" || !MAP_KEYS.has(t.key.name)) {
-        throw map.error(
-          t.pos,
-          "invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, s64, char, or string",
-        );
+        throw map.error(typePos(t.key), `type \`${printType(t.key)}\` cannot be a map key (keys are bool, integers, char or string)`);
       }
       return { kind: "map", key, value };
     }
     case "option":
-      return { kind: "option", some: resolveType(cx, t.some, notFoundKind) };
+      return { kind: "option", some: resolveType(cx, t.some) };
     case "result": {
       const r: IrType & { kind: "result" } = { kind: "result" };
-      if (t.ok) r.ok = resolveType(cx, t.ok, notFoundKind);
-      if (t.err) r.err = resolveType(cx, t.err, notFoundKind);
+      if (t.ok) r.ok = resolveType(cx, t.ok);
+      if (t.err) r.err = resolveType(cx, t.err);
       return r;
     }
     case "tuple":
-      return { kind: "tuple", types: t.types.map((x) => resolveType(cx, x, notFoundKind)) };
+      return { kind: "tuple", types: t.types.map((x) => resolveType(cx, x)) };
     case "future":
     case "stream":
-      return t.element ? { kind: t.kind, element: resolveType(cx, t.element, notFoundKind) } : { kind: t.kind };
+      return t.element ? { kind: t.kind, element: resolveType(cx, t.element) } : { kind: t.kind };
   }
 }
 
@@ -308,7 +323,7 @@ export type FuncShape =
 export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncShape): IrFunction | undefined {
   const { state } = cx;
   const map = state.map;
-  const g = gate(cx, f.attrs, f.name.pos);
+  const g = gate(cx, f.attrs);
   const externalId = readExternalId(f.attrs, map);
   const sub: ScopeContext = g.kept ? cx : { ...cx, owner: undefined };
   let name: string;
@@ -334,44 +349,74 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
   // A kept method of a gated-out resource refers to something that is not there.
   if (shape.kind !== "freestanding" && shape.resource < 0 && g.kept) throw excludedError(cx, f.name.pos, "type");
   const params: IrParam[] = [];
-  const seen = new Set<string>();
+  const seen = new NameSet();
   if (shape.kind === "method") {
     params.push({ name: "self", type: { kind: "borrow", resource: shape.resource } });
     seen.add("self");
   }
   for (const p of f.func.params) {
-    if (seen.has(p.name.name)) throw map.error(p.name.pos, `param \`${p.name.name}\` is defined more than once`);
-    seen.add(p.name.name);
-    params.push({ name: p.name.name, type: resolveType(sub, p.type, "name") });
+    const prev = seen.add(p.name.name);
+    if (prev !== undefined) throw map.error(p.name.pos, duplicateMessage("parameter", p.name.name, `function \`${name}\``, prev));
+    params.push({ name: p.name.name, type: resolveType(sub, p.type) });
   }
   let result: IrType | undefined;
   if (shape.kind === "constructor") {
-    result = constructorResult(sub, f.func.result, shape.resource);
+    result = constructorResult(sub, f.func.result, shape.resource, shape.resourceName);
   } else if (f.func.result) {
-    result = resolveType(sub, f.func.result, "name");
+    result = resolveType(sub, f.func.result);
   }
   if (!g.kept) return undefined;
   // Handles: a `borrow` may only be passed in, never returned (the reference parser enforces this).
-  if (result && hasBorrow(cx.state, result, new Map())) {
-    throw map.error(f.name.pos, `function \`${name}\` returns a type which contains a \`borrow<T>\` which is not supported`);
+  const borrowed = result ? findBorrow(cx.state, result, new Set()) : undefined;
+  if (borrowed !== undefined) {
+    const at = f.func.result ? typePos(f.func.result) : f.name.pos;
+    throw map.error(at, `function \`${name}\` returns a borrowed handle \`borrow<${cx.state.types[borrowed].name}>\``);
   }
   const fn: IrFunction = { name, kind, async: f.func.async, params };
   if (result) fn.result = result;
   return withMeta(fn, { docs: docsText(f.docs), stability: g.stability, span: state.span(f.name.pos), externalId });
 }
 
-/** WIT.md "Item: resource": no result means `own<r>`; otherwise it must be `result<r, ...>`. */
-function constructorResult(cx: ScopeContext, result: A.Type | undefined, resource: number): IrType {
+/** WIT.md "Item: resource": no result means `own<r>`; otherwise it must be `result<r>` or `result<r, E>`. */
+function constructorResult(cx: ScopeContext, result: A.Type | undefined, resource: number, resourceName: string): IrType {
   if (!result) return { kind: "own", resource };
-  const map = cx.state.map;
-  if (result.kind !== "result") throw map.error(typePos(result), "if a constructor return type is declared it must be a `result`");
-  const ok = result.ok;
-  const okId = ok?.kind === "name" ? cx.scope.get(ok.name.name) : undefined;
-  const resolved = resolveType(cx, result, "name");
-  if (!ok || ok.kind !== "name" || okId?.kind === "function" || (okId?.kind === "type" && okId.id !== resource)) {
-    throw map.error(ok ? typePos(ok) : result.pos, "the `ok` type must be the resource being constructed");
+  const ok = result.kind === "result" ? result.ok : undefined;
+  const okEntry = ok?.kind === "name" ? cx.scope.get(ok.name.name) : undefined;
+  const okIsResource = okEntry?.kind === "type" ? okEntry.id === resource : okEntry?.kind === "excluded";
+  if (!okIsResource) {
+    throw cx.state.map.error(
+      typePos(result),
+      `constructor of resource \`${resourceName}\` must return \`result<${resourceName}>\` or \`result<${resourceName}, E>\`, not \`${printType(result)}\``,
+    );
   }
-  return resolved;
+  return resolveType(cx, result);
+}
+
+/** A type as written, for messages. */
+export function printType(t: A.Type): string {
+  switch (t.kind) {
+    case "prim":
+      return t.name;
+    case "name":
+      return t.name.name;
+    case "list":
+      return t.length === undefined ? `list<${printType(t.element)}>` : `list<${printType(t.element)}, ${t.length}>`;
+    case "map":
+      return `map<${printType(t.key)}, ${printType(t.value)}>`;
+    case "option":
+      return `option<${printType(t.some)}>`;
+    case "result":
+      if (!t.ok && !t.err) return "result";
+      if (!t.err) return `result<${printType(t.ok!)}>`;
+      return `result<${t.ok ? printType(t.ok) : "_"}, ${printType(t.err)}>`;
+    case "tuple":
+      return `tuple<${t.types.map(printType).join(", ")}>`;
+    case "handle":
+      return `${t.borrow ? "borrow" : "own"}<${t.resource.name}>`;
+    case "future":
+    case "stream":
+      return t.element ? `${t.kind}<${printType(t.element)}>` : t.kind;
+  }
 }
 
 export function typePos(t: A.Type): number {
@@ -379,46 +424,52 @@ export function typePos(t: A.Type): number {
   return t.pos;
 }
 
-function hasBorrow(state: ResolveState, t: IrType, memo: Map<number, boolean>): boolean {
+/** The resource of the first `borrow<r>` inside `t`, looking through named types. */
+function findBorrow(state: ResolveState, t: IrType, seen: Set<number>): number | undefined {
   switch (t.kind) {
     case "borrow":
-      return true;
+      return t.resource;
     case "named": {
-      const known = memo.get(t.id);
-      if (known !== undefined) return known;
-      memo.set(t.id, false);
+      if (seen.has(t.id)) return undefined;
+      seen.add(t.id);
       const def = state.types[t.id].def;
-      let r = false;
       switch (def.kind) {
         case "alias":
-          r = hasBorrow(state, def.target, memo);
-          break;
+          return findBorrow(state, def.target, seen);
         case "record":
-          r = def.fields.some((f) => hasBorrow(state, f.type, memo));
-          break;
+          for (const f of def.fields) {
+            const r = findBorrow(state, f.type, seen);
+            if (r !== undefined) return r;
+          }
+          return undefined;
         case "variant":
-          r = def.cases.some((c) => c.type !== undefined && hasBorrow(state, c.type, memo));
-          break;
+          for (const c of def.cases) {
+            const r = c.type ? findBorrow(state, c.type, seen) : undefined;
+            if (r !== undefined) return r;
+          }
+          return undefined;
         default:
-          r = false;
+          return undefined;
       }
-      memo.set(t.id, r);
-      return r;
     }
     case "list":
-      return hasBorrow(state, t.element, memo);
+      return findBorrow(state, t.element, seen);
     case "option":
-      return hasBorrow(state, t.some, memo);
+      return findBorrow(state, t.some, seen);
     case "result":
-      return (t.ok !== undefined && hasBorrow(state, t.ok, memo)) || (t.err !== undefined && hasBorrow(state, t.err, memo));
+      return (t.ok && findBorrow(state, t.ok, seen)) ?? (t.err && findBorrow(state, t.err, seen)) ?? undefined;
     case "tuple":
-      return t.types.some((x) => hasBorrow(state, x, memo));
+      for (const x of t.types) {
+        const r = findBorrow(state, x, seen);
+        if (r !== undefined) return r;
+      }
+      return undefined;
     case "map":
-      return hasBorrow(state, t.key, memo) || hasBorrow(state, t.value, memo);
+      return findBorrow(state, t.key, seen) ?? findBorrow(state, t.value, seen);
     case "future":
     case "stream":
-      return t.element !== undefined && hasBorrow(state, t.element, memo);
+      return t.element ? findBorrow(state, t.element, seen) : undefined;
     default:
-      return false;
+      return undefined;
   }
 }

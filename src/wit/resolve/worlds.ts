@@ -1,9 +1,12 @@
 import type { IrFunction, IrType, IrTypeDefKind, IrWorldItem, Stability } from "@witgen/runtime/ir";
 import type * as A from "../ast.js";
+import { NameSet } from "./names.js";
 import type { ResolveState, WorldHandle } from "./state.js";
 
 export interface PendingInclude {
   world: WorldHandle;
+  /** Name of the included world, for messages. */
+  worldName: string;
   names: { name: A.Id; as: A.Id }[];
   /** Position of the included world's name, where include errors point. */
   pos: number;
@@ -30,7 +33,7 @@ function rename(original: string, names: PendingInclude["names"]): string | unde
  * renamed by `with` and must not collide. Types the included world defines
  * are copied so the including world owns its own.
  */
-export function processInclude(state: ResolveState, into: WorldHandle, inc: PendingInclude): void {
+export function processInclude(state: ResolveState, into: WorldHandle, inc: PendingInclude, intoName: string): void {
   const map = state.map;
   const fromId = inc.world.id!;
   const fromImports = [...inc.world.imports!];
@@ -39,7 +42,10 @@ export function processInclude(state: ResolveState, into: WorldHandle, inc: Pend
   for (const n of inc.names) {
     const used = all.some(([key, item]) => key.startsWith("n:") && rename(item.key, [n]) !== undefined);
     if (!used) {
-      throw map.error(inc.pos, `no import or export kebab-name \`${n.name.name}\`. Note that an ID does not support renaming`);
+      throw map.error(
+        n.name.pos,
+        `world \`${inc.worldName}\` has no plain-named import or export \`${n.name.name}\` (interface names cannot be renamed)`,
+      );
     }
   }
   const intoId = into.id!;
@@ -57,6 +63,8 @@ export function processInclude(state: ResolveState, into: WorldHandle, inc: Pend
   for (const id of typeMap.values()) state.types[id].def = remapDef(state.types[id].def, typeMap);
 
   const copyItems = (items: [string, IrWorldItem][], dst: Map<string, IrWorldItem>, dir: "import" | "export") => {
+    const plain = new NameSet();
+    for (const [k, item] of dst) if (k.startsWith("n:")) plain.add(item.key);
     for (const [key0, item] of items) {
       if (key0.startsWith("i:")) {
         if (!dst.has(key0)) dst.set(key0, { ...item });
@@ -68,7 +76,12 @@ export function processInclude(state: ResolveState, into: WorldHandle, inc: Pend
       else if (item.kind === "type") copy = { ...item, key: name, type: typeMap.get(item.type) ?? item.type };
       else copy = { ...item, key: name };
       const key = `n:${name}`;
-      if (dst.has(key)) throw map.error(inc.pos, `${dir} of \`${name}\` shadows previously ${dir}ed items`);
+      if (plain.add(name) !== undefined) {
+        throw map.error(
+          inc.pos,
+          `${dir} \`${name}\` of world \`${inc.worldName}\` conflicts with an ${dir} of world \`${intoName}\` (rename it with \`with\`)`,
+        );
+      }
       dst.set(key, copy);
     }
   };
