@@ -1,0 +1,116 @@
+import { parse } from "@bytecodealliance/jco";
+import { describe, expect, test } from "vitest";
+import { ComponentLoadError, decodeComponent, decodeWorld } from "@witgen/runtime/binary";
+import { dummyComponent } from "./helpers.js";
+import { signature, wellFormed, worldItem } from "./ir-query.js";
+
+describe("world-level items", () => {
+  test("type imports are world-owned typedefs; world resources get their functions", async () => {
+    const doc = decodeWorld(
+      await dummyComponent(
+        `package ex:w@0.1.0;
+world w {
+  type t = u32;
+  record r { a: t }
+  resource res { constructor(); m: func() -> r; }
+  import f: func(x: r, y: borrow<res>) -> t;
+  export g: func(x: r) -> t;
+}`,
+        "w",
+      ),
+    );
+    expect(wellFormed(doc)).toEqual([]);
+    const world = doc.worlds[doc.world];
+    expect(world.imports.map((i) => [i.kind, i.key])).toEqual([
+      ["type", "t"],
+      ["type", "r"],
+      ["type", "res"],
+      ["function", "f"],
+      ["function", "[constructor]res"],
+      ["function", "[method]res.m"],
+    ]);
+    const typeId = (key: string) => {
+      const item = worldItem(doc, "imports", key);
+      return item.kind === "type" ? item.type : -1;
+    };
+    expect(doc.types[typeId("t")]).toMatchObject({ name: "t", owner: { kind: "world", id: world.id }, def: { kind: "alias", target: { kind: "u32" } } });
+    expect(doc.types[typeId("r")].def).toEqual({ kind: "record", fields: [{ name: "a", type: { kind: "named", id: typeId("t") } }] });
+    expect(doc.types[typeId("res")].def).toEqual({ kind: "resource" });
+    const m = worldItem(doc, "imports", "[method]res.m");
+    expect(m.kind === "function" && m.function.kind).toEqual({ kind: "method", resource: typeId("res") });
+    const f = worldItem(doc, "imports", "f");
+    expect(f.kind === "function" && signature(doc, f.function)).toBe("func(x: r, y: borrow<res>) -> t");
+    const g = worldItem(doc, "exports", "g");
+    expect(g.kind === "function" && signature(doc, g.function)).toBe("func(x: r) -> t");
+  });
+});
+
+describe("name attributes reach the IR", () => {
+  test("implements: two labels of one interface share it; external-id and versionsuffix are kept", async () => {
+    const bytes = await parse(`(component
+      (type $store (instance
+        (export "bucket" (type (sub resource)))
+        (type (own 0))
+        (export "open" (func (param "name" string) (result 1)))))
+      (import "primary" (implements "wasi:keyvalue/store@0.2") (versionsuffix ".0-draft") (instance (type $store)))
+      (import "secondary" (implements "wasi:keyvalue/store@0.2") (external-id "catalog-db:region-a") (instance (type $store)))
+      (import "wasi:http/types@0.2" (versionsuffix ".6") (instance))
+      (import "slugify" (external-id "https://esm.unpkg.com/slugify@1.6.6") (func (param "text" string) (result string)))
+    )`);
+    const doc = decodeWorld(bytes);
+    expect(wellFormed(doc)).toEqual([]);
+    const primary = worldItem(doc, "imports", "primary");
+    const secondary = worldItem(doc, "imports", "secondary");
+    expect(primary).toMatchObject({ kind: "interface", implements: "wasi:keyvalue/store@0.2" });
+    expect(secondary).toMatchObject({ kind: "interface", implements: "wasi:keyvalue/store@0.2", externalId: "catalog-db:region-a" });
+    if (primary.kind !== "interface" || secondary.kind !== "interface") return;
+    expect(secondary.interface).toBe(primary.interface);
+    const store = doc.interfaces[primary.interface];
+    expect(store.name).toBe("store");
+    expect(doc.packages[store.package!]).toMatchObject({ namespace: "wasi", name: "keyvalue", version: "0.2" });
+    expect(store.functions.map((f) => signature(doc, f))).toEqual(["func(name: string) -> bucket"]);
+
+    const http = worldItem(doc, "imports", "wasi:http/types@0.2");
+    expect(http.kind === "interface" && doc.packages[doc.interfaces[http.interface].package!].version).toBe("0.2.6");
+    expect(worldItem(doc, "imports", "slugify")).toMatchObject({ kind: "function", externalId: "https://esm.unpkg.com/slugify@1.6.6" });
+  });
+});
+
+describe("index-space errors in well-formed bytes", () => {
+  const err = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ComponentLoadError) return e.message;
+      throw e;
+    }
+    throw new Error("expected a ComponentLoadError");
+  };
+
+  test("an alias of an export the instance does not have", async () => {
+    const bytes = await parse(`(component
+      (import "i" (instance $i (export "a" (func))))
+      (alias export $i "a" (func))
+    )`);
+    expect(() => decodeWorld(bytes)).not.toThrow();
+    const aliases = decodeComponent(bytes).sections.find((s) => s.kind === "aliases");
+    const alias = aliases?.kind === "aliases" ? aliases.items[0] : undefined;
+    const bad = bytes.slice();
+    // The alias is: sort 0x01, 0x00 (export), instance 0, name length 1, "a". Rename "a" to "b".
+    expect([...bad.subarray(alias!.offset, alias!.offset + 5)]).toEqual([0x01, 0x00, 0x00, 0x01, 0x61]);
+    bad[alias!.offset + 4] = 0x62;
+    expect(err(() => decodeWorld(bad))).toMatch(/^at byte 0x[0-9a-f]+: expected instance 0 to export "b", found no such export$/);
+  });
+
+  test("a type index out of range", async () => {
+    const bytes = await parse(`(component (type (list u8)) (type (option 0)))`);
+    const bad = bytes.slice();
+    bad[bad.length - 1] = 0x05; // (option 5)
+    expect(err(() => decodeWorld(bad))).toMatch(/expected a type index below 1, found 5$/);
+  });
+
+  test("a function without its resource", async () => {
+    const bytes = await parse(`(component (import "[method]r.m" (func)))`);
+    expect(err(() => decodeWorld(bytes))).toMatch(/expected a resource named "r" before function "\[method\]r\.m", found none$/);
+  });
+});
