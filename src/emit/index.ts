@@ -41,7 +41,7 @@ export async function emitWorld(doc: IrDocument, options: EmitOptions): Promise<
     { path: world.path, source: renderWorld(world) },
   ];
   const files = await Promise.all(
-    sources.map(async ({ path, source }) => ({ path, contents: await formatTypeScript(path, source) })),
+    sources.map(async ({ path, source }) => ({ path, contents: await formatTypeScript(path, model.header, source) })),
   );
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

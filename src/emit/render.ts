@@ -45,10 +45,27 @@ export function renderWorld(view: WorldView): string {
   return templates().world(view);
 }
 
-/** Formats one generated file; a failure here is a generator bug, reported with the file's path. */
-export async function formatTypeScript(path: string, source: string): Promise<string> {
+/**
+ * Formatted text by unformatted text. Worlds share most interface modules (and modes share the
+ * type-only ones), so emitting many worlds formats each distinct module once. Bounded by clearing.
+ */
+const formatted = new Map<string, Promise<string>>();
+const MAX_CACHED = 4096;
+
+/**
+ * Formats one generated file: the body through prettier (cached), then the header line in front,
+ * which keeps the body identical across worlds. A failure is a generator bug, reported with the path.
+ */
+export async function formatTypeScript(path: string, header: string, body: string): Promise<string> {
+  let result = formatted.get(body);
+  if (!result) {
+    if (formatted.size >= MAX_CACHED) formatted.clear();
+    result = format(body, PRETTIER);
+    formatted.set(body, result);
+    result.catch(() => formatted.delete(body));
+  }
   try {
-    return await format(source, PRETTIER);
+    return `${header}\n${await result}`;
   } catch (error) {
     throw new Error(`emit: generated ${path} is not valid TypeScript: ${(error as Error).message}`);
   }
