@@ -18,6 +18,7 @@ import { aOrAn, describe } from "../async/describe.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import { hasBackpressure } from "./backpressure.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
+import type { Store } from "./store.js";
 import {
   Task,
   TaskState,
@@ -28,12 +29,18 @@ import {
   type OnStart,
 } from "./task.js";
 
-/** CanonicalABI.md "Tasks" `FuncInst`: how any component-level function is called (guest or host). */
-export type FuncInst = (
+/**
+ * CanonicalABI.md "Tasks" `FuncInst`: how any component-level function is
+ * called (guest or host). A lifted one also names its store, so host calls
+ * can learn of traps raised later in the event loop.
+ */
+export type FuncInst = ((
   onStart: OnStart,
   onResolve: OnResolve,
   caller?: InstanceLike,
-) => OnCancel;
+) => OnCancel) & {
+  store?: Store;
+};
 
 /** What the instantiator supplies for one `canon lift`. */
 export interface LiftedFunction {
@@ -70,7 +77,7 @@ function callCore(
 
 /** CanonicalABI.md "Embedding" `Store.lift`: the reentrance check around `canon lift`. */
 export function liftFunction(def: LiftedFunction): FuncInst {
-  return (onStart, onResolve, caller) => {
+  const f: FuncInst = (onStart, onResolve, caller) => {
     const poisoned = def.inst.poisoned;
     if (poisoned)
       trap(
@@ -89,6 +96,8 @@ export function liftFunction(def: LiftedFunction): FuncInst {
       leaveTo(def.inst, caller);
     }
   };
+  f.store = concurrencyOf(def.inst).store;
+  return f;
 }
 
 function canonLift(

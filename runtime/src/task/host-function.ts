@@ -6,7 +6,12 @@ import type { FuncInst } from "./callback-loop.js";
 import type { OnCancel } from "./task.js";
 
 export interface HostCallControl {
-  /** Registers what to do when the caller cancels; the call then resolves as cancelled unless it already returned. */
+  /**
+   * Take over cancellation: `handler` runs when the caller cancels, and the
+   * call then ends when the implementation settles, with its result or with
+   * `undefined` (cancelled). Without a handler a cancel request resolves the
+   * call as cancelled at once.
+   */
   onCancel(handler: () => void): void;
 }
 
@@ -19,7 +24,7 @@ export function hostFunction(
   impl: (
     args: unknown[],
     control: HostCallControl,
-  ) => unknown[] | PromiseLike<unknown[]>,
+  ) => unknown[] | PromiseLike<unknown[] | undefined>,
   onError: (error: unknown) => void = (e) => {
     throw e;
   },
@@ -35,7 +40,7 @@ export function hostFunction(
     };
     const r = impl(args, { onCancel: (h) => (cancelHandler = h) });
     if (r && typeof (r as PromiseLike<unknown[]>).then === "function") {
-      (r as PromiseLike<unknown[]>).then(finish, (e) => {
+      (r as PromiseLike<unknown[] | undefined>).then(finish, (e) => {
         done = true;
         onError(e);
       });
@@ -44,14 +49,14 @@ export function hostFunction(
     }
     return () => {
       if (done) return;
-      cancelHandler?.();
-      finish(undefined);
+      if (cancelHandler) cancelHandler();
+      else finish(undefined);
     };
   };
 }
 
 export interface HostCall {
-  /** The result values, or `undefined` if the call was cancelled. Rejects on a synchronous trap. */
+  /** The result values, or `undefined` if the call was cancelled. Rejects on a trap (during the call or later in the store's event loop). */
   result: Promise<unknown[] | undefined>;
   /** Request cancellation (CanonicalABI.md "Tasks" `request_cancellation`). */
   cancel(): void;
@@ -62,9 +67,17 @@ export function callFromHost(f: FuncInst, args: unknown[]): HostCall {
   let onCancel: OnCancel | undefined;
   let cancelRequested = false;
   const result = new Promise<unknown[] | undefined>((resolve, reject) => {
+    const untrack = f.store?.trackHostCall(reject);
     try {
-      onCancel = f(() => args, resolve);
+      onCancel = f(
+        () => args,
+        (r) => {
+          untrack?.();
+          resolve(r);
+        },
+      );
     } catch (e) {
+      untrack?.();
       reject(e);
     }
   });

@@ -19,7 +19,11 @@ export interface Waiter {
 export interface StoreOptions {
   /** How to run the next tick; default `queueMicrotask`. */
   schedule?: (run: () => void) => void;
-  /** Receives traps raised while resuming a waiter (no JS caller is on the stack then). Default: rethrow. */
+  /**
+   * Receives traps raised while resuming a waiter (no JS caller is on the
+   * stack then). Default: reject every pending `callFromHost` call of the
+   * store (a trap ends all work in progress), or rethrow if there are none.
+   */
   onTrap?: (error: unknown, task: Task) => void;
 }
 
@@ -38,8 +42,19 @@ export class Store {
     this.onTrap =
       options.onTrap ??
       ((error) => {
-        throw error;
+        if (this.hostCalls.size === 0) throw error;
+        const rejects = [...this.hostCalls];
+        this.hostCalls.clear();
+        for (const reject of rejects) reject(error);
       });
+  }
+
+  private readonly hostCalls = new Set<(error: unknown) => void>();
+
+  /** Register a pending host call's `reject`; returns the unregister function. */
+  trackHostCall(reject: (error: unknown) => void): () => void {
+    this.hostCalls.add(reject);
+    return () => this.hostCalls.delete(reject);
   }
 
   /** Run `f` as core code of `task`, restoring the previous current task after (calls nest). */

@@ -33,7 +33,9 @@ describe("futures (CanonicalABI.md canon future.{read,write})", () => {
     expect(view.getBigUint64(64, true)).toBe(0x1234_5678_9abc_def0n);
     const ws = waitableSetNew(inst);
     waitableJoin(inst, r, ws);
-    expect(waitableSetPoll(inst, false, memory, ws, 0)).toBe(EventCode.FUTURE_READ);
+    expect(waitableSetPoll(inst, false, memory, ws, 0)).toBe(
+      EventCode.FUTURE_READ,
+    );
     expect([u32(0), u32(4)]).toEqual([r, CopyResult.COMPLETED]);
     // Both ends are done: reading again traps, and the writer may now be dropped.
     expect(() => futureRead(inst, u64, asyncOpts, r, 64)).toThrow(/is done/);
@@ -48,7 +50,9 @@ describe("futures (CanonicalABI.md canon future.{read,write})", () => {
     const { inst, asyncOpts } = setup();
     const { r, w } = ends(futureNew(inst, unitCodec));
     expect(futureWrite(inst, unitCodec, asyncOpts, w, 0)).toBe(BLOCKED);
-    expect(futureRead(inst, unitCodec, asyncOpts, r, 0)).toBe(CopyResult.COMPLETED);
+    expect(futureRead(inst, unitCodec, asyncOpts, r, 0)).toBe(
+      CopyResult.COMPLETED,
+    );
   });
 
   it("a writer whose reader was dropped sees DROPPED and may then drop", () => {
@@ -58,7 +62,9 @@ describe("futures (CanonicalABI.md canon future.{read,write})", () => {
     futureDropReadable(inst, u64, r);
     const ws = waitableSetNew(inst);
     waitableJoin(inst, w, ws);
-    expect(waitableSetPoll(inst, false, memory, ws, 0)).toBe(EventCode.FUTURE_WRITE);
+    expect(waitableSetPoll(inst, false, memory, ws, 0)).toBe(
+      EventCode.FUTURE_WRITE,
+    );
     expect(u32(4)).toBe(CopyResult.DROPPED);
     waitableJoin(inst, w, 0);
     futureDropWritable(inst, u64, w);
@@ -77,6 +83,8 @@ describe("futures (CanonicalABI.md canon future.{read,write})", () => {
     const { inst } = setup();
     const { w } = ends(futureNew(inst, u64));
     expect(() => futureDropWritable(inst, u64, w)).toThrow(Trap);
-    expect(() => futureDropWritable(inst, u64, w)).toThrow(/before a value was written/);
+    expect(() => futureDropWritable(inst, u64, w)).toThrow(
+      /before a value was written/,
+    );
   });
 });

@@ -34,8 +34,12 @@ describe("host ends as peers of guest ends", () => {
     const reader = new HostStreamReader(liftStream(inst, r, u8Codec));
     const got = reader.read(16);
     bytes().set([1, 2, 3, 4, 5, 6], 0);
-    expect(streamWrite(inst, u8Codec, asyncOpts, w, 0, 4)).toBe(packCopyResult(CopyResult.COMPLETED, 4));
-    expect(streamWrite(inst, u8Codec, asyncOpts, w, 4, 2)).toBe(packCopyResult(CopyResult.COMPLETED, 2));
+    expect(streamWrite(inst, u8Codec, asyncOpts, w, 0, 4)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 4),
+    );
+    expect(streamWrite(inst, u8Codec, asyncOpts, w, 4, 2)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 2),
+    );
     // The guest overwrites its memory right away: the host already holds a copy.
     bytes().fill(0, 0, 6);
     const out = await got;
@@ -66,16 +70,25 @@ describe("host ends as peers of guest ends", () => {
     const r = lowerStream(inst, shared);
     const data = new Uint8Array(1000).map((_, k) => k & 0xff);
     const written = writer.write(data);
-    expect(streamRead(inst, u8Codec, asyncOpts, r, 0, 600)).toBe(packCopyResult(CopyResult.COMPLETED, 600));
-    expect(streamRead(inst, u8Codec, asyncOpts, r, 600, 600)).toBe(packCopyResult(CopyResult.COMPLETED, 400));
+    expect(streamRead(inst, u8Codec, asyncOpts, r, 0, 600)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 600),
+    );
+    expect(streamRead(inst, u8Codec, asyncOpts, r, 600, 600)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 400),
+    );
     expect(Buffer.compare(bytes().subarray(0, 1000), data)).toBe(0);
-    expect(await written).toEqual({ result: CopyResult.COMPLETED, count: 1000 });
+    expect(await written).toEqual({
+      result: CopyResult.COMPLETED,
+      count: 1000,
+    });
     // Host closes: the guest's pending read sees DROPPED.
     expect(streamRead(inst, u8Codec, asyncOpts, r, 0, 10)).toBe(BLOCKED);
     writer.drop();
     const ws = waitableSetNew(inst);
     waitableJoin(inst, r, ws);
-    expect(waitableSetPoll(inst, false, memory, ws, 2000)).toBe(EventCode.STREAM_READ);
+    expect(waitableSetPoll(inst, false, memory, ws, 2000)).toBe(
+      EventCode.STREAM_READ,
+    );
     expect(u32(2004)).toBe(packCopyResult(CopyResult.DROPPED, 0));
   });
 
@@ -85,8 +98,12 @@ describe("host ends as peers of guest ends", () => {
     const { shared, writer } = newHostStream(codec);
     const r = lowerStream(inst, shared);
     const pending = writer.write([1, 2, 3, 4]);
-    expect(() => writer.drop()).toThrow(/cannot drop while an operation is pending/);
-    expect(streamRead(inst, codec, asyncOpts, r, 0, 1)).toBe(packCopyResult(CopyResult.COMPLETED, 1));
+    expect(() => writer.drop()).toThrow(
+      /cannot drop while an operation is pending/,
+    );
+    expect(streamRead(inst, codec, asyncOpts, r, 0, 1)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 1),
+    );
     writer.cancel();
     expect(await pending).toEqual({ result: CopyResult.COMPLETED, count: 1 });
     const second = writer.write([5]);
@@ -111,7 +128,9 @@ describe("host ends as peers of guest ends", () => {
     const reader = new HostFutureReader(liftFuture(inst, f.r, codec));
     const value = reader.read();
     new DataView(memory.buffer).setUint32(16, 99, true);
-    expect(futureWrite(inst, codec, asyncOpts, f.w, 16)).toBe(CopyResult.COMPLETED);
+    expect(futureWrite(inst, codec, asyncOpts, f.w, 16)).toBe(
+      CopyResult.COMPLETED,
+    );
     expect(await value).toEqual({ result: CopyResult.COMPLETED, value: 99 });
     await settle();
   });

@@ -57,7 +57,11 @@ function liftCallback(
   });
 }
 
-const u32Return = (env: Env): TaskReturnSignature => ({ resultTypeKey: "u32", memory: env.memory, lift: (flat) => [flat[0]] });
+const u32Return = (env: Env): TaskReturnSignature => ({
+  resultTypeKey: "u32",
+  memory: env.memory,
+  lift: (flat) => [flat[0]],
+});
 
 describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)", () => {
   it("WAITs on a stream read fed by a host writer, then returns the byte count", async () => {
@@ -71,7 +75,9 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
       env,
       (streamHandle) => {
         r = Number(streamHandle);
-        expect(streamRead(inst, u8Codec, asyncOpts, r, 1000, 100)).toBe(BLOCKED);
+        expect(streamRead(inst, u8Codec, asyncOpts, r, 1000, 100)).toBe(
+          BLOCKED,
+        );
         ws = waitableSetNew(inst);
         waitableJoin(inst, r, ws);
         return packCallbackResult(CallbackCode.WAIT, ws);
@@ -91,9 +97,13 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
     expect(debugState(inst).waitingTasks).toBe(1);
     const written = writer.write(new TextEncoder().encode("hello"));
     expect(await call.result).toEqual([5]);
-    expect(events).toEqual([[EventCode.STREAM_READ, r, packCopyResult(CopyResult.COMPLETED, 5)]]);
+    expect(events).toEqual([
+      [EventCode.STREAM_READ, r, packCopyResult(CopyResult.COMPLETED, 5)],
+    ]);
     expect(await written).toEqual({ result: CopyResult.COMPLETED, count: 5 });
-    expect(new TextDecoder().decode(env.bytes().subarray(1000, 1005))).toBe("hello");
+    expect(new TextDecoder().decode(env.bytes().subarray(1000, 1005))).toBe(
+      "hello",
+    );
     assertQuiescent(inst);
   });
 
@@ -162,7 +172,10 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
     const call = callFromHost(f, []);
     await settle();
     expect(started).toBe(0);
-    expect(debugState(env.inst)).toMatchObject({ waitingTasks: 1, backpressure: 1 });
+    expect(debugState(env.inst)).toMatchObject({
+      waitingTasks: 1,
+      backpressure: 1,
+    });
     backpressureDec(env.inst);
     expect(await call.result).toEqual([1]);
     expect(() => backpressureDec(env.inst)).toThrow(/already 0/);
@@ -170,7 +183,11 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
 
   it("a task waiting on backpressure can be cancelled before it starts", async () => {
     const env = setup();
-    const f = liftCallback(env, () => packCallbackResult(CallbackCode.EXIT), () => 0);
+    const f = liftCallback(
+      env,
+      () => packCallbackResult(CallbackCode.EXIT),
+      () => 0,
+    );
     backpressureInc(env.inst);
     const call = callFromHost(f, []);
     call.cancel();
@@ -217,7 +234,11 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
         // The cancel below arrives while this callback runs (the instance is busy): it stays pending.
         if (event === EventCode.NONE) {
           call!.cancel();
-          seen.push(threadYield(env.inst, false), threadYield(env.inst, true), threadYield(env.inst, true));
+          seen.push(
+            threadYield(env.inst, false),
+            threadYield(env.inst, true),
+            threadYield(env.inst, true),
+          );
           waitableSetDrop(env.inst, ws);
           taskCancel(env.inst);
           return packCallbackResult(CallbackCode.EXIT);
@@ -233,7 +254,11 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
 
 describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
   /** A caller task that runs `body` as its core function and returns whatever `onEvent` decides. */
-  function caller(env: Env, body: () => number, onEvent: (e: number, p1: number, p2: number) => number) {
+  function caller(
+    env: Env,
+    body: () => number,
+    onEvent: (e: number, p1: number, p2: number) => number,
+  ) {
     return liftFunction({
       inst: env.inst,
       ft: { async: true, name: "caller" },
@@ -242,12 +267,15 @@ describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
       lowerParams: () => [],
     });
   }
-  const noReturn = (env: Env) => taskReturn(env.inst, { memory: env.memory, lift: () => [] }, []);
+  const noReturn = (env: Env) =>
+    taskReturn(env.inst, { memory: env.memory, lift: () => [] }, []);
 
   it("an async-lowered call that blocks returns STARTED | index << 4 and later a SUBTASK RETURNED event", async () => {
     const env = setup();
     let resolveHost!: (v: unknown[]) => void;
-    const hostImpl = hostFunction(() => new Promise<unknown[]>((res) => (resolveHost = res)));
+    const hostImpl = hostFunction(
+      () => new Promise<unknown[]>((res) => (resolveHost = res)),
+    );
     const results: unknown[] = [];
     const call = lowerFunction({
       inst: env.inst,
@@ -317,13 +345,10 @@ describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
 
   it("subtask.cancel of a started host call returns CANCELLED_BEFORE_RETURNED", async () => {
     const env = setup();
-    let cancelled = false;
     const call = lowerFunction({
       inst: env.inst,
-      callee: hostFunction((_a, control) => {
-        control.onCancel(() => (cancelled = true));
-        return new Promise<unknown[]>(() => {});
-      }),
+      // No cancel handler: a cancel request ends the host call as cancelled at once.
+      callee: hostFunction(() => new Promise<unknown[]>(() => {})),
       ft: { async: true },
       opts: { async: true },
       liftParams: () => [],
@@ -335,7 +360,9 @@ describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
       () => {
         const [packed] = call() as number[];
         state = subtaskCancel(env.inst, false, packed >>> 4);
-        expect(() => subtaskCancel(env.inst, false, packed >>> 4)).toThrow(/already resolved/);
+        expect(() => subtaskCancel(env.inst, false, packed >>> 4)).toThrow(
+          /already resolved/,
+        );
         subtaskDrop(env.inst, packed >>> 4);
         noReturn(env);
         return packCallbackResult(CallbackCode.EXIT);
@@ -343,7 +370,6 @@ describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
       () => 0,
     );
     await callFromHost(f, []).result;
-    expect(cancelled).toBe(true);
     expect(state).toBe(SubtaskState.CANCELLED_BEFORE_RETURNED);
     assertQuiescent(env.inst);
   });

@@ -25,7 +25,13 @@ import {
   errorContextNew,
   type ElementCodec,
 } from "../../src/async/index.js";
-import { callFromHost, hostFunction, liftFunction, lowerFunction, type FuncInst } from "../../src/task/index.js";
+import {
+  callFromHost,
+  hostFunction,
+  liftFunction,
+  lowerFunction,
+  type FuncInst,
+} from "../../src/task/index.js";
 import { Trap } from "../../src/trap.js";
 import { ends, settle, setup } from "./helpers.js";
 
@@ -42,7 +48,11 @@ function expectTrap(f: () => unknown, message: RegExp): void {
 }
 
 /** Run `body` as the core function of a callback-lifted task, then EXIT after returning. */
-async function inTask(env: ReturnType<typeof setup>, body: () => void, ft = { async: true }): Promise<void> {
+async function inTask(
+  env: ReturnType<typeof setup>,
+  body: () => void,
+  ft = { async: true },
+): Promise<void> {
   const f = liftFunction({
     inst: env.inst,
     ft,
@@ -63,70 +73,122 @@ describe("stream/future traps", () => {
     const { r, w } = ends(streamNew(inst, u8Codec));
     streamDropWritable(inst, u8Codec, w);
     streamRead(inst, u8Codec, asyncOpts, r, 0, 1); // DROPPED: the end is done now
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, r, 0, 1), /stream\.read: handle 1 is done/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, r, 0, 1),
+      /stream\.read: handle 1 is done/,
+    );
   });
 
   it("read while a read is pending", () => {
     const { inst, asyncOpts } = setup();
     const { r } = ends(streamNew(inst, u8Codec));
     expect(streamRead(inst, u8Codec, asyncOpts, r, 0, 1)).toBe(BLOCKED);
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, r, 0, 1), /already has a copy pending/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, r, 0, 1),
+      /already has a copy pending/,
+    );
   });
 
   it("dropping an end with a pending copy", () => {
     const { inst, asyncOpts } = setup();
     const { w } = ends(streamNew(inst, u8Codec));
     streamWrite(inst, u8Codec, asyncOpts, w, 0, 1);
-    expectTrap(() => streamDropWritable(inst, u8Codec, w), /cannot drop a stream writable end while a copy is pending/);
+    expectTrap(
+      () => streamDropWritable(inst, u8Codec, w),
+      /cannot drop a stream writable end while a copy is pending/,
+    );
   });
 
   it("dropping a writable future end before writing", () => {
     const { inst } = setup();
     const { w } = ends(futureNew(inst, u8Codec));
-    expectTrap(() => futureDropWritable(inst, u8Codec, w), /cannot drop a future writable end before a value was written/);
-    expectTrap(() => streamDropWritable(inst, u8Codec, w), /not a stream writable end/);
+    expectTrap(
+      () => futureDropWritable(inst, u8Codec, w),
+      /cannot drop a future writable end before a value was written/,
+    );
+    expectTrap(
+      () => streamDropWritable(inst, u8Codec, w),
+      /not a stream writable end/,
+    );
   });
 
   it("cancel without a pending copy", () => {
     const { inst } = setup();
     const { r } = ends(streamNew(inst, u8Codec));
-    expectTrap(() => streamCancelRead(inst, u8Codec, true, r), /has no pending copy to cancel/);
+    expectTrap(
+      () => streamCancelRead(inst, u8Codec, true, r),
+      /has no pending copy to cancel/,
+    );
   });
 
   it("wrong handle type and wrong element type", () => {
     const { inst, asyncOpts } = setup();
     const { r, w } = ends(streamNew(inst, u8Codec));
     const ws = waitableSetNew(inst);
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, ws, 0, 1), /handle 3 is a waitable set, not a stream readable end/);
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, w, 0, 1), /not a stream readable end/);
-    expectTrap(() => streamRead(inst, scalarCodec("u32"), asyncOpts, r, 0, 1), /carries u8 elements, the built-in is typed for u32/);
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, 42, 0, 1), /invalid handle index 42/);
-    expectTrap(() => futureWrite(inst, u8Codec, asyncOpts, r, 0), /not a future writable end/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, ws, 0, 1),
+      /handle 3 is a waitable set, not a stream readable end/,
+    );
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, w, 0, 1),
+      /not a stream readable end/,
+    );
+    expectTrap(
+      () => streamRead(inst, scalarCodec("u32"), asyncOpts, r, 0, 1),
+      /carries u8 elements, the built-in is typed for u32/,
+    );
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, 42, 0, 1),
+      /invalid handle index 42/,
+    );
+    expectTrap(
+      () => futureWrite(inst, u8Codec, asyncOpts, r, 0),
+      /not a future writable end/,
+    );
   });
 
   it("buffers out of bounds or misaligned", () => {
     const { inst, asyncOpts } = setup();
     const { r } = ends(streamNew(inst, u8Codec));
-    expectTrap(() => streamRead(inst, u8Codec, asyncOpts, r, 65530, 10), /out of bounds of linear memory/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, asyncOpts, r, 65530, 10),
+      /out of bounds of linear memory/,
+    );
     const u32 = scalarCodec("u32");
     const s = ends(streamNew(inst, u32));
-    expectTrap(() => streamRead(inst, u32, asyncOpts, s.r, 2, 1), /not 4-byte aligned/);
-    expectTrap(() => streamRead(inst, u32, asyncOpts, s.r, 0, 2 ** 28), /exceeds the maximum buffer length/);
+    expectTrap(
+      () => streamRead(inst, u32, asyncOpts, s.r, 2, 1),
+      /not 4-byte aligned/,
+    );
+    expectTrap(
+      () => streamRead(inst, u32, asyncOpts, s.r, 0, 2 ** 28),
+      /exceeds the maximum buffer length/,
+    );
   });
 
   it("a synchronous copy on an end in a waitable set", () => {
     const { inst, syncOpts } = setup();
     const { r } = ends(streamNew(inst, u8Codec));
     waitableJoin(inst, r, waitableSetNew(inst));
-    expectTrap(() => streamRead(inst, u8Codec, syncOpts, r, 0, 1), /synchronous copy on handle 1, which is in a waitable set/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, syncOpts, r, 0, 1),
+      /synchronous copy on handle 1, which is in a waitable set/,
+    );
   });
 
   it("copying non-number elements between ends of the same instance", () => {
     const { inst, asyncOpts } = setup();
-    const handles: ElementCodec = { ...scalarCodec("u32"), typeKey: "own<r>", plain: false };
+    const handles: ElementCodec = {
+      ...scalarCodec("u32"),
+      typeKey: "own<r>",
+      plain: false,
+    };
     const { r, w } = ends(streamNew(inst, handles));
     streamWrite(inst, handles, asyncOpts, w, 0, 1);
-    expectTrap(() => streamRead(inst, handles, asyncOpts, r, 0, 1), /same instance is not allowed/);
+    expectTrap(
+      () => streamRead(inst, handles, asyncOpts, r, 0, 1),
+      /same instance is not allowed/,
+    );
   });
 
   it("lifting a stream end that is busy or in a waitable set", () => {
@@ -147,7 +209,10 @@ describe("waitable-set and subtask traps", () => {
     const ws = waitableSetNew(inst);
     waitableJoin(inst, r, ws);
     expectTrap(() => waitableSetDrop(inst, ws), /still contains 1 waitable/);
-    expectTrap(() => waitableJoin(inst, ws, ws), /not a waitable \(subtask or stream\/future end\)/);
+    expectTrap(
+      () => waitableJoin(inst, ws, ws),
+      /not a waitable \(subtask or stream\/future end\)/,
+    );
   });
 
   it("dropping a waitable set a task is waiting on", async () => {
@@ -165,7 +230,10 @@ describe("waitable-set and subtask traps", () => {
     });
     callFromHost(f, []);
     await settle();
-    expectTrap(() => waitableSetDrop(env.inst, ws), /1 task\(s\) are waiting on the set/);
+    expectTrap(
+      () => waitableSetDrop(env.inst, ws),
+      /1 task\(s\) are waiting on the set/,
+    );
   });
 
   it("subtask.drop before the subtask resolved", async () => {
@@ -180,7 +248,10 @@ describe("waitable-set and subtask traps", () => {
     });
     await inTask(env, () => {
       const [packed] = call() as number[];
-      expectTrap(() => subtaskDrop(env.inst, packed >>> 4), /has not resolved yet/);
+      expectTrap(
+        () => subtaskDrop(env.inst, packed >>> 4),
+        /has not resolved yet/,
+      );
     });
   });
 });
@@ -195,12 +266,24 @@ describe("task traps", () => {
       opts: { async: true, memory: env.memory, callback: () => 0 },
       core: () => {
         expectTrap(
-          () => taskReturn(env.inst, { resultTypeKey: "u32", memory: env.memory, lift: () => [1] }, [1]),
+          () =>
+            taskReturn(
+              env.inst,
+              { resultTypeKey: "u32", memory: env.memory, lift: () => [1] },
+              [1],
+            ),
           /result type u32 does not match the function's \(none\)/,
         );
-        expectTrap(() => taskReturn(env.inst, { lift: () => [] }, []), /options differ/);
+        expectTrap(
+          () => taskReturn(env.inst, { lift: () => [] }, []),
+          /options differ/,
+        );
         taskReturn(env.inst, { memory: env.memory, lift: () => [] }, []);
-        expectTrap(() => taskReturn(env.inst, { memory: env.memory, lift: () => [] }, []), /already returned/);
+        expectTrap(
+          () =>
+            taskReturn(env.inst, { memory: env.memory, lift: () => [] }, []),
+          /already returned/,
+        );
         checks.push("done");
         return packCallbackResult(CallbackCode.EXIT);
       },
@@ -219,7 +302,9 @@ describe("task traps", () => {
       core: () => packCallbackResult(CallbackCode.EXIT),
       lowerParams: () => [],
     });
-    await expect(callFromHost(f, []).result).rejects.toThrow(/the task of 'lazy' finished without returning a value/);
+    await expect(callFromHost(f, []).result).rejects.toThrow(
+      /the task of 'lazy' finished without returning a value/,
+    );
   });
 
   it("a callback returning an unknown code", async () => {
@@ -231,15 +316,23 @@ describe("task traps", () => {
       core: () => 7,
       lowerParams: () => [],
     });
-    await expect(callFromHost(f, []).result).rejects.toThrow(/unknown callback code 7/);
+    await expect(callFromHost(f, []).result).rejects.toThrow(
+      /unknown callback code 7/,
+    );
   });
 
   it("calling a built-in while the instance may not leave", () => {
     const { inst } = setup();
     inst.mayLeave = false;
-    expectTrap(() => streamNew(inst, u8Codec), /stream\.new: the instance may not leave here/);
+    expectTrap(
+      () => streamNew(inst, u8Codec),
+      /stream\.new: the instance may not leave here/,
+    );
     expectTrap(() => waitableSetNew(inst), /may not leave/);
-    expectTrap(() => errorContextNew(inst, { loadString: () => "" }, 0, 0), /may not leave/);
+    expectTrap(
+      () => errorContextNew(inst, { loadString: () => "" }, 0, 0),
+      /may not leave/,
+    );
   });
 
   it("reentering an instance whose core code is running", async () => {
@@ -250,19 +343,30 @@ describe("task traps", () => {
       ft: { async: true, name: "outer" },
       opts: { async: true, memory: env.memory, callback: () => 0 },
       core: () => {
-        self(() => [], () => {});
+        self(
+          () => [],
+          () => {},
+        );
         return 0;
       },
       lowerParams: () => [],
     });
     self = f;
-    await expect(callFromHost(f, []).result).rejects.toThrow(/cannot call 'outer': its instance is already executing/);
+    await expect(callFromHost(f, []).result).rejects.toThrow(
+      /cannot call 'outer': its instance is already executing/,
+    );
   });
 
   it("task built-ins outside a task of the instance", () => {
     const { inst, memory } = setup();
-    expectTrap(() => taskReturn(inst, { lift: () => [] }, []), /no task of this instance is running/);
-    expectTrap(() => waitableSetWait(inst, false, memory, 1, 0), /no task of this instance is running/);
+    expectTrap(
+      () => taskReturn(inst, { lift: () => [] }, []),
+      /no task of this instance is running/,
+    );
+    expectTrap(
+      () => waitableSetWait(inst, false, memory, 1, 0),
+      /no task of this instance is running/,
+    );
   });
 });
 
@@ -271,7 +375,10 @@ describe("blocking where the runtime cannot block", () => {
     const env = setup();
     await inTask(env, () => {
       const ws = waitableSetNew(env.inst);
-      expectTrap(() => waitableSetWait(env.inst, false, env.memory, ws, 0), /waitable-set\.wait would block.*stack switching/);
+      expectTrap(
+        () => waitableSetWait(env.inst, false, env.memory, ws, 0),
+        /waitable-set\.wait would block.*stack switching/,
+      );
       waitableSetDrop(env.inst, ws);
     });
   });
@@ -279,7 +386,10 @@ describe("blocking where the runtime cannot block", () => {
   it("a synchronous stream read with no writer", () => {
     const { inst, syncOpts } = setup();
     const { r } = ends(streamNew(inst, u8Codec));
-    expectTrap(() => streamRead(inst, u8Codec, syncOpts, r, 0, 4), /stream\.read would block/);
+    expectTrap(
+      () => streamRead(inst, u8Codec, syncOpts, r, 0, 4),
+      /stream\.read would block/,
+    );
   });
 
   it("a sync-lowered call to an async host function that has not finished", async () => {
@@ -292,7 +402,9 @@ describe("blocking where the runtime cannot block", () => {
       liftParams: () => [],
       lowerResults: () => [],
     });
-    await inTask(env, () => expectTrap(() => call(), /synchronous call to 'slow' would block/));
+    await inTask(env, () =>
+      expectTrap(() => call(), /synchronous call to 'slow' would block/),
+    );
   });
 
   it("a non-async function that blocks", async () => {
@@ -301,10 +413,13 @@ describe("blocking where the runtime cannot block", () => {
       inst: env.inst,
       ft: { async: false, name: "sync-fn" },
       opts: { async: true, memory: env.memory, callback: () => 0 },
-      core: () => packCallbackResult(CallbackCode.WAIT, waitableSetNew(env.inst)),
+      core: () =>
+        packCallbackResult(CallbackCode.WAIT, waitableSetNew(env.inst)),
       lowerParams: () => [],
     });
-    await expect(callFromHost(f, []).result).rejects.toThrow(/non-async function\) blocked before returning a value/);
+    await expect(callFromHost(f, []).result).rejects.toThrow(
+      /non-async function\) blocked before returning a value/,
+    );
   });
 });
 
