@@ -163,14 +163,30 @@ function fileOf(c: CorpusCase, rel: string): string {
   return path.join(path.dirname(c.path), rel);
 }
 
-/** sha256 over the case's kind, name, file names and contents: the cache key for jco results. */
+/** sha256 over the case's kind, name, options, file names and contents: the cache key for jco results. */
 export function caseDigest(c: CorpusCase): string {
   const h = createHash("sha256");
-  h.update(`${c.kind}\0${c.name}\0`);
+  h.update(`${c.kind}\0${c.name}\0${JSON.stringify(c.options)}\0`);
   for (const rel of c.files) {
     h.update(`${rel}\0`);
     h.update(readFileSync(fileOf(c, rel)));
     h.update("\0");
   }
   return h.digest("hex");
+}
+
+/**
+ * A valid case that lives outside the corpus (e.g. the WASI 0.3.0 packages):
+ * `name` must be unique among cases; `dir` is a package directory.
+ */
+export function externalValidCase(name: string, dir: string, options: CaseOptions = {}): CorpusCase {
+  return {
+    kind: "valid",
+    name,
+    path: dir,
+    isDirectory: true,
+    options,
+    errorPathPrefix: "",
+    files: listFiles(dir).filter((f) => f.endsWith(".wit")),
+  };
 }
