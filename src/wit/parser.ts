@@ -347,12 +347,20 @@ class Parser {
     return { kind: "path", path };
   }
 
+  /**
+   * After `id :`, is this a qualified `ns:pkg/iface` name rather than a
+   * `label: path`? As in the reference parser: `id /` follows the colon. A
+   * nested namespace `a:b:c/d` (🪺) counts only when written without spaces,
+   * so `label: ns:pkg/iface` stays a label.
+   */
   private isQualifiedPathAfterColon(j: number): boolean {
     const isId = (k: number) => this.toks[k]?.kind === "id" || this.toks[k]?.kind === "explicit-id";
     if (!isId(j)) return false;
-    j++;
-    while (this.toks[j]?.kind === ":" && isId(j + 1)) j += 2;
-    return this.toks[j]?.kind === "/";
+    if (this.toks[j + 1]?.kind === "/") return true;
+    if (this.toks[j - 1].end !== this.toks[j].pos) return false;
+    let k = j + 1;
+    while (this.toks[k]?.kind === ":" && isId(k + 1) && this.toks[k - 1].end === this.toks[k].pos && this.toks[k].end === this.toks[k + 1].pos) k += 2;
+    return k > j + 1 && this.toks[k]?.kind === "/";
   }
 
   // ---- interfaces ----

@@ -113,8 +113,8 @@ export class PackageResolver {
         if (item.kind !== "toplevel-use") continue;
         if (item.attrs.length > 0) throw map.error(item.pos, "attributes not allowed on top-level use");
         if (item.path.kind === "local") {
-          const target = this.fileNames[mi].get(item.path.name.name);
-          if (!target || (target.kind === "local" && !this.byName.has(target.target.name))) {
+          // The target of a top-level `use` is looked up among the package's items.
+          if (!this.byName.has(item.path.name.name)) {
             throw map.error(item.path.name.pos, `interface \`${item.path.name.name}\` is not defined`);
           }
         }

@@ -1,0 +1,78 @@
+/**
+ * The six WASI 0.3.0 packages load, every world selects (with and without
+ * `allFeatures`), and each selected world means the same as the component
+ * type wit-parser (through jco) builds for it, decoded by the runtime.
+ */
+import { componentEmbed, componentNew } from "@bytecodealliance/jco";
+import { decodeWorld } from "@witgen/runtime/binary";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { loadWitPath, selectWorld } from "../../src/wit/index.js";
+import { canonicalWorld } from "./support/canonical.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
+
+const WORLDS: [string, string[]][] = [
+  ["cli", ["command", "imports"]],
+  ["clocks", ["imports"]],
+  ["filesystem", ["imports"]],
+  ["random", ["imports"]],
+  ["sockets", ["imports"]],
+  ["http", ["service", "middleware"]],
+];
+
+async function referenceWorld(dir: string, world: string, allFeatures: boolean): Promise<string> {
+  const embedded = await componentEmbed({
+    dummy: true,
+    witPath: dir,
+    world,
+    ...(allFeatures ? { features: { tag: "all" } } : {}),
+  } as Parameters<typeof componentEmbed>[0]);
+  return canonicalWorld(decodeWorld(await componentNew(embedded)));
+}
+
+describe("WASI 0.3.0", () => {
+  for (const [pkg, worlds] of WORLDS) {
+    for (const allFeatures of [false, true]) {
+      test(`${pkg}: ${worlds.join(", ")}${allFeatures ? " (allFeatures)" : ""}`, async () => {
+        const dir = path.join(wasiRoot, pkg);
+        const resolve = loadWitPath(dir, { allFeatures });
+        const main = resolve.packages[resolve.mainPackage];
+        expect(`${main.namespace}:${main.name}@${main.version}`).toBe(`wasi:${pkg}@0.3.0`);
+        for (const world of worlds) {
+          const doc = selectWorld(resolve, world);
+          expect(doc.worlds[doc.world].name).toBe(world);
+          // Qualified selection finds the same world.
+          expect(selectWorld(resolve, `wasi:${pkg}/${world}@0.3.0`)).toEqual(doc);
+          expect(canonicalWorld(doc)).toBe(await referenceWorld(dir, world, allFeatures));
+        }
+      });
+    }
+  }
+
+  test("spans are relative to the loaded directory", () => {
+    const resolve = loadWitPath(path.join(wasiRoot, "http"));
+    const files = new Set(resolve.interfaces.map((i) => i.span?.file));
+    expect(files).toContain("types.wit");
+    expect(files).toContain("deps/cli/stdio.wit");
+    for (const f of files) expect(f === undefined || !path.isAbsolute(f)).toBe(true);
+  });
+
+  test("parsing and resolving all six packages stays fast", () => {
+    const loadAll = () => {
+      for (const [pkg] of WORLDS) loadWitPath(path.join(wasiRoot, pkg), { allFeatures: true });
+    };
+    for (let i = 0; i < 3; i++) loadAll(); // warm up the JIT
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      loadAll();
+      runs.push(performance.now() - t0);
+    }
+    runs.sort((a, b) => a - b);
+    // Budget: well under 50 ms warm; the median leaves room for a busy machine.
+    expect(runs[2]).toBeLessThan(50);
+  });
+});
