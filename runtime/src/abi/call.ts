@@ -22,7 +22,7 @@ interface Frame {
   flatResults: Flat[];
   /** JS-side result. */
   result: unknown;
-  entered: ComponentInstanceState[] | undefined;
+  entered: readonly ComponentInstanceState[] | undefined;
 }
 
 type StepFn = (cx: LiftLowerContext, f: Frame) => void;
@@ -30,7 +30,7 @@ type StepFn = (cx: LiftLowerContext, f: Frame) => void;
 /** Core function as exposed by the JS API: 0 or 1 results (sync MAX_FLAT_RESULTS = 1). */
 export type CoreFunction = (...args: Flat[]) => Flat | undefined | void;
 
-const CALL_RULE = "CanonicalABI.md call_and_trap_on_throw";
+export const CALL_RULE = "CanonicalABI.md call_and_trap_on_throw";
 
 function param(p: FunctionPlan, i: number): string {
   return `param "${p.params[i]?.witName ?? i}"`;
@@ -217,7 +217,7 @@ function compileSteps(plan: FunctionPlan, compiler: CodecCompiler, core: CoreFun
 }
 
 /** A host value error while the guest is mid-call cannot be returned to the host: it traps the guest. */
-function hostValueTrap(e: unknown): unknown {
+export function hostValueTrap(e: unknown): unknown {
   if (e instanceof AbiValueError) {
     return new Trap(`host function returned an invalid value: ${e.reason}`, { rule: "CanonicalABI.md lower_flat_values", cause: e }).prependPath(e.path);
   }

@@ -50,21 +50,21 @@ const CANONICAL_F32_NAN = 0x7fc00000;
 const CANONICAL_F64_NAN = 0x7ff8000000000000n;
 
 const scratch = new DataView(new ArrayBuffer(8));
-function f32ToBits(f: number): number {
+export function f32ToBits(f: number): number {
   if (f !== f) return CANONICAL_F32_NAN;
   scratch.setFloat32(0, f, true);
   return scratch.getUint32(0, true);
 }
-function bitsToF32(i: number): number {
+export function bitsToF32(i: number): number {
   scratch.setUint32(0, i >>> 0, true);
   return scratch.getFloat32(0, true);
 }
-function f64ToBits(f: number): bigint {
+export function f64ToBits(f: number): bigint {
   if (f !== f) return CANONICAL_F64_NAN;
   scratch.setFloat64(0, f, true);
   return scratch.getBigUint64(0, true);
 }
-function bitsToF64(i: bigint): number {
+export function bitsToF64(i: bigint): number {
   scratch.setBigUint64(0, BigInt.asUintN(64, i), true);
   return scratch.getFloat64(0, true);
 }
@@ -79,7 +79,7 @@ function withPath(e: unknown, seg: string): unknown {
 }
 
 /** CanonicalABI.md `convert_i32_to_char`. */
-function i32ToChar(i: number): string {
+export function i32ToChar(i: number): string {
   if (i >= 0x110000) {
     throw new Trap(`invalid char code point 0x${i.toString(16)} (above 0x10FFFF)`, {
       rule: "CanonicalABI.md convert_i32_to_char",
@@ -94,7 +94,7 @@ function i32ToChar(i: number): string {
 }
 
 /** CanonicalABI.md `char_to_i32`: one Unicode scalar value. */
-function charToI32(v: unknown): number {
+export function charToI32(v: unknown): number {
   if (typeof v === "string" && v.length > 0 && v.length <= 2) {
     const c = v.codePointAt(0)!;
     if ((c > 0xffff ? 2 : 1) === v.length && (c < 0xd800 || c > 0xdfff)) return c;

@@ -6,3 +6,4 @@ export * from "./context.js";
 export { loadStringFromRange, storeStringIntoRange } from "./strings.js";
 export * from "./codec.js";
 export * from "./call.js";
+export * from "./glue-support.js";

@@ -106,7 +106,7 @@ export function storeStringIntoRange(cx: LiftLowerContext, v: unknown): [number,
 }
 
 /** CanonicalABI.md `store_utf16_to_utf8` / `store_string_to_utf8`. */
-function storeUtf16ToUtf8(cx: LiftLowerContext, s: string): [number, number] {
+export function storeUtf16ToUtf8(cx: LiftLowerContext, s: string): [number, number] {
   const n = s.length;
   let ptr = cx.allocate(1, n);
   cx.checkRange(ptr, n, 1, "string", STORE_RULE);
@@ -124,7 +124,7 @@ function storeUtf16ToUtf8(cx: LiftLowerContext, s: string): [number, number] {
 }
 
 /** CanonicalABI.md `store_string_copy` (utf16 -> utf16). */
-function storeUtf16Copy(cx: LiftLowerContext, s: string): [number, number] {
+export function storeUtf16Copy(cx: LiftLowerContext, s: string): [number, number] {
   const n = s.length;
   const ptr = cx.allocate(2, 2 * n);
   cx.checkRange(ptr, 2 * n, 2, "string", STORE_RULE);
@@ -138,7 +138,7 @@ function writeUtf16(cx: LiftLowerContext, s: string, ptr: number, from: number, 
 }
 
 /** CanonicalABI.md `store_string_to_latin1_or_utf16` (utf16 source). */
-function storeUtf16ToLatin1OrUtf16(cx: LiftLowerContext, s: string): [number, number] {
+export function storeUtf16ToLatin1OrUtf16(cx: LiftLowerContext, s: string): [number, number] {
   const n = s.length;
   let ptr = cx.allocate(2, n);
   cx.checkRange(ptr, n, 2, "string", STORE_RULE);

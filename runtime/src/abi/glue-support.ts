@@ -1,0 +1,145 @@
+/**
+ * Run-time helpers for generated glue (the generator's `src/emit/glue`): the
+ * pieces of lifting and lowering that generated code calls instead of
+ * re-implementing rules the runtime already has (string transcoding, list and
+ * string ranges, chars, traps and their locations, post-return). Generated
+ * code does everything else inline: constant-offset loads and stores, field
+ * access, discriminant switches.
+ */
+import type { ComponentInstanceState } from "../instance-state.js";
+import { AbiValueError, Trap } from "../trap.js";
+import { CALL_RULE, hostValueTrap } from "./call.js";
+import { charToI32, type Flat } from "./codec.js";
+import type { LiftLowerContext, StringEncoding } from "./context.js";
+import { MAX_LIST_BYTE_LENGTH } from "./layout.js";
+import { checkHostString, describe, storeUtf16Copy, storeUtf16ToLatin1OrUtf16, storeUtf16ToUtf8 } from "./strings.js";
+
+/** A host value that does not fit its type; `path` is where inside the argument (`.name`, `[3]`). */
+export function badValue(expected: string, v: unknown, path = ""): AbiValueError {
+  const e = new AbiValueError(`expected ${expected}, got ${describe(v)}`);
+  return path === "" ? e : e.prependPath(path);
+}
+
+/** Adds an outer path segment to an error unwinding out of a nested value (a list element). */
+export function atPath(e: unknown, segment: string): unknown {
+  if (e instanceof AbiValueError || e instanceof Trap) e.prependPath(segment);
+  return e;
+}
+
+/** Lowers a host string into the callee's memory; returns `[ptr, taggedCodeUnits]`. */
+export type StringLowerer = (cx: LiftLowerContext, v: unknown, path?: string) => [number, number];
+
+/**
+ * The string lowering of one encoding (CanonicalABI.md `store_string_into_range`, utf16 source),
+ * chosen once per adapter since the encoding is a canonical option, not part of the WIT.
+ */
+export function stringLowerer(encoding: StringEncoding): StringLowerer {
+  const store = encoding === "utf8" ? storeUtf16ToUtf8 : encoding === "utf16" ? storeUtf16Copy : storeUtf16ToLatin1OrUtf16;
+  return (cx, v, path = "") => {
+    try {
+      return store(cx, checkHostString(v));
+    } catch (e) {
+      throw path === "" ? e : atPath(e, path);
+    }
+  };
+}
+
+/** Allocates a list's elements in the callee's memory (CanonicalABI.md `store_list_into_range`). */
+export function allocateList(cx: LiftLowerContext, length: number, elemSize: number, align: number, path = ""): number {
+  const bytes = length * elemSize;
+  if (bytes > MAX_LIST_BYTE_LENGTH) throw badLength(bytes, path);
+  const ptr = cx.allocate(align, bytes);
+  cx.checkRange(ptr, bytes, align, "list (from realloc)", "CanonicalABI.md store_list_into_range");
+  return ptr;
+}
+
+function badLength(bytes: number, path: string): AbiValueError {
+  const e = new AbiValueError(`list of ${bytes} bytes exceeds the maximum ${MAX_LIST_BYTE_LENGTH}`);
+  return path === "" ? e : e.prependPath(path);
+}
+
+/** Checks a list's range in memory before its elements are read (CanonicalABI.md `load_list_from_range`). */
+export function checkListRange(cx: LiftLowerContext, ptr: number, length: number, elemSize: number, align: number): void {
+  const rule = "CanonicalABI.md load_list_from_range";
+  if (length * elemSize > MAX_LIST_BYTE_LENGTH) {
+    throw new Trap(`list of ${length} elements (${length * elemSize} bytes) exceeds the maximum ${MAX_LIST_BYTE_LENGTH} bytes`, {
+      rule,
+    });
+  }
+  cx.checkRange(ptr, length * elemSize, align, "list", rule);
+}
+
+/** CanonicalABI.md `char_to_i32`, with the value's path for the error. */
+export function lowerChar(v: unknown, path = ""): number {
+  try {
+    return charToI32(v);
+  } catch (e) {
+    throw path === "" ? e : atPath(e, path);
+  }
+}
+
+/** A discriminant outside the type's cases (CanonicalABI.md `load_variant` / `lift_flat_variant`). */
+export function invalidDiscriminant(i: number, shape: string, cases: number): Trap {
+  return new Trap(`invalid discriminant ${i} for a ${shape} with ${cases} cases`, {
+    rule: "CanonicalABI.md load_variant / lift_flat_variant",
+  });
+}
+
+/** A core function that threw: a trap of the callee (CanonicalABI.md `call_and_trap_on_throw`). */
+export function coreCallTrap(e: unknown, func: string): Trap {
+  if (e instanceof Trap) return e.locate(func);
+  return new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: CALL_RULE, cause: e, func });
+}
+
+/** A host function that threw (other than a `ComponentError` it may use for `err`). */
+export function hostCallTrap(e: unknown, func: string): Trap {
+  if (e instanceof Trap) return e.locate(func);
+  return new Trap(`host function threw: ${e instanceof Error ? e.message : String(e)}`, { rule: CALL_RULE, cause: e, func });
+}
+
+/**
+ * Completes an error leaving an export call (`canon lift`): names the function and
+ * `where` (a parameter, the result) unless it is located already, and poisons the
+ * instance on a trap. A bad host argument (AbiValueError) does not poison.
+ */
+export function exportCallFailed(e: unknown, inst: ComponentInstanceState, func: string, where: string): unknown {
+  if ((e instanceof Trap || e instanceof AbiValueError) && e.func === undefined) e.locate(func, where);
+  if (e instanceof Trap) inst.poison(e);
+  return e;
+}
+
+/**
+ * Completes an error leaving an import call (`canon lower`): the guest cannot continue,
+ * so every failure is a located trap that poisons the instance; an invalid host result
+ * becomes a trap too (CanonicalABI.md `lower_flat_values`).
+ */
+export function importCallFailed(e: unknown, inst: ComponentInstanceState, func: string, where: string): Trap {
+  const trap =
+    e instanceof AbiValueError
+      ? (hostValueTrap(e) as Trap)
+      : e instanceof Trap
+        ? e
+        : new Trap(`lowering failed: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md canon_lower", cause: e });
+  if (trap.func === undefined) trap.locate(func, where);
+  inst.poison(trap);
+  return trap;
+}
+
+/** Runs post-return with the core result, `may_leave` cleared (CanonicalABI.md `canon_lift`). */
+export function callPostReturn(
+  inst: ComponentInstanceState,
+  postReturn: (...flatResults: Flat[]) => void,
+  func: string,
+  result?: Flat,
+): void {
+  inst.mayLeave = false;
+  try {
+    if (result === undefined) postReturn();
+    else postReturn(result);
+  } catch (e) {
+    if (e instanceof Trap) throw e;
+    throw new Trap(`post-return trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: CALL_RULE, cause: e, func });
+  } finally {
+    inst.mayLeave = true;
+  }
+}
