@@ -76,6 +76,22 @@ describe("name attributes reach the IR", () => {
   });
 });
 
+test("external-id attributes inside instance types reach typedefs and functions", async () => {
+  const doc = decodeWorld(
+    await parse(`(component
+      (import "users" (instance
+        (export "bar" (external-id "DB.Bar") (type (sub resource)))
+        (type (borrow 0))
+        (export "[method]bar.baz" (external-id "baz/1") (func (param "self" 1)))))
+    )`),
+  );
+  const users = worldItem(doc, "imports", "users");
+  if (users.kind !== "interface") throw new Error("expected an interface");
+  const i = doc.interfaces[users.interface];
+  expect(doc.types[i.types[0].id]).toMatchObject({ name: "bar", externalId: "DB.Bar", def: { kind: "resource" } });
+  expect(i.functions[0]).toMatchObject({ name: "[method]bar.baz", externalId: "baz/1", kind: { kind: "method", resource: i.types[0].id } });
+});
+
 describe("index-space errors in well-formed bytes", () => {
   const err = (f: () => unknown): string => {
     try {

@@ -90,7 +90,7 @@ class IrBuilder {
         return;
       }
       case "type": {
-        const id = this.typedef(item.type, name.name, { kind: "world", id: this.world.id }, name.offset);
+        const id = this.typedef(item.type, name, { kind: "world", id: this.world.id });
         this.worldTypes.set(name.name, id);
         list.push({ kind: "type", key: name.name, type: id, ...meta });
         return;
@@ -125,7 +125,7 @@ class IrBuilder {
     const typeNames = new Map<string, TypeId>();
     for (const [exportName, e] of instance.exports) {
       if (e.item.sort !== "type") continue;
-      const tid = this.typedef(e.item.type, exportName, owner, e.name.offset);
+      const tid = this.typedef(e.item.type, e.name, owner);
       iface.types.push({ name: exportName, id: tid });
       typeNames.set(exportName, tid);
     }
@@ -156,9 +156,12 @@ class IrBuilder {
    * now (claiming a record/variant/enum/flags/resource seen for the first
    * time) but converted later, when every named type has its id.
    */
-  private typedef(ent: TypeEnt, name: string, owner: IrOwner, offset: number): TypeId {
+  private typedef(ent: TypeEnt, name: ExternName, owner: IrOwner): TypeId {
     const id = this.doc.types.length;
-    const td: IrTypeDef = { id, name, owner, def: { kind: "resource" } };
+    const offset = name.offset;
+    const td: IrTypeDef = { id, name: name.name, owner, def: { kind: "resource" } };
+    // 🏷️ attributes inside instance types carry WIT's `@external-id` on types too.
+    if (name.externalId !== undefined) td.externalId = name.externalId;
     this.doc.types.push(td);
     const previous = this.typedefOf.get(ent);
     if (previous !== undefined) {
