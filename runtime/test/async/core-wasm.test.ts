@@ -132,17 +132,30 @@ describe("a callback-lifted core wasm export on Node's event loop", () => {
     const opts = (): CopyOptions => ({ async: true, memory });
     const canon = {
       "stream.new": () => streamNew(inst, u8Codec),
-      "stream.read": (i: number, ptr: number, n: number) => streamRead(inst, u8Codec, opts(), i, ptr, n),
-      "stream.write": (i: number, ptr: number, n: number) => streamWrite(inst, u8Codec, opts(), i, ptr, n),
-      "stream.drop-readable": (i: number) => streamDropReadable(inst, u8Codec, i),
-      "stream.drop-writable": (i: number) => streamDropWritable(inst, u8Codec, i),
+      "stream.read": (i: number, ptr: number, n: number) =>
+        streamRead(inst, u8Codec, opts(), i, ptr, n),
+      "stream.write": (i: number, ptr: number, n: number) =>
+        streamWrite(inst, u8Codec, opts(), i, ptr, n),
+      "stream.drop-readable": (i: number) =>
+        streamDropReadable(inst, u8Codec, i),
+      "stream.drop-writable": (i: number) =>
+        streamDropWritable(inst, u8Codec, i),
       "waitable-set.new": () => waitableSetNew(inst),
       "waitable-set.drop": (i: number) => waitableSetDrop(inst, i),
       "waitable.join": (w: number, s: number) => waitableJoin(inst, w, s),
       "task.return": (i: number) =>
-        taskReturn(inst, { resultTypeKey: "stream<u8>", memory, lift: ([h]) => [liftStream(inst, Number(h), u8Codec)] }, [i]),
+        taskReturn(
+          inst,
+          {
+            resultTypeKey: "stream<u8>",
+            memory,
+            lift: ([h]) => [liftStream(inst, Number(h), u8Codec)],
+          },
+          [i],
+        ),
     };
-    const { instance } = await WebAssembly.instantiate(await parse(WAT), { canon });
+    const module = await WebAssembly.compile(await parse(WAT));
+    const instance = await WebAssembly.instantiate(module, { canon });
     const exports = instance.exports as {
       memory: WebAssembly.Memory;
       upper: (i: number) => number;
@@ -164,8 +177,10 @@ describe("a callback-lifted core wasm export on Node's event loop", () => {
     const text = "the quick brown fox jumps over the lazy dog. ".repeat(20); // 900 bytes: several 256-byte chunks
     const produce = (async () => {
       const bytes = new TextEncoder().encode(text);
-      for (let at = 0; at < bytes.length; ) {
-        const { result, count } = await input.writer.write(bytes.subarray(at, at + 300));
+      for (let at = 0; at < bytes.length;) {
+        const { result, count } = await input.writer.write(
+          bytes.subarray(at, at + 300),
+        );
         expect(result).toBe(CopyResult.COMPLETED);
         at += count;
       }
@@ -179,7 +194,9 @@ describe("a callback-lifted core wasm export on Node's event loop", () => {
     }
     await produce;
     reader.drop();
-    expect(new TextDecoder().decode(Buffer.concat(chunks))).toBe(text.toUpperCase());
+    expect(new TextDecoder().decode(Buffer.concat(chunks))).toBe(
+      text.toUpperCase(),
+    );
     expect(chunks.length).toBeGreaterThan(2);
     assertQuiescent(inst);
   });
