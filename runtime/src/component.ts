@@ -1,0 +1,129 @@
+/**
+ * The dynamic API: load and run a component binary without generated code.
+ *
+ * ```ts
+ * const compiled = await compileComponent(bytes);
+ * compiled.world;                               // IrDocument of the component's type
+ * const { exports } = await compiled.instantiate({
+ *   "test:x/host@1.0.0": { log: (msg) => {...}, Counter: class { ... } },
+ *   plainFunc: (x) => x + 1,
+ * });
+ * exports.run();                                // world-level function export
+ * exports["test:x/api@1.0.0"].doThing("...");  // interface export
+ * using c = new exports["test:x/api@1.0.0"].Counter(5); // guest resource class
+ * ```
+ *
+ * Export mapping (JS object, frozen):
+ * - a world-level function export `do-thing` -> `exports.doThing` (camelCase only);
+ * - an instance export (interface `ns:pkg/iface@ver`, or a plain name) ->
+ *   `exports["ns:pkg/iface@ver"]`, keyed by the full extern name, with
+ *   camelCase function members;
+ * - a guest resource `r` exported in an instance (or at top level) -> a class
+ *   `R` (PascalCase) in the same object: `new R(...)` runs `[constructor]r`,
+ *   `r.m(...)` runs `[method]r.m`, `R.s(...)` runs `[static]r.s`; instances
+ *   extend {@link GuestResource}, so `[Symbol.dispose]()` drops an owned handle
+ *   (runs the guest destructor).
+ * Import object: see `link/host-imports.ts` (interfaces by extern name, with
+ * semver-compatible version matching; functions camelCase; resource classes
+ * PascalCase). Values follow the mapping of `abi/plan.ts` / docs/mapping.md.
+ *
+ * Errors: malformed binaries throw `ComponentLoadError`; constructs the
+ * instantiator cannot run throw `LinkError`; missing imports throw one
+ * {@link ComponentLinkError} naming each with its type; guest failures throw
+ * `Trap`, after which the instance refuses further calls.
+ */
+import { decodeComponent } from "./binary/reader.js";
+import { decodeWorld } from "./binary/world/decode-world.js";
+import type { ComponentAst } from "./binary/ast.js";
+import type { ComponentInstanceState } from "./instance-state.js";
+import type { IrDocument } from "./ir/types.js";
+import { dynamicAdapters, type HostAdapters } from "./link/adapters.js";
+import { compileModules, compileModulesSync } from "./link/compile.js";
+import { ComponentLinkError } from "./link/errors.js";
+import { buildRootExports } from "./link/exports.js";
+import { resolveHostImport } from "./link/host-imports.js";
+import { instantiateComponent, type ModuleMap } from "./link/instantiate.js";
+import { LinkSession } from "./link/session.js";
+
+/** The host's imports (see the module doc). */
+export type ImportObject = Record<string, unknown>;
+
+export interface InstantiateOptions {
+  /** Specialised lift/lower functions from generated glue (default: all dynamic). */
+  adapters?: HostAdapters;
+}
+
+export interface ComponentInstance {
+  /** The root instance's exports, mapped to JS (see the module doc). */
+  readonly exports: Record<string, any>;
+  /** The root component instance's state (handle table, poisoning). */
+  readonly state: ComponentInstanceState;
+}
+
+export interface CompiledComponent {
+  /** The component's type as an IR world (decoded on first access). */
+  readonly world: IrDocument;
+  readonly ast: ComponentAst;
+  instantiate(imports?: ImportObject, options?: InstantiateOptions): Promise<ComponentInstance>;
+  /** Synchronous instantiation (core modules are already compiled). */
+  instantiateSync(imports?: ImportObject, options?: InstantiateOptions): ComponentInstance;
+}
+
+function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  throw new TypeError(`compileComponent: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? "null" : typeof bytes}`);
+}
+
+class Compiled implements CompiledComponent {
+  private worldDoc: IrDocument | undefined;
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly ast: ComponentAst,
+    private readonly modules: ModuleMap,
+  ) {}
+
+  get world(): IrDocument {
+    return (this.worldDoc ??= decodeWorld(this.bytes));
+  }
+
+  instantiate(imports: ImportObject = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
+    try {
+      return Promise.resolve(this.instantiateSync(imports, options));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  instantiateSync(imports: ImportObject = {}, options: InstantiateOptions = {}): ComponentInstance {
+    if (typeof imports !== "object" || imports === null) throw new TypeError(`instantiate: expected an import object, got ${imports === null ? "null" : typeof imports}`);
+    const session = new LinkSession(options.adapters ?? dynamicAdapters);
+    const checkImports = () => {
+      if (session.missing.length > 0) throw new ComponentLinkError(session.missing);
+    };
+    const root = instantiateComponent(
+      session,
+      this.modules,
+      this.ast,
+      undefined,
+      (imp, scope) => resolveHostImport(session, scope, imp, imports),
+      "root",
+      checkImports,
+    );
+    return { exports: buildRootExports(session, root.exports), state: root.state };
+  }
+}
+
+/** Decodes a component and compiles its core modules (asynchronously). */
+export async function compileComponent(bytes: Uint8Array | ArrayBuffer): Promise<CompiledComponent> {
+  const b = toBytes(bytes);
+  const ast = decodeComponent(b);
+  return new Compiled(b, ast, await compileModules(ast));
+}
+
+/** Like {@link compileComponent}, compiling core modules synchronously. */
+export function compileComponentSync(bytes: Uint8Array | ArrayBuffer): CompiledComponent {
+  const b = toBytes(bytes);
+  const ast = decodeComponent(b);
+  return new Compiled(b, ast, compileModulesSync(ast));
+}

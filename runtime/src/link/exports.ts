@@ -1,0 +1,96 @@
+/**
+ * The root instance's exports as JS values (the mapping documented in
+ * `component.ts`): functions by camelCase name, instances as objects keyed by
+ * their full extern name with camelCase function members, guest resources as
+ * classes (PascalCase) with constructor, methods, statics and
+ * `[Symbol.dispose]` (from {@link GuestResource}).
+ */
+import { toCamelCase, toPascalCase } from "../abi/naming.js";
+import { GuestResourceBinding } from "../resources/binding.js";
+import { externPath, type JsFunction } from "./adapters.js";
+import type { RtFunc, RtInstance, RtItem } from "./items.js";
+import type { LinkSession } from "./session.js";
+
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: false, configurable: false });
+}
+
+/** The JS function for an exported component function, via a `liftExport` adapter when one answers. */
+function jsFunction(session: LinkSession, f: RtFunc, path: string): JsFunction {
+  const lift = session.adapters.liftExport;
+  if (lift && f.lift) {
+    const l = f.lift;
+    const custom = lift(path, l.core, {
+      path,
+      signature: f.sig,
+      plan: l.plan,
+      cx: l.cx,
+      codecs: session.compiler,
+      resource: (id) => session.binding(id),
+      inst: l.cx.inst,
+      dynamic: () => f.call,
+    });
+    if (custom) return custom;
+  }
+  return f.call;
+}
+
+export function buildRootExports(session: LinkSession, exports: Map<string, RtItem>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  addMembers(session, out, exports, undefined);
+  for (const [name, item] of exports) {
+    if (item.sort === "instance") define(out, name, buildInstance(session, item.instance, name));
+  }
+  return Object.freeze(out);
+}
+
+function buildInstance(session: LinkSession, inst: RtInstance, name: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  addMembers(session, out, inst.exports, name);
+  return Object.freeze(out);
+}
+
+const RESOURCE_FN = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/;
+
+/** Functions and resource classes of one export map. */
+function addMembers(session: LinkSession, out: Record<string, unknown>, exports: Map<string, RtItem>, iface: string | undefined): void {
+  const classes = new Map<string, ReturnType<LinkSession["classFor"]>>();
+  for (const [name, item] of exports) {
+    if (item.sort !== "type" || item.type.t !== "resource") continue;
+    const b = item.type.res.binding;
+    if (!(b instanceof GuestResourceBinding)) continue;
+    const c = session.classFor(b, toPascalCase(name));
+    classes.set(name, c);
+    define(out, toPascalCase(name), c.cls);
+  }
+  for (const [name, item] of exports) {
+    if (item.sort !== "func") continue;
+    const fn = jsFunction(session, item.func, externPath(iface, name));
+    const m = RESOURCE_FN.exec(name);
+    if (!m) {
+      define(out, toCamelCase(name), fn);
+      continue;
+    }
+    const [, kind, res, member] = m;
+    const c = classes.get(res);
+    if (!c) {
+      // A resource the host cannot construct a class for (e.g. host-implemented): keep the raw function.
+      define(out, name, fn);
+      continue;
+    }
+    const cls = c.cls as unknown as Record<string, unknown> & { prototype: object };
+    if (kind === "constructor") c.slot.ctor ??= fn;
+    else {
+      Object.defineProperty(kind === "static" ? cls : cls.prototype, toCamelCase(member), {
+        value:
+          kind === "static"
+            ? fn
+            : function (this: unknown, ...args: unknown[]) {
+                return fn(this, ...args);
+              },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}
