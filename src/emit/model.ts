@@ -142,7 +142,14 @@ export class WorldModel implements TypeNames {
       api.push({ docs: jsDoc({ docs: exportsDoc }), name: "Exports", members: this.apiMembers(world.exports, namespaces) });
       if (this.mode === "guest") {
         for (const item of world.imports) {
-          if (item.kind !== "function") continue;
+          const constructorType = item.kind === "type" ? this.constructorNames.get(item.type) : undefined;
+          if (item.kind === "type" && constructorType) {
+            const name = this.typeNames.get(item.type)!.name;
+            info.scope.values.claim(name);
+            const docs = jsDoc({ docs: `The {@link ${name}} class, provided by the host.` });
+            declarations.push({ kind: "declare-resource", docs, name, type: constructorType });
+          }
+          if (item.kind !== "function" || item.function.kind.kind !== "freestanding") continue;
           const name = info.scope.values.claim(bindingName(item.key));
           const sig = signature(item.function, name, this, info.scope, this.results, worldFunctionMeta(item));
           declarations.push({ kind: "declare-function", ...sig });
@@ -188,9 +195,15 @@ export class WorldModel implements TypeNames {
     }
   }
 
+  /** Constructor, methods and statics of a resource: functions of its interface, or world items for a world's own resource. */
   private resourceFunctions(def: IrTypeDef): IrFunction[] {
-    if (def.owner.kind !== "interface") return [];
-    return this.doc.interfaces[def.owner.id].functions.filter((f) => f.kind.kind !== "freestanding" && f.kind.resource === def.id);
+    const functions =
+      def.owner.kind === "interface"
+        ? this.doc.interfaces[def.owner.id].functions
+        : [...this.doc.worlds[def.owner.id].imports, ...this.doc.worlds[def.owner.id].exports].flatMap((i) =>
+            i.kind === "function" ? [i.function] : [],
+          );
+    return functions.filter((f) => f.kind.kind !== "freestanding" && f.kind.resource === def.id);
   }
 
   private isImported(id: InterfaceId): boolean {
@@ -336,7 +349,14 @@ export class WorldModel implements TypeNames {
     const keys = new Scope();
     const members: MemberView[] = [];
     for (const item of items) {
-      if (item.kind === "function") {
+      if (item.kind === "type") {
+        const constructorType = this.constructorNames.get(item.type);
+        if (!constructorType) continue;
+        const name = this.typeNames.get(item.type)!.name;
+        members.push({ method: false, docs: jsDoc({ docs: `The {@link ${name}} class.` }), key: keys.claim(name), type: constructorType });
+      } else if (item.kind === "function") {
+        // A world resource's functions are reached through its class.
+        if (item.function.kind.kind !== "freestanding") continue;
         const name = keys.claim(methodName(item.key));
         const sig = signature(item.function, name, this, this.worldModule.scope, this.results, worldFunctionMeta(item));
         members.push({ method: true, ...sig });

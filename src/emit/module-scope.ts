@@ -8,7 +8,10 @@ export class ModuleScope {
   readonly types = new Scope();
   /** Value-space names: declared functions and resource constructors (guest imports). */
   readonly values = new Scope();
+  /** From path -> local name -> exported name. */
   private readonly namedImports = new Map<string, Map<string, string>>();
+  /** `${from path}\0${exported}` -> local name, for imports made on first use. */
+  private readonly autoImports = new Map<string, string>();
   private readonly namespaceImports = new Map<string, string>();
   private readonly runtimeImports = new Map<string, string>();
 
@@ -32,21 +35,21 @@ export class ModuleScope {
 
   /** Local name of type `exported` of module `fromPath` (imported on first use). */
   importType(fromPath: string, exported: string, preferredLocal = exported): string {
-    let byName = this.namedImports.get(fromPath);
-    if (!byName) this.namedImports.set(fromPath, (byName = new Map()));
-    let local = byName.get(exported);
+    const key = `${fromPath}\0${exported}`;
+    let local = this.autoImports.get(key);
     if (local === undefined) {
       local = this.types.claim(preferredLocal);
-      byName.set(exported, local);
+      this.autoImports.set(key, local);
+      this.bindImport(fromPath, exported, local);
     }
     return local;
   }
 
   /** Records an import whose local name was already claimed (a `use` in this module). */
   bindImport(fromPath: string, exported: string, local: string): void {
-    let byName = this.namedImports.get(fromPath);
-    if (!byName) this.namedImports.set(fromPath, (byName = new Map()));
-    byName.set(exported, local);
+    let byLocal = this.namedImports.get(fromPath);
+    if (!byLocal) this.namedImports.set(fromPath, (byLocal = new Map()));
+    byLocal.set(local, exported);
   }
 
   /** Local name of module `fromPath` imported as a namespace. */
@@ -64,7 +67,8 @@ export class ModuleScope {
   importLines(): string[] {
     const lines: string[] = [];
     if (this.runtimeImports.size > 0) {
-      lines.push(`import type { ${specifiers(this.runtimeImports)} } from ${JSON.stringify(this.runtimeModule)};`);
+      const byLocal = new Map([...this.runtimeImports].map(([symbol, local]) => [local, symbol]));
+      lines.push(`import type { ${specifiers(byLocal)} } from ${JSON.stringify(this.runtimeModule)};`);
     }
     const paths = [...new Set([...this.namedImports.keys(), ...this.namespaceImports.keys()])].sort();
     for (const from of paths) {
@@ -78,9 +82,11 @@ export class ModuleScope {
   }
 }
 
-function specifiers(names: Map<string, string>): string {
-  return [...names]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([exported, local]) => (exported === local ? exported : `${exported} as ${local}`))
+/** `A, B as C` for a local -> exported map, sorted by exported then local name. */
+function specifiers(byLocal: Map<string, string>): string {
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byLocal]
+    .sort(([localA, a], [localB, b]) => compare(a, b) || compare(localA, localB))
+    .map(([local, exported]) => (exported === local ? exported : `${exported} as ${local}`))
     .join(", ");
 }

@@ -180,6 +180,52 @@ describe("emitWorld on a hand-built world", () => {
 });
 
 describe("edge cases", () => {
+  test("use of one type under two names imports it twice", async () => {
+    const b = new IrBuilder();
+    const pkg = b.pkg("my", "pkg");
+    const a = b.iface(pkg, "a");
+    const point = b.ifaceType(a, "point", { kind: "record", fields: [{ name: "x", type: t.f64 }] });
+    const user = b.iface(pkg, "user");
+    const geo = b.ifaceType(user, "geo-point", { kind: "alias", target: t.named(point) });
+    const same = b.ifaceType(user, "point", { kind: "alias", target: t.named(point) });
+    b.func(user, { name: "f", params: [{ name: "p", type: t.named(geo) }], result: t.named(same) });
+    const world = b.world(pkg, "w");
+    b.import(world, b.interfaceItem(user));
+    const files = await emitWorld(b.doc, { mode: "host" });
+    const userFile = files.find((f) => f.path === "interfaces/my-pkg-user.ts")!.contents;
+    expect(userFile).toContain('import type { Point as GeoPoint, Point } from "./my-pkg-a.js";');
+    expect(userFile).toContain("f(p: GeoPoint): Point;");
+    expect(typecheck(files)).toEqual([]);
+  });
+
+  test("a world's own resource: class in Imports (host), declared class (guest)", async () => {
+    const b = new IrBuilder();
+    const pkg = b.pkg("my", "pkg");
+    const world = b.world(pkg, "w");
+    const handle = b.type({ kind: "world", id: world }, "handle", { kind: "resource" });
+    b.import(world, { kind: "type", key: "handle", type: handle });
+    const fn = (name: string, kind: "constructor" | "method", params: { name: string; type: ReturnType<typeof t.own> }[], result?: ReturnType<typeof t.own>) => ({
+      kind: "function" as const,
+      key: name,
+      function: { name, kind: { kind, resource: handle }, async: false, params, result },
+    });
+    b.import(world, fn("[constructor]handle", "constructor", [], t.own(handle)));
+    b.import(world, fn("[method]handle.name", "method", [{ name: "self", type: t.borrow(handle) }], t.string));
+    b.export(world, {
+      kind: "function",
+      key: "use-handle",
+      function: { name: "use-handle", kind: { kind: "freestanding" }, async: false, params: [{ name: "h", type: t.borrow(handle) }] },
+    });
+    const host = await emitWorld(b.doc, { mode: "host" });
+    const hostIndex = host[0].contents;
+    expect(hostIndex).toMatch(/export interface Handle \{\s+name\(\): string;/);
+    expect(hostIndex).toMatch(/export interface Imports \{[\s\S]*Handle: HandleConstructor;\n\}/);
+    expect(hostIndex).toContain("useHandle(h: Handle): void;");
+    const guest = await emitWorld(b.doc, { mode: "guest" });
+    expect(guest[0].contents).toContain("export declare const Handle: HandleConstructor;");
+    expect(typecheck([...host.map((f) => ({ ...f, path: `host/${f.path}` })), ...guest.map((f) => ({ ...f, path: `guest/${f.path}` }))])).toEqual([]);
+  });
+
   test("interfaces reached only through use, collisions of derived names, runtime module option", async () => {
     const b = new IrBuilder();
     const pkg = b.pkg("my", "pkg");
