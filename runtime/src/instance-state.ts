@@ -53,29 +53,39 @@ export class ComponentInstanceState {
    * `Store.lift`'s entry check: trap if poisoned or re-entered
    * (CanonicalABI.md `may_enter_from` / `enter_from`). Returns what `leave` undoes.
    */
-  enter(func: string, caller?: ComponentInstanceState): ComponentInstanceState[] {
-    const set = this.parent || caller ? this.enteringSet(caller) : [this];
-    for (const i of set) {
-      if (i.poisoned) {
-        throw new Trap(`instance "${i.name}" is poisoned by an earlier trap (${i.poisoned.reason})`, {
-          rule: "Explainer.md component invariants: lockdown after trap",
-          func,
-        });
-      }
-      if (!i.mayEnter) {
-        throw new Trap(`instance "${i.name}" cannot be re-entered during a synchronous call`, {
-          rule: "CanonicalABI.md Store.lift may_enter_from",
-          func,
-        });
-      }
+  enter(func: string, caller?: ComponentInstanceState): readonly ComponentInstanceState[] {
+    if (!this.parent && !caller) {
+      // Common case: a top-level instance entered from the host.
+      this.checkEnter(func);
+      this.mayEnter = false;
+      return this.justSelf;
     }
+    const set = this.enteringSet(caller);
+    for (const i of set) i.checkEnter(func);
     for (const i of set) i.mayEnter = false;
     return set;
   }
 
+  private readonly justSelf: readonly ComponentInstanceState[] = [this];
+
+  private checkEnter(func: string): void {
+    if (this.poisoned) {
+      throw new Trap(`instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`, {
+        rule: "Explainer.md component invariants: lockdown after trap",
+        func,
+      });
+    }
+    if (!this.mayEnter) {
+      throw new Trap(`instance "${this.name}" cannot be re-entered during a synchronous call`, {
+        rule: "CanonicalABI.md Store.lift may_enter_from",
+        func,
+      });
+    }
+  }
+
   /** CanonicalABI.md `leave_to`. */
-  leave(entered: ComponentInstanceState[]): void {
-    for (const i of entered) i.mayEnter = true;
+  leave(entered: readonly ComponentInstanceState[]): void {
+    for (let i = 0; i < entered.length; i++) entered[i].mayEnter = true;
   }
 
   /** CanonicalABI.md `canon_lower` / built-ins: `trap_if(not inst.may_leave)`. */

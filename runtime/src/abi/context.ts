@@ -70,8 +70,13 @@ export class LiftLowerContext {
     this.refresh();
   }
 
-  /** Re-reads `memory.buffer` (it is replaced when the memory grows). */
+  /**
+   * Re-reads `memory.buffer` if it was replaced. Growing a (non-shared) memory
+   * detaches the old buffer, so a zero-length view is the cheap signal; reading
+   * `memory.buffer` on every call is comparatively slow.
+   */
   refresh(): void {
+    if (this.u8.length !== 0) return;
     const mem = this.opts.memory;
     if (!mem) return;
     const b = mem.buffer;
