@@ -92,6 +92,29 @@ test("external-id attributes inside instance types reach typedefs and functions"
   expect(i.functions[0]).toMatchObject({ name: "[method]bar.baz", externalId: "baz/1", kind: { kind: "method", resource: i.types[0].id } });
 });
 
+test("an interface exported with more than was imported keeps one interface with everything", async () => {
+  const doc = decodeWorld(
+    await parse(`(component
+      (import "ex:a/i" (instance $imp (export "f" (func))))
+      (type $t (record (field "x" u32)))
+      (import "t" (type $t2 (eq $t)))
+      (import "g" (func $g (param "x" $t2)))
+      (alias export $imp "f" (func $f))
+      (instance $e (export "f" (func $f)) (export "t" (type $t2)) (export "g" (func $g)))
+      (export "ex:a/i" (instance $e))
+    )`),
+  );
+  expect(wellFormed(doc)).toEqual([]);
+  const imp = worldItem(doc, "imports", "ex:a/i");
+  const exp = worldItem(doc, "exports", "ex:a/i");
+  if (imp.kind !== "interface" || exp.kind !== "interface") throw new Error("expected interfaces");
+  expect(exp.interface).toBe(imp.interface);
+  const i = doc.interfaces[imp.interface];
+  expect(i.functions.map((f) => signature(doc, f))).toEqual(["func()", "func(x: t)"]);
+  // The interface's `t` names the world's `t`.
+  expect(doc.types[i.types[0].id].def).toEqual({ kind: "alias", target: { kind: "named", id: (worldItem(doc, "imports", "t") as { type: number }).type } });
+});
+
 describe("index-space errors in well-formed bytes", () => {
   const err = (f: () => unknown): string => {
     try {

@@ -130,25 +130,44 @@ class IrBuilder {
       typeNames.set(exportName, tid);
     }
     for (const [, e] of instance.exports) {
-      if (e.item.sort !== "func") continue;
-      const slot = iface.functions.length;
-      iface.functions.push(placeholderFunction(e.name.name));
-      const fe = e.item.type;
-      this.later.push(() => {
-        iface.functions[slot] = this.func(e.name, fe, typeNames);
-      });
+      if (e.item.sort === "func") this.addFunction(iface, e.name, e.item.type, typeNames);
     }
     return id;
   }
 
-  /** A second instance of an already-known interface: its types are the known ones, by name. */
+  /**
+   * A second instance of an already-known interface (imported and exported,
+   * or two labels implementing it): its types are the known ones, by name.
+   * Anything the first instance lacked is added.
+   */
   private linkToExisting(id: InterfaceId, instance: InstanceEnt): void {
     const iface = this.doc.interfaces[id];
+    const owner: IrOwner = { kind: "interface", id };
+    const typeNames = new Map(iface.types.map((t) => [t.name, t.id]));
     for (const [exportName, e] of instance.exports) {
       if (e.item.sort !== "type") continue;
-      const known = iface.types.find((t) => t.name === exportName);
-      if (known && !this.typedefOf.has(e.item.type)) this.typedefOf.set(e.item.type, known.id);
+      const known = typeNames.get(exportName);
+      if (known === undefined) {
+        const tid = this.typedef(e.item.type, e.name, owner);
+        iface.types.push({ name: exportName, id: tid });
+        typeNames.set(exportName, tid);
+      } else if (!this.typedefOf.has(e.item.type)) {
+        this.typedefOf.set(e.item.type, known);
+      }
     }
+    for (const [exportName, e] of instance.exports) {
+      if (e.item.sort !== "func" || iface.functions.some((f) => f.name === exportName)) continue;
+      this.addFunction(iface, e.name, e.item.type, typeNames);
+    }
+  }
+
+  /** Appends a function now and converts its signature in the second phase. */
+  private addFunction(iface: IrInterface, name: ExternName, f: FuncEnt, typeNames: Map<string, TypeId>): void {
+    const slot = iface.functions.length;
+    iface.functions.push(placeholderFunction(name.name));
+    this.later.push(() => {
+      iface.functions[slot] = this.func(name, f, typeNames);
+    });
   }
 
   /**
