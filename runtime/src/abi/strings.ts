@@ -60,6 +60,10 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
     throw new Trap(`string byte length ${byteLength} exceeds the maximum ${MAX_STRING_BYTE_LENGTH}`, { rule: LOAD_RULE });
   }
   cx.checkRange(ptr, byteLength, align, "string", LOAD_RULE);
+  if (encoding === "utf8" && byteLength <= SHORT) {
+    const ascii = decodeShortAscii(cx.u8, ptr, byteLength);
+    if (ascii !== undefined) return ascii;
+  }
   const bytes = cx.u8.subarray(ptr, ptr + byteLength);
   if (encoding === "latin1") return decodeLatin1(bytes);
   try {
@@ -70,6 +74,19 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
       cause: e,
     });
   }
+}
+
+/** Below this many bytes, hand-written loops beat TextEncoder/TextDecoder call overhead. */
+const SHORT = 32;
+
+function decodeShortAscii(u8: Uint8Array, ptr: number, len: number): string | undefined {
+  let s = "";
+  for (let i = 0; i < len; i++) {
+    const b = u8[ptr + i];
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
 }
 
 function decodeLatin1(bytes: Uint8Array): string {
@@ -110,8 +127,19 @@ export function storeUtf16ToUtf8(cx: LiftLowerContext, s: string): [number, numb
   const n = s.length;
   let ptr = cx.allocate(1, n);
   cx.checkRange(ptr, n, 1, "string", STORE_RULE);
-  const first = utf8Encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + n));
-  if (first.read === n && first.written === n) return [ptr, n]; // all ASCII
+  if (n <= SHORT) {
+    const u8 = cx.u8;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[ptr + i] = c;
+    }
+    if (i === n) return [ptr, n]; // all ASCII
+  } else {
+    const first = utf8Encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + n));
+    if (first.read === n && first.written === n) return [ptr, n]; // all ASCII
+  }
   const worst = 3 * n;
   ptr = cx.reallocate(ptr, n, 1, worst);
   cx.checkRange(ptr, worst, 1, "string", STORE_RULE);
