@@ -333,7 +333,10 @@ function uplus(c: number): string {
  * all-uppercase, the first word starting with a letter. Returns why `id` is
  * not one, or undefined.
  */
+const VALID_ID = /^(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)(?:-(?:[a-z0-9]+|[A-Z0-9]+))*$/;
+
 export function idError(id: string): string | undefined {
+  if (VALID_ID.test(id)) return undefined;
   const bad = (why: string) => `invalid identifier \`${id}\`: ${why}`;
   if (id.includes("_")) return bad("`_` is not allowed (use `-`)");
   const parts = id.split("-");

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import type * as A from "./ast.js";
 import { parseFile } from "./parser.js";
@@ -19,60 +19,82 @@ export interface LoadedSources {
   main: number;
 }
 
+/** The text of one package's files, before parsing. */
+export interface SourceGroup {
+  files: { name: string; text: string }[];
+  /** A single `deps/x.wit` file, which must name its package. */
+  depFile: boolean;
+}
+
 /** Loads a `.wit` file or a package directory with its `deps/` (WIT.md "Filesystem structure"). */
 export function loadPath(path: string): LoadedSources {
+  return parseGroups(readPath(path));
+}
+
+/** Reads the files of a path: the root package's group first, then one group per dependency. */
+export function readPath(path: string): SourceGroup[] {
+  const groups: SourceGroup[] = [];
+  const read = (abs: string, rel: string) => ({ name: rel, text: readFileSync(abs, "utf8") });
+  if (!statSync(path).isDirectory()) {
+    groups.push({ files: [read(path, basename(path))], depFile: false });
+    return groups;
+  }
+  groups.push({ files: witFilesOf(path).map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
+  const depsDir = join(path, "deps");
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(depsDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    entries = []; // no deps/ directory
+  }
+  for (const ent of entries) {
+    const abs = join(depsDir, ent.name);
+    if (isDir(ent, abs)) {
+      const files = witFilesOf(abs);
+      if (files.length > 0) groups.push({ files: files.map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
+    } else if (ent.name.endsWith(".wit") && isFile(ent, abs)) {
+      groups.push({ files: [read(abs, toPosix(relative(path, abs)))], depFile: true });
+    }
+  }
+  return groups;
+}
+
+/** Parses read groups; the first group is the root package. */
+export function parseGroups(groups: SourceGroup[]): LoadedSources {
   const map = new SourceMap();
   const units: PackageUnit[] = [];
-  const st = statSync(path);
-  let main: number;
-  if (st.isDirectory()) {
-    main = pushGroup(map, units, witFilesOf(path).map((f) => ({ abs: f, rel: toPosix(relative(path, f)) })));
-    const depsDir = join(path, "deps");
-    let entries: string[] = [];
-    try {
-      if (statSync(depsDir).isDirectory()) entries = readdirSync(depsDir).sort();
-    } catch {
-      entries = [];
-    }
-    for (const entry of entries) {
-      const abs = join(depsDir, entry);
-      const est = statSync(abs);
-      if (est.isDirectory()) {
-        const files = witFilesOf(abs);
-        if (files.length > 0) pushGroup(map, units, files.map((f) => ({ abs: f, rel: toPosix(relative(path, f)) })));
-      } else if (entry.endsWith(".wit")) {
-        pushGroup(map, units, [{ abs, rel: toPosix(relative(path, abs)) }], true);
-      }
-    }
-  } else {
-    main = pushGroup(map, units, [{ abs: path, rel: basename(path) }]);
-  }
+  let main = -1;
+  groups.forEach((g, i) => {
+    const asts = g.files.map((f) => parseFile(map.add(f.name, f.text), map));
+    const unit = pushParsed(map, units, asts, g.depFile);
+    if (i === 0) main = unit;
+  });
   return { map, units, main };
 }
 
 /** One in-memory file (it may hold nested packages). */
 export function loadSource(source: string, fileName: string): LoadedSources {
-  const map = new SourceMap();
-  const units: PackageUnit[] = [];
-  const main = pushParsed(map, units, [parseFile(map.add(fileName, source), map)]);
-  return { map, units, main };
+  return parseGroups([{ files: [{ name: fileName, text: source }], depFile: false }]);
 }
 
 function witFilesOf(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => n.endsWith(".wit"))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name.endsWith(".wit") && isFile(e, join(dir, e.name)))
+    .map((e) => e.name)
     .sort()
-    .map((n) => join(dir, n))
-    .filter((f) => statSync(f).isFile());
+    .map((n) => join(dir, n));
+}
+
+/** Symlinks are followed, like the reference loader does through the filesystem. */
+function isDir(e: Dirent, abs: string): boolean {
+  return e.isDirectory() || (e.isSymbolicLink() && statSync(abs).isDirectory());
+}
+function isFile(e: Dirent, abs: string): boolean {
+  return e.isFile() || (e.isSymbolicLink() && statSync(abs).isFile());
 }
 
 function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
-}
-
-function pushGroup(map: SourceMap, units: PackageUnit[], files: { abs: string; rel: string }[], depFile = false): number {
-  const asts = files.map((f) => parseFile(map.add(f.rel, readFileSync(f.abs, "utf8")), map));
-  return pushParsed(map, units, asts, depFile);
 }
 
 /**

@@ -81,8 +81,20 @@ export function isIncluded(
   }
 }
 
+const semverCache = new Map<string, number>();
+
 /** Semver precedence (semver.org §11); build metadata is ignored. */
 export function compareSemver(a: string, b: string): number {
+  const key = a + " " + b;
+  let r = semverCache.get(key);
+  if (r === undefined) {
+    r = compareSemverUncached(a, b);
+    if (semverCache.size < 10_000) semverCache.set(key, r);
+  }
+  return r;
+}
+
+function compareSemverUncached(a: string, b: string): number {
   const split = (v: string) => {
     const noBuild = v.split("+")[0];
     const dash = noBuild.indexOf("-");
@@ -110,24 +122,35 @@ export function compareSemver(a: string, b: string): number {
 /** Strips doc comment markers and common indentation, as the reference parser does. */
 export function docsText(docs: A.Docs | undefined): string | undefined {
   if (!docs || docs.lines.length === 0) return undefined;
-  const lines: string[] = [];
+  const units: string[] = [];
   for (const raw of docs.lines) {
-    let body = raw.startsWith("/**") ? raw.slice(3, raw.length - 2) : raw.replace(/^\/+/, "");
-    body = body.replace(/\s+$/, "");
-    lines.push(body);
+    if (raw.startsWith("/**")) units.push(raw.slice(3, raw.length - 2).trimEnd());
+    else {
+      let i = 0;
+      while (raw.charCodeAt(i) === 47) i++;
+      units.push(raw.slice(i).trimEnd());
+    }
   }
+  // The smallest indentation of a non-empty comment is removed from all of them.
   let min = Infinity;
-  for (const l of lines) {
-    if (l.length === 0) continue;
-    const ws = /^\s*/.exec(l)![0].length;
+  for (const u of units) {
+    if (u.length === 0) continue;
+    let ws = 0;
+    while (ws < u.length && isSpace(u.charCodeAt(ws))) ws++;
     if (ws < min) min = ws;
   }
+  const pad = min === Infinity ? "" : " ".repeat(min);
   let out = "";
-  for (const l of lines) {
-    const body = min !== Infinity && min > 0 && l.startsWith(" ".repeat(min)) ? l.slice(min) : l;
+  for (const u of units) {
+    const body = pad && u.startsWith(pad) ? u.slice(pad.length) : u;
     if (body.length === 0) out += "\n";
-    else for (const part of body.split(/\r?\n/)) out += part + "\n";
+    else for (const line of body.split(/\r?\n/)) out += line + "\n";
   }
-  out = out.replace(/\n+$/, "");
-  return out;
+  let end = out.length;
+  while (end > 0 && out.charCodeAt(end - 1) === 10) end--;
+  return out.slice(0, end);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 }
