@@ -106,7 +106,7 @@ function pushItem(scope: Scope, item: RtItem): void {
   }
 }
 
-/** Names the exports give to function and type indices, for messages and resource names. */
+/** Names of function and type indices, for messages and resource names. */
 function exportNames(ast: ComponentAst): { funcs: Map<number, string>; types: Map<number, string> } {
   const funcs = new Map<number, string>();
   const types = new Map<number, string>();
@@ -114,6 +114,11 @@ function exportNames(ast: ComponentAst): { funcs: Map<number, string>; types: Ma
     const m = s.sort === "func" ? funcs : s.sort === "type" ? types : undefined;
     if (m && !m.has(s.index)) m.set(s.index, name);
   };
+  // The name section (debug names, e.g. from wit-component) first, then export names.
+  for (const s of ast.names?.sorts ?? []) {
+    const m = s.sort === "func" ? funcs : s.sort === "type" ? types : undefined;
+    if (m) for (const [i, n] of s.names) m.set(i, n);
+  }
   for (const sec of ast.sections) {
     if (sec.kind === "exports") for (const e of sec.items) note(e.name.name, e.item);
     else if (sec.kind === "instances") for (const i of sec.items) if (i.kind === "exports") for (const e of i.exports) note(e.name.name, e.item);
