@@ -9,7 +9,12 @@ import type { Codec } from "../abi/codec.js";
 import { layoutOf } from "../abi/layout.js";
 import type { AbiType } from "../abi/valtype.js";
 import { trap } from "./deps.js";
-import { u8Codec, unitCodec, type ElementCodec } from "./element-codec.js";
+import {
+  numericCodec,
+  unitCodec,
+  type ElementCodec,
+  type ScalarKind,
+} from "./element-codec.js";
 import { ErrorContext } from "./error-context.js";
 import { SharedFuture } from "./future.js";
 import {
@@ -79,7 +84,7 @@ export function abiElementCodec(
   codec: Codec | undefined,
 ): ElementCodec {
   if (!t) return unitCodec;
-  if (t.kind === "u8") return u8Codec;
+  if (NUMBER_KINDS.has(t.kind)) return numericCodec(t.kind as ScalarKind);
   if (!codec)
     throw new Error(
       `abiElementCodec: no codec for element type ${abiTypeKey(t)}`,

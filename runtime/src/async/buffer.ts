@@ -7,6 +7,7 @@ import type {
   ElementBatch,
   ElementCodec,
   ElementCopyContext,
+  TypedBatch,
 } from "./element-codec.js";
 
 /** CanonicalABI.md "Buffer State" `Buffer.MAX_LENGTH`. */
@@ -114,18 +115,22 @@ export class HostReadableBuffer implements ReadableBuffer {
   }
 }
 
-/** Room for up to `capacity` values read by the host; byte streams fill one `Uint8Array`. */
+/** Room for up to `capacity` values read by the host; number elements fill one typed array. */
 export class HostWritableBuffer implements WritableBuffer {
   progress = 0;
-  private readonly bytes: Uint8Array | undefined;
+  private readonly typed: TypedBatch | undefined;
   private readonly items: unknown[] | undefined;
   constructor(
     readonly codec: ElementCodec,
     readonly capacity: number,
-    /** Receive bytes in place (e.g. a caller's `Uint8Array`) instead of a fresh allocation. */
-    target?: Uint8Array,
+    /** Receive numbers in place (e.g. a caller's `Uint8Array`) instead of a fresh allocation. */
+    target?: TypedBatch,
   ) {
-    if (codec.typeKey === "u8") this.bytes = target ?? new Uint8Array(capacity);
+    if (target && target.length < capacity)
+      throw new RangeError(
+        `host read: target holds ${target.length} elements, capacity is ${capacity}`,
+      );
+    if (codec.allocate) this.typed = target ?? codec.allocate(capacity);
     else this.items = [];
   }
   remain(): number {
@@ -135,13 +140,14 @@ export class HostWritableBuffer implements WritableBuffer {
     return this.capacity === 0;
   }
   write(batch: ElementBatch): void {
-    // Copy now: a byte batch may be a view into guest memory that changes after this call.
-    if (this.bytes) this.bytes.set(batch as ArrayLike<number>, this.progress);
+    // Copy now: a typed batch may be a view into guest memory that changes after this call.
+    if (this.typed)
+      (this.typed as Uint8Array).set(batch as Uint8Array, this.progress);
     else for (let k = 0; k < batch.length; k++) this.items!.push(batch[k]);
     this.progress += batch.length;
   }
-  /** What was received: a `Uint8Array` (view of the target) for bytes, else an array. */
-  take(): Uint8Array | unknown[] {
-    return this.bytes ? this.bytes.subarray(0, this.progress) : this.items!;
+  /** What was received: a typed-array view of the target for number elements, else an array. */
+  take(): TypedBatch | unknown[] {
+    return this.typed ? this.typed.subarray(0, this.progress) : this.items!;
   }
 }

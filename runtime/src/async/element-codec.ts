@@ -36,23 +36,22 @@ export interface ElementCodec {
   load(cx: ElementCopyContext, ptr: number, count: number): ElementBatch;
   /** Lower `batch` at `ptr` (bounds already checked); lowering handles adds them to `cx.instance`. */
   store(cx: ElementCopyContext, ptr: number, batch: ElementBatch): void;
+  /** Number types only: a typed array for `capacity` elements, so host reads receive one typed-array chunk. */
+  allocate?(capacity: number): TypedBatch;
 }
 
-/** `u8` elements: bulk views and `Uint8Array.set`, never per-byte work. */
-export const u8Codec: ElementCodec = {
-  typeKey: "u8",
-  size: 1,
-  alignment: 1,
-  plain: true,
-  load(cx, ptr, count) {
-    return new Uint8Array(cx.memory.buffer, ptr, count);
-  },
-  store(cx, ptr, batch) {
-    const dst = new Uint8Array(cx.memory.buffer, ptr, batch.length);
-    if (batch instanceof Uint8Array) dst.set(batch);
-    else dst.set(batch as ArrayLike<number>);
-  },
-};
+/** The typed arrays number elements travel in. */
+export type TypedBatch =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigUint64Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
 
 /** The element of a bare `stream` / `future` (spec: `t` is None): nothing is in memory. */
 export const unitCodec: ElementCodec = {
@@ -156,3 +155,61 @@ export function scalarCodec(kind: ScalarKind): ElementCodec {
     },
   };
 }
+
+type TypedCtor = {
+  new (length: number): TypedBatch;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): TypedBatch;
+};
+
+const typedArrays: Record<ScalarKind, TypedCtor> = {
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
+} as unknown as Record<ScalarKind, TypedCtor>;
+
+/** Wasm memory is little-endian; typed-array views match it only on little-endian hosts. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Number elements as typed-array views of linear memory: a copy is one
+ * `TypedArray.set`, never per-element work. (NaN payloads are copied as they
+ * are, one of the outcomes CanonicalABI.md `maybe_scramble_nan32/64` allows.)
+ * Falls back to `scalarCodec` on big-endian hosts.
+ */
+export function numericCodec(kind: ScalarKind): ElementCodec {
+  if (!LITTLE_ENDIAN) return scalarCodec(kind);
+  const Ctor = typedArrays[kind];
+  const size = scalarSizes[kind];
+  const bigints = kind === "u64" || kind === "s64";
+  return {
+    typeKey: kind,
+    size,
+    alignment: size,
+    plain: true,
+    load(cx, ptr, count) {
+      return new Ctor(cx.memory.buffer, ptr, count);
+    },
+    store(cx, ptr, batch) {
+      const dst = new Ctor(cx.memory.buffer, ptr, batch.length);
+      if (ArrayBuffer.isView(batch))
+        (dst as Uint8Array).set(batch as unknown as Uint8Array);
+      else if (bigints)
+        for (let k = 0; k < batch.length; k++)
+          dst[k] = BigInt(batch[k] as bigint);
+      else (dst as Uint8Array).set(batch as ArrayLike<number>);
+    },
+    allocate(capacity) {
+      return new Ctor(capacity);
+    },
+  };
+}
+
+/** `u8` elements: byte streams move as `Uint8Array` chunks. */
+export const u8Codec: ElementCodec = numericCodec("u8");

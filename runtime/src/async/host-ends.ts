@@ -9,15 +9,19 @@
  */
 import { HostReadableBuffer, HostWritableBuffer } from "./buffer.js";
 import { CopyState } from "./copy-end.js";
-import type { ElementBatch, ElementCodec } from "./element-codec.js";
+import type {
+  ElementBatch,
+  ElementCodec,
+  TypedBatch,
+} from "./element-codec.js";
 import { CopyResult } from "./event-code.js";
 import { SharedFuture } from "./future.js";
 import { SharedStream } from "./stream.js";
 
 export interface HostReadOutcome {
   result: CopyResult;
-  /** Bytes as a `Uint8Array` for `u8` streams, else an array. */
-  values: Uint8Array | unknown[];
+  /** A typed array (`Uint8Array` for `u8`) for number elements, else an array. */
+  values: TypedBatch | unknown[];
 }
 
 export interface HostWriteOutcome {
@@ -93,8 +97,8 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
 export class HostStreamReader extends HostEnd<SharedStream> {
   protected readonly what = "stream read";
 
-  /** Read up to `capacity` values (or into `target` for byte streams). */
-  read(capacity: number, target?: Uint8Array): Promise<HostReadOutcome> {
+  /** Read up to `capacity` values (for number elements optionally into `target`, a typed array of the element type). */
+  read(capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
     this.begin();
     const buffer = new HostWritableBuffer(this.shared.codec, capacity, target);
     return new Promise((resolve) => {

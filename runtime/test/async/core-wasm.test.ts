@@ -154,7 +154,9 @@ describe("a callback-lifted core wasm export on Node's event loop", () => {
           [i],
         ),
     };
-    const module = await WebAssembly.compile((await parse(WAT)) as Uint8Array<ArrayBuffer>);
+    const module = await WebAssembly.compile(
+      (await parse(WAT)) as Uint8Array<ArrayBuffer>,
+    );
     const instance = await WebAssembly.instantiate(module, { canon });
     const exports = instance.exports as {
       memory: WebAssembly.Memory;

@@ -14,6 +14,7 @@ import {
   lowerStream,
   newHostFuture,
   newHostStream,
+  numericCodec,
   packCopyResult,
   scalarCodec,
   streamDropWritable,
@@ -133,6 +134,34 @@ describe("host ends as peers of guest ends", () => {
     );
     expect(await value).toEqual({ result: CopyResult.COMPLETED, value: 99 });
     await settle();
+  });
+
+  it("number streams move typed-array chunks both ways", async () => {
+    const { inst, memory, asyncOpts } = setup();
+    const f64 = numericCodec("f64");
+    const { r, w } = ends(streamNew(inst, f64));
+    const reader = new HostStreamReader(liftStream(inst, r, f64));
+    const got = reader.read(8);
+    new Float64Array(memory.buffer, 64, 3).set([0.5, -1, Math.PI]);
+    expect(streamWrite(inst, f64, asyncOpts, w, 64, 3)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 3),
+    );
+    const out = await got;
+    expect(out.values).toBeInstanceOf(Float64Array);
+    expect([...(out.values as Float64Array)]).toEqual([0.5, -1, Math.PI]);
+
+    const u64 = numericCodec("u64");
+    const { shared, writer } = newHostStream(u64);
+    const gr = lowerStream(inst, shared);
+    const sent = writer.write([1n, 2n ** 63n]);
+    expect(streamRead(inst, u64, asyncOpts, gr, 128, 4)).toBe(
+      packCopyResult(CopyResult.COMPLETED, 2),
+    );
+    expect([...new BigUint64Array(memory.buffer, 128, 2)]).toEqual([
+      1n,
+      2n ** 63n,
+    ]);
+    expect(await sent).toEqual({ result: CopyResult.COMPLETED, count: 2 });
   });
 
   it("a host future writer may not drop before writing", () => {
