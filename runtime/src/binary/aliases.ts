@@ -11,7 +11,13 @@ export function alias(r: ByteReader): Alias {
   const tag = r.u8("alias kind");
   switch (tag) {
     case 0x00:
-      return { kind: "instance-export", offset, sort: s, instance: r.u32("instance index"), name: r.name("export name") };
+      return {
+        kind: "instance-export",
+        offset,
+        sort: s,
+        instance: r.u32("instance index"),
+        name: r.name("export name"),
+      };
     case 0x01:
       return {
         kind: "core-instance-export",

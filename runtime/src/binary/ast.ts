@@ -89,8 +89,7 @@ export type Alias =
 
 /** A core value type, e.g. "i32", "funcref", or `(ref null 3)`. */
 export type CoreValType =
-  | { kind: "i32" | "i64" | "f32" | "f64" | "v128" }
-  | { kind: "ref"; nullable: boolean; heap: CoreHeapType };
+  { kind: "i32" | "i64" | "f32" | "f64" | "v128" } | { kind: "ref"; nullable: boolean; heap: CoreHeapType };
 
 /** Abstract heap types by name, concrete ones by type index. */
 export type CoreHeapType = string | number;

@@ -47,7 +47,8 @@ export class ByteReader {
     let result = 0;
     for (let i = 0; i < 5; i++) {
       const b = this.u8(what);
-      if (i === 4 && b > 0x0f) this.fail(`expected ${what} (u32 LEB128), found an encoding that overflows 32 bits`, start);
+      if (i === 4 && b > 0x0f)
+        this.fail(`expected ${what} (u32 LEB128), found an encoding that overflows 32 bits`, start);
       result += (b & 0x7f) * 2 ** (7 * i);
       if ((b & 0x80) === 0) return result;
     }
@@ -60,7 +61,8 @@ export class ByteReader {
     let result = 0n;
     for (let i = 0; i < 10; i++) {
       const b = this.u8(what);
-      if (i === 9 && b > 0x01) this.fail(`expected ${what} (u64 LEB128), found an encoding that overflows 64 bits`, start);
+      if (i === 9 && b > 0x01)
+        this.fail(`expected ${what} (u64 LEB128), found an encoding that overflows 64 bits`, start);
       result |= BigInt(b & 0x7f) << BigInt(7 * i);
       if ((b & 0x80) === 0) return result;
     }
@@ -79,7 +81,8 @@ export class ByteReader {
         if (i === 4) {
           // The unused high bits of the last byte must be the sign extension.
           const high = b & 0x70;
-          if (high !== 0 && high !== 0x70) this.fail(`expected ${what} (s33 LEB128), found an encoding that overflows 33 bits`, start);
+          if (high !== 0 && high !== 0x70)
+            this.fail(`expected ${what} (s33 LEB128), found an encoding that overflows 33 bits`, start);
         }
         if (b & 0x40) result -= 2 ** bits;
         return result;
@@ -92,7 +95,8 @@ export class ByteReader {
   length(what: string): number {
     const at = this.pos;
     const len = this.u32(`length of ${what}`);
-    if (len > this.remaining) this.fail(`expected ${what} of ${len} bytes, found only ${this.remaining} bytes left`, at);
+    if (len > this.remaining)
+      this.fail(`expected ${what} of ${len} bytes, found only ${this.remaining} bytes left`, at);
     return len;
   }
 

@@ -99,7 +99,9 @@ export function canon(r: ByteReader): Canon {
       else if (tag === 0x01) r.expect(0x00, "empty result list");
       else r.fail(`expected a result list (0x00 or 0x01), found ${hexByte(tag)}`, at);
       const opts = options(r);
-      return result ? { kind: "task.return", offset, result, options: opts } : { kind: "task.return", offset, options: opts };
+      return result
+        ? { kind: "task.return", offset, result, options: opts }
+        : { kind: "task.return", offset, options: opts };
     }
     case 0x05:
       return { kind: "task.cancel", offset };

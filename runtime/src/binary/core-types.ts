@@ -19,7 +19,13 @@ import type { ByteReader } from "./byte-reader.js";
 import { hexByte } from "./errors.js";
 import { enterNested, leaveNested } from "./nesting.js";
 
-const NUMERIC: Record<number, "i32" | "i64" | "f32" | "f64" | "v128"> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128" };
+const NUMERIC: Record<number, "i32" | "i64" | "f32" | "f64" | "v128"> = {
+  0x7f: "i32",
+  0x7e: "i64",
+  0x7d: "f32",
+  0x7c: "f64",
+  0x7b: "v128",
+};
 
 /** Abstract heap types by their one-byte code (core "Reference Types", incl. GC and exceptions). */
 const ABSTRACT_HEAP: Record<number, string> = {
@@ -63,8 +69,8 @@ export function coreValType(r: ByteReader): CoreValType {
 
 function storageType(r: ByteReader): CoreStorageType {
   const b = r.peek("core storage type");
-  if (b === 0x78) return r.u8(""), { kind: "i8" };
-  if (b === 0x77) return r.u8(""), { kind: "i16" };
+  if (b === 0x78) return (r.u8(""), { kind: "i8" });
+  if (b === 0x77) return (r.u8(""), { kind: "i16" });
   return coreValType(r);
 }
 

@@ -65,7 +65,8 @@ export function indexSpaces(ast: ComponentAst): IndexSpaces {
       case "core-types":
         for (const item of s.items) {
           const members = item.kind === "rec" ? item.types.length : 1;
-          for (let member = 0; member < members; member++) spaces["core type"].push({ kind: "core-type", item, member });
+          for (let member = 0; member < members; member++)
+            spaces["core type"].push({ kind: "core-type", item, member });
         }
         break;
       case "component":
@@ -85,7 +86,8 @@ export function indexSpaces(ast: ComponentAst): IndexSpaces {
         for (const item of s.items) spaces[item.kind === "lift" ? "func" : "core func"].push({ kind: "canon", item });
         break;
       case "start":
-        for (let result = 0; result < s.start.results; result++) spaces.value.push({ kind: "start", item: s.start, result });
+        for (let result = 0; result < s.start.results; result++)
+          spaces.value.push({ kind: "start", item: s.start, result });
         break;
       case "imports":
         for (const item of s.items) {

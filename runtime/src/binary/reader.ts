@@ -9,7 +9,8 @@ import { component } from "./sections.js";
  * only sliced. Throws ComponentLoadError on malformed or unsupported input.
  */
 export function decodeComponent(bytes: Uint8Array): ComponentAst {
-  if (!(bytes instanceof Uint8Array)) throw new ComponentLoadError(0, "expected the component binary as a Uint8Array, found " + typeof bytes);
+  if (!(bytes instanceof Uint8Array))
+    throw new ComponentLoadError(0, "expected the component binary as a Uint8Array, found " + typeof bytes);
   const r = new ByteReader(bytes, 0, bytes.length);
   return component(r);
 }

@@ -30,7 +30,10 @@ export function component(r: ByteReader): ComponentAst {
   if (layer === 0) r.fail("expected a component (layer 0x01), found a core module (layer 0x00)", versionAt + 2);
   if (layer !== 1) r.fail(`expected a component (layer 0x01), found layer 0x${layer.toString(16)}`, versionAt + 2);
   if (version !== COMPONENT_VERSION) {
-    r.fail(`expected component binary version 0x${COMPONENT_VERSION.toString(16)}, found 0x${version.toString(16)}`, versionAt);
+    r.fail(
+      `expected component binary version 0x${COMPONENT_VERSION.toString(16)}, found 0x${version.toString(16)}`,
+      versionAt,
+    );
   }
   const ast: ComponentAst = { offset, size: 0, version, sections: [] };
   while (!r.atEnd()) {

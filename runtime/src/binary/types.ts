@@ -44,7 +44,8 @@ export function valType(r: ByteReader): ValType {
   const v = r.s33("value type");
   if (v >= 0) return { kind: "index", index: v };
   const prim = PRIMITIVES[v + 0x80];
-  if (prim === undefined) r.fail(`expected a value type (a primitive or a type index), found ${hexByte((v + 0x80) & 0xff)}`, at);
+  if (prim === undefined)
+    r.fail(`expected a value type (a primitive or a type index), found ${hexByte((v + 0x80) & 0xff)}`, at);
   return { kind: "primitive", type: prim };
 }
 
@@ -74,7 +75,8 @@ function defValType(r: ByteReader, b: number, at: number): DefValType {
   switch (b) {
     case 0x72: {
       const fields = [];
-      for (let n = r.count("record fields", 2); n > 0; n--) fields.push({ name: r.name("field name"), type: valType(r) });
+      for (let n = r.count("record fields", 2); n > 0; n--)
+        fields.push({ name: r.name("field name"), type: valType(r) });
       nonEmpty(r, fields.length, "record field", at);
       return { kind: "record", fields };
     }
@@ -147,7 +149,8 @@ function defValType(r: ByteReader, b: number, at: number): DefValType {
 
 function funcType(r: ByteReader, async: boolean): FuncType {
   const params = [];
-  for (let n = r.count("function parameters", 2); n > 0; n--) params.push({ name: r.name("parameter name"), type: valType(r) });
+  for (let n = r.count("function parameters", 2); n > 0; n--)
+    params.push({ name: r.name("parameter name"), type: valType(r) });
   const at = r.pos;
   const tag = r.u8("function result");
   const out: FuncType = { kind: "func", async, params };

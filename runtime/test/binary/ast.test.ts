@@ -27,7 +27,10 @@ describe("type definitions", () => {
       value: { kind: "primitive", type: "u32" },
     });
     expect((await types("(component (type (list u8 4)))"))[0]).toMatchObject({ kind: "list", length: 4 });
-    expect((await types("(component (type error-context))"))[0]).toMatchObject({ kind: "primitive", type: "error-context" });
+    expect((await types("(component (type error-context))"))[0]).toMatchObject({
+      kind: "primitive",
+      type: "error-context",
+    });
   });
 
   test("type indices at and above 64 are read as s33, not as type opcodes", () => {
@@ -43,7 +46,9 @@ describe("type definitions", () => {
 describe("names and attributes", () => {
   test("implements, external-id and versionsuffix attributes (written by wasm-tools)", async () => {
     const imports = async (wat: string) => sectionsOf(decodeComponent(await parse(wat)), "imports")[0].items[0];
-    expect((await imports(`(component (import "primary" (implements "wasi:keyvalue/store") (instance)))`)).name).toMatchObject({
+    expect(
+      (await imports(`(component (import "primary" (implements "wasi:keyvalue/store") (instance)))`)).name,
+    ).toMatchObject({
       name: "primary",
       implements: "wasi:keyvalue/store",
     });
@@ -51,7 +56,9 @@ describe("names and attributes", () => {
       name: "slugify",
       externalId: "https://x",
     });
-    expect((await imports(`(component (import "wasi:http/types@0.2" (versionsuffix ".6") (instance)))`)).name).toMatchObject({
+    expect(
+      (await imports(`(component (import "wasi:http/types@0.2" (versionsuffix ".6") (instance)))`)).name,
+    ).toMatchObject({
       name: "wasi:http/types@0.2",
       versionSuffix: ".6",
     });
@@ -68,7 +75,7 @@ describe("names and attributes", () => {
     expect(inner.names?.component).toBe("inner");
   });
 
-  test("a malformed name section is ignored, not an error (Binary.md \"Name Section\")", () => {
+  test('a malformed name section is ignored, not an error (Binary.md "Name Section")', () => {
     const ast = decodeComponent(component(section(0, [...str("component-name"), 0x00, 0x05, 0x01])));
     expect(ast.names).toBeUndefined();
     expect(ast.sections[0]).toMatchObject({ kind: "custom", name: "component-name" });
@@ -150,7 +157,9 @@ describe("errors name the byte offset and the cause", () => {
   });
 
   test("wrong magic and unsupported version", () => {
-    expect(loadError(new Uint8Array([0x00, 0x61, 0x73, 0x6e])).message).toBe("at byte 0x3: expected the wasm magic number \\0asm, found 0x6e");
+    expect(loadError(new Uint8Array([0x00, 0x61, 0x73, 0x6e])).message).toBe(
+      "at byte 0x3: expected the wasm magic number \\0asm, found 0x6e",
+    );
     expect(loadError(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0c, 0x00, 0x01, 0x00])).message).toBe(
       "at byte 0x4: expected component binary version 0xd, found 0xc",
     );
@@ -168,15 +177,21 @@ describe("errors name the byte offset and the cause", () => {
 
   test("an over-long LEB128", () => {
     const e = loadError(component(section(7, [0x80, 0x80, 0x80, 0x80, 0x80, 0x00])));
-    expect(e.message).toBe("at byte 0xa: expected number of types (u32 LEB128), found an encoding that overflows 32 bits");
+    expect(e.message).toBe(
+      "at byte 0xa: expected number of types (u32 LEB128), found an encoding that overflows 32 bits",
+    );
   });
 
   test("unknown opcodes name the opcode", () => {
-    expect(loadError(component(section(7, vec([[0x50]])))).message).toBe("at byte 0xb: expected a type definition, found opcode 0x50");
+    expect(loadError(component(section(7, vec([[0x50]])))).message).toBe(
+      "at byte 0xb: expected a type definition, found opcode 0x50",
+    );
     expect(loadError(component(section(8, vec([[0x07, 0x00]])))).message).toBe(
       "at byte 0xb: expected a canonical definition opcode, found 0x07",
     );
-    expect(loadError(component(section(13, []))).message).toBe("at byte 0x8: expected a component section id (0..12), found 13");
+    expect(loadError(component(section(13, []))).message).toBe(
+      "at byte 0x8: expected a component section id (0..12), found 13",
+    );
   });
 
   test("trailing bytes in a section", () => {

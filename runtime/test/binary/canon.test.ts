@@ -70,16 +70,50 @@ describe("canonical definitions", () => {
     const canons: Canon[] = sectionsOf(ast, "canons").flatMap((s) => s.items);
     const kinds = canons.map((c) => c.kind);
     expect(kinds).toEqual([
-      "resource.new", "resource.drop", "resource.rep", "backpressure.inc", "backpressure.dec",
-      "task.return", "task.return", "task.cancel", "context.get", "context.set", "subtask.cancel", "subtask.drop",
-      "stream.new", "stream.read", "stream.write", "stream.cancel-read", "stream.cancel-write",
-      "stream.drop-readable", "stream.drop-writable", "future.new", "future.read", "future.write",
-      "future.cancel-read", "future.cancel-write", "future.drop-readable", "future.drop-writable",
-      "error-context.new", "error-context.debug-message", "error-context.drop",
-      "waitable-set.new", "waitable-set.wait", "waitable-set.poll", "waitable-set.drop", "waitable.join",
-      "thread.yield", "thread.index", "thread.new-indirect", "thread.suspend", "thread.resume-later",
-      "thread.yield-then-resume", "thread.suspend-then-resume", "thread.yield-then-promote",
-      "thread.suspend-then-promote", "lift",
+      "resource.new",
+      "resource.drop",
+      "resource.rep",
+      "backpressure.inc",
+      "backpressure.dec",
+      "task.return",
+      "task.return",
+      "task.cancel",
+      "context.get",
+      "context.set",
+      "subtask.cancel",
+      "subtask.drop",
+      "stream.new",
+      "stream.read",
+      "stream.write",
+      "stream.cancel-read",
+      "stream.cancel-write",
+      "stream.drop-readable",
+      "stream.drop-writable",
+      "future.new",
+      "future.read",
+      "future.write",
+      "future.cancel-read",
+      "future.cancel-write",
+      "future.drop-readable",
+      "future.drop-writable",
+      "error-context.new",
+      "error-context.debug-message",
+      "error-context.drop",
+      "waitable-set.new",
+      "waitable-set.wait",
+      "waitable-set.poll",
+      "waitable-set.drop",
+      "waitable.join",
+      "thread.yield",
+      "thread.index",
+      "thread.new-indirect",
+      "thread.suspend",
+      "thread.resume-later",
+      "thread.yield-then-resume",
+      "thread.suspend-then-resume",
+      "thread.yield-then-promote",
+      "thread.suspend-then-promote",
+      "lift",
     ]);
     const byKind = (k: string) => canons.filter((c) => c.kind === k);
     expect(byKind("resource.new")[0]).toMatchObject({ resource: 3 });
@@ -106,6 +140,10 @@ describe("canonical definitions", () => {
     expect(types[1]).toMatchObject({ kind: "future", element: { kind: "primitive", type: "string" } });
     expect(types[2]).toEqual({ kind: "future", offset: types[2].offset });
     expect(types[3]).toMatchObject({ kind: "resource", rep: { kind: "i32" }, dtor: 0 });
-    expect(types[4]).toMatchObject({ kind: "func", async: true, params: [{ name: "x", type: { kind: "primitive", type: "u32" } }] });
+    expect(types[4]).toMatchObject({
+      kind: "func",
+      async: true,
+      params: [{ name: "x", type: { kind: "primitive", type: "u32" } }],
+    });
   });
 });

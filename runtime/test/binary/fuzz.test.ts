@@ -175,10 +175,14 @@ test("random mutations of real components decode or throw ComponentLoadError", (
       }
       // Every error names a real position.
       if (!(e.offset >= 0 && e.offset <= bytes.length)) {
-        throw new Error(`fuzz seed 0x${SEED.toString(16)}, case ${cases}: error offset ${e.offset} outside 0..${bytes.length}`);
+        throw new Error(
+          `fuzz seed 0x${SEED.toString(16)}, case ${cases}: error offset ${e.offset} outside 0..${bytes.length}`,
+        );
       }
     }
   }
-  console.log(`fuzz: ${cases} cases (${decoded} still decode) in ${Date.now() - started} ms, seed 0x${SEED.toString(16)}`);
+  console.log(
+    `fuzz: ${cases} cases (${decoded} still decode) in ${Date.now() - started} ms, seed 0x${SEED.toString(16)}`,
+  );
   expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
 }, 30_000);

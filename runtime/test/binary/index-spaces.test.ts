@@ -65,7 +65,11 @@ world w { import types; export user; export run: async func(); }`,
 test("debugName reads the component-name section", async () => {
   const core = await parse(`(module (func (export "run") (result i32) i32.const 1))`);
   const bytes = await componentNew(
-    await componentEmbed({ binary: core, witSource: "package ex:n;\nworld n { export run: func() -> u32; }", world: "n" }),
+    await componentEmbed({
+      binary: core,
+      witSource: "package ex:n;\nworld n { export run: func() -> u32; }",
+      world: "n",
+    }),
   );
   const ast = decodeComponent(bytes);
   const spaces = indexSpaces(ast);

@@ -28,7 +28,8 @@ export function typedef(doc: IrDocument, i: IrInterface, name: string): IrTypeDe
 /** Follows alias typedefs to the defining one. */
 export function dealias(doc: IrDocument, id: number): IrTypeDef {
   let t = doc.types[id];
-  for (let i = 0; t.def.kind === "alias" && t.def.target.kind === "named" && i < 100; i++) t = doc.types[t.def.target.id];
+  for (let i = 0; t.def.kind === "alias" && t.def.target.kind === "named" && i < 100; i++)
+    t = doc.types[t.def.target.id];
   return t;
 }
 
@@ -102,7 +103,8 @@ export function wellFormed(doc: IrDocument): string[] {
     }
   };
   const checkFn = (f: IrFunction, where: string) => {
-    if (f.kind.kind !== "freestanding" && !isResource(f.kind.resource)) problems.push(`${where}.${f.name}: kind names a non-resource`);
+    if (f.kind.kind !== "freestanding" && !isResource(f.kind.resource))
+      problems.push(`${where}.${f.name}: kind names a non-resource`);
     f.params.forEach((p) => checkType(p.type, `${where}.${f.name}(${p.name})`));
     checkType(f.result, `${where}.${f.name} result`);
   };

@@ -60,8 +60,12 @@ describe("a component made by jco from a WAT core module", () => {
       expect(WebAssembly.validate(m.bytes)).toBe(true);
     }
     // The main module is ours: it imports the canon-lowered `log`.
-    const main = modules.map((m) => new WebAssembly.Module(m.bytes)).find((m) => WebAssembly.Module.exports(m).some((e) => e.name === "run"));
-    expect(main && WebAssembly.Module.imports(main).map((i) => `${i.module}#${i.name}`)).toContain("ex:calc/log@0.1.0#log");
+    const main = modules
+      .map((m) => new WebAssembly.Module(m.bytes))
+      .find((m) => WebAssembly.Module.exports(m).some((e) => e.name === "run"));
+    expect(main && WebAssembly.Module.imports(main).map((i) => `${i.module}#${i.name}`)).toContain(
+      "ex:calc/log@0.1.0#log",
+    );
   });
 
   test("canon lower, canon lift, core instances and aliases decode", () => {
@@ -71,12 +75,18 @@ describe("a component made by jco from a WAT core module", () => {
     expect(lowers).toHaveLength(1);
     expect(lowers[0]).toMatchObject({ options: { memory: 0, stringEncoding: "utf8" } });
     expect(lifts).toHaveLength(3);
-    const greet = lifts.find((c) => c.kind === "lift" && c.options.postReturn !== undefined && c.options.realloc !== undefined);
+    const greet = lifts.find(
+      (c) => c.kind === "lift" && c.options.postReturn !== undefined && c.options.realloc !== undefined,
+    );
     expect(greet).toBeDefined();
     const coreInstances = sectionsOf(ast, "core-instances").flatMap((s) => s.items);
-    expect(coreInstances.some((i) => i.kind === "instantiate" && i.args.some((a) => a.name === "ex:calc/log@0.1.0"))).toBe(true);
+    expect(
+      coreInstances.some((i) => i.kind === "instantiate" && i.args.some((a) => a.name === "ex:calc/log@0.1.0")),
+    ).toBe(true);
     const aliases = sectionsOf(ast, "aliases").flatMap((s) => s.items);
-    expect(aliases.some((a) => a.kind === "core-instance-export" && a.sort === "core memory" && a.name === "memory")).toBe(true);
+    expect(
+      aliases.some((a) => a.kind === "core-instance-export" && a.sort === "core memory" && a.name === "memory"),
+    ).toBe(true);
     expect(aliases.some((a) => a.kind === "instance-export" && a.sort === "func" && a.name === "log")).toBe(true);
     const exports = sectionsOf(ast, "exports").flatMap((s) => s.items);
     expect(exports.map((e) => e.name.name)).toEqual(expect.arrayContaining(["run", "ex:calc/calc@0.1.0"]));
@@ -88,7 +98,10 @@ describe("a component made by jco from a WAT core module", () => {
     const doc = decodeWorld(bytes);
     expect(signature(doc, fn(iface(doc, "imports", "ex:calc/log@0.1.0"), "log"))).toBe("func(msg: string)");
     const calc = iface(doc, "exports", "ex:calc/calc@0.1.0");
-    expect(calc.functions.map((f) => signature(doc, f))).toEqual(["func(a: u32, b: u32) -> u32", "func(name: string) -> string"]);
+    expect(calc.functions.map((f) => signature(doc, f))).toEqual([
+      "func(a: u32, b: u32) -> u32",
+      "func(name: string) -> string",
+    ]);
     const run = worldItem(doc, "exports", "run");
     expect(run.kind === "function" && signature(doc, run.function)).toBe("func() -> u32");
   });
@@ -110,11 +123,26 @@ describe("performance", () => {
     };
     const memory = [0x05, 0x03, 0x01, 0x00, 0x41]; // one memory, min 65 pages
     const dataBody = [0x01, 0x00, 0x41, 0x00, 0x0b, ...leb(payload)];
-    const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...memory, 0x0b, ...leb(dataBody.length + payload), ...dataBody];
+    const header = [
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      ...memory,
+      0x0b,
+      ...leb(dataBody.length + payload),
+      ...dataBody,
+    ];
     const core = new Uint8Array(header.length + payload);
     core.set(header);
     core.fill(0xab, header.length);
-    const bytes = await componentNew(await componentEmbed({ binary: core, witSource: "package ex:big;\nworld big {}", world: "big" }));
+    const bytes = await componentNew(
+      await componentEmbed({ binary: core, witSource: "package ex:big;\nworld big {}", world: "big" }),
+    );
     expect(bytes.length).toBeGreaterThan(payload);
     decodeComponent(bytes); // warm up
     const times: number[] = [];

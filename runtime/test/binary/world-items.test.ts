@@ -33,8 +33,15 @@ world w {
       const item = worldItem(doc, "imports", key);
       return item.kind === "type" ? item.type : -1;
     };
-    expect(doc.types[typeId("t")]).toMatchObject({ name: "t", owner: { kind: "world", id: world.id }, def: { kind: "alias", target: { kind: "u32" } } });
-    expect(doc.types[typeId("r")].def).toEqual({ kind: "record", fields: [{ name: "a", type: { kind: "named", id: typeId("t") } }] });
+    expect(doc.types[typeId("t")]).toMatchObject({
+      name: "t",
+      owner: { kind: "world", id: world.id },
+      def: { kind: "alias", target: { kind: "u32" } },
+    });
+    expect(doc.types[typeId("r")].def).toEqual({
+      kind: "record",
+      fields: [{ name: "a", type: { kind: "named", id: typeId("t") } }],
+    });
     expect(doc.types[typeId("res")].def).toEqual({ kind: "resource" });
     const m = worldItem(doc, "imports", "[method]res.m");
     expect(m.kind === "function" && m.function.kind).toEqual({ kind: "method", resource: typeId("res") });
@@ -62,7 +69,11 @@ describe("name attributes reach the IR", () => {
     const primary = worldItem(doc, "imports", "primary");
     const secondary = worldItem(doc, "imports", "secondary");
     expect(primary).toMatchObject({ kind: "interface", implements: "wasi:keyvalue/store@0.2" });
-    expect(secondary).toMatchObject({ kind: "interface", implements: "wasi:keyvalue/store@0.2", externalId: "catalog-db:region-a" });
+    expect(secondary).toMatchObject({
+      kind: "interface",
+      implements: "wasi:keyvalue/store@0.2",
+      externalId: "catalog-db:region-a",
+    });
     if (primary.kind !== "interface" || secondary.kind !== "interface") return;
     expect(secondary.interface).toBe(primary.interface);
     const store = doc.interfaces[primary.interface];
@@ -72,7 +83,10 @@ describe("name attributes reach the IR", () => {
 
     const http = worldItem(doc, "imports", "wasi:http/types@0.2");
     expect(http.kind === "interface" && doc.packages[doc.interfaces[http.interface].package!].version).toBe("0.2.6");
-    expect(worldItem(doc, "imports", "slugify")).toMatchObject({ kind: "function", externalId: "https://esm.unpkg.com/slugify@1.6.6" });
+    expect(worldItem(doc, "imports", "slugify")).toMatchObject({
+      kind: "function",
+      externalId: "https://esm.unpkg.com/slugify@1.6.6",
+    });
   });
 });
 
@@ -89,7 +103,11 @@ test("external-id attributes inside instance types reach typedefs and functions"
   if (users.kind !== "interface") throw new Error("expected an interface");
   const i = doc.interfaces[users.interface];
   expect(doc.types[i.types[0].id]).toMatchObject({ name: "bar", externalId: "DB.Bar", def: { kind: "resource" } });
-  expect(i.functions[0]).toMatchObject({ name: "[method]bar.baz", externalId: "baz/1", kind: { kind: "method", resource: i.types[0].id } });
+  expect(i.functions[0]).toMatchObject({
+    name: "[method]bar.baz",
+    externalId: "baz/1",
+    kind: { kind: "method", resource: i.types[0].id },
+  });
 });
 
 test("an interface exported with more than was imported keeps one interface with everything", async () => {
@@ -112,7 +130,10 @@ test("an interface exported with more than was imported keeps one interface with
   const i = doc.interfaces[imp.interface];
   expect(i.functions.map((f) => signature(doc, f))).toEqual(["func()", "func(x: t)"]);
   // The interface's `t` names the world's `t`.
-  expect(doc.types[i.types[0].id].def).toEqual({ kind: "alias", target: { kind: "named", id: (worldItem(doc, "imports", "t") as { type: number }).type } });
+  expect(doc.types[i.types[0].id].def).toEqual({
+    kind: "alias",
+    target: { kind: "named", id: (worldItem(doc, "imports", "t") as { type: number }).type },
+  });
 });
 
 describe("index-space errors in well-formed bytes", () => {
@@ -138,7 +159,9 @@ describe("index-space errors in well-formed bytes", () => {
     // The alias is: sort 0x01, 0x00 (export), instance 0, name length 1, "a". Rename "a" to "b".
     expect([...bad.subarray(alias!.offset, alias!.offset + 5)]).toEqual([0x01, 0x00, 0x00, 0x01, 0x61]);
     bad[alias!.offset + 4] = 0x62;
-    expect(err(() => decodeWorld(bad))).toMatch(/^at byte 0x[0-9a-f]+: expected instance 0 to export "b", found no such export$/);
+    expect(err(() => decodeWorld(bad))).toMatch(
+      /^at byte 0x[0-9a-f]+: expected instance 0 to export "b", found no such export$/,
+    );
   });
 
   test("a type index out of range", async () => {
@@ -150,6 +173,8 @@ describe("index-space errors in well-formed bytes", () => {
 
   test("a function without its resource", async () => {
     const bytes = await parse(`(component (import "[method]r.m" (func)))`);
-    expect(err(() => decodeWorld(bytes))).toMatch(/expected a resource named "r" before function "\[method\]r\.m", found none$/);
+    expect(err(() => decodeWorld(bytes))).toMatch(
+      /expected a resource named "r" before function "\[method\]r\.m", found none$/,
+    );
   });
 });

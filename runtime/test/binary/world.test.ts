@@ -35,7 +35,8 @@ world w {
 /** World items as jco prints them (`import wasi:cli/stdout@0.3.0;`, `export run: async func();`). */
 function witItemKeys(text: string, dir: "import" | "export"): string[] {
   const keys: string[] = [];
-  for (const m of text.matchAll(new RegExp(`^\\s*${dir} ([^\\s:;]+(?::[^\\s:;]+)?(?:/[^\\s;]+)?)(;|:)`, "gm"))) keys.push(m[1]);
+  for (const m of text.matchAll(new RegExp(`^\\s*${dir} ([^\\s:;]+(?::[^\\s:;]+)?(?:/[^\\s;]+)?)(;|:)`, "gm")))
+    keys.push(m[1]);
   return keys;
 }
 
@@ -88,7 +89,9 @@ describe("decodeWorld on a dummy component of a hand-written world", () => {
     expect(fn(types, "[static]blob.merge").kind).toEqual({ kind: "static", resource: blob.id });
     expect(signature(doc, fn(types, "[constructor]blob"))).toBe("func(init: list<u8>) -> blob");
     expect(signature(doc, fn(types, "[method]blob.read"))).toBe("func(self: borrow<blob>, n: u32) -> list<u8>");
-    expect(signature(doc, fn(types, "get"))).toBe("async func(p: point, s: stream<u8>, f: future) -> result<future<string>, color>");
+    expect(signature(doc, fn(types, "get"))).toBe(
+      "async func(p: point, s: stream<u8>, f: future) -> result<future<string>, color>",
+    );
     expect(signature(doc, fn(types, "fixed"))).toBe(
       "func(a: list<u32, 4>, sh: shape, b: bytes) -> tuple<u8, perms, option<char>>",
     );
@@ -103,7 +106,10 @@ describe("decodeWorld on a dummy component of a hand-written world", () => {
       kind: "variant",
       cases: [{ name: "circle", type: { kind: "f32" } }, { name: "none" }],
     });
-    expect(typedef(doc, types, "bytes").def).toEqual({ kind: "alias", target: { kind: "list", element: { kind: "u8" } } });
+    expect(typedef(doc, types, "bytes").def).toEqual({
+      kind: "alias",
+      target: { kind: "list", element: { kind: "u8" } },
+    });
     expect(typedef(doc, types, "perms").def).toEqual({ kind: "flags", flags: [{ name: "read" }, { name: "write" }] });
   });
 
@@ -112,7 +118,10 @@ describe("decodeWorld on a dummy component of a hand-written world", () => {
     const user = iface(doc, "imports", "ex:demo/user@1.0.0");
     const blob = typedef(doc, user, "blob");
     expect(blob.def).toEqual({ kind: "alias", target: { kind: "named", id: typedef(doc, types, "blob").id } });
-    expect(typedef(doc, user, "point").def).toEqual({ kind: "alias", target: { kind: "named", id: typedef(doc, types, "point").id } });
+    expect(typedef(doc, user, "point").def).toEqual({
+      kind: "alias",
+      target: { kind: "named", id: typedef(doc, types, "point").id },
+    });
     const f = fn(user, "f");
     expect(f.params[0].type).toEqual({ kind: "borrow", resource: blob.id });
     expect(dealias(doc, blob.id).id).toBe(typedef(doc, types, "blob").id);
@@ -122,7 +131,9 @@ describe("decodeWorld on a dummy component of a hand-written world", () => {
   test("an interface both imported and exported is one interface", () => {
     const imported = worldItem(doc, "imports", "ex:demo/user@1.0.0");
     const exported = worldItem(doc, "exports", "ex:demo/user@1.0.0");
-    expect(imported.kind === "interface" && exported.kind === "interface" && imported.interface === exported.interface).toBe(true);
+    expect(
+      imported.kind === "interface" && exported.kind === "interface" && imported.interface === exported.interface,
+    ).toBe(true);
   });
 
   test("an exported interface's own types are defined by it", () => {
@@ -196,7 +207,9 @@ describe("decodeWorld on the WASI 0.3.0 worlds", () => {
     const doc = docs.get("wasi:cli/imports")!;
     const stdin = iface(doc, "imports", "wasi:cli/stdin@0.3.0");
     const cliTypes = iface(doc, "imports", "wasi:cli/types@0.3.0");
-    expect(signature(doc, fn(stdin, "read-via-stream"))).toBe("func() -> tuple<stream<u8>, future<result<_, error-code>>>");
+    expect(signature(doc, fn(stdin, "read-via-stream"))).toBe(
+      "func() -> tuple<stream<u8>, future<result<_, error-code>>>",
+    );
     const code = typedef(doc, stdin, "error-code");
     expect(dealias(doc, code.id)).toBe(typedef(doc, cliTypes, "error-code"));
     expect(typedef(doc, cliTypes, "error-code").def).toEqual({
@@ -204,7 +217,9 @@ describe("decodeWorld on the WASI 0.3.0 worlds", () => {
       cases: [{ name: "io" }, { name: "illegal-byte-sequence" }, { name: "pipe" }],
     });
     const stdout = iface(doc, "imports", "wasi:cli/stdout@0.3.0");
-    expect(signature(doc, fn(stdout, "write-via-stream"))).toBe("func(data: stream<u8>) -> future<result<_, error-code>>");
+    expect(signature(doc, fn(stdout, "write-via-stream"))).toBe(
+      "func(data: stream<u8>) -> future<result<_, error-code>>",
+    );
   });
 
   test("wasi:http/service: the handler export and the types resources", () => {
@@ -223,8 +238,12 @@ describe("decodeWorld on the WASI 0.3.0 worlds", () => {
     const fieldFns = types.functions.filter((f) => f.kind.kind !== "freestanding" && f.kind.resource === fields.id);
     expect(fieldFns.map((f) => f.name)).toContain("[constructor]fields");
     expect(fieldFns.map((f) => f.name)).toContain("[static]fields.from-list");
-    expect(signature(doc, fn(types, "[method]fields.get"))).toBe("func(self: borrow<fields>, name: field-name) -> list<field-value>");
-    expect(signature(doc, fn(types, "[method]fields.copy-all"))).toBe("func(self: borrow<fields>) -> list<tuple<field-name, field-value>>");
+    expect(signature(doc, fn(types, "[method]fields.get"))).toBe(
+      "func(self: borrow<fields>, name: field-name) -> list<field-value>",
+    );
+    expect(signature(doc, fn(types, "[method]fields.copy-all"))).toBe(
+      "func(self: borrow<fields>) -> list<tuple<field-name, field-value>>",
+    );
     expect(signature(doc, fn(types, "[static]request.consume-body"))).toBe(
       "func(this: request, res: future<result<_, error-code>>) -> tuple<stream<u8>, future<result<option<trailers>, error-code>>>",
     );

@@ -15,7 +15,8 @@ export function decodeWorld(bytes: Uint8Array): IrDocument {
     return buildWorld(evaluateRoot(ast));
   } catch (e) {
     // Pathological nesting that slipped past the explicit bounds.
-    if (e instanceof RangeError) throw new ComponentLoadError(0, `expected a component of bounded nesting, found: ${e.message}`);
+    if (e instanceof RangeError)
+      throw new ComponentLoadError(0, `expected a component of bounded nesting, found: ${e.message}`);
     throw e;
   }
 }

@@ -78,8 +78,7 @@ export interface InstanceEnt {
 }
 
 export type ComponentEnt =
-  | { kind: "definition"; ast: ComponentAst; scope: Scope }
-  | { kind: "type"; type: ComponentTypeEnt };
+  { kind: "definition"; ast: ComponentAst; scope: Scope } | { kind: "type"; type: ComponentTypeEnt };
 
 export type Item =
   | { sort: "func"; type: FuncEnt }

@@ -4,7 +4,7 @@
  * and imported instance types so that every import and export has a concrete
  * type with resource identity preserved.
  */
-import type { Alias, ComponentAst, ComponentDecl, ExternName, ExternType, Sort, SortIdx, TypeDef, ValType } from "../ast.js";
+import type { Alias, ComponentAst, ComponentDecl, ExternName, ExternType, SortIdx, TypeDef, ValType } from "../ast.js";
 import { ComponentLoadError } from "../errors.js";
 import {
   newScope,
@@ -43,7 +43,8 @@ function fail(offset: number, message: string): never {
 }
 
 function step(ctx: Ctx, offset: number): void {
-  if (++ctx.steps > MAX_STEPS) fail(offset, `expected a component of bounded complexity, found more than ${MAX_STEPS} type-level steps`);
+  if (++ctx.steps > MAX_STEPS)
+    fail(offset, `expected a component of bounded complexity, found more than ${MAX_STEPS} type-level steps`);
 }
 
 /** Evaluates the outermost component; its imports are fresh, nothing is supplied. */
@@ -98,11 +99,6 @@ function push(scope: Scope, item: Item): void {
   }
 }
 
-/** The sort an Item has, as written in the binary. */
-function itemSort(item: Item): Sort {
-  return item.sort;
-}
-
 function valType(scope: Scope, v: ValType, offset: number): TypeEnt {
   if (v.kind === "primitive") return { t: "prim", prim: v.type };
   const ent = at(scope.types, v.index, "type", offset);
@@ -130,9 +126,16 @@ function evalTypeDef(scope: Scope, def: TypeDef): TypeEnt {
     case "record":
       return val({ kind: "record", fields: def.fields.map((f) => ({ name: f.name, type: v(f.type) })) });
     case "variant":
-      return val({ kind: "variant", cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })) });
+      return val({
+        kind: "variant",
+        cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })),
+      });
     case "list":
-      return val(def.length === undefined ? { kind: "list", element: v(def.element) } : { kind: "list", element: v(def.element), length: def.length });
+      return val(
+        def.length === undefined
+          ? { kind: "list", element: v(def.element) }
+          : { kind: "list", element: v(def.element), length: def.length },
+      );
     case "tuple":
       return val({ kind: "tuple", types: def.types.map(v) });
     case "flags":
@@ -156,7 +159,12 @@ function evalTypeDef(scope: Scope, def: TypeDef): TypeEnt {
     case "map":
       return val({ kind: "map", key: v(def.key), value: v(def.value) });
     case "func": {
-      const f: FuncEnt = { t: "func", offset: o, async: def.async, params: def.params.map((p) => ({ name: p.name, type: v(p.type) })) };
+      const f: FuncEnt = {
+        t: "func",
+        offset: o,
+        async: def.async,
+        params: def.params.map((p) => ({ name: p.name, type: v(p.type) })),
+      };
       if (def.result) f.result = v(def.result);
       return f;
     }
@@ -193,12 +201,14 @@ function externItem(scope: Scope, et: ExternType, name: string, offset: number, 
     }
     case "component": {
       const ent = at(scope.types, et.type, "type", offset);
-      if (ent.t !== "component-type") fail(offset, `expected type ${et.type} to be a component type, found a ${ent.t} type`);
+      if (ent.t !== "component-type")
+        fail(offset, `expected type ${et.type} to be a component type, found a ${ent.t} type`);
       return { sort: "component", component: { kind: "type", type: ent } };
     }
     case "instance": {
       const ent = at(scope.types, et.type, "type", offset);
-      if (ent.t !== "instance-type") fail(offset, `expected type ${et.type} to be an instance type, found a ${ent.t} type`);
+      if (ent.t !== "instance-type")
+        fail(offset, `expected type ${et.type} to be an instance type, found a ${ent.t} type`);
       return { sort: "instance", instance: instantiateType(ent, new Map(), ctx) };
     }
   }
@@ -211,13 +221,14 @@ function outerScope(scope: Scope, count: number, offset: number): Scope {
   return s;
 }
 
-function evalAlias(scope: Scope, a: Alias, ctx: Ctx): void {
+function evalAlias(scope: Scope, a: Alias): void {
   switch (a.kind) {
     case "instance-export": {
       const inst = at(scope.instances, a.instance, "instance", a.offset);
       const e = inst.exports.get(a.name);
       if (!e) fail(a.offset, `expected instance ${a.instance} to export "${a.name}", found no such export`);
-      if (itemSort(e.item) !== a.sort) fail(a.offset, `expected export "${a.name}" to be a ${a.sort}, found a ${e.item.sort}`);
+      if (e.item.sort !== a.sort)
+        fail(a.offset, `expected export "${a.name}" to be a ${a.sort}, found a ${e.item.sort}`);
       push(scope, e.item);
       return;
     }
@@ -233,7 +244,6 @@ function evalAlias(scope: Scope, a: Alias, ctx: Ctx): void {
       return;
     }
   }
-  void ctx;
 }
 
 /** Instantiates an instance type or component type, supplying `args` for a component type's imports. */
@@ -250,8 +260,9 @@ function instantiateType(type: InstanceTypeEnt | ComponentTypeEnt, args: Map<str
         scope.types.push(evalTypeDef(scope, d.type));
         break;
       case "alias":
-        if (d.alias.kind === "core-instance-export") fail(d.offset, "expected an export or outer alias in a type, found a core export alias");
-        evalAlias(scope, d.alias, ctx);
+        if (d.alias.kind === "core-instance-export")
+          fail(d.offset, "expected an export or outer alias in a type, found a core export alias");
+        evalAlias(scope, d.alias);
         break;
       case "import": {
         const item = args.get(d.name.name) ?? externItem(scope, d.type, d.name.name, d.offset, ctx);
@@ -292,7 +303,12 @@ function exported(name: ExternName, item: Item, offset: number): Item {
   return { sort: "type", type: { t: "named", offset, name: name.name, target: item.type } };
 }
 
-function evaluateComponent(ast: ComponentAst, parent: Scope | undefined, args: Map<string, Item>, ctx: Ctx): EvaluatedComponent {
+function evaluateComponent(
+  ast: ComponentAst,
+  parent: Scope | undefined,
+  args: Map<string, Item>,
+  ctx: Ctx,
+): EvaluatedComponent {
   const scope = newScope(parent);
   const imports: NamedItem[] = [];
   const exports: NamedItem[] = [];
@@ -318,7 +334,10 @@ function evaluateComponent(ast: ComponentAst, parent: Scope | undefined, args: M
           } else {
             const out: InstanceEnt = { exports: new Map() };
             for (const e of inst.exports) {
-              out.exports.set(e.name.name, { name: e.name, item: exported(e.name, sortItem(scope, e.item, inst.offset), inst.offset) });
+              out.exports.set(e.name.name, {
+                name: e.name,
+                item: exported(e.name, sortItem(scope, e.item, inst.offset), inst.offset),
+              });
             }
             scope.instances.push(out);
           }
@@ -327,7 +346,7 @@ function evaluateComponent(ast: ComponentAst, parent: Scope | undefined, args: M
       case "aliases":
         for (const a of section.items) {
           step(ctx, a.offset);
-          evalAlias(scope, a, ctx);
+          evalAlias(scope, a);
         }
         break;
       case "types":
@@ -352,7 +371,10 @@ function evaluateComponent(ast: ComponentAst, parent: Scope | undefined, args: M
           const supplied = args.get(imp.name.name);
           const item = supplied ?? externItem(scope, imp.type, imp.name.name, imp.offset, ctx);
           if (supplied && supplied.sort !== externSort(imp.type)) {
-            fail(imp.offset, `expected a ${externSort(imp.type)} for import "${imp.name.name}", found a ${supplied.sort}`);
+            fail(
+              imp.offset,
+              `expected a ${externSort(imp.type)} for import "${imp.name.name}", found a ${supplied.sort}`,
+            );
           }
           push(scope, item);
           imports.push({ name: imp.name, item });
@@ -385,10 +407,19 @@ function externSort(et: ExternType): Item["sort"] {
  * Instance and component ascriptions are not re-instantiated: doing so would
  * mint fresh resources unrelated to the actual ones.
  */
-function ascribed(scope: Scope, et: ExternType | undefined, actual: Item, name: string, offset: number, ctx: Ctx): Item {
+function ascribed(
+  scope: Scope,
+  et: ExternType | undefined,
+  actual: Item,
+  name: string,
+  offset: number,
+  ctx: Ctx,
+): Item {
   if (!et) return actual;
-  if (externSort(et) !== actual.sort) fail(offset, `expected the export type of "${name}" to be a ${actual.sort}, found a ${externSort(et)}`);
+  if (externSort(et) !== actual.sort)
+    fail(offset, `expected the export type of "${name}" to be a ${actual.sort}, found a ${externSort(et)}`);
   if (et.kind === "func") return externItem(scope, et, name, offset, ctx);
-  if (et.kind === "type" && et.bound.kind === "eq") return { sort: "type", type: at(scope.types, et.bound.index, "type", offset) };
+  if (et.kind === "type" && et.bound.kind === "eq")
+    return { sort: "type", type: at(scope.types, et.bound.index, "type", offset) };
   return actual;
 }

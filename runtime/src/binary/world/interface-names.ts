@@ -22,7 +22,11 @@ export function parseInterfaceName(name: string, versionSuffix?: string): Interf
   if (colon <= 0 || colon === pkgPart.length - 1) return undefined;
   const iface = path.slice(slash + 1);
   if (iface === "") return undefined;
-  const out: InterfaceName = { namespace: pkgPart.slice(0, colon), package: pkgPart.slice(colon + 1), interface: iface };
+  const out: InterfaceName = {
+    namespace: pkgPart.slice(0, colon),
+    package: pkgPart.slice(colon + 1),
+    interface: iface,
+  };
   if (atSign >= 0) out.version = name.slice(atSign + 1) + (versionSuffix ?? "");
   return out;
 }

@@ -21,7 +21,7 @@ import {
 } from "../../ir/types.js";
 import type { ExternName } from "../ast.js";
 import { ComponentLoadError } from "../errors.js";
-import type { FuncEnt, InstanceEnt, NamedEnt, TypeEnt } from "./entities.js";
+import type { FuncEnt, InstanceEnt, TypeEnt } from "./entities.js";
 import type { EvaluatedComponent, NamedItem } from "./evaluate.js";
 import { parseFunctionName, parseInterfaceName } from "./interface-names.js";
 
@@ -34,7 +34,14 @@ export function buildWorld(component: EvaluatedComponent): IrDocument {
 }
 
 class IrBuilder {
-  private readonly doc: IrDocument = { irVersion: IR_VERSION, world: 0, packages: [], interfaces: [], worlds: [], types: [] };
+  private readonly doc: IrDocument = {
+    irVersion: IR_VERSION,
+    world: 0,
+    packages: [],
+    interfaces: [],
+    worlds: [],
+    types: [],
+  };
   /** Named entities and claimed definitions -> their typedef. */
   private readonly typedefOf = new Map<TypeEnt, TypeId>();
   private readonly interfacesByName = new Map<string, InterfaceId>();
@@ -82,7 +89,12 @@ class IrBuilder {
         return;
       }
       case "func": {
-        const entry: IrWorldItem = { kind: "function", key: name.name, function: placeholderFunction(name.name), ...meta };
+        const entry: IrWorldItem = {
+          kind: "function",
+          key: name.name,
+          function: placeholderFunction(name.name),
+          ...meta,
+        };
         list.push(entry);
         this.later.push(() => {
           entry.function = this.func(name, item.type, this.worldTypes);
@@ -253,7 +265,9 @@ class IrBuilder {
         // Explainer.md "External Visibility of Types": these need an exported name.
         return fail(ent.offset, `expected the ${d.kind} type to have an imported or exported name, found none`);
       case "list":
-        return d.length === undefined ? { kind: "list", element: sub(d.element) } : { kind: "list", element: sub(d.element), length: d.length };
+        return d.length === undefined
+          ? { kind: "list", element: sub(d.element) }
+          : { kind: "list", element: sub(d.element), length: d.length };
       case "tuple":
         return { kind: "tuple", types: d.types.map(sub) };
       case "option":
@@ -326,5 +340,3 @@ function placeholderFunction(name: string): IrFunction {
 function fail(offset: number, message: string): never {
   throw new ComponentLoadError(offset, message);
 }
-
-export type { NamedEnt };
