@@ -1,0 +1,224 @@
+/**
+ * One adapter per function: the export side (`canon lift`: lower JS arguments,
+ * call the core export, lift its result, post-return) and the import side
+ * (`canon lower`: lift core arguments, call the host, lower its result), each
+ * rendered from a template (`templates/glue/*.hbs`) around value code from
+ * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
+ */
+import type { FunctionPlan, PlanStep, ValuePlan } from "@witgen/runtime";
+import { lit } from "./code.js";
+import { coreTsType, Env, tsType, type RuntimeHelper } from "./env.js";
+import { liftFlat, load, Slots } from "./lift.js";
+import { lowerFlat, store } from "./lower.js";
+import { renderTemplate } from "./templates.js";
+
+export interface AdapterSpec {
+  plan: FunctionPlan;
+  /** The factory's name in the module, e.g. `liftGreet`. */
+  factory: string;
+  /** Name of the JS function (a binding name). */
+  jsName: string;
+  /** JS names of the parameters, in order (binding names). */
+  paramNames: string[];
+  /** The host-facing function's TypeScript type; `undefined` types it loosely (tests). */
+  fnType?: string;
+  /**
+   * `results: "throw"` for a top-level `result<T, E>`: the JS function returns `T`
+   * and `ComponentError<E>` carries `err` (docs/mapping.md "Results").
+   */
+  throwsErr: boolean;
+  docs: string;
+}
+
+const paramWhere = (p: { witName: string }): string => lit(`param "${p.witName}"`);
+
+function step<O extends PlanStep["op"]>(plan: FunctionPlan, op: O): Extract<PlanStep, { op: O }> | undefined {
+  return plan.steps.find((s) => s.op === op) as Extract<PlanStep, { op: O }> | undefined;
+}
+
+function reindent(code: string, depth: number): string {
+  const pad = "  ".repeat(depth);
+  return code
+    .split("\n")
+    .map((l) => (l === "" ? l : pad + l))
+    .join("\n");
+}
+
+/** Renders the `canon lift` adapter of an export. */
+export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>): string {
+  const { plan } = spec;
+  if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: an export adapter needs a "lift" plan`);
+  const env = new Env(helpers);
+  const jsName = env.locals.claim(spec.jsName);
+  const params = spec.paramNames.map((n) => env.locals.claim(n));
+  const code = (): Env["code"] => env.code;
+
+  // lower-params-flat / lower-params-spilled
+  const coreArgs: string[] = [];
+  const spill = step(plan, "lower-params-spilled");
+  if (spill) {
+    const { size, align, offsets } = spill.spill;
+    const args = env.locals.claim("args");
+    code().line(`// More than MAX_FLAT_PARAMS flat values: the arguments go through memory (CanonicalABI.md "Flattening").`);
+    code().line(`const ${args} = cx.allocate(${align}, ${size});`);
+    code().line(`cx.checkRange(${args}, ${size}, ${align}, "parameter tuple", "CanonicalABI.md lower_flat_values");`);
+    plan.params.forEach((p, i) => {
+      if (i > 0) code().line(`where = ${paramWhere(p)};`);
+      store(env, p.type, params[i], { base: args, offset: offsets[i] }, params[i], "");
+    });
+    coreArgs.push(args);
+  } else {
+    plan.params.forEach((p, i) => {
+      if (i > 0) code().line(`where = ${paramWhere(p)};`);
+      coreArgs.push(...lowerFlat(env, p.type, params[i], params[i], ""));
+    });
+  }
+  const lowerParams = env.section();
+
+  // lift-result-flat / lift-result-spilled
+  let returnResult = "";
+  if (plan.result) {
+    const result = plan.result;
+    let value: string;
+    const spilled = step(plan, "lift-result-spilled");
+    if (spilled) {
+      const { size, align } = spilled.spill;
+      const retPtr = env.locals.claim("retPtr");
+      code().line(`const ${retPtr} = ret >>> 0;`);
+      code().line(`cx.checkRange(${retPtr}, ${size}, ${align}, "result", "CanonicalABI.md lift_flat_values");`);
+      value = load(env, result, { base: retPtr, offset: 0 }, "result");
+    } else {
+      value = liftFlat(env, result, new Slots(["ret"]), "result");
+    }
+    let local = value;
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(value)) {
+      local = env.locals.claim("result");
+      code().line(`const ${local}: ${tsType(result)} = ${value};`);
+    }
+    returnResult = spec.throwsErr
+      ? [`if (${local}.tag === "err") throw new ${env.rt("ComponentError")}(${local}.val);`, `return ${local}.val;`].join("\n")
+      : `return ${local};`;
+  }
+  const liftResult = env.section();
+
+  for (const h of ["coreCallTrap", "callPostReturn", "exportCallFailed"] as const) env.rt(h);
+  if (env.lowersStrings) env.rt("stringLowerer");
+  const typed = spec.fnType !== undefined;
+  const resultCore = plan.core.results[0];
+  return renderTemplate("export", {
+    docs: spec.docs,
+    factory: spec.factory,
+    fnType: spec.fnType ?? "JsFunction",
+    jsName,
+    params: params.map((p) => (typed ? p : `${p}: any`)).join(", "),
+    name: lit(plan.name),
+    firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
+    refresh: plan.needsMemory,
+    lowersStrings: env.lowersStrings,
+    lowerParams: reindent(lowerParams, 3),
+    resultType: resultCore ? coreTsType(resultCore) : "",
+    coreArgs: coreArgs.join(", "),
+    liftResult: plan.result ? reindent(liftResult, 3) : "",
+    returnResult: reindent(returnResult, 3),
+  });
+}
+
+/** Renders the `canon lower` adapter of an import. */
+export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>): string {
+  const { plan } = spec;
+  if (plan.direction !== "lower") throw new Error(`glue: ${plan.name}: an import adapter needs a "lower" plan`);
+  const env = new Env(helpers);
+  const jsName = env.locals.claim(spec.jsName);
+  const resultLocal = env.locals.claim("result");
+  const coreParams = plan.core.params.map((t, i) => ({ name: env.locals.claim(`arg${i}`), type: coreTsType(t) }));
+  const code = (): Env["code"] => env.code;
+
+  // lift-params-flat / lift-params-spilled
+  const values: string[] = [];
+  const spill = step(plan, "lift-params-spilled");
+  if (spill) {
+    const { size, align, offsets } = spill.spill;
+    const args = env.locals.claim("args");
+    code().line(`// More than MAX_FLAT_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").`);
+    code().line(`const ${args} = ${coreParams[0].name} >>> 0;`);
+    code().line(`cx.checkRange(${args}, ${size}, ${align}, "parameter tuple", "CanonicalABI.md lift_flat_values");`);
+    plan.params.forEach((p, i) => {
+      if (i > 0) code().line(`where = ${paramWhere(p)};`);
+      values.push(bindValue(env, p.type, load(env, p.type, { base: args, offset: offsets[i] }, spec.paramNames[i]), spec.paramNames[i]));
+    });
+  } else {
+    const slots = new Slots(coreParams.map((c) => c.name));
+    plan.params.forEach((p, i) => {
+      if (i > 0) code().line(`where = ${paramWhere(p)};`);
+      values.push(bindValue(env, p.type, liftFlat(env, p.type, slots, spec.paramNames[i]), spec.paramNames[i]));
+    });
+  }
+  const liftParams = env.section();
+
+  // call-host
+  const result = plan.result;
+  const call = `impl(${values.join(", ")})`;
+  const hostTrap = `throw ${env.rt("hostCallTrap")}(e, ${lit(plan.name)});`;
+  if (!result) {
+    code().block("try", () => code().line(`${call};`));
+    code().block("catch (e)", () => code().line(hostTrap));
+  } else if (spec.throwsErr && result.kind === "variant") {
+    // `results: "throw"`: the host returns the `ok` payload, or throws a ComponentError holding the `err` payload.
+    const [ok, err] = result.cases;
+    const okType = ok.type ? (spec.fnType ? "ReturnType<typeof impl>" : tsType(ok.type)) : "undefined";
+    code().line(`let ${resultLocal}: { tag: "ok"; val: ${okType} } | { tag: "err"; val: ${err.type ? tsType(err.type) : "undefined"} };`);
+    code().block("try", () => code().line(`${resultLocal} = { tag: "ok", val: ${ok.type ? call : `(${call}, undefined)`} };`));
+    code().block("catch (e)", () => {
+      code().line(`if (!(e instanceof ${env.rt("ComponentError")})) ${hostTrap}`);
+      code().line(`${resultLocal} = { tag: "err", val: ${err.type ? `e.payload as ${tsType(err.type)}` : "undefined"} };`);
+    });
+  } else {
+    code().line(`let ${resultLocal}: ${spec.fnType ? "ReturnType<typeof impl>" : "any"};`);
+    code().block("try", () => code().line(`${resultLocal} = ${call};`));
+    code().block("catch (e)", () => code().line(hostTrap));
+  }
+  const callHost = env.section();
+
+  // lower-result-flat / lower-result-spilled
+  if (result) {
+    const spilled = step(plan, "lower-result-spilled");
+    if (spilled) {
+      const { size, align } = spilled.spill;
+      const outPtr = env.locals.claim("outPtr");
+      code().line(`const ${outPtr} = ${coreParams[spilled.outParam].name} >>> 0;`);
+      code().line(`cx.checkRange(${outPtr}, ${size}, ${align}, "result out-pointer", "CanonicalABI.md lower_flat_values");`);
+      store(env, result, resultLocal, { base: outPtr, offset: 0 }, resultLocal, "");
+    } else {
+      const flat = lowerFlat(env, result, resultLocal, resultLocal, "");
+      code().line(`return ${flat[0]};`);
+    }
+  }
+  const lowerResult = env.section();
+
+  env.rt("importCallFailed");
+  if (env.lowersStrings) env.rt("stringLowerer");
+  const coreResult = plan.core.results[0];
+  return renderTemplate("import", {
+    docs: spec.docs,
+    factory: spec.factory,
+    fnType: spec.fnType ?? "(...args: any[]) => any",
+    jsName,
+    name: lit(plan.name),
+    coreParams: coreParams.map((c) => `${c.name}: ${c.type}`).join(", "),
+    coreResult: coreResult ? coreTsType(coreResult) : "",
+    firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
+    refresh: plan.needsMemory,
+    lowersStrings: env.lowersStrings,
+    liftParams: reindent(liftParams, 3),
+    callHost: reindent(callHost, 3),
+    lowerResult: result ? reindent(lowerResult, 3) : "",
+  });
+}
+
+/** Binds a lifted parameter to a local named after it (unless it is one already). */
+function bindValue(env: Env, p: ValuePlan, expr: string, name: string): string {
+  if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(expr) && expr !== "undefined") return expr;
+  const local = env.locals.claim(name);
+  env.code.line(`const ${local}: ${tsType(p)} = ${expr};`);
+  return local;
+}

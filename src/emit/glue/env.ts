@@ -1,0 +1,159 @@
+// What value code generation shares within one adapter: its code, locals and the runtime helpers it uses.
+import type { CoreType, ValuePlan } from "@witgen/runtime";
+import { Code, Locals } from "./code.js";
+
+/** Runtime helpers generated code may import from `@witgen/runtime` (all from `abi/glue-support.ts` or `abi/`). */
+export const RUNTIME_HELPERS = [
+  "allocateList",
+  "atPath",
+  "badValue",
+  "bitsToF32",
+  "bitsToF64",
+  "callPostReturn",
+  "charToI32",
+  "checkListRange",
+  "ComponentError",
+  "coreCallTrap",
+  "exportCallFailed",
+  "f32ToBits",
+  "f64ToBits",
+  "hostCallTrap",
+  "i32ToChar",
+  "importCallFailed",
+  "invalidDiscriminant",
+  "loadStringFromRange",
+  "lowerChar",
+  "stringLowerer",
+] as const;
+
+export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];
+
+/** Names every adapter binds itself; value code never claims them. */
+export const ADAPTER_NAMES = ["cx", "inst", "ac", "core", "host", "impl", "where", "entered", "ret", "postReturn", "lowerString", "e"];
+
+export class Env {
+  /** Where value code goes; adapters swap it per section (parameters, call, result). */
+  code = new Code();
+  readonly locals: Locals;
+  /** Whether the adapter needs a `lowerString` for the instance's string encoding. */
+  lowersStrings = false;
+
+  constructor(
+    /** Helpers used by the whole module (shared across adapters, for the import line). */
+    private readonly helpers: Set<RuntimeHelper>,
+    params: string[] = [],
+  ) {
+    this.locals = new Locals([...RUNTIME_HELPERS, ...ADAPTER_NAMES, ...params]);
+  }
+
+  /** Starts a new section of code (sharing this adapter's locals); returns the finished one. */
+  section(): string {
+    const done = this.code.toString();
+    this.code = new Code();
+    return done;
+  }
+
+  /** Marks a runtime helper as used and returns its name. */
+  rt(name: RuntimeHelper): string {
+    this.helpers.add(name);
+    return name;
+  }
+}
+
+/** The JS representation of a core value type: i64 is a bigint, everything else a number. */
+export function coreTsType(t: CoreType): string {
+  return t === "i64" ? "bigint" : "number";
+}
+
+export function zeroOf(t: CoreType): string {
+  return t === "i64" ? "0n" : "0";
+}
+
+/** Human description of a JS shape for `badValue` (the same words as the runtime's codecs). */
+export const INT_EXPECTED: Record<string, string> = {
+  u8: "a u8 (integer 0..255)",
+  s8: "an s8 (integer -128..127)",
+  u16: "a u16 (integer 0..65535)",
+  s16: "an s16 (integer -32768..32767)",
+  u32: "a u32 (integer 0..4294967295)",
+  s32: "an s32 (integer -2147483648..2147483647)",
+  u64: "a u64 (bigint 0n..2n**64n-1n)",
+  s64: "an s64 (bigint -(2n**63n)..2n**63n-1n)",
+};
+
+/** Fixed-length lists up to this length are TypeScript tuples (as in the declarations). */
+const MAX_TUPLE_LENGTH = 32;
+
+/**
+ * A structural TypeScript type for values of `p` as the glue builds them. The declarations
+ * name these types; structurally they are the same, so lifted values are assignable to them.
+ */
+export function tsType(p: ValuePlan): string {
+  switch (p.kind) {
+    case "bool":
+      return "boolean";
+    case "u64":
+    case "s64":
+      return "bigint";
+    case "char":
+    case "string":
+      return "string";
+    case "list": {
+      if (p.typedArray) return p.typedArray;
+      const element = tsType(p.element);
+      if (p.length !== undefined && p.length <= MAX_TUPLE_LENGTH) return `[${Array(p.length).fill(element).join(", ")}]`;
+      return `(${element})[]`;
+    }
+    case "record":
+      if (p.shape === "tuple") return `[${p.fields.map((f) => tsType(f.type)).join(", ")}]`;
+      return `{ ${p.fields.map((f) => `${JSON.stringify(f.jsName)}: ${tsType(f.type)}`).join("; ")} }`;
+    case "variant":
+      switch (p.shape) {
+        case "enum":
+          return p.cases.map((c) => JSON.stringify(c.witName)).join(" | ");
+        case "option":
+          return `${tsType(p.cases[1].type!)} | undefined`;
+        case "result":
+          return p.cases.map((c) => `{ tag: ${JSON.stringify(c.tag)}; val: ${c.type ? tsType(c.type) : "undefined"} }`).join(" | ");
+        default:
+          return p.cases.map((c) => (c.type ? `{ tag: ${JSON.stringify(c.tag)}; val: ${tsType(c.type)} }` : `{ tag: ${JSON.stringify(c.tag)} }`)).join(" | ");
+      }
+    case "flags":
+      return `{ ${p.flags.map((f) => `${JSON.stringify(f.jsName)}: boolean`).join("; ")} }`;
+    case "map":
+      return `Map<${tsType(p.entry.kind === "record" ? p.entry.fields[0].type : p.entry)}, ${tsType(p.entry.kind === "record" ? p.entry.fields[1].type : p.entry)}>`;
+    case "u8":
+    case "u16":
+    case "u32":
+    case "s8":
+    case "s16":
+    case "s32":
+    case "f32":
+    case "f64":
+      return "number";
+    default:
+      return "unknown";
+  }
+}
+
+/** Whether the generator can specialise values of `p` (resources and async values use the dynamic path). */
+export function supported(p: ValuePlan): boolean {
+  switch (p.kind) {
+    case "list":
+      return supported(p.element);
+    case "record":
+      return p.fields.every((f) => supported(f.type));
+    case "variant":
+      return p.cases.every((c) => !c.type || supported(c.type));
+    case "map":
+      return supported(p.entry);
+    case "own":
+    case "borrow":
+    case "stream":
+    case "future":
+    case "error-context":
+      return false;
+    default:
+      return true;
+  }
+}

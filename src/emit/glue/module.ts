@@ -1,0 +1,55 @@
+// A glue module: the adapters of a set of functions, their lookup tables and the HostAdapters object.
+import type { FunctionPlan } from "@witgen/runtime";
+import { renderExportAdapter, renderImportAdapter, type AdapterSpec } from "./adapters.js";
+import { lit } from "./code.js";
+import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
+import { renderTemplate } from "./templates.js";
+
+export interface GlueFunction extends AdapterSpec {
+  /** The instantiator's extern path: `"name"` or `"interface-name#function-name"` (runtime/src/link/adapters.ts). */
+  path: string;
+}
+
+export interface GlueModuleInput {
+  header: string;
+  runtimeModule: string;
+  /** Root exports (`canon lift` adapters). */
+  exports: GlueFunction[];
+  /** Host imports (`canon lower` adapters). */
+  imports: GlueFunction[];
+  /** More import lines (the declarations the adapters are typed with). */
+  moduleImports?: string[];
+  /** Runtime values the tail uses. */
+  tailRuntime?: string[];
+  /** Code after the adapters, e.g. `instantiate()`. */
+  tail?: string;
+}
+
+/** `i32 i32 -> i32`: the core function type an adapter was generated for. */
+export function coreSignature(plan: FunctionPlan): string {
+  return `${plan.core.params.join(" ")} -> ${plan.core.results.join(" ")}`.trim();
+}
+
+/** Renders the module (unformatted TypeScript). */
+export function renderGlueModule(input: GlueModuleInput): string {
+  const helpers = new Set<RuntimeHelper>();
+  const adapters = [
+    ...input.exports.map((f) => renderExportAdapter(f, helpers)),
+    ...input.imports.map((f) => renderImportAdapter(f, helpers)),
+  ];
+  const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
+  const imports = [
+    `import type { AdapterContext, CoreFunction, HostAdapters, JsFunction } from ${lit(input.runtimeModule)};`,
+    ...(values.length > 0 ? [`import { ${values.join(", ")} } from ${lit(input.runtimeModule)};`] : []),
+    ...(input.moduleImports ?? []),
+  ];
+  const table = (fs: GlueFunction[]) => fs.map((f) => ({ key: lit(f.path), factory: f.factory, core: lit(coreSignature(f.plan)) }));
+  return renderTemplate("module", {
+    header: input.header,
+    imports,
+    adapters,
+    exportTable: table(input.exports),
+    importTable: table(input.imports),
+    tail: input.tail ?? "",
+  });
+}
