@@ -171,6 +171,77 @@ describe("emitWorld on a hand-built world", () => {
     expect(file("guest", "throw", "interfaces/test-demo-api.ts")).not.toContain("declare");
   });
 
+  test("user code: an embedder implements Imports and calls Exports", () => {
+    const host = `
+import { ComponentError, type StreamReader } from "@witgen/runtime";
+import type { Exports, Imports } from "./index.js";
+import type { Blob, Point } from "./interfaces/test-demo-types.js";
+
+class MemoryBlob implements Blob {
+  constructor(readonly bytes: Uint8Array) {}
+  static new_(size: number): Blob { return new MemoryBlob(new Uint8Array(size)); }
+  static merge(a: Blob, b: Blob): Blob { return new MemoryBlob(Uint8Array.of(...a.read(0), ...b.read(0))); }
+  read(n: number): Uint8Array { return this.bytes.subarray(0, n); }
+  constructor_(): void {}
+  [Symbol.dispose](): void {}
+}
+
+export const imports: Imports = {
+  log(msg) { console.log(msg); },
+  "test:demo/types@1.0.0": {
+    Blob: MemoryBlob,
+    numbers: (a, b) => b + BigInt(a),
+    lists: (a) => Float64Array.from(a),
+    fixed: (a, b) => [a.length === 4, b[2] === ""],
+    fallible(x) { if (x === 0) throw new ComponentError("zero"); return String(x); },
+    maybeFail() {},
+    nested: () => ({ tag: "err", val: "inner" }),
+    // An implementation receives reader ends and may say so.
+    async pipe(input: StreamReader<number, Uint8Array>, items: StreamReader<Point>) {
+      for await (const chunk of input) chunk.byteLength;
+      for await (const item of items) item.x;
+      return undefined as unknown as StreamReader<string>;
+    },
+    ctx: (e) => { e.debugMessage; return undefined as never; },
+    table: (m) => [m.size, "size"],
+    delete() {},
+  },
+};
+
+export async function useExports(exports: Exports): Promise<Point> {
+  await exports.run({ verbose: true });
+  using blob = new MemoryBlob(new Uint8Array(4));
+  exports["test:demo/api@1.0.0"].draw({ x: 1, y: 2, tags: [], nested: { tag: "none" }, delete: false }, blob);
+  return { x: 0, y: 0, label: undefined, tags: ["a"], nested: { tag: "some", val: undefined }, delete: true };
+}
+`;
+    const files = [...emitted.get("host-throw")!, { path: "user.ts", contents: host }];
+    expect(typecheck(files)).toEqual([]);
+  });
+
+  test("user code: a guest implements Exports and calls the declared imports", () => {
+    const guest = `
+import { ComponentError } from "@witgen/runtime";
+import { log, type Exports } from "./index.js";
+import { Blob, delete_, numbers } from "./interfaces/test-demo-types.js";
+
+export const exports: Exports = {
+  "test:demo/api@1.0.0": {
+    draw(p, b) {
+      log(String(numbers(p.x, 2n, 3, "c", true)));
+      delete_(1, "this");
+      return Blob.merge(b, new Blob(new Uint8Array(8)));
+    },
+  },
+  async run(cfg) {
+    if (!cfg.verbose) throw new ComponentError("quiet");
+  },
+};
+`;
+    const files = [...emitted.get("guest-throw")!, { path: "component.ts", contents: guest }];
+    expect(typecheck(files)).toEqual([]);
+  });
+
   test("apiSummary lists exported declarations with their types", () => {
     const summary = apiSummary(emitted.get("host-throw")!);
     expect(summary).toContain("interfaces/test-demo-api.ts:\n  interface Api { draw(p: Point, b: Blob): Blob; }");
