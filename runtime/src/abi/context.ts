@@ -104,6 +104,12 @@ export class LiftLowerContext {
     let ptr: number;
     try {
       ptr = realloc(old, oldSize, align, newSize) >>> 0;
+    } catch (e) {
+      if (e instanceof Trap) throw e;
+      throw new Trap(`realloc trapped: ${e instanceof Error ? e.message : String(e)}`, {
+        rule: "CanonicalABI.md LiftLowerContext.reallocate",
+        cause: e,
+      });
     } finally {
       inst.mayLeave = true;
     }

@@ -140,6 +140,20 @@ describe("traps on bad realloc results while lowering lists", () => {
     );
   });
 
+  it("a realloc that throws (a core trap) becomes a Trap", () => {
+    const { cx } = makeCx({
+      mem: bumpMemory({
+        override: () => {
+          throw new WebAssembly.RuntimeError("unreachable");
+        },
+      }),
+    });
+    const t = trapOf(() => codecOf(T.string).lowerFlat(cx, "x", []));
+    expect(t.message).toBe("realloc trapped: unreachable [CanonicalABI.md LiftLowerContext.reallocate]");
+    expect(t.cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(cx.inst.mayLeave).toBe(true);
+  });
+
   it("a missing realloc is a trap naming the rule", () => {
     const { cx } = makeCx({ realloc: undefined as never });
     (cx.opts as { realloc?: unknown }).realloc = undefined;
