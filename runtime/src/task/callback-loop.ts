@@ -77,6 +77,7 @@ function callCore(
 
 /** CanonicalABI.md "Embedding" `Store.lift`: the reentrance check around `canon lift`. */
 export function liftFunction(def: LiftedFunction): FuncInst {
+  validateLiftOptions(def);
   const f: FuncInst = (onStart, onResolve, caller) => {
     const poisoned = def.inst.poisoned;
     if (poisoned)
@@ -98,6 +99,25 @@ export function liftFunction(def: LiftedFunction): FuncInst {
   };
   f.store = concurrencyOf(def.inst).store;
   return f;
+}
+
+/** CanonicalABI.md "canonopt Validation" for `canon lift` (a component that breaks these is invalid, not trapping). */
+function validateLiftOptions(def: LiftedFunction): void {
+  const where = `canon lift of ${def.ft.name ? `'${def.ft.name}'` : "a function"}`;
+  if (def.opts.async && !def.ft.async)
+    throw new Error(
+      `${where}: the async option needs an async function type (CanonicalABI.md "canonopt Validation")`,
+    );
+  if (def.opts.callback && !def.opts.async)
+    throw new Error(
+      `${where}: a callback needs the async option (CanonicalABI.md "canonopt Validation")`,
+    );
+  if (def.opts.async && def.opts.postReturn)
+    throw new Error(
+      `${where}: post-return cannot be combined with async (CanonicalABI.md "canonopt Validation")`,
+    );
+  if (!def.opts.async && !def.liftResults)
+    throw new Error(`${where}: a synchronous lift needs liftResults`);
 }
 
 function canonLift(
@@ -167,9 +187,7 @@ function runBody(def: LiftedFunction, task: Task): void {
   const flatArgs = def.lowerParams(task, args);
   if (!def.opts.async) {
     const results = callCore(task, def.core, flatArgs);
-    if (!def.liftResults)
-      throw new Error("liftFunction: a sync lift needs liftResults");
-    task.return_(def.liftResults(task, results));
+    task.return_(def.liftResults!(task, results));
     if (def.opts.postReturn) {
       // CanonicalABI.md "canon lift": post-return may not call built-ins that leave the instance.
       def.inst.mayLeave = false;

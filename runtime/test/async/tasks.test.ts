@@ -252,6 +252,31 @@ describe("callback-lifted tasks driven by the store (CanonicalABI.md canon lift)
   });
 });
 
+describe("sync lifts (CanonicalABI.md canon lift, non-async options)", () => {
+  it("returns the lifted core results and runs post-return with may_leave cleared", async () => {
+    const env = setup();
+    const seen: string[] = [];
+    const f = liftFunction({
+      inst: env.inst,
+      ft: { async: false, name: "add" },
+      opts: {
+        async: false,
+        memory: env.memory,
+        postReturn: (r) => {
+          seen.push(`post-return ${r}`);
+          expect(() => waitableSetNew(env.inst)).toThrow(/may not leave/);
+        },
+      },
+      core: (a, b) => Number(a) + Number(b),
+      lowerParams: (_task, args) => args as number[],
+      liftResults: (_task, flat) => flat,
+    });
+    expect(await callFromHost(f, [2, 3]).result).toEqual([5]);
+    expect(seen).toEqual(["post-return 5"]);
+    expect(env.inst.mayLeave).toBe(true);
+  });
+});
+
 describe("subtasks (CanonicalABI.md canon lower, Subtask State)", () => {
   /** A caller task that runs `body` as its core function and returns whatever `onEvent` decides. */
   function caller(

@@ -412,13 +412,35 @@ describe("blocking where the runtime cannot block", () => {
     const f = liftFunction({
       inst: env.inst,
       ft: { async: false, name: "sync-fn" },
-      opts: { async: true, memory: env.memory, callback: () => 0 },
+      opts: { async: false, memory: env.memory },
       core: () =>
-        packCallbackResult(CallbackCode.WAIT, waitableSetNew(env.inst)),
+        waitableSetWait(
+          env.inst,
+          false,
+          env.memory,
+          waitableSetNew(env.inst),
+          0,
+        ),
       lowerParams: () => [],
+      liftResults: (_task, flat) => flat,
     });
     await expect(callFromHost(f, []).result).rejects.toThrow(
-      /non-async function\) blocked before returning a value/,
+      /waitable-set\.wait would block inside a non-async function/,
+    );
+  });
+
+  it("canonopt validation: async lift of a non-async function type is refused up front", () => {
+    const env = setup();
+    expect(() =>
+      liftFunction({
+        inst: env.inst,
+        ft: { async: false, name: "f" },
+        opts: { async: true, callback: () => 0 },
+        core: () => 0,
+        lowerParams: () => [],
+      }),
+    ).toThrow(
+      /canon lift of 'f': the async option needs an async function type/,
     );
   });
 });
