@@ -9,6 +9,7 @@ import {
   type ResolveState,
   type ScopeEntry,
   type WorldHandle,
+  excludedMessage,
   withMeta,
 } from "./state.js";
 import { toposort } from "./toposort.js";
@@ -201,12 +202,15 @@ export class PackageResolver {
     pos: number,
     parentKept: boolean,
     label?: string,
+    parentExcludedBy?: string,
   ): InterfaceHandle {
     const { state } = this;
     const stability = readStability(attrs, state.map);
-    const kept = isIncluded(stability, attrs, this.pkg.name, this.pkg.version, state.gates, state.map) && parentKept;
+    const own = isIncluded(stability, attrs, this.pkg.name, this.pkg.version, state.gates, state.map);
+    const kept = own && parentKept;
     const scope = new Map<string, ScopeEntry>();
     const handle: InterfaceHandle = { name, scope };
+    if (!kept) handle.excludedBy = !own && stability.kind === "unstable" ? stability.feature : parentExcludedBy;
     let iface: IrInterface | undefined;
     if (kept) {
       const id = state.interfaces.length;
@@ -221,6 +225,7 @@ export class PackageResolver {
       handle.id = id;
     }
     const cx = this.cx(member, kept ? { kind: "interface", id: handle.id! } : undefined, scope, `interface \`${name ?? label ?? ""}\``);
+    cx.excludedBy = handle.excludedBy;
     const uses = items.filter((i): i is A.Use => i.kind === "use");
     const defs = items.filter((i): i is A.TypeDef => i.kind === "type");
     const typeIds = resolveTypeItems(cx, uses, defs);
@@ -263,6 +268,7 @@ export class PackageResolver {
     const stability = readStability(ast.attrs, map);
     const kept = isIncluded(stability, ast.attrs, this.pkg.name, this.pkg.version, state.gates, map);
     const handle: WorldHandle = { name: ast.name.name };
+    if (!kept && stability.kind === "unstable") handle.excludedBy = stability.feature;
     const includes: PendingInclude[] = [];
     this.pkg.items.set(ast.name.name, { kind: "world", handle });
     let worldId: number | undefined;
@@ -283,6 +289,7 @@ export class PackageResolver {
     handle.exports = exports;
     const scope = new Map<string, ScopeEntry>();
     const cx = this.cx(item.member, kept ? { kind: "world", id: worldId! } : undefined, scope, `world \`${ast.name.name}\``);
+    cx.excludedBy = handle.excludedBy;
     const uses = ast.items.filter((i): i is A.Use => i.kind === "use");
     const defs = ast.items.filter((i): i is A.TypeDef => i.kind === "type");
     const typeIds = resolveTypeItems(cx, uses, defs);
@@ -293,7 +300,7 @@ export class PackageResolver {
       const target = this.itemAt(inc.from, item.member, "world") as PackageItemHandle & { kind: "world" };
       const pos = inc.from.name.pos;
       if (!g.kept) continue;
-      if (target.handle.id === undefined) throw map.error(pos, "found a reference to a world which is excluded due to its feature not being activated");
+      if (target.handle.id === undefined) throw map.error(pos, excludedMessage("world", target.handle.name, target.handle.excludedBy ?? ""));
       includes.push({ world: target.handle, worldName: target.handle.name, names: inc.names, pos });
     }
 
@@ -323,7 +330,7 @@ export class PackageResolver {
       switch (ext.kind) {
         case "interface": {
           namePos = ext.name.pos;
-          const h = this.resolveInterface(item.member, undefined, ext.items, it.docs, it.attrs, ext.name.pos, kept, ext.name.name);
+          const h = this.resolveInterface(item.member, undefined, ext.items, it.docs, it.attrs, ext.name.pos, kept, ext.name.name, handle.excludedBy);
           key = `n:${ext.name.name}`;
           if (h.id !== undefined) {
             const iface = state.interfaces[h.id];
@@ -344,7 +351,7 @@ export class PackageResolver {
           const pathPos = ext.path.name.pos;
           namePos = ext.kind === "path" ? (ext.path.kind === "package" ? ext.path.pkg.pos : pathPos) : ext.name.pos;
           if (g.kept && target.id === undefined) {
-            throw map.error(pathPos, "found a reference to a interface which is excluded due to its feature not being activated");
+            throw map.error(pathPos, excludedMessage("interface", target.name ?? "", target.excludedBy ?? ""));
           }
           if (ext.kind === "path") {
             key = `i:${target.id ?? -1}`;

@@ -9,13 +9,13 @@ export function readStability(attrs: A.Attribute[], map: SourceMap): Stability {
   let deprecated: A.Attribute | undefined;
   for (const a of attrs) {
     if (a.kind === "since") {
-      if (since) throw map.error(a.pos, "cannot specify @since twice");
+      if (since) throw map.error(a.pos, "`@since` is given twice");
       since = a;
     } else if (a.kind === "unstable") {
-      if (unstable) throw map.error(a.pos, "cannot specify @unstable twice");
+      if (unstable) throw map.error(a.pos, "`@unstable` is given twice");
       unstable = a;
     } else if (a.kind === "deprecated") {
-      if (deprecated) throw map.error(a.pos, "cannot specify @deprecated twice");
+      if (deprecated) throw map.error(a.pos, "`@deprecated` is given twice");
       deprecated = a;
     }
   }
@@ -33,7 +33,7 @@ export function readExternalId(attrs: A.Attribute[], map: SourceMap): string | u
   let seen = false;
   for (const a of attrs) {
     if (a.kind !== "external-id") continue;
-    if (seen) throw map.error(a.pos, "cannot specify @external-id twice");
+    if (seen) throw map.error(a.pos, "`@external-id` is given twice");
     seen = true;
     value = a.value;
   }

@@ -16,17 +16,20 @@ export type ScopeEntry =
   | { kind: "type"; id: number }
   | { kind: "function" }
   /** Defined, but left out by a feature gate: referring to it from kept items is an error. */
-  | { kind: "excluded"; what: "type" };
+  | { kind: "excluded"; feature: string };
 
 /** An interface, also while it is being resolved; `id` is absent when a gate leaves it out. */
 export interface InterfaceHandle {
   id?: number;
+  /** The feature whose absence left this interface out. */
+  excludedBy?: string;
   name?: string;
   scope: Map<string, ScopeEntry>;
 }
 
 export interface WorldHandle {
   id?: number;
+  excludedBy?: string;
   name: string;
   /** Items kept while resolving, before elaboration, keyed `n:<name>` or `i:<interface id>`. */
   imports?: Map<string, IrWorldItem>;
@@ -43,6 +46,10 @@ export interface PackageState {
   name: string;
   version?: string;
   items: Map<string, PackageItemHandle>;
+}
+
+export function excludedMessage(what: string, name: string, feature: string): string {
+  return `${what} \`${name}\` is excluded because feature \`${feature}\` is not enabled`;
 }
 
 /** The arenas being filled, plus lookups shared by every package's resolution. */

@@ -2,7 +2,7 @@ import type { IrFunction, IrOwner, IrParam, IrType, IrTypeDefKind, Stability } f
 import type * as A from "../ast.js";
 import { duplicateMessage, NameSet } from "./names.js";
 import { docsText, isIncluded, readExternalId, readStability } from "./stability.js";
-import { type InterfaceHandle, type ResolveState, type ScopeEntry, withMeta } from "./state.js";
+import { excludedMessage, type InterfaceHandle, type ResolveState, type ScopeEntry, withMeta } from "./state.js";
 import { toposort } from "./toposort.js";
 
 /** Where a scope is being resolved: its owner, its package (for gates), and whether a gate dropped it. */
@@ -10,6 +10,8 @@ export interface ScopeContext {
   state: ResolveState;
   /** Absent while resolving something a gate leaves out (nothing is added to the arenas then). */
   owner?: IrOwner;
+  /** When `owner` is absent: the feature that left the enclosing item out. */
+  excludedBy?: string;
   pkgName: string;
   pkgVersion?: string;
   scope: Map<string, ScopeEntry>;
@@ -24,10 +26,16 @@ export interface ScopeContext {
 const MAP_KEYS: ReadonlySet<string> = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "char", "string"]);
 
 /** An item's gate; `kept` is false when the gate leaves it (or its container) out. */
-export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean } {
+export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean; excludedBy: string } {
   const stability = readStability(attrs, cx.state.map);
-  const kept = isIncluded(stability, attrs, cx.pkgName, cx.pkgVersion, cx.state.gates, cx.state.map);
-  return { stability, kept: kept && cx.owner !== undefined };
+  const own = isIncluded(stability, attrs, cx.pkgName, cx.pkgVersion, cx.state.gates, cx.state.map);
+  const excludedBy = !own && stability.kind === "unstable" ? stability.feature : (cx.excludedBy ?? "");
+  return { stability, kept: own && cx.owner !== undefined, excludedBy };
+}
+
+/** The context for what a gate leaves out: resolved for errors, added nowhere. */
+export function excludedContext(cx: ScopeContext, feature: string): ScopeContext {
+  return { ...cx, owner: undefined, excludedBy: feature };
 }
 
 /**
@@ -53,8 +61,8 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
       const local = n.as ?? n.name;
       defineName(cx, local);
       if (target.kind === "excluded" || !g.kept) {
-        if (target.kind === "excluded" && g.kept) throw excludedError(cx, n.name.pos, "type");
-        cx.scope.set(local.name, { kind: "excluded", what: "type" });
+        if (target.kind === "excluded" && g.kept) throw map.error(n.name.pos, excludedMessage("type", n.name.name, target.feature));
+        cx.scope.set(local.name, { kind: "excluded", feature: target.kind === "excluded" ? target.feature : g.excludedBy });
         continue;
       }
       const id = state.types.length;
@@ -100,10 +108,10 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
     const def = defs[i];
     const g = gate(cx, def.attrs);
     const externalId = readExternalId(def.attrs, map);
-    const sub: ScopeContext = g.kept ? cx : { ...cx, owner: undefined };
+    const sub: ScopeContext = g.kept ? cx : excludedContext(cx, g.excludedBy);
     const kind = resolveDefBody(sub, def);
     if (!g.kept) {
-      cx.scope.set(def.name.name, { kind: "excluded", what: "type" });
+      cx.scope.set(def.name.name, { kind: "excluded", feature: g.excludedBy });
       continue;
     }
     const id = state.types.length;
@@ -252,9 +260,6 @@ function names(cx: ScopeContext, list: A.Flag[], what: string, where: string): {
   });
 }
 
-function excludedError(cx: ScopeContext, pos: number, what: string): Error {
-  return cx.state.map.error(pos, `found a reference to a ${what} which is excluded due to its feature not being activated`);
-}
 
 /** Looks a type name up; in a gated-out context any defined name will do (returns -1). */
 function lookupType(cx: ScopeContext, name: A.Id): number {
@@ -262,7 +267,7 @@ function lookupType(cx: ScopeContext, name: A.Id): number {
   if (!e) throw cx.state.map.error(name.pos, `type \`${name.name}\` is not defined`);
   if (e.kind === "function") throw cx.state.map.error(name.pos, `\`${name.name}\` is a function, not a type`);
   if (e.kind === "excluded") {
-    if (cx.owner) throw excludedError(cx, name.pos, "type");
+    if (cx.owner) throw cx.state.map.error(name.pos, excludedMessage("type", name.name, e.feature));
     return -1;
   }
   return e.id;
@@ -310,8 +315,21 @@ export function resolveType(cx: ScopeContext, t: A.Type): IrType {
     case "tuple":
       return { kind: "tuple", types: t.types.map((x) => resolveType(cx, x)) };
     case "future":
-    case "stream":
-      return t.element ? { kind: t.kind, element: resolveType(cx, t.element) } : { kind: t.kind };
+    case "stream": {
+      if (!t.element) return { kind: t.kind };
+      const element = resolveType(cx, t.element);
+      if (cx.owner) {
+        // A borrow cannot outlive the call, so it cannot travel through a future or stream.
+        const borrowed = findBorrow(cx.state, element, new Set());
+        if (borrowed !== undefined) {
+          throw map.error(t.pos, `the element type of \`${t.kind}\` contains a borrowed handle \`borrow<${cx.state.types[borrowed].name}>\``);
+        }
+        if (t.kind === "stream" && element.kind === "char") {
+          throw map.error(t.pos, "`stream<char>` is not allowed for now (use `stream<u8>` with an encoding)");
+        }
+      }
+      return { kind: t.kind, element };
+    }
   }
 }
 
@@ -325,7 +343,7 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
   const map = state.map;
   const g = gate(cx, f.attrs);
   const externalId = readExternalId(f.attrs, map);
-  const sub: ScopeContext = g.kept ? cx : { ...cx, owner: undefined };
+  const sub: ScopeContext = g.kept ? cx : excludedContext(cx, g.excludedBy);
   let name: string;
   let kind: IrFunction["kind"];
   switch (shape.kind) {
@@ -347,7 +365,10 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
       break;
   }
   // A kept method of a gated-out resource refers to something that is not there.
-  if (shape.kind !== "freestanding" && shape.resource < 0 && g.kept) throw excludedError(cx, f.name.pos, "type");
+  if (shape.kind !== "freestanding" && shape.resource < 0 && g.kept) {
+    const e = cx.scope.get(shape.resourceName);
+    throw map.error(f.name.pos, excludedMessage("resource", shape.resourceName, e?.kind === "excluded" ? e.feature : ""));
+  }
   const params: IrParam[] = [];
   const seen = new NameSet();
   if (shape.kind === "method") {
