@@ -9,14 +9,13 @@
  * value is laid out: sizes, alignments, field offsets, flat core types,
  * discriminant sizes, variant slot joins, JS shapes and names).
  *
- * JS value mapping (matches `docs/mapping.md`; where that file is silent this
- * is the contract):
+ * JS value mapping (docs/mapping.md "Types" is the contract; summary):
  *   bool -> boolean; u8..u32, s8..s32, f32, f64 -> number; u64, s64 -> bigint;
  *   char -> string holding one code point; string -> string;
- *   list<T> / list<T, N> -> Array, except numeric T -> typed array
+ *   list<T> / list<T, N> -> Array (for list<T, N> a JS tuple, i.e. an array of length N), except numeric T -> typed array
  *     (u8 Uint8Array, s8 Int8Array, u16 Uint16Array, s16 Int16Array, u32 Uint32Array,
  *      s32 Int32Array, u64 BigUint64Array, s64 BigInt64Array, f32 Float32Array, f64 Float64Array);
- *   record -> object with camelCase field names ({@link toCamelCase});
+ *   record -> object with camelCase field names ({@link toCamelCase}, collisions per {@link camelCaseScope});
  *   tuple -> array; flags -> object of booleans with camelCase names;
  *   variant -> { tag: "<wit-case-name>", val } (no `val` for payload-less cases);
  *   enum -> "<wit-case-name>";
@@ -42,7 +41,7 @@ import {
   MAX_FLAT_RESULTS,
   type CoreType,
 } from "./layout.js";
-import { toCamelCase } from "./naming.js";
+import { camelCaseScope, toCamelCase } from "./naming.js";
 import type { AbiType } from "./valtype.js";
 
 export const PLAN_VERSION = 1;
@@ -171,13 +170,14 @@ function buildValuePlan(t: AbiType): ValuePlan {
     case "tuple": {
       const d = despecialize(t) as Extract<ReturnType<typeof despecialize>, { kind: "record" }>;
       const offsets = fieldOffsets(d.fields);
+      const jsNames = t.kind === "record" ? camelCaseScope(d.fields.map((f) => f.name)) : d.fields.map((f) => f.name);
       return {
         ...base,
         kind: "record",
         shape: t.kind === "record" ? "object" : "tuple",
         fields: d.fields.map((f, i) => ({
           witName: f.name,
-          jsName: t.kind === "record" ? toCamelCase(f.name) : f.name,
+          jsName: jsNames[i],
           offset: offsets[i],
           type: planValue(f.type),
         })),
@@ -204,8 +204,10 @@ function buildValuePlan(t: AbiType): ValuePlan {
         })),
       };
     }
-    case "flags":
-      return { ...base, kind: "flags", flags: t.flags.map((f) => ({ witName: f, jsName: toCamelCase(f) })) };
+    case "flags": {
+      const jsNames = camelCaseScope(t.flags);
+      return { ...base, kind: "flags", flags: t.flags.map((f, i) => ({ witName: f, jsName: jsNames[i] })) };
+    }
     case "map":
       return { ...base, kind: "map", entry: planValue(mapEntryType(t)) };
     case "own":
@@ -349,7 +351,9 @@ export function planFunction(sig: SignatureInput, direction: "lift" | "lower", o
     direction,
     async: false,
     stringEncoding: opts.stringEncoding ?? "utf8",
-    params: sig.params.map((p) => ({ witName: p.name, jsName: toCamelCase(p.name), type: planValue(p.type) })),
+    params: ((names) => sig.params.map((p, i) => ({ witName: p.name, jsName: names[i], type: planValue(p.type) })))(
+      camelCaseScope(sig.params.map((p) => p.name)),
+    ),
     ...(sig.result ? { result: planValue(sig.result) } : {}),
     core,
     needsMemory,

@@ -160,3 +160,20 @@ describe("plans", () => {
     expect(() => resolveType(arena, { kind: "own", resource: 0 })).toThrow(/used as a resource but is a record/);
   });
 });
+
+describe("naming (docs/mapping.md Names)", async () => {
+  const { toCamelCase, toPascalCase, camelCaseScope } = await import("@witgen/runtime");
+  it("camelCase and PascalCase", () => {
+    expect(toCamelCase("get-u8")).toBe("getU8");
+    expect(toCamelCase("URL-parse")).toBe("urlParse");
+    expect(toCamelCase("get-HTTP-url")).toBe("getHTTPUrl");
+    expect(toCamelCase("%type")).toBe("type");
+    expect(toPascalCase("HTTP-error")).toBe("HTTPError");
+    expect(toPascalCase("ip-address")).toBe("IpAddress");
+  });
+  it("collisions in one scope: first keeps the name, later ones get 2, 3, ...", () => {
+    expect(camelCaseScope(["a-b", "a-B", "aB", "c"])).toEqual(["aB", "aB2", "aB3", "c"]);
+    const p = planValue(T.record([["a-b", T.u8], ["a-B", T.u8]])) as { fields: { jsName: string }[] };
+    expect(p.fields.map((f) => f.jsName)).toEqual(["aB", "aB2"]);
+  });
+});
