@@ -1,6 +1,7 @@
 import { parse } from "@bytecodealliance/jco";
 import { describe, expect, test } from "vitest";
 import { ComponentLoadError, decodeComponent, decodeWorld } from "@witgen/runtime/binary";
+import { component, section, str, u32, vec } from "./encode.js";
 import { dummyComponent } from "./helpers.js";
 import { signature, wellFormed, worldItem } from "./ir-query.js";
 
@@ -169,6 +170,18 @@ describe("index-space errors in well-formed bytes", () => {
     const bad = bytes.slice();
     bad[bad.length - 1] = 0x05; // (option 5)
     expect(err(() => decodeWorld(bad))).toMatch(/expected a type index below 1, found 5$/);
+  });
+
+  test("anonymous types that share sub-terms cannot blow up the IR", () => {
+    // t0 = tuple<u8, u8>; t(i) = tuple<t(i-1), t(i-1)>: inline expansion doubles per level.
+    const types = [[0x6f, 0x02, 0x7d, 0x7d]];
+    for (let i = 1; i < 40; i++) types.push([0x6f, 0x02, ...u32(i - 1), ...u32(i - 1)]);
+    types.push([0x40, 0x01, ...str("x"), ...u32(39), 0x01, 0x00]); // (func (param "x" 39))
+    const imports = vec([[0x00, ...str("f"), 0x01, ...u32(40)]]);
+    const bytes = component(section(7, vec(types)), section(10, imports));
+    const started = Date.now();
+    expect(err(() => decodeWorld(bytes))).toMatch(/expected anonymous types of bounded size, found more than 100000 type nodes$/);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   test("a function without its resource", async () => {

@@ -26,6 +26,12 @@ import type { EvaluatedComponent, NamedItem } from "./evaluate.js";
 import { parseFunctionName, parseInterfaceName } from "./interface-names.js";
 
 const MAX_TYPE_DEPTH = 200;
+/**
+ * The IR writes anonymous types inline, so a binary whose types share
+ * sub-terms (t1 = tuple<t0, t0>, t2 = tuple<t1, t1>, ...) would expand
+ * exponentially; WIT source cannot, so a budget is safe.
+ */
+const MAX_IR_TYPE_NODES = 100_000;
 
 type Direction = "imports" | "exports";
 
@@ -51,6 +57,7 @@ class IrBuilder {
   private world!: IrWorld;
   /** World-level type names, for `[method]r.f` world functions. */
   private readonly worldTypes = new Map<string, TypeId>();
+  private typeNodes = 0;
 
   build(component: EvaluatedComponent): IrDocument {
     // wit-parser names a component's own world `root:component/root`.
@@ -242,6 +249,9 @@ class IrBuilder {
   /** A use of a type. Named and claimed types become references; the rest is inline. */
   private type(ent: TypeEnt, offset: number, depth: number): IrType {
     if (depth > MAX_TYPE_DEPTH) fail(offset, `expected types nested at most ${MAX_TYPE_DEPTH} deep, found deeper`);
+    if (++this.typeNodes > MAX_IR_TYPE_NODES) {
+      fail(offset, `expected anonymous types of bounded size, found more than ${MAX_IR_TYPE_NODES} type nodes`);
+    }
     const id = this.typedefOf.get(ent);
     if (id !== undefined) return { kind: "named", id };
     const sub = (e: TypeEnt) => this.type(e, offset, depth + 1);
