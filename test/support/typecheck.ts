@@ -48,7 +48,14 @@ function createProject(files: EmittedFile[], options: TypecheckOptions): { proje
       types: [],
       noEmit: true,
       skipLibCheck: true,
+      // The strictest settings users turn on, so generated code works for all of them.
       noUnusedLocals: true,
+      noUnusedParameters: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      noPropertyAccessFromIndexSignature: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
       paths: {
         "@witgen/runtime": [`${RUNTIME_DIR}/index.ts`],
         "@witgen/runtime/*": [`${RUNTIME_DIR}/*/index.ts`],
