@@ -5,6 +5,7 @@ import {
   EventCode,
   SubtaskState,
   assertQuiescent,
+  backpressureInc,
   packCallbackResult,
   subtaskCancel,
   subtaskDrop,
@@ -175,6 +176,42 @@ function expectTrapMessage(f: () => unknown, m: RegExp): void {
   expect(f).toThrow(Trap);
   expect(f).toThrow(m);
 }
+
+describe("backpressure seen from the caller", () => {
+  it("a call held by backpressure is STARTING; cancelling it gives CANCELLED_BEFORE_STARTED", async () => {
+    const store = new Store();
+    const callee = setup("callee", store);
+    const caller = setup("caller", store);
+    let started = false;
+    const calleeFn = liftFunction({
+      inst: callee.inst,
+      ft: { async: true },
+      opts: { async: true, memory: callee.memory, callback: () => 0 },
+      core: () => {
+        started = true;
+        return 0;
+      },
+      lowerParams: () => [],
+    });
+    backpressureInc(callee.inst);
+    let packed = -1;
+    let cancelled = -1;
+    const f = callerOf(caller, calleeFn, (call) => {
+      packed = call();
+      cancelled = subtaskCancel(caller.inst, false, packed >>> 4);
+      subtaskDrop(caller.inst, packed >>> 4);
+      noReturn(caller);
+      return packCallbackResult(CallbackCode.EXIT);
+    });
+    await callFromHost(f, []).result;
+    expect(packed & 0xf).toBe(SubtaskState.STARTING);
+    expect(packed >>> 4).toBe(1);
+    expect(cancelled).toBe(SubtaskState.CANCELLED_BEFORE_STARTED);
+    expect(started).toBe(false);
+    assertQuiescent(callee.inst);
+    assertQuiescent(caller.inst);
+  });
+});
 
 describe("traps in the event loop", () => {
   it("a trap raised in a resumed callback rejects the host call and locks the instance down", async () => {
