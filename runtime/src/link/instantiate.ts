@@ -16,7 +16,9 @@ import type { Canon, CanonOptions as BinCanonOptions, ComponentAst, CoreModuleSe
 import { ComponentInstanceState, type CoreMemory, type CoreRealloc } from "../instance-state.js";
 import { GuestResourceBinding } from "../resources/binding.js";
 import { resourceDrop, resourceNew, resourceRep } from "../resources/builtins.js";
+import { attachConcurrency } from "../task/instance.js";
 import { Trap } from "../trap.js";
+import { asyncBuiltin } from "./async-builtins.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
 import type { AdapterContext } from "./adapters.js";
 import { LinkError } from "./errors.js";
@@ -160,6 +162,7 @@ export function instantiateComponent(
   // Nested instances get no parent: sync calls between siblings would otherwise find the shared
   // ancestor already entered, and the entry check has no caller to subtract (see the report's gaps).
   const state = new ComponentInstanceState(session.instanceName(ast.names?.component ?? name));
+  attachConcurrency(state, session.store);
   const names = exportNames(ast);
   const exports = new Map<string, RtItem>();
   let lastImports = -1;
@@ -215,7 +218,7 @@ export function instantiateComponent(
         }
         const opts = canonOptions(c.options, o);
         const plan = planFunction(fsig, "lift", { stringEncoding: opts.stringEncoding, postReturn: !!opts.postReturn });
-        const cx = new LiftLowerContext(state, opts);
+        const cx = new LiftLowerContext(state, opts, session.hooks);
         let call;
         try {
           call = compileLift(plan, cx, session.compiler, core);
@@ -233,7 +236,7 @@ export function instantiateComponent(
         }
         const opts = canonOptions(c.options, o);
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
-        const cx = new LiftLowerContext(state, opts);
+        const cx = new LiftLowerContext(state, opts, session.hooks);
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, f.call);
         let fn: CoreFunction | undefined;
         try {
@@ -262,10 +265,22 @@ export function instantiateComponent(
         scope.coreFuncs.push(guarded(state, (i: number) => resourceDrop(state, rt, i >>> 0)));
         return;
       }
-      default:
-        // Async, thread and error-context built-ins: the seam for the task/async engineer.
-        scope.coreFuncs.push(trapUnsupported(c.kind, state));
+      default: {
+        // Async, thread and error-context built-ins (`async-builtins.ts`); the rest trap when called.
+        const f = asyncBuiltin(
+          {
+            state,
+            compiler: session.compiler,
+            typeAt: (i) => at(scope.types, i, "type", o),
+            options: (opts) => canonOptions(opts, o),
+            context: (opts) => new LiftLowerContext(state, opts, session.hooks),
+            memoryAt: (i) => memoryAt(i, o),
+          },
+          c,
+        );
+        scope.coreFuncs.push(f ? guarded(state, f as (...a: unknown[]) => unknown) : trapUnsupported(c.kind, state));
         return;
+      }
     }
   };
 

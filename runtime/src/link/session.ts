@@ -6,6 +6,9 @@
  * missing host imports.
  */
 import { CodecCompiler } from "../abi/codec.js";
+import type { AsyncValueHooks } from "../abi/context.js";
+import { Store } from "../task/store.js";
+import { hooksFor } from "./async-builtins.js";
 import { GuestResource, type GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import type { HostAdapters, JsFunction } from "./adapters.js";
 import type { MissingImport } from "./errors.js";
@@ -27,6 +30,10 @@ export class LinkSession {
     return b;
   });
   private readonly classes = new Map<ResourceBinding, GuestClass>();
+  /** Stream/future/error-context lifting and lowering for every canonical function of the session. */
+  readonly hooks: AsyncValueHooks = hooksFor(this.compiler);
+  /** The async half's store (event loop), shared by all instances of the tree. */
+  readonly store = new Store();
   readonly missing: MissingImport[] = [];
   private instanceCount = 0;
 
