@@ -20,6 +20,12 @@ export function badValue(expected: string, v: unknown, path = ""): AbiValueError
   return path === "" ? e : e.prependPath(path);
 }
 
+/** A fixed-length list (`list<T, N>`) of the wrong length. */
+export function wrongLength(expected: number, actual: number, path = ""): AbiValueError {
+  const e = new AbiValueError(`expected a list of exactly ${expected} elements, got ${actual}`);
+  return path === "" ? e : e.prependPath(path);
+}
+
 /** Adds an outer path segment to an error unwinding out of a nested value (a list element). */
 export function atPath(e: unknown, segment: string): unknown {
   if (e instanceof AbiValueError || e instanceof Trap) e.prependPath(segment);

@@ -24,6 +24,7 @@ export const RUNTIME_HELPERS = [
   "loadStringFromRange",
   "lowerChar",
   "stringLowerer",
+  "wrongLength",
 ] as const;
 
 export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];

@@ -55,7 +55,8 @@ function scalar(env: Env, p: ValuePlan, v: string, path: string): string {
       check(env, `typeof ${v} !== "number"`, "a number", v, path);
       return v;
     case "char":
-      return `${env.rt("lowerChar")}(${v}${path ? `, ${lit(path)}` : ""})`;
+      // Bound now: a flat expression is only evaluated in the core call's argument list.
+      return bind(env, `${v}Code`, `${env.rt("lowerChar")}(${v}${path ? `, ${lit(path)}` : ""})`);
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
@@ -204,7 +205,8 @@ function checkRecord(env: Env, p: Extract<ValuePlan, { kind: "record" }>, v: str
 function checkArray(env: Env, p: List, v: string, path: string): void {
   const isArray = p.typedArray ? `(Array.isArray(${v}) || ${v} instanceof ${p.typedArray})` : `Array.isArray(${v})`;
   if (p.length !== undefined) {
-    check(env, `!${isArray} || ${v}.length !== ${p.length}`, `a list of ${p.length} elements`, v, path);
+    check(env, `!${isArray}`, `a list of ${p.length} elements`, v, path);
+    env.code.line(`if (${v}.length !== ${p.length}) throw ${env.rt("wrongLength")}(${p.length}, ${v}.length${path ? `, ${lit(path)}` : ""});`);
   } else {
     check(env, `!${isArray}`, p.typedArray ? `a ${p.typedArray} or an array` : "an array", v, path);
   }
