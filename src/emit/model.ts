@@ -133,7 +133,7 @@ export class WorldModel implements TypeNames {
       const importsDoc =
         this.mode === "host"
           ? "What the component imports: the embedder implements these."
-          : "What the component imports, as the host provides it (the functions are declared in each interface module).";
+          : "What the component imports, as a host provides it. The component calls these through the `declare`d functions and classes of the interface modules (world functions: of this module).";
       const exportsDoc =
         this.mode === "host"
           ? "What the component exports: the embedder calls these."

@@ -322,6 +322,35 @@ describe("edge cases", () => {
     expect(typecheck(withDefaultRuntime)).toEqual([]);
   });
 
+  test("two versions of one package get versioned paths; a fallible constructor throws in both styles", async () => {
+    const b = new IrBuilder();
+    const v1 = b.pkg("ns", "pkg", "1.0.0");
+    const v2 = b.pkg("ns", "pkg", "2.0.0");
+    const old = b.iface(v1, "x");
+    const cur = b.iface(v2, "x");
+    b.func(old, { name: "f", result: t.u8 });
+    const r = b.ifaceType(cur, "r", { kind: "resource" });
+    b.func(cur, {
+      name: "[constructor]r",
+      kind: { kind: "constructor", resource: r },
+      params: [{ name: "n", type: t.u32 }],
+      result: t.result(t.own(r), t.string),
+    });
+    const world = b.world(v2, "w");
+    b.import(world, b.interfaceItem(old));
+    b.import(world, b.interfaceItem(cur));
+    for (const results of ["throw", "union"] as const) {
+      const files = await emitWorld(b.doc, { mode: "host", results });
+      expect(files.map((f) => f.path)).toEqual(["index.ts", "interfaces/ns-pkg-x-1-0-0.ts", "interfaces/ns-pkg-x-2-0-0.ts"]);
+      const index = files[0].contents;
+      expect(index).toContain('"ns:pkg/x@1.0.0": NsPkgX100.X;');
+      expect(index).toContain('"ns:pkg/x@2.0.0": NsPkgX200.X;');
+      const current = files[2].contents;
+      expect(current).toMatch(/@throws \{ComponentError<string>\}[^\n]*\n\s+\*\/\n\s+new \(n: number\): R;/);
+      expect(typecheck(files)).toEqual([]);
+    }
+  });
+
   test("rejects unknown modes and result styles with a clear message", async () => {
     await expect(emitWorld(demoWorld(), { mode: "bogus" as EmitMode })).rejects.toThrow(/unknown mode "bogus"/);
     await expect(emitWorld(demoWorld(), { mode: "host", results: "maybe" as Results })).rejects.toThrow(/unknown results style "maybe"/);
