@@ -180,7 +180,29 @@ describe("index-space errors in well-formed bytes", () => {
     const imports = vec([[0x00, ...str("f"), 0x01, ...u32(40)]]);
     const bytes = component(section(7, vec(types)), section(10, imports));
     const started = Date.now();
-    expect(err(() => decodeWorld(bytes))).toMatch(/expected anonymous types of bounded size, found more than 100000 type nodes$/);
+    expect(err(() => decodeWorld(bytes))).toMatch(
+      /expected anonymous types of bounded size, found more than 100000 type nodes$/,
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  test("instance types that nest each other twice per level cannot hang the evaluation", () => {
+    // I(k) = (instance (alias outer 1 k-1 (type)) (export "a" (instance (type 0))) (export "b" (instance (type 0)))):
+    // importing I(40) would instantiate 2^40 instance types.
+    const types = [[0x42, 0x00]];
+    for (let k = 1; k <= 40; k++) {
+      types.push([
+        ...[0x42, 0x03],
+        ...[0x02, 0x03, 0x02, 0x01, ...u32(k - 1)],
+        ...[0x04, 0x00, ...str("a"), 0x05, 0x00],
+        ...[0x04, 0x00, ...str("b"), 0x05, 0x00],
+      ]);
+    }
+    const bytes = component(section(7, vec(types)), section(10, vec([[0x00, ...str("i"), 0x05, ...u32(40)]])));
+    const started = Date.now();
+    expect(err(() => decodeWorld(bytes))).toMatch(
+      /expected a component of bounded complexity, found more than \d+ type-level steps$/,
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 

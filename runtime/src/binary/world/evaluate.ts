@@ -19,8 +19,14 @@ import {
   type ValDef,
 } from "./entities.js";
 
-/** Bounds on work so hostile nesting of instantiations cannot hang or overflow the stack. */
-const MAX_STEPS = 1_000_000;
+/**
+ * Bounds on work so hostile nesting of instantiations cannot hang or overflow
+ * the stack. Real components take about one step per definition (wasi:cli/command:
+ * ~900), so the step budget grows with the input and re-instantiation cannot
+ * go exponential.
+ */
+const BASE_STEPS = 100_000;
+const STEPS_PER_BYTE = 4;
 const MAX_INSTANTIATION_DEPTH = 100;
 
 export interface NamedItem {
@@ -35,6 +41,7 @@ export interface EvaluatedComponent {
 
 interface Ctx {
   steps: number;
+  maxSteps: number;
   depth: number;
 }
 
@@ -43,13 +50,15 @@ function fail(offset: number, message: string): never {
 }
 
 function step(ctx: Ctx, offset: number): void {
-  if (++ctx.steps > MAX_STEPS)
-    fail(offset, `expected a component of bounded complexity, found more than ${MAX_STEPS} type-level steps`);
+  if (++ctx.steps > ctx.maxSteps) {
+    fail(offset, `expected a component of bounded complexity, found more than ${ctx.maxSteps} type-level steps`);
+  }
 }
 
 /** Evaluates the outermost component; its imports are fresh, nothing is supplied. */
 export function evaluateRoot(ast: ComponentAst): EvaluatedComponent {
-  return evaluateComponent(ast, undefined, new Map(), { steps: 0, depth: 0 });
+  const maxSteps = BASE_STEPS + STEPS_PER_BYTE * ast.size;
+  return evaluateComponent(ast, undefined, new Map(), { steps: 0, maxSteps, depth: 0 });
 }
 
 function at<T>(space: T[], index: number, what: string, offset: number): T {
