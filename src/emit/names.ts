@@ -1,4 +1,5 @@
 // WIT kebab names -> TypeScript names, escaping and collision handling (docs/mapping.md "Names").
+import { toCamelCase, toPascalCase } from "@witgen/runtime";
 
 /** Words that cannot name a binding (function, parameter, const) in strict-mode ES modules. */
 const RESERVED_BINDINGS = new Set(
@@ -28,25 +29,11 @@ const RESERVED_STATICS = new Set(["name", "length", "prototype", "caller", "argu
 /** Instance member names a class cannot declare as ordinary methods. */
 const RESERVED_MEMBERS = new Set(["constructor"]);
 
-function segments(kebab: string): string[] {
-  return kebab.replace(/^%/, "").split("-").filter((s) => s.length > 0);
-}
-
-function capitalize(segment: string): string {
-  return segment.charAt(0).toUpperCase() + segment.slice(1);
-}
-
-/** `get-u8` -> `getU8`; an all-caps first segment is lowered (`URL-parse` -> `urlParse`). */
-export function camelCase(kebab: string): string {
-  const [first = "", ...rest] = segments(kebab);
-  const head = first === first.toUpperCase() ? first.toLowerCase() : first;
-  return head + rest.map(capitalize).join("");
-}
+/** `get-u8` -> `getU8`; an all-caps first segment is lowered (`URL-parse` -> `urlParse`). Shared with the runtime's value shapes. */
+export const camelCase: (kebab: string) => string = toCamelCase;
 
 /** `ip-address` -> `IpAddress`; acronym segments stay as written (`HTTP-error` -> `HTTPError`). */
-export function pascalCase(kebab: string): string {
-  return segments(kebab).map(capitalize).join("");
-}
+export const pascalCase: (kebab: string) => string = toPascalCase;
 
 /** A camelCase name usable as a binding: reserved words get a trailing `_` (`delete` -> `delete_`). */
 export function bindingName(kebab: string): string {
@@ -74,7 +61,8 @@ export function methodName(kebab: string): string {
 
 /**
  * One naming scope (a module, a record's fields, a parameter list). The first claimant of a name
- * keeps it; later ones get `2`, `3`, ... appended, so results depend only on claim order.
+ * keeps it; later ones get `2`, `3`, ... appended, so results depend only on claim order (the
+ * runtime's `camelCaseScope` applies the same rule to record fields and flags).
  */
 export class Scope {
   private readonly taken = new Set<string>();
