@@ -5,6 +5,7 @@ import type { SourceFile, SourceMap } from "./source-map.js";
 /** Deepest `list<list<...>>` nesting accepted, so hostile input cannot exhaust the stack. */
 const MAX_TYPE_DEPTH = 100;
 const MAX_PACKAGE_DEPTH = 100;
+const MAX_FIXED_LIST_LENGTH = 1 << 30;
 
 const PRIMS: ReadonlySet<string> = new Set([
   "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string", "error-context",
@@ -581,6 +582,10 @@ class Parser {
           }
           // WIT.md "Types": `uint ::= [1-9][0-9]*`.
           if (length === 0) throw this.fail(n.pos, "fixed-length list must have at least one element");
+          // The reference validator's limit on fixed-length list elements.
+          if (length > MAX_FIXED_LIST_LENGTH) {
+            throw this.fail(n.pos, `list length \`${n.text}\` is too large (at most ${MAX_FIXED_LIST_LENGTH} elements)`);
+          }
           this.expect(">");
           return { kind: "list", pos, element, length, lengthPos: n.pos };
         }

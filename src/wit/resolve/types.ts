@@ -26,11 +26,25 @@ export interface ScopeContext {
 const MAP_KEYS: ReadonlySet<string> = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "char", "string"]);
 
 /** An item's gate; `kept` is false when the gate leaves it (or its container) out. */
-export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean; excludedBy: string } {
+export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean; own: boolean; excludedBy: string } {
   const stability = readStability(attrs, cx.state.map);
   const own = isIncluded(stability, attrs, cx.pkgName, cx.pkgVersion, cx.state.gates, cx.state.map);
   const excludedBy = !own && stability.kind === "unstable" ? stability.feature : (cx.excludedBy ?? "");
-  return { stability, kept: own && cx.owner !== undefined, excludedBy };
+  return { stability, kept: own && cx.owner !== undefined, own, excludedBy };
+}
+
+/**
+ * WIT.md "Rules for feature gate usage": what a gated item contains must be
+ * gated too. The reference enforces it for types: a type left out only
+ * because its interface or world is must carry the gate itself.
+ */
+function checkContainedGate(cx: ScopeContext, g: { own: boolean }, name: A.Id): void {
+  if (cx.owner === undefined && g.own && cx.excludedBy !== undefined) {
+    throw cx.state.map.error(
+      name.pos,
+      `type \`${name.name}\` has no feature gate, but ${cx.ownerDesc} is excluded because feature \`${cx.excludedBy}\` is not enabled`,
+    );
+  }
 }
 
 /** The context for what a gate leaves out: resolved for errors, added nowhere. */
@@ -53,6 +67,7 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
     const g = gate(cx, u.attrs);
     const externalId = readExternalId(u.attrs, map);
     for (const n of u.names) {
+      checkContainedGate(cx, g, n.as ?? n.name);
       const target = from.scope.get(n.name.name);
       if (!target) throw map.error(n.name.pos, `type \`${n.name.name}\` is not defined in interface \`${from.name ?? "(inline)"}\``);
       if (target.kind === "function") {
@@ -107,6 +122,7 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
   for (const i of sorted.order) {
     const def = defs[i];
     const g = gate(cx, def.attrs);
+    checkContainedGate(cx, g, def.name);
     const externalId = readExternalId(def.attrs, map);
     const sub: ScopeContext = g.kept ? cx : excludedContext(cx, g.excludedBy);
     const kind = resolveDefBody(sub, def);
@@ -402,7 +418,9 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
 function constructorResult(cx: ScopeContext, result: A.Type | undefined, resource: number, resourceName: string): IrType {
   if (!result) return { kind: "own", resource };
   const ok = result.kind === "result" ? result.ok : undefined;
-  const okEntry = ok?.kind === "name" ? cx.scope.get(ok.name.name) : undefined;
+  // `result<r, E>`; `own<r>` spells the same type and the reference accepts it too.
+  const okName = ok?.kind === "name" ? ok.name : ok?.kind === "handle" && !ok.borrow ? ok.resource : undefined;
+  const okEntry = okName ? cx.scope.get(okName.name) : undefined;
   const okIsResource = okEntry?.kind === "type" ? okEntry.id === resource : okEntry?.kind === "excluded";
   if (!okIsResource) {
     throw cx.state.map.error(

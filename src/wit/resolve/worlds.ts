@@ -1,6 +1,6 @@
 import type { IrFunction, IrType, IrTypeDefKind, IrWorldItem, Stability } from "@witgen/runtime/ir";
 import type * as A from "../ast.js";
-import { NameSet } from "./names.js";
+import { duplicateMessage, NameSet } from "./names.js";
 import type { ResolveState, WorldHandle } from "./state.js";
 
 export interface PendingInclude {
@@ -235,6 +235,17 @@ export function elaborateWorld(state: ResolveState, world: WorldHandle): void {
     }
   }
   const sortedImports = stableSort(state, [...imports]);
+  // Extern names, interface names included, must stay distinct ignoring case and hyphens
+  // (the reference validator compares them so).
+  for (const [dir, items] of [["import", sortedImports.map((e) => e[1])], ["export", [...exports.values()]]] as const) {
+    const seen = new NameSet();
+    for (const item of items) {
+      const prev = seen.add(item.key);
+      if (prev === undefined) continue;
+      const at = item.span ?? w.span;
+      throw state.map.error(at ? spanPos(state, at) : 0, duplicateMessage(dir, item.key, `world \`${w.name}\``, prev));
+    }
+  }
   world.imports = new Map(sortedImports);
   world.exports = exports;
   w.imports = sortedImports.map((e) => e[1]);
