@@ -24,7 +24,8 @@ import type { AdapterContext } from "./adapters.js";
 import { LinkError } from "./errors.js";
 import { newScope, type RtFunc, type RtInstance, type RtItem, type Scope } from "./items.js";
 import type { LinkSession } from "./session.js";
-import { evalTypeDef, funcTypeAt, outerEnv, resourceAt } from "./types.js";
+import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
+import { asyncLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -212,11 +213,16 @@ export function instantiateComponent(
         const fname = names.funcs.get(scope.funcs.length) ?? `func${scope.funcs.length}`;
         const core = coreFuncAt(c.coreFunc, o);
         const fsig = { ...sig, name: fname };
-        if (c.options.async || c.options.callback !== undefined || sig.async) {
-          scope.funcs.push({ sig: fsig, call: trapUnsupported(`canon lift (async) of ${fname}`, state) });
+        const opts = canonOptions(c.options, o);
+        if (c.options.async) {
+          const cb = c.options.callback !== undefined ? coreFuncAt(c.options.callback, o) : undefined;
+          try {
+            scope.funcs.push(asyncLift(session.compiler, state, fsig, opts, cb, core, new LiftLowerContext(state, opts, session.hooks)));
+          } catch (e) {
+            throw new LinkError(`canon lift async of ${fname}: ${e instanceof Error ? e.message : String(e)}`, o);
+          }
           return;
         }
-        const opts = canonOptions(c.options, o);
         const plan = planFunction(fsig, "lift", { stringEncoding: opts.stringEncoding, postReturn: !!opts.postReturn });
         const cx = new LiftLowerContext(state, opts, session.hooks);
         let call;
@@ -230,11 +236,12 @@ export function instantiateComponent(
       }
       case "lower": {
         const f = at(scope.funcs, c.func, "function", o);
-        if (c.options.async || f.sig.async) {
-          scope.coreFuncs.push(trapUnsupported(`canon lower (async) of ${f.sig.name}`, state));
+        const opts = canonOptions(c.options, o);
+        if (c.options.async || f.funcInst) {
+          // Through a Subtask (task/lower.ts): async lowering, or a callee that is async-lifted.
+          scope.coreFuncs.push(taskLower(session.compiler, state, f, !!c.options.async, new LiftLowerContext(state, opts, session.hooks)));
           return;
         }
-        const opts = canonOptions(c.options, o);
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, f.call);
@@ -248,6 +255,12 @@ export function instantiateComponent(
           throw new LinkError(`canon lower of ${f.sig.name}: ${e instanceof Error ? e.message : String(e)}`, o);
         }
         scope.coreFuncs.push(fn);
+        return;
+      }
+      case "task.return": {
+        const opts = canonOptions(c.options, o);
+        const result = c.result && valType(scope, c.result, o);
+        scope.coreFuncs.push(guarded(state, taskReturnBuiltin(session.compiler, state, result, opts, new LiftLowerContext(state, opts, session.hooks))));
         return;
       }
       case "resource.new": {

@@ -7,6 +7,7 @@ import type { CoreFunction } from "../abi/call.js";
 import type { LiftLowerContext } from "../abi/context.js";
 import type { FunctionPlan } from "../abi/plan.js";
 import type { ComponentAst } from "../binary/ast.js";
+import type { FuncInst } from "../task/callback-loop.js";
 import type { WasmModule } from "./wasm-api.js";
 import type { ExternPath, FunctionSignature, JsFunction } from "./adapters.js";
 import type { RtType, TypeEnv } from "./types.js";
@@ -19,6 +20,8 @@ export interface RtFunc {
   hostPath?: ExternPath;
   /** Set when this is a `canon lift` (for `liftExport` adapters). */
   lift?: { core: CoreFunction; cx: LiftLowerContext; plan: FunctionPlan };
+  /** Set for `canon lift ... async`: the task-machinery view (`call` then returns a Promise). */
+  funcInst?: FuncInst;
 }
 
 export interface RtInstance {

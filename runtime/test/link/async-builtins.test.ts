@@ -2,11 +2,10 @@
  * Async canon built-ins wired by the instantiator, used from sync-lifted
  * functions of a real component: stream.new / stream.write / drop-writable
  * with the readable end lifted to the host as `stream<u8>`, error-context
- * new / debug-message / drop, waitable-set new / drop. `canon lift async` is
- * still a seam that traps with a clear message.
+ * new / debug-message / drop, waitable-set new / drop.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, Trap, type CompiledComponent } from "@witgen/runtime";
+import { compileComponent, type CompiledComponent } from "@witgen/runtime";
 import { CopyResult, HostStreamReader, SharedStream } from "@witgen/runtime/async";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 
@@ -104,20 +103,5 @@ describe("link: async built-ins from sync-lifted functions", () => {
   it("waitable-set.new/drop use the instance's handle table", () => {
     const { exports } = compiled.instantiateSync();
     expect(exports.sets()).toBe(1);
-  });
-});
-
-describe("link: async seams", () => {
-  it("canon lift async traps with a clear message and poisons", async () => {
-    const c = await compileComponent(
-      await buildWatComponent(`(component
-        (core module $M (func (export "f") (result i32) (i32.const 0)) (func (export "cb") (param i32 i32 i32) (result i32) (i32.const 0)))
-        (core instance $i (instantiate $M))
-        (func (export "f") async (canon lift (core func $i "f") async (callback (core func $i "cb")))))`),
-    );
-    const { exports, state } = c.instantiateSync();
-    expect(() => exports.f()).toThrow(Trap);
-    expect(() => exports.f()).toThrow(/not yet supported/);
-    expect(state.poisoned).toBeInstanceOf(Trap);
   });
 });

@@ -1,0 +1,181 @@
+/**
+ * `canon lift` / `canon lower` with the `async` option, and `task.return`,
+ * through the task machinery of `../task/` (its wiring guide: `../async/index.ts`).
+ * The ABI core supplies the value codecs; this module flattens and spills
+ * with the async limits (CanonicalABI.md "Flattening": MAX_FLAT_ASYNC_PARAMS
+ * for async lowering) and picks the borrow scope (the Task or Subtask).
+ *
+ * Sync lifts stay on the dynamic path (`abi/call.ts`), which runs without a
+ * Task: async built-ins that need the current task therefore trap when used
+ * from a sync-lifted function (see the report's gaps).
+ */
+import { FlatReader, type CodecCompiler, type Codec, type Flat } from "../abi/codec.js";
+import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
+import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
+import { planValue } from "../abi/plan.js";
+import type { AbiType } from "../abi/valtype.js";
+import { abiTypeKey } from "../async/abi-adapter.js";
+import { taskReturn } from "../async/builtins.js";
+import type { CoreValue } from "../async/deps.js";
+import type { ComponentInstanceState } from "../instance-state.js";
+import type { BorrowScope } from "../resources/handle.js";
+import { liftFunction, type FuncInst } from "../task/callback-loop.js";
+import { callFromHost, hostFunction } from "../task/host-function.js";
+import { lowerFunction } from "../task/lower.js";
+import { AbiValueError, Trap } from "../trap.js";
+import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
+import type { RtFunc } from "./items.js";
+
+function codecs(compiler: CodecCompiler, ts: AbiType[]): Codec[] {
+  return ts.map((t) => compiler.codec(planValue(t)));
+}
+
+function tupleLayout(ts: AbiType[]): { size: number; align: number; offsets: number[] } {
+  const l = layoutOf({ kind: "tuple", types: ts });
+  return { size: l.size, align: l.align, offsets: fieldOffsets(ts.map((type) => ({ type }))) };
+}
+
+function flatCount(ts: AbiType[]): number {
+  let n = 0;
+  for (const t of ts) n += layoutOf(t).flat.length;
+  return n;
+}
+
+function withScope<T>(cx: LiftLowerContext, scope: BorrowScope | undefined, f: () => T): T {
+  const prev = cx.borrowScope;
+  cx.borrowScope = scope;
+  try {
+    cx.refresh();
+    return f();
+  } finally {
+    cx.borrowScope = prev;
+  }
+}
+
+/** CanonicalABI.md `lower_flat_values` of the arguments with `max_flat` (spilling through realloc). */
+function lowerValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string): Flat[] {
+  if (args.length !== cs.length) throw new AbiValueError(`${name} takes ${cs.length} argument(s), got ${args.length}`);
+  const out: Flat[] = [];
+  if (flatCount(types) > maxFlat) {
+    const { size, align, offsets } = tupleLayout(types);
+    const ptr = cx.allocate(align, size);
+    cx.checkRange(ptr, size, align, "parameter tuple", "CanonicalABI.md lower_flat_values");
+    cs.forEach((c, i) => c.store(cx, args[i], ptr + offsets[i]));
+    out.push(ptr | 0);
+  } else cs.forEach((c, i) => c.lowerFlat(cx, args[i], out));
+  return out;
+}
+
+/** CanonicalABI.md `lift_flat_values` with `max_flat`. */
+function liftValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], flat: readonly CoreValue[], maxFlat: number): unknown[] {
+  if (flatCount(types) > maxFlat) {
+    const { size, align, offsets } = tupleLayout(types);
+    const ptr = (flat[0] as number) >>> 0;
+    cx.checkRange(ptr, size, align, "parameter tuple", "CanonicalABI.md lift_flat_values");
+    return cs.map((c, i) => c.load(cx, ptr + offsets[i]));
+  }
+  const r = new FlatReader(flat as Flat[]);
+  return cs.map((c) => c.liftFlat(cx, r));
+}
+
+const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
+
+/** `canon lift ... async (callback f)?`: a FuncInst, and a JS function returning a Promise of the result. */
+export function asyncLift(
+  compiler: CodecCompiler,
+  state: ComponentInstanceState,
+  sig: FunctionSignature,
+  opts: CanonOptions,
+  callback: CoreFunction | undefined,
+  core: CoreFunction,
+  cx: LiftLowerContext,
+): RtFunc {
+  const types = sig.params.map((p) => p.type);
+  const cs = codecs(compiler, types);
+  const funcInst = liftFunction({
+    inst: state,
+    ft: { async: sig.async, resultTypeKey: resultKey(sig.result), name: sig.name },
+    opts: {
+      async: true,
+      ...(callback ? { callback: callback as (e: number, p1: number, p2: number) => number } : {}),
+      ...(opts.memory ? { memory: opts.memory } : {}),
+      stringEncoding: opts.stringEncoding ?? "utf8",
+    },
+    core: core as (...a: CoreValue[]) => unknown,
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name)),
+  });
+  const call: JsFunction = (...args) => callFromHost(funcInst, args).result.then((r) => (r === undefined ? undefined : r[0]));
+  return { sig, call, funcInst };
+}
+
+/** `canon task.return (result T)? opts`. */
+export function taskReturnBuiltin(compiler: CodecCompiler, state: ComponentInstanceState, result: AbiType | undefined, opts: CanonOptions, cx: LiftLowerContext): CoreFunction {
+  const cs = result ? codecs(compiler, [result]) : [];
+  const types = result ? [result] : [];
+  const sig = {
+    resultTypeKey: resultKey(result),
+    ...(opts.memory ? { memory: opts.memory } : {}),
+    stringEncoding: opts.stringEncoding ?? "utf8",
+    lift: (flat: CoreValue[]) => withScope(cx, undefined, () => liftValues(cx, cs, types, flat, MAX_FLAT_PARAMS)),
+  };
+  return (...flat) => void taskReturn(state, sig, flat as CoreValue[]);
+}
+
+/** The FuncInst of any component function: async-lifted ones have one; others are called like host functions. */
+export function funcInstOf(f: RtFunc, state: ComponentInstanceState): FuncInst {
+  if (f.funcInst) return f.funcInst;
+  const hasResult = !!f.sig.result;
+  return hostFunction(
+    (args) => {
+      const r = f.call(...args);
+      if (r && typeof (r as PromiseLike<unknown>).then === "function") {
+        return (r as PromiseLike<unknown>).then((v) => (hasResult ? [v] : []));
+      }
+      return hasResult ? [r] : [];
+    },
+    (e) => {
+      // A host promise rejected after the call started: the caller cannot continue.
+      state.poison(e instanceof Trap ? e : new Trap(`host function failed: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md call_and_trap_on_throw", cause: e }));
+    },
+  );
+}
+
+/** `canon lower` through a Subtask: with the `async` option, or of a callee that only has a FuncInst. */
+export function taskLower(compiler: CodecCompiler, state: ComponentInstanceState, f: RtFunc, async: boolean, cx: LiftLowerContext): CoreFunction {
+  const types = f.sig.params.map((p) => p.type);
+  const cs = codecs(compiler, types);
+  const result = f.sig.result;
+  const rc = result ? compiler.codec(planValue(result)) : undefined;
+  const resultSpilled = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
+  const core = lowerFunction({
+    inst: state,
+    callee: funcInstOf(f, state),
+    ft: { async: f.sig.async, name: f.sig.name },
+    opts: { async },
+    liftParams: (subtask, flat) => withScope(cx, subtask, () => liftValues(cx, cs, types, flat, async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)),
+    lowerResults: (subtask, values, flat) =>
+      withScope(cx, subtask, () => {
+        if (!rc) return [];
+        if (async || resultSpilled) {
+          const ptr = (flat[flat.length - 1] as number) >>> 0;
+          const { size, align } = layoutOf(result!);
+          cx.checkRange(ptr, size, align, "result out-pointer", "CanonicalABI.md lower_flat_values");
+          rc.store(cx, values[0], ptr);
+          return [];
+        }
+        const out: Flat[] = [];
+        rc.lowerFlat(cx, values[0], out);
+        return out;
+      }),
+  });
+  return (...flat) => {
+    try {
+      const r = core(...(flat as CoreValue[]));
+      return r.length === 1 ? r[0] : undefined;
+    } catch (e) {
+      const t = e instanceof Trap ? e : new Trap(`lowering failed: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md canon_lower", cause: e });
+      state.poison(t.locate(f.sig.name));
+      throw t;
+    }
+  };
+}

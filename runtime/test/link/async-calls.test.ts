@@ -1,0 +1,97 @@
+/**
+ * `canon lift async (callback)`, `canon lower async` and `task.return` through
+ * the task machinery: an async export that returns at once, and one that
+ * calls an async host import, waits on a waitable set and finishes in its
+ * callback.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileComponent, type CompiledComponent } from "@witgen/runtime";
+import { buildWatComponent } from "../../../test/support/build-component.js";
+
+const WAT = `(component
+  (import "slow" (func $slow async (param "x" u32) (result u32)))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (core func $slow-lowered (canon lower (func $slow) async (memory $m)))
+  (core func $task-return (canon task.return (result u32)))
+  (core func $ws-new (canon waitable-set.new))
+  (core func $join (canon waitable.join))
+  (core func $st-drop (canon subtask.drop))
+  (core instance $b
+    (export "slow" (func $slow-lowered))
+    (export "task-return" (func $task-return))
+    (export "ws-new" (func $ws-new))
+    (export "join" (func $join))
+    (export "st-drop" (func $st-drop)))
+  (core module $Main
+    (import "b" "slow" (func $slow (param i32 i32) (result i32)))
+    (import "b" "task-return" (func $ret (param i32)))
+    (import "b" "ws-new" (func $ws-new (result i32)))
+    (import "b" "join" (func $join (param i32 i32)))
+    (import "b" "st-drop" (func $st-drop (param i32)))
+    (import "m" "mem" (memory 1))
+    (global $ws (mut i32) (i32.const 0))
+    (global $callbacks (mut i32) (i32.const 0))
+    ;; quick(x) -> x + 1, returned before the first EXIT.
+    (func (export "quick") (param i32) (result i32)
+      (call $ret (i32.add (local.get 0) (i32.const 1)))
+      (i32.const 0))
+    ;; doubled(x) -> slow(x) + 1000: returns at once when slow did, else WAITs on a set holding the subtask.
+    (func (export "doubled") (param i32) (result i32) (local $r i32)
+      (local.set $r (call $slow (local.get 0) (i32.const 32)))
+      (if (i32.eq (i32.and (local.get $r) (i32.const 0xf)) (i32.const 2))
+        (then
+          (call $ret (i32.add (i32.load (i32.const 32)) (i32.const 1000)))
+          (return (i32.const 0))))
+      (global.set $ws (call $ws-new))
+      (call $join (i32.shr_u (local.get $r) (i32.const 4)) (global.get $ws))
+      (i32.or (i32.const 2) (i32.shl (global.get $ws) (i32.const 4))))
+    ;; callback: on SUBTASK(1) RETURNED(2) leave the set, drop the subtask, return the value; else wait again.
+    (func (export "cb") (param $ev i32) (param $p1 i32) (param $p2 i32) (result i32)
+      (global.set $callbacks (i32.add (global.get $callbacks) (i32.const 1)))
+      (if (i32.and (i32.eq (local.get $ev) (i32.const 1)) (i32.eq (local.get $p2) (i32.const 2)))
+        (then
+          (call $join (local.get $p1) (i32.const 0))
+          (call $st-drop (local.get $p1))
+          (call $ret (i32.add (i32.load (i32.const 32)) (i32.const 1000)))
+          (return (i32.const 0))))
+      (i32.or (i32.const 2) (i32.shl (global.get $ws) (i32.const 4))))
+    (func (export "callbacks") (result i32) (global.get $callbacks)))
+  (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
+  (func (export "quick") async (param "x" u32) (result u32)
+    (canon lift (core func $main "quick") async (callback (core func $main "cb"))))
+  (func (export "doubled") async (param "x" u32) (result u32)
+    (canon lift (core func $main "doubled") async (callback (core func $main "cb"))))
+  (func (export "callbacks") (result u32) (canon lift (core func $main "callbacks"))))`;
+
+describe("link: async lift / lower / task.return", () => {
+  let compiled: CompiledComponent;
+  beforeAll(async () => {
+    compiled = await compileComponent(await buildWatComponent(WAT));
+  });
+
+  it("an async export that task.returns before exiting resolves its promise", async () => {
+    const { exports } = compiled.instantiateSync({ slow: (x: number) => x });
+    const p = exports.quick(41);
+    expect(p).toBeInstanceOf(Promise);
+    expect(await p).toBe(42);
+    expect(exports.callbacks()).toBe(0);
+  });
+
+  it("an async host import that resolves at once: no waiting", async () => {
+    const seen: number[] = [];
+    const { exports } = compiled.instantiateSync({ slow: (x: number) => (seen.push(x), x * 2) });
+    expect(await exports.doubled(21)).toBe(1042);
+    expect(seen).toEqual([21]);
+    expect(exports.callbacks()).toBe(0);
+  });
+
+  it("an async host import that resolves later: the guest waits and finishes in its callback", async () => {
+    const { exports } = compiled.instantiateSync({
+      slow: (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 3), 5)),
+    });
+    expect(await exports.doubled(5)).toBe(1015);
+    expect(exports.callbacks()).toBe(1);
+  });
+});
