@@ -111,6 +111,25 @@ const MUTATIONS: Mutation[] = [
     },
   },
   {
+    name: "duplicate range",
+    apply: (b, rand) => {
+      // Repeats a run of bytes: duplicated items, sections or vector entries.
+      const at = pick(rand, b.length);
+      const end = Math.min(b.length, at + 1 + pick(rand, 64));
+      return new Uint8Array([...b.subarray(0, end), ...b.subarray(at, end), ...b.subarray(end)]);
+    },
+  },
+  {
+    name: "splice from another seed",
+    apply: (b, rand) => {
+      const other = seeds[pick(rand, seeds.length)].bytes;
+      const from = pick(rand, other.length);
+      const chunk = other.subarray(from, Math.min(other.length, from + 1 + pick(rand, 128)));
+      const at = pick(rand, b.length + 1);
+      return new Uint8Array([...b.subarray(0, at), ...chunk, ...b.subarray(at)]);
+    },
+  },
+  {
     name: "small number",
     apply: (b, rand) => {
       // Nudges a byte by one: index off-by-one, neighbouring opcode, count +-1.
