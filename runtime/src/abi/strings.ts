@@ -2,9 +2,13 @@
  * Strings across the boundary in all three encodings
  * (CanonicalABI.md `load_string_from_range`, `store_string_into_range`).
  *
- * A JS string is a sequence of UTF-16 code units, so host strings are lowered
- * as the spec's `utf16` source encoding with `s.length` code units; that fixes
- * the (observable) sequence of realloc calls the spec prescribes.
+ * Lowering a host string: the spec's source string is `(chars, encoding,
+ * code_units)`, and a host may present its string in whichever source
+ * encoding it likes (a Rust host presents UTF-8). We present a JS string in
+ * the encoding that makes the spec's algorithm a single exact-size copy:
+ * UTF-8 (with its UTF-8 byte length) for a utf8 callee, UTF-16 for utf16,
+ * and, after scanning for code units >= 256, latin1 or tagged UTF-16 for
+ * latin1+utf16. So every host string costs exactly one realloc call.
  */
 import { Trap, AbiValueError } from "../trap.js";
 import type { LiftLowerContext } from "./context.js";
@@ -61,8 +65,9 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
   }
   cx.checkRange(ptr, byteLength, align, "string", LOAD_RULE);
   if (encoding === "utf8" && byteLength <= SHORT) {
-    const ascii = decodeShortAscii(cx.u8, ptr, byteLength);
-    if (ascii !== undefined) return ascii;
+    // Invalid input falls through to the fatal TextDecoder, which traps below.
+    const short = decodeShortUtf8(cx.u8, ptr, byteLength);
+    if (short !== undefined) return short;
   }
   const bytes = cx.u8.subarray(ptr, ptr + byteLength);
   if (encoding === "latin1") return decodeLatin1(bytes);
@@ -79,14 +84,70 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
 /** Below this many bytes, hand-written loops beat TextEncoder/TextDecoder call overhead. */
 const SHORT = 32;
 
-function decodeShortAscii(u8: Uint8Array, ptr: number, len: number): string | undefined {
+/** Hand-written strict UTF-8 decoding for short strings; `undefined` if the bytes are not valid UTF-8. */
+function decodeShortUtf8(u8: Uint8Array, ptr: number, len: number): string | undefined {
   let s = "";
-  for (let i = 0; i < len; i++) {
-    const b = u8[ptr + i];
-    if (b >= 0x80) return undefined;
-    s += String.fromCharCode(b);
+  const end = ptr + len;
+  let i = ptr;
+  while (i < end) {
+    const b0 = u8[i];
+    if (b0 < 0x80) {
+      s += String.fromCharCode(b0);
+      i++;
+    } else if (b0 < 0xc2) {
+      return undefined; // stray continuation byte or overlong 2-byte form
+    } else if (b0 < 0xe0) {
+      const b1 = u8[i + 1];
+      if (i + 1 >= end || (b1 & 0xc0) !== 0x80) return undefined;
+      s += String.fromCharCode(((b0 & 0x1f) << 6) | (b1 & 0x3f));
+      i += 2;
+    } else if (b0 < 0xf0) {
+      const b1 = u8[i + 1];
+      const b2 = u8[i + 2];
+      const lo = b0 === 0xe0 ? 0xa0 : 0x80; // no overlong forms
+      const hi = b0 === 0xed ? 0x9f : 0xbf; // no surrogates
+      if (i + 2 >= end || b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80) return undefined;
+      s += String.fromCharCode(((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
+      i += 3;
+    } else if (b0 < 0xf5) {
+      const b1 = u8[i + 1];
+      const b2 = u8[i + 2];
+      const b3 = u8[i + 3];
+      const lo = b0 === 0xf0 ? 0x90 : 0x80; // no overlong forms
+      const hi = b0 === 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
+      if (i + 3 >= end || b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return undefined;
+      s += String.fromCodePoint(((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
+      i += 4;
+    } else {
+      return undefined;
+    }
   }
   return s;
+}
+
+/** Hand-written UTF-8 encoding of a well-formed string into `u8` at `ptr`; returns the byte count. */
+function encodeShortUtf8(s: string, u8: Uint8Array, ptr: number): number {
+  let p = ptr;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      u8[p++] = c;
+    } else if (c < 0x800) {
+      u8[p++] = 0xc0 | (c >> 6);
+      u8[p++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdbff) {
+      u8[p++] = 0xe0 | (c >> 12);
+      u8[p++] = 0x80 | ((c >> 6) & 0x3f);
+      u8[p++] = 0x80 | (c & 0x3f);
+    } else {
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00); // well-formed: a pair
+      u8[p++] = 0xf0 | (c >> 18);
+      u8[p++] = 0x80 | ((c >> 12) & 0x3f);
+      u8[p++] = 0x80 | ((c >> 6) & 0x3f);
+      u8[p++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return p - ptr;
 }
 
 function decodeLatin1(bytes: Uint8Array): string {
@@ -109,50 +170,47 @@ export function checkHostString(v: unknown): string {
   return v;
 }
 
-/** CanonicalABI.md `store_string_into_range` with a `utf16` source; returns `[ptr, taggedCodeUnits]`. */
+/** CanonicalABI.md `store_string_into_range` of a host string; returns `[ptr, taggedCodeUnits]`. */
 export function storeStringIntoRange(cx: LiftLowerContext, v: unknown): [number, number] {
   const s = checkHostString(v);
   switch (cx.stringEncoding) {
     case "utf8":
-      return storeUtf16ToUtf8(cx, s);
+      return storeHostStringUtf8(cx, s);
     case "utf16":
-      return storeUtf16Copy(cx, s);
+      return storeHostStringUtf16(cx, s);
     case "latin1+utf16":
-      return storeUtf16ToLatin1OrUtf16(cx, s);
+      return storeHostStringLatin1OrUtf16(cx, s);
   }
 }
 
-/** CanonicalABI.md `store_utf16_to_utf8` / `store_string_to_utf8`. */
-export function storeUtf16ToUtf8(cx: LiftLowerContext, s: string): [number, number] {
-  const n = s.length;
-  let ptr = cx.allocate(1, n);
-  cx.checkRange(ptr, n, 1, "string", STORE_RULE);
-  if (n <= SHORT) {
-    const u8 = cx.u8;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      u8[ptr + i] = c;
+/** UTF-8 byte length of a well-formed string. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c < 0xd800 || c > 0xdbff) n += 2;
+    else {
+      n += 2; // a surrogate pair: 2 code units, 4 bytes
+      i++;
     }
-    if (i === n) return [ptr, n]; // all ASCII
-  } else {
-    const first = utf8Encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + n));
-    if (first.read === n && first.written === n) return [ptr, n]; // all ASCII
   }
-  const worst = 3 * n;
-  ptr = cx.reallocate(ptr, n, 1, worst);
-  cx.checkRange(ptr, worst, 1, "string", STORE_RULE);
-  const { written } = utf8Encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + worst));
-  if (worst > written) {
-    ptr = cx.reallocate(ptr, worst, 1, written);
-    cx.checkRange(ptr, written, 1, "string", STORE_RULE);
-  }
-  return [ptr, written];
+  return n;
 }
 
-/** CanonicalABI.md `store_string_copy` (utf16 -> utf16). */
-export function storeUtf16Copy(cx: LiftLowerContext, s: string): [number, number] {
+/** Source presented as UTF-8: CanonicalABI.md `store_string_copy` (utf8 -> utf8). */
+export function storeHostStringUtf8(cx: LiftLowerContext, s: string): [number, number] {
+  const bytes = utf8Length(s);
+  const ptr = cx.allocate(1, bytes);
+  cx.checkRange(ptr, bytes, 1, "string", STORE_RULE);
+  if (s.length <= SHORT) encodeShortUtf8(s, cx.u8, ptr);
+  else utf8Encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + bytes));
+  return [ptr, bytes];
+}
+
+/** Source presented as UTF-16: CanonicalABI.md `store_string_copy` (utf16 -> utf16). */
+export function storeHostStringUtf16(cx: LiftLowerContext, s: string): [number, number] {
   const n = s.length;
   const ptr = cx.allocate(2, 2 * n);
   cx.checkRange(ptr, 2 * n, 2, "string", STORE_RULE);
@@ -165,33 +223,39 @@ function writeUtf16(cx: LiftLowerContext, s: string, ptr: number, from: number, 
   for (let i = from; i < to; i++) dv.setUint16(ptr + 2 * i, s.charCodeAt(i), true);
 }
 
-/** CanonicalABI.md `store_string_to_latin1_or_utf16` (utf16 source). */
-export function storeUtf16ToLatin1OrUtf16(cx: LiftLowerContext, s: string): [number, number] {
+/**
+ * Source presented as latin1+utf16: latin1 when every code unit is < 256
+ * (CanonicalABI.md `store_string_copy` latin1 -> latin1, alignment 2), else
+ * tagged UTF-16 (`store_probably_utf16_to_latin1_or_utf16`, which then keeps UTF-16).
+ */
+export function storeHostStringLatin1OrUtf16(cx: LiftLowerContext, s: string): [number, number] {
   const n = s.length;
-  let ptr = cx.allocate(2, n);
-  cx.checkRange(ptr, n, 2, "string", STORE_RULE);
-  let u8 = cx.u8;
+  let latin1 = true;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 256) {
-      u8[ptr + i] = c;
-      continue;
+    if (s.charCodeAt(i) >= 256) {
+      latin1 = false;
+      break;
     }
-    // First code point outside latin1: switch to UTF-16, widening the prefix in place.
-    const worst = 2 * n;
-    ptr = cx.reallocate(ptr, n, 2, worst);
-    cx.checkRange(ptr, worst, 2, "string", STORE_RULE);
-    u8 = cx.u8;
-    for (let j = i - 1; j >= 0; j--) {
-      u8[ptr + 2 * j] = u8[ptr + j];
-      u8[ptr + 2 * j + 1] = 0;
-    }
-    writeUtf16(cx, s, ptr, i, n);
-    // A UTF-16 source has exactly `n` code units, so worst == encoded length: no shrink.
+  }
+  if (!latin1) {
+    const ptr = cx.allocate(2, 2 * n);
+    cx.checkRange(ptr, 2 * n, 2, "string", STORE_RULE);
+    writeUtf16(cx, s, ptr, 0, n);
     return [ptr, n + UTF16_TAG];
   }
+  const ptr = cx.allocate(2, n);
+  cx.checkRange(ptr, n, 2, "string", STORE_RULE);
+  const u8 = cx.u8;
+  for (let i = 0; i < n; i++) u8[ptr + i] = s.charCodeAt(i);
   return [ptr, n];
 }
+
+/** @deprecated Old names of the host-string stores (kept for `glue-support.ts`). */
+export const storeUtf16ToUtf8 = storeHostStringUtf8;
+/** @deprecated See {@link storeHostStringUtf16}. */
+export const storeUtf16Copy = storeHostStringUtf16;
+/** @deprecated See {@link storeHostStringLatin1OrUtf16}. */
+export const storeUtf16ToLatin1OrUtf16 = storeHostStringLatin1OrUtf16;
 
 export function describe(v: unknown): string {
   if (v === null) return "null";

@@ -10,7 +10,7 @@ function lower(encoding: StringEncoding, s: string) {
   return { ptr, units, mem, cx };
 }
 
-describe("lowering host strings (CanonicalABI.md store_string_into_range, utf16 source)", () => {
+describe("lowering host strings (CanonicalABI.md store_string_into_range)", () => {
   it("utf8: ASCII needs one allocation of s.length bytes", () => {
     const { ptr, units, mem } = lower("utf8", "abc");
     expect(units).toBe(3);
@@ -18,16 +18,11 @@ describe("lowering host strings (CanonicalABI.md store_string_into_range, utf16 
     expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([[0, 1, 3]]);
   });
 
-  it("utf8: non-ASCII grows to 3 bytes per unit, then shrinks to the encoded length", () => {
+  it("utf8: non-ASCII is presented as UTF-8 and copied with one exact allocation", () => {
     const { ptr, units, mem } = lower("utf8", "aé😀");
     expect(units).toBe(7);
     expect(mem.bytes(ptr, 7)).toEqual([0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80]);
-    expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([
-      [0, 1, 4],
-      [4, 1, 12],
-      [12, 1, 7],
-    ]);
-    expect(mem.calls[1].old).toBe(mem.calls[0].ret);
+    expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([[0, 1, 7]]);
   });
 
   it("utf16: 2 bytes per code unit, surrogate pairs kept", () => {
@@ -45,15 +40,12 @@ describe("lowering host strings (CanonicalABI.md store_string_into_range, utf16 
     expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([[0, 2, 3]]);
   });
 
-  it("latin1+utf16: switches to tagged UTF-16, widening the latin1 prefix in place", () => {
+  it("latin1+utf16: tagged UTF-16 when any code unit is >= 256, one allocation", () => {
     const { ptr, units, mem } = lower("latin1+utf16", "éx€😀");
     expect(units).toBe(UTF16_TAG + 5);
     expect(units >>> 0).toBe(0x80000005);
     expect(mem.bytes(ptr, 10)).toEqual([0xe9, 0, 0x78, 0, 0xac, 0x20, 0x3d, 0xd8, 0x00, 0xde]);
-    expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([
-      [0, 2, 5],
-      [5, 2, 10],
-    ]);
+    expect(mem.calls.map((c) => [c.oldSize, c.align, c.newSize])).toEqual([[0, 2, 10]]);
   });
 
   it("round-trips non-ASCII and astral text through every encoding", () => {
@@ -133,5 +125,32 @@ describe("lifting strings (CanonicalABI.md load_string_from_range)", () => {
     expect(() => loadStringFromRange(at("utf8", []), 65530, 10)).toThrow(/string range \[65530, 65540\) is out of bounds/);
     expect(() => loadStringFromRange(at("utf8", []), 0, 2 ** 28)).toThrow(/string byte length 268435456 exceeds the maximum 268435455/);
     expect(() => loadStringFromRange(at("utf16", []), 0, 2 ** 27)).toThrow(/string byte length 268435456 exceeds/);
+  });
+});
+
+describe("short-string fast paths agree with TextEncoder/TextDecoder", () => {
+  const samples = ["", "a", "é", "€", "😀", "aé€😀z", "\u0000\u007f\u0080\u07ff\u0800\uffff", "\u{10000}\u{10ffff}", "x".repeat(31) + "é"];
+  it("lowering then lifting through UTF-8, short and long", () => {
+    for (const s of [...samples, ...samples.map((x) => x.repeat(20))]) {
+      const { ptr, units, mem, cx } = lower("utf8", s);
+      const expected = [...new TextEncoder().encode(s)];
+      expect([s, mem.bytes(ptr, units)]).toEqual([s, expected]);
+      expect(loadStringFromRange(cx, ptr, units)).toBe(s);
+    }
+  });
+  it("rejects every invalid short UTF-8 sequence the fatal decoder rejects", () => {
+    const bad = [[0x80], [0xc0, 0x80], [0xc1, 0xbf], [0xc2], [0xe0, 0x80, 0x80], [0xe0, 0xa0], [0xed, 0xa0, 0x80], [0xef, 0xbf], [0xf0, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xf0, 0x9f, 0x98], [0xff], [0x61, 0xc3]];
+    for (const b of bad) {
+      const { cx, mem } = makeCx();
+      new Uint8Array(mem.memory.buffer).set(b, 300);
+      expect(() => loadStringFromRange(cx, 300, b.length), JSON.stringify(b)).toThrow(/not valid UTF-8/);
+    }
+    // boundary-valid ones decode
+    const good: [number[], string][] = [[[0xc2, 0x80], "\u0080"], [[0xe0, 0xa0, 0x80], "\u0800"], [[0xed, 0x9f, 0xbf], "\ud7ff"], [[0xee, 0x80, 0x80], "\ue000"], [[0xf0, 0x90, 0x80, 0x80], "\u{10000}"], [[0xf4, 0x8f, 0xbf, 0xbf], "\u{10ffff}"]];
+    for (const [b, s] of good) {
+      const { cx, mem } = makeCx();
+      new Uint8Array(mem.memory.buffer).set(b, 300);
+      expect(loadStringFromRange(cx, 300, b.length)).toBe(s);
+    }
   });
 });
