@@ -139,14 +139,26 @@ class Parser {
     }
   }
 
+  /**
+   * A namespace or package name part: Explainer.md "Import and Export
+   * Definitions" makes them `words`, lowercase only (unlike labels).
+   */
+  private packageWord(): A.Id {
+    const id = this.id();
+    if (/[A-Z]/.test(id.name)) {
+      throw this.fail(id.pos, `invalid package name part \`${id.name}\`: namespaces and package names are lowercase`);
+    }
+    return id;
+  }
+
   /** WIT.md "Package declaration": `( id ':' )+ id ( '/' id )* ('@' valid-semver)?`. */
   private packageName(): A.PackageRef {
-    const first = this.id();
+    const first = this.packageWord();
     this.expect(":");
-    const parts = [first.name, this.id().name];
-    while (this.eat(":")) parts.push(this.id().name);
+    const parts = [first.name, this.packageWord().name];
+    while (this.eat(":")) parts.push(this.packageWord().name);
     let name = parts.pop()!;
-    while (this.eat("/")) name += "/" + this.id().name;
+    while (this.eat("/")) name += "/" + this.packageWord().name;
     const version = this.optVersion();
     return { namespace: parts.join(":"), name, version, pos: first.pos };
   }

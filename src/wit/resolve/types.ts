@@ -38,6 +38,19 @@ export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stabi
  * gated too. The reference enforces it for types: a type left out only
  * because its interface or world is must carry the gate itself.
  */
+/**
+ * The reference parser cannot leave out a world's own type (a `use` or a
+ * definition in a world): it reports any such gated-out type as an error.
+ */
+function checkWorldTypeGate(cx: ScopeContext, g: { own: boolean; excludedBy: string }, name: A.Id): void {
+  if (cx.owner?.kind === "world" && !g.own) {
+    throw cx.state.map.error(
+      name.pos,
+      `type \`${name.name}\` of ${cx.ownerDesc} is excluded because feature \`${g.excludedBy}\` is not enabled, which a world's own types do not support`,
+    );
+  }
+}
+
 function checkContainedGate(cx: ScopeContext, g: { own: boolean }, name: A.Id): void {
   if (cx.owner === undefined && g.own && cx.excludedBy !== undefined) {
     throw cx.state.map.error(
@@ -68,6 +81,7 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
     const externalId = readExternalId(u.attrs, map);
     for (const n of u.names) {
       checkContainedGate(cx, g, n.as ?? n.name);
+      checkWorldTypeGate(cx, g, n.as ?? n.name);
       const target = from.scope.get(n.name.name);
       if (!target) throw map.error(n.name.pos, `type \`${n.name.name}\` is not defined in interface \`${from.name ?? "(inline)"}\``);
       if (target.kind === "function") {
@@ -123,6 +137,7 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
     const def = defs[i];
     const g = gate(cx, def.attrs);
     checkContainedGate(cx, g, def.name);
+    checkWorldTypeGate(cx, g, def.name);
     const externalId = readExternalId(def.attrs, map);
     const sub: ScopeContext = g.kept ? cx : excludedContext(cx, g.excludedBy);
     const kind = resolveDefBody(sub, def);
