@@ -49,7 +49,7 @@
  *   than replace it.
  *
  * A `lowerImport` adapter must implement CanonicalABI.md `canon_lower` (trap
- * with {@link Trap} and poison `cx.inst` on failure); a `liftExport` adapter
+ * with `Trap` and poison `cx.inst` on failure); a `liftExport` adapter
  * must implement `canon_lift` (enter/leave the instance, poison on trap,
  * check borrows dropped, post-return).
  */
@@ -60,7 +60,6 @@ import type { FunctionPlan } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
 import type { ComponentInstanceState } from "../instance-state.js";
 import type { ResourceBinding } from "../resources/binding.js";
-import type { Trap } from "../trap.js";
 
 /** `"name"` or `"interface-name#function-name"` (see the module doc). */
 export type ExternPath = string;
@@ -104,6 +103,3 @@ export const dynamicAdapters: HostAdapters = {};
 export function externPath(instanceName: string | undefined, funcName: string): ExternPath {
   return instanceName === undefined ? funcName : `${instanceName}#${funcName}`;
 }
-
-// Re-exported for adapter authors' convenience.
-export type { Trap };

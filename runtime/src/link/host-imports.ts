@@ -51,7 +51,8 @@ export function resolveHostImport(session: LinkSession, scope: Scope, imp: Impor
       else if (value !== undefined) {
         session.missing.push({ name, type: "instance (an object of functions and classes)", problem: `got ${typeof value}` });
       }
-      return { sort: "instance", instance: hostInstance(session, t.decls, t.env, name, holder, value === undefined) };
+      const mode = holder ? "supplied" : value === undefined ? "absent" : "wrong-kind";
+      return { sort: "instance", instance: hostInstance(session, t.decls, t.env, name, holder, mode) };
     }
     case "func": {
       const sig = funcTypeAt(scope, et.type, imp.offset);
@@ -77,7 +78,15 @@ function hostResource(session: LinkSession, holder: Holder | undefined, name: st
 }
 
 /** Instantiates an imported instance type against a host object (Explainer.md "Instance Definitions"). */
-function hostInstance(session: LinkSession, decls: InstanceDecl[], env: TypeEnv, ifaceName: string, holder: Holder | undefined, absent: boolean): RtInstance {
+/** `mode`: an absent interface lists each of its functions as missing; one of the wrong kind was reported whole. */
+function hostInstance(
+  session: LinkSession,
+  decls: InstanceDecl[],
+  env: TypeEnv,
+  ifaceName: string,
+  holder: Holder | undefined,
+  mode: "supplied" | "absent" | "wrong-kind",
+): RtInstance {
   const local: TypeEnv = { parent: env, types: [] };
   const exports = new Map<string, RtItem>();
   for (const d of decls) {
@@ -114,8 +123,8 @@ function hostInstance(session: LinkSession, decls: InstanceDecl[], env: TypeEnv,
           item = { sort: "type", type: t };
         } else if (et.kind === "func") {
           const sig = funcTypeAt(local, et.type, d.offset);
-          item = { sort: "func", func: hostFunc(session, holder, name, ifaceName, sig, !absent) };
-          if (absent) session.missing.push({ name: externPath(ifaceName, name), type: describeSignature(sig), problem: "interface not supplied" });
+          item = { sort: "func", func: hostFunc(session, holder, name, ifaceName, sig, mode === "supplied") };
+          if (mode === "absent") session.missing.push({ name: externPath(ifaceName, name), type: describeSignature(sig), problem: "interface not supplied" });
         } else {
           throw new LinkError(`instance import "${ifaceName}": exporting a ${et.kind} from a host instance is not supported`, d.offset);
         }
