@@ -5,5 +5,5 @@
 export type * from "./ast.js";
 export { ComponentLoadError } from "./errors.js";
 export { decodeComponent } from "./reader.js";
-export { decodeWorld } from "./world/decode-world.js";
+export { componentWorld, decodeWorld } from "./world/decode-world.js";
 export { debugName, indexSpaces, type Definition, type IndexSpaces } from "./index-spaces.js";

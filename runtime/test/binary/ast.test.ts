@@ -149,6 +149,24 @@ describe("hand-encoded definitions no tool writes", () => {
   });
 });
 
+describe("input forms", () => {
+  test("an ArrayBuffer decodes like its bytes; other values are a ComponentLoadError", () => {
+    const bytes = component(section(7, vec([[0x7f]])));
+    const fromBuffer = decodeComponent(bytes.slice().buffer);
+    expect(fromBuffer.sections).toEqual(decodeComponent(bytes).sections);
+    expect(() => decodeComponent("wasm" as unknown as Uint8Array)).toThrow(
+      new ComponentLoadError(0, "expected the component binary as a Uint8Array or ArrayBuffer, found string"),
+    );
+  });
+
+  test("a Uint8Array view into a larger buffer reports offsets relative to the view", () => {
+    const inner = component(section(7, vec([[0x50]])));
+    const outer = new Uint8Array(inner.length + 16);
+    outer.set(inner, 16);
+    expect(loadError(outer.subarray(16)).message).toBe("at byte 0xb: expected a type definition, found opcode 0x50");
+  });
+});
+
 describe("errors name the byte offset and the cause", () => {
   test("a core module is not a component", () => {
     const e = loadError(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));

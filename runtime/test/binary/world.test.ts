@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { decodeWorld } from "@witgen/runtime/binary";
+import { componentWorld, decodeComponent, decodeWorld } from "@witgen/runtime/binary";
 import type { IrDocument } from "@witgen/runtime/ir";
 import { dummyComponent, wasiComponent, witOf } from "./helpers.js";
 import { dealias, fn, iface, signature, typedef, wellFormed, worldItem } from "./ir-query.js";
@@ -159,6 +159,11 @@ describe("decodeWorld on a dummy component of a hand-written world", () => {
 
   test("every reference in the IR is well-formed", () => {
     expect(wellFormed(doc)).toEqual([]);
+  });
+
+  test("componentWorld on a decoded AST gives the same document", async () => {
+    const bytes = await dummyComponent(DEMO_WIT, "w");
+    expect(componentWorld(decodeComponent(bytes))).toEqual(doc);
   });
 
   test("the IR is plain JSON", () => {
