@@ -234,6 +234,39 @@ interface i {
   });
 });
 
+describe("rules the reference parser and validator enforce", () => {
+  const cases: [string, string][] = [
+    [
+      "@unstable(feature = x)\ninterface i { type t = u8; }\nworld w {}",
+      "input.wit:3:20: type `t` has no feature gate, but interface `i` is excluded because feature `x` is not enabled",
+    ],
+    [
+      "interface i { type t = u8; }\nworld w { @unstable(feature = x) use i.{t}; }",
+      "input.wit:3:41: type `t` of world `w` is excluded because feature `x` is not enabled, which a world's own types do not support",
+    ],
+    [
+      "interface a-b {}\ninterface ab {}\nworld w { import a-b; import ab; }",
+      "input.wit:4:30: duplicate import `t:r/ab@1.0.0` in world `w` (conflicts with `t:r/a-b@1.0.0`)",
+    ],
+    ["interface i { resource r { r: func(); } }", "input.wit:2:28: method `r` of resource `r` conflicts with the resource name"],
+    ["interface i { f: func(x: stream<char>); }", "input.wit:2:26: `stream<char>` is not allowed for now (use `stream<u8>` with an encoding)"],
+  ];
+  test.each(cases)("%s", (body, message) => {
+    expect(errorOf(() => loadWitSource(`package t:r@1.0.0;\n${body}`)).message).toBe(message);
+  });
+
+  test("a constructor may spell its result `result<own<r>, E>`", () => {
+    const r = loadWitSource("package t:r;\ninterface i { resource r { constructor() -> result<own<r>, string>; } }");
+    expect(iface(r, "i").functions[0].result).toMatchObject({ kind: "result", ok: { kind: "own" }, err: { kind: "string" } });
+  });
+
+  test("namespaces and package names are lowercase words", () => {
+    expect(errorOf(() => loadWitSource("package T:f;")).message).toBe(
+      "input.wit:1:9: invalid package name part `T`: namespaces and package names are lowercase",
+    );
+  });
+});
+
 describe("docs", () => {
   test("doc comments are kept with markers and common indentation stripped", () => {
     const r = loadWitSource(`/// The package.
