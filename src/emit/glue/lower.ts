@@ -158,7 +158,7 @@ export function store(env: Env, p: ValuePlan, v: string, a: Addr, name: string, 
     case "list": {
       if (p.length !== undefined) {
         checkArray(env, p, v, path);
-        storeElements(env, p, v, a, name, path, String(p.length));
+        storeElements(env, p, v, a, name, path, p.length);
         return;
       }
       const ptr = storeList(env, p, v, name, path);
@@ -217,28 +217,31 @@ function storeList(env: Env, p: List, v: string, name: string, path: string): st
   checkArray(env, p, v, path);
   const { size, align } = p.element;
   const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${v}.length, ${size}, ${align}${path ? `, ${lit(path)}` : ""})`);
-  storeElements(env, p, v, { base: ptr, offset: 0 }, name, path, `${v}.length`);
+  storeElements(env, p, v, { base: ptr, offset: 0 }, name, path);
   return ptr;
 }
 
 /** Stores the elements of array `v` from `a` on: a bulk copy for typed arrays, else a loop. */
-function storeElements(env: Env, p: List, v: string, a: Addr, name: string, path: string, length: string): void {
+function storeElements(env: Env, p: List, v: string, a: Addr, name: string, path: string, fixed?: number): void {
   const code = env.code;
-  const loop = (): void => {
+  const loop = (items: string): void => {
     const i = env.locals.claim("i");
     const size = p.element.size;
-    code.block(`for (let ${i} = 0; ${i} < ${length}; ${i}++)`, () => {
-      const elem = bind(env, child(name, "item"), `${v}[${i}]`);
+    code.block(`for (let ${i} = 0; ${i} < ${fixed ?? `${items}.length`}; ${i}++)`, () => {
+      const elem = bind(env, child(name, "item"), `${items}[${i}]`);
       const elemAt: Addr = { base: `${addr(a)} + ${i} * ${size}`, offset: 0 };
       tryElement(env, i, path, () => store(env, p.element, elem, elemAt, elem, ""));
     });
   };
-  if (!p.typedArray) return loop();
+  if (!p.typedArray) return loop(v);
   // A typed array already holds the little-endian bytes (CanonicalABI.md `store_list_into_range`).
   code.block(`if (${v} instanceof ${p.typedArray})`, () => {
     code.line(`cx.u8.set(new Uint8Array(${v}.buffer, ${v}.byteOffset, ${v}.byteLength), ${addr(a)});`);
   });
-  code.block("else", loop);
+  code.block("else", () => {
+    // A plain array of numbers is accepted too (plan.ts mapping); each element is checked.
+    loop(bind(env, child(name, "elements"), `${v} as ArrayLike<unknown>`));
+  });
 }
 
 /** Runs `body` (one element's code) with `[i]` added to the path of anything it throws. */

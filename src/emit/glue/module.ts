@@ -11,7 +11,8 @@ export interface GlueFunction extends AdapterSpec {
 }
 
 export interface GlueModuleInput {
-  header: string;
+  /** A first line for the module (the caller may add its own instead). */
+  header?: string;
   runtimeModule: string;
   /** Root exports (`canon lift` adapters). */
   exports: GlueFunction[];
@@ -45,7 +46,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
   ];
   const table = (fs: GlueFunction[]) => fs.map((f) => ({ key: lit(f.path), factory: f.factory, core: lit(coreSignature(f.plan)) }));
   return renderTemplate("module", {
-    header: input.header,
+    header: input.header ?? "",
     imports,
     adapters,
     exportTable: table(input.exports),
