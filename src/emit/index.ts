@@ -1,5 +1,6 @@
 // The TypeScript emitter: IR world -> declaration files (docs/mapping.md).
 import type { IrDocument } from "@witgen/runtime/ir";
+import { emitGlue } from "./glue/index.js";
 import { WorldModel, type EmitMode } from "./model.js";
 import { formatTypeScript, renderInterface, renderWorld } from "./render.js";
 
@@ -43,5 +44,7 @@ export async function emitWorld(doc: IrDocument, options: EmitOptions): Promise<
   const files = await Promise.all(
     sources.map(async ({ path, source }) => ({ path, contents: await formatTypeScript(path, model.header, source) })),
   );
+  // Host mode adds the typed lift/lower glue with `instantiate` (src/emit/glue).
+  if (options.mode === "host") files.push(await emitGlue(doc, { results, runtimeModule: options.runtimeModule ?? DEFAULT_RUNTIME_MODULE }));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
