@@ -12,9 +12,10 @@
  * - `lowerImport`: every `canon lower` (in any nested component) whose callee
  *   is a function the *host* supplied for an import of the root component;
  * - `liftExport`: every function the *root* component exports that is a
- *   `canon lift` (possibly re-exported through nested instances).
- * Calls between components inside one composed component (fused adapters)
- * always use the dynamic path.
+ *   sync `canon lift` (possibly re-exported through nested instances).
+ * Calls between components inside one composed component (fused adapters),
+ * `canon lift ... async` and `canon lower ... async` (task machinery,
+ * `async-calls.ts`) always use the dynamic path.
  *
  * Keys ({@link ExternPath}): `"<import-or-export-name>"` for a function
  * imported/exported directly by the world (e.g. `"run"`), and
