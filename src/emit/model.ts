@@ -36,6 +36,15 @@ export type Declaration =
   | ({ kind: "declare-function" } & SignatureView)
   | { kind: "declare-resource"; docs: string; name: string; type: string };
 
+/** A freestanding function of the world and how `Imports`/`Exports` reach it. */
+export interface ApiFunction {
+  fn: IrFunction;
+  /** The extern path: the world item's key, or `<interface key>#<function name>`. */
+  extern: string;
+  /** Property names from `Imports`/`Exports` to the function (unquoted). */
+  keys: [string] | [string, string];
+}
+
 /** A member of a function-set or of `Imports`/`Exports`: a method or a property. */
 export type MemberView = ({ method: true } & SignatureView) | { method: false; docs: string; key: string; type: string };
 
@@ -216,6 +225,56 @@ export class WorldModel implements TypeNames {
     return [...withConstructor, ...iface.functions.filter((f) => f.kind.kind === "freestanding")];
   }
 
+  /** Member names of an interface's function set: resource classes, then functions, in order. */
+  private functionSetNames(iface: IrInterface): Map<IrFunction | IrTypeDef, string> {
+    const members = new Scope();
+    const names = new Map<IrFunction | IrTypeDef, string>();
+    for (const m of this.functionSetMembers(iface)) {
+      names.set(m, members.claim("def" in m ? this.typeNames.get(m.id)!.name : methodName(plainName(m))));
+    }
+    return names;
+  }
+
+  /**
+   * Where each freestanding function of the world sits in `Imports` (`imports`) or `Exports`:
+   * the property path the declarations give it. Glue code must use these names.
+   */
+  apiFunctions(direction: "imports" | "exports"): ApiFunction[] {
+    const world = this.doc.worlds[this.doc.world];
+    const out: ApiFunction[] = [];
+    for (const entry of this.apiEntries(world[direction])) {
+      const { item, key } = entry;
+      if (item.kind === "function") out.push({ fn: item.function, extern: item.key, keys: [key] });
+      if (item.kind !== "interface") continue;
+      for (const [m, member] of this.functionSetNames(this.doc.interfaces[item.interface])) {
+        if (!("def" in m)) out.push({ fn: m, extern: `${item.key}#${m.name}`, keys: [key, member] });
+      }
+    }
+    return out;
+  }
+
+  /** The `Imports`/`Exports` entries of `items` with their property names (unquoted). */
+  private apiEntries(items: IrWorldItem[]): { item: IrWorldItem; key: string }[] {
+    const keys = new Scope();
+    const entries: { item: IrWorldItem; key: string }[] = [];
+    for (const item of items) {
+      if (item.kind === "type") {
+        // A world's own resource: its class.
+        if (!this.constructorNames.has(item.type)) continue;
+        entries.push({ item, key: keys.claim(this.typeNames.get(item.type)!.name) });
+      } else if (item.kind === "function") {
+        // A world resource's functions are reached through its class.
+        if (item.function.kind.kind !== "freestanding") continue;
+        entries.push({ item, key: keys.claim(methodName(item.key)) });
+      } else {
+        const module = this.interfaceModules.find((m) => m.interfaceId === item.interface)!;
+        if (!this.modules.get(module.path)!.functionSet) continue;
+        entries.push({ item, key: item.key.includes(":") ? item.key : keys.claim(camelCase(item.key)) });
+      }
+    }
+    return entries;
+  }
+
   private ownedBy(def: IrTypeDef, iface: IrInterface): boolean {
     return def.owner.kind === "interface" && def.owner.id === iface.id;
   }
@@ -224,14 +283,12 @@ export class WorldModel implements TypeNames {
     const iface = info.iface!;
     const { declarations, reexports } = this.typeDeclarations(info, iface.types.map((t) => t.id));
     if (info.functionSet) {
-      const members = new Scope();
-      const view: MemberView[] = this.functionSetMembers(iface).map((m) => {
+      const view: MemberView[] = [...this.functionSetNames(iface)].map(([m, key]) => {
         if ("def" in m) {
-          const name = this.typeNames.get(m.id)!.name;
-          const docs = jsDoc({ docs: `The {@link ${name}} class.` });
-          return { method: false, docs, key: members.claim(name), type: this.constructorNames.get(m.id)! };
+          const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(m.id)!.name}} class.` });
+          return { method: false, docs, key, type: this.constructorNames.get(m.id)! };
         }
-        return { method: true, ...signature(m, members.claim(methodName(plainName(m))), this, info.scope, this.results) };
+        return { method: true, ...signature(m, key, this, info.scope, this.results) };
       });
       declarations.push({ kind: "functions", docs: jsDoc(iface), name: info.functionSet, members: view });
     }
@@ -346,30 +403,19 @@ export class WorldModel implements TypeNames {
   }
 
   private apiMembers(items: IrWorldItem[], namespaces: Map<InterfaceId, string>): MemberView[] {
-    const keys = new Scope();
-    const members: MemberView[] = [];
-    for (const item of items) {
+    return this.apiEntries(items).map(({ item, key }): MemberView => {
       if (item.kind === "type") {
-        const constructorType = this.constructorNames.get(item.type);
-        if (!constructorType) continue;
-        const name = this.typeNames.get(item.type)!.name;
-        members.push({ method: false, docs: jsDoc({ docs: `The {@link ${name}} class.` }), key: keys.claim(name), type: constructorType });
-      } else if (item.kind === "function") {
-        // A world resource's functions are reached through its class.
-        if (item.function.kind.kind !== "freestanding") continue;
-        const name = keys.claim(methodName(item.key));
-        const sig = signature(item.function, name, this, this.worldModule.scope, this.results, worldFunctionMeta(item));
-        members.push({ method: true, ...sig });
-      } else if (item.kind === "interface") {
-        const info = this.modules.get(this.interfaceModules.find((m) => m.interfaceId === item.interface)!.path)!;
-        const namespace = namespaces.get(item.interface);
-        if (!info.functionSet || namespace === undefined) continue;
-        const key = item.key.includes(":") ? JSON.stringify(item.key) : propertyKey(keys.claim(camelCase(item.key)));
-        const docs = jsDoc(item.docs || !info.iface!.docs ? item : info.iface!);
-        members.push({ method: false, docs, key, type: `${namespace}.${info.functionSet}` });
+        const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(item.type)!.name}} class.` });
+        return { method: false, docs, key, type: this.constructorNames.get(item.type)! };
       }
-    }
-    return members;
+      if (item.kind === "function") {
+        const meta = worldFunctionMeta(item);
+        return { method: true, ...signature(item.function, key, this, this.worldModule.scope, this.results, meta) };
+      }
+      const info = this.modules.get(this.interfaceModules.find((m) => m.interfaceId === item.interface)!.path)!;
+      const docs = jsDoc(item.docs || !info.iface!.docs ? item : info.iface!);
+      return { method: false, docs, key: propertyKey(key), type: `${namespaces.get(item.interface)}.${info.functionSet}` };
+    });
   }
 }
 
@@ -381,4 +427,12 @@ function sameOwner(a: IrOwner, b: IrOwner): boolean {
 function worldFunctionMeta(item: Extract<IrWorldItem, { kind: "function" }>): ItemMeta {
   const fn = item.function;
   return fn.docs !== undefined || fn.stability !== undefined ? fn : item;
+}
+
+/**
+ * The freestanding functions of `doc`'s world with the names `Imports`/`Exports` give them, for
+ * code that must agree with the declarations (the host glue).
+ */
+export function worldApiFunctions(doc: IrDocument, direction: "imports" | "exports"): ApiFunction[] {
+  return new WorldModel(doc, "host", "throw", "@witgen/runtime").apiFunctions(direction);
 }

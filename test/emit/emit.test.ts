@@ -1,8 +1,12 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { emitWorld, type EmitMode, type EmittedFile } from "../../src/emit/index.js";
 import { apiSummary, typecheck } from "../support/typecheck.js";
+import { declarations } from "./declarations.js";
+
+const STRICTEST = { strictest: true };
 import { demoWorld } from "./demo-world.js";
 import { IrBuilder, t } from "./ir-builder.js";
+import { worldApiFunctions } from "../../src/emit/model.js";
 
 type Results = "throw" | "union";
 const MODES: EmitMode[] = ["types", "host", "guest"];
@@ -16,12 +20,13 @@ function file(mode: EmitMode, results: Results, path: string): string {
 
 /** Emissions side by side under `<name>/`, checked in one program (one check per emission is slow). */
 function typecheckAll(emissions: Map<string, EmittedFile[]>): string[] {
-  return typecheck([...emissions].flatMap(([name, files]) => files.map((f) => ({ path: `${name}/${f.path}`, contents: f.contents }))));
+  const files = [...emissions].flatMap(([name, emission]) => emission.map((f) => ({ path: `${name}/${f.path}`, contents: f.contents })));
+  return typecheck(files, STRICTEST);
 }
 
 beforeAll(async () => {
   for (const mode of MODES) {
-    for (const results of ["throw", "union"] as const) emitted.set(`${mode}-${results}`, await emitWorld(demoWorld(), { mode, results }));
+    for (const results of ["throw", "union"] as const) emitted.set(`${mode}-${results}`, declarations(await emitWorld(demoWorld(), { mode, results })));
   }
 });
 
@@ -38,7 +43,7 @@ describe("emitWorld on a hand-built world", () => {
   });
 
   test("output is deterministic", async () => {
-    const again = await emitWorld(demoWorld(), { mode: "host" });
+    const again = declarations(await emitWorld(demoWorld(), { mode: "host" }));
     expect(again).toEqual(emitted.get("host-throw"));
   });
 
@@ -216,7 +221,7 @@ export async function useExports(exports: Exports): Promise<Point> {
 }
 `;
     const files = [...emitted.get("host-throw")!, { path: "user.ts", contents: host }];
-    expect(typecheck(files)).toEqual([]);
+    expect(typecheck(files, STRICTEST)).toEqual([]);
   });
 
   test("user code: a guest implements Exports and calls the declared imports", () => {
@@ -239,7 +244,18 @@ export const exports: Exports = {
 };
 `;
     const files = [...emitted.get("guest-throw")!, { path: "component.ts", contents: guest }];
-    expect(typecheck(files)).toEqual([]);
+    expect(typecheck(files, STRICTEST)).toEqual([]);
+  });
+
+  test("worldApiFunctions: the Imports/Exports path of every freestanding function", () => {
+    const paths = (direction: "imports" | "exports") =>
+      worldApiFunctions(demoWorld(), direction).map((f) => `${f.extern} -> ${f.keys.join(".")}`);
+    const imports = paths("imports");
+    expect(imports).toContain("log -> log");
+    expect(imports).toContain("test:demo/types@1.0.0#maybe-fail -> test:demo/types@1.0.0.maybeFail");
+    expect(imports).toContain("test:demo/types@1.0.0#delete -> test:demo/types@1.0.0.delete");
+    expect(imports.some((p) => p.includes("[method]") || p.includes("[static]"))).toBe(false);
+    expect(paths("exports")).toEqual(["test:demo/api@1.0.0#draw -> test:demo/api@1.0.0.draw", "run -> run"]);
   });
 
   test("apiSummary lists exported declarations with their types", () => {
@@ -262,11 +278,11 @@ describe("edge cases", () => {
     b.func(user, { name: "f", params: [{ name: "p", type: t.named(geo) }], result: t.named(same) });
     const world = b.world(pkg, "w");
     b.import(world, b.interfaceItem(user));
-    const files = await emitWorld(b.doc, { mode: "host" });
+    const files = declarations(await emitWorld(b.doc, { mode: "host" }));
     const userFile = files.find((f) => f.path === "interfaces/my-pkg-user.ts")!.contents;
     expect(userFile).toContain('import type { Point as GeoPoint, Point } from "./my-pkg-a.js";');
     expect(userFile).toContain("f(p: GeoPoint): Point;");
-    expect(typecheck(files)).toEqual([]);
+    expect(typecheck(files, STRICTEST)).toEqual([]);
   });
 
   test("a world's own resource: class in Imports (host), declared class (guest)", async () => {
@@ -287,14 +303,15 @@ describe("edge cases", () => {
       key: "use-handle",
       function: { name: "use-handle", kind: { kind: "freestanding" }, async: false, params: [{ name: "h", type: t.borrow(handle) }] },
     });
-    const host = await emitWorld(b.doc, { mode: "host" });
+    const host = declarations(await emitWorld(b.doc, { mode: "host" }));
     const hostIndex = host[0].contents;
     expect(hostIndex).toMatch(/export interface Handle \{\s+name\(\): string;/);
     expect(hostIndex).toMatch(/export interface Imports \{[\s\S]*Handle: HandleConstructor;\n\}/);
     expect(hostIndex).toContain("useHandle(h: Handle): void;");
-    const guest = await emitWorld(b.doc, { mode: "guest" });
+    const guest = declarations(await emitWorld(b.doc, { mode: "guest" }));
     expect(guest[0].contents).toContain("export declare const Handle: HandleConstructor;");
-    expect(typecheck([...host.map((f) => ({ ...f, path: `host/${f.path}` })), ...guest.map((f) => ({ ...f, path: `guest/${f.path}` }))])).toEqual([]);
+    const both = [...host.map((f) => ({ ...f, path: `host/${f.path}` })), ...guest.map((f) => ({ ...f, path: `guest/${f.path}` }))];
+    expect(typecheck(both, STRICTEST)).toEqual([]);
   });
 
   test("interfaces reached only through use, collisions of derived names, runtime module option", async () => {
@@ -309,7 +326,7 @@ describe("edge cases", () => {
     b.func(user, { name: "get", result: t.stream(t.named(local)) });
     const world = b.world(pkg, "w");
     b.import(world, b.interfaceItem(user));
-    const files = await emitWorld(b.doc, { mode: "host", runtimeModule: "my-runtime" });
+    const files = declarations(await emitWorld(b.doc, { mode: "host", runtimeModule: "my-runtime" }));
     expect(files.map((f) => f.path)).toEqual(["index.ts", "interfaces/my-pkg-base.ts", "interfaces/my-pkg-user.ts"]);
     const userFile = files.find((f) => f.path === "interfaces/my-pkg-user.ts")!.contents;
     expect(userFile).toContain('import type { StreamReader as StreamReader2 } from "my-runtime";');
@@ -319,7 +336,7 @@ describe("edge cases", () => {
     expect(files.find((f) => f.path === "interfaces/my-pkg-base.ts")!.contents).toMatch(/aB: number;\s+aB2: number;/);
     expect(files.find((f) => f.path === "index.ts")!.contents).toContain('"my:pkg/user": MyPkgUser.UserFunctions;');
     const withDefaultRuntime = files.map((f) => ({ ...f, contents: f.contents.replace('"my-runtime"', '"@witgen/runtime"') }));
-    expect(typecheck(withDefaultRuntime)).toEqual([]);
+    expect(typecheck(withDefaultRuntime, STRICTEST)).toEqual([]);
   });
 
   test("two versions of one package get versioned paths; a fallible constructor throws in both styles", async () => {
@@ -340,14 +357,14 @@ describe("edge cases", () => {
     b.import(world, b.interfaceItem(old));
     b.import(world, b.interfaceItem(cur));
     for (const results of ["throw", "union"] as const) {
-      const files = await emitWorld(b.doc, { mode: "host", results });
+      const files = declarations(await emitWorld(b.doc, { mode: "host", results }));
       expect(files.map((f) => f.path)).toEqual(["index.ts", "interfaces/ns-pkg-x-1-0-0.ts", "interfaces/ns-pkg-x-2-0-0.ts"]);
       const index = files[0].contents;
       expect(index).toContain('"ns:pkg/x@1.0.0": NsPkgX100.X;');
       expect(index).toContain('"ns:pkg/x@2.0.0": NsPkgX200.X;');
       const current = files[2].contents;
       expect(current).toMatch(/@throws \{ComponentError<string>\}[^\n]*\n\s+\*\/\n\s+new \(n: number\): R;/);
-      expect(typecheck(files)).toEqual([]);
+      expect(typecheck(files, STRICTEST)).toEqual([]);
     }
   });
 

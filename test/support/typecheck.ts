@@ -1,4 +1,4 @@
-// Type-checks emitted files against the runtime's sources, in memory, with `strict` on.
+// Type-checks emitted files against the runtime's sources, in memory, with `strict` on (optionally stricter).
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,23 @@ export interface TypecheckOptions {
    * with web streams typed. Pass `["es2023", "esnext.disposable"]` to check without the DOM.
    */
   lib?: string[];
+  /**
+   * Also check with `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`,
+   * `noPropertyAccessFromIndexSignature`, `noUnused*`, `verbatimModuleSyntax` and `isolatedModules`.
+   */
+  strictest?: boolean;
 }
+
+/** The strictest settings users turn on, so generated code is known to work for all of them. */
+const STRICTEST = {
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noPropertyAccessFromIndexSignature: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+} as const;
 
 let runtimeFiles: Map<string, string> | undefined;
 
@@ -48,14 +64,7 @@ function createProject(files: EmittedFile[], options: TypecheckOptions): { proje
       types: [],
       noEmit: true,
       skipLibCheck: true,
-      // The strictest settings users turn on, so generated code works for all of them.
-      noUnusedLocals: true,
-      noUnusedParameters: true,
-      exactOptionalPropertyTypes: true,
-      noUncheckedIndexedAccess: true,
-      noPropertyAccessFromIndexSignature: true,
-      verbatimModuleSyntax: true,
-      isolatedModules: true,
+      ...(options.strictest ? STRICTEST : {}),
       paths: {
         "@witgen/runtime": [`${RUNTIME_DIR}/index.ts`],
         "@witgen/runtime/*": [`${RUNTIME_DIR}/*/index.ts`],
