@@ -641,9 +641,11 @@ export class CodecCompiler {
   private mapCodec(p: Extract<ValuePlan, { kind: "map" }>): Codec {
     const list = this.codec({ kind: "list", element: p.entry, size: p.size, align: p.align, flat: p.flat });
     const toMap = (a: unknown): Map<unknown, unknown> => new Map(a as [unknown, unknown][]);
+    // Explainer.md "JS API": Maps directly, or other objects via Object.entries.
     const toEntries = (v: unknown): unknown[] => {
       if (v instanceof Map) return [...v.entries()];
-      throw bad("a Map", v);
+      if (typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)) return Object.entries(v);
+      throw bad("a Map (or a plain object)", v);
     };
     return {
       load: (cx, ptr) => toMap(list.load(cx, ptr)),

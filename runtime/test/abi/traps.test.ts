@@ -108,7 +108,8 @@ describe("host value errors while lowering (AbiValueError, with the path)", () =
     ["fixed list length", T.list(T.u8, 3), new Uint8Array(2), /exactly 3 elements, got 2/],
     ["wrong typed array", T.list(T.u16), new Uint8Array(2), /expected a Uint16Array or an array, got object Uint8Array/],
     ["variant payload", T.variant([["a", T.u8]]), { tag: "a", val: 256 }, /\(value<a>\.val\)/],
-    ["map", T.map(T.string, T.u8), { a: 1 }, /expected a Map/],
+    ["map", T.map(T.string, T.u8), [["a", 1]], /expected a Map \(or a plain object\), got array of length 1/],
+    ["map from object, bad key type", T.map(T.u8, T.u8), { a: 1 }, /expected a u8 \(integer 0\.\.255\), got string "a" \(value\[0\]\[0\]\)/],
     ["string", T.string, undefined, /expected a string, got undefined/],
   ];
   for (const [name, t, v, re] of cases) {

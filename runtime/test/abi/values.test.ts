@@ -122,6 +122,15 @@ describe("round trips: store/load and lower_flat/lift_flat", () => {
     expect(loaded).toEqual(new Uint16Array([1, 2, 3]));
   });
 
+  it("map: a plain object lowers via Object.entries; duplicate keys lift last-wins", () => {
+    const m = T.map(T.string, T.u32);
+    expect(roundTrip(m, { x: 1, y: 2 }).loaded).toEqual(new Map([["x", 1], ["y", 2]]));
+    const { cx } = makeCx();
+    const list = codecOf(T.list(T.tuple(T.string, T.u32)));
+    list.store(cx, [["k", 1], ["j", 2], ["k", 3]], 256);
+    expect(codecOf(m).load(cx, 256)).toEqual(new Map([["k", 3], ["j", 2]]));
+  });
+
   it("bool: any non-zero byte is true", () => {
     const { cx, mem } = makeCx();
     new Uint8Array(mem.memory.buffer)[40] = 2;
