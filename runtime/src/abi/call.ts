@@ -181,10 +181,11 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
   };
 
   return function lifted(...args: unknown[]): unknown {
+    // A refused entry (poisoned, re-entered) traps before anything changes.
+    const entered = enter ? inst.enter(plan.name) : undefined;
     const prevScope = cx.borrowScope;
     const scope = borrows ? new BorrowScope() : undefined;
     cx.borrowScope = scope;
-    const entered = enter ? inst.enter(plan.name) : undefined;
     try {
       cx.refresh();
       flatArgs.length = 0;
