@@ -84,10 +84,10 @@ async function importGlue(source: string): Promise<{ adapters: HostAdapters }> {
   if (js.diagnostics?.length) throw new Error(`generated glue does not parse: ${js.diagnostics.map((d) => d.messageText).join("; ")}`);
   (globalThis as Record<string, unknown>).__witgenRuntime = runtime;
   const text = js.outputText.replace(
-    /import \{([^}]*)\} from "witgen:runtime";/g,
+    /import \{([^}]*)\} from "(?:witgen:runtime|@witgen\/runtime)";/g,
     (_m, names: string) => `const {${names.replace(/ as /g, ": ")}} = globalThis.__witgenRuntime;`,
   );
-  if (text.includes(RUNTIME_SPECIFIER)) throw new Error("unexpected runtime import form in generated glue");
+  if (/from "(witgen:runtime|@witgen\/runtime)"/.test(text)) throw new Error("unexpected runtime import form in generated glue");
   return import(/* @vite-ignore */ `data:text/javascript;charset=utf-8,${encodeURIComponent(text)}`);
 }
 
