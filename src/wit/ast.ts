@@ -24,9 +24,7 @@ export interface PackageRef {
   pos: number;
 }
 
-export type UsePath =
-  | { kind: "local"; name: Id }
-  | { kind: "package"; pkg: PackageRef; name: Id };
+export type UsePath = { kind: "local"; name: Id } | { kind: "package"; pkg: PackageRef; name: Id };
 
 export type Type =
   | { kind: "prim"; name: PrimName; pos: number }
@@ -41,8 +39,20 @@ export type Type =
   | { kind: "stream"; pos: number; element?: Type };
 
 export type PrimName =
-  | "bool" | "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64"
-  | "f32" | "f64" | "char" | "string" | "error-context";
+  | "bool"
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "s8"
+  | "s16"
+  | "s32"
+  | "s64"
+  | "f32"
+  | "f64"
+  | "char"
+  | "string"
+  | "error-context";
 
 export interface Func {
   pos: number;

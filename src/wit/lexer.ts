@@ -30,11 +30,50 @@ export type TokenKind =
 
 // WIT.md "Keywords" (plus `_`, `error-context` and `map`, which the reference lexer also reserves).
 export const KEYWORDS = [
-  "as", "async", "bool", "borrow", "char", "constructor", "enum", "error-context", "export",
-  "f32", "f64", "flags", "from", "func", "future", "import", "include", "interface", "list",
-  "map", "option", "own", "package", "record", "resource", "result", "s16", "s32", "s64", "s8",
-  "static", "stream", "string", "tuple", "type", "u16", "u32", "u64", "u8", "use", "variant",
-  "with", "world", "_",
+  "as",
+  "async",
+  "bool",
+  "borrow",
+  "char",
+  "constructor",
+  "enum",
+  "error-context",
+  "export",
+  "f32",
+  "f64",
+  "flags",
+  "from",
+  "func",
+  "future",
+  "import",
+  "include",
+  "interface",
+  "list",
+  "map",
+  "option",
+  "own",
+  "package",
+  "record",
+  "resource",
+  "result",
+  "s16",
+  "s32",
+  "s64",
+  "s8",
+  "static",
+  "stream",
+  "string",
+  "tuple",
+  "type",
+  "u16",
+  "u32",
+  "u64",
+  "u8",
+  "use",
+  "variant",
+  "with",
+  "world",
+  "_",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 export const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
@@ -166,21 +205,66 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
     let kind: TokenKind;
     let value = "";
     switch (c) {
-      case 61: kind = "="; i++; break;
-      case 44: kind = ","; i++; break;
-      case 58: kind = ":"; i++; break;
-      case 46: kind = "."; i++; break;
-      case 59: kind = ";"; i++; break;
-      case 40: kind = "("; i++; break;
-      case 41: kind = ")"; i++; break;
-      case 123: kind = "{"; i++; break;
-      case 125: kind = "}"; i++; break;
-      case 60: kind = "<"; i++; break;
-      case 62: kind = ">"; i++; break;
-      case 42: kind = "*"; i++; break;
-      case 64: kind = "@"; i++; break;
-      case 47: kind = "/"; i++; break;
-      case 43: kind = "+"; i++; break;
+      case 61:
+        kind = "=";
+        i++;
+        break;
+      case 44:
+        kind = ",";
+        i++;
+        break;
+      case 58:
+        kind = ":";
+        i++;
+        break;
+      case 46:
+        kind = ".";
+        i++;
+        break;
+      case 59:
+        kind = ";";
+        i++;
+        break;
+      case 40:
+        kind = "(";
+        i++;
+        break;
+      case 41:
+        kind = ")";
+        i++;
+        break;
+      case 123:
+        kind = "{";
+        i++;
+        break;
+      case 125:
+        kind = "}";
+        i++;
+        break;
+      case 60:
+        kind = "<";
+        i++;
+        break;
+      case 62:
+        kind = ">";
+        i++;
+        break;
+      case 42:
+        kind = "*";
+        i++;
+        break;
+      case 64:
+        kind = "@";
+        i++;
+        break;
+      case 47:
+        kind = "/";
+        i++;
+        break;
+      case 43:
+        kind = "+";
+        i++;
+        break;
       case 34 /* " */: {
         const r = readString(text, i + 1, fail);
         kind = "string";
@@ -260,7 +344,11 @@ export function tokenize(file: SourceFile, map: SourceMap): Token[] {
 }
 
 /** Reads a string literal body starting after the opening quote (Core WebAssembly `name` syntax). */
-function readString(text: string, i: number, fail: (offset: number, msg: string) => never): { value: string; end: number } {
+function readString(
+  text: string,
+  i: number,
+  fail: (offset: number, msg: string) => never,
+): { value: string; end: number } {
   let out = "";
   const open = i - 1;
   for (;;) {
@@ -272,19 +360,32 @@ function readString(text: string, i: number, fail: (offset: number, msg: string)
       if (e === undefined) fail(open, "unterminated string literal");
       i += 2;
       switch (e) {
-        case '"': out += '"'; break;
-        case "'": out += "'"; break;
-        case "t": out += "\t"; break;
-        case "n": out += "\n"; break;
-        case "r": out += "\r"; break;
-        case "\\": out += "\\"; break;
+        case '"':
+          out += '"';
+          break;
+        case "'":
+          out += "'";
+          break;
+        case "t":
+          out += "\t";
+          break;
+        case "n":
+          out += "\n";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "\\":
+          out += "\\";
+          break;
         case "u": {
           if (text[i] !== "{") fail(i, "expected character '{'");
           const close = text.indexOf("}", i);
           const hex = close < 0 ? "" : text.slice(i + 1, close).replace(/_/g, "");
           if (!/^[0-9a-fA-F]+$/.test(hex)) fail(i + 1, "invalid hex digit");
           const v = parseInt(hex, 16);
-          if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) fail(i - 2, `invalid unicode value ${"0x" + v.toString(16)}`);
+          if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+            fail(i - 2, `invalid unicode value ${"0x" + v.toString(16)}`);
           out += String.fromCodePoint(v);
           i = close + 1;
           break;

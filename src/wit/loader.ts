@@ -43,7 +43,9 @@ export function readPath(path: string): SourceGroup[] {
   const depsDir = join(path, "deps");
   let entries: Dirent[] = [];
   try {
-    entries = readdirSync(depsDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = readdirSync(depsDir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch {
     entries = []; // no deps/ directory
   }
@@ -51,7 +53,8 @@ export function readPath(path: string): SourceGroup[] {
     const abs = join(depsDir, ent.name);
     if (isDir(ent, abs)) {
       const files = witFilesOf(abs);
-      if (files.length > 0) groups.push({ files: files.map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
+      if (files.length > 0)
+        groups.push({ files: files.map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
     } else if (ent.name.endsWith(".wit") && isFile(ent, abs)) {
       groups.push({ files: [read(abs, toPosix(relative(path, abs)))], depFile: true });
     }
@@ -110,10 +113,14 @@ function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[], de
         const cur = refKey(f.package.ref);
         const prev = refKey(decl.ref);
         if (cur !== prev) {
-          throw map.error(f.package.ref.pos, `package \`${cur}\` does not match package \`${prev}\` declared by another file of this package`);
+          throw map.error(
+            f.package.ref.pos,
+            `package \`${cur}\` does not match package \`${prev}\` declared by another file of this package`,
+          );
         }
         // WIT.md: at most one `package` declaration of a package may carry docs.
-        if (f.package.docs && decl.docs) throw map.error(f.package.docs.pos, "found doc comments on multiple 'package' items");
+        if (f.package.docs && decl.docs)
+          throw map.error(f.package.docs.pos, "found doc comments on multiple 'package' items");
         if (f.package.docs) decl = { ...decl, docs: f.package.docs };
       } else decl = f.package;
     }
@@ -121,7 +128,8 @@ function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[], de
     for (const item of f.items) {
       if (item.kind === "package") {
         for (const inner of item.items) {
-          if (inner.kind === "package") throw map.error(inner.decl.ref.pos, "nested packages must be placed at the top-level");
+          if (inner.kind === "package")
+            throw map.error(inner.decl.ref.pos, "nested packages must be placed at the top-level");
         }
         units.push({ decl: item.decl, members: [{ file: f.file, items: item.items }] });
       } else own.push(item);
@@ -133,7 +141,9 @@ function pushParsed(map: SourceMap, units: PackageUnit[], files: A.FileAst[], de
     // WIT.md "Package Names": at least one file must name the package.
     throw map.error(
       first ? first.base : 0,
-      depFile ? "a dependency file must start with a `package` declaration" : "no file of this package declares its name with `package`",
+      depFile
+        ? "a dependency file must start with a `package` declaration"
+        : "no file of this package declares its name with `package`",
     );
   }
   units.push({ decl, members });

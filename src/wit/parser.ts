@@ -8,7 +8,20 @@ const MAX_PACKAGE_DEPTH = 100;
 const MAX_FIXED_LIST_LENGTH = 1 << 30;
 
 const PRIMS: ReadonlySet<string> = new Set([
-  "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string", "error-context",
+  "bool",
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "f32",
+  "f64",
+  "char",
+  "string",
+  "error-context",
 ]);
 
 /** Parses one WIT file (WIT.md "Top-level items"). */
@@ -53,7 +66,10 @@ class Parser {
     throw this.expected(describe(kind), t);
   }
   private expected(what: string, found: Token | undefined): Error {
-    return this.map.error(found ? found.pos : this.eofPos, `expected ${what}, found ${describeFound(found, what === "an identifier")}`);
+    return this.map.error(
+      found ? found.pos : this.eofPos,
+      `expected ${what}, found ${describeFound(found, what === "an identifier")}`,
+    );
   }
   /** Inside `{ ... }`: running out of input means the block was never closed. */
   private expectedItem(what: string, found: Token | undefined): Error {
@@ -135,7 +151,9 @@ class Parser {
         return { kind: "package", decl: { docs, ref }, items };
       }
       default:
-        throw depth > 0 ? this.expectedItem("`world`, `interface` or `use`", t) : this.expected("`world`, `interface` or `use`", t);
+        throw depth > 0
+          ? this.expectedItem("`world`, `interface` or `use`", t)
+          : this.expected("`world`, `interface` or `use`", t);
     }
   }
 
@@ -200,7 +218,8 @@ class Parser {
       end = this.peek(1)!.end;
       this.i += 2;
     }
-    const isPart = (t: Token | undefined) => !!t && (t.kind === "id" || t.kind === "integer" || t.kind === "-" || isKeywordLike(t));
+    const isPart = (t: Token | undefined) =>
+      !!t && (t.kind === "id" || t.kind === "integer" || t.kind === "-" || isKeywordLike(t));
     const eatIds = (prefix: TokenKind) => {
       const p = this.peek();
       if (p?.kind !== prefix || p.pos !== end) return;
@@ -372,7 +391,13 @@ class Parser {
     if (this.toks[j + 1]?.kind === "/") return true;
     if (this.toks[j - 1].end !== this.toks[j].pos) return false;
     let k = j + 1;
-    while (this.toks[k]?.kind === ":" && isId(k + 1) && this.toks[k - 1].end === this.toks[k].pos && this.toks[k].end === this.toks[k + 1].pos) k += 2;
+    while (
+      this.toks[k]?.kind === ":" &&
+      isId(k + 1) &&
+      this.toks[k - 1].end === this.toks[k].pos &&
+      this.toks[k].end === this.toks[k + 1].pos
+    )
+      k += 2;
     return k > j + 1 && this.toks[k]?.kind === "/";
   }
 
@@ -596,7 +621,10 @@ class Parser {
           if (length === 0) throw this.fail(n.pos, "fixed-length list must have at least one element");
           // The reference validator's limit on fixed-length list elements.
           if (length > MAX_FIXED_LIST_LENGTH) {
-            throw this.fail(n.pos, `list length \`${n.text}\` is too large (at most ${MAX_FIXED_LIST_LENGTH} elements)`);
+            throw this.fail(
+              n.pos,
+              `list length \`${n.text}\` is too large (at most ${MAX_FIXED_LIST_LENGTH} elements)`,
+            );
           }
           this.expect(">");
           return { kind: "list", pos, element, length, lengthPos: n.pos };

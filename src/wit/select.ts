@@ -30,7 +30,9 @@ export function findWorld(resolve: WitResolve, world?: string): number {
   if (!m || !world.includes(":")) {
     const found = main.worlds.find((w) => w.name === world);
     if (!found) {
-      return fail(`world \`${world}\` not found in package \`${pkgKey(main)}\`; known worlds: ${main.worlds.map((w) => w.name).join(", ")}`);
+      return fail(
+        `world \`${world}\` not found in package \`${pkgKey(main)}\`; known worlds: ${main.worlds.map((w) => w.name).join(", ")}`,
+      );
     }
     return found.id;
   }
@@ -38,9 +40,18 @@ export function findWorld(resolve: WitResolve, world?: string): number {
   const colon = pkgPart.lastIndexOf(":");
   const namespace = pkgPart.slice(0, colon);
   const name = pkgPart.slice(colon + 1);
-  const pkg = resolve.packages.find((p) => p.namespace === namespace && p.name === name && p.version === version);
+  // Without a version, a package name that only one loaded version has is enough.
+  const candidates = resolve.packages.filter((p) => p.namespace === namespace && p.name === name);
+  const pkg =
+    version !== undefined
+      ? candidates.find((p) => p.version === version)
+      : candidates.length === 1
+        ? candidates[0]
+        : candidates.find((p) => p.version === undefined);
   if (!pkg) {
-    return fail(`package \`${pkgPart}${version ? "@" + version : ""}\` not found; known packages: ${resolve.packages.map(pkgKey).join(", ")}`);
+    return fail(
+      `package \`${pkgPart}${version ? "@" + version : ""}\` not found; known packages: ${resolve.packages.map(pkgKey).join(", ")}`,
+    );
   }
   const found = pkg.worlds.find((w) => w.name === worldName);
   if (!found) return fail(`world \`${worldName}\` not found in package \`${pkgKey(pkg)}\``);
@@ -110,7 +121,9 @@ export function extractWorld(resolve: WitResolve, worldId: number): IrDocument {
       case "borrow":
         return { kind: t.kind, resource: type(t.resource) };
       case "list":
-        return t.length === undefined ? { kind: "list", element: ty(t.element) } : { kind: "list", element: ty(t.element), length: t.length };
+        return t.length === undefined
+          ? { kind: "list", element: ty(t.element) }
+          : { kind: "list", element: ty(t.element), length: t.length };
       case "option":
         return { kind: "option", some: ty(t.some) };
       case "result": {
@@ -131,7 +144,10 @@ export function extractWorld(resolve: WitResolve, worldId: number): IrDocument {
     }
   };
   const fn = (f: IrFunction): IrFunction => {
-    const kind = f.kind.kind === "freestanding" ? { kind: "freestanding" as const } : { kind: f.kind.kind, resource: type(f.kind.resource) };
+    const kind =
+      f.kind.kind === "freestanding"
+        ? { kind: "freestanding" as const }
+        : { kind: f.kind.kind, resource: type(f.kind.resource) };
     const out: IrFunction = { ...f, kind, params: f.params.map((p) => ({ name: p.name, type: ty(p.type) })) };
     if (f.result) out.result = ty(f.result);
     return out;
@@ -171,7 +187,10 @@ export function extractWorld(resolve: WitResolve, worldId: number): IrDocument {
   for (let q = 0; q < typeQueue.length; q++) {
     const oldId = typeQueue[q];
     const t = resolve.types[oldId];
-    const owner = t.owner.kind === "interface" ? { kind: "interface" as const, id: iface(t.owner.id) } : { kind: "world" as const, id: 0 };
+    const owner =
+      t.owner.kind === "interface"
+        ? { kind: "interface" as const, id: iface(t.owner.id) }
+        : { kind: "world" as const, id: 0 };
     types[typeMap.get(oldId)!] = { ...t, id: typeMap.get(oldId)!, owner, def: def(t.def) };
   }
   return { irVersion: IR_VERSION, world: 0, packages, interfaces, worlds: [world], types };

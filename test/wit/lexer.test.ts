@@ -22,7 +22,27 @@ describe("lexer", () => {
   test("keywords, identifiers, explicit identifiers and punctuation", () => {
     const toks = lex("interface %type foo-bar { f: func(x: u32) -> list<u8, 4>; }");
     expect(toks.map((t) => t.kind)).toEqual([
-      "interface", "explicit-id", "id", "{", "id", ":", "func", "(", "id", ":", "u32", ")", "->", "list", "<", "u8", ",", "integer", ">", ";", "}",
+      "interface",
+      "explicit-id",
+      "id",
+      "{",
+      "id",
+      ":",
+      "func",
+      "(",
+      "id",
+      ":",
+      "u32",
+      ")",
+      "->",
+      "list",
+      "<",
+      "u8",
+      ",",
+      "integer",
+      ">",
+      ";",
+      "}",
     ]);
     expect(toks[1].text).toBe("type");
     expect(toks[2].text).toBe("foo-bar");
@@ -46,7 +66,17 @@ describe("lexer", () => {
 
   test("a version lexes as integers, dots, `-` and identifiers", () => {
     expect(lex("1.0.0-rc.1+build-5").map((t) => t.kind)).toEqual([
-      "integer", ".", "integer", ".", "integer", "-", "id", ".", "integer", "+", "id",
+      "integer",
+      ".",
+      "integer",
+      ".",
+      "integer",
+      "-",
+      "id",
+      ".",
+      "integer",
+      "+",
+      "id",
     ]);
   });
 
@@ -58,7 +88,10 @@ describe("lexer", () => {
 
   test("positions are global offsets; CRLF and a BOM are accepted", () => {
     const toks = lex("\ufeffworld\r\nw");
-    expect(toks.map((t) => [t.kind, t.pos])).toEqual([["world", 1], ["id", 8]]);
+    expect(toks.map((t) => [t.kind, t.pos])).toEqual([
+      ["world", 1],
+      ["id", 8],
+    ]);
   });
 
   test("string literals decode escapes", () => {

@@ -40,7 +40,10 @@ describe("parser", () => {
     const ast = parse("package a:b:c/d@1.0.0;\nworld w { import x:y:z/p/q@2.0.0; }");
     expect(ast.package?.ref).toMatchObject({ namespace: "a:b", name: "c/d", version: "1.0.0" });
     const imp = (ast.items[0] as A.World).items[0] as A.ImportExport;
-    expect(imp.extern).toMatchObject({ kind: "path", path: { kind: "package", pkg: { namespace: "x:y", name: "z/p", version: "2.0.0" }, name: { name: "q" } } });
+    expect(imp.extern).toMatchObject({
+      kind: "path",
+      path: { kind: "package", pkg: { namespace: "x:y", name: "z/p", version: "2.0.0" }, name: { name: "q" } },
+    });
   });
 
   test("world extern kinds: func, inline interface, path, label: path", () => {
@@ -58,7 +61,11 @@ describe("parser", () => {
     expect(f.func.async).toBe(true);
     const labelled = (w.items[4] as A.ImportExport).extern as A.ExternKind & { kind: "named-path" };
     expect(labelled.name.name).toBe("label");
-    expect(labelled.path).toMatchObject({ kind: "package", pkg: { namespace: "wasi", name: "keyvalue" }, name: { name: "store" } });
+    expect(labelled.path).toMatchObject({
+      kind: "package",
+      pkg: { namespace: "wasi", name: "keyvalue" },
+      name: { name: "store" },
+    });
   });
 
   test("attributes: gates and @external-id", () => {
@@ -83,8 +90,23 @@ describe("parser", () => {
     }`).items[0] as A.Interface;
     const t = (i.items[0] as A.TypeDef).body as { kind: "alias"; type: A.Type & { kind: "tuple" } };
     expect(t.type.types.map((x) => x.kind)).toEqual([
-      "prim", "list", "list", "option", "map", "result", "result", "result", "result",
-      "handle", "handle", "future", "future", "stream", "stream", "prim", "name",
+      "prim",
+      "list",
+      "list",
+      "option",
+      "map",
+      "result",
+      "result",
+      "result",
+      "result",
+      "handle",
+      "handle",
+      "future",
+      "future",
+      "stream",
+      "stream",
+      "prim",
+      "name",
     ]);
     expect(t.type.types[2]).toMatchObject({ kind: "list", length: 4 });
     expect(t.type.types[7]).toMatchObject({ kind: "result", ok: undefined, err: { kind: "prim", name: "u8" } });
@@ -113,9 +135,15 @@ describe("parser", () => {
   test("include with renames, use with renames, trailing commas", () => {
     const w = parse("world w { include other with { a as b, c as d } use i.{x, y as z,}; }").items[0] as A.World;
     const inc = w.items[0] as A.Include;
-    expect(inc.names.map((n) => [n.name.name, n.as.name])).toEqual([["a", "b"], ["c", "d"]]);
+    expect(inc.names.map((n) => [n.name.name, n.as.name])).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
     const use = w.items[1] as A.Use;
-    expect(use.names.map((n) => [n.name.name, n.as?.name])).toEqual([["x", undefined], ["y", "z"]]);
+    expect(use.names.map((n) => [n.name.name, n.as?.name])).toEqual([
+      ["x", undefined],
+      ["y", "z"],
+    ]);
   });
 
   test("syntax errors point at the offending token", () => {
@@ -125,19 +153,33 @@ describe("parser", () => {
     expect(parseError("interface i {")).toBe("p.wit:1:14: expected `}`, found end of file");
     expect(parseError("interface i { type t = tuple<>; }")).toBe("p.wit:1:30: expected a type, found `>`");
     expect(parseError("package a:b@1.0;")).toBe("p.wit:1:13: invalid version `1.0`: expected `major.minor.patch`");
-    expect(parseError("interface i { type t = list<u8, 0>; }")).toBe("p.wit:1:33: fixed-length list must have at least one element");
-    expect(parseError("world w { import wasi:http; }")).toBe("p.wit:1:18: `wasi:http` names a package, not an interface");
+    expect(parseError("interface i { type t = list<u8, 0>; }")).toBe(
+      "p.wit:1:33: fixed-length list must have at least one element",
+    );
+    expect(parseError("world w { import wasi:http; }")).toBe(
+      "p.wit:1:18: `wasi:http` names a package, not an interface",
+    );
     expect(parseError("world w { export s: u32; }")).toBe(
       "p.wit:1:21: expected `func`, `async func`, `interface` or an interface name, found `u32`",
     );
-    expect(parseError("interface i { @experimental f: func(); }")).toBe("p.wit:1:15: unknown attribute `@experimental`");
+    expect(parseError("interface i { @experimental f: func(); }")).toBe(
+      "p.wit:1:15: unknown attribute `@experimental`",
+    );
   });
 
   test("identifiers are kebab-case", () => {
-    expect(parseError("interface fooBar {}")).toBe("p.wit:1:11: invalid identifier `fooBar`: word `fooBar` mixes lower and upper case");
-    expect(parseError("interface foo_bar {}")).toBe("p.wit:1:11: invalid identifier `foo_bar`: `_` is not allowed (use `-`)");
-    expect(parseError("interface foo--bar {}")).toBe("p.wit:1:11: invalid identifier `foo--bar`: empty word between `-`");
-    expect(parseError("interface %1st {}")).toBe("p.wit:1:11: invalid identifier `1st`: the first word must start with a letter");
+    expect(parseError("interface fooBar {}")).toBe(
+      "p.wit:1:11: invalid identifier `fooBar`: word `fooBar` mixes lower and upper case",
+    );
+    expect(parseError("interface foo_bar {}")).toBe(
+      "p.wit:1:11: invalid identifier `foo_bar`: `_` is not allowed (use `-`)",
+    );
+    expect(parseError("interface foo--bar {}")).toBe(
+      "p.wit:1:11: invalid identifier `foo--bar`: empty word between `-`",
+    );
+    expect(parseError("interface %1st {}")).toBe(
+      "p.wit:1:11: invalid identifier `1st`: the first word must start with a letter",
+    );
     // All-uppercase words, digits after the first word and `%` keywords are fine.
     expect(() => parse("interface HTTP-2-x { %record: func(); }")).not.toThrow();
   });

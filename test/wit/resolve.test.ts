@@ -69,7 +69,13 @@ interface user {
   test("a bare resource name is own<r>; `type a = r` stays a named alias", () => {
     const pair = typeOf(r, "base", "pair");
     const blob = typeOf(r, "base", "blob");
-    expect(pair.def).toEqual({ kind: "record", fields: [expect.objectContaining({ name: "a", type: { kind: "u32" } }), expect.objectContaining({ name: "b", type: { kind: "own", resource: blob.id } })] });
+    expect(pair.def).toEqual({
+      kind: "record",
+      fields: [
+        expect.objectContaining({ name: "a", type: { kind: "u32" } }),
+        expect.objectContaining({ name: "b", type: { kind: "own", resource: blob.id } }),
+      ],
+    });
     expect(typeOf(r, "base", "alias-of-blob").def).toEqual({ kind: "alias", target: { kind: "named", id: blob.id } });
   });
 
@@ -78,11 +84,21 @@ interface user {
     const file = typeOf(r, "base", "file");
     const fns = iface(r, "base").functions;
     expect(fns.map((f) => f.name)).toEqual([
-      "[constructor]blob", "[method]blob.write", "[static]blob.merge", "[method]blob.open", "[constructor]file",
+      "[constructor]blob",
+      "[method]blob.write",
+      "[static]blob.merge",
+      "[method]blob.open",
+      "[constructor]file",
     ]);
-    expect(fns[0]).toMatchObject({ kind: { kind: "constructor", resource: blob.id }, result: { kind: "own", resource: blob.id } });
+    expect(fns[0]).toMatchObject({
+      kind: { kind: "constructor", resource: blob.id },
+      result: { kind: "own", resource: blob.id },
+    });
     expect(fns[1].params[0]).toEqual({ name: "self", type: { kind: "borrow", resource: blob.id } });
-    expect(fns[2].params.map((p) => p.type)).toEqual([{ kind: "borrow", resource: blob.id }, { kind: "borrow", resource: blob.id }]);
+    expect(fns[2].params.map((p) => p.type)).toEqual([
+      { kind: "borrow", resource: blob.id },
+      { kind: "borrow", resource: blob.id },
+    ]);
     expect(fns[3]).toMatchObject({ async: true, kind: { kind: "method" } });
     expect(fns[4].result).toEqual({ kind: "result", ok: { kind: "own", resource: file.id }, err: { kind: "u32" } });
   });
@@ -105,7 +121,7 @@ interface user {
 });
 
 describe("worlds", () => {
-  test("transitive imports are added before what needs them (WIT.md \"Transitive imports and worlds\")", () => {
+  test('transitive imports are added before what needs them (WIT.md "Transitive imports and worlds")', () => {
     const r = loadWitSource(
       `package t:w;
 interface a { resource r; }
@@ -132,7 +148,9 @@ interface b { use a.{t}; }
 interface c { use a.{t}; use b.{t as t2}; }
 world foo { export a; export c; }`),
     );
-    expect(e.message).toBe("input.wit:5:7: interface `t:x/c` transitively depends on an interface in incompatible ways");
+    expect(e.message).toBe(
+      "input.wit:5:7: interface `t:x/c` transitively depends on an interface in incompatible ways",
+    );
   });
 
   test("include merges, de-duplicates interfaces and renames plain names with `with`", () => {
@@ -151,7 +169,11 @@ world extended {
     expect(cache.implements).toBe("t:inc/store");
     // The included world's type is copied, owned by the including world.
     const thing = world.imports[2] as IrWorldItem & { kind: "type" };
-    expect(w.types[thing.type]).toMatchObject({ name: "thing", owner: { kind: "world", id: 0 }, def: { kind: "resource" } });
+    expect(w.types[thing.type]).toMatchObject({
+      name: "thing",
+      owner: { kind: "world", id: 0 },
+      def: { kind: "resource" },
+    });
     const method = world.imports[5] as IrWorldItem & { kind: "function" };
     expect(method.function.kind).toEqual({ kind: "method", resource: thing.type });
   });
@@ -174,9 +196,9 @@ world w {
   });
 
   test("world conflicts are reported where the second name is written", () => {
-    expect(errorOf(() => loadWitSource("package t:c;\nworld w {\n  import foo: func();\n  import FOO: func();\n}")).message).toBe(
-      "input.wit:4:10: duplicate import `FOO` in world `w` (conflicts with `foo`)",
-    );
+    expect(
+      errorOf(() => loadWitSource("package t:c;\nworld w {\n  import foo: func();\n  import FOO: func();\n}")).message,
+    ).toBe("input.wit:4:10: duplicate import `FOO` in world `w` (conflicts with `foo`)");
     // The same name may be imported and exported.
     expect(() => loadWitSource("package t:c;\nworld w { import run: func(); export run: func(); }")).not.toThrow();
   });
@@ -248,8 +270,14 @@ describe("rules the reference parser and validator enforce", () => {
       "interface a-b {}\ninterface ab {}\nworld w { import a-b; import ab; }",
       "input.wit:4:30: duplicate import `t:r/ab@1.0.0` in world `w` (conflicts with `t:r/a-b@1.0.0`)",
     ],
-    ["interface i { resource r { r: func(); } }", "input.wit:2:28: method `r` of resource `r` conflicts with the resource name"],
-    ["interface i { f: func(x: stream<char>); }", "input.wit:2:26: `stream<char>` is not allowed for now (use `stream<u8>` with an encoding)"],
+    [
+      "interface i { resource r { r: func(); } }",
+      "input.wit:2:28: method `r` of resource `r` conflicts with the resource name",
+    ],
+    [
+      "interface i { f: func(x: stream<char>); }",
+      "input.wit:2:26: `stream<char>` is not allowed for now (use `stream<u8>` with an encoding)",
+    ],
   ];
   test.each(cases)("%s", (body, message) => {
     expect(errorOf(() => loadWitSource(`package t:r@1.0.0;\n${body}`)).message).toBe(message);
@@ -257,7 +285,11 @@ describe("rules the reference parser and validator enforce", () => {
 
   test("a constructor may spell its result `result<own<r>, E>`", () => {
     const r = loadWitSource("package t:r;\ninterface i { resource r { constructor() -> result<own<r>, string>; } }");
-    expect(iface(r, "i").functions[0].result).toMatchObject({ kind: "result", ok: { kind: "own" }, err: { kind: "string" } });
+    expect(iface(r, "i").functions[0].result).toMatchObject({
+      kind: "result",
+      ok: { kind: "own" },
+      err: { kind: "string" },
+    });
   });
 
   test("namespaces and package names are lowercase words", () => {
@@ -306,7 +338,10 @@ describe("packages on disk", () => {
     });
     const r = loadWitPath(root);
     expect(r.packages.map((p) => `${p.namespace}:${p.name}${p.version ? "@" + p.version : ""}`).sort()).toEqual([
-      "app:main", "dep:nested@0.1.0", "dep:one", "dep:two",
+      "app:main",
+      "dep:nested@0.1.0",
+      "dep:one",
+      "dep:two",
     ]);
     expect(r.packages[r.mainPackage].name).toBe("main");
     const doc = selectWorld(r);

@@ -32,9 +32,10 @@ export function resolveAll(sources: LoadedSources, gates: GateOptions): { state:
     for (const [key, pos] of deps[u]) {
       const j = byKey.get(key);
       if (j === u) {
-        const path = [...deps[u].keys()];
-        void path;
-        throw map.error(pos, `package \`${key}\` refers to itself by its full name (write \`${selfRefName(units[u], key)}\`)`);
+        throw map.error(
+          pos,
+          `package \`${key}\` refers to itself by its full name (write \`${selfRefName(units[u], key)}\`)`,
+        );
       }
       if (j !== undefined) edges[r].push(rank.get(j)!);
     }
@@ -69,7 +70,8 @@ function selfRefName(unit: PackageUnit, key: string): string {
           if (w.kind === "use" || w.kind === "include") visit(w.from);
           else if (w.kind === "import" || w.kind === "export") {
             if (w.extern.kind === "path" || w.extern.kind === "named-path") visit(w.extern.path);
-            else if (w.extern.kind === "interface") for (const it of w.extern.items) it.kind === "use" && visit(it.from);
+            else if (w.extern.kind === "interface")
+              for (const it of w.extern.items) it.kind === "use" && visit(it.from);
           }
         }
       }

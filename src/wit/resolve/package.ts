@@ -1,4 +1,4 @@
-import type { IrFunction, IrInterface, IrWorldItem } from "@witgen/runtime/ir";
+import type { IrFunction, IrInterface, IrPackage, IrWorldItem } from "@witgen/runtime/ir";
 import type * as A from "../ast.js";
 import { type PackageUnit, refKey } from "../loader.js";
 import { docsText, isIncluded, readExternalId, readStability } from "./stability.js";
@@ -37,13 +37,9 @@ export class PackageResolver {
     const ref = unit.decl.ref;
     const id = state.packages.length;
     const key = refKey(ref);
-    const pkg = withMeta(
-      { id, namespace: ref.namespace, name: ref.name, interfaces: [], worlds: [] } as A.PackageRef & any,
-      { docs: docsText(unit.decl.docs), span: state.span(ref.pos) },
-    );
+    const pkg: IrPackage = { id, namespace: ref.namespace, name: ref.name, interfaces: [], worlds: [] };
     if (ref.version) pkg.version = ref.version;
-    // Keep a stable key order in the JSON form.
-    state.packages.push(pkg);
+    state.packages.push(withMeta(pkg, { docs: docsText(unit.decl.docs), span: state.span(ref.pos) }));
     this.pkg = { id, key, name: `${ref.namespace}:${ref.name}`, version: ref.version, items: new Map() };
     state.packagesByKey.set(key, this.pkg);
   }
@@ -72,7 +68,10 @@ export class PackageResolver {
         let entry: FileName;
         if (item.kind === "toplevel-use") {
           name = item.as ?? (item.path.kind === "local" ? item.path.name : item.path.name);
-          entry = item.path.kind === "local" ? { kind: "local", target: item.path.name } : { kind: "foreign", path: item.path };
+          entry =
+            item.path.kind === "local"
+              ? { kind: "local", target: item.path.name }
+              : { kind: "foreign", path: item.path };
         } else if (item.kind === "interface" || item.kind === "world") {
           name = item.name;
           entry = { kind: "local", target: item.name };
@@ -137,7 +136,12 @@ export class PackageResolver {
 
   // ---- paths ----
 
-  private cx(member: number, owner: ScopeContext["owner"], scope: Map<string, ScopeEntry>, ownerDesc: string): ScopeContext {
+  private cx(
+    member: number,
+    owner: ScopeContext["owner"],
+    scope: Map<string, ScopeEntry>,
+    ownerDesc: string,
+  ): ScopeContext {
     return {
       state: this.state,
       owner,
@@ -160,7 +164,10 @@ export class PackageResolver {
       const item = this.pkg.items.get(name);
       if (!item) throw map.error(path.name.pos, `${want} \`${path.name.name}\` is not defined`);
       if (item.kind !== want) {
-        throw map.error(path.name.pos, `name \`${path.name.name}\` is defined as ${item.kind === "world" ? "a world" : "an interface"}, not ${want === "world" ? "a world" : "an interface"}`);
+        throw map.error(
+          path.name.pos,
+          `name \`${path.name.name}\` is defined as ${item.kind === "world" ? "a world" : "an interface"}, not ${want === "world" ? "a world" : "an interface"}`,
+        );
       }
       return item;
     }
@@ -171,12 +178,16 @@ export class PackageResolver {
     const { map } = this.state;
     const key = refKey(path.pkg);
     if (key === this.pkg.key) {
-      throw map.error(path.pkg.pos, `package \`${key}\` refers to itself by its full name (write \`${path.name.name}\`)`);
+      throw map.error(
+        path.pkg.pos,
+        `package \`${key}\` refers to itself by its full name (write \`${path.name.name}\`)`,
+      );
     }
     const pkg = this.state.packagesByKey.get(key);
     if (!pkg) throw map.error(path.pkg.pos, `package \`${key}\` is not defined`);
     const item = pkg.items.get(path.name.name);
-    if (!item || item.kind !== want) throw map.error(path.pkg.pos, `${want} \`${path.name.name}\` is not defined in package \`${key}\``);
+    if (!item || item.kind !== want)
+      throw map.error(path.pkg.pos, `${want} \`${path.name.name}\` is not defined in package \`${key}\``);
     return item;
   }
 
@@ -188,9 +199,18 @@ export class PackageResolver {
 
   private resolveNamedInterface(item: Item): void {
     const ast = item.ast as A.Interface;
-    const handle = this.resolveInterface(item.member, ast.name.name, ast.items, ast.docs, ast.attrs, ast.name.pos, true);
+    const handle = this.resolveInterface(
+      item.member,
+      ast.name.name,
+      ast.items,
+      ast.docs,
+      ast.attrs,
+      ast.name.pos,
+      true,
+    );
     this.pkg.items.set(ast.name.name, { kind: "interface", handle });
-    if (handle.id !== undefined) this.state.packages[this.pkg.id].interfaces.push({ name: ast.name.name, id: handle.id });
+    if (handle.id !== undefined)
+      this.state.packages[this.pkg.id].interfaces.push({ name: ast.name.name, id: handle.id });
   }
 
   private resolveInterface(
@@ -219,12 +239,21 @@ export class PackageResolver {
         iface.name = name;
         iface.package = this.pkg.id;
       }
-      withMeta(iface, { docs: docsText(docs), stability, span: state.span(pos), externalId: readExternalId(attrs, state.map) });
+      withMeta(iface, {
+        docs: docsText(docs),
+        stability,
+        span: state.span(pos),
+        externalId: readExternalId(attrs, state.map),
+      });
       state.interfaces.push(iface);
-      state.interfaceScopes[id] = scope;
       handle.id = id;
     }
-    const cx = this.cx(member, kept ? { kind: "interface", id: handle.id! } : undefined, scope, `interface \`${name ?? label ?? ""}\``);
+    const cx = this.cx(
+      member,
+      kept ? { kind: "interface", id: handle.id! } : undefined,
+      scope,
+      `interface \`${name ?? label ?? ""}\``,
+    );
     cx.excludedBy = handle.excludedBy;
     const uses = items.filter((i): i is A.Use => i.kind === "use");
     const defs = items.filter((i): i is A.TypeDef => i.kind === "type");
@@ -288,7 +317,12 @@ export class PackageResolver {
     handle.imports = imports;
     handle.exports = exports;
     const scope = new Map<string, ScopeEntry>();
-    const cx = this.cx(item.member, kept ? { kind: "world", id: worldId! } : undefined, scope, `world \`${ast.name.name}\``);
+    const cx = this.cx(
+      item.member,
+      kept ? { kind: "world", id: worldId! } : undefined,
+      scope,
+      `world \`${ast.name.name}\``,
+    );
     cx.excludedBy = handle.excludedBy;
     const uses = ast.items.filter((i): i is A.Use => i.kind === "use");
     const defs = ast.items.filter((i): i is A.TypeDef => i.kind === "type");
@@ -300,7 +334,8 @@ export class PackageResolver {
       const target = this.itemAt(inc.from, item.member, "world") as PackageItemHandle & { kind: "world" };
       const pos = inc.from.name.pos;
       if (!g.kept) continue;
-      if (target.handle.id === undefined) throw map.error(pos, excludedMessage("world", target.handle.name, target.handle.excludedBy ?? ""));
+      if (target.handle.id === undefined)
+        throw map.error(pos, excludedMessage("world", target.handle.name, target.handle.excludedBy ?? ""));
       includes.push({ world: target.handle, worldName: target.handle.name, names: inc.names, pos });
     }
 
@@ -309,7 +344,10 @@ export class PackageResolver {
     for (const id of typeIds) {
       const t = state.types[id];
       plain.import.add(t.name);
-      imports.set(`n:${t.name}`, withMeta({ kind: "type", key: t.name, type: id } as IrWorldItem, { stability: t.stability, span: t.span }));
+      imports.set(
+        `n:${t.name}`,
+        withMeta({ kind: "type", key: t.name, type: id } as IrWorldItem, { stability: t.stability, span: t.span }),
+      );
     }
 
     const seenIfaces = { import: new Set<number>(), export: new Set<number>() };
@@ -330,7 +368,17 @@ export class PackageResolver {
       switch (ext.kind) {
         case "interface": {
           namePos = ext.name.pos;
-          const h = this.resolveInterface(item.member, undefined, ext.items, it.docs, it.attrs, ext.name.pos, kept, ext.name.name, handle.excludedBy);
+          const h = this.resolveInterface(
+            item.member,
+            undefined,
+            ext.items,
+            it.docs,
+            it.attrs,
+            ext.name.pos,
+            kept,
+            ext.name.name,
+            handle.excludedBy,
+          );
           key = `n:${ext.name.name}`;
           if (h.id !== undefined) {
             const iface = state.interfaces[h.id];
@@ -367,15 +415,30 @@ export class PackageResolver {
             const k = ext.kind === "path" ? state.interfaceName(target.id!) : ext.name.name;
             const e = { kind: "interface", key: k, interface: target.id! } as IrWorldItem & { implements?: string };
             if (ext.kind === "named-path") e.implements = state.interfaceName(target.id!);
-            entry = withMeta(e, { docs: docsText(it.docs), stability: g.stability, span: state.span(namePos), externalId });
+            entry = withMeta(e, {
+              docs: docsText(it.docs),
+              stability: g.stability,
+              span: state.span(namePos),
+              externalId,
+            });
           }
           break;
         }
         case "func": {
           namePos = ext.name.pos;
-          const fn = resolveFunction(cx, { docs: it.docs, attrs: it.attrs, name: ext.name, func: ext.func }, { kind: "freestanding" });
+          const fn = resolveFunction(
+            cx,
+            { docs: it.docs, attrs: it.attrs, name: ext.name, func: ext.func },
+            { kind: "freestanding" },
+          );
           key = `n:${ext.name.name}`;
-          if (fn) entry = withMeta({ kind: "function", key: fn.name, function: fn } as IrWorldItem, { docs: fn.docs, stability: fn.stability, span: fn.span, externalId: fn.externalId });
+          if (fn)
+            entry = withMeta({ kind: "function", key: fn.name, function: fn } as IrWorldItem, {
+              docs: fn.docs,
+              stability: fn.stability,
+              span: fn.span,
+              externalId: fn.externalId,
+            });
           break;
         }
       }
@@ -388,23 +451,4 @@ export class PackageResolver {
     }
     return { handle, includes };
   }
-}
-
-/** Turns a span back into a global position, for errors about already-resolved items. */
-export function posOf(state: ResolveState, span: { file: string; line: number; col: number }): number {
-  const file = state.map.files.find((f) => f.name === span.file);
-  if (!file) return 0;
-  let line = 1;
-  let i = 0;
-  while (line < span.line && i < file.text.length) {
-    if (file.text.charCodeAt(i) === 10) line++;
-    i++;
-  }
-  let col = 1;
-  while (col < span.col && i < file.text.length) {
-    const c = file.text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-    col++;
-  }
-  return file.base + i;
 }

@@ -21,10 +21,12 @@ export function readStability(attrs: A.Attribute[], map: SourceMap): Stability {
   }
   const dep = deprecated?.kind === "deprecated" ? { deprecated: deprecated.version } : {};
   // WIT.md "Rules for feature gate usage": `@since` xor `@unstable`; `@deprecated` needs one of them.
-  if (since && unstable) throw map.error(Math.max(since.pos, unstable.pos), "`@since` and `@unstable` cannot both gate one item");
+  if (since && unstable)
+    throw map.error(Math.max(since.pos, unstable.pos), "`@since` and `@unstable` cannot both gate one item");
   if (since?.kind === "since") return { kind: "stable", since: since.version, ...dep };
   if (unstable?.kind === "unstable") return { kind: "unstable", feature: unstable.feature, ...dep };
-  if (deprecated) throw map.error(deprecated.pos, "`@deprecated` needs a `@since` or `@unstable` gate on the same item");
+  if (deprecated)
+    throw map.error(deprecated.pos, "`@deprecated` needs a `@since` or `@unstable` gate on the same item");
   return { kind: "unknown" };
 }
 

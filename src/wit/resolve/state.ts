@@ -36,9 +36,7 @@ export interface WorldHandle {
   exports?: Map<string, IrWorldItem>;
 }
 
-export type PackageItemHandle =
-  | { kind: "interface"; handle: InterfaceHandle }
-  | { kind: "world"; handle: WorldHandle };
+export type PackageItemHandle = { kind: "interface"; handle: InterfaceHandle } | { kind: "world"; handle: WorldHandle };
 
 export interface PackageState {
   id: PackageId;
@@ -59,8 +57,6 @@ export class ResolveState {
   readonly worlds: IrWorld[] = [];
   readonly types: IrTypeDef[] = [];
   readonly packagesByKey = new Map<string, PackageState>();
-  /** Type scope of each interface id, for `use`. */
-  readonly interfaceScopes: Map<string, ScopeEntry>[] = [];
 
   constructor(
     readonly map: SourceMap,

@@ -23,10 +23,25 @@ export interface ScopeContext {
   useTarget(path: A.UsePath): InterfaceHandle;
 }
 
-const MAP_KEYS: ReadonlySet<string> = new Set(["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "char", "string"]);
+const MAP_KEYS: ReadonlySet<string> = new Set([
+  "bool",
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "char",
+  "string",
+]);
 
 /** An item's gate; `kept` is false when the gate leaves it (or its container) out. */
-export function gate(cx: ScopeContext, attrs: A.Attribute[]): { stability: Stability; kept: boolean; own: boolean; excludedBy: string } {
+export function gate(
+  cx: ScopeContext,
+  attrs: A.Attribute[],
+): { stability: Stability; kept: boolean; own: boolean; excludedBy: string } {
   const stability = readStability(attrs, cx.state.map);
   const own = isIncluded(stability, attrs, cx.pkgName, cx.pkgVersion, cx.state.gates, cx.state.map);
   const excludedBy = !own && stability.kind === "unstable" ? stability.feature : (cx.excludedBy ?? "");
@@ -83,15 +98,26 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
       checkContainedGate(cx, g, n.as ?? n.name);
       checkWorldTypeGate(cx, g, n.as ?? n.name);
       const target = from.scope.get(n.name.name);
-      if (!target) throw map.error(n.name.pos, `type \`${n.name.name}\` is not defined in interface \`${from.name ?? "(inline)"}\``);
+      if (!target)
+        throw map.error(
+          n.name.pos,
+          `type \`${n.name.name}\` is not defined in interface \`${from.name ?? "(inline)"}\``,
+        );
       if (target.kind === "function") {
-        throw map.error(n.name.pos, `\`${n.name.name}\` in interface \`${from.name ?? "(inline)"}\` is a function, not a type`);
+        throw map.error(
+          n.name.pos,
+          `\`${n.name.name}\` in interface \`${from.name ?? "(inline)"}\` is a function, not a type`,
+        );
       }
       const local = n.as ?? n.name;
       defineName(cx, local);
       if (target.kind === "excluded" || !g.kept) {
-        if (target.kind === "excluded" && g.kept) throw map.error(n.name.pos, excludedMessage("type", n.name.name, target.feature));
-        cx.scope.set(local.name, { kind: "excluded", feature: target.kind === "excluded" ? target.feature : g.excludedBy });
+        if (target.kind === "excluded" && g.kept)
+          throw map.error(n.name.pos, excludedMessage("type", n.name.name, target.feature));
+        cx.scope.set(local.name, {
+          kind: "excluded",
+          feature: target.kind === "excluded" ? target.feature : g.excludedBy,
+        });
         continue;
       }
       const id = state.types.length;
@@ -221,7 +247,8 @@ function resolveDefBody(cx: ScopeContext, def: A.TypeDef): IrTypeDefKind {
   switch (body.kind) {
     case "alias":
       // `type a = b` keeps naming `b`, even for a resource (it then is a resource too).
-      if (body.type.kind === "name") return { kind: "alias", target: { kind: "named", id: lookupType(cx, body.type.name) } };
+      if (body.type.kind === "name")
+        return { kind: "alias", target: { kind: "named", id: lookupType(cx, body.type.name) } };
       return { kind: "alias", target: resolveType(cx, body.type) };
     case "record": {
       // Binary.md: records, variants, enums and flags are never empty.
@@ -229,7 +256,10 @@ function resolveDefBody(cx: ScopeContext, def: A.TypeDef): IrTypeDefKind {
       const seen = new NameSet();
       const fields = body.fields.map((f) => {
         unique(cx, seen, f.name, "field", `record \`${name}\``);
-        return withMeta({ name: f.name.name, type: resolveType(cx, f.type) }, { docs: docsText(f.docs), span: cx.state.span(f.name.pos) });
+        return withMeta(
+          { name: f.name.name, type: resolveType(cx, f.type) },
+          { docs: docsText(f.docs), span: cx.state.span(f.name.pos) },
+        );
       });
       return { kind: "record", fields };
     }
@@ -264,10 +294,14 @@ function resolveDefBody(cx: ScopeContext, def: A.TypeDef): IrTypeDefKind {
         }
         // Explainer.md "Name Uniqueness": `[method]r.r` would clash with `r` itself.
         if (normalize(f.name.name) === normalize(name)) {
-          throw map.error(f.name.pos, `${f.kind === "static" ? "static function" : "method"} \`${f.name.name}\` of resource \`${name}\` conflicts with the resource name`);
+          throw map.error(
+            f.name.pos,
+            `${f.kind === "static" ? "static function" : "method"} \`${f.name.name}\` of resource \`${name}\` conflicts with the resource name`,
+          );
         }
         const prev = seen.add(f.name.name);
-        if (prev !== undefined) throw map.error(f.name.pos, duplicateMessage("method", f.name.name, `resource \`${name}\``, prev));
+        if (prev !== undefined)
+          throw map.error(f.name.pos, duplicateMessage("method", f.name.name, `resource \`${name}\``, prev));
       }
       return { kind: "resource" };
     }
@@ -290,7 +324,6 @@ function names(cx: ScopeContext, list: A.Flag[], what: string, where: string): {
     return withMeta({ name: c.name.name }, { docs: docsText(c.docs), span: cx.state.span(c.name.pos) });
   });
 }
-
 
 /** Looks a type name up; in a gated-out context any defined name will do (returns -1). */
 function lookupType(cx: ScopeContext, name: A.Id): number {
@@ -331,7 +364,10 @@ export function resolveType(cx: ScopeContext, t: A.Type): IrType {
       const value = resolveType(cx, t.value);
       // WIT.md "Types": `kt` is a primitive other than floats (and not error-context).
       if (t.key.kind !== "prim" || !MAP_KEYS.has(t.key.name)) {
-        throw map.error(typePos(t.key), `type \`${printType(t.key)}\` cannot be a map key (keys are bool, integers, char or string)`);
+        throw map.error(
+          typePos(t.key),
+          `type \`${printType(t.key)}\` cannot be a map key (keys are bool, integers, char or string)`,
+        );
       }
       return { kind: "map", key, value };
     }
@@ -353,7 +389,10 @@ export function resolveType(cx: ScopeContext, t: A.Type): IrType {
         // A borrow cannot outlive the call, so it cannot travel through a future or stream.
         const borrowed = findBorrow(cx.state, element, new Set());
         if (borrowed !== undefined) {
-          throw map.error(t.pos, `the element type of \`${t.kind}\` contains a borrowed handle \`borrow<${cx.state.types[borrowed].name}>\``);
+          throw map.error(
+            t.pos,
+            `the element type of \`${t.kind}\` contains a borrowed handle \`borrow<${cx.state.types[borrowed].name}>\``,
+          );
         }
         if (t.kind === "stream" && element.kind === "char") {
           throw map.error(t.pos, "`stream<char>` is not allowed for now (use `stream<u8>` with an encoding)");
@@ -365,8 +404,7 @@ export function resolveType(cx: ScopeContext, t: A.Type): IrType {
 }
 
 export type FuncShape =
-  | { kind: "freestanding" }
-  | { kind: "method" | "static" | "constructor"; resource: number; resourceName: string };
+  { kind: "freestanding" } | { kind: "method" | "static" | "constructor"; resource: number; resourceName: string };
 
 /** Resolves one function; returns undefined when a gate leaves it out. */
 export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncShape): IrFunction | undefined {
@@ -398,7 +436,10 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
   // A kept method of a gated-out resource refers to something that is not there.
   if (shape.kind !== "freestanding" && shape.resource < 0 && g.kept) {
     const e = cx.scope.get(shape.resourceName);
-    throw map.error(f.name.pos, excludedMessage("resource", shape.resourceName, e?.kind === "excluded" ? e.feature : ""));
+    throw map.error(
+      f.name.pos,
+      excludedMessage("resource", shape.resourceName, e?.kind === "excluded" ? e.feature : ""),
+    );
   }
   const params: IrParam[] = [];
   const seen = new NameSet();
@@ -408,7 +449,8 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
   }
   for (const p of f.func.params) {
     const prev = seen.add(p.name.name);
-    if (prev !== undefined) throw map.error(p.name.pos, duplicateMessage("parameter", p.name.name, `function \`${name}\``, prev));
+    if (prev !== undefined)
+      throw map.error(p.name.pos, duplicateMessage("parameter", p.name.name, `function \`${name}\``, prev));
     params.push({ name: p.name.name, type: resolveType(sub, p.type) });
   }
   let result: IrType | undefined;
@@ -430,7 +472,12 @@ export function resolveFunction(cx: ScopeContext, f: A.NamedFunc, shape: FuncSha
 }
 
 /** WIT.md "Item: resource": no result means `own<r>`; otherwise it must be `result<r>` or `result<r, E>`. */
-function constructorResult(cx: ScopeContext, result: A.Type | undefined, resource: number, resourceName: string): IrType {
+function constructorResult(
+  cx: ScopeContext,
+  result: A.Type | undefined,
+  resource: number,
+  resourceName: string,
+): IrType {
   if (!result) return { kind: "own", resource };
   const ok = result.kind === "result" ? result.ok : undefined;
   // `result<r, E>`; `own<r>` spells the same type and the reference accepts it too.

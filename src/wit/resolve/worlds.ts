@@ -56,7 +56,12 @@ export function processInclude(state: ResolveState, into: WorldHandle, inc: Pend
     const t = state.types[item.type];
     if (t.owner.kind !== "world" || t.owner.id !== fromId) continue;
     const id = state.types.length;
-    const copy = { ...t, id, owner: { kind: "world" as const, id: intoId }, name: rename(item.key, inc.names) ?? item.key };
+    const copy = {
+      ...t,
+      id,
+      owner: { kind: "world" as const, id: intoId },
+      name: rename(item.key, inc.names) ?? item.key,
+    };
     state.types.push(copy);
     typeMap.set(item.type, id);
   }
@@ -72,7 +77,8 @@ export function processInclude(state: ResolveState, into: WorldHandle, inc: Pend
       }
       const name = rename(item.key, inc.names) ?? item.key;
       let copy: IrWorldItem;
-      if (item.kind === "function") copy = { ...item, key: name, function: { ...remapFunction(item.function, typeMap), name } };
+      if (item.kind === "function")
+        copy = { ...item, key: name, function: { ...remapFunction(item.function, typeMap), name } };
       else if (item.kind === "type") copy = { ...item, key: name, type: typeMap.get(item.type) ?? item.type };
       else copy = { ...item, key: name };
       const key = `n:${name}`;
@@ -97,7 +103,9 @@ function remapType(t: IrType, m: Map<number, number>): IrType {
     case "borrow":
       return { kind: t.kind, resource: m.get(t.resource) ?? t.resource };
     case "list":
-      return t.length === undefined ? { kind: "list", element: remapType(t.element, m) } : { kind: "list", element: remapType(t.element, m), length: t.length };
+      return t.length === undefined
+        ? { kind: "list", element: remapType(t.element, m) }
+        : { kind: "list", element: remapType(t.element, m), length: t.length };
     case "option":
       return { kind: "option", some: remapType(t.some, m) };
     case "result": {
@@ -125,14 +133,18 @@ function remapDef(def: IrTypeDefKind, m: Map<number, number>): IrTypeDefKind {
     case "record":
       return { kind: "record", fields: def.fields.map((f) => ({ ...f, type: remapType(f.type, m) })) };
     case "variant":
-      return { kind: "variant", cases: def.cases.map((c) => (c.type ? { ...c, type: remapType(c.type, m) } : { ...c })) };
+      return {
+        kind: "variant",
+        cases: def.cases.map((c) => (c.type ? { ...c, type: remapType(c.type, m) } : { ...c })),
+      };
     default:
       return def;
   }
 }
 
 function remapFunction(f: IrFunction, m: Map<number, number>): IrFunction {
-  const kind = f.kind.kind === "freestanding" ? f.kind : { ...f.kind, resource: m.get(f.kind.resource) ?? f.kind.resource };
+  const kind =
+    f.kind.kind === "freestanding" ? f.kind : { ...f.kind, resource: m.get(f.kind.resource) ?? f.kind.resource };
   const out: IrFunction = { ...f, kind, params: f.params.map((p) => ({ name: p.name, type: remapType(p.type, m) })) };
   if (f.result) out.result = remapType(f.result, m);
   return out;
@@ -216,7 +228,8 @@ export function elaborateWorld(state: ResolveState, world: WorldHandle): void {
     for (const dep of interfaceDeps(state, id)) {
       const depKey = `i:${dep}`;
       const explicit = exportIfaces.get(depKey) as (IrWorldItem & { kind: "interface" }) | undefined;
-      const di = asExport && explicit ? explicit : (depItem(state, dep, item.stability) as IrWorldItem & { kind: "interface" });
+      const di =
+        asExport && explicit ? explicit : (depItem(state, dep, item.stability) as IrWorldItem & { kind: "interface" });
       if (!add(depKey, di, asExport && explicit !== undefined)) return false;
     }
     if (asExport) {
@@ -231,13 +244,19 @@ export function elaborateWorld(state: ResolveState, world: WorldHandle): void {
   for (const [key, item] of exportIfaces) {
     if (!add(key, item as IrWorldItem & { kind: "interface" }, true)) {
       const wpos = w.span ? spanPos(state, w.span) : 0;
-      throw state.map.error(wpos, `interface \`${item.key}\` transitively depends on an interface in incompatible ways`);
+      throw state.map.error(
+        wpos,
+        `interface \`${item.key}\` transitively depends on an interface in incompatible ways`,
+      );
     }
   }
   const sortedImports = stableSort(state, [...imports]);
   // Extern names, interface names included, must stay distinct ignoring case and hyphens
   // (the reference validator compares them so).
-  for (const [dir, items] of [["import", sortedImports.map((e) => e[1])], ["export", [...exports.values()]]] as const) {
+  for (const [dir, items] of [
+    ["import", sortedImports.map((e) => e[1])],
+    ["export", [...exports.values()]],
+  ] as const) {
     const seen = new NameSet();
     for (const item of items) {
       const prev = seen.add(item.key);

@@ -64,7 +64,9 @@ export function canonicalWorld(doc: IrDocument): string {
         const iface = doc.interfaces[it.interface];
         // An encoder may drop an interface nothing reaches (no functions, no used types).
         if (iface.functions.length === 0 && !iface.types.some((t) => live.has(t.id))) break;
-        out.push(`${dir} ${it.key}${it.implements ? ` implements ${it.implements}` : ""} (interface ${iface.name ?? "<inline>"})`);
+        out.push(
+          `${dir} ${it.key}${it.implements ? ` implements ${it.implements}` : ""} (interface ${iface.name ?? "<inline>"})`,
+        );
         // Type order inside an instance is the encoder's choice, so compare as a set.
         // Binaries carry only types that functions reach, so unused ones are left out.
         const types = iface.types.filter((t) => live.has(t.id)).map((t) => `  type ${t.name} ${def(doc.types[t.id])}`);
