@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { ComponentLoadError, decodeComponent, decodeWorld } from "@witgen/runtime/binary";
 import { component, section, str, u32, vec } from "./encode.js";
 import { dummyComponent } from "./helpers.js";
-import { signature, wellFormed, worldItem } from "./ir-query.js";
+import { dealias, signature, wellFormed, worldItem } from "./ir-query.js";
 
 describe("world-level items", () => {
   test("type imports are world-owned typedefs; world resources get their functions", async () => {
@@ -135,6 +135,34 @@ test("an interface exported with more than was imported keeps one interface with
     kind: "alias",
     target: { kind: "named", id: (worldItem(doc, "imports", "t") as { type: number }).type },
   });
+});
+
+test("an instance export with a type ascription keeps the actual resources and takes the ascribed functions", async () => {
+  const doc = decodeWorld(
+    await parse(`(component
+      (import "i" (instance $i
+        (export "r" (type (sub resource)))
+        (type (own 0))
+        (export "f" (func (result 1)))
+        (export "g" (func))))
+      (type $it (instance
+        (export "r" (type (sub resource)))
+        (type (own 0))
+        (export "f" (func (result 1)))))
+      (export "j" (instance $i) (instance (type $it)))
+    )`),
+  );
+  expect(wellFormed(doc)).toEqual([]);
+  const i = worldItem(doc, "imports", "i");
+  const j = worldItem(doc, "exports", "j");
+  if (i.kind !== "interface" || j.kind !== "interface") throw new Error("expected interfaces");
+  const ji = doc.interfaces[j.interface];
+  const iR = doc.interfaces[i.interface].types[0].id;
+  expect(ji.functions.map((f) => f.name)).toEqual(["f"]);
+  expect(doc.types[ji.types[0].id].def).toEqual({ kind: "alias", target: { kind: "named", id: iR } });
+  // `f` returns the import's resource, not a fresh one minted by the ascription.
+  const result = ji.functions[0].result;
+  expect(result?.kind === "own" && dealias(doc, result.resource).id).toBe(iR);
 });
 
 describe("index-space errors in well-formed bytes", () => {

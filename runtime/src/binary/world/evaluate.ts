@@ -186,6 +186,12 @@ function evalTypeDef(scope: Scope, def: TypeDef): TypeEnt {
   }
 }
 
+function instanceTypeAt(scope: Scope, index: number, offset: number): InstanceTypeEnt {
+  const ent = at(scope.types, index, "type", offset);
+  if (ent.t !== "instance-type") fail(offset, `expected type ${index} to be an instance type, found a ${ent.t} type`);
+  return ent;
+}
+
 function funcTypeAt(scope: Scope, index: number, offset: number): FuncEnt {
   const ent = at(scope.types, index, "type", offset);
   if (ent.t !== "func") fail(offset, `expected type ${index} to be a function type, found a ${ent.t} type`);
@@ -255,8 +261,18 @@ function evalAlias(scope: Scope, a: Alias): void {
   }
 }
 
-/** Instantiates an instance type or component type, supplying `args` for a component type's imports. */
-function instantiateType(type: InstanceTypeEnt | ComponentTypeEnt, args: Map<string, Item>, ctx: Ctx): InstanceEnt {
+/**
+ * Instantiates an instance type or component type, supplying `args` for a
+ * component type's imports. With `actual` (an export's type ascription), type
+ * and instance exports are the actual instance's, so resource identity
+ * survives the ascription; functions take the ascribed signature.
+ */
+function instantiateType(
+  type: InstanceTypeEnt | ComponentTypeEnt,
+  args: Map<string, Item>,
+  ctx: Ctx,
+  actual?: InstanceEnt,
+): InstanceEnt {
   enter(ctx, type.offset);
   const scope = newScope(type.scope);
   const out: InstanceEnt = { exports: new Map() };
@@ -279,7 +295,15 @@ function instantiateType(type: InstanceTypeEnt | ComponentTypeEnt, args: Map<str
         break;
       }
       case "export": {
-        const item = externItem(scope, d.type, d.name.name, d.offset, ctx);
+        const have = actual?.exports.get(d.name.name)?.item;
+        let item: Item;
+        if (have?.sort === "type" && d.type.kind === "type") item = have;
+        else if (have?.sort === "instance" && d.type.kind === "instance") {
+          item = {
+            sort: "instance",
+            instance: instantiateType(instanceTypeAt(scope, d.type.type, d.offset), new Map(), ctx, have.instance),
+          };
+        } else item = externItem(scope, d.type, d.name.name, d.offset, ctx);
         out.exports.set(d.name.name, { name: d.name, item });
         push(scope, item);
         break;
@@ -411,10 +435,10 @@ function externSort(et: ExternType): Item["sort"] {
 }
 
 /**
- * An export's type: the ascription when it names a function or type
- * (Explainer.md "Import and Export Definitions"), else the exported item.
- * Instance and component ascriptions are not re-instantiated: doing so would
- * mint fresh resources unrelated to the actual ones.
+ * An export's type: the ascription when present (Explainer.md "Import and
+ * Export Definitions"), else the exported item. An instance ascription keeps
+ * the actual instance's types (no fresh resources); a component ascription is
+ * not applied (the IR has no components).
  */
 function ascribed(
   scope: Scope,
@@ -430,5 +454,11 @@ function ascribed(
   if (et.kind === "func") return externItem(scope, et, name, offset, ctx);
   if (et.kind === "type" && et.bound.kind === "eq")
     return { sort: "type", type: at(scope.types, et.bound.index, "type", offset) };
+  if (et.kind === "instance" && actual.sort === "instance") {
+    return {
+      sort: "instance",
+      instance: instantiateType(instanceTypeAt(scope, et.type, offset), new Map(), ctx, actual.instance),
+    };
+  }
   return actual;
 }
