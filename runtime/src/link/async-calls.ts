@@ -179,3 +179,82 @@ export function taskLower(compiler: CodecCompiler, state: ComponentInstanceState
     }
   };
 }
+
+/** Traps that refuse an entry (lockdown, re-entrance) do not poison again. */
+function refusedEntry(t: Trap): boolean {
+  return /may_enter|lockdown|invariant 1/.test(t.rule);
+}
+
+/**
+ * A sync `canon lift` run as a Task (`liftFunction`), for components that use
+ * async built-ins: those need a current task even in sync-lifted code. Called
+ * synchronously (a sync lift cannot block), so the JS function returns the
+ * value, not a Promise.
+ */
+export function syncTaskLift(
+  compiler: CodecCompiler,
+  state: ComponentInstanceState,
+  sig: FunctionSignature,
+  opts: CanonOptions,
+  core: CoreFunction,
+  cx: LiftLowerContext,
+): RtFunc {
+  const types = sig.params.map((p) => p.type);
+  const cs = codecs(compiler, types);
+  const result = sig.result;
+  const rc = result ? compiler.codec(planValue(result)) : undefined;
+  const resultSpilled = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
+  const trapping = (f: CoreFunction): ((...a: CoreValue[]) => unknown) => (...a) => {
+    try {
+      return f(...(a as Flat[]));
+    } catch (e) {
+      if (e instanceof Trap) throw e;
+      throw new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md call_and_trap_on_throw", cause: e });
+    }
+  };
+  const funcInst = liftFunction({
+    inst: state,
+    ft: { async: sig.async, resultTypeKey: resultKey(result), name: sig.name },
+    opts: {
+      async: false,
+      ...(opts.memory ? { memory: opts.memory } : {}),
+      stringEncoding: opts.stringEncoding ?? "utf8",
+      ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
+    },
+    core: trapping(core),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name)),
+    liftResults: (_task, flat) =>
+      withScope(cx, undefined, () => {
+        if (!rc) return [];
+        if (resultSpilled) {
+          const ptr = (flat[0] as number) >>> 0;
+          const { size, align } = layoutOf(result!);
+          cx.checkRange(ptr, size, align, "result", "CanonicalABI.md lift_flat_values");
+          return [rc.load(cx, ptr)];
+        }
+        return [rc.liftFlat(cx, new FlatReader(flat as Flat[]))];
+      }),
+  });
+  const call: JsFunction = (...args) => {
+    let out: unknown[] | undefined;
+    let done = false;
+    try {
+      funcInst(
+        () => args,
+        (r) => {
+          out = r;
+          done = true;
+        },
+      );
+    } catch (e) {
+      if (e instanceof Trap) {
+        e.locate(sig.name);
+        if (!refusedEntry(e)) state.poison(e);
+      } else if (e instanceof AbiValueError) e.locate(sig.name);
+      throw e;
+    }
+    if (!done) throw new Trap(`${sig.name} did not return synchronously`, { rule: 'CanonicalABI.md "canon lift"' });
+    return out?.[0];
+  };
+  return { sig, call, funcInst };
+}

@@ -25,7 +25,7 @@ import { LinkError } from "./errors.js";
 import { newScope, type RtFunc, type RtInstance, type RtItem, type Scope } from "./items.js";
 import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
-import { asyncLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
+import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -129,6 +129,24 @@ function exportNames(ast: ComponentAst): { funcs: Map<number, string>; types: Ma
   return { funcs, types };
 }
 
+const SYNC_CANONS = new Set(["lift", "lower", "resource.new", "resource.rep", "resource.drop"]);
+
+/**
+ * Whether a component uses async built-ins or async options: then its sync
+ * lifts also run as Tasks (`syncTaskLift`), since those built-ins need a
+ * current task; otherwise sync lifts take the faster `abi/call.ts` path.
+ */
+function usesTasks(ast: ComponentAst): boolean {
+  for (const s of ast.sections) {
+    if (s.kind !== "canons") continue;
+    for (const c of s.items) {
+      if (!SYNC_CANONS.has(c.kind)) return true;
+      if ((c.kind === "lift" || c.kind === "lower") && c.options.async) return true;
+    }
+  }
+  return false;
+}
+
 function trapUnsupported(what: string, inst: ComponentInstanceState): () => never {
   return () => {
     const t = new Trap(`async built-in ${what} not yet supported`, { rule: "CanonicalABI.md (async built-ins are not wired into the instantiator yet)" });
@@ -164,6 +182,7 @@ export function instantiateComponent(
   // ancestor already entered, and the entry check has no caller to subtract (see the report's gaps).
   const state = new ComponentInstanceState(session.instanceName(ast.names?.component ?? name));
   attachConcurrency(state, session.store);
+  const tasks = usesTasks(ast);
   const names = exportNames(ast);
   const exports = new Map<string, RtItem>();
   let lastImports = -1;
@@ -223,6 +242,10 @@ export function instantiateComponent(
           }
           return;
         }
+        if (tasks) {
+          scope.funcs.push(syncTaskLift(session.compiler, state, fsig, opts, core, new LiftLowerContext(state, opts, session.hooks)));
+          return;
+        }
         const plan = planFunction(fsig, "lift", { stringEncoding: opts.stringEncoding, postReturn: !!opts.postReturn });
         const cx = new LiftLowerContext(state, opts, session.hooks);
         let call;
@@ -237,7 +260,7 @@ export function instantiateComponent(
       case "lower": {
         const f = at(scope.funcs, c.func, "function", o);
         const opts = canonOptions(c.options, o);
-        if (c.options.async || f.funcInst) {
+        if (c.options.async || f.funcInst || (tasks && f.sig.async)) {
           // Through a Subtask (task/lower.ts): async lowering, or a callee that is async-lifted.
           scope.coreFuncs.push(taskLower(session.compiler, state, f, !!c.options.async, new LiftLowerContext(state, opts, session.hooks)));
           return;

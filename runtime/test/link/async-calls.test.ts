@@ -5,7 +5,7 @@
  * callback.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, type CompiledComponent } from "@witgen/runtime";
+import { compileComponent, Trap, type CompiledComponent } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 
 const WAT = `(component
@@ -93,5 +93,58 @@ describe("link: async lift / lower / task.return", () => {
     });
     expect(await exports.doubled(5)).toBe(1015);
     expect(exports.callbacks()).toBe(1);
+  });
+});
+
+/** Sync-lifted exports of a component that uses async built-ins run as Tasks. */
+const SYNC_TASKS_WAT = `(component
+  (import "fetch" (func $fetch async (param "x" u32) (result u32)))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (core func $fetch-async (canon lower (func $fetch) async (memory $m)))
+  (core func $fetch-sync (canon lower (func $fetch)))
+  (core func $st-drop (canon subtask.drop))
+  (core instance $b (export "fetch-async" (func $fetch-async)) (export "fetch-sync" (func $fetch-sync)))
+  (core module $Main
+    (import "b" "fetch-async" (func $fetch-async (param i32 i32) (result i32)))
+    (import "b" "fetch-sync" (func $fetch-sync (param i32) (result i32)))
+    (import "m" "mem" (memory 1))
+    ;; via-subtask(x): async-lowered call that must resolve at once; returns the value (or 999 if it did not).
+    (func (export "via-subtask") (param i32) (result i32)
+      (if (result i32) (i32.eq (i32.and (call $fetch-async (local.get 0) (i32.const 8)) (i32.const 0xf)) (i32.const 2))
+        (then (i32.load (i32.const 8)))
+        (else (i32.const 999))))
+    (func (export "direct") (param i32) (result i32) (call $fetch-sync (local.get 0)))
+    (func (export "boom") (unreachable)))
+  (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
+  (func (export "via-subtask") (param "x" u32) (result u32) (canon lift (core func $main "via-subtask")))
+  (func (export "direct") (param "x" u32) (result u32) (canon lift (core func $main "direct")))
+  (func (export "boom") (canon lift (core func $main "boom"))))`;
+
+describe("link: sync lifts as tasks", () => {
+  let compiled: CompiledComponent;
+  beforeAll(async () => {
+    compiled = await compileComponent(await buildWatComponent(SYNC_TASKS_WAT));
+  });
+
+  it("a sync export can make an async-lowered call that resolves at once, and returns synchronously", () => {
+    const { exports } = compiled.instantiateSync({ fetch: (x: number) => x + 7 });
+    expect(exports.viaSubtask(1)).toBe(8);
+    expect(exports.direct(2)).toBe(9);
+  });
+
+  it("a sync call of an async import that does not finish at once traps: a sync export may not block", () => {
+    const { exports, state } = compiled.instantiateSync({ fetch: (x: number) => Promise.resolve(x) });
+    expect(() => exports.direct(1)).toThrow(Trap);
+    expect(() => exports.direct(1)).toThrow(/trapped earlier/);
+    expect(state.poisoned?.message).toMatch(/would block inside a non-async function/);
+  });
+
+  it("a core trap in a task-run export poisons the instance", () => {
+    const { exports, state } = compiled.instantiateSync({ fetch: (x: number) => x });
+    expect(() => exports.boom()).toThrow(/unreachable/);
+    expect(state.poisoned).toBeInstanceOf(Trap);
+    expect(() => exports.viaSubtask(1)).toThrow(/trapped earlier|poisoned/);
   });
 });
