@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import type * as A from "./ast.js";
+import { WitError } from "./error.js";
 import { parseFile } from "./parser.js";
 import { SourceMap } from "./source-map.js";
 
@@ -31,15 +32,43 @@ export function loadPath(path: string): LoadedSources {
   return parseGroups(readPath(path));
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Reads the files of a path: the root package's group first, then one group per dependency. */
 export function readPath(path: string): SourceGroup[] {
+  try {
+    return readPathUnchecked(path);
+  } catch (e) {
+    if (e instanceof WitError) throw e;
+    // Filesystem trouble (missing path, permissions) reported like any other input error.
+    const err = e as NodeJS.ErrnoException;
+    const where = err.path ? relative(path, err.path) || basename(path) : basename(path);
+    const why =
+      err.code === "ENOENT" ? "no such file or directory" : err.code === "EACCES" ? "permission denied" : err.message;
+    throw new WitError(toPosix(where), 1, 1, `cannot read \`${toPosix(where)}\`: ${why}`);
+  }
+}
+
+function readPathUnchecked(path: string): SourceGroup[] {
   const groups: SourceGroup[] = [];
-  const read = (abs: string, rel: string) => ({ name: rel, text: readFileSync(abs, "utf8") });
+  const read = (abs: string, rel: string) => {
+    let text: string;
+    try {
+      text = utf8.decode(readFileSync(abs));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ERR_ENCODING_INVALID_ENCODED_DATA") throw e;
+      // WIT.md "Lexical structure": files are UTF-8.
+      throw new WitError(rel, 1, 1, "the file is not valid UTF-8");
+    }
+    return { name: rel, text };
+  };
   if (!statSync(path).isDirectory()) {
     groups.push({ files: [read(path, basename(path))], depFile: false });
     return groups;
   }
-  groups.push({ files: witFilesOf(path).map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
+  const rootFiles = witFilesOf(path);
+  if (rootFiles.length === 0) throw new WitError(".", 1, 1, "the directory holds no `.wit` files");
+  groups.push({ files: rootFiles.map((f) => read(f, toPosix(relative(path, f)))), depFile: false });
   const depsDir = join(path, "deps");
   let entries: Dirent[] = [];
   try {

@@ -35,6 +35,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), "witgen-wit-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function writeTree(root: string, files: Record<string, string>): string {
+  mkdirSync(root, { recursive: true });
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(root, rel);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -348,6 +349,17 @@ describe("packages on disk", () => {
     expect(keys(doc.worlds[0].imports)).toEqual(["dep:two/t", "dep:one/i", "app:main/helper", "dep:nested/n@0.1.0"]);
     expect(iface(r, "helper").span).toEqual({ file: "b.wit", line: 1, col: 11 });
     expect(iface(r, "t").span?.file).toBe("deps/two.wit");
+  });
+
+  test("unreadable input is a WitError too", () => {
+    expect(errorOf(() => loadWitPath(path.join(tmp, "missing.wit"))).message).toBe(
+      "missing.wit:1:1: cannot read `missing.wit`: no such file or directory",
+    );
+    const bad = writeTree(path.join(tmp, "bad-utf8"), {});
+    writeFileSync(path.join(bad, "a.wit"), Buffer.from([0x70, 0xff, 0xfe]));
+    expect(errorOf(() => loadWitPath(bad)).message).toBe("a.wit:1:1: the file is not valid UTF-8");
+    const empty = writeTree(path.join(tmp, "empty"), { "notes.txt": "" });
+    expect(errorOf(() => loadWitPath(empty)).message).toBe(".:1:1: the directory holds no `.wit` files");
   });
 
   test("a cycle between packages is an error", () => {
