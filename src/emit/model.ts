@@ -14,7 +14,7 @@ import { jsDoc } from "./docs.js";
 import { plainName, signature, type ResultStyle, type SignatureView } from "./functions.js";
 import { INDEX_PATH, interfaceModules, reachableInterfaces, type InterfaceModule } from "./layout.js";
 import { ModuleScope } from "./module-scope.js";
-import { bindingName, camelCase, methodName, propertyKey, Scope, staticName, typeName } from "./names.js";
+import { bindingName, camelCase, methodName, pascalCase, propertyKey, Scope, staticName, typeName } from "./names.js";
 import { admitsUndefined, renderType, type TypeNames } from "./type-expr.js";
 
 export type EmitMode = "types" | "host" | "guest";
@@ -198,8 +198,7 @@ export class WorldModel implements TypeNames {
       if (this.mode === "types") break;
       const def = this.doc.types[id];
       if (def.def.kind === "resource" && this.resourceFunctions(def).some((f) => f.kind.kind !== "method")) {
-        const name = this.typeNames.get(id)!.name;
-        this.constructorNames.set(id, info.scope.types.claim(`${name}Constructor`));
+        this.constructorNames.set(id, info.scope.types.claim(`${pascalCase(def.name)}Constructor`));
       }
     }
   }

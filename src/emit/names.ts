@@ -23,11 +23,15 @@ const RESERVED_GLOBALS = new Set(
   ).split(" "),
 );
 
-/** Static members every class already has (`static name()` would clash with `Function.name`). */
-const RESERVED_STATICS = new Set(["name", "length", "prototype", "caller", "arguments", "new"]);
+/**
+ * Method names with a meaning of their own: `new(...)` in an interface is a construct signature,
+ * `constructor` cannot be a class method, and an object with a `then` method is a thenable that
+ * promises would try to adopt (an async call returning it would never settle).
+ */
+const RESERVED_MEMBERS = new Set(["constructor", "new", "then"]);
 
-/** Instance member names a class cannot declare as ordinary methods. */
-const RESERVED_MEMBERS = new Set(["constructor"]);
+/** Static members every class already has (`static name()` would clash with `Function.name`), and the above. */
+const RESERVED_STATICS = new Set([...RESERVED_MEMBERS, "name", "length", "prototype", "caller", "arguments"]);
 
 /** `get-u8` -> `getU8`; an all-caps first segment is lowered (`URL-parse` -> `urlParse`). Shared with the runtime's value shapes. */
 export const camelCase: (kebab: string) => string = toCamelCase;
@@ -47,13 +51,13 @@ export function typeName(kebab: string): string {
   return RESERVED_GLOBALS.has(name) ? `${name}_` : name;
 }
 
-/** A static method name on a resource's constructor type (`new` -> `new_`, `name` -> `name_`). */
+/** A static method name on a resource's constructor type (`new` -> `new_`, `name` -> `name_`, `then` -> `then_`). */
 export function staticName(kebab: string): string {
   const name = camelCase(kebab);
   return RESERVED_STATICS.has(name) ? `${name}_` : name;
 }
 
-/** An instance method name on a resource (`constructor` -> `constructor_`). */
+/** A method name: of a resource, a function set, `Imports`/`Exports` (`new` -> `new_`, `then` -> `then_`). */
 export function methodName(kebab: string): string {
   const name = camelCase(kebab);
   return RESERVED_MEMBERS.has(name) ? `${name}_` : name;

@@ -33,7 +33,10 @@ interface geometry {
     draw: func(r: rect) -> result<_, error>;
     pixels: func() -> list<u8>;
     %new: static func(this: canvas) -> canvas;
+    then: func();
   }
+
+  %new: func() -> u8;
 
   area: func(r: rect) -> u64;
   parse: func(text: string) -> result<rect, error>;
@@ -106,6 +109,11 @@ describe("emitWorld from WIT source", () => {
     expect(guest).toContain("delete(in_: number, class_: string): void;");
     expect(guest).toContain("export type Error_ = string;");
     expect(guest).toContain("new_(this_: Canvas): Canvas;");
+    // `new(...)` would be a construct signature; a `then` method would make objects thenables.
+    expect(guest).toContain("then_(): void;");
+    expect(guest).toMatch(/export interface Geometry \{[\s\S]*\n  new_\(\): number;/);
+    expect(guest).toContain("export declare function new_(): number;");
+    expect(guest).not.toMatch(/^\s*new \(\): number;/m);
   });
 
   test("results, throw style: ok value, @throws; union style: Result", () => {
