@@ -15,6 +15,8 @@
  *
  * Export mapping (JS object, frozen):
  * - a world-level function export `do-thing` -> `exports.doThing` (camelCase only);
+ *   a function lifted with the `async` option returns a Promise of its result,
+ *   every other function returns its result directly;
  * - an instance export (interface `ns:pkg/iface@ver`, or a plain name) ->
  *   `exports["ns:pkg/iface@ver"]`, keyed by the full extern name, with
  *   camelCase function members;
@@ -25,7 +27,13 @@
  *   (runs the guest destructor).
  * Import object: see `link/host-imports.ts` (interfaces by extern name, with
  * semver-compatible version matching; functions camelCase; resource classes
- * PascalCase). Values follow the mapping of `abi/plan.ts` / docs/mapping.md.
+ * PascalCase). A host function imported as an `async func` and lowered with
+ * the `async` option may return a Promise. Values follow the mapping of
+ * `abi/plan.ts` / docs/mapping.md (streams/futures: the async half's objects).
+ *
+ * `instantiate` and `instantiateSync` do the same work (core modules are
+ * compiled by `compileComponent`; instantiation itself is synchronous).
+ * Instances of one instantiation share one async `Store`.
  *
  * Errors: malformed binaries throw `ComponentLoadError`; constructs the
  * instantiator cannot run throw `LinkError`; missing imports throw one

@@ -149,7 +149,7 @@ function usesTasks(ast: ComponentAst): boolean {
 
 function trapUnsupported(what: string, inst: ComponentInstanceState): () => never {
   return () => {
-    const t = new Trap(`async built-in ${what} not yet supported`, { rule: "CanonicalABI.md (async built-ins are not wired into the instantiator yet)" });
+    const t = new Trap(`async built-in ${what} not yet supported`, { rule: "CanonicalABI.md (built-in not supported by this runtime yet)" });
     inst.poison(t);
     throw t;
   };
@@ -267,7 +267,8 @@ export function instantiateComponent(
         }
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
-        const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, f.call);
+        const callee = f.sig.async ? mustNotBlock(f) : f.call;
+        const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
         let fn: CoreFunction | undefined;
         try {
           if (f.hostPath !== undefined && session.adapters.lowerImport) {
@@ -430,6 +431,22 @@ export function instantiateComponent(
     }
   });
   return { exports, state };
+}
+
+/**
+ * A sync-lowered call of an `async func` outside the task machinery: a result
+ * that is a Promise would need the caller to block (Concurrency.md "Blocking").
+ */
+function mustNotBlock(f: RtFunc): (...args: unknown[]) => unknown {
+  return (...args) => {
+    const r = f.call(...args);
+    if (r && typeof (r as PromiseLike<unknown>).then === "function") {
+      throw new Trap(`synchronous call of async function ${f.sig.name} did not finish at once (it returned a Promise) and the caller cannot block; lower it with the async option`, {
+        rule: 'Concurrency.md "Blocking"',
+      });
+    }
+    return r;
+  };
 }
 
 /** Imports of a nested component come from its instantiation args (Explainer.md "Instance Definitions"). */

@@ -148,3 +148,21 @@ describe("link: sync lifts as tasks", () => {
     expect(() => exports.viaSubtask(1)).toThrow(/trapped earlier|poisoned/);
   });
 });
+
+describe("link: sync lowering of an async import without async built-ins", () => {
+  const WAT_PLAIN = `(component
+    (import "fetch" (func $fetch async (param "x" u32) (result u32)))
+    (core func $f (canon lower (func $fetch)))
+    (core instance $b (export "f" (func $f)))
+    (core module $M (import "b" "f" (func $f (param i32) (result i32)))
+      (func (export "g") (param i32) (result i32) (call $f (local.get 0))))
+    (core instance $m (instantiate $M (with "b" (instance $b))))
+    (func (export "g") (param "x" u32) (result u32) (canon lift (core func $m "g"))))`;
+
+  it("works when the host answers at once, traps (may not block) on a Promise", async () => {
+    const compiled = await compileComponent(await buildWatComponent(WAT_PLAIN));
+    expect(compiled.instantiateSync({ fetch: (x: number) => x * 10 }).exports.g(4)).toBe(40);
+    const { exports } = compiled.instantiateSync({ fetch: (x: number) => Promise.resolve(x) });
+    expect(() => exports.g(4)).toThrow(/did not finish at once.*async option/);
+  });
+});
