@@ -24,12 +24,31 @@ export interface ResourceBinding {
   toRep(value: unknown, own: boolean): number;
 }
 
-/** A host-implemented resource type: reps index a host-side table of JS objects. */
+interface HostEntry<T extends object> {
+  /** The object, weakly: enough while only borrows refer to it (the caller holds it meanwhile). */
+  ref: WeakRef<T>;
+  /** The object, strongly, while the guest owns it through at least one own handle. */
+  strong: T | undefined;
+  /** Number of own handles the guest holds for this rep. */
+  owners: number;
+}
+
+/**
+ * A host-implemented resource type: reps index a host-side table of JS
+ * objects, one rep per live object. Owning handles keep the object alive; when
+ * the guest drops the last one, the object's `[Symbol.dispose]()` runs. Reps of
+ * objects that were only ever borrowed are recycled once the object is
+ * garbage-collected.
+ */
 export class HostResourceBinding<T extends object = object> implements ResourceBinding {
   readonly type: ResourceType;
-  private readonly objects: (T | undefined)[] = [undefined]; // rep 0 is never used
+  private readonly entries: (HostEntry<T> | undefined)[] = [undefined]; // rep 0 is never used
   private readonly freeReps: number[] = [];
   private readonly reps = new WeakMap<T, number>();
+  private readonly finalizer = new FinalizationRegistry<number>((rep) => {
+    const e = this.entries[rep];
+    if (e && e.ref.deref() === undefined) this.forgetRep(rep, e);
+  });
 
   /**
    * @param name WIT resource name (messages).
@@ -42,7 +61,7 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
     this.type = new ResourceType(name, undefined, (rep) => this.destroy(rep));
   }
 
-  toRep(value: unknown, _own: boolean): number {
+  toRep(value: unknown, own: boolean): number {
     if (typeof value !== "object" || value === null || (this.cls && !(value instanceof this.cls))) {
       throw new AbiValueError(
         `expected a ${this.type.name} resource object${this.cls ? ` (instance of ${this.cls.name})` : ""}`,
@@ -50,37 +69,62 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
     }
     const obj = value as T;
     let rep = this.reps.get(obj);
-    if (rep === undefined) {
-      rep = this.freeReps.pop() ?? this.objects.length;
-      this.objects[rep] = obj;
+    let e = rep === undefined ? undefined : this.entries[rep];
+    if (rep === undefined || e === undefined) {
+      rep = this.freeReps.pop() ?? this.entries.length;
+      e = { ref: new WeakRef(obj), strong: undefined, owners: 0 };
+      this.entries[rep] = e;
       this.reps.set(obj, rep);
+      this.finalizer.register(obj, rep, e);
+    }
+    if (own) {
+      // Passing the same object as `own` twice shares it: it is disposed when the last handle goes.
+      e.owners++;
+      e.strong = obj;
     }
     return rep;
   }
 
-  toJs(rep: number, _own: boolean): T {
-    const obj = this.objects[rep];
-    if (obj === undefined) {
+  toJs(rep: number, own: boolean): T {
+    const e = this.entries[rep];
+    const obj = e?.strong ?? e?.ref.deref();
+    if (e === undefined || obj === undefined) {
       throw new Trap(`rep ${rep} does not name a live ${this.type.name} host resource`, {
         rule: "CanonicalABI.md ResourceHandle.rep",
       });
     }
+    if (own && e.owners > 0 && --e.owners === 0) e.strong = undefined; // the host owns it again
     return obj;
   }
 
-  /** The destructor (CanonicalABI.md `canon_resource_drop` on a host resource). */
+  /** The destructor (CanonicalABI.md `canon_resource_drop` of an own handle to a host resource). */
   private destroy(rep: number): void {
-    const obj = this.toJs(rep, true);
-    this.objects[rep] = undefined;
+    const e = this.entries[rep];
+    const obj = e?.strong;
+    if (e === undefined || obj === undefined) {
+      throw new Trap(`rep ${rep} does not name a live owned ${this.type.name} host resource`, {
+        rule: "CanonicalABI.md canon_resource_drop",
+      });
+    }
+    if (--e.owners > 0) return;
+    e.strong = undefined;
+    this.forgetRep(rep, e);
     this.reps.delete(obj);
-    this.freeReps.push(rep);
     const dispose = (obj as { [Symbol.dispose]?: () => void })[Symbol.dispose];
     if (typeof dispose === "function") dispose.call(obj);
   }
 
-  /** Number of host objects currently known to the guest (for tests and leak checks). */
+  private forgetRep(rep: number, e: HostEntry<T>): void {
+    this.finalizer.unregister(e);
+    this.entries[rep] = undefined;
+    this.freeReps.push(rep);
+  }
+
+  /** Number of host objects the guest currently owns (for tests and leak checks). */
   get liveCount(): number {
-    return this.objects.length - 1 - this.freeReps.length;
+    let n = 0;
+    for (const e of this.entries) if (e && e.owners > 0) n++;
+    return n;
   }
 }
 

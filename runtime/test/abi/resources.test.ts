@@ -100,7 +100,7 @@ describe("resource built-ins (canon resource.new / rep / drop)", () => {
 });
 
 describe("JS-side resource objects", () => {
-  it("HostResourceBinding: one rep per object, reps reused after the destructor, dispose called", () => {
+  it("HostResourceBinding: one rep per object, disposed when the guest drops its last own handle", () => {
     class Conn {
       closed = 0;
       [Symbol.dispose]() {
@@ -115,11 +115,48 @@ describe("JS-side resource objects", () => {
     const r2 = b.toRep(c2, true);
     expect(r2).not.toBe(r1);
     expect(b.toJs(r2, false)).toBe(c2);
+    expect(b.liveCount).toBe(2);
     b.type.dtor!(r1);
     expect(c1.closed).toBe(1);
+    expect(b.liveCount).toBe(1);
     expect(() => b.toJs(r1, false)).toThrow(`rep ${r1} does not name a live conn host resource`);
-    expect(b.toRep(new Conn(), true)).toBe(r1);
+    expect(b.toRep(new Conn(), true)).toBe(r1); // the rep is reused
     expect(() => b.toRep({}, true)).toThrow("expected a conn resource object (instance of Conn)");
+  });
+
+  it("HostResourceBinding: an object passed as own twice is disposed after the second drop", () => {
+    class Conn {
+      closed = 0;
+      [Symbol.dispose]() {
+        this.closed++;
+      }
+    }
+    const b = new HostResourceBinding("conn", Conn);
+    const c = new Conn();
+    const rep = b.toRep(c, true);
+    expect(b.toRep(c, true)).toBe(rep);
+    b.type.dtor!(rep);
+    expect(c.closed).toBe(0);
+    expect(b.toJs(rep, false)).toBe(c);
+    b.type.dtor!(rep);
+    expect(c.closed).toBe(1);
+    expect(() => b.type.dtor!(rep)).toThrow(/does not name a live owned conn host resource/);
+  });
+
+  it("HostResourceBinding: own handed back to the host is not disposed and stays identical", () => {
+    class Conn {
+      closed = 0;
+      [Symbol.dispose]() {
+        this.closed++;
+      }
+    }
+    const b = new HostResourceBinding("conn", Conn);
+    const c = new Conn();
+    const rep = b.toRep(c, true);
+    expect(b.toJs(rep, true)).toBe(c); // lift_own: the guest gave it back
+    expect(b.liveCount).toBe(0);
+    expect(c.closed).toBe(0);
+    expect(b.toRep(c, true)).toBe(rep); // still the same rep while the object lives
   });
 
   it("GuestResource: using a wrapper of another type, or a borrowed one as own, is an error", () => {
