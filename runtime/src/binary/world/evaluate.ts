@@ -4,20 +4,19 @@
  * and imported instance types so that every import and export has a concrete
  * type with resource identity preserved.
  */
-import type { Alias, ComponentAst, ComponentDecl, ExternName, ExternType, SortIdx, TypeDef, ValType } from "../ast.js";
-import { ComponentLoadError } from "../errors.js";
+import type { Alias, ComponentAst, ComponentDecl, ExternName, ExternType } from "../ast.js";
 import {
   newScope,
   type ComponentEnt,
   type ComponentTypeEnt,
-  type FuncEnt,
   type InstanceEnt,
   type InstanceTypeEnt,
   type Item,
   type Scope,
   type TypeEnt,
-  type ValDef,
 } from "./entities.js";
+import { at, fail, funcTypeAt, instanceTypeAt, push, sortItem } from "./scope-ops.js";
+import { evalTypeDef, valType } from "./type-eval.js";
 
 /**
  * Bounds on work so hostile nesting of instantiations cannot hang or overflow
@@ -45,10 +44,6 @@ interface Ctx {
   depth: number;
 }
 
-function fail(offset: number, message: string): never {
-  throw new ComponentLoadError(offset, message);
-}
-
 function step(ctx: Ctx, offset: number): void {
   if (++ctx.steps > ctx.maxSteps) {
     fail(offset, `expected a component of bounded complexity, found more than ${ctx.maxSteps} type-level steps`);
@@ -61,144 +56,6 @@ export function evaluateRoot(ast: ComponentAst): EvaluatedComponent {
   return evaluateComponent(ast, undefined, new Map(), { steps: 0, maxSteps, depth: 0 });
 }
 
-function at<T>(space: T[], index: number, what: string, offset: number): T {
-  if (index >= space.length) fail(offset, `expected a ${what} index below ${space.length}, found ${index}`);
-  return space[index];
-}
-
-function sortItem(scope: Scope, s: SortIdx, offset: number): Item {
-  switch (s.sort) {
-    case "func":
-      return { sort: "func", type: at(scope.funcs, s.index, "function", offset) };
-    case "type":
-      return { sort: "type", type: at(scope.types, s.index, "type", offset) };
-    case "instance":
-      return { sort: "instance", instance: at(scope.instances, s.index, "instance", offset) };
-    case "component":
-      return { sort: "component", component: at(scope.components, s.index, "component", offset) };
-    case "value":
-      if (s.index >= scope.values) fail(offset, `expected a value index below ${scope.values}, found ${s.index}`);
-      return { sort: "value" };
-    case "core module":
-      return { sort: "core module" };
-    default:
-      return fail(offset, `expected a component-level sort or core module, found ${s.sort}`);
-  }
-}
-
-function push(scope: Scope, item: Item): void {
-  switch (item.sort) {
-    case "func":
-      scope.funcs.push(item.type);
-      break;
-    case "type":
-      scope.types.push(item.type);
-      break;
-    case "instance":
-      scope.instances.push(item.instance);
-      break;
-    case "component":
-      scope.components.push(item.component);
-      break;
-    case "value":
-      scope.values++;
-      break;
-    case "core module":
-      break;
-  }
-}
-
-function valType(scope: Scope, v: ValType, offset: number): TypeEnt {
-  if (v.kind === "primitive") return { t: "prim", prim: v.type };
-  const ent = at(scope.types, v.index, "type", offset);
-  if (ent.t === "func" || ent.t === "instance-type" || ent.t === "component-type" || ent.t === "resource") {
-    fail(offset, `expected type ${v.index} to be a value type, found a ${ent.t} type`);
-  }
-  return ent;
-}
-
-function resourceRef(scope: Scope, index: number, offset: number): TypeEnt {
-  const ent = at(scope.types, index, "type", offset);
-  let root: TypeEnt = ent;
-  while (root.t === "named") root = root.target;
-  if (root.t !== "resource") fail(offset, `expected type ${index} to be a resource type, found a ${root.t} type`);
-  return ent;
-}
-
-function evalTypeDef(scope: Scope, def: TypeDef): TypeEnt {
-  const o = def.offset;
-  const v = (x: ValType) => valType(scope, x, o);
-  const val = (d: ValDef): TypeEnt => ({ t: "val", offset: o, def: d });
-  switch (def.kind) {
-    case "primitive":
-      return { t: "prim", prim: def.type };
-    case "record":
-      return val({ kind: "record", fields: def.fields.map((f) => ({ name: f.name, type: v(f.type) })) });
-    case "variant":
-      return val({
-        kind: "variant",
-        cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })),
-      });
-    case "list":
-      return val(
-        def.length === undefined
-          ? { kind: "list", element: v(def.element) }
-          : { kind: "list", element: v(def.element), length: def.length },
-      );
-    case "tuple":
-      return val({ kind: "tuple", types: def.types.map(v) });
-    case "flags":
-      return val({ kind: "flags", names: def.names });
-    case "enum":
-      return val({ kind: "enum", names: def.names });
-    case "option":
-      return val({ kind: "option", type: v(def.type) });
-    case "result": {
-      const d: ValDef = { kind: "result" };
-      if (def.ok) d.ok = v(def.ok);
-      if (def.err) d.err = v(def.err);
-      return val(d);
-    }
-    case "own":
-    case "borrow":
-      return val({ kind: def.kind, resource: resourceRef(scope, def.resource, o) });
-    case "stream":
-    case "future":
-      return val(def.element ? { kind: def.kind, element: v(def.element) } : { kind: def.kind });
-    case "map":
-      return val({ kind: "map", key: v(def.key), value: v(def.value) });
-    case "func": {
-      const f: FuncEnt = {
-        t: "func",
-        offset: o,
-        async: def.async,
-        params: def.params.map((p) => ({ name: p.name, type: v(p.type) })),
-      };
-      if (def.result) f.result = v(def.result);
-      return f;
-    }
-    case "instance":
-      return { t: "instance-type", offset: o, decls: def.decls, scope };
-    case "component":
-      return { t: "component-type", offset: o, decls: def.decls, scope };
-    case "resource":
-      return { t: "resource", offset: o };
-  }
-}
-
-function instanceTypeAt(scope: Scope, index: number, offset: number): InstanceTypeEnt {
-  const ent = at(scope.types, index, "type", offset);
-  if (ent.t !== "instance-type") fail(offset, `expected type ${index} to be an instance type, found a ${ent.t} type`);
-  return ent;
-}
-
-function funcTypeAt(scope: Scope, index: number, offset: number): FuncEnt {
-  const ent = at(scope.types, index, "type", offset);
-  if (ent.t !== "func") fail(offset, `expected type ${index} to be a function type, found a ${ent.t} type`);
-  return ent;
-}
-
-/** The item an import or export declaration of `externtype` introduces (fresh resources, fresh instances). */
 function externItem(scope: Scope, et: ExternType, name: string, offset: number, ctx: Ctx): Item {
   switch (et.kind) {
     case "module":
