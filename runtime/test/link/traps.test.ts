@@ -19,6 +19,7 @@ world w {
   export bad-disc: func() -> option<u32>;
   export bad-enum: func() -> e;
   export bad-char: func() -> char;
+  export bad-utf8: func() -> string;
   export boom: func();
   export ok: func() -> u32;
   export call-ping: func(x: u32) -> u32;
@@ -35,10 +36,13 @@ const CORE = `(module
   (data (i32.const 32) "\\07")
   (data (i32.const 48) "\\fa\\ff\\00\\00\\64\\00\\00\\00")
   (data (i32.const 64) "hi")
+  (data (i32.const 80) "\\ff")
+  (data (i32.const 88) "\\50\\00\\00\\00\\01\\00\\00\\00")
   (func (export "oob-string") (result i32) (i32.const 48))
   (func (export "bad-disc") (result i32) (i32.const 32))
   (func (export "bad-enum") (result i32) (i32.const 2))
   (func (export "bad-char") (result i32) (i32.const 0xd800))
+  (func (export "bad-utf8") (result i32) (i32.const 88))
   (func (export "boom") (unreachable))
   (func (export "ok") (result i32) (i32.const 42))
   (func (export "call-ping") (param i32) (result i32) (call $ping (local.get 0)))
@@ -73,6 +77,7 @@ describe("link: traps and lockdown", () => {
     ["invalid option discriminant", "badDisc", /discriminant|case/i, /./],
     ["invalid enum discriminant", "badEnum", /discriminant|case/i, /./],
     ["invalid char", "badChar", /surrogate/, /convert_i32_to_char/],
+    ["invalid utf-8 string", "badUtf8", /utf-?8/i, /load_string_from_range/],
     ["unreachable", "boom", /unreachable/, /call_and_trap_on_throw/],
   ];
   for (const [what, fn, message, rule] of cases) {
