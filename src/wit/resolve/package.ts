@@ -112,6 +112,8 @@ export class PackageResolver {
       for (const item of m.items) {
         if (item.kind !== "toplevel-use") continue;
         if (item.attrs.length > 0) throw map.error(item.pos, "attributes not allowed on top-level use");
+        // A top-level `use` of another package names an interface (as in the reference).
+        if (item.path.kind === "package") this.foreignItem(item.path, "interface");
         if (item.path.kind === "local") {
           // The target of a top-level `use` is looked up among the package's items.
           if (!this.byName.has(item.path.name.name)) {
@@ -331,6 +333,7 @@ export class PackageResolver {
     for (const inc of ast.items) {
       if (inc.kind !== "include") continue;
       const g = gate(cx, inc.attrs);
+      if (!g.own && inc.from.kind === "package") continue; // gated out: not looked up, as in the reference
       const target = this.itemAt(inc.from, item.member, "world") as PackageItemHandle & { kind: "world" };
       const pos = inc.from.name.pos;
       if (!g.kept) continue;
@@ -394,6 +397,7 @@ export class PackageResolver {
         case "path":
         case "named-path": {
           const g = gate(cx, it.attrs);
+          if (!g.own && ext.path.kind === "package") continue; // gated out: not looked up, as in the reference
           const externalId = readExternalId(it.attrs, map);
           const target = this.interfaceAt(ext.path, item.member);
           const pathPos = ext.path.name.pos;

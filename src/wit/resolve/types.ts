@@ -91,8 +91,18 @@ export function resolveTypeItems(cx: ScopeContext, uses: A.Use[], defs: A.TypeDe
   const map = state.map;
   const ids: number[] = [];
   for (const u of uses) {
-    const from = cx.useTarget(u.from);
     const g = gate(cx, u.attrs);
+    if (!g.own && u.from.kind === "package") {
+      // Like the reference, a gated-out `use` of another package is not looked up at all.
+      for (const n of u.names) {
+        const local = n.as ?? n.name;
+        defineName(cx, local);
+        checkWorldTypeGate(cx, g, local);
+        cx.scope.set(local.name, { kind: "excluded", feature: g.excludedBy });
+      }
+      continue;
+    }
+    const from = cx.useTarget(u.from);
     const externalId = readExternalId(u.attrs, map);
     for (const n of u.names) {
       checkContainedGate(cx, g, n.as ?? n.name);
