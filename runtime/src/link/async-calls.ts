@@ -18,12 +18,12 @@ import { abiTypeKey } from "../async/abi-adapter.js";
 import { taskReturn } from "../async/builtins.js";
 import type { CoreValue } from "../async/deps.js";
 import type { ComponentInstanceState } from "../instance-state.js";
-import type { BorrowScope } from "../resources/handle.js";
 import { liftFunction, type FuncInst } from "../task/callback-loop.js";
 import { callFromHost, hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
+import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
 
 function codecs(compiler: CodecCompiler, ts: AbiType[]): Codec[] {
@@ -41,7 +41,7 @@ function flatCount(ts: AbiType[]): number {
   return n;
 }
 
-function withScope<T>(cx: LiftLowerContext, scope: BorrowScope | undefined, f: () => T): T {
+function withScope<T>(cx: LiftLowerContext, scope: LiftLowerContext["borrowScope"], f: () => T): T {
   const prev = cx.borrowScope;
   cx.borrowScope = scope;
   try {
@@ -125,9 +125,10 @@ export function taskReturnBuiltin(compiler: CodecCompiler, state: ComponentInsta
 export function funcInstOf(f: RtFunc, state: ComponentInstanceState): FuncInst {
   if (f.funcInst) return f.funcInst;
   const hasResult = !!f.sig.result;
+  const call = callFrom(f, state);
   return hostFunction(
     (args) => {
-      const r = f.call(...args);
+      const r = call(...args);
       if (r && typeof (r as PromiseLike<unknown>).then === "function") {
         return (r as PromiseLike<unknown>).then((v) => (hasResult ? [v] : []));
       }

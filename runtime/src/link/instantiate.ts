@@ -25,6 +25,7 @@ import { LinkError } from "./errors.js";
 import { newScope, type RtFunc, type RtInstance, type RtItem, type Scope } from "./items.js";
 import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
+import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
 
 /** Compiled core modules of a component tree, by their section. */
@@ -176,11 +177,11 @@ export function instantiateComponent(
   imports: ImportSource,
   name: string,
   afterImports?: () => void,
+  parentState?: ComponentInstanceState,
 ): InstantiatedComponent {
   const scope = newScope(parent);
-  // Nested instances get no parent: sync calls between siblings would otherwise find the shared
-  // ancestor already entered, and the entry check has no caller to subtract (see the report's gaps).
-  const state = new ComponentInstanceState(session.instanceName(ast.names?.component ?? name));
+  // CanonicalABI.md "Component Instances" `parent`: entering a nested instance enters its ancestors too.
+  const state = new ComponentInstanceState(session.instanceName(ast.names?.component ?? name), parentState);
   attachConcurrency(state, session.store);
   const tasks = usesTasks(ast);
   const names = exportNames(ast);
@@ -254,7 +255,7 @@ export function instantiateComponent(
         } catch (e) {
           throw new LinkError(`canon lift of ${fname}: ${e instanceof Error ? e.message : String(e)}`, o);
         }
-        scope.funcs.push({ sig: fsig, call, lift: { core, cx, plan } });
+        scope.funcs.push({ sig: fsig, call, lift: { core, cx, plan }, owner: state });
         return;
       }
       case "lower": {
@@ -267,7 +268,8 @@ export function instantiateComponent(
         }
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
-        const callee = f.sig.async ? mustNotBlock(f) : f.call;
+        const direct = callFrom(f, state);
+        const callee = f.sig.async ? mustNotBlock(f, direct) : direct;
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
         let fn: CoreFunction | undefined;
         try {
@@ -357,7 +359,16 @@ export function instantiateComponent(
             const comp = at(scope.components, inst.component, "component", inst.offset);
             const args = new Map<string, RtItem>();
             for (const a of inst.args) args.set(a.name, sortItem(scope, a.item, inst.offset));
-            const child = instantiateComponent(session, modules, comp.ast, comp.scope, argsSource(args, inst.offset), `${state.name}/component${inst.component}`);
+            const child = instantiateComponent(
+              session,
+              modules,
+              comp.ast,
+              comp.scope,
+              argsSource(args, inst.offset),
+              `${state.name}/component${inst.component}`,
+              undefined,
+              state,
+            );
             scope.instances.push({ exports: child.exports });
           } else {
             const out: RtInstance = { exports: new Map() };
@@ -437,9 +448,9 @@ export function instantiateComponent(
  * A sync-lowered call of an `async func` outside the task machinery: a result
  * that is a Promise would need the caller to block (Concurrency.md "Blocking").
  */
-function mustNotBlock(f: RtFunc): (...args: unknown[]) => unknown {
+function mustNotBlock(f: RtFunc, call: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   return (...args) => {
-    const r = f.call(...args);
+    const r = call(...args);
     if (r && typeof (r as PromiseLike<unknown>).then === "function") {
       throw new Trap(`synchronous call of async function ${f.sig.name} did not finish at once (it returned a Promise) and the caller cannot block; lower it with the async option`, {
         rule: 'Concurrency.md "Blocking"',

@@ -8,6 +8,7 @@ import type { LiftLowerContext } from "../abi/context.js";
 import type { FunctionPlan } from "../abi/plan.js";
 import type { ComponentAst } from "../binary/ast.js";
 import type { FuncInst } from "../task/callback-loop.js";
+import type { ComponentInstanceState } from "../instance-state.js";
 import type { WasmModule } from "./wasm-api.js";
 import type { ExternPath, FunctionSignature, JsFunction } from "./adapters.js";
 import type { RtType, TypeEnv } from "./types.js";
@@ -20,6 +21,8 @@ export interface RtFunc {
   hostPath?: ExternPath;
   /** Set when this is a `canon lift` (for `liftExport` adapters). */
   lift?: { core: CoreFunction; cx: LiftLowerContext; plan: FunctionPlan };
+  /** The instance whose `canon lift` this is (for calls from sibling instances, `cross-call.ts`). */
+  owner?: ComponentInstanceState;
   /** Set for `canon lift ... async`: the task-machinery view (`call` then returns a Promise). */
   funcInst?: FuncInst;
 }
