@@ -687,7 +687,7 @@ class Parser {
   }
 }
 
-/** Keywords like `alpha` are not keywords, but pre-release parts such as `rc` may collide with none; `_`-free words only. */
+/** A keyword such as `u8` or `list` inside a pre-release or build part still counts as a word there. */
 function isKeywordLike(t: Token): boolean {
   return /^[a-z][a-z0-9]*$/i.test(t.text) && t.kind !== "id" && t.kind !== "integer" && t.text === t.kind;
 }
