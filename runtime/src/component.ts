@@ -48,7 +48,7 @@ import type { IrDocument } from "./ir/types.js";
 import { dynamicAdapters, type HostAdapters } from "./link/adapters.js";
 import { compileModules, compileModulesSync } from "./link/compile.js";
 import { ComponentLinkError } from "./link/errors.js";
-import { buildRootExports } from "./link/exports.js";
+import { buildRootExports, type ExportTable } from "./link/exports.js";
 import { resolveHostImport } from "./link/host-imports.js";
 import { instantiateComponent, type ModuleMap } from "./link/instantiate.js";
 import { LinkSession } from "./link/session.js";
@@ -66,6 +66,8 @@ export interface ComponentInstance {
   readonly exports: Record<string, any>;
   /** The root component instance's state (handle table, poisoning). */
   readonly state: ComponentInstanceState;
+  /** The same exports by extern path (`"f"`, `"ns:pkg/iface@v#f"`), for generated glue building its own shape. */
+  readonly table: ExportTable;
 }
 
 export interface CompiledComponent {
@@ -118,7 +120,8 @@ class Compiled implements CompiledComponent {
       "root",
       checkImports,
     );
-    return { exports: buildRootExports(session, root.exports), state: root.state };
+    const { exports, table } = buildRootExports(session, root.exports);
+    return { exports, table, state: root.state };
   }
 }
 

@@ -6,7 +6,7 @@
  * `[Symbol.dispose]` (from {@link GuestResource}).
  */
 import { toCamelCase, toPascalCase } from "../abi/naming.js";
-import { GuestResourceBinding } from "../resources/binding.js";
+import { GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import { externPath, type JsFunction } from "./adapters.js";
 import type { RtFunc, RtInstance, RtItem } from "./items.js";
 import type { LinkSession } from "./session.js";
@@ -35,29 +35,39 @@ function jsFunction(session: LinkSession, f: RtFunc, path: string): JsFunction {
   return f.call;
 }
 
-export function buildRootExports(session: LinkSession, exports: Map<string, RtItem>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  addMembers(session, out, exports, undefined);
-  for (const [name, item] of exports) {
-    if (item.sort === "instance") define(out, name, buildInstance(session, item.instance, name));
-  }
-  return Object.freeze(out);
+/** The root exports by extern path, for generated glue that builds its own JS shape. */
+export interface ExportTable {
+  /** Every exported function (after `liftExport` adapters), e.g. `"run"`, `"ns:pkg/iface@1.0.0#[method]r.get"`. */
+  functions: Map<string, JsFunction>;
+  /** Every exported resource type's binding, e.g. `"ns:pkg/iface@1.0.0#r"`. */
+  resources: Map<string, ResourceBinding>;
 }
 
-function buildInstance(session: LinkSession, inst: RtInstance, name: string): Record<string, unknown> {
+export function buildRootExports(session: LinkSession, exports: Map<string, RtItem>): { exports: Record<string, unknown>; table: ExportTable } {
+  const table: ExportTable = { functions: new Map(), resources: new Map() };
   const out: Record<string, unknown> = {};
-  addMembers(session, out, inst.exports, name);
+  addMembers(session, out, exports, undefined, table);
+  for (const [name, item] of exports) {
+    if (item.sort === "instance") define(out, name, buildInstance(session, item.instance, name, table));
+  }
+  return { exports: Object.freeze(out), table };
+}
+
+function buildInstance(session: LinkSession, inst: RtInstance, name: string, table: ExportTable): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  addMembers(session, out, inst.exports, name, table);
   return Object.freeze(out);
 }
 
 const RESOURCE_FN = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/;
 
 /** Functions and resource classes of one export map. */
-function addMembers(session: LinkSession, out: Record<string, unknown>, exports: Map<string, RtItem>, iface: string | undefined): void {
+function addMembers(session: LinkSession, out: Record<string, unknown>, exports: Map<string, RtItem>, iface: string | undefined, table: ExportTable): void {
   const classes = new Map<string, ReturnType<LinkSession["classFor"]>>();
   for (const [name, item] of exports) {
     if (item.sort !== "type" || item.type.t !== "resource") continue;
     const b = item.type.res.binding;
+    table.resources.set(externPath(iface, name), b);
     if (!(b instanceof GuestResourceBinding)) continue;
     const c = session.classFor(b, toPascalCase(name));
     classes.set(name, c);
@@ -66,6 +76,7 @@ function addMembers(session: LinkSession, out: Record<string, unknown>, exports:
   for (const [name, item] of exports) {
     if (item.sort !== "func") continue;
     const fn = jsFunction(session, item.func, externPath(iface, name));
+    table.functions.set(externPath(iface, name), fn);
     const m = RESOURCE_FN.exec(name);
     if (!m) {
       define(out, toCamelCase(name), fn);

@@ -19,5 +19,6 @@
  */
 export * from "./adapters.js";
 export * from "./errors.js";
+export type { ExportTable } from "./exports.js";
 export { lookupImport, semverCompatible } from "./names.js";
 export { describeAbiType, describeSignature } from "./types.js";

@@ -86,5 +86,8 @@ describe("link: HostAdapters seam", () => {
     expect(liftCx!.cx.inst).toBe(inst.state);
     expect(liftCx!.cx.stringEncoding).toBe("utf8");
     expect(liftCx!.codecs).toBeDefined();
+    // The same functions by extern path, for glue that builds its own export shape.
+    expect([...inst.table.functions.keys()].sort()).toEqual(["answer", "test:adapt/api@0.3.0#call-twice"]);
+    expect(inst.table.functions.get("answer")!()).toEqual([42, 42]);
   });
 });
