@@ -7,8 +7,8 @@
  * Core values as JS sees them: i32 -> number (signed), i64 -> bigint, f32/f64 -> number.
  */
 import type { TypeId } from "../ir/types.js";
-import { BorrowScope, ResourceHandle } from "../resources/handle.js";
-import type { ResourceBinding } from "../resources/binding.js";
+import { ResourceHandle, type BorrowScopeLike } from "../resources/handle.js";
+import { GuestResource, type ResourceBinding } from "../resources/binding.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { LiftLowerContext } from "./context.js";
 import { MAX_LIST_BYTE_LENGTH, type CoreType } from "./layout.js";
@@ -679,8 +679,12 @@ export class CodecCompiler {
         const rule = "CanonicalABI.md lift_borrow";
         const h = cx.inst.handles.get(i, rule);
         checkResourceHandle(h, rt, i, rule);
-        scopeOf(cx).addLender(h);
-        return b.toJs(h.rep, false);
+        const scope = scopeOf(cx);
+        scope.addLender(h);
+        const v = b.toJs(h.rep, false);
+        // A wrapper of a lent handle is only valid during the call.
+        if (v instanceof GuestResource) scope.onRelease?.(() => GuestResource.expire(v));
+        return v;
       };
       // CanonicalABI.md lower_borrow
       lower = (cx, v) => {
@@ -700,7 +704,7 @@ export class CodecCompiler {
   }
 }
 
-function scopeOf(cx: LiftLowerContext): BorrowScope {
+function scopeOf(cx: LiftLowerContext): BorrowScopeLike {
   const s = cx.borrowScope;
   if (!s) throw new Error("internal: borrow handle lifted/lowered outside a call's borrow scope");
   return s;

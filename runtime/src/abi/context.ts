@@ -5,7 +5,7 @@
  * (realloc, the callee) may have grown the memory.
  */
 import type { ComponentInstanceState, CoreMemory, CoreRealloc } from "../instance-state.js";
-import type { BorrowScope } from "../resources/handle.js";
+import type { BorrowScopeLike } from "../resources/handle.js";
 import { Trap } from "../trap.js";
 import type { AbiType } from "./valtype.js";
 
@@ -53,7 +53,7 @@ const noMemory = new ArrayBuffer(0);
 export class LiftLowerContext {
   readonly stringEncoding: StringEncoding;
   /** Current borrow scope (the call's Task or Subtask). */
-  borrowScope: BorrowScope | undefined;
+  borrowScope: BorrowScopeLike | undefined;
   /** Views of memory; valid until guest code runs (call `refresh()` after). */
   dv: DataView = new DataView(noMemory);
   u8: Uint8Array = new Uint8Array(noMemory);

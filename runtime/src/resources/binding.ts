@@ -128,7 +128,7 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
   }
 }
 
-type WrapperState = "owned" | "borrowed" | "moved" | "dropped";
+type WrapperState = "owned" | "borrowed" | "moved" | "dropped" | "expired";
 
 /**
  * Host-side view of a guest-implemented resource. Generated classes extend it
@@ -154,11 +154,19 @@ export class GuestResource {
     if (r.#state === "moved" || r.#state === "dropped") {
       throw new AbiValueError(`${binding.type.name} resource was already ${r.#state}`);
     }
+    if (r.#state === "expired") {
+      throw new AbiValueError(`borrowed ${binding.type.name} resource used after the call that lent it returned`);
+    }
     if (own) {
       if (r.#state !== "owned") throw new AbiValueError(`a borrowed ${binding.type.name} cannot be passed as own`);
       r.#state = "moved";
     }
     return r.#rep;
+  }
+
+  /** @internal Ends a borrowed wrapper's validity when the call that lent it returns. */
+  static expire(r: GuestResource): void {
+    if (r.#state === "borrowed") r.#state = "expired";
   }
 
   [Symbol.dispose](): void {

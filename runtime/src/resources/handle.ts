@@ -31,8 +31,17 @@ export class ResourceHandle {
     readonly rep: number,
     readonly own: boolean,
     /** For borrow handles: the call they were lent for. */
-    readonly borrowScope?: BorrowScope,
+    readonly borrowScope?: BorrowScopeLike,
   ) {}
+}
+
+/** What the ABI core needs of a call's borrow scope (the async part's Task/Subtask provide it too). */
+export interface BorrowScopeLike {
+  numBorrows: number;
+  addLender(h: ResourceHandle): void;
+  releaseLenders(): void;
+  /** Optional: run `fn` when the call's borrows end (expires JS wrappers of borrowed handles). */
+  onRelease?(fn: () => void): void;
 }
 
 /**
@@ -43,7 +52,7 @@ export class ResourceHandle {
  *   call, whose `numLends` is released when the call resolves.
  * The async engineer's Task/Subtask can extend this class.
  */
-export class BorrowScope {
+export class BorrowScope implements BorrowScopeLike {
   numBorrows = 0;
   lenders: ResourceHandle[] = [];
 
@@ -56,5 +65,20 @@ export class BorrowScope {
   releaseLenders(): void {
     for (const h of this.lenders) h.numLends--;
     this.lenders.length = 0;
+    const hooks = releaseHooks.get(this);
+    if (hooks) {
+      releaseHooks.delete(this);
+      for (const f of hooks) f();
+    }
+  }
+
+  // Optional (and its state kept outside the class) so objects of the same shape, like the
+  // async part's Subtask, remain assignable to BorrowScope.
+  onRelease?(fn: () => void): void {
+    let hooks = releaseHooks.get(this);
+    if (!hooks) releaseHooks.set(this, (hooks = []));
+    hooks.push(fn);
   }
 }
+
+const releaseHooks = new WeakMap<BorrowScope, (() => void)[]>();

@@ -66,6 +66,19 @@ describe("compileLower details", () => {
     expect(h.numLends).toBe(0);
   });
 
+  it("a wrapper of a borrowed guest resource expires when the lending call returns", () => {
+    const inst = new ComponentInstanceState("g");
+    const r = new GuestResourceBinding("r", inst);
+    const i = inst.handles.add(new ResourceHandle(r.type, 55, true));
+    let kept: unknown;
+    const { f } = lowered([["x", T.borrow(0, "r")]], T.u32, (x) => {
+      kept = x;
+      return r.toRep(x, false); // usable during the call
+    }, inst, () => r);
+    expect(f(i)).toBe(55);
+    expect(() => r.toRep(kept, false)).toThrow("borrowed r resource used after the call that lent it returned");
+  });
+
   it("lifting an own handle moves it out of the caller's table", () => {
     const inst = new ComponentInstanceState("g");
     const r = new GuestResourceBinding("r", inst);
