@@ -14,7 +14,7 @@ import { jsDoc } from "./docs.js";
 import { plainName, signature, type ResultStyle, type SignatureView } from "./functions.js";
 import { INDEX_PATH, interfaceModules, reachableInterfaces, type InterfaceModule } from "./layout.js";
 import { ModuleScope } from "./module-scope.js";
-import { bindingName, camelCase, methodName, pascalCase, propertyKey, Scope, staticName, typeName } from "./names.js";
+import { bindingName, camelCase, memberKey, methodName, pascalCase, propertyKey, Scope, staticName, typeName } from "./names.js";
 import { admitsUndefined, renderType, type TypeNames } from "./type-expr.js";
 
 export type EmitMode = "types" | "host" | "guest";
@@ -229,7 +229,7 @@ export class WorldModel implements TypeNames {
     const members = new Scope();
     const names = new Map<IrFunction | IrTypeDef, string>();
     for (const m of this.functionSetMembers(iface)) {
-      names.set(m, members.claim("def" in m ? this.typeNames.get(m.id)!.name : methodName(plainName(m))));
+      names.set(m, members.claim("def" in m ? pascalCase(m.name) : methodName(plainName(m))));
     }
     return names;
   }
@@ -260,7 +260,7 @@ export class WorldModel implements TypeNames {
       if (item.kind === "type") {
         // A world's own resource: its class.
         if (!this.constructorNames.has(item.type)) continue;
-        entries.push({ item, key: keys.claim(this.typeNames.get(item.type)!.name) });
+        entries.push({ item, key: keys.claim(pascalCase(this.doc.types[item.type].name)) });
       } else if (item.kind === "function") {
         // A world resource's functions are reached through its class.
         if (item.function.kind.kind !== "freestanding") continue;
@@ -285,9 +285,9 @@ export class WorldModel implements TypeNames {
       const view: MemberView[] = [...this.functionSetNames(iface)].map(([m, key]) => {
         if ("def" in m) {
           const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(m.id)!.name}} class.` });
-          return { method: false, docs, key, type: this.constructorNames.get(m.id)! };
+          return { method: false, docs, key: memberKey(key), type: this.constructorNames.get(m.id)! };
         }
-        return { method: true, ...signature(m, key, this, info.scope, this.results) };
+        return { method: true, ...signature(m, memberKey(key), this, info.scope, this.results) };
       });
       declarations.push({ kind: "functions", docs: jsDoc(iface), name: info.functionSet, members: view });
     }
@@ -380,7 +380,7 @@ export class WorldModel implements TypeNames {
     const members = new Scope(["[Symbol.dispose]"]);
     const methods = functions
       .filter((f) => f.kind.kind === "method")
-      .map((f) => signature(f, members.claim(methodName(plainName(f))), this, scope, this.results));
+      .map((f) => signature(f, memberKey(members.claim(methodName(plainName(f)))), this, scope, this.results));
     const constructorName = this.constructorNames.get(def.id);
     if (!constructorName) return { kind: "resource", docs: jsDoc(def), name, methods };
     const statics = new Scope();
@@ -396,7 +396,7 @@ export class WorldModel implements TypeNames {
         construct: ctor ? signature(ctor, "new", this, scope, this.results) : undefined,
         statics: functions
           .filter((f) => f.kind.kind === "static")
-          .map((f) => signature(f, statics.claim(staticName(plainName(f))), this, scope, this.results)),
+          .map((f) => signature(f, memberKey(statics.claim(staticName(plainName(f)))), this, scope, this.results)),
       },
     };
   }
@@ -405,15 +405,15 @@ export class WorldModel implements TypeNames {
     return this.apiEntries(items).map(({ item, key }): MemberView => {
       if (item.kind === "type") {
         const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(item.type)!.name}} class.` });
-        return { method: false, docs, key, type: this.constructorNames.get(item.type)! };
+        return { method: false, docs, key: memberKey(key), type: this.constructorNames.get(item.type)! };
       }
       if (item.kind === "function") {
         const meta = worldFunctionMeta(item);
-        return { method: true, ...signature(item.function, key, this, this.worldModule.scope, this.results, meta) };
+        return { method: true, ...signature(item.function, memberKey(key), this, this.worldModule.scope, this.results, meta) };
       }
       const info = this.modules.get(this.interfaceModules.find((m) => m.interfaceId === item.interface)!.path)!;
       const docs = jsDoc(item.docs || !info.iface!.docs ? item : info.iface!);
-      return { method: false, docs, key: propertyKey(key), type: `${namespaces.get(item.interface)}.${info.functionSet}` };
+      return { method: false, docs, key: memberKey(key), type: `${namespaces.get(item.interface)}.${info.functionSet}` };
     });
   }
 }

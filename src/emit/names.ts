@@ -24,20 +24,24 @@ const RESERVED_GLOBALS = new Set(
 );
 
 /**
- * Method names with a meaning of their own: `new(...)` in an interface is a construct signature,
- * `constructor` cannot be a class method, and an object with a `then` method is a thenable that
- * promises would try to adopt (an async call returning it would never settle).
+ * Method names that cannot be kept: `constructor` cannot be a class method, and an object with a
+ * `then` method is a thenable that promises would try to adopt (an async call returning it would
+ * never settle). A method named `new` is kept and written quoted (see {@link memberKey}).
  */
-const RESERVED_MEMBERS = new Set(["constructor", "new", "then"]);
+const RESERVED_MEMBERS = new Set(["constructor", "then"]);
 
-/** Static members every class already has (`static name()` would clash with `Function.name`), and the above. */
-const RESERVED_STATICS = new Set([...RESERVED_MEMBERS, "name", "length", "prototype", "caller", "arguments"]);
+/** Static members every class already has (`static name()` would clash with `Function.name`). */
+const RESERVED_STATICS = new Set(["then", "name", "length", "prototype", "caller", "arguments"]);
 
 /** `get-u8` -> `getU8`; an all-caps first segment is lowered (`URL-parse` -> `urlParse`). Shared with the runtime's value shapes. */
-export const camelCase: (kebab: string) => string = toCamelCase;
+export function camelCase(kebab: string): string {
+  return toCamelCase(kebab);
+}
 
 /** `ip-address` -> `IpAddress`; acronym segments stay as written (`HTTP-error` -> `HTTPError`). */
-export const pascalCase: (kebab: string) => string = toPascalCase;
+export function pascalCase(kebab: string): string {
+  return toPascalCase(kebab);
+}
 
 /** A camelCase name usable as a binding: reserved words get a trailing `_` (`delete` -> `delete_`). */
 export function bindingName(kebab: string): string {
@@ -51,13 +55,13 @@ export function typeName(kebab: string): string {
   return RESERVED_GLOBALS.has(name) ? `${name}_` : name;
 }
 
-/** A static method name on a resource's constructor type (`new` -> `new_`, `name` -> `name_`, `then` -> `then_`). */
+/** A static method name on a resource's constructor type (`name` -> `name_`, `then` -> `then_`). */
 export function staticName(kebab: string): string {
   const name = camelCase(kebab);
   return RESERVED_STATICS.has(name) ? `${name}_` : name;
 }
 
-/** A method name: of a resource, a function set, `Imports`/`Exports` (`new` -> `new_`, `then` -> `then_`). */
+/** A method name: of a resource, a function set, `Imports`/`Exports` (`then` -> `then_`, `constructor` -> `constructor_`). */
 export function methodName(kebab: string): string {
   const name = camelCase(kebab);
   return RESERVED_MEMBERS.has(name) ? `${name}_` : name;
@@ -85,6 +89,14 @@ export class Scope {
     this.taken.add(name);
     return name;
   }
+}
+
+/**
+ * How a method or property name is written in an interface: quoted when it is not an identifier,
+ * and `"new"`, since a bare `new(...)` member is a construct signature.
+ */
+export function memberKey(name: string): string {
+  return name === "new" ? JSON.stringify(name) : propertyKey(name);
 }
 
 /** Whether `name` can be written as a property name without quotes. */

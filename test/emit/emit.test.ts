@@ -116,8 +116,8 @@ describe("emitWorld on a hand-built world", () => {
     const types = file("host", "throw", "interfaces/test-demo-types.ts");
     expect(types).toMatch(/export interface Blob \{[\s\S]*read\(n: number\): Uint8Array;[\s\S]*\[Symbol\.dispose\]\(\): void;\n\}/);
     expect(types).toMatch(/export interface BlobConstructor \{\s+new \(init: Uint8Array\): Blob;/);
-    // A fallible static in throw style returns the resource.
-    expect(types).toContain("new_(size: number): Blob;");
+    // A fallible static in throw style returns the resource; `new` is quoted (not a construct signature).
+    expect(types).toContain('"new"(size: number): Blob;');
     expect(types).toContain("merge(a: Blob, b: Blob): Blob;");
     expect(types).toMatch(/export interface Types \{[\s\S]*Blob: BlobConstructor;/);
   });
@@ -184,7 +184,7 @@ import type { Blob, Point } from "./interfaces/test-demo-types.js";
 
 class MemoryBlob implements Blob {
   constructor(readonly bytes: Uint8Array) {}
-  static new_(size: number): Blob { return new MemoryBlob(new Uint8Array(size)); }
+  static new(size: number): Blob { return new MemoryBlob(new Uint8Array(size)); }
   static merge(a: Blob, b: Blob): Blob { return new MemoryBlob(Uint8Array.of(...a.read(0), ...b.read(0))); }
   read(n: number): Uint8Array { return this.bytes.subarray(0, n); }
   constructor_(): void {}

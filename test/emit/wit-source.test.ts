@@ -108,10 +108,10 @@ describe("emitWorld from WIT source", () => {
     expect(guest).toContain("export declare function delete_(in_: number, class_: string): void;");
     expect(guest).toContain("delete(in_: number, class_: string): void;");
     expect(guest).toContain("export type Error_ = string;");
-    expect(guest).toContain("new_(this_: Canvas): Canvas;");
-    // `new(...)` would be a construct signature; a `then` method would make objects thenables.
+    expect(guest).toContain('"new"(this_: Canvas): Canvas;');
+    // A bare `new(...)` would be a construct signature; a `then` method would make objects thenables.
     expect(guest).toContain("then_(): void;");
-    expect(guest).toMatch(/export interface Geometry \{[\s\S]*\n  new_\(\): number;/);
+    expect(guest).toMatch(/export interface Geometry \{[\s\S]*\n  "new"\(\): number;/);
     expect(guest).toContain("export declare function new_(): number;");
     expect(guest).not.toMatch(/^\s*new \(\): number;/m);
   });
