@@ -12,9 +12,9 @@ import {
   excludedMessage,
   withMeta,
 } from "./state.js";
+import { duplicateMessage, NameSet } from "./names.js";
 import { toposort } from "./toposort.js";
 import { defineName, gate, resolveFunction, resolveTypeItems, type ScopeContext } from "./types.js";
-import { duplicateMessage, NameSet } from "./names.js";
 import { elaborateWorld, processInclude, type PendingInclude } from "./worlds.js";
 
 type Item = { ast: A.Interface | A.World; member: number };
@@ -60,14 +60,13 @@ export class PackageResolver {
       }
     });
     const deps: number[][] = this.items.map(() => []);
-    const depIds: A.Id[][] = this.items.map(() => []);
-    this.unit.members.forEach((m, mi) => {
+    this.unit.members.forEach((m) => {
       const names = new Map<string, FileName>();
       for (const item of m.items) {
         let name: A.Id;
         let entry: FileName;
         if (item.kind === "toplevel-use") {
-          name = item.as ?? (item.path.kind === "local" ? item.path.name : item.path.name);
+          name = item.as ?? item.path.name;
           entry =
             item.path.kind === "local"
               ? { kind: "local", target: item.path.name }
@@ -93,7 +92,6 @@ export class PackageResolver {
         if (j === undefined) throw map.error(target.pos, `${want} \`${target.name}\` is not defined`);
         const i = this.byName.get(owner.name)!;
         deps[i].push(j);
-        depIds[i].push(path.name);
       };
       for (const item of m.items) {
         if (item.kind === "interface") {
@@ -108,7 +106,7 @@ export class PackageResolver {
       const ast = this.items[sorted.cycle].ast;
       throw map.error(ast.name.pos, `${ast.kind} \`${ast.name.name}\` depends on itself`);
     }
-    this.unit.members.forEach((m, mi) => {
+    this.unit.members.forEach((m) => {
       for (const item of m.items) {
         if (item.kind !== "toplevel-use") continue;
         if (item.attrs.length > 0) throw map.error(item.pos, "attributes not allowed on top-level use");
