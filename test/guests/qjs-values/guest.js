@@ -1,0 +1,122 @@
+// Guest implementation of world `values` (componentize-qjs conventions: records with
+// camelCase keys, variants { tag, val }, enums as strings, flags as boolean objects,
+// option as null, a top-level result as return / throw).
+
+export function greet(name) {
+  return `Hello, ${name}! (${[...name].length} chars)`;
+}
+
+export function reverse(s) {
+  return [...s].reverse().join("");
+}
+
+export function midpoint(a, b) {
+  return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+}
+
+export function birthday(p) {
+  return { fullName: p.fullName.toUpperCase(), age: p.age + 1, email: p.email, tags: [...p.tags, "older"] };
+}
+
+export function area(s) {
+  switch (s.tag) {
+    case "circle":
+      return Math.PI * s.val * s.val;
+    case "rect":
+      return s.val.x * s.val.y;
+    case "empty":
+      return 0;
+  }
+  throw new Error(`unknown shape ${s.tag}`);
+}
+
+export function grow(s, by) {
+  switch (s.tag) {
+    case "circle":
+      return { tag: "circle", val: s.val * by };
+    case "rect":
+      return { tag: "rect", val: { x: s.val.x * by, y: s.val.y * by } };
+    default:
+      return { tag: "empty" };
+  }
+}
+
+const COLORS = ["red", "green", "blue"];
+export function nextColor(c) {
+  return COLORS[(COLORS.indexOf(c) + 1) % COLORS.length];
+}
+
+export function toggle(p, which) {
+  return { read: p.read !== which.read, write: p.write !== which.write, exec: p.exec !== which.exec };
+}
+
+export function find(people, name) {
+  return people.find((p) => p.fullName === name) ?? null;
+}
+
+export function firstTag(p) {
+  return p.tags.length > 0 ? p.tags[0] : null;
+}
+
+export function parseU32(s) {
+  if (!/^[0-9]+$/.test(s)) throw `not a number: ${s}`;
+  const n = Number(s);
+  if (n > 0xffffffff) throw `too large: ${s}`;
+  return n;
+}
+
+export function divide(a, b) {
+  if (b === 0) throw "divide-by-zero";
+  if (a === -2147483648 && b === -1) throw "overflow";
+  return Math.trunc(a / b);
+}
+
+export function tally(rs) {
+  let sum = 0;
+  const errors = [];
+  for (const r of rs) {
+    if (r.tag === "ok") sum += r.val;
+    else errors.push(r.val);
+  }
+  return [sum, errors];
+}
+
+export function bytesSum(b) {
+  let sum = 0;
+  for (const x of b) sum += x;
+  return sum;
+}
+
+export function bytesXor(b, key) {
+  const out = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = b[i] ^ key;
+  return out;
+}
+
+export function oldest(people) {
+  const max = Math.max(...people.map((p) => p.age));
+  return people.filter((p) => p.age === max);
+}
+
+export function swap([n, s]) {
+  return [s, n];
+}
+
+export function wide(a, b, c, d, e, f) {
+  return [a + 1, b - 1, -c, d * 2, e / 2, !f];
+}
+
+export const text = {
+  upper(s) {
+    return s.toUpperCase();
+  },
+  words(s) {
+    return s.split(/\s+/).filter((w) => w.length > 0);
+  },
+  codePoints(s) {
+    return [...s];
+  },
+  join(parts, sep) {
+    return parts.join(sep);
+  },
+};
