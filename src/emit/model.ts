@@ -268,7 +268,8 @@ export class WorldModel implements TypeNames {
       } else {
         const module = this.interfaceModules.find((m) => m.interfaceId === item.interface)!;
         if (!this.modules.get(module.path)!.functionSet) continue;
-        entries.push({ item, key: item.key.includes(":") ? item.key : keys.claim(camelCase(item.key)) });
+        // Instances are keyed by their extern name verbatim, as the runtime links them.
+        entries.push({ item, key: keys.claim(item.key) });
       }
     }
     return entries;

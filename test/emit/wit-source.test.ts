@@ -150,3 +150,34 @@ describe("emitWorld from WIT source", () => {
     expect(exports).toContain("run(args: string[]): number;");
   });
 });
+
+describe("plain-named instances", () => {
+  test("labelled and inline interfaces are keyed by their extern name; world functions camelCase", async () => {
+    const wit = `
+package ex:labels;
+
+interface store {
+  get: func(key: string) -> option<list<u8>>;
+}
+
+world app {
+  import primary: store;
+  import secondary: store;
+  import store;
+  import inline-log: interface {
+    log: func(msg: string);
+  }
+  export do-thing: func();
+}
+`;
+    const files = declarations(await emitWorld(selectWorld(loadWitSource(wit, "labels.wit")), { mode: "host" }));
+    const index = files.find((f) => f.path === "index.ts")!.contents;
+    expect(index).toContain("primary: ExLabelsStore.Store;");
+    expect(index).toContain("secondary: ExLabelsStore.Store;");
+    expect(index).toContain('"ex:labels/store": ExLabelsStore.Store;');
+    expect(index).toMatch(/"inline-log": AppInlineLog\.InlineLog;/);
+    expect(index).toContain("doThing(): void;");
+    expect(files.map((f) => f.path)).toEqual(["index.ts", "interfaces/app-inline-log.ts", "interfaces/ex-labels-store.ts"]);
+    expect(typecheck(files, STRICTEST)).toEqual([]);
+  });
+});
