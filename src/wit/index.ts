@@ -8,7 +8,9 @@ import { loadPath, loadSource, type LoadedSources } from "./loader.js";
 import { resolveAll } from "./resolve/index.js";
 import { extractWorld, findWorld } from "./select.js";
 
-export { WitError } from "./error.js";
+import { WitError } from "./error.js";
+
+export { WitError };
 
 export interface WitLoadOptions {
   /** `@unstable(feature = x)` items are kept only for features listed here. */
@@ -28,12 +30,26 @@ export interface WitResolve {
 
 /** A `.wit` file or a package directory (+ its `deps/`). Spans are relative to `path` (its directory for a file). */
 export function loadWitPath(path: string, options?: WitLoadOptions): WitResolve {
-  return finish(loadPath(path), options);
+  return guard(() => finish(loadPath(path), options));
 }
 
 /** One in-memory file, which may hold nested `package x:y { ... }` blocks. */
 export function loadWitSource(source: string, fileName = "input.wit", options?: WitLoadOptions): WitResolve {
-  return finish(loadSource(source, fileName), options);
+  return guard(() => finish(loadSource(source, fileName), options), fileName);
+}
+
+/**
+ * Nesting is bounded where the syntax allows it, but a pathological input
+ * could still exhaust the stack somewhere; report that as input trouble.
+ */
+function guard<T>(run: () => T, file = "."): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RangeError)
+      throw new WitError(file, 1, 1, `the input is too deeply nested to process (${e.message})`);
+    throw e;
+  }
 }
 
 function finish(sources: LoadedSources, options: WitLoadOptions | undefined): WitResolve {
@@ -57,5 +73,5 @@ function finish(sources: LoadedSources, options: WitLoadOptions | undefined): Wi
  * what that world reaches, with fresh dense ids.
  */
 export function selectWorld(resolve: WitResolve, world?: string): IrDocument {
-  return extractWorld(resolve, findWorld(resolve, world));
+  return guard(() => extractWorld(resolve, findWorld(resolve, world)));
 }

@@ -300,6 +300,21 @@ describe("rules the reference parser and validator enforce", () => {
   });
 });
 
+describe("large inputs", () => {
+  test("long chains of records and aliases resolve without exhausting the stack", () => {
+    const n = 10_000;
+    const lines = ["package t:deep;", "interface i {", "  resource res;"];
+    for (let k = 0; k < n; k++) lines.push(`  record r${k} { x: ${k === 0 ? "u8" : `r${k - 1}`} }`);
+    for (let k = 0; k < n; k++) lines.push(`  type a${k} = ${k === 0 ? "res" : `a${k - 1}`};`);
+    lines.push(`  f: func(x: a${n - 1}) -> r${n - 1};`, "}", "world w { import i; }");
+    const doc = selectWorld(loadWitSource(lines.join("\n")));
+    const f = doc.interfaces[0].functions[0];
+    // The last alias still stands for the resource, so a bare use is an own handle.
+    expect(f.params[0].type.kind).toBe("own");
+    expect(doc.types).toHaveLength(2 * n + 1);
+  }, 60_000);
+});
+
 describe("docs", () => {
   test("doc comments are kept with markers and common indentation stripped", () => {
     const r = loadWitSource(`/// The package.

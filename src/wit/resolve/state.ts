@@ -57,6 +57,9 @@ export class ResolveState {
   readonly worlds: IrWorld[] = [];
   readonly types: IrTypeDef[] = [];
   readonly packagesByKey = new Map<string, PackageState>();
+  /** Types known to hold no `borrow` (see `findBorrow`). */
+  readonly borrowFree = new Set<number>();
+  private readonly resourceCache = new Map<number, boolean>();
 
   constructor(
     readonly map: SourceMap,
@@ -74,15 +77,25 @@ export class ResolveState {
     return `${pkg.namespace}:${pkg.name}/${iface.name}${pkg.version ? "@" + pkg.version : ""}`;
   }
 
-  /** Follows `type a = b` chains: is this name usable as a resource? */
+  /** Follows `type a = b` chains: is this name usable as a resource? (memoised: chains can be long) */
   isResource(id: number): boolean {
-    for (let cur = id, guard = 0; guard < 10_000; guard++) {
+    const chain: number[] = [];
+    let cur = id;
+    let result: boolean | undefined;
+    for (;;) {
+      result = this.resourceCache.get(cur);
+      if (result !== undefined) break;
+      chain.push(cur);
       const def = this.types[cur].def;
-      if (def.kind === "resource") return true;
-      if (def.kind === "alias" && def.target.kind === "named") cur = def.target.id;
-      else return false;
+      if (def.kind === "resource") result = true;
+      else if (def.kind === "alias" && def.target.kind === "named") {
+        cur = def.target.id;
+        continue;
+      } else result = false;
+      break;
     }
-    return false;
+    for (const c of chain) this.resourceCache.set(c, result);
+    return result;
   }
 }
 

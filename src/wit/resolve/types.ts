@@ -535,52 +535,53 @@ export function typePos(t: A.Type): number {
   return t.pos;
 }
 
-/** The resource of the first `borrow<r>` inside `t`, looking through named types. */
-function findBorrow(state: ResolveState, t: IrType, seen: Set<number>): number | undefined {
-  switch (t.kind) {
-    case "borrow":
-      return t.resource;
-    case "named": {
-      if (seen.has(t.id)) return undefined;
-      seen.add(t.id);
-      const def = state.types[t.id].def;
-      switch (def.kind) {
-        case "alias":
-          return findBorrow(state, def.target, seen);
-        case "record":
-          for (const f of def.fields) {
-            const r = findBorrow(state, f.type, seen);
-            if (r !== undefined) return r;
-          }
-          return undefined;
-        case "variant":
-          for (const c of def.cases) {
-            const r = c.type ? findBorrow(state, c.type, seen) : undefined;
-            if (r !== undefined) return r;
-          }
-          return undefined;
-        default:
-          return undefined;
+/**
+ * The resource of a `borrow<r>` inside `t`, looking through named types.
+ * Iterative (type graphs can be deep), and types found borrow-free are
+ * remembered so repeated checks stay linear.
+ */
+function findBorrow(state: ResolveState, root: IrType, seen: Set<number>): number | undefined {
+  const stack: IrType[] = [root];
+  const visited: number[] = [];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    switch (t.kind) {
+      case "borrow":
+        return t.resource;
+      case "named": {
+        if (seen.has(t.id) || state.borrowFree.has(t.id)) break;
+        seen.add(t.id);
+        visited.push(t.id);
+        const def = state.types[t.id].def;
+        if (def.kind === "alias") stack.push(def.target);
+        else if (def.kind === "record") for (const f of def.fields) stack.push(f.type);
+        else if (def.kind === "variant") for (const c of def.cases) if (c.type) stack.push(c.type);
+        break;
       }
+      case "list":
+        stack.push(t.element);
+        break;
+      case "option":
+        stack.push(t.some);
+        break;
+      case "result":
+        if (t.err) stack.push(t.err);
+        if (t.ok) stack.push(t.ok);
+        break;
+      case "tuple":
+        for (let k = t.types.length - 1; k >= 0; k--) stack.push(t.types[k]);
+        break;
+      case "map":
+        stack.push(t.value, t.key);
+        break;
+      case "future":
+      case "stream":
+        if (t.element) stack.push(t.element);
+        break;
+      default:
+        break;
     }
-    case "list":
-      return findBorrow(state, t.element, seen);
-    case "option":
-      return findBorrow(state, t.some, seen);
-    case "result":
-      return (t.ok && findBorrow(state, t.ok, seen)) ?? (t.err && findBorrow(state, t.err, seen)) ?? undefined;
-    case "tuple":
-      for (const x of t.types) {
-        const r = findBorrow(state, x, seen);
-        if (r !== undefined) return r;
-      }
-      return undefined;
-    case "map":
-      return findBorrow(state, t.key, seen) ?? findBorrow(state, t.value, seen);
-    case "future":
-    case "stream":
-      return t.element ? findBorrow(state, t.element, seen) : undefined;
-    default:
-      return undefined;
   }
+  for (const id of visited) state.borrowFree.add(id);
+  return undefined;
 }
