@@ -1,0 +1,146 @@
+/**
+ * `FutureReader` / `FutureWriter` over host future ends (`../async/host-ends.ts`).
+ *
+ * Semantics:
+ * - A `FutureReader` is thenable: the first `then` (an `await`) starts the one read; every
+ *   later `then` sees the same outcome. The value is read once and the end is dropped after.
+ * - `cancel()` cancels a pending read (the awaiting code rejects with `CancelledError` unless
+ *   the value already arrived); before any `await` it makes the reader reject from then on.
+ * - A reader fed by `futureFrom(promise)` whose promise rejected rejects with that reason
+ *   (or, if it was passed into a component meanwhile, the failure goes to the background
+ *   scope: the spec gives a future no way to fail).
+ * - `FutureWriter.write` delivers the one value: `true` once taken, `false` if the reader was
+ *   dropped; a second `write` is an `AsyncUsageError`. CanonicalABI.md "Future State": the
+ *   writer may not be dropped before writing (unless the reader is gone), so disposing an
+ *   unwritten writer throws `AsyncUsageError` instead of leaving the reader waiting forever.
+ */
+import { CopyResult } from "../async/event-code.js";
+import type { SharedFuture } from "../async/future.js";
+import { HostFutureReader, HostFutureWriter } from "../async/host-ends.js";
+import { type BackgroundScope, currentBackgroundScope } from "./background.js";
+import { AsyncUsageError, CancelledError } from "./errors.js";
+import type { FutureReader, FutureWriter } from "./futures.js";
+
+type FutureReaderState = "open" | "closed" | "transferred";
+
+export class HostFutureReaderApi<T> implements FutureReader<T> {
+  private readonly end: HostFutureReader;
+  private state: FutureReaderState = "open";
+  private outcome: Promise<T> | undefined;
+  private reading = false;
+  private cancelled = false;
+  private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
+
+  constructor(readonly sharedFuture: SharedFuture) {
+    this.end = new HostFutureReader(sharedFuture);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.value().then(onfulfilled, onrejected);
+  }
+
+  private value(): Promise<T> {
+    if (this.outcome) return this.outcome;
+    const operation = "FutureReader (await)";
+    if (this.state === "closed") return Promise.reject(new AsyncUsageError(operation, "the reader was disposed"));
+    if (this.state === "transferred")
+      return Promise.reject(new AsyncUsageError(operation, "the reader was passed into a component (its end moved there)"));
+    if (this.failure) {
+      this.failure.observed = true;
+      return (this.outcome = Promise.reject(this.failure.error));
+    }
+    if (this.cancelled) return (this.outcome = Promise.reject(new CancelledError("FutureReader.cancel")));
+    this.reading = true;
+    return (this.outcome = this.end.read().then((out) => {
+      this.reading = false;
+      if (out.result === CopyResult.COMPLETED || this.state === "closed") this.end.drop();
+      if (out.result === CopyResult.COMPLETED) return out.value as T;
+      if (this.failure) {
+        this.failure.observed = true;
+        throw this.failure.error;
+      }
+      throw new CancelledError("FutureReader.cancel");
+    }));
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.reading) {
+      if (!this.outcome) this.cancelled = true;
+      return;
+    }
+    this.end.cancel();
+    await this.outcome!.then(
+      () => {},
+      () => {},
+    );
+  }
+
+  [Symbol.dispose](): void {
+    if (this.state !== "open") return;
+    this.state = "closed";
+    if (this.reading) this.end.cancel();
+    else this.end.drop();
+    const f = this.failure;
+    if (f && !f.observed) {
+      f.observed = true;
+      f.scope.report(f.error);
+    }
+  }
+
+  /** The source promise of `futureFrom` rejected: the value will never come. */
+  fail(error: unknown, scope: BackgroundScope = currentBackgroundScope()): void {
+    if (this.state !== "open") return scope.report(error);
+    this.failure ??= { error, observed: false, scope };
+    if (this.reading) this.end.cancel();
+  }
+
+  /** Move the end into a component (CanonicalABI.md "Storing" lower_future). */
+  transfer(operation: string): SharedFuture {
+    if (this.state === "closed") throw new AsyncUsageError(operation, "the future reader was disposed");
+    if (this.state === "transferred") throw new AsyncUsageError(operation, "the future reader was already passed into a component");
+    if (this.outcome) throw new AsyncUsageError(operation, "the future is already being awaited on the host; it cannot be passed on");
+    this.state = "transferred";
+    const f = this.failure;
+    if (f && !f.observed) {
+      f.observed = true;
+      f.scope.report(f.error);
+    }
+    return this.sharedFuture;
+  }
+}
+
+export class HostFutureWriterApi<T> implements FutureWriter<T> {
+  private readonly end: HostFutureWriter;
+  private written = false;
+  private settled = false;
+
+  constructor(readonly sharedFuture: SharedFuture) {
+    this.end = new HostFutureWriter(sharedFuture);
+  }
+
+  async write(value: T): Promise<boolean> {
+    if (this.written) throw new AsyncUsageError("FutureWriter.write", "a value was already written (a future carries one value)");
+    this.written = true;
+    const out = await this.end.write(value);
+    this.settled = true;
+    this.end.drop();
+    return out.result === CopyResult.COMPLETED;
+  }
+
+  /** Whether a value was written (or its reader is gone, so none ever will be). */
+  get done(): boolean {
+    return this.written || this.sharedFuture.dropped;
+  }
+
+  [Symbol.dispose](): void {
+    if (this.written || this.settled) return;
+    if (this.sharedFuture.dropped) return;
+    throw new AsyncUsageError(
+      "FutureWriter[Symbol.dispose]",
+      'a future\'s writer must write its value before it is dropped (CanonicalABI.md "Future State"); call write(value) first',
+    );
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * `StreamReader` over a host read end (`../async/host-ends.ts`): the peer may be a guest's
+ * writable end or a host `StreamWriter`; the copy machinery is the shared one.
+ *
+ * Semantics:
+ * - `read(max)` resolves one batch: a typed array for number elements (`Uint8Array` for u8),
+ *   else an array; `undefined` once the writer closed and everything was read (every later
+ *   read resolves `undefined` too). A batch holds what the writer offered while the read was
+ *   pending, up to `max` (default: 64 KiB worth of numbers, 1024 other elements).
+ * - Iteration (`for await`) yields typed-array batches for number elements and single
+ *   elements otherwise (the declared `StreamChunk`); leaving the loop early closes the reader.
+ * - One read at a time: an overlapping `read`/`readInto` is an `AsyncUsageError`, as is any
+ *   use after `close()` or after the reader was passed into a component or a web stream.
+ * - `close()` while a read is pending cancels it (the read resolves with what it had) and
+ *   drops the end once it settled.
+ * - A reader fed by a source (`streamFrom`) whose pump failed rejects the read that reaches
+ *   the end with that failure; if the reader is closed before seeing it, the failure is
+ *   reported to the background scope instead.
+ */
+import { MAX_BUFFER_LENGTH } from "../async/buffer.js";
+import type { ElementCodec, TypedBatch } from "../async/element-codec.js";
+import { CopyResult } from "../async/event-code.js";
+import { HostStreamReader, type HostReadOutcome } from "../async/host-ends.js";
+import type { SharedStream } from "../async/stream.js";
+import { type BackgroundScope, currentBackgroundScope } from "./background.js";
+import { isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
+import { AsyncUsageError, StreamClosedError } from "./errors.js";
+import type { StreamChunk, StreamReader, StreamWriter } from "./streams.js";
+import { readableStreamOf } from "./web-interop.js";
+
+/** Default batch sizes: one 64 KiB chunk of numbers, or this many other elements. */
+const DEFAULT_BYTES = 64 * 1024;
+const DEFAULT_ELEMENTS = 1024;
+
+export function defaultCapacity(codec: ElementCodec): number {
+  if (isNumeric(codec)) return Math.max(1, Math.floor(DEFAULT_BYTES / Math.max(1, codec.size)));
+  return codec.size === 0 && codec.plain ? DEFAULT_BYTES : DEFAULT_ELEMENTS;
+}
+
+type ReaderState = "open" | "ended" | "closed" | "transferred" | "consumed";
+
+export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements StreamReader<T, Batch> {
+  private readonly end: HostStreamReader;
+  private state: ReaderState = "open";
+  private pending: Promise<HostReadOutcome> | undefined;
+  private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
+
+  constructor(readonly sharedStream: SharedStream) {
+    this.end = new HostStreamReader(sharedStream);
+  }
+
+  get codec(): ElementCodec {
+    return this.sharedStream.codec;
+  }
+
+  /** Whether the reader can still be read or transferred (not closed, moved or ended). */
+  get isOpen(): boolean {
+    return this.state === "open";
+  }
+
+  private check(operation: string, allowConsumed = false): void {
+    switch (this.state) {
+      case "closed":
+        throw new AsyncUsageError(operation, "the reader was closed");
+      case "transferred":
+        throw new AsyncUsageError(operation, "the reader was passed into a component (its end moved there)");
+      case "consumed":
+        if (!allowConsumed)
+          throw new AsyncUsageError(operation, "the reader is consumed by the ReadableStream made by toReadableStream()");
+    }
+    if (this.pending) throw new AsyncUsageError(operation, "another read is pending on this reader (reads must not overlap)");
+  }
+
+  /** The end of the stream: `undefined`, or the failure of the source that fed it. */
+  private atEnd(): undefined {
+    const f = this.failure;
+    if (f) {
+      f.observed = true;
+      throw f.error;
+    }
+    return undefined;
+  }
+
+  /** One host read; settles the reader's state from the outcome. */
+  private async readRaw(operation: string, capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
+    if (this.codec instanceof LateCodec && !this.codec.current) {
+      const p = this.codec.forReader();
+      this.pending = p as unknown as Promise<HostReadOutcome>;
+      try {
+        await p;
+      } finally {
+        this.pending = undefined;
+      }
+      if (this.state === "closed") this.end.drop();
+      this.check(operation, true);
+    }
+    const p = this.end.read(capacity, target);
+    this.pending = p;
+    let out: HostReadOutcome;
+    try {
+      out = await p;
+    } finally {
+      this.pending = undefined;
+    }
+    if (out.result === CopyResult.DROPPED) {
+      if (this.state === "open" || this.state === "consumed") this.state = "ended";
+      this.end.drop();
+    } else if (this.state === "closed") this.end.drop();
+    return out;
+  }
+
+  private capacityOf(operation: string, max: number | undefined): number {
+    if (max === undefined) return defaultCapacity(this.codec);
+    if (!Number.isInteger(max) || max < 0 || max > MAX_BUFFER_LENGTH)
+      throw new AsyncUsageError(operation, `max must be an integer from 0 to ${MAX_BUFFER_LENGTH}, got ${String(max)}`);
+    return max;
+  }
+
+  async read(max?: number): Promise<Batch | undefined> {
+    return this.readBatch("StreamReader.read", max, false);
+  }
+
+  private async readBatch(operation: string, max: number | undefined, internal: boolean): Promise<Batch | undefined> {
+    if (this.state === "ended" && !this.pending) return this.atEnd();
+    this.check(operation, internal);
+    const capacity = this.capacityOf(operation, max);
+    const out = await this.readRaw(operation, capacity);
+    if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
+    return out.values as unknown as Batch;
+  }
+
+  async readInto(buffer: Batch, offset = 0): Promise<number | undefined> {
+    const operation = "StreamReader.readInto";
+    if (this.state === "ended" && !this.pending) return this.atEnd();
+    this.check(operation);
+    if (buffer === null || typeof buffer !== "object" || typeof buffer.length !== "number")
+      throw new AsyncUsageError(operation, "buffer must be a typed array (number elements) or an array");
+    if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length)
+      throw new AsyncUsageError(operation, `offset must be an integer from 0 to ${buffer.length}, got ${String(offset)}`);
+    const room = buffer.length - offset;
+    if (ArrayBuffer.isView(buffer)) {
+      if (this.codec instanceof LateCodec && !this.codec.current) await this.codec.forReader();
+      const want = scalarKindOfCodec(this.codec);
+      const have = scalarKindOf(buffer);
+      if (want === undefined || want !== have)
+        throw new AsyncUsageError(
+          operation,
+          `the stream carries ${this.codec.typeKey} elements; a ${buffer.constructor.name} cannot receive them`,
+        );
+      // Zero-copy on the host side: the peer's elements land directly in the caller's buffer.
+      const target = (buffer as unknown as TypedBatch).subarray(offset);
+      const out = await this.readRaw(operation, room, target);
+      if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
+      return out.values.length;
+    }
+    const out = await this.readRaw(operation, room);
+    if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
+    const dst = buffer as unknown as unknown[];
+    const src = out.values;
+    for (let k = 0; k < src.length; k++) dst[offset + k] = src[k];
+    return src.length;
+  }
+
+  async cancel(): Promise<void> {
+    const p = this.pending;
+    if (!p) return;
+    this.end.cancel();
+    await p.then(
+      () => {},
+      () => {},
+    );
+  }
+
+  close(): void {
+    if (this.state === "closed" || this.state === "transferred") return;
+    this.state = "closed";
+    if (this.pending) this.end.cancel();
+    else this.end.drop();
+    const f = this.failure;
+    if (f && !f.observed) {
+      f.observed = true;
+      f.scope.report(f.error);
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<StreamChunk<T, Batch>> {
+    try {
+      for (;;) {
+        const batch = await this.read();
+        if (batch === undefined) return;
+        if (ArrayBuffer.isView(batch)) yield batch as unknown as StreamChunk<T, Batch>;
+        else for (let k = 0; k < batch.length; k++) yield batch[k] as StreamChunk<T, Batch>;
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  toReadableStream(): ReadableStream<StreamChunk<T, Batch>> {
+    this.check("StreamReader.toReadableStream");
+    this.state = "consumed";
+    return readableStreamOf<T, Batch>(this, {
+      read: (max) => this.readBatch("ReadableStream pull", max, true),
+      readInto: (view) => this.readIntoConsumed(view),
+      close: () => this.close(),
+    });
+  }
+
+  private async readIntoConsumed(view: Uint8Array): Promise<number | undefined> {
+    const out = await this.readRaw("ReadableStream pull", view.length, view);
+    if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
+    return out.values.length;
+  }
+
+  async pipeTo(writer: StreamWriter<T, Batch>): Promise<void> {
+    const operation = "StreamReader.pipeTo";
+    this.check(operation);
+    let moved = 0;
+    try {
+      for (;;) {
+        const batch = await this.readBatch(operation, undefined, false);
+        if (batch === undefined) break;
+        if (batch.length === 0) continue;
+        try {
+          await writer.writeAll(batch);
+        } catch (e) {
+          if (e instanceof StreamClosedError) throw new StreamClosedError(operation, moved + e.written, moved + batch.length);
+          throw e;
+        }
+        moved += batch.length;
+      }
+      writer.close();
+    } catch (e) {
+      writer.close();
+      throw e;
+    } finally {
+      this.close();
+    }
+  }
+
+  // ---- for the rest of the API (sources, lowering) ----
+
+  /** The pump that feeds this reader failed: later reads reject with `error` at the end (see the module doc). */
+  fail(error: unknown, scope: BackgroundScope = currentBackgroundScope()): void {
+    if (this.state === "open" || this.state === "consumed" || this.state === "ended")
+      this.failure ??= { error, observed: false, scope };
+    else scope.report(error);
+  }
+
+  /** Move the end into a component (CanonicalABI.md "Storing" lower_stream): the JS object becomes unusable. */
+  transfer(operation: string): SharedStream {
+    this.check(operation);
+    if (this.state === "ended")
+      throw new AsyncUsageError(operation, "the stream already ended (its writer was dropped); nothing is left to pass on");
+    this.state = "transferred";
+    const f = this.failure;
+    if (f && !f.observed) {
+      f.observed = true;
+      f.scope.report(f.error);
+    }
+    return this.sharedStream;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * `StreamWriter` over a host write end (`../async/host-ends.ts`); the reader may be a guest
+ * (the reader end was passed into a component) or a host `StreamReader`.
+ *
+ * Semantics:
+ * - `write(items)` offers the batch once: it resolves when the reader took some (a rendezvous
+ *   copy may take fewer than offered: partial writes are normal) with the count taken; 0 once
+ *   the reader is gone. Batches pass through as they are: a typed array for number elements
+ *   (which must be the stream's own kind, e.g. `Uint8Array` for u8) or an array.
+ * - `writeAll(items)` repeats `write` until all was taken; rejects with `StreamClosedError`
+ *   (carrying the count taken) if the reader is dropped first.
+ * - One write at a time (`AsyncUsageError` otherwise); writing after `close()` is an
+ *   `AsyncUsageError`. `close()` while a write is pending cancels it (it resolves with the
+ *   count taken so far) and drops the end once it settled; the reader then sees the end.
+ */
+import type { ElementCodec } from "../async/element-codec.js";
+import { CopyResult } from "../async/event-code.js";
+import { HostStreamWriter, type HostWriteOutcome } from "../async/host-ends.js";
+import type { SharedStream } from "../async/stream.js";
+import { codecOfElementType, isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
+import { AsyncUsageError, StreamClosedError } from "./errors.js";
+import type { StreamChunk, StreamWriter } from "./streams.js";
+import { writableStreamOf } from "./web-interop.js";
+
+type WriterState = "open" | "readerGone" | "closed" | "consumed";
+
+export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements StreamWriter<T, Batch> {
+  private readonly end: HostStreamWriter;
+  private state: WriterState = "open";
+  private pending: Promise<unknown> | undefined;
+
+  constructor(readonly sharedStream: SharedStream) {
+    this.end = new HostStreamWriter(sharedStream);
+  }
+
+  get codec(): ElementCodec {
+    return this.sharedStream.codec;
+  }
+
+  private check(operation: string, allowConsumed: boolean): void {
+    if (this.state === "closed") throw new AsyncUsageError(operation, "the writer was closed");
+    if (this.state === "consumed" && !allowConsumed)
+      throw new AsyncUsageError(operation, "the writer is owned by the WritableStream made by toWritableStream()");
+    if (this.pending) throw new AsyncUsageError(operation, "another write is pending on this writer (writes must not overlap)");
+  }
+
+  /** Bind a late element type from the batch, or wait for it; then check the batch's kind. */
+  private async prepare(operation: string, items: ArrayLike<unknown>): Promise<void> {
+    const codec = this.codec;
+    const kind = scalarKindOf(items);
+    if (codec instanceof LateCodec && !codec.current) {
+      if (kind) codec.bind(codecForKind(kind), `a write of a ${items.constructor.name}`, operation);
+      else {
+        const wait = codec.forWriter();
+        this.pending = wait;
+        try {
+          await wait;
+        } finally {
+          this.pending = undefined;
+        }
+        if (this.state === "closed") {
+          this.end.drop();
+          throw new AsyncUsageError(operation, "the writer was closed");
+        }
+      }
+    }
+    const c = codec instanceof LateCodec ? codec.current! : codec;
+    if (ArrayBuffer.isView(items) && isNumeric(c) && kind !== scalarKindOfCodec(c))
+      throw new AsyncUsageError(
+        operation,
+        `the stream carries ${c.typeKey} elements; write a ${c.allocate!(0).constructor.name} or an array, not a ${items.constructor.name}`,
+      );
+  }
+
+  write(items: Batch | readonly T[]): Promise<number> {
+    return this.writeOnce("StreamWriter.write", items, false);
+  }
+
+  private async writeOnce(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<number> {
+    this.check(operation, internal);
+    if (items === null || typeof items !== "object" || typeof items.length !== "number")
+      throw new AsyncUsageError(operation, "items must be an array or a typed array");
+    if (this.state === "readerGone") return 0;
+    await this.prepare(operation, items);
+    const p = this.end.write(items);
+    this.pending = p;
+    let out: HostWriteOutcome;
+    try {
+      out = await p;
+    } finally {
+      this.pending = undefined;
+    }
+    if (out.result === CopyResult.DROPPED) {
+      if (this.state !== "closed") this.state = "readerGone";
+      this.end.drop();
+    } else if (this.state === "closed") this.end.drop();
+    return out.count;
+  }
+
+  writeAll(items: Batch | readonly T[]): Promise<void> {
+    return this.writeAllOf("StreamWriter.writeAll", items, false);
+  }
+
+  private async writeAllOf(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<void> {
+    let rest = items;
+    let done = 0;
+    // A zero-length batch still waits for the reader (a readiness probe), like the guest's stream.write.
+    do {
+      const n = await this.writeOnce(operation, rest, internal);
+      done += n;
+      if (done === items.length) return;
+      if (this.state === "readerGone") throw new StreamClosedError(operation, done, items.length);
+      if (this.state === "closed") throw new AsyncUsageError(operation, `the writer was closed after ${done} of ${items.length} element(s)`);
+      if (n > 0) rest = ArrayBuffer.isView(rest) ? (rest as unknown as Uint8Array).subarray(n) : Array.prototype.slice.call(rest, n);
+    } while (rest.length > 0);
+  }
+
+  close(): void {
+    if (this.state === "closed") return;
+    const wasGone = this.state === "readerGone";
+    this.state = "closed";
+    if (this.pending) this.end.cancel();
+    else if (!wasGone) this.end.drop();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  toWritableStream(): WritableStream<StreamChunk<T, Batch>> {
+    this.check("StreamWriter.toWritableStream", false);
+    this.state = "consumed";
+    return writableStreamOf<T, Batch>({
+      codec: this.codec,
+      writeAll: (b) => this.writeAllOf("WritableStream write", b, true),
+      close: () => this.close(),
+    });
+  }
+
+  /** For the source pumps: write a batch as if through a `WritableStream`. */
+  writeAllInternal(items: ArrayLike<unknown>): Promise<void> {
+    return this.writeAllOf("stream source pump", items, true);
+  }
+
+  /** Whether the reader went away (further writes take nothing). */
+  get readerGone(): boolean {
+    return this.state === "readerGone";
+  }
+}
+
+function codecForKind(kind: NonNullable<ReturnType<typeof scalarKindOf>>): ElementCodec {
+  return codecOfElementType(kind, "stream");
+}
