@@ -15,7 +15,7 @@
  */
 import type { ElementCodec } from "../async/element-codec.js";
 import { CopyResult } from "../async/event-code.js";
-import { HostStreamWriter, type HostWriteOutcome } from "../async/host-ends.js";
+import { HostStreamWriter } from "../async/host-ends.js";
 import type { SharedStream } from "../async/stream.js";
 import { codecOfElementType, isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
 import { AsyncUsageError, StreamClosedError } from "./errors.js";
@@ -51,17 +51,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (codec instanceof LateCodec && !codec.current) {
       if (kind) codec.bind(codecForKind(kind), `a write of a ${items.constructor.name}`, operation);
       else {
-        const wait = codec.forWriter();
-        this.pending = wait;
-        try {
-          await wait;
-        } finally {
-          this.pending = undefined;
-        }
-        if (this.state === "closed") {
-          this.end.drop();
-          throw new AsyncUsageError(operation, "the writer was closed");
-        }
+        await codec.forWriter();
       }
     }
     const c = codec instanceof LateCodec ? codec.current! : codec;
@@ -81,20 +71,26 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (items === null || typeof items !== "object" || typeof items.length !== "number")
       throw new AsyncUsageError(operation, "items must be an array or a typed array");
     if (this.state === "readerGone") return 0;
-    await this.prepare(operation, items);
-    const p = this.end.write(items);
-    this.pending = p;
-    let out: HostWriteOutcome;
+    // Claimed before the first await, so an overlapping write is refused.
+    let release!: () => void;
+    this.pending = new Promise<void>((r) => (release = r));
     try {
-      out = await p;
+      await this.prepare(operation, items);
+      if ((this.state as WriterState) === "closed") {
+        // Closed while this write waited: it is cancelled before anything was taken.
+        this.end.drop();
+        return 0;
+      }
+      const out = await this.end.write(items);
+      if (out.result === CopyResult.DROPPED) {
+        if ((this.state as WriterState) !== "closed") this.state = "readerGone";
+        this.end.drop();
+      } else if ((this.state as WriterState) === "closed") this.end.drop();
+      return out.count;
     } finally {
       this.pending = undefined;
+      release();
     }
-    if (out.result === CopyResult.DROPPED) {
-      if (this.state !== "closed") this.state = "readerGone";
-      this.end.drop();
-    } else if (this.state === "closed") this.end.drop();
-    return out.count;
   }
 
   writeAll(items: Batch | readonly T[]): Promise<void> {
