@@ -13,7 +13,12 @@ export interface CoreMemory {
 }
 
 /** A core `realloc(old_ptr, old_size, align, new_size) -> ptr` export. */
-export type CoreRealloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
+export type CoreRealloc = (
+  oldPtr: number,
+  oldSize: number,
+  align: number,
+  newSize: number,
+) => number;
 
 export class ComponentInstanceState {
   /** CanonicalABI.md `ComponentInstance.handles`: resources now; waitables, streams, futures, error contexts later. */
@@ -37,12 +42,15 @@ export class ComponentInstanceState {
 
   selfAndAncestors(): Set<ComponentInstanceState> {
     const s = new Set<ComponentInstanceState>();
-    for (let i: ComponentInstanceState | undefined = this; i; i = i.parent) s.add(i);
+    for (let i: ComponentInstanceState | undefined = this; i; i = i.parent)
+      s.add(i);
     return s;
   }
 
   /** CanonicalABI.md `entering_set`. */
-  enteringSet(caller: ComponentInstanceState | undefined): ComponentInstanceState[] {
+  enteringSet(
+    caller: ComponentInstanceState | undefined,
+  ): ComponentInstanceState[] {
     const mine = [...this.selfAndAncestors()];
     if (!caller) return mine;
     const theirs = caller.selfAndAncestors();
@@ -53,7 +61,10 @@ export class ComponentInstanceState {
    * `Store.lift`'s entry check: trap if poisoned or re-entered
    * (CanonicalABI.md `may_enter_from` / `enter_from`). Returns what `leave` undoes.
    */
-  enter(func: string, caller?: ComponentInstanceState): readonly ComponentInstanceState[] {
+  enter(
+    func: string,
+    caller?: ComponentInstanceState,
+  ): readonly ComponentInstanceState[] {
     if (!this.parent && !caller) {
       // Common case: a top-level instance entered from the host.
       this.checkEnter(func);
@@ -70,16 +81,22 @@ export class ComponentInstanceState {
 
   private checkEnter(func: string): void {
     if (this.poisoned) {
-      throw new Trap(`instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`, {
-        rule: "Explainer.md component invariants: lockdown after trap",
-        func,
-      });
+      throw new Trap(
+        `instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`,
+        {
+          rule: "Explainer.md component invariants: lockdown after trap",
+          func,
+        },
+      );
     }
     if (!this.mayEnter) {
-      throw new Trap(`instance "${this.name}" cannot be re-entered during a synchronous call`, {
-        rule: "CanonicalABI.md Store.lift may_enter_from",
-        func,
-      });
+      throw new Trap(
+        `instance "${this.name}" cannot be re-entered during a synchronous call`,
+        {
+          rule: "CanonicalABI.md Store.lift may_enter_from",
+          func,
+        },
+      );
     }
   }
 
@@ -91,16 +108,22 @@ export class ComponentInstanceState {
   /** CanonicalABI.md `canon_lower` / built-ins: `trap_if(not inst.may_leave)`. */
   checkMayLeave(func: string): void {
     if (this.poisoned) {
-      throw new Trap(`instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`, {
-        rule: "Explainer.md component invariants: lockdown after trap",
-        func,
-      });
+      throw new Trap(
+        `instance "${this.name}" is poisoned by an earlier trap (${this.poisoned.reason})`,
+        {
+          rule: "Explainer.md component invariants: lockdown after trap",
+          func,
+        },
+      );
     }
     if (!this.mayLeave) {
-      throw new Trap(`instance "${this.name}" may not leave here (inside realloc, post-return or a destructor)`, {
-        rule: "CanonicalABI.md canon_lower may_leave",
-        func,
-      });
+      throw new Trap(
+        `instance "${this.name}" may not leave here (inside realloc, post-return or a destructor)`,
+        {
+          rule: "CanonicalABI.md canon_lower may_leave",
+          func,
+        },
+      );
     }
   }
 

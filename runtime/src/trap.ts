@@ -24,7 +24,10 @@ export class Trap extends Error {
   path = "";
 
   constructor(reason: string, details: TrapDetails) {
-    super(reason, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      reason,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.name = "Trap";
     this.reason = reason;
     this.rule = details.rule;
@@ -51,7 +54,8 @@ export class Trap extends Error {
   private format(): string {
     let at = "";
     if (this.func !== undefined) at += ` in ${this.func}`;
-    if (this.where !== undefined || this.path !== "") at += ` (${this.where ?? "value"}${this.path})`;
+    if (this.where !== undefined || this.path !== "")
+      at += ` (${this.where ?? "value"}${this.path})`;
     return `${this.reason}${at} [${this.rule}]`;
   }
 }
@@ -94,7 +98,8 @@ export class AbiValueError extends Error {
   private format(): string {
     let at = "";
     if (this.func !== undefined) at += ` in ${this.func}`;
-    if (this.where !== undefined || this.path !== "") at += ` (${this.where ?? "value"}${this.path})`;
+    if (this.where !== undefined || this.path !== "")
+      at += ` (${this.where ?? "value"}${this.path})`;
     return `${this.reason}${at}`;
   }
 }

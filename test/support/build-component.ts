@@ -8,7 +8,10 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../..",
+);
 const cacheDir = path.join(repoRoot, ".cache", "components");
 /** Bump when the build recipe changes, so stale cache entries are not reused. */
 const RECIPE_VERSION = "1";
@@ -19,7 +22,11 @@ function loadJco(): Promise<Jco> {
   return (jco ??= import("@bytecodealliance/jco"));
 }
 
-async function cached(kind: string, inputs: unknown, build: () => Promise<Uint8Array>): Promise<Uint8Array> {
+async function cached(
+  kind: string,
+  inputs: unknown,
+  build: () => Promise<Uint8Array>,
+): Promise<Uint8Array> {
   const key = createHash("sha256")
     .update(JSON.stringify({ recipe: RECIPE_VERSION, kind, inputs }))
     .digest("hex");
@@ -60,7 +67,9 @@ export interface CoreComponentInput {
 }
 
 /** Core module text + WIT world -> component (jco parse, componentEmbed, componentNew). */
-export function buildCoreComponent(input: CoreComponentInput): Promise<Uint8Array> {
+export function buildCoreComponent(
+  input: CoreComponentInput,
+): Promise<Uint8Array> {
   return cached("core", input, async () => {
     const { parse, componentEmbed, componentNew } = await loadJco();
     let step = "parse";
@@ -71,18 +80,23 @@ export function buildCoreComponent(input: CoreComponentInput): Promise<Uint8Arra
         binary,
         witSource: input.witSource,
         ...(input.world !== undefined ? { world: input.world } : {}),
-        ...(input.stringEncoding !== undefined ? { stringEncoding: input.stringEncoding } : {}),
+        ...(input.stringEncoding !== undefined
+          ? { stringEncoding: input.stringEncoding }
+          : {}),
       });
       step = "componentNew";
       return await componentNew(embedded);
     } catch (e) {
-      throw new Error(`buildCoreComponent: jco ${step} failed: ${errorText(e)}`);
+      throw new Error(
+        `buildCoreComponent: jco ${step} failed: ${errorText(e)}`,
+      );
     }
   });
 }
 
 function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
-  if (typeof e === "object" && e !== null && "payload" in e) return String((e as { payload: unknown }).payload);
+  if (typeof e === "object" && e !== null && "payload" in e)
+    return String((e as { payload: unknown }).payload);
   return String(e);
 }

@@ -29,8 +29,13 @@ function paramWhere(plan: FunctionPlan, i: number): string {
   return `param "${plan.params[i]?.witName ?? i}"`;
 }
 
-function locate(e: unknown, plan: FunctionPlan, where: string | undefined): unknown {
-  if (e instanceof Trap || e instanceof AbiValueError) e.locate(plan.name, where);
+function locate(
+  e: unknown,
+  plan: FunctionPlan,
+  where: string | undefined,
+): unknown {
+  if (e instanceof Trap || e instanceof AbiValueError)
+    e.locate(plan.name, where);
   return e;
 }
 
@@ -56,15 +61,26 @@ export function containsBorrow(p: ValuePlan): boolean {
 }
 
 function checkOptions(plan: FunctionPlan, cx: LiftLowerContext): void {
-  if (plan.needsMemory && !cx.opts.memory) throw new Error(`${plan.name}: the canonical options need a memory for this signature`);
-  if (plan.needsRealloc && !cx.opts.realloc) throw new Error(`${plan.name}: the canonical options need a realloc for this signature`);
+  if (plan.needsMemory && !cx.opts.memory)
+    throw new Error(
+      `${plan.name}: the canonical options need a memory for this signature`,
+    );
+  if (plan.needsRealloc && !cx.opts.realloc)
+    throw new Error(
+      `${plan.name}: the canonical options need a realloc for this signature`,
+    );
   if (plan.stringEncoding !== cx.stringEncoding) {
-    throw new Error(`${plan.name}: plan was made for ${plan.stringEncoding} strings but the options say ${cx.stringEncoding}`);
+    throw new Error(
+      `${plan.name}: plan was made for ${plan.stringEncoding} strings but the options say ${cx.stringEncoding}`,
+    );
   }
 }
 
 /** Calls `f` with the values of `a` without spreading for the common small arities. */
-function applier<R>(f: (...a: never[]) => R, arity: number): (a: readonly unknown[]) => R {
+function applier<R>(
+  f: (...a: never[]) => R,
+  arity: number,
+): (a: readonly unknown[]) => R {
   const g = f as (...a: unknown[]) => R;
   switch (arity) {
     case 0:
@@ -83,7 +99,9 @@ function applier<R>(f: (...a: never[]) => R, arity: number): (a: readonly unknow
 }
 
 function unexpected(plan: FunctionPlan, step: PlanStep): never {
-  throw new Error(`${plan.name}: step "${step.op}" does not belong in a ${plan.direction} plan`);
+  throw new Error(
+    `${plan.name}: step "${step.op}" does not belong in a ${plan.direction} plan`,
+  );
 }
 
 /**
@@ -91,8 +109,14 @@ function unexpected(plan: FunctionPlan, step: PlanStep): never {
  * calls the core export, lifts the result and runs post-return.
  * Traps poison the instance; AbiValueErrors (bad host arguments) do not.
  */
-export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: CodecCompiler, core: CoreFunction): (...args: unknown[]) => unknown {
-  if (plan.direction !== "lift") throw new Error(`${plan.name}: compileLift needs a "lift" plan`);
+export function compileLift(
+  plan: FunctionPlan,
+  cx: LiftLowerContext,
+  compiler: CodecCompiler,
+  core: CoreFunction,
+): (...args: unknown[]) => unknown {
+  if (plan.direction !== "lift")
+    throw new Error(`${plan.name}: compileLift needs a "lift" plan`);
   checkOptions(plan, cx);
   const params = plan.params.map((p) => compiler.codec(p.type));
   const n = params.length;
@@ -105,7 +129,10 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
 
   let enter = false;
   let lowerArgs: (args: readonly unknown[]) => void = () => {};
-  let callCore: (a: readonly unknown[]) => Flat | undefined | void = applier(core, plan.core.params.length);
+  let callCore: (a: readonly unknown[]) => Flat | undefined | void = applier(
+    core,
+    plan.core.params.length,
+  );
   let liftResult: (ret: Flat | undefined | void) => unknown = () => undefined;
   let checkBorrows = false;
   let postReturn: ((ret: Flat | undefined | void) => void) | undefined;
@@ -130,7 +157,13 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
         const { size, align, offsets } = step.spill;
         lowerArgs = (args) => {
           const ptr = cx.allocate(align, size);
-          cx.checkRange(ptr, size, align, "parameter tuple", "CanonicalABI.md lower_flat_values");
+          cx.checkRange(
+            ptr,
+            size,
+            align,
+            "parameter tuple",
+            "CanonicalABI.md lower_flat_values",
+          );
           for (let i = 0; i < n; i++) {
             try {
               params[i].store(cx, args[i], ptr + offsets[i]);
@@ -163,7 +196,13 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
         break;
       case "post-return": {
         const pr = cx.opts.postReturn;
-        if (pr) postReturn = (ret) => runPostReturn(cx, pr, plan.core.results.length === 1 ? [ret as Flat] : []);
+        if (pr)
+          postReturn = (ret) =>
+            runPostReturn(
+              cx,
+              pr,
+              plan.core.results.length === 1 ? [ret as Flat] : [],
+            );
         break;
       }
       default:
@@ -176,7 +215,10 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
       return coreCall(a);
     } catch (e) {
       if (e instanceof Trap) throw e;
-      throw new Trap(`core function trapped: ${message(e)}`, { rule: CALL_RULE, cause: e });
+      throw new Trap(`core function trapped: ${message(e)}`, {
+        rule: CALL_RULE,
+        cause: e,
+      });
     }
   };
 
@@ -195,9 +237,12 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
       const value = liftResult(ret);
       // CanonicalABI.md Task.return_: borrows lent to the callee must have been dropped.
       if (checkBorrows && scope!.numBorrows > 0) {
-        throw new Trap(`${scope!.numBorrows} borrowed handle(s) lent to the callee were not dropped before it returned`, {
-          rule: "CanonicalABI.md Task.return_ (num_borrows)",
-        });
+        throw new Trap(
+          `${scope!.numBorrows} borrowed handle(s) lent to the callee were not dropped before it returned`,
+          {
+            rule: "CanonicalABI.md Task.return_ (num_borrows)",
+          },
+        );
       }
       if (postReturn) postReturn(ret);
       return value;
@@ -214,12 +259,23 @@ export function compileLift(plan: FunctionPlan, cx: LiftLowerContext, compiler: 
   };
 }
 
-function liftSpilledResult(plan: FunctionPlan, cx: LiftLowerContext, spill: SpillPlan, result: ReturnType<CodecCompiler["codec"]>) {
+function liftSpilledResult(
+  plan: FunctionPlan,
+  cx: LiftLowerContext,
+  spill: SpillPlan,
+  result: ReturnType<CodecCompiler["codec"]>,
+) {
   const { size, align } = spill;
   return (ret: Flat | undefined | void): unknown => {
     try {
       const ptr = (ret as number) >>> 0;
-      cx.checkRange(ptr, size, align, "result", "CanonicalABI.md lift_flat_values");
+      cx.checkRange(
+        ptr,
+        size,
+        align,
+        "result",
+        "CanonicalABI.md lift_flat_values",
+      );
       return result.load(cx, ptr);
     } catch (e) {
       throw locate(e, plan, "result");
@@ -228,13 +284,20 @@ function liftSpilledResult(plan: FunctionPlan, cx: LiftLowerContext, spill: Spil
 }
 
 /** CanonicalABI.md `canon_lift`: post-return runs with `may_leave` cleared. */
-function runPostReturn(cx: LiftLowerContext, pr: NonNullable<LiftLowerContext["opts"]["postReturn"]>, flatResults: Flat[]): void {
+function runPostReturn(
+  cx: LiftLowerContext,
+  pr: NonNullable<LiftLowerContext["opts"]["postReturn"]>,
+  flatResults: Flat[],
+): void {
   cx.inst.mayLeave = false;
   try {
     pr(...flatResults);
   } catch (e) {
     if (e instanceof Trap) throw e;
-    throw new Trap(`post-return trapped: ${message(e)}`, { rule: CALL_RULE, cause: e });
+    throw new Trap(`post-return trapped: ${message(e)}`, {
+      rule: CALL_RULE,
+      cause: e,
+    });
   } finally {
     cx.inst.mayLeave = true;
   }
@@ -243,7 +306,10 @@ function runPostReturn(cx: LiftLowerContext, pr: NonNullable<LiftLowerContext["o
 /** A host value error while the guest is mid-call cannot be returned to the host: it traps the guest. */
 export function hostValueTrap(e: unknown): unknown {
   if (e instanceof AbiValueError) {
-    return new Trap(`host function returned an invalid value: ${e.reason}`, { rule: "CanonicalABI.md lower_flat_values", cause: e }).prependPath(e.path);
+    return new Trap(`host function returned an invalid value: ${e.reason}`, {
+      rule: "CanonicalABI.md lower_flat_values",
+      cause: e,
+    }).prependPath(e.path);
   }
   return e;
 }
@@ -253,8 +319,14 @@ export function hostValueTrap(e: unknown): unknown {
  * arguments, calls the host function and lowers its result. Every failure is a
  * trap of the calling instance (the guest cannot continue).
  */
-export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler: CodecCompiler, host: HostFunction): CoreFunction {
-  if (plan.direction !== "lower") throw new Error(`${plan.name}: compileLower needs a "lower" plan`);
+export function compileLower(
+  plan: FunctionPlan,
+  cx: LiftLowerContext,
+  compiler: CodecCompiler,
+  host: HostFunction,
+): CoreFunction {
+  if (plan.direction !== "lower")
+    throw new Error(`${plan.name}: compileLower needs a "lower" plan`);
   checkOptions(plan, cx);
   const params = plan.params.map((p) => compiler.codec(p.type));
   const n = params.length;
@@ -265,7 +337,10 @@ export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler:
 
   let checkLeave = false;
   let liftArgs: (flat: readonly Flat[]) => unknown[] = () => [];
-  let lowerResult: (value: unknown, flat: readonly Flat[]) => Flat | undefined = () => undefined;
+  let lowerResult: (
+    value: unknown,
+    flat: readonly Flat[],
+  ) => Flat | undefined = () => undefined;
   let releaseLenders = false;
 
   for (const step of plan.steps) {
@@ -291,7 +366,13 @@ export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler:
         const { size, align, offsets } = step.spill;
         liftArgs = (flat) => {
           const ptr = (flat[0] as number) >>> 0;
-          cx.checkRange(ptr, size, align, "parameter tuple", "CanonicalABI.md lift_flat_values");
+          cx.checkRange(
+            ptr,
+            size,
+            align,
+            "parameter tuple",
+            "CanonicalABI.md lift_flat_values",
+          );
           const args = new Array(n);
           for (let i = 0; i < n; i++) {
             try {
@@ -323,7 +404,13 @@ export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler:
         lowerResult = (value, flat) => {
           try {
             const ptr = (flat[outParam] as number) >>> 0;
-            cx.checkRange(ptr, size, align, "result out-pointer", "CanonicalABI.md lower_flat_values");
+            cx.checkRange(
+              ptr,
+              size,
+              align,
+              "result out-pointer",
+              "CanonicalABI.md lower_flat_values",
+            );
             result!.store(cx, value, ptr);
           } catch (e) {
             throw locate(hostValueTrap(e), plan, "result");
@@ -353,7 +440,10 @@ export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler:
         value = callHost(args);
       } catch (e) {
         if (e instanceof Trap) throw e;
-        throw new Trap(`host function threw: ${message(e)}`, { rule: CALL_RULE, cause: e });
+        throw new Trap(`host function threw: ${message(e)}`, {
+          rule: CALL_RULE,
+          cause: e,
+        });
       }
       cx.refresh();
       const ret = lowerResult(value, flat);
@@ -361,7 +451,13 @@ export function compileLower(plan: FunctionPlan, cx: LiftLowerContext, compiler:
       if (releaseLenders) scope!.releaseLenders();
       return ret;
     } catch (e) {
-      const trap = e instanceof Trap ? e : new Trap(`lowering failed: ${message(e)}`, { rule: "CanonicalABI.md canon_lower", cause: e });
+      const trap =
+        e instanceof Trap
+          ? e
+          : new Trap(`lowering failed: ${message(e)}`, {
+              rule: "CanonicalABI.md canon_lower",
+              cause: e,
+            });
       trap.locate(plan.name);
       inst.poison(trap);
       throw trap;

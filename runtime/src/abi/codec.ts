@@ -13,7 +13,11 @@ import { AbiValueError, Trap } from "../trap.js";
 import type { LiftLowerContext } from "./context.js";
 import { MAX_LIST_BYTE_LENGTH, type CoreType } from "./layout.js";
 import type { CasePlan, TypedArrayName, ValuePlan } from "./plan.js";
-import { describe, loadStringFromRange, storeStringIntoRange } from "./strings.js";
+import {
+  describe,
+  loadStringFromRange,
+  storeStringIntoRange,
+} from "./strings.js";
 
 export type Flat = number | bigint;
 
@@ -31,7 +35,11 @@ export class FlatReader {
 export type Loader = (cx: LiftLowerContext, ptr: number) => unknown;
 export type Storer = (cx: LiftLowerContext, v: unknown, ptr: number) => void;
 export type FlatLifter = (cx: LiftLowerContext, r: FlatReader) => unknown;
-export type FlatLowerer = (cx: LiftLowerContext, v: unknown, out: Flat[]) => void;
+export type FlatLowerer = (
+  cx: LiftLowerContext,
+  v: unknown,
+  out: Flat[],
+) => void;
 
 export interface Codec {
   load: Loader;
@@ -40,7 +48,10 @@ export interface Codec {
   lowerFlat: FlatLowerer;
 }
 
-export type ResourceResolver = (resource: TypeId, name: string) => ResourceBinding;
+export type ResourceResolver = (
+  resource: TypeId,
+  name: string,
+) => ResourceBinding;
 
 const noResources: ResourceResolver = (_id, name) => {
   throw new Error(`no resource binding for resource ${name}`);
@@ -81,14 +92,20 @@ function withPath(e: unknown, seg: string): unknown {
 /** CanonicalABI.md `convert_i32_to_char`. */
 export function i32ToChar(i: number): string {
   if (i >= 0x110000) {
-    throw new Trap(`invalid char code point 0x${i.toString(16)} (above 0x10FFFF)`, {
-      rule: "CanonicalABI.md convert_i32_to_char",
-    });
+    throw new Trap(
+      `invalid char code point 0x${i.toString(16)} (above 0x10FFFF)`,
+      {
+        rule: "CanonicalABI.md convert_i32_to_char",
+      },
+    );
   }
   if (i >= 0xd800 && i <= 0xdfff) {
-    throw new Trap(`invalid char code point 0x${i.toString(16)} (a surrogate)`, {
-      rule: "CanonicalABI.md convert_i32_to_char",
-    });
+    throw new Trap(
+      `invalid char code point 0x${i.toString(16)} (a surrogate)`,
+      {
+        rule: "CanonicalABI.md convert_i32_to_char",
+      },
+    );
   }
   return String.fromCodePoint(i);
 }
@@ -97,7 +114,8 @@ export function i32ToChar(i: number): string {
 export function charToI32(v: unknown): number {
   if (typeof v === "string" && v.length > 0 && v.length <= 2) {
     const c = v.codePointAt(0)!;
-    if ((c > 0xffff ? 2 : 1) === v.length && (c < 0xd800 || c > 0xdfff)) return c;
+    if ((c > 0xffff ? 2 : 1) === v.length && (c < 0xd800 || c > 0xdfff))
+      return c;
   }
   throw bad("a char (a string of one Unicode scalar value)", v);
 }
@@ -150,21 +168,32 @@ function zeroOf(t: CoreType): Flat {
 }
 
 /** Lift-side coercion of a joined variant slot to the case's own type (CanonicalABI.md `lift_flat_variant`). */
-function liftCoercion(have: CoreType, want: CoreType): ((x: Flat) => Flat) | undefined {
+function liftCoercion(
+  have: CoreType,
+  want: CoreType,
+): ((x: Flat) => Flat) | undefined {
   if (have === want) return undefined;
   if (have === "i32" && want === "f32") return (x) => bitsToF32(x as number);
-  if (have === "i64" && want === "i32") return (x) => Number(BigInt.asUintN(32, x as bigint));
-  if (have === "i64" && want === "f32") return (x) => bitsToF32(Number(BigInt.asUintN(32, x as bigint)));
+  if (have === "i64" && want === "i32")
+    return (x) => Number(BigInt.asUintN(32, x as bigint));
+  if (have === "i64" && want === "f32")
+    return (x) => bitsToF32(Number(BigInt.asUintN(32, x as bigint)));
   if (have === "i64" && want === "f64") return (x) => bitsToF64(x as bigint);
   throw new Error(`no flat coercion ${have} -> ${want}`);
 }
 
 /** Lower-side coercion of a case's flat value into the joined slot (CanonicalABI.md `lower_flat_variant`). */
-function lowerCoercion(have: CoreType, want: CoreType): ((x: Flat) => Flat) | undefined {
+function lowerCoercion(
+  have: CoreType,
+  want: CoreType,
+): ((x: Flat) => Flat) | undefined {
   if (have === want) return undefined;
-  if (have === "f32" && want === "i32") return (x) => f32ToBits(x as number) | 0;
-  if (have === "i32" && want === "i64") return (x) => BigInt((x as number) >>> 0);
-  if (have === "f32" && want === "i64") return (x) => BigInt(f32ToBits(x as number));
+  if (have === "f32" && want === "i32")
+    return (x) => f32ToBits(x as number) | 0;
+  if (have === "i32" && want === "i64")
+    return (x) => BigInt((x as number) >>> 0);
+  if (have === "f32" && want === "i64")
+    return (x) => BigInt(f32ToBits(x as number));
   if (have === "f64" && want === "i64") return (x) => f64ToBits(x as number);
   throw new Error(`no flat coercion ${have} -> ${want}`);
 }
@@ -191,7 +220,9 @@ export class CodecCompiler {
   private readonly cache = new WeakMap<ValuePlan, Codec>();
   private readonly bindings = new Map<TypeId, ResourceBinding>();
 
-  constructor(private readonly resolveResource: ResourceResolver = noResources) {}
+  constructor(
+    private readonly resolveResource: ResourceResolver = noResources,
+  ) {}
 
   codec(p: ValuePlan): Codec {
     let c = this.cache.get(p);
@@ -267,7 +298,8 @@ export class CodecCompiler {
           load: (cx, ptr) => cx.dv.getBigUint64(ptr, true),
           store: (cx, v, ptr) => cx.dv.setBigUint64(ptr, checkU64(v), true),
           liftFlat: (_cx, r) => BigInt.asUintN(64, r.next() as bigint),
-          lowerFlat: (_cx, v, out) => void out.push(BigInt.asIntN(64, checkU64(v))),
+          lowerFlat: (_cx, v, out) =>
+            void out.push(BigInt.asIntN(64, checkU64(v))),
         };
       case "s64":
         return {
@@ -281,14 +313,16 @@ export class CodecCompiler {
       case "f32":
         return {
           load: (cx, ptr) => cx.dv.getFloat32(ptr, true),
-          store: (cx, v, ptr) => cx.dv.setUint32(ptr, f32ToBits(checkFloat(v)), true),
+          store: (cx, v, ptr) =>
+            cx.dv.setUint32(ptr, f32ToBits(checkFloat(v)), true),
           liftFlat: (_cx, r) => r.next() as number,
           lowerFlat: (_cx, v, out) => void out.push(checkFloat(v)),
         };
       case "f64":
         return {
           load: (cx, ptr) => cx.dv.getFloat64(ptr, true),
-          store: (cx, v, ptr) => cx.dv.setBigUint64(ptr, f64ToBits(checkFloat(v)), true),
+          store: (cx, v, ptr) =>
+            cx.dv.setBigUint64(ptr, f64ToBits(checkFloat(v)), true),
           liftFlat: (_cx, r) => r.next() as number,
           lowerFlat: (_cx, v, out) => void out.push(checkFloat(v)),
         };
@@ -301,13 +335,23 @@ export class CodecCompiler {
         };
       case "string":
         return {
-          load: (cx, ptr) => loadStringFromRange(cx, cx.dv.getUint32(ptr, true), cx.dv.getUint32(ptr + 4, true)),
+          load: (cx, ptr) =>
+            loadStringFromRange(
+              cx,
+              cx.dv.getUint32(ptr, true),
+              cx.dv.getUint32(ptr + 4, true),
+            ),
           store: (cx, v, ptr) => {
             const [begin, units] = storeStringIntoRange(cx, v);
             cx.dv.setUint32(ptr, begin, true);
             cx.dv.setUint32(ptr + 4, units, true);
           },
-          liftFlat: (cx, r) => loadStringFromRange(cx, (r.next() as number) >>> 0, (r.next() as number) >>> 0),
+          liftFlat: (cx, r) =>
+            loadStringFromRange(
+              cx,
+              (r.next() as number) >>> 0,
+              (r.next() as number) >>> 0,
+            ),
           lowerFlat: (cx, v, out) => {
             const [begin, units] = storeStringIntoRange(cx, v);
             out.push(begin, units | 0);
@@ -315,27 +359,39 @@ export class CodecCompiler {
         };
       case "error-context":
         return {
-          load: (cx, ptr) => cx.hooks.liftErrorContext(cx, cx.dv.getUint32(ptr, true)),
-          store: (cx, v, ptr) => cx.dv.setUint32(ptr, cx.hooks.lowerErrorContext(cx, v), true),
-          liftFlat: (cx, r) => cx.hooks.liftErrorContext(cx, (r.next() as number) >>> 0),
-          lowerFlat: (cx, v, out) => void out.push(cx.hooks.lowerErrorContext(cx, v)),
+          load: (cx, ptr) =>
+            cx.hooks.liftErrorContext(cx, cx.dv.getUint32(ptr, true)),
+          store: (cx, v, ptr) =>
+            cx.dv.setUint32(ptr, cx.hooks.lowerErrorContext(cx, v), true),
+          liftFlat: (cx, r) =>
+            cx.hooks.liftErrorContext(cx, (r.next() as number) >>> 0),
+          lowerFlat: (cx, v, out) =>
+            void out.push(cx.hooks.lowerErrorContext(cx, v)),
         };
       case "stream": {
         const t = p.abiType as Extract<typeof p.abiType, { kind: "stream" }>;
         return {
-          load: (cx, ptr) => cx.hooks.liftStream(cx, cx.dv.getUint32(ptr, true), t),
-          store: (cx, v, ptr) => cx.dv.setUint32(ptr, cx.hooks.lowerStream(cx, v, t), true),
-          liftFlat: (cx, r) => cx.hooks.liftStream(cx, (r.next() as number) >>> 0, t),
-          lowerFlat: (cx, v, out) => void out.push(cx.hooks.lowerStream(cx, v, t)),
+          load: (cx, ptr) =>
+            cx.hooks.liftStream(cx, cx.dv.getUint32(ptr, true), t),
+          store: (cx, v, ptr) =>
+            cx.dv.setUint32(ptr, cx.hooks.lowerStream(cx, v, t), true),
+          liftFlat: (cx, r) =>
+            cx.hooks.liftStream(cx, (r.next() as number) >>> 0, t),
+          lowerFlat: (cx, v, out) =>
+            void out.push(cx.hooks.lowerStream(cx, v, t)),
         };
       }
       case "future": {
         const t = p.abiType as Extract<typeof p.abiType, { kind: "future" }>;
         return {
-          load: (cx, ptr) => cx.hooks.liftFuture(cx, cx.dv.getUint32(ptr, true), t),
-          store: (cx, v, ptr) => cx.dv.setUint32(ptr, cx.hooks.lowerFuture(cx, v, t), true),
-          liftFlat: (cx, r) => cx.hooks.liftFuture(cx, (r.next() as number) >>> 0, t),
-          lowerFlat: (cx, v, out) => void out.push(cx.hooks.lowerFuture(cx, v, t)),
+          load: (cx, ptr) =>
+            cx.hooks.liftFuture(cx, cx.dv.getUint32(ptr, true), t),
+          store: (cx, v, ptr) =>
+            cx.dv.setUint32(ptr, cx.hooks.lowerFuture(cx, v, t), true),
+          liftFlat: (cx, r) =>
+            cx.hooks.liftFuture(cx, (r.next() as number) >>> 0, t),
+          lowerFlat: (cx, v, out) =>
+            void out.push(cx.hooks.lowerFuture(cx, v, t)),
         };
       }
       case "list":
@@ -361,7 +417,11 @@ export class CodecCompiler {
     const TA = p.typedArray ? TYPED_ARRAYS[p.typedArray] : undefined;
     const fixed = p.length;
 
-    const loadRange = (cx: LiftLowerContext, ptr: number, n: number): unknown => {
+    const loadRange = (
+      cx: LiftLowerContext,
+      ptr: number,
+      n: number,
+    ): unknown => {
       if (TA && LITTLE_ENDIAN) {
         const copy = cx.u8.slice(ptr, ptr + n * esize);
         return new TA(copy.buffer);
@@ -372,25 +432,52 @@ export class CodecCompiler {
       return a;
     };
     // CanonicalABI.md load_list_from_range
-    const loadFromRange = (cx: LiftLowerContext, ptr: number, n: number): unknown => {
+    const loadFromRange = (
+      cx: LiftLowerContext,
+      ptr: number,
+      n: number,
+    ): unknown => {
       const rule = "CanonicalABI.md load_list_from_range";
       if (n * esize > MAX_LIST_BYTE_LENGTH) {
-        throw new Trap(`list of ${n} elements (${n * esize} bytes) exceeds the maximum ${MAX_LIST_BYTE_LENGTH} bytes`, { rule });
+        throw new Trap(
+          `list of ${n} elements (${n * esize} bytes) exceeds the maximum ${MAX_LIST_BYTE_LENGTH} bytes`,
+          { rule },
+        );
       }
       cx.checkRange(ptr, n * esize, ealign, "list", rule);
       return loadRange(cx, ptr, n);
     };
     const checkArray = (v: unknown): ArrayLike<unknown> => {
-      if (Array.isArray(v) || (TA && v instanceof (TA as unknown as typeof Uint8Array))) {
+      if (
+        Array.isArray(v) ||
+        (TA && v instanceof (TA as unknown as typeof Uint8Array))
+      ) {
         if (fixed !== undefined && (v as ArrayLike<unknown>).length !== fixed) {
-          throw new AbiValueError(`expected a list of exactly ${fixed} elements, got ${(v as ArrayLike<unknown>).length}`);
+          throw new AbiValueError(
+            `expected a list of exactly ${fixed} elements, got ${(v as ArrayLike<unknown>).length}`,
+          );
         }
         return v as ArrayLike<unknown>;
       }
-      throw bad(fixed !== undefined ? `a list of ${fixed} elements` : TA ? `a ${p.typedArray} or an array` : "an array", v);
+      throw bad(
+        fixed !== undefined
+          ? `a list of ${fixed} elements`
+          : TA
+            ? `a ${p.typedArray} or an array`
+            : "an array",
+        v,
+      );
     };
-    const storeRange = (cx: LiftLowerContext, a: ArrayLike<unknown>, ptr: number): void => {
-      if (TA && LITTLE_ENDIAN && a instanceof (TA as unknown as typeof Uint8Array)) {
+    const storeRange = (
+      cx: LiftLowerContext,
+      a: ArrayLike<unknown>,
+      ptr: number,
+    ): void => {
+      if (
+        TA &&
+        LITTLE_ENDIAN &&
+        a instanceof (TA as unknown as typeof Uint8Array)
+      ) {
         const t = a as unknown as Uint8Array;
         cx.u8.set(new Uint8Array(t.buffer, t.byteOffset, t.byteLength), ptr);
         return;
@@ -404,12 +491,24 @@ export class CodecCompiler {
       }
     };
     // CanonicalABI.md store_list_into_range
-    const storeIntoRange = (cx: LiftLowerContext, v: unknown): [number, number] => {
+    const storeIntoRange = (
+      cx: LiftLowerContext,
+      v: unknown,
+    ): [number, number] => {
       const a = checkArray(v);
       const bytes = a.length * esize;
-      if (bytes > MAX_LIST_BYTE_LENGTH) throw new AbiValueError(`list of ${bytes} bytes exceeds the maximum ${MAX_LIST_BYTE_LENGTH}`);
+      if (bytes > MAX_LIST_BYTE_LENGTH)
+        throw new AbiValueError(
+          `list of ${bytes} bytes exceeds the maximum ${MAX_LIST_BYTE_LENGTH}`,
+        );
       const ptr = cx.allocate(ealign, bytes);
-      cx.checkRange(ptr, bytes, ealign, "list (from realloc)", "CanonicalABI.md store_list_into_range");
+      cx.checkRange(
+        ptr,
+        bytes,
+        ealign,
+        "list (from realloc)",
+        "CanonicalABI.md store_list_into_range",
+      );
       storeRange(cx, a, ptr);
       return [ptr, a.length];
     };
@@ -421,7 +520,9 @@ export class CodecCompiler {
         liftFlat: (cx, r) => {
           const a = new Array(fixed);
           for (let i = 0; i < fixed; i++) a[i] = elem.liftFlat(cx, r);
-          return TA ? (TA as unknown as { from(a: unknown[]): unknown }).from(a) : a;
+          return TA
+            ? (TA as unknown as { from(a: unknown[]): unknown }).from(a)
+            : a;
         },
         lowerFlat: (cx, v, out) => {
           const a = checkArray(v);
@@ -436,13 +537,23 @@ export class CodecCompiler {
       };
     }
     return {
-      load: (cx, ptr) => loadFromRange(cx, cx.dv.getUint32(ptr, true), cx.dv.getUint32(ptr + 4, true)),
+      load: (cx, ptr) =>
+        loadFromRange(
+          cx,
+          cx.dv.getUint32(ptr, true),
+          cx.dv.getUint32(ptr + 4, true),
+        ),
       store: (cx, v, ptr) => {
         const [begin, n] = storeIntoRange(cx, v);
         cx.dv.setUint32(ptr, begin, true);
         cx.dv.setUint32(ptr + 4, n, true);
       },
-      liftFlat: (cx, r) => loadFromRange(cx, (r.next() as number) >>> 0, (r.next() as number) >>> 0),
+      liftFlat: (cx, r) =>
+        loadFromRange(
+          cx,
+          (r.next() as number) >>> 0,
+          (r.next() as number) >>> 0,
+        ),
       lowerFlat: (cx, v, out) => {
         const [begin, n] = storeIntoRange(cx, v);
         out.push(begin | 0, n);
@@ -451,18 +562,33 @@ export class CodecCompiler {
   }
 
   private recordCodec(p: Extract<ValuePlan, { kind: "record" }>): Codec {
-    const fields = p.fields.map((f) => ({ key: f.jsName, seg: p.shape === "tuple" ? `[${f.jsName}]` : `.${f.jsName}`, offset: f.offset, c: this.codec(f.type) }));
+    const fields = p.fields.map((f) => ({
+      key: f.jsName,
+      seg: p.shape === "tuple" ? `[${f.jsName}]` : `.${f.jsName}`,
+      offset: f.offset,
+      c: this.codec(f.type),
+    }));
     const n = fields.length;
     const tuple = p.shape === "tuple";
-    const make = (): Record<string, unknown> | unknown[] => (tuple ? new Array(n) : {});
+    const make = (): Record<string, unknown> | unknown[] =>
+      tuple ? new Array(n) : {};
     const check = (v: unknown): Record<string, unknown> => {
-      if (tuple ? Array.isArray(v) && v.length === n : typeof v === "object" && v !== null) return v as Record<string, unknown>;
-      throw bad(tuple ? `a tuple (array of length ${n})` : "a record object", v);
+      if (
+        tuple
+          ? Array.isArray(v) && v.length === n
+          : typeof v === "object" && v !== null
+      )
+        return v as Record<string, unknown>;
+      throw bad(
+        tuple ? `a tuple (array of length ${n})` : "a record object",
+        v,
+      );
     };
     return {
       load: (cx, ptr) => {
         const o = make() as Record<string, unknown>;
-        for (let i = 0; i < n; i++) o[fields[i].key] = fields[i].c.load(cx, ptr + fields[i].offset);
+        for (let i = 0; i < n; i++)
+          o[fields[i].key] = fields[i].c.load(cx, ptr + fields[i].offset);
         return o;
       },
       store: (cx, v, ptr) => {
@@ -478,7 +604,8 @@ export class CodecCompiler {
       },
       liftFlat: (cx, r) => {
         const o = make() as Record<string, unknown>;
-        for (let i = 0; i < n; i++) o[fields[i].key] = fields[i].c.liftFlat(cx, r);
+        for (let i = 0; i < n; i++)
+          o[fields[i].key] = fields[i].c.liftFlat(cx, r);
         return o;
       },
       lowerFlat: (cx, v, out) => {
@@ -498,31 +625,55 @@ export class CodecCompiler {
   private variantCodec(p: Extract<ValuePlan, { kind: "variant" }>): Codec {
     const { shape, discSize, payloadOffset, payloadFlat, cases } = p;
     const ncases = cases.length;
-    const caseCodecs = cases.map((c) => (c.type ? this.codec(c.type) : undefined));
-    const tagIndex = new Map<unknown, number>(cases.map((c, i) => [shape === "enum" ? c.witName : c.tag, i]));
+    const caseCodecs = cases.map((c) =>
+      c.type ? this.codec(c.type) : undefined,
+    );
+    const tagIndex = new Map<unknown, number>(
+      cases.map((c, i) => [shape === "enum" ? c.witName : c.tag, i]),
+    );
     const P = payloadFlat.length;
     const liftCo = cases.map((c) => {
-      const co = (c.type?.flat ?? []).map((want, j) => liftCoercion(payloadFlat[j], want));
+      const co = (c.type?.flat ?? []).map((want, j) =>
+        liftCoercion(payloadFlat[j], want),
+      );
       return co.some((f) => f) ? co : undefined;
     });
-    const lowerCo = cases.map((c) => (c.type?.flat ?? []).map((have, j) => lowerCoercion(have, payloadFlat[j])));
-    const seg = (c: CasePlan): string => (shape === "option" ? "" : `<${c.tag}>.val`);
+    const lowerCo = cases.map((c) =>
+      (c.type?.flat ?? []).map((have, j) =>
+        lowerCoercion(have, payloadFlat[j]),
+      ),
+    );
+    const seg = (c: CasePlan): string =>
+      shape === "option" ? "" : `<${c.tag}>.val`;
 
     // JS value -> [case index, payload]
     const which = (v: unknown): number => {
       if (shape === "option") return v === undefined || v === null ? 0 : 1;
       if (shape === "enum") {
         const i = tagIndex.get(v);
-        if (i === undefined) throw bad(`one of ${cases.map((c) => JSON.stringify(c.witName)).join(", ")}`, v);
+        if (i === undefined)
+          throw bad(
+            `one of ${cases.map((c) => JSON.stringify(c.witName)).join(", ")}`,
+            v,
+          );
         return i;
       }
       // A wrapped option's none may also be written as plain undefined.
-      if (shape === "option-wrapped" && (v === undefined || v === null)) return 0;
-      const i = typeof v === "object" && v !== null ? tagIndex.get((v as { tag?: unknown }).tag) : undefined;
-      if (i === undefined) throw bad(`{ tag: ${cases.map((c) => JSON.stringify(c.tag)).join(" | ")}, val }`, v);
+      if (shape === "option-wrapped" && (v === undefined || v === null))
+        return 0;
+      const i =
+        typeof v === "object" && v !== null
+          ? tagIndex.get((v as { tag?: unknown }).tag)
+          : undefined;
+      if (i === undefined)
+        throw bad(
+          `{ tag: ${cases.map((c) => JSON.stringify(c.tag)).join(" | ")}, val }`,
+          v,
+        );
       return i;
     };
-    const payloadOf = (v: unknown): unknown => (shape === "option" ? v : (v as { val?: unknown }).val);
+    const payloadOf = (v: unknown): unknown =>
+      shape === "option" ? v : (v as { val?: unknown }).val;
     // Results always carry `val` (`void` payloads are undefined); payload-less variant cases are `{ tag }`.
     const make = (i: number, payload: unknown): unknown => {
       switch (shape) {
@@ -533,15 +684,24 @@ export class CodecCompiler {
         case "result":
           return { tag: cases[i].tag, val: payload };
         default:
-          return caseCodecs[i] ? { tag: cases[i].tag, val: payload } : { tag: cases[i].tag };
+          return caseCodecs[i]
+            ? { tag: cases[i].tag, val: payload }
+            : { tag: cases[i].tag };
       }
     };
     const badDisc = (i: number): Trap =>
-      new Trap(`invalid discriminant ${i} for a ${shape} with ${ncases} cases`, {
-        rule: "CanonicalABI.md load_variant / lift_flat_variant",
-      });
+      new Trap(
+        `invalid discriminant ${i} for a ${shape} with ${ncases} cases`,
+        {
+          rule: "CanonicalABI.md load_variant / lift_flat_variant",
+        },
+      );
     const readDisc = (cx: LiftLowerContext, ptr: number): number =>
-      discSize === 1 ? cx.u8[ptr] : discSize === 2 ? cx.dv.getUint16(ptr, true) : cx.dv.getUint32(ptr, true);
+      discSize === 1
+        ? cx.u8[ptr]
+        : discSize === 2
+          ? cx.dv.getUint16(ptr, true)
+          : cx.dv.getUint32(ptr, true);
     const writeDisc = (cx: LiftLowerContext, ptr: number, i: number): void => {
       if (discSize === 1) cx.u8[ptr] = i;
       else if (discSize === 2) cx.dv.setUint16(ptr, i, true);
@@ -621,12 +781,20 @@ export class CodecCompiler {
     const pack = (v: unknown): number => {
       if (typeof v !== "object" || v === null) throw bad("a flags object", v);
       let bits = 0;
-      for (let i = 0; i < n; i++) if ((v as Record<string, unknown>)[names[i]]) bits |= 1 << i;
+      for (let i = 0; i < n; i++)
+        if ((v as Record<string, unknown>)[names[i]]) bits |= 1 << i;
       return bits >>> 0;
     };
     const size = p.size;
     return {
-      load: (cx, ptr) => unpack(size === 1 ? cx.u8[ptr] : size === 2 ? cx.dv.getUint16(ptr, true) : cx.dv.getUint32(ptr, true)),
+      load: (cx, ptr) =>
+        unpack(
+          size === 1
+            ? cx.u8[ptr]
+            : size === 2
+              ? cx.dv.getUint16(ptr, true)
+              : cx.dv.getUint32(ptr, true),
+        ),
       store: (cx, v, ptr) => {
         const bits = pack(v);
         if (size === 1) cx.u8[ptr] = bits;
@@ -639,12 +807,25 @@ export class CodecCompiler {
   }
 
   private mapCodec(p: Extract<ValuePlan, { kind: "map" }>): Codec {
-    const list = this.codec({ kind: "list", element: p.entry, size: p.size, align: p.align, flat: p.flat });
-    const toMap = (a: unknown): Map<unknown, unknown> => new Map(a as [unknown, unknown][]);
+    const list = this.codec({
+      kind: "list",
+      element: p.entry,
+      size: p.size,
+      align: p.align,
+      flat: p.flat,
+    });
+    const toMap = (a: unknown): Map<unknown, unknown> =>
+      new Map(a as [unknown, unknown][]);
     // Explainer.md "JS API": Maps directly, or other objects via Object.entries.
     const toEntries = (v: unknown): unknown[] => {
       if (v instanceof Map) return [...v.entries()];
-      if (typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)) return Object.entries(v);
+      if (
+        typeof v === "object" &&
+        v !== null &&
+        !Array.isArray(v) &&
+        !ArrayBuffer.isView(v)
+      )
+        return Object.entries(v);
       throw bad("a Map (or a plain object)", v);
     };
     return {
@@ -655,7 +836,9 @@ export class CodecCompiler {
     };
   }
 
-  private handleCodec(p: Extract<ValuePlan, { kind: "own" | "borrow" }>): Codec {
+  private handleCodec(
+    p: Extract<ValuePlan, { kind: "own" | "borrow" }>,
+  ): Codec {
     const b = this.binding(p.resource, p.resourceName);
     const rt = b.type;
     const name = p.resourceName;
@@ -667,12 +850,21 @@ export class CodecCompiler {
         const rule = "CanonicalABI.md lift_own";
         const h = cx.inst.handles.remove(i, rule);
         checkResourceHandle(h, rt, i, rule);
-        if (h.numLends !== 0) throw new Trap(`own<${name}> handle ${i} is still lent to ${h.numLends} call(s)`, { rule });
-        if (!h.own) throw new Trap(`handle ${i} is a borrow<${name}>, expected an own<${name}>`, { rule });
+        if (h.numLends !== 0)
+          throw new Trap(
+            `own<${name}> handle ${i} is still lent to ${h.numLends} call(s)`,
+            { rule },
+          );
+        if (!h.own)
+          throw new Trap(
+            `handle ${i} is a borrow<${name}>, expected an own<${name}>`,
+            { rule },
+          );
         return b.toJs(h.rep, true);
       };
       // CanonicalABI.md lower_own
-      lower = (cx, v) => cx.inst.handles.add(new ResourceHandle(rt, b.toRep(v, true), true));
+      lower = (cx, v) =>
+        cx.inst.handles.add(new ResourceHandle(rt, b.toRep(v, true), true));
     } else {
       // CanonicalABI.md lift_borrow
       lift = (cx, i) => {
@@ -683,7 +875,8 @@ export class CodecCompiler {
         scope.addLender(h);
         const v = b.toJs(h.rep, false);
         // A wrapper of a lent handle is only valid during the call.
-        if (v instanceof GuestResource) scope.onRelease?.(() => GuestResource.expire(v));
+        if (v instanceof GuestResource)
+          scope.onRelease?.(() => GuestResource.expire(v));
         return v;
       };
       // CanonicalABI.md lower_borrow
@@ -706,11 +899,23 @@ export class CodecCompiler {
 
 function scopeOf(cx: LiftLowerContext): BorrowScopeLike {
   const s = cx.borrowScope;
-  if (!s) throw new Error("internal: borrow handle lifted/lowered outside a call's borrow scope");
+  if (!s)
+    throw new Error(
+      "internal: borrow handle lifted/lowered outside a call's borrow scope",
+    );
   return s;
 }
 
-function checkResourceHandle(h: object, rt: ResourceBinding["type"], i: number, rule: string): asserts h is ResourceHandle {
-  if (!(h instanceof ResourceHandle)) throw new Trap(`handle ${i} is not a resource handle`, { rule });
-  if (h.rt !== rt) throw new Trap(`handle ${i} is a ${h.rt.name}, expected a ${rt.name}`, { rule });
+function checkResourceHandle(
+  h: object,
+  rt: ResourceBinding["type"],
+  i: number,
+  rule: string,
+): asserts h is ResourceHandle {
+  if (!(h instanceof ResourceHandle))
+    throw new Trap(`handle ${i} is not a resource handle`, { rule });
+  if (h.rt !== rt)
+    throw new Trap(`handle ${i} is a ${h.rt.name}, expected a ${rt.name}`, {
+      rule,
+    });
 }

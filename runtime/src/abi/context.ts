@@ -4,7 +4,11 @@
  * plus a cached view of linear memory that is refreshed whenever guest code
  * (realloc, the callee) may have grown the memory.
  */
-import type { ComponentInstanceState, CoreMemory, CoreRealloc } from "../instance-state.js";
+import type {
+  ComponentInstanceState,
+  CoreMemory,
+  CoreRealloc,
+} from "../instance-state.js";
 import type { BorrowScopeLike } from "../resources/handle.js";
 import { Trap } from "../trap.js";
 import type { AbiType } from "./valtype.js";
@@ -25,18 +29,37 @@ export interface CanonOptions {
  * async part of the runtime. `i` is a handle index in `cx.inst.handles`.
  */
 export interface AsyncValueHooks {
-  liftStream(cx: LiftLowerContext, i: number, t: Extract<AbiType, { kind: "stream" }>): unknown;
-  lowerStream(cx: LiftLowerContext, v: unknown, t: Extract<AbiType, { kind: "stream" }>): number;
-  liftFuture(cx: LiftLowerContext, i: number, t: Extract<AbiType, { kind: "future" }>): unknown;
-  lowerFuture(cx: LiftLowerContext, v: unknown, t: Extract<AbiType, { kind: "future" }>): number;
+  liftStream(
+    cx: LiftLowerContext,
+    i: number,
+    t: Extract<AbiType, { kind: "stream" }>,
+  ): unknown;
+  lowerStream(
+    cx: LiftLowerContext,
+    v: unknown,
+    t: Extract<AbiType, { kind: "stream" }>,
+  ): number;
+  liftFuture(
+    cx: LiftLowerContext,
+    i: number,
+    t: Extract<AbiType, { kind: "future" }>,
+  ): unknown;
+  lowerFuture(
+    cx: LiftLowerContext,
+    v: unknown,
+    t: Extract<AbiType, { kind: "future" }>,
+  ): number;
   liftErrorContext(cx: LiftLowerContext, i: number): unknown;
   lowerErrorContext(cx: LiftLowerContext, v: unknown): number;
 }
 
 function unsupported(what: string): never {
-  throw new Trap(`${what} is not supported yet by this runtime (async support not installed)`, {
-    rule: "CanonicalABI.md lift_async_value / lower_stream / lower_future / lift_error_context",
-  });
+  throw new Trap(
+    `${what} is not supported yet by this runtime (async support not installed)`,
+    {
+      rule: "CanonicalABI.md lift_async_value / lower_stream / lower_future / lift_error_context",
+    },
+  );
 }
 
 export const noAsyncValueHooks: AsyncValueHooks = {
@@ -92,12 +115,20 @@ export class LiftLowerContext {
   }
 
   /** CanonicalABI.md `LiftLowerContext.reallocate`: calls realloc with `may_leave` cleared. */
-  reallocate(old: number, oldSize: number, align: number, newSize: number): number {
+  reallocate(
+    old: number,
+    oldSize: number,
+    align: number,
+    newSize: number,
+  ): number {
     const realloc = this.opts.realloc;
     if (!realloc) {
-      throw new Trap("a realloc is needed to lower this value but the canonical options have none", {
-        rule: "CanonicalABI.md canonopt validation (realloc required)",
-      });
+      throw new Trap(
+        "a realloc is needed to lower this value but the canonical options have none",
+        {
+          rule: "CanonicalABI.md canonopt validation (realloc required)",
+        },
+      );
     }
     const inst = this.inst;
     inst.mayLeave = false;
@@ -106,10 +137,13 @@ export class LiftLowerContext {
       ptr = realloc(old, oldSize, align, newSize) >>> 0;
     } catch (e) {
       if (e instanceof Trap) throw e;
-      throw new Trap(`realloc trapped: ${e instanceof Error ? e.message : String(e)}`, {
-        rule: "CanonicalABI.md LiftLowerContext.reallocate",
-        cause: e,
-      });
+      throw new Trap(
+        `realloc trapped: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          rule: "CanonicalABI.md LiftLowerContext.reallocate",
+          cause: e,
+        },
+      );
     } finally {
       inst.mayLeave = true;
     }
@@ -122,8 +156,17 @@ export class LiftLowerContext {
   }
 
   /** Bounds / alignment check of a pointer produced by guest code or realloc. */
-  checkRange(ptr: number, byteLength: number, align: number, what: string, rule: string): void {
-    if (ptr % align !== 0) throw new Trap(`${what} pointer ${ptr} is not ${align}-byte aligned`, { rule });
+  checkRange(
+    ptr: number,
+    byteLength: number,
+    align: number,
+    what: string,
+    rule: string,
+  ): void {
+    if (ptr % align !== 0)
+      throw new Trap(`${what} pointer ${ptr} is not ${align}-byte aligned`, {
+        rule,
+      });
     if (ptr + byteLength > this.u8.length) {
       throw new Trap(
         `${what} range [${ptr}, ${ptr + byteLength}) is out of bounds of memory (${this.u8.length} bytes)`,

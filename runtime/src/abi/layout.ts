@@ -21,7 +21,19 @@ export const UTF16_TAG = 2 ** 31;
 
 /** Despecialized view (CanonicalABI.md "Despecialization"). */
 export type DespecializedType =
-  | { kind: Exclude<AbiType["kind"], "tuple" | "enum" | "option" | "result" | "map" | "record" | "variant" | "list"> }
+  | {
+      kind: Exclude<
+        AbiType["kind"],
+        | "tuple"
+        | "enum"
+        | "option"
+        | "result"
+        | "map"
+        | "record"
+        | "variant"
+        | "list"
+      >;
+    }
   | { kind: "list"; element: AbiType; length?: number }
   | { kind: "record"; fields: { name: string; type: AbiType }[] }
   | { kind: "variant"; cases: { name: string; type?: AbiType }[] };
@@ -33,16 +45,28 @@ export function despecialize(t: AbiType): DespecializedType {
   if (d) return d;
   switch (t.kind) {
     case "tuple":
-      d = { kind: "record", fields: t.types.map((u, i) => ({ name: String(i), type: u })) };
+      d = {
+        kind: "record",
+        fields: t.types.map((u, i) => ({ name: String(i), type: u })),
+      };
       break;
     case "enum":
       d = { kind: "variant", cases: t.cases.map((name) => ({ name })) };
       break;
     case "option":
-      d = { kind: "variant", cases: [{ name: "none" }, { name: "some", type: t.some }] };
+      d = {
+        kind: "variant",
+        cases: [{ name: "none" }, { name: "some", type: t.some }],
+      };
       break;
     case "result":
-      d = { kind: "variant", cases: [{ name: "ok", type: t.ok }, { name: "error", type: t.err }] };
+      d = {
+        kind: "variant",
+        cases: [
+          { name: "ok", type: t.ok },
+          { name: "error", type: t.err },
+        ],
+      };
       break;
     case "map":
       d = { kind: "list", element: mapEntryType(t) };
@@ -74,7 +98,11 @@ const layouts = new WeakMap<AbiType, Layout>();
 export function layoutOf(t: AbiType): Layout {
   let l = layouts.get(t);
   if (!l) {
-    l = { align: computeAlignment(t), size: computeElemSize(t), flat: computeFlat(t) };
+    l = {
+      align: computeAlignment(t),
+      size: computeElemSize(t),
+      flat: computeFlat(t),
+    };
     layouts.set(t, l);
   }
   return l;
@@ -82,7 +110,8 @@ export function layoutOf(t: AbiType): Layout {
 
 export const alignment = (t: AbiType): number => layoutOf(t).align;
 export const elemSize = (t: AbiType): number => layoutOf(t).size;
-export const flattenType = (t: AbiType): readonly CoreType[] => layoutOf(t).flat;
+export const flattenType = (t: AbiType): readonly CoreType[] =>
+  layoutOf(t).flat;
 
 export function alignTo(ptr: number, align: number): number {
   return Math.ceil(ptr / align) * align;
@@ -90,7 +119,8 @@ export function alignTo(ptr: number, align: number): number {
 
 /** CanonicalABI.md `discriminant_type`: byte size of a variant's case index. */
 export function discriminantSize(numCases: number): 1 | 2 | 4 {
-  if (numCases <= 0 || numCases >= 2 ** 32) throw new RangeError(`variant with ${numCases} cases`);
+  if (numCases <= 0 || numCases >= 2 ** 32)
+    throw new RangeError(`variant with ${numCases} cases`);
   if (numCases <= 256) return 1;
   if (numCases <= 65536) return 2;
   return 4;
@@ -98,7 +128,8 @@ export function discriminantSize(numCases: number): 1 | 2 | 4 {
 
 /** CanonicalABI.md `alignment_flags` / `elem_size_flags`. */
 export function flagsSize(numFlags: number): 1 | 2 | 4 {
-  if (numFlags <= 0 || numFlags > 32) throw new RangeError(`flags with ${numFlags} labels (must be 1..32)`);
+  if (numFlags <= 0 || numFlags > 32)
+    throw new RangeError(`flags with ${numFlags} labels (must be 1..32)`);
   if (numFlags <= 8) return 1;
   if (numFlags <= 16) return 2;
   return 4;
@@ -112,7 +143,9 @@ export function maxCaseAlignment(cases: readonly { type?: AbiType }[]): number {
 }
 
 /** Offset of a variant's payload from its start (discriminant, then aligned payload). */
-export function variantPayloadOffset(cases: readonly { type?: AbiType }[]): number {
+export function variantPayloadOffset(
+  cases: readonly { type?: AbiType }[],
+): number {
   return alignTo(discriminantSize(cases.length), maxCaseAlignment(cases));
 }
 
@@ -162,7 +195,10 @@ function computeAlignment(t: AbiType): number {
       return a;
     }
     case "variant":
-      return Math.max(discriminantSize(d.cases.length), maxCaseAlignment(d.cases));
+      return Math.max(
+        discriminantSize(d.cases.length),
+        maxCaseAlignment(d.cases),
+      );
     case "flags":
       return flagsSize((t as { flags: string[] }).flags.length);
   }
@@ -172,12 +208,15 @@ function computeElemSize(t: AbiType): number {
   const d = despecialize(t);
   switch (d.kind) {
     case "list":
-      return d.length !== undefined ? d.length * elemSize(d.element) : 2 * PTR_SIZE;
+      return d.length !== undefined
+        ? d.length * elemSize(d.element)
+        : 2 * PTR_SIZE;
     case "string":
       return 2 * PTR_SIZE;
     case "record": {
       let s = 0;
-      for (const f of d.fields) s = alignTo(s, alignment(f.type)) + elemSize(f.type);
+      for (const f of d.fields)
+        s = alignTo(s, alignment(f.type)) + elemSize(f.type);
       return alignTo(s, computeAlignment(t));
     }
     case "variant": {
@@ -222,7 +261,9 @@ function computeFlat(t: AbiType): CoreType[] {
 }
 
 /** CanonicalABI.md `flatten_variant` without the discriminant: the joined payload slots. */
-export function variantPayloadFlat(cases: readonly { type?: AbiType }[]): CoreType[] {
+export function variantPayloadFlat(
+  cases: readonly { type?: AbiType }[],
+): CoreType[] {
   const flat: CoreType[] = [];
   for (const c of cases) {
     if (!c.type) continue;
@@ -236,7 +277,8 @@ export function variantPayloadFlat(cases: readonly { type?: AbiType }[]): CoreTy
 /** CanonicalABI.md `join`. */
 export function join(a: CoreType, b: CoreType): CoreType {
   if (a === b) return a;
-  if ((a === "i32" && b === "f32") || (a === "f32" && b === "i32")) return "i32";
+  if ((a === "i32" && b === "f32") || (a === "f32" && b === "i32"))
+    return "i32";
   return "i64";
 }
 

@@ -8,7 +8,10 @@
  */
 
 function segments(witName: string): string[] {
-  return witName.replace(/^%/, "").split("-").filter((s) => s.length > 0);
+  return witName
+    .replace(/^%/, "")
+    .split("-")
+    .filter((s) => s.length > 0);
 }
 
 function capitalize(word: string): string {

@@ -58,18 +58,19 @@ export type TypedArrayName =
   | "Float32Array"
   | "Float64Array";
 
-export const TYPED_ARRAY_OF: Partial<Record<AbiType["kind"], TypedArrayName>> = {
-  u8: "Uint8Array",
-  s8: "Int8Array",
-  u16: "Uint16Array",
-  s16: "Int16Array",
-  u32: "Uint32Array",
-  s32: "Int32Array",
-  u64: "BigUint64Array",
-  s64: "BigInt64Array",
-  f32: "Float32Array",
-  f64: "Float64Array",
-};
+export const TYPED_ARRAY_OF: Partial<Record<AbiType["kind"], TypedArrayName>> =
+  {
+    u8: "Uint8Array",
+    s8: "Int8Array",
+    u16: "Uint16Array",
+    s16: "Int16Array",
+    u32: "Uint32Array",
+    s32: "Int32Array",
+    u64: "BigUint64Array",
+    s64: "BigInt64Array",
+    f32: "Float32Array",
+    f64: "Float64Array",
+  };
 
 interface PlanBase {
   /** CanonicalABI.md `elem_size`. */
@@ -116,7 +117,12 @@ export type ValuePlan = PlanBase &
   (
     | { kind: ScalarKind }
     /** `length` present for fixed-length lists (stored inline, flattened element-wise). */
-    | { kind: "list"; element: ValuePlan; length?: number; typedArray?: TypedArrayName }
+    | {
+        kind: "list";
+        element: ValuePlan;
+        length?: number;
+        typedArray?: TypedArrayName;
+      }
     /** Records and tuples (despecialized); `shape` is the JS side. */
     | { kind: "record"; shape: "object" | "tuple"; fields: FieldPlan[] }
     /**
@@ -168,9 +174,15 @@ function buildValuePlan(t: AbiType): ValuePlan {
     }
     case "record":
     case "tuple": {
-      const d = despecialize(t) as Extract<ReturnType<typeof despecialize>, { kind: "record" }>;
+      const d = despecialize(t) as Extract<
+        ReturnType<typeof despecialize>,
+        { kind: "record" }
+      >;
       const offsets = fieldOffsets(d.fields);
-      const jsNames = t.kind === "record" ? camelCaseScope(d.fields.map((f) => f.name)) : d.fields.map((f) => f.name);
+      const jsNames =
+        t.kind === "record"
+          ? camelCaseScope(d.fields.map((f) => f.name))
+          : d.fields.map((f) => f.name);
       return {
         ...base,
         kind: "record",
@@ -187,9 +199,16 @@ function buildValuePlan(t: AbiType): ValuePlan {
     case "enum":
     case "option":
     case "result": {
-      const d = despecialize(t) as Extract<ReturnType<typeof despecialize>, { kind: "variant" }>;
+      const d = despecialize(t) as Extract<
+        ReturnType<typeof despecialize>,
+        { kind: "variant" }
+      >;
       const shape =
-        t.kind === "option" ? (t.some.kind === "option" ? "option-wrapped" : "option") : t.kind;
+        t.kind === "option"
+          ? t.some.kind === "option"
+            ? "option-wrapped"
+            : "option"
+          : t.kind;
       return {
         ...base,
         kind: "variant",
@@ -206,16 +225,30 @@ function buildValuePlan(t: AbiType): ValuePlan {
     }
     case "flags": {
       const jsNames = camelCaseScope(t.flags);
-      return { ...base, kind: "flags", flags: t.flags.map((f, i) => ({ witName: f, jsName: jsNames[i] })) };
+      return {
+        ...base,
+        kind: "flags",
+        flags: t.flags.map((f, i) => ({ witName: f, jsName: jsNames[i] })),
+      };
     }
     case "map":
       return { ...base, kind: "map", entry: planValue(mapEntryType(t)) };
     case "own":
     case "borrow":
-      return { ...base, kind: t.kind, resource: t.resource, resourceName: t.name };
+      return {
+        ...base,
+        kind: t.kind,
+        resource: t.resource,
+        resourceName: t.name,
+      };
     case "stream":
     case "future":
-      return { ...base, kind: t.kind, ...(t.element ? { element: planValue(t.element) } : {}), abiType: t };
+      return {
+        ...base,
+        kind: t.kind,
+        ...(t.element ? { element: planValue(t.element) } : {}),
+        abiType: t,
+      };
     default:
       return { ...base, kind: t.kind };
   }
@@ -301,13 +334,26 @@ export interface PlanOptions {
 function spillOf(ts: AbiType[]): SpillPlan {
   const tuple: AbiType = { kind: "tuple", types: ts };
   const l = layoutOf(tuple);
-  return { size: l.size, align: l.align, offsets: fieldOffsets(ts.map((type) => ({ type }))) };
+  return {
+    size: l.size,
+    align: l.align,
+    offsets: fieldOffsets(ts.map((type) => ({ type }))),
+  };
 }
 
 /** Builds the plan of a sync function for the given direction. */
-export function planFunction(sig: SignatureInput, direction: "lift" | "lower", opts: PlanOptions = {}): FunctionPlan {
+export function planFunction(
+  sig: SignatureInput,
+  direction: "lift" | "lower",
+  opts: PlanOptions = {},
+): FunctionPlan {
   const paramTypes = sig.params.map((p) => p.type);
-  const core = flattenFuncType(paramTypes, sig.result, { async: false }, direction);
+  const core = flattenFuncType(
+    paramTypes,
+    sig.result,
+    { async: false },
+    direction,
+  );
   const paramsSpilled = flattenTypes(paramTypes).length > MAX_FLAT_PARAMS;
   const resultFlat = sig.result ? layoutOf(sig.result).flat.length : 0;
   const resultSpilled = resultFlat > MAX_FLAT_RESULTS;
@@ -315,24 +361,41 @@ export function planFunction(sig: SignatureInput, direction: "lift" | "lower", o
 
   const steps: PlanStep[] = [];
   const paramSpill = paramsSpilled ? spillOf(paramTypes) : undefined;
-  const resultSpill = resultSpilled && sig.result ? spillOf([sig.result]) : undefined;
+  const resultSpill =
+    resultSpilled && sig.result ? spillOf([sig.result]) : undefined;
   if (direction === "lift") {
     steps.push({ op: "enter-instance" });
-    steps.push(paramSpill ? { op: "lower-params-spilled", spill: paramSpill } : { op: "lower-params-flat" });
+    steps.push(
+      paramSpill
+        ? { op: "lower-params-spilled", spill: paramSpill }
+        : { op: "lower-params-flat" },
+    );
     steps.push({ op: "call-core" });
     if (sig.result) {
-      steps.push(resultSpill ? { op: "lift-result-spilled", spill: resultSpill } : { op: "lift-result-flat" });
+      steps.push(
+        resultSpill
+          ? { op: "lift-result-spilled", spill: resultSpill }
+          : { op: "lift-result-flat" },
+      );
     }
     steps.push({ op: "check-borrows-dropped" });
     if (hasPostReturn) steps.push({ op: "post-return" });
   } else {
     steps.push({ op: "check-may-leave" });
-    steps.push(paramSpill ? { op: "lift-params-spilled", spill: paramSpill } : { op: "lift-params-flat" });
+    steps.push(
+      paramSpill
+        ? { op: "lift-params-spilled", spill: paramSpill }
+        : { op: "lift-params-flat" },
+    );
     steps.push({ op: "call-host" });
     if (sig.result) {
       steps.push(
         resultSpill
-          ? { op: "lower-result-spilled", spill: resultSpill, outParam: core.params.length - 1 }
+          ? {
+              op: "lower-result-spilled",
+              spill: resultSpill,
+              outParam: core.params.length - 1,
+            }
           : { op: "lower-result-flat" },
       );
     }
@@ -342,8 +405,10 @@ export function planFunction(sig: SignatureInput, direction: "lift" | "lower", o
   const all = sig.result ? [...paramTypes, sig.result] : paramTypes;
   const needsMemory = paramsSpilled || resultSpilled || all.some(usesMemory);
   // Lowering a list/string, or spilled params in "lift", allocates in the callee's memory.
-  const lowered = direction === "lift" ? paramTypes : sig.result ? [sig.result] : [];
-  const needsRealloc = (direction === "lift" && paramsSpilled) || lowered.some(usesMemory);
+  const lowered =
+    direction === "lift" ? paramTypes : sig.result ? [sig.result] : [];
+  const needsRealloc =
+    (direction === "lift" && paramsSpilled) || lowered.some(usesMemory);
 
   return {
     planVersion: PLAN_VERSION,
@@ -351,9 +416,12 @@ export function planFunction(sig: SignatureInput, direction: "lift" | "lower", o
     direction,
     async: false,
     stringEncoding: opts.stringEncoding ?? "utf8",
-    params: ((names) => sig.params.map((p, i) => ({ witName: p.name, jsName: names[i], type: planValue(p.type) })))(
-      camelCaseScope(sig.params.map((p) => p.name)),
-    ),
+    params: ((names) =>
+      sig.params.map((p, i) => ({
+        witName: p.name,
+        jsName: names[i],
+        type: planValue(p.type),
+      })))(camelCaseScope(sig.params.map((p) => p.name))),
     ...(sig.result ? { result: planValue(sig.result) } : {}),
     core,
     needsMemory,

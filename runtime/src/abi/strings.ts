@@ -15,7 +15,10 @@ import type { LiftLowerContext } from "./context.js";
 import { MAX_STRING_BYTE_LENGTH, UTF16_TAG } from "./layout.js";
 
 interface TextCodecGlobals {
-  TextDecoder: new (label: string, opts?: { fatal?: boolean; ignoreBOM?: boolean }) => {
+  TextDecoder: new (
+    label: string,
+    opts?: { fatal?: boolean; ignoreBOM?: boolean },
+  ) => {
     decode(input: Uint8Array): string;
   };
   TextEncoder: new () => {
@@ -24,14 +27,24 @@ interface TextCodecGlobals {
 }
 // Available in every JS host (browsers, Node, Deno, Bun); typed locally so the runtime needs no DOM/Node types.
 const codecs = globalThis as unknown as TextCodecGlobals;
-const utf8Decoder = new codecs.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const utf16Decoder = new codecs.TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
+const utf8Decoder = new codecs.TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true,
+});
+const utf16Decoder = new codecs.TextDecoder("utf-16le", {
+  fatal: true,
+  ignoreBOM: true,
+});
 const utf8Encoder = new codecs.TextEncoder();
 
 const LOAD_RULE = "CanonicalABI.md load_string_from_range";
 
 /** CanonicalABI.md `load_string_from_range`. */
-export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCodeUnits: number): string {
+export function loadStringFromRange(
+  cx: LiftLowerContext,
+  ptr: number,
+  taggedCodeUnits: number,
+): string {
   // Both are unsigned i32s; callers may hold them as signed JS numbers.
   ptr >>>= 0;
   taggedCodeUnits >>>= 0;
@@ -61,7 +74,10 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
       break;
   }
   if (byteLength > MAX_STRING_BYTE_LENGTH) {
-    throw new Trap(`string byte length ${byteLength} exceeds the maximum ${MAX_STRING_BYTE_LENGTH}`, { rule: LOAD_RULE });
+    throw new Trap(
+      `string byte length ${byteLength} exceeds the maximum ${MAX_STRING_BYTE_LENGTH}`,
+      { rule: LOAD_RULE },
+    );
   }
   cx.checkRange(ptr, byteLength, align, "string", LOAD_RULE);
   if (encoding === "utf8" && byteLength <= SHORT) {
@@ -74,10 +90,13 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
   try {
     return (encoding === "utf8" ? utf8Decoder : utf16Decoder).decode(bytes);
   } catch (e) {
-    throw new Trap(`string at ${ptr} is not valid ${encoding === "utf8" ? "UTF-8" : "UTF-16"}`, {
-      rule: LOAD_RULE,
-      cause: e,
-    });
+    throw new Trap(
+      `string at ${ptr} is not valid ${encoding === "utf8" ? "UTF-8" : "UTF-16"}`,
+      {
+        rule: LOAD_RULE,
+        cause: e,
+      },
+    );
   }
 }
 
@@ -85,7 +104,11 @@ export function loadStringFromRange(cx: LiftLowerContext, ptr: number, taggedCod
 const SHORT = 32;
 
 /** Hand-written strict UTF-8 decoding for short strings; `undefined` if the bytes are not valid UTF-8. */
-function decodeShortUtf8(u8: Uint8Array, ptr: number, len: number): string | undefined {
+function decodeShortUtf8(
+  u8: Uint8Array,
+  ptr: number,
+  len: number,
+): string | undefined {
   let s = "";
   const end = ptr + len;
   let i = ptr;
@@ -106,8 +129,11 @@ function decodeShortUtf8(u8: Uint8Array, ptr: number, len: number): string | und
       const b2 = u8[i + 2];
       const lo = b0 === 0xe0 ? 0xa0 : 0x80; // no overlong forms
       const hi = b0 === 0xed ? 0x9f : 0xbf; // no surrogates
-      if (i + 2 >= end || b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80) return undefined;
-      s += String.fromCharCode(((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
+      if (i + 2 >= end || b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80)
+        return undefined;
+      s += String.fromCharCode(
+        ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f),
+      );
       i += 3;
     } else if (b0 < 0xf5) {
       const b1 = u8[i + 1];
@@ -115,8 +141,20 @@ function decodeShortUtf8(u8: Uint8Array, ptr: number, len: number): string | und
       const b3 = u8[i + 3];
       const lo = b0 === 0xf0 ? 0x90 : 0x80; // no overlong forms
       const hi = b0 === 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
-      if (i + 3 >= end || b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return undefined;
-      s += String.fromCodePoint(((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
+      if (
+        i + 3 >= end ||
+        b1 < lo ||
+        b1 > hi ||
+        (b2 & 0xc0) !== 0x80 ||
+        (b3 & 0xc0) !== 0x80
+      )
+        return undefined;
+      s += String.fromCodePoint(
+        ((b0 & 0x07) << 18) |
+          ((b1 & 0x3f) << 12) |
+          ((b2 & 0x3f) << 6) |
+          (b3 & 0x3f),
+      );
       i += 4;
     } else {
       return undefined;
@@ -154,7 +192,10 @@ function decodeLatin1(bytes: Uint8Array): string {
   let s = "";
   const CHUNK = 8192;
   for (let i = 0; i < bytes.length; i += CHUNK) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
+    s += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, i + CHUNK) as unknown as number[],
+    );
   }
   return s;
 }
@@ -163,15 +204,21 @@ const STORE_RULE = "CanonicalABI.md store_string_into_range";
 
 /** Rejects host strings that are not sequences of Unicode scalar values (lone surrogates). */
 export function checkHostString(v: unknown): string {
-  if (typeof v !== "string") throw new AbiValueError(`expected a string, got ${describe(v)}`);
+  if (typeof v !== "string")
+    throw new AbiValueError(`expected a string, got ${describe(v)}`);
   if (!(v as unknown as { isWellFormed(): boolean }).isWellFormed()) {
-    throw new AbiValueError("string contains a lone surrogate (not a sequence of Unicode scalar values)");
+    throw new AbiValueError(
+      "string contains a lone surrogate (not a sequence of Unicode scalar values)",
+    );
   }
   return v;
 }
 
 /** CanonicalABI.md `store_string_into_range` of a host string; returns `[ptr, taggedCodeUnits]`. */
-export function storeStringIntoRange(cx: LiftLowerContext, v: unknown): [number, number] {
+export function storeStringIntoRange(
+  cx: LiftLowerContext,
+  v: unknown,
+): [number, number] {
   const s = checkHostString(v);
   switch (cx.stringEncoding) {
     case "utf8":
@@ -200,7 +247,10 @@ function utf8Length(s: string): number {
 }
 
 /** Source presented as UTF-8: CanonicalABI.md `store_string_copy` (utf8 -> utf8). */
-export function storeHostStringUtf8(cx: LiftLowerContext, s: string): [number, number] {
+export function storeHostStringUtf8(
+  cx: LiftLowerContext,
+  s: string,
+): [number, number] {
   const bytes = utf8Length(s);
   const ptr = cx.allocate(1, bytes);
   cx.checkRange(ptr, bytes, 1, "string", STORE_RULE);
@@ -210,7 +260,10 @@ export function storeHostStringUtf8(cx: LiftLowerContext, s: string): [number, n
 }
 
 /** Source presented as UTF-16: CanonicalABI.md `store_string_copy` (utf16 -> utf16). */
-export function storeHostStringUtf16(cx: LiftLowerContext, s: string): [number, number] {
+export function storeHostStringUtf16(
+  cx: LiftLowerContext,
+  s: string,
+): [number, number] {
   const n = s.length;
   const ptr = cx.allocate(2, 2 * n);
   cx.checkRange(ptr, 2 * n, 2, "string", STORE_RULE);
@@ -218,9 +271,16 @@ export function storeHostStringUtf16(cx: LiftLowerContext, s: string): [number, 
   return [ptr, n];
 }
 
-function writeUtf16(cx: LiftLowerContext, s: string, ptr: number, from: number, to: number): void {
+function writeUtf16(
+  cx: LiftLowerContext,
+  s: string,
+  ptr: number,
+  from: number,
+  to: number,
+): void {
   const dv = cx.dv;
-  for (let i = from; i < to; i++) dv.setUint16(ptr + 2 * i, s.charCodeAt(i), true);
+  for (let i = from; i < to; i++)
+    dv.setUint16(ptr + 2 * i, s.charCodeAt(i), true);
 }
 
 /**
@@ -228,7 +288,10 @@ function writeUtf16(cx: LiftLowerContext, s: string, ptr: number, from: number, 
  * (CanonicalABI.md `store_string_copy` latin1 -> latin1, alignment 2), else
  * tagged UTF-16 (`store_probably_utf16_to_latin1_or_utf16`, which then keeps UTF-16).
  */
-export function storeHostStringLatin1OrUtf16(cx: LiftLowerContext, s: string): [number, number] {
+export function storeHostStringLatin1OrUtf16(
+  cx: LiftLowerContext,
+  s: string,
+): [number, number] {
   const n = s.length;
   let latin1 = true;
   for (let i = 0; i < n; i++) {
@@ -260,10 +323,13 @@ export const storeUtf16ToLatin1OrUtf16 = storeHostStringLatin1OrUtf16;
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (v === undefined) return "undefined";
-  if (typeof v === "string") return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
-  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
+  if (typeof v === "string")
+    return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "number" || typeof v === "boolean")
+    return `${typeof v} ${String(v)}`;
   if (typeof v === "bigint") return `bigint ${v}n`;
   if (Array.isArray(v)) return `array of length ${v.length}`;
-  if (typeof v === "object") return `object ${(v as object).constructor?.name ?? "Object"}`;
+  if (typeof v === "object")
+    return `object ${(v as object).constructor?.name ?? "Object"}`;
   return typeof v;
 }

@@ -30,7 +30,11 @@ export type AbiType =
   | { kind: "list"; element: AbiType; length?: number }
   | { kind: "record"; name?: string; fields: { name: string; type: AbiType }[] }
   | { kind: "tuple"; types: AbiType[] }
-  | { kind: "variant"; name?: string; cases: { name: string; type?: AbiType }[] }
+  | {
+      kind: "variant";
+      name?: string;
+      cases: { name: string; type?: AbiType }[];
+    }
   | { kind: "enum"; name?: string; cases: string[] }
   | { kind: "option"; some: AbiType }
   | { kind: "result"; ok?: AbiType; err?: AbiType }
@@ -72,7 +76,11 @@ export class TypeResolver {
       case "list":
         return t.length === undefined
           ? { kind: "list", element: this.resolve(t.element) }
-          : { kind: "list", element: this.resolve(t.element), length: t.length };
+          : {
+              kind: "list",
+              element: this.resolve(t.element),
+              length: t.length,
+            };
       case "option":
         return { kind: "option", some: this.resolve(t.some) };
       case "result":
@@ -84,7 +92,11 @@ export class TypeResolver {
       case "tuple":
         return { kind: "tuple", types: t.types.map((u) => this.resolve(u)) };
       case "map":
-        return { kind: "map", key: this.resolve(t.key), value: this.resolve(t.value) };
+        return {
+          kind: "map",
+          key: this.resolve(t.key),
+          value: this.resolve(t.value),
+        };
       case "own":
       case "borrow": {
         const id = this.resourceId(t.resource);
@@ -107,14 +119,19 @@ export class TypeResolver {
         id = d.target.id;
         continue;
       }
-      throw new Error(`type ${id} (${this.def(id).name}) is used as a resource but is a ${d.kind}`);
+      throw new Error(
+        `type ${id} (${this.def(id).name}) is used as a resource but is a ${d.kind}`,
+      );
     }
     throw new Error(`alias cycle through type ${id}`);
   }
 
   private def(id: TypeId): IrTypeDef {
     const d = this.arena.types[id];
-    if (d === undefined) throw new Error(`unknown type id ${id} (arena has ${this.arena.types.length} types)`);
+    if (d === undefined)
+      throw new Error(
+        `unknown type id ${id} (arena has ${this.arena.types.length} types)`,
+      );
     return d;
   }
 
@@ -128,27 +145,44 @@ export class TypeResolver {
         out = {
           kind: "record",
           name: td.name,
-          fields: td.def.fields.map((f) => ({ name: f.name, type: this.resolve(f.type) })),
+          fields: td.def.fields.map((f) => ({
+            name: f.name,
+            type: this.resolve(f.type),
+          })),
         };
         break;
       case "variant":
         out = {
           kind: "variant",
           name: td.name,
-          cases: td.def.cases.map((c) => (c.type ? { name: c.name, type: this.resolve(c.type) } : { name: c.name })),
+          cases: td.def.cases.map((c) =>
+            c.type
+              ? { name: c.name, type: this.resolve(c.type) }
+              : { name: c.name },
+          ),
         };
         break;
       case "enum":
-        out = { kind: "enum", name: td.name, cases: td.def.cases.map((c) => c.name) };
+        out = {
+          kind: "enum",
+          name: td.name,
+          cases: td.def.cases.map((c) => c.name),
+        };
         break;
       case "flags":
-        out = { kind: "flags", name: td.name, flags: td.def.flags.map((f) => f.name) };
+        out = {
+          kind: "flags",
+          name: td.name,
+          flags: td.def.flags.map((f) => f.name),
+        };
         break;
       case "alias":
         out = this.resolve(td.def.target);
         break;
       case "resource":
-        throw new Error(`resource type ${td.name} (id ${id}) used as a value type; use own<${td.name}> or borrow<${td.name}>`);
+        throw new Error(
+          `resource type ${td.name} (id ${id}) used as a value type; use own<${td.name}> or borrow<${td.name}>`,
+        );
     }
     this.named.set(id, out);
     return out;

@@ -40,7 +40,9 @@ interface HostEntry<T extends object> {
  * objects that were only ever borrowed are recycled once the object is
  * garbage-collected.
  */
-export class HostResourceBinding<T extends object = object> implements ResourceBinding {
+export class HostResourceBinding<
+  T extends object = object,
+> implements ResourceBinding {
   readonly type: ResourceType;
   private readonly entries: (HostEntry<T> | undefined)[] = [undefined]; // rep 0 is never used
   private readonly freeReps: number[] = [];
@@ -62,7 +64,11 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
   }
 
   toRep(value: unknown, own: boolean): number {
-    if (typeof value !== "object" || value === null || (this.cls && !(value instanceof this.cls))) {
+    if (
+      typeof value !== "object" ||
+      value === null ||
+      (this.cls && !(value instanceof this.cls))
+    ) {
       throw new AbiValueError(
         `expected a ${this.type.name} resource object${this.cls ? ` (instance of ${this.cls.name})` : ""}`,
       );
@@ -89,9 +95,12 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
     const e = this.entries[rep];
     const obj = e?.strong ?? e?.ref.deref();
     if (e === undefined || obj === undefined) {
-      throw new Trap(`rep ${rep} does not name a live ${this.type.name} host resource`, {
-        rule: "CanonicalABI.md ResourceHandle.rep",
-      });
+      throw new Trap(
+        `rep ${rep} does not name a live ${this.type.name} host resource`,
+        {
+          rule: "CanonicalABI.md ResourceHandle.rep",
+        },
+      );
     }
     if (own && e.owners > 0 && --e.owners === 0) e.strong = undefined; // the host owns it again
     return obj;
@@ -102,9 +111,12 @@ export class HostResourceBinding<T extends object = object> implements ResourceB
     const e = this.entries[rep];
     const obj = e?.strong;
     if (e === undefined || obj === undefined) {
-      throw new Trap(`rep ${rep} does not name a live owned ${this.type.name} host resource`, {
-        rule: "CanonicalABI.md canon_resource_drop",
-      });
+      throw new Trap(
+        `rep ${rep} does not name a live owned ${this.type.name} host resource`,
+        {
+          rule: "CanonicalABI.md canon_resource_drop",
+        },
+      );
     }
     if (--e.owners > 0) return;
     e.strong = undefined;
@@ -147,18 +159,31 @@ export class GuestResource {
   }
 
   /** @internal Used by {@link GuestResourceBinding}. */
-  static take(r: GuestResource, binding: GuestResourceBinding, own: boolean): number {
+  static take(
+    r: GuestResource,
+    binding: GuestResourceBinding,
+    own: boolean,
+  ): number {
     if (r.#binding !== binding) {
-      throw new AbiValueError(`expected a ${binding.type.name} resource, got one of type ${r.#binding.type.name}`);
+      throw new AbiValueError(
+        `expected a ${binding.type.name} resource, got one of type ${r.#binding.type.name}`,
+      );
     }
     if (r.#state === "moved" || r.#state === "dropped") {
-      throw new AbiValueError(`${binding.type.name} resource was already ${r.#state}`);
+      throw new AbiValueError(
+        `${binding.type.name} resource was already ${r.#state}`,
+      );
     }
     if (r.#state === "expired") {
-      throw new AbiValueError(`borrowed ${binding.type.name} resource used after the call that lent it returned`);
+      throw new AbiValueError(
+        `borrowed ${binding.type.name} resource used after the call that lent it returned`,
+      );
     }
     if (own) {
-      if (r.#state !== "owned") throw new AbiValueError(`a borrowed ${binding.type.name} cannot be passed as own`);
+      if (r.#state !== "owned")
+        throw new AbiValueError(
+          `a borrowed ${binding.type.name} cannot be passed as own`,
+        );
       r.#state = "moved";
     }
     return r.#rep;
@@ -189,8 +214,11 @@ export class GuestResourceBinding implements ResourceBinding {
     name: string,
     impl: ComponentInstanceState,
     dtor?: (rep: number) => void,
-    private readonly wrap: (rep: number, binding: GuestResourceBinding, own: boolean) => GuestResource = (r, b, o) =>
-      new GuestResource(r, b, o),
+    private readonly wrap: (
+      rep: number,
+      binding: GuestResourceBinding,
+      own: boolean,
+    ) => GuestResource = (r, b, o) => new GuestResource(r, b, o),
   ) {
     this.type = new ResourceType(name, impl, dtor);
   }
@@ -200,7 +228,8 @@ export class GuestResourceBinding implements ResourceBinding {
   }
 
   toRep(value: unknown, own: boolean): number {
-    if (!(value instanceof GuestResource)) throw new AbiValueError(`expected a ${this.type.name} resource object`);
+    if (!(value instanceof GuestResource))
+      throw new AbiValueError(`expected a ${this.type.name} resource object`);
     return GuestResource.take(value, this, own);
   }
 
@@ -214,7 +243,11 @@ export class GuestResourceBinding implements ResourceBinding {
  * Calls a resource type's destructor as `canon_resource_drop` does: through
  * `Store.lift` of the implementing instance, so entering it is checked.
  */
-export function runDestructor(rt: ResourceType, rep: number, caller: ComponentInstanceState | undefined): void {
+export function runDestructor(
+  rt: ResourceType,
+  rep: number,
+  caller: ComponentInstanceState | undefined,
+): void {
   const dtor = rt.dtor;
   if (!dtor) return;
   const impl = rt.impl;
@@ -227,7 +260,14 @@ export function runDestructor(rt: ResourceType, rep: number, caller: ComponentIn
   try {
     dtor(rep);
   } catch (e) {
-    const trap = e instanceof Trap ? e.locate(func) : new Trap("destructor failed", { rule: "CanonicalABI.md call_and_trap_on_throw", func, cause: e });
+    const trap =
+      e instanceof Trap
+        ? e.locate(func)
+        : new Trap("destructor failed", {
+            rule: "CanonicalABI.md call_and_trap_on_throw",
+            func,
+            cause: e,
+          });
     impl.poison(trap);
     throw trap;
   } finally {

@@ -31,7 +31,10 @@ export class HandleTable<T extends object = object> {
       return reused;
     }
     const i = this.array.length;
-    if (i > HandleTable.MAX_LENGTH) throw new Trap("handle table is full", { rule: "CanonicalABI.md Table.add" });
+    if (i > HandleTable.MAX_LENGTH)
+      throw new Trap("handle table is full", {
+        rule: "CanonicalABI.md Table.add",
+      });
     this.array.push(e);
     return i;
   }

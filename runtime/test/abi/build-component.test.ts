@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildCoreComponent, buildWatComponent } from "../../../test/support/build-component.js";
+import {
+  buildCoreComponent,
+  buildWatComponent,
+} from "../../../test/support/build-component.js";
 
 const WASM_MAGIC = [0, 0x61, 0x73, 0x6d];
 
@@ -8,7 +11,9 @@ describe("test/support/build-component", () => {
     const component = await buildWatComponent(`(component (core module))`);
     expect([...component.slice(0, 4)]).toEqual(WASM_MAGIC);
     expect(component[6]).toBe(1); // layer byte: component
-    const core = await buildWatComponent(`(module (memory (export "memory") 1))`);
+    const core = await buildWatComponent(
+      `(module (memory (export "memory") 1))`,
+    );
     expect(core[6]).toBe(0); // layer byte: core module
     expect(WebAssembly.validate(core)).toBe(true);
   });
@@ -27,10 +32,14 @@ describe("test/support/build-component", () => {
     expect(a[6]).toBe(1);
     expect(b).toEqual(a);
     const { componentWit } = await import("@bytecodealliance/jco");
-    expect(await componentWit(a)).toContain("export double: func(x: u32) -> u32;");
+    expect(await componentWit(a)).toContain(
+      "export double: func(x: u32) -> u32;",
+    );
   });
 
   it("reports jco failures with the failing step", async () => {
-    await expect(buildWatComponent(`(component (oops))`)).rejects.toThrow(/buildWatComponent: jco parse failed/);
+    await expect(buildWatComponent(`(component (oops))`)).rejects.toThrow(
+      /buildWatComponent: jco parse failed/,
+    );
   });
 });

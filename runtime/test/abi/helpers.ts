@@ -22,11 +22,28 @@ export interface ReallocCall {
  * A 1-page `WebAssembly.Memory` with a bump allocator: each call returns fresh
  * space (copying the old bytes, like a real realloc) and is logged.
  */
-export function bumpMemory(opts: { start?: number; pages?: number; override?: (call: Omit<ReallocCall, "ret">, next: number) => number | undefined } = {}) {
-  const memory = new WebAssembly.Memory({ initial: opts.pages ?? 1, maximum: 16 });
+export function bumpMemory(
+  opts: {
+    start?: number;
+    pages?: number;
+    override?: (
+      call: Omit<ReallocCall, "ret">,
+      next: number,
+    ) => number | undefined;
+  } = {},
+) {
+  const memory = new WebAssembly.Memory({
+    initial: opts.pages ?? 1,
+    maximum: 16,
+  });
   const calls: ReallocCall[] = [];
   let next = opts.start ?? 16;
-  const realloc = (old: number, oldSize: number, align: number, newSize: number): number => {
+  const realloc = (
+    old: number,
+    oldSize: number,
+    align: number,
+    newSize: number,
+  ): number => {
     next = Math.ceil(next / align) * align;
     const forced = opts.override?.({ old, oldSize, align, newSize }, next);
     const ret = forced ?? next;
@@ -39,10 +56,22 @@ export function bumpMemory(opts: { start?: number; pages?: number; override?: (c
     calls.push({ old, oldSize, align, newSize, ret });
     return ret;
   };
-  return { memory, realloc, calls, bytes: (ptr: number, n: number) => [...new Uint8Array(memory.buffer, ptr, n)] };
+  return {
+    memory,
+    realloc,
+    calls,
+    bytes: (ptr: number, n: number) => [
+      ...new Uint8Array(memory.buffer, ptr, n),
+    ],
+  };
 }
 
-export function makeCx(opts: { encoding?: StringEncoding; inst?: ComponentInstanceState } & Partial<CanonOptions> & { mem?: ReturnType<typeof bumpMemory> } = {}) {
+export function makeCx(
+  opts: {
+    encoding?: StringEncoding;
+    inst?: ComponentInstanceState;
+  } & Partial<CanonOptions> & { mem?: ReturnType<typeof bumpMemory> } = {},
+) {
   const mem = opts.mem ?? bumpMemory();
   const inst = opts.inst ?? new ComponentInstanceState("test");
   const cx = new LiftLowerContext(inst, {
@@ -73,8 +102,14 @@ export const T = {
   f64: { kind: "f64" } as AbiType,
   char: { kind: "char" } as AbiType,
   string: { kind: "string" } as AbiType,
-  list: (element: AbiType, length?: number): AbiType => (length === undefined ? { kind: "list", element } : { kind: "list", element, length }),
-  record: (fields: [string, AbiType][]): AbiType => ({ kind: "record", fields: fields.map(([name, type]) => ({ name, type })) }),
+  list: (element: AbiType, length?: number): AbiType =>
+    length === undefined
+      ? { kind: "list", element }
+      : { kind: "list", element, length },
+  record: (fields: [string, AbiType][]): AbiType => ({
+    kind: "record",
+    fields: fields.map(([name, type]) => ({ name, type })),
+  }),
   tuple: (...types: AbiType[]): AbiType => ({ kind: "tuple", types }),
   variant: (cases: [string, AbiType?][]): AbiType => ({
     kind: "variant",
@@ -82,9 +117,21 @@ export const T = {
   }),
   enum: (...cases: string[]): AbiType => ({ kind: "enum", cases }),
   option: (some: AbiType): AbiType => ({ kind: "option", some }),
-  result: (ok?: AbiType, err?: AbiType): AbiType => ({ kind: "result", ok, err }),
+  result: (ok?: AbiType, err?: AbiType): AbiType => ({
+    kind: "result",
+    ok,
+    err,
+  }),
   flags: (...flags: string[]): AbiType => ({ kind: "flags", flags }),
   map: (key: AbiType, value: AbiType): AbiType => ({ kind: "map", key, value }),
-  own: (resource: number, name = "r"): AbiType => ({ kind: "own", resource, name }),
-  borrow: (resource: number, name = "r"): AbiType => ({ kind: "borrow", resource, name }),
+  own: (resource: number, name = "r"): AbiType => ({
+    kind: "own",
+    resource,
+    name,
+  }),
+  borrow: (resource: number, name = "r"): AbiType => ({
+    kind: "borrow",
+    resource,
+    name,
+  }),
 };

@@ -14,7 +14,10 @@ import { buildCoreComponent } from "../../../test/support/build-component.js";
 import { bumpMemory, codecOf, makeCx } from "./helpers.js";
 import { randomType, randomValue, rng, type Gen } from "./random-types.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../..",
+);
 
 function watBytes(bytes: Uint8Array): string {
   let s = "";
@@ -29,7 +32,12 @@ describe("memory layouts match jco's lifting", () => {
       const g: Gen = { types: [], n: 0 };
       const mem = bumpMemory({ start: 64 });
       const { cx } = makeCx({ mem });
-      const items: { wit: string; type: AbiType; value: unknown; ptr: number }[] = [];
+      const items: {
+        wit: string;
+        type: AbiType;
+        value: unknown;
+        ptr: number;
+      }[] = [];
       for (let i = 0; i < 30; i++) {
         const [w, t] = randomType(r, g, 0, { fixedLists: false, maps: false });
         // tuple<T, u8> always has more than one flat value, so the export returns a pointer.
@@ -50,19 +58,36 @@ describe("memory layouts match jco's lifting", () => {
       const witSource = `package diff:jco${seed};\nworld w {\n${g.types.map((t) => `  ${t}\n`).join("")}${items
         .map((it, i) => `  export get${i}: func() -> ${it.wit};\n`)
         .join("")}}\n`;
-      const component = await buildCoreComponent({ coreWat, witSource, world: "w" });
+      const component = await buildCoreComponent({
+        coreWat,
+        witSource,
+        world: "w",
+      });
       const { transpile } = await import("@bytecodealliance/jco");
-      const out = await transpile(component, { name: "diff", noTypescript: true } as never);
-      const key = createHash("sha256").update(component).digest("hex").slice(0, 16);
+      const out = await transpile(component, {
+        name: "diff",
+        noTypescript: true,
+      } as never);
+      const key = createHash("sha256")
+        .update(component)
+        .digest("hex")
+        .slice(0, 16);
       const dir = path.join(repoRoot, ".cache", "jco-diff", key);
-      for (const [file, bytes] of Object.entries(out.files as Record<string, Uint8Array>)) {
+      for (const [file, bytes] of Object.entries(
+        out.files as Record<string, Uint8Array>,
+      )) {
         await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
         await writeFile(path.join(dir, file), bytes);
       }
-      const jco = await import(/* @vite-ignore */ pathToFileURL(path.join(dir, "diff.js")).href);
+      const jco = await import(
+        /* @vite-ignore */ pathToFileURL(path.join(dir, "diff.js")).href
+      );
       items.forEach((it, i) => {
         const lifted = jco[`get${i}`]();
-        expect([it.wit, normalize(lifted)]).toEqual([it.wit, normalize(it.value)]);
+        expect([it.wit, normalize(lifted)]).toEqual([
+          it.wit,
+          normalize(it.value),
+        ]);
         // our own load of the same bytes agrees too
         expect(codecOf(it.type).load(cx, it.ptr)).toEqual(it.value);
       });
@@ -72,8 +97,12 @@ describe("memory layouts match jco's lifting", () => {
 
 /** jco and witgen differ only in container classes we do not compare here: typed arrays vs arrays. */
 function normalize(v: unknown): unknown {
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>);
+  if (ArrayBuffer.isView(v))
+    return Array.from(v as unknown as ArrayLike<unknown>);
   if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, normalize(x)]),
+    );
   return v;
 }

@@ -12,11 +12,24 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CodecCompiler, ComponentInstanceState, LiftLowerContext, compileLift, planFunction, type AbiType } from "@witgen/runtime";
-import { buildCoreComponent, buildWatComponent } from "../../../test/support/build-component.js";
+import {
+  CodecCompiler,
+  ComponentInstanceState,
+  LiftLowerContext,
+  compileLift,
+  planFunction,
+  type AbiType,
+} from "@witgen/runtime";
+import {
+  buildCoreComponent,
+  buildWatComponent,
+} from "../../../test/support/build-component.js";
 import { T } from "./helpers.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../..",
+);
 
 const CORE = `(module
   (memory (export "memory") 1)
@@ -45,7 +58,10 @@ world w {
   export reclen: func(r: rec) -> u32;
   export mk: func(s: string) -> rec;
 }`;
-const rec: AbiType = T.record([["a", T.u32], ["b-c", T.string]]);
+const rec: AbiType = T.record([
+  ["a", T.u32],
+  ["b-c", T.string],
+]);
 
 function timePerCall(f: () => unknown, n: number): number {
   const t0 = performance.now();
@@ -53,43 +69,86 @@ function timePerCall(f: () => unknown, n: number): number {
   return ((performance.now() - t0) * 1e6) / n;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe("dynamic path performance", () => {
   it("is several times faster per call than jco's generated glue (regression guard)", async () => {
-    const { instance } = await WebAssembly.instantiate(await buildWatComponent(CORE), {});
+    const { instance } = await WebAssembly.instantiate(
+      await buildWatComponent(CORE),
+      {},
+    );
     const ex = instance.exports as Record<string, any>;
     const inst = new ComponentInstanceState("bench");
-    const opts = { stringEncoding: "utf8" as const, memory: ex.memory, realloc: ex.cabi_realloc };
+    const opts = {
+      stringEncoding: "utf8" as const,
+      memory: ex.memory,
+      realloc: ex.cabi_realloc,
+    };
     const compiler = new CodecCompiler();
     const lift = (name: string, params: [string, AbiType][], result: AbiType) =>
       compileLift(
-        planFunction({ name, params: params.map(([n, type]) => ({ name: n, type })), result }, "lift", opts),
+        planFunction(
+          {
+            name,
+            params: params.map(([n, type]) => ({ name: n, type })),
+            result,
+          },
+          "lift",
+          opts,
+        ),
         new LiftLowerContext(inst, opts),
         compiler,
         ex[name],
       );
     const ours = {
-      add: lift("add", [["a", T.u32], ["b", T.u32]], T.u32),
+      add: lift(
+        "add",
+        [
+          ["a", T.u32],
+          ["b", T.u32],
+        ],
+        T.u32,
+      ),
       strlen: lift("strlen", [["s", T.string]], T.u32),
       reclen: lift("reclen", [["r", rec]], T.u32),
       mk: lift("mk", [["s", T.string]], rec),
     };
 
-    const component = await buildCoreComponent({ coreWat: CORE, witSource: WIT, world: "w" });
+    const component = await buildCoreComponent({
+      coreWat: CORE,
+      witSource: WIT,
+      world: "w",
+    });
     const { transpile } = await import("@bytecodealliance/jco");
-    const out = await transpile(component, { name: "bench", noTypescript: true } as never);
-    const dir = path.join(repoRoot, ".cache", "jco-bench", createHash("sha256").update(component).digest("hex").slice(0, 16));
-    for (const [file, bytes] of Object.entries(out.files as Record<string, Uint8Array>)) {
+    const out = await transpile(component, {
+      name: "bench",
+      noTypescript: true,
+    } as never);
+    const dir = path.join(
+      repoRoot,
+      ".cache",
+      "jco-bench",
+      createHash("sha256").update(component).digest("hex").slice(0, 16),
+    );
+    for (const [file, bytes] of Object.entries(
+      out.files as Record<string, Uint8Array>,
+    )) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       await writeFile(path.join(dir, file), bytes);
     }
-    const jco = await import(/* @vite-ignore */ pathToFileURL(path.join(dir, "bench.js")).href);
+    const jco = await import(
+      /* @vite-ignore */ pathToFileURL(path.join(dir, "bench.js")).href
+    );
 
     const r = { a: 3, bC: "hello" };
     const calls: [string, () => unknown, () => unknown][] = [
       ["add", () => ours.add(1, 2), () => jco.add(1, 2)],
-      ["strlen", () => ours.strlen("hello world"), () => jco.strlen("hello world")],
+      [
+        "strlen",
+        () => ours.strlen("hello world"),
+        () => jco.strlen("hello world"),
+      ],
       ["reclen", () => ours.reclen(r), () => jco.reclen(r)],
       ["mk", () => ours.mk("héllo"), () => jco.mk("héllo")],
     ];
@@ -108,7 +167,9 @@ describe("dynamic path performance", () => {
       }
       const ratio = median(theirs) / median(mine);
       worst = Math.min(worst, ratio);
-      report.push(`${name}: ${median(mine).toFixed(0)} ns vs jco ${median(theirs).toFixed(0)} ns (${ratio.toFixed(1)}x)`);
+      report.push(
+        `${name}: ${median(mine).toFixed(0)} ns vs jco ${median(theirs).toFixed(0)} ns (${ratio.toFixed(1)}x)`,
+      );
     }
     expect(worst, report.join("; ")).toBeGreaterThanOrEqual(4);
   });

@@ -27,16 +27,25 @@ describe("HandleTable (CanonicalABI.md Table)", () => {
     expect(t.add({ n: 5 })).toBe(1);
     expect(t.add({ n: 6 })).toBe(4);
     expect(t.size).toBe(4);
-    expect([...t.entries()].map(([i, e]) => [i, e.n])).toEqual([[1, 5], [2, 2], [3, 4], [4, 6]]);
+    expect([...t.entries()].map(([i, e]) => [i, e.n])).toEqual([
+      [1, 5],
+      [2, 2],
+      [3, 4],
+      [4, 6],
+    ]);
   });
 
   it("traps on index 0, out-of-range and freed indices", () => {
     const t = new HandleTable();
     t.add({});
-    expect(() => t.get(0)).toThrow("invalid handle index 0 [CanonicalABI.md Table.get]");
+    expect(() => t.get(0)).toThrow(
+      "invalid handle index 0 [CanonicalABI.md Table.get]",
+    );
     expect(() => t.get(2)).toThrow(Trap);
     t.remove(1);
-    expect(() => t.remove(1)).toThrow("invalid handle index 1 [CanonicalABI.md Table.remove]");
+    expect(() => t.remove(1)).toThrow(
+      "invalid handle index 1 [CanonicalABI.md Table.remove]",
+    );
     expect(t.peek(1)).toBeUndefined();
   });
 });
@@ -51,7 +60,9 @@ describe("resource built-ins (canon resource.new / rep / drop)", () => {
     expect(resourceRep(inst, rt, h)).toBe(0xdeadbeef);
     resourceDrop(inst, rt, h);
     expect(dropped).toEqual([0xdeadbeef]);
-    expect(() => resourceRep(inst, rt, h)).toThrow("invalid handle index 1 [CanonicalABI.md canon_resource_rep]");
+    expect(() => resourceRep(inst, rt, h)).toThrow(
+      "invalid handle index 1 [CanonicalABI.md canon_resource_rep]",
+    );
   });
 
   it("traps on the wrong resource type or a non-resource entry", () => {
@@ -59,10 +70,16 @@ describe("resource built-ins (canon resource.new / rep / drop)", () => {
     const a = new ResourceType("a", inst);
     const b = new ResourceType("b", inst);
     const h = resourceNew(inst, a, 1);
-    expect(() => resourceRep(inst, b, h)).toThrow("handle 1 is a a, expected a b [CanonicalABI.md canon_resource_rep]");
-    expect(() => resourceDrop(inst, b, h)).toThrow(/handle 1 is a a, expected a b/);
+    expect(() => resourceRep(inst, b, h)).toThrow(
+      "handle 1 is a a, expected a b [CanonicalABI.md canon_resource_rep]",
+    );
+    expect(() => resourceDrop(inst, b, h)).toThrow(
+      /handle 1 is a a, expected a b/,
+    );
     const other = inst.handles.add({ notAHandle: true });
-    expect(() => resourceRep(inst, a, other)).toThrow(`handle ${other} is not a resource handle`);
+    expect(() => resourceRep(inst, a, other)).toThrow(
+      `handle ${other} is not a resource handle`,
+    );
   });
 
   it("dropping a borrow handle ends the borrow, not the resource", () => {
@@ -81,7 +98,9 @@ describe("resource built-ins (canon resource.new / rep / drop)", () => {
     const inst = new ComponentInstanceState("g");
     const rt = new ResourceType("r", inst);
     inst.mayLeave = false;
-    expect(() => resourceNew(inst, rt, 1)).toThrow(/may not leave here .* in \[resource-new\]r \[CanonicalABI.md canon_lower may_leave\]/);
+    expect(() => resourceNew(inst, rt, 1)).toThrow(
+      /may not leave here .* in \[resource-new\]r \[CanonicalABI.md canon_lower may_leave\]/,
+    );
   });
 
   it("a destructor of another instance is entered like an export: may_enter is checked", () => {
@@ -95,7 +114,9 @@ describe("resource built-ins (canon resource.new / rep / drop)", () => {
     expect(impl.mayEnter).toBe(true);
     impl.mayEnter = false;
     const h2 = user.handles.add(new ResourceHandle(rt, 4, true));
-    expect(() => resourceDrop(user, rt, h2)).toThrow(/instance "impl" cannot be re-entered/);
+    expect(() => resourceDrop(user, rt, h2)).toThrow(
+      /instance "impl" cannot be re-entered/,
+    );
   });
 });
 
@@ -119,9 +140,13 @@ describe("JS-side resource objects", () => {
     b.type.dtor!(r1);
     expect(c1.closed).toBe(1);
     expect(b.liveCount).toBe(1);
-    expect(() => b.toJs(r1, false)).toThrow(`rep ${r1} does not name a live conn host resource`);
+    expect(() => b.toJs(r1, false)).toThrow(
+      `rep ${r1} does not name a live conn host resource`,
+    );
     expect(b.toRep(new Conn(), true)).toBe(r1); // the rep is reused
-    expect(() => b.toRep({}, true)).toThrow("expected a conn resource object (instance of Conn)");
+    expect(() => b.toRep({}, true)).toThrow(
+      "expected a conn resource object (instance of Conn)",
+    );
   });
 
   it("HostResourceBinding: an object passed as own twice is disposed after the second drop", () => {
@@ -140,7 +165,9 @@ describe("JS-side resource objects", () => {
     expect(b.toJs(rep, false)).toBe(c);
     b.type.dtor!(rep);
     expect(c.closed).toBe(1);
-    expect(() => b.type.dtor!(rep)).toThrow(/does not name a live owned conn host resource/);
+    expect(() => b.type.dtor!(rep)).toThrow(
+      /does not name a live owned conn host resource/,
+    );
   });
 
   it("HostResourceBinding: own handed back to the host is not disposed and stays identical", () => {
@@ -164,9 +191,13 @@ describe("JS-side resource objects", () => {
     const a = new GuestResourceBinding("a", inst);
     const b = new GuestResourceBinding("b", inst);
     const w = a.toJs(1, true);
-    expect(() => b.toRep(w, false)).toThrow("expected a b resource, got one of type a");
+    expect(() => b.toRep(w, false)).toThrow(
+      "expected a b resource, got one of type a",
+    );
     const borrowed = a.toJs(2, false);
-    expect(() => a.toRep(borrowed, true)).toThrow("a borrowed a cannot be passed as own");
+    expect(() => a.toRep(borrowed, true)).toThrow(
+      "a borrowed a cannot be passed as own",
+    );
     expect(a.toRep(borrowed, false)).toBe(2);
   });
 
@@ -178,7 +209,12 @@ describe("JS-side resource objects", () => {
       }
     }
     const dropped: number[] = [];
-    const b = new GuestResourceBinding("counter", inst, (rep) => dropped.push(rep), (rep, binding, own) => new Counter(rep, binding, own));
+    const b = new GuestResourceBinding(
+      "counter",
+      inst,
+      (rep) => dropped.push(rep),
+      (rep, binding, own) => new Counter(rep, binding, own),
+    );
     const c = b.toJs(7, true);
     expect(c).toBeInstanceOf(Counter);
     expect(b.toRep(c, true)).toBe(7);

@@ -20,7 +20,10 @@ function asCoreWouldSee(t: AbiType, vals: Flat[]): Flat[] {
   });
 }
 
-function roundTrip(t: AbiType, v: unknown): { loaded: unknown; lifted: unknown; flat: Flat[] } {
+function roundTrip(
+  t: AbiType,
+  v: unknown,
+): { loaded: unknown; lifted: unknown; flat: Flat[] } {
   const { cx } = makeCx();
   const c = codecOf(t);
   const ptr = 1024 - (1024 % layoutOf(t).align);
@@ -64,32 +67,118 @@ const cases: [string, AbiType, unknown][] = [
   ["list<bool>", T.list(T.bool), [true, false, true]],
   ["list<string>", T.list(T.string), ["a", "", "ü😀"]],
   ["empty list<string>", T.list(T.string), []],
-  ["list<list<u8>>", T.list(T.list(T.u8)), [new Uint8Array([1]), new Uint8Array([])]],
+  [
+    "list<list<u8>>",
+    T.list(T.list(T.u8)),
+    [new Uint8Array([1]), new Uint8Array([])],
+  ],
   ["list<u8, 4>", T.list(T.u8, 4), new Uint8Array([9, 8, 7, 6])],
   ["list<string, 2>", T.list(T.string, 2), ["x", "y😀"]],
-  ["record", T.record([["first-name", T.string], ["age", T.u8], ["score", T.f64]]), { firstName: "Ann", age: 33, score: 1.25 }],
+  [
+    "record",
+    T.record([
+      ["first-name", T.string],
+      ["age", T.u8],
+      ["score", T.f64],
+    ]),
+    { firstName: "Ann", age: 33, score: 1.25 },
+  ],
   ["tuple", T.tuple(T.u8, T.string, T.s64), [1, "two", -3n]],
-  ["variant payload", T.variant([["a", T.u8], ["b", T.string], ["c"]]), { tag: "b", val: "bee" }],
-  ["variant no payload", T.variant([["a", T.u8], ["b", T.string], ["c"]]), { tag: "c" }],
-  ["variant f32/u64 join", T.variant([["a", T.f32], ["b", T.u64]]), { tag: "a", val: -0.5 }],
-  ["variant f64/u32 join", T.variant([["a", T.f64], ["b", T.u32]]), { tag: "b", val: 0xfffffffe }],
-  ["variant s32 in i64 slot", T.variant([["a", T.s32], ["b", T.s64]]), { tag: "a", val: -7 }],
-  ["variant f32 in i32 slot", T.variant([["a", T.f32], ["b", T.u32]]), { tag: "a", val: 2.5 }],
+  [
+    "variant payload",
+    T.variant([["a", T.u8], ["b", T.string], ["c"]]),
+    { tag: "b", val: "bee" },
+  ],
+  [
+    "variant no payload",
+    T.variant([["a", T.u8], ["b", T.string], ["c"]]),
+    { tag: "c" },
+  ],
+  [
+    "variant f32/u64 join",
+    T.variant([
+      ["a", T.f32],
+      ["b", T.u64],
+    ]),
+    { tag: "a", val: -0.5 },
+  ],
+  [
+    "variant f64/u32 join",
+    T.variant([
+      ["a", T.f64],
+      ["b", T.u32],
+    ]),
+    { tag: "b", val: 0xfffffffe },
+  ],
+  [
+    "variant s32 in i64 slot",
+    T.variant([
+      ["a", T.s32],
+      ["b", T.s64],
+    ]),
+    { tag: "a", val: -7 },
+  ],
+  [
+    "variant f32 in i32 slot",
+    T.variant([
+      ["a", T.f32],
+      ["b", T.u32],
+    ]),
+    { tag: "a", val: 2.5 },
+  ],
   ["enum", T.enum("red", "green-ish", "blue"), "green-ish"],
   ["option some", T.option(T.u32), 42],
   ["option none", T.option(T.u32), undefined],
   ["option<string>", T.option(T.string), "s"],
   ["option<option<u8>> none", T.option(T.option(T.u8)), { tag: "none" }],
-  ["option<option<u8>> some(none)", T.option(T.option(T.u8)), { tag: "some", val: undefined }],
-  ["option<option<u8>> some(some)", T.option(T.option(T.u8)), { tag: "some", val: 5 }],
+  [
+    "option<option<u8>> some(none)",
+    T.option(T.option(T.u8)),
+    { tag: "some", val: undefined },
+  ],
+  [
+    "option<option<u8>> some(some)",
+    T.option(T.option(T.u8)),
+    { tag: "some", val: 5 },
+  ],
   ["result ok", T.result(T.string, T.u32), { tag: "ok", val: "fine" }],
   ["result err", T.result(T.string, T.u32), { tag: "err", val: 404 }],
   ["result no payloads", T.result(), { tag: "err", val: undefined }],
-  ["result<_, f32> ok", T.result(undefined, T.f32), { tag: "ok", val: undefined }],
-  ["flags", T.flags("read", "write-all", "exec"), { read: true, writeAll: false, exec: true }],
-  ["flags 32", T.flags(...Array.from({ length: 32 }, (_, i) => `f${i}`)), Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`f${i}`, i % 3 === 0]))],
-  ["map", T.map(T.string, T.u32), new Map([["one", 1], ["two😀", 2]])],
-  ["nested", T.record([["items", T.list(T.tuple(T.string, T.option(T.list(T.u16))))]]), { items: [["a", new Uint16Array([1, 2])], ["b", undefined]] }],
+  [
+    "result<_, f32> ok",
+    T.result(undefined, T.f32),
+    { tag: "ok", val: undefined },
+  ],
+  [
+    "flags",
+    T.flags("read", "write-all", "exec"),
+    { read: true, writeAll: false, exec: true },
+  ],
+  [
+    "flags 32",
+    T.flags(...Array.from({ length: 32 }, (_, i) => `f${i}`)),
+    Object.fromEntries(
+      Array.from({ length: 32 }, (_, i) => [`f${i}`, i % 3 === 0]),
+    ),
+  ],
+  [
+    "map",
+    T.map(T.string, T.u32),
+    new Map([
+      ["one", 1],
+      ["two😀", 2],
+    ]),
+  ],
+  [
+    "nested",
+    T.record([["items", T.list(T.tuple(T.string, T.option(T.list(T.u16))))]]),
+    {
+      items: [
+        ["a", new Uint16Array([1, 2])],
+        ["b", undefined],
+      ],
+    },
+  ],
 ];
 
 describe("round trips: store/load and lower_flat/lift_flat", () => {
@@ -124,11 +213,29 @@ describe("round trips: store/load and lower_flat/lift_flat", () => {
 
   it("map: a plain object lowers via Object.entries; duplicate keys lift last-wins", () => {
     const m = T.map(T.string, T.u32);
-    expect(roundTrip(m, { x: 1, y: 2 }).loaded).toEqual(new Map([["x", 1], ["y", 2]]));
+    expect(roundTrip(m, { x: 1, y: 2 }).loaded).toEqual(
+      new Map([
+        ["x", 1],
+        ["y", 2],
+      ]),
+    );
     const { cx } = makeCx();
     const list = codecOf(T.list(T.tuple(T.string, T.u32)));
-    list.store(cx, [["k", 1], ["j", 2], ["k", 3]], 256);
-    expect(codecOf(m).load(cx, 256)).toEqual(new Map([["k", 3], ["j", 2]]));
+    list.store(
+      cx,
+      [
+        ["k", 1],
+        ["j", 2],
+        ["k", 3],
+      ],
+      256,
+    );
+    expect(codecOf(m).load(cx, 256)).toEqual(
+      new Map([
+        ["k", 3],
+        ["j", 2],
+      ]),
+    );
   });
 
   it("bool: any non-zero byte is true", () => {
@@ -148,13 +255,22 @@ describe("exact byte layouts (hand-computed from CanonicalABI.md store_*)", () =
   }
 
   it("record { a: u8, b: u32, c: u16 }: fields at 0/4/8, padding untouched, size 12", () => {
-    const { bytes } = storeAt(T.record([["a", T.u8], ["b", T.u32], ["c", T.u16]]), { a: 1, b: 0x04030201, c: 0x0605 });
+    const { bytes } = storeAt(
+      T.record([
+        ["a", T.u8],
+        ["b", T.u32],
+        ["c", T.u16],
+      ]),
+      { a: 1, b: 0x04030201, c: 0x0605 },
+    );
     expect(bytes).toEqual([1, 0xee, 0xee, 0xee, 1, 2, 3, 4, 5, 6, 0xee, 0xee]);
   });
 
   it("variant { a(u8), b(u64), c }: u8 discriminant, payload at 8", () => {
     const t = T.variant([["a", T.u8], ["b", T.u64], ["c"]]);
-    expect(storeAt(t, { tag: "b", val: 0x0102030405060708n }).bytes).toEqual([1, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(storeAt(t, { tag: "b", val: 0x0102030405060708n }).bytes).toEqual([
+      1, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 8, 7, 6, 5, 4, 3, 2, 1,
+    ]);
     expect(storeAt(t, { tag: "c" }).bytes.slice(0, 1)).toEqual([2]);
   });
 
@@ -164,9 +280,16 @@ describe("exact byte layouts (hand-computed from CanonicalABI.md store_*)", () =
   });
 
   it("option<u32> and result<u8, string>", () => {
-    expect(storeAt(T.option(T.u32), 7).bytes).toEqual([1, 0xee, 0xee, 0xee, 7, 0, 0, 0]);
-    expect(storeAt(T.option(T.u32), undefined).bytes).toEqual([0, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee]);
-    const { bytes, mem } = storeAt(T.result(T.u8, T.string), { tag: "err", val: "hi" });
+    expect(storeAt(T.option(T.u32), 7).bytes).toEqual([
+      1, 0xee, 0xee, 0xee, 7, 0, 0, 0,
+    ]);
+    expect(storeAt(T.option(T.u32), undefined).bytes).toEqual([
+      0, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
+    ]);
+    const { bytes, mem } = storeAt(T.result(T.u8, T.string), {
+      tag: "err",
+      val: "hi",
+    });
     expect(bytes.slice(0, 4)).toEqual([1, 0xee, 0xee, 0xee]);
     const dv = new DataView(mem.memory.buffer);
     const ptr = dv.getUint32(516, true);
@@ -176,15 +299,21 @@ describe("exact byte layouts (hand-computed from CanonicalABI.md store_*)", () =
 
   it("flags with 9 labels: 2 bytes, label i is bit i", () => {
     const t = T.flags(...Array.from({ length: 9 }, (_, i) => `f${i}`));
-    expect(storeAt(t, { f0: true, f3: true, f8: true }).bytes).toEqual([0b1001, 1]);
+    expect(storeAt(t, { f0: true, f3: true, f8: true }).bytes).toEqual([
+      0b1001, 1,
+    ]);
   });
 
   it("list<u16, 3> is inline; list<u16> is (ptr, len) to realloc'd space", () => {
-    expect(storeAt(T.list(T.u16, 3), new Uint16Array([1, 0x0302, 4])).bytes).toEqual([1, 0, 2, 3, 4, 0]);
+    expect(
+      storeAt(T.list(T.u16, 3), new Uint16Array([1, 0x0302, 4])).bytes,
+    ).toEqual([1, 0, 2, 3, 4, 0]);
     const { bytes, mem } = storeAt(T.list(T.u16), [0x0102, 0x0304]);
     const ptr = bytes[0] | (bytes[1] << 8);
     expect(bytes.slice(4)).toEqual([2, 0, 0, 0]);
-    expect(mem.calls).toEqual([{ old: 0, oldSize: 0, align: 2, newSize: 4, ret: ptr }]);
+    expect(mem.calls).toEqual([
+      { old: 0, oldSize: 0, align: 2, newSize: 4, ret: ptr },
+    ]);
     expect(mem.bytes(ptr, 4)).toEqual([2, 1, 4, 3]);
   });
 
@@ -205,12 +334,32 @@ describe("exact byte layouts (hand-computed from CanonicalABI.md store_*)", () =
       return out;
     };
     // f32 in an i64 slot: its bit pattern, zero-extended
-    expect(flat(T.variant([["a", T.f32], ["b", T.u64]]), { tag: "a", val: 1.5 })).toEqual([0, 0x3fc00000n]);
+    expect(
+      flat(
+        T.variant([
+          ["a", T.f32],
+          ["b", T.u64],
+        ]),
+        { tag: "a", val: 1.5 },
+      ),
+    ).toEqual([0, 0x3fc00000n]);
     // f32 in an i32 slot
-    expect(flat(T.result(T.f32, T.u32), { tag: "ok", val: 1.5 })).toEqual([0, 0x3fc00000]);
+    expect(flat(T.result(T.f32, T.u32), { tag: "ok", val: 1.5 })).toEqual([
+      0, 0x3fc00000,
+    ]);
     // s32 -1 in an i64 slot is zero-extended
-    expect(flat(T.variant([["a", T.s32], ["b", T.s64]]), { tag: "a", val: -1 })).toEqual([0, 0xffffffffn]);
+    expect(
+      flat(
+        T.variant([
+          ["a", T.s32],
+          ["b", T.s64],
+        ]),
+        { tag: "a", val: -1 },
+      ),
+    ).toEqual([0, 0xffffffffn]);
     // unused slots are zero of their type
-    expect(flat(T.variant([["a"], ["b", T.tuple(T.u64, T.f64)]]), { tag: "a" })).toEqual([0, 0n, 0]);
+    expect(
+      flat(T.variant([["a"], ["b", T.tuple(T.u64, T.f64)]]), { tag: "a" }),
+    ).toEqual([0, 0n, 0]);
   });
 });
