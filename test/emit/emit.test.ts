@@ -33,7 +33,7 @@ beforeAll(async () => {
 describe("emitWorld on a hand-built world", () => {
   test("every mode and result style type-checks with strict", () => {
     expect(typecheckAll(emitted)).toEqual([]);
-  });
+  }, 180_000);
 
   test("file layout: one module per interface plus index.ts, sorted, with the header", () => {
     for (const [, files] of emitted) {

@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(wasiRoot))("WASI 0.3.0", () => {
     }
     expect(worlds.length).toBeGreaterThanOrEqual(8);
     expect(typecheck(all, STRICTEST)).toEqual([]);
-  });
+  }, 300_000);
 
   test("wasi:http/middleware: handler both imported and exported; body streams are byte streams", async () => {
     const doc = selectWorld(loadWitPath(path.join(wasiRoot, "http")), "middleware");

@@ -74,7 +74,7 @@ describe("emitWorld from WIT source", () => {
   test("all modes and result styles type-check with strict", () => {
     const all = [...emitted].flatMap(([key, files]) => files.map((f) => ({ path: `${key}/${f.path}`, contents: f.contents })));
     expect(typecheck(all, STRICTEST)).toEqual([]);
-  });
+  }, 180_000);
 
   test("layout and header", () => {
     expect(emitted.get("host-throw")!.map((f) => f.path)).toEqual(["index.ts", "interfaces/ex-shapes-geometry.ts"]);
