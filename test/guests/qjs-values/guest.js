@@ -65,6 +65,10 @@ export function parseU32(s) {
   return n;
 }
 
+export function half(v) {
+  return v / 2;
+}
+
 export function divide(a, b) {
   if (b === 0) throw "divide-by-zero";
   if (a === -2147483648 && b === -1) throw "overflow";

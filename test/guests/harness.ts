@@ -1,0 +1,76 @@
+/**
+ * Runs one guest component two ways: through the runtime's dynamic API
+ * (`compileComponent(bytes).instantiate(imports)`) and through the `glue.ts` that
+ * `witgen host` generates for the guest's WIT (type-checked, transpiled and loaded as
+ * test/glue/ does; test/glue/world.test.ts type-checks glue, which is too slow to repeat
+ * here). The two differ only where docs/mapping.md says they do: a
+ * top-level `result<T, E>` is a `Result` value on the dynamic path and a return value
+ * or a thrown `ComponentError` in generated glue (`results: "throw"`).
+ */
+import { expect } from "vitest";
+import { ComponentError, compileComponent, type CompiledComponent } from "@witgen/runtime";
+import { emitWorld } from "../../src/emit/index.js";
+import { loadWitSource, selectWorld } from "../../src/wit/index.js";
+import { loadGlue } from "../glue/harness.js";
+
+export type Mode = "dynamic" | "glue";
+export const MODES: Mode[] = ["dynamic", "glue"];
+
+type Glue = { instantiate: (source: Uint8Array, imports: unknown) => Promise<Record<string, any>> };
+
+export interface Guest {
+  bytes: Uint8Array;
+  compiled: CompiledComponent;
+  glue: Glue;
+}
+
+/** Compiles the component and generates, type-checks and loads the host glue of `world` in `wit`. */
+export async function prepareGuest(bytes: Uint8Array, wit: string, world: string, file: string): Promise<Guest> {
+  const compiled = await compileComponent(bytes);
+  const files = await emitWorld(selectWorld(loadWitSource(wit, file), world), { mode: "host" });
+  const glueTs = files.find((f) => f.path === "glue.ts")!.contents;
+  const glue = (await loadGlue(glueTs)) as unknown as Glue;
+  return { bytes, compiled, glue };
+}
+
+/** A fresh instance's exports, by `mode`. */
+export async function instantiate(guest: Guest, mode: Mode, imports: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  if (mode === "dynamic") return (await guest.compiled.instantiate(imports)).exports;
+  return guest.glue.instantiate(guest.bytes, imports);
+}
+
+/** The `ok` payload of a call whose WIT result is a top-level `result`, in either mapping. */
+export function ok(mode: Mode, call: () => unknown): unknown {
+  const r = call();
+  if (mode === "glue") return r;
+  expect(r).toMatchObject({ tag: "ok" });
+  return (r as { val: unknown }).val;
+}
+
+/** The `err` payload of a call whose WIT result is a top-level `result`, in either mapping. */
+export function err(mode: Mode, call: () => unknown): unknown {
+  if (mode === "dynamic") {
+    const r = call();
+    expect(r).toMatchObject({ tag: "err" });
+    return (r as { val: unknown }).val;
+  }
+  let thrown: unknown;
+  expect(() => {
+    try {
+      call();
+    } catch (e) {
+      thrown = e;
+      throw e;
+    }
+  }).toThrow(ComponentError);
+  return (thrown as ComponentError<unknown>).payload;
+}
+
+/** What a host function returns for a top-level `result` (dynamic: a Result value; glue: the value, or a thrown ComponentError). */
+export function hostOk(mode: Mode, val: unknown): unknown {
+  return mode === "dynamic" ? { tag: "ok", val } : val;
+}
+export function hostErr(mode: Mode, val: unknown): unknown {
+  if (mode === "dynamic") return { tag: "err", val };
+  throw new ComponentError(val);
+}

@@ -1,0 +1,123 @@
+/**
+ * A real JavaScript guest (componentize-qjs `--sync`, test/guests/qjs-values/) run
+ * through the dynamic API and through generated glue: strings (non-ASCII), records,
+ * variants, enums, flags, options, results, lists (list<u8>, lists of records),
+ * tuples, wide integers, and an exported interface.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
+import { MODES, err, instantiate, ok, prepareGuest, type Guest } from "./harness.js";
+
+const TEXT = "test:values/text@1.0.0";
+let guest: Guest;
+
+beforeAll(async () => {
+  await enableExtendedConst();
+  const wit = await guestWit("qjs-values");
+  guest = await prepareGuest(await buildJsGuest("qjs-values", "values"), wit, "values", "qjs-values/world.wit");
+});
+
+const zoe = { fullName: "Zoë Ångström", age: 41, email: "zoe@example.org", tags: ["ß", "数学"] };
+const bob = { fullName: "Bob", age: 41, email: undefined, tags: [] };
+const kid = { fullName: "Kid 👶", age: 3, email: undefined, tags: ["small"] };
+
+describe.each(MODES)("qjs guest values (%s)", (mode) => {
+  let e: Record<string, any>;
+  beforeAll(async () => {
+    e = await instantiate(guest, mode);
+  });
+
+  it("strings, including non-ASCII and astral code points", () => {
+    expect(e.greet("wörld 😀")).toBe("Hello, wörld 😀! (7 chars)");
+    expect(e.greet("")).toBe("Hello, ! (0 chars)");
+    expect(e.reverse("añb😀")).toBe("😀bña");
+    const long = "λ".repeat(10_000) + "end";
+    expect(e.reverse(long)).toBe("dne" + "λ".repeat(10_000));
+  });
+
+  it("records in and out (kebab-case fields, option fields, list fields)", () => {
+    expect(e.midpoint({ x: 1, y: 2 }, { x: 3, y: -4.5 })).toEqual({ x: 2, y: -1.25 });
+    expect(e.birthday(zoe)).toEqual({ fullName: "ZOË ÅNGSTRÖM", age: 42, email: "zoe@example.org", tags: ["ß", "数学", "older"] });
+    expect(e.birthday(bob)).toEqual({ fullName: "BOB", age: 42, email: undefined, tags: ["older"] });
+  });
+
+  it("variants with and without payloads", () => {
+    expect(e.area({ tag: "circle", val: 2 })).toBeCloseTo(4 * Math.PI, 12);
+    expect(e.area({ tag: "rect", val: { x: 3, y: 2.5 } })).toBe(7.5);
+    expect(e.area({ tag: "empty" })).toBe(0);
+    expect(e.grow({ tag: "rect", val: { x: 1, y: 2 } }, 3)).toEqual({ tag: "rect", val: { x: 3, y: 6 } });
+    expect(e.grow({ tag: "circle", val: 1.5 }, 2)).toEqual({ tag: "circle", val: 3 });
+    expect(e.grow({ tag: "empty" }, 2)).toEqual({ tag: "empty" });
+  });
+
+  it("enums and flags", () => {
+    expect(e.nextColor("red")).toBe("green");
+    expect(e.nextColor("blue")).toBe("red");
+    expect(e.toggle({ read: true }, { read: true, exec: true })).toEqual({ read: false, write: false, exec: true });
+    expect(e.toggle({ read: true, write: true, exec: true }, {})).toEqual({ read: true, write: true, exec: true });
+  });
+
+  it("options: some and none, nested in records", () => {
+    expect(e.find([bob, zoe, kid], "Zoë Ångström")).toEqual(zoe);
+    expect(e.find([bob, zoe], "nobody")).toBeUndefined();
+    expect(e.find([], "x")).toBeUndefined();
+    expect(e.firstTag(zoe)).toBe("ß");
+    expect(e.firstTag(bob)).toBeUndefined();
+  });
+
+  it("results: ok values and errors thrown by the guest", () => {
+    // componentize-qjs 0.4.5 converts u32 as if it were s32 (a parameter above 2^31 - 1
+    // arrives negative, a result is clamped to 2^31 - 1), so values stay below 2^31 here;
+    // the C guest covers the full u32 range.
+    expect(ok(mode, () => e.parseU32("2147483647"))).toBe(2147483647);
+    expect(ok(mode, () => e.parseU32("0"))).toBe(0);
+    expect(e.half(4000)).toBe(2000);
+    expect(err(mode, () => e.parseU32("12x"))).toBe("not a number: 12x");
+    expect(err(mode, () => e.parseU32("4294967296"))).toBe("too large: 4294967296");
+    expect(ok(mode, () => e.divide(-7, 2))).toBe(-3);
+    expect(err(mode, () => e.divide(1, 0))).toBe("divide-by-zero");
+    expect(err(mode, () => e.divide(-2147483648, -1))).toBe("overflow");
+  });
+
+  it("nested results in a list, and a tuple result", () => {
+    const rs = [{ tag: "ok", val: 3 }, { tag: "err", val: "bad ☹" }, { tag: "ok", val: 4 }, { tag: "err", val: "" }];
+    expect(e.tally(rs)).toEqual([7, ["bad ☹", ""]]);
+    expect(e.tally([])).toEqual([0, []]);
+  });
+
+  it("list<u8> as Uint8Array both ways", () => {
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
+    expect(e.bytesSum(bytes)).toBe(bytes.reduce((a, b) => a + b, 0));
+    expect(e.bytesSum(new Uint8Array(0))).toBe(0);
+    const xored = e.bytesXor(new Uint8Array([1, 2, 255, 0]), 0xff);
+    expect(xored).toBeInstanceOf(Uint8Array);
+    expect([...xored]).toEqual([254, 253, 0, 255]);
+  });
+
+  it("lists of records", () => {
+    expect(e.oldest([kid, zoe, bob])).toEqual([zoe, bob]);
+    expect(e.oldest([kid])).toEqual([kid]);
+  });
+
+  it("tuples and wide integer types", () => {
+    expect(e.swap([7, "sieben"])).toEqual(["sieben", 7]);
+    // QuickJS numbers carry u64/s64 (exact below 2^53); the host side is bigint.
+    expect(e.wide(2n ** 52n, -5n, -5, 65535, 1.5, true)).toEqual([2n ** 52n + 1n, -6n, 5, 65534, 0.75, false]);
+    expect(e.wide(0n, -(2n ** 52n), 127, 0, -3, false)).toEqual([1n, -(2n ** 52n) - 1n, -127, 0, -1.5, true]);
+  });
+
+  it("an exported interface", () => {
+    const text = e[TEXT];
+    expect(text.upper("straße")).toBe("STRASSE");
+    expect(text.words("  mañana  por la\tmañana ")).toEqual(["mañana", "por", "la", "mañana"]);
+    expect(text.codePoints("a😀é")).toEqual(["a", "😀", "é"]);
+    expect(text.join(["x", "y", "z"], "→")).toBe("x→y→z");
+  });
+
+  it("rejects a bad argument before entering the guest, and keeps working", () => {
+    expect(() => e.nextColor("purple")).toThrow(/"red", "green", "blue"/);
+    expect(() => e.bytesSum([1, 2, 300])).toThrow(/bytes-sum/);
+    expect(() => e.midpoint({ x: 1, y: 2 }, { x: "3", y: 4 })).toThrow(/in midpoint \(param "b"\.x\)/);
+    expect(e.nextColor("green")).toBe("blue");
+  });
+});
