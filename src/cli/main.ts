@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { WitError } from "../wit/index.js";
 import { runGenerate } from "./generate-command.js";
 import { runIr } from "./ir-command.js";
+import { runRun } from "./run-command.js";
 import type { CliIo } from "./io.js";
 
 export const DEFAULT_WIT_PATH = "wit";
@@ -56,6 +57,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const ir = addWorldOptions(program.command("ir").description("print the resolved world's IR as JSON"));
   ir.exitOverride().action((witPath: string, opts) => {
     action = runIr({ witPath, ...opts }, io);
+  });
+
+  const run = program
+    .command("run")
+    .description("call an export of a component with WAVE arguments and print the result in WAVE")
+    .argument("<component>", "a component binary (.wasm)")
+    .option("--invoke <call>", `the call, e.g. 'greet("World")' or 'ns:pkg/iface.func(1, 2)'`)
+    .option("--list", "print the exported functions with their WIT signatures");
+  run.exitOverride().action((component: string, opts: { invoke?: string; list?: boolean }) => {
+    action = runRun({ component, ...opts }, io);
   });
 
   try {
