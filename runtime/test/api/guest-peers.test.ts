@@ -4,7 +4,9 @@ import {
   AsyncUsageError,
   BackgroundScope,
   StreamClosedError,
+  errorContext,
   future,
+  type ErrorContext,
   stream,
   type FutureReader,
   type StreamReader,
@@ -364,3 +366,15 @@ describe("futures between host and guest", () => {
     assertQuiescent(g.inst);
   });
 });
+
+describe("error-context values through the hooks", () => {
+  it("a host error-context lowered into the guest and lifted back keeps its message", () => {
+    const g = guest();
+    const i = g.hooks.lowerErrorContext(g.cx, errorContext("disk full"));
+    expect(debugState(g.inst).handles["error-context"]).toBe(1);
+    const back = g.hooks.liftErrorContext(g.cx, i) as ErrorContext;
+    expect(back.debugMessage).toBe("disk full");
+    back[Symbol.dispose]();
+  });
+});
+

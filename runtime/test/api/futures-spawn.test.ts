@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  AsyncUsageError,
+  BackgroundScope,
+  CancelledError,
+  JspiUnavailableError,
+  blockOn,
+  currentBackgroundScope,
+  future,
+  futureFrom,
+  jspiAvailable,
+  runSuspendable,
+  spawn,
+  stream,
+} from "../../src/api/index.js";
+import { settle } from "../async/helpers.js";
+
+describe("host-to-host futures", () => {
+  it("awaiting the reader gives the written value; write resolves true", async () => {
+    const { reader, writer } = future<{ ok: boolean }>();
+    const sent = writer.write({ ok: true });
+    expect(await reader).toEqual({ ok: true });
+    expect(await sent).toBe(true);
+  });
+
+  it("a FutureReader adopted by an async function resolves to its value", async () => {
+    const { reader, writer } = future<number>("u32");
+    const f = async () => reader;
+    void writer.write(5);
+    expect(await f()).toBe(5);
+  });
+
+  it("writing twice is an AsyncUsageError; a dropped reader makes write resolve false", async () => {
+    const { reader, writer } = future<number>();
+    reader[Symbol.dispose]();
+    expect(await writer.write(1)).toBe(false);
+    const err = await writer.write(2).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AsyncUsageError);
+    expect(String(err)).toMatch(/FutureWriter.write: a value was already written/);
+  });
+
+  it("cancel() rejects a pending await with CancelledError; the writer then sees the reader gone after dispose", async () => {
+    const { reader, writer } = future<number>();
+    const awaited = Promise.resolve(reader).catch((e: unknown) => e);
+    await settle();
+    await reader.cancel();
+    expect(await awaited).toBeInstanceOf(CancelledError);
+    reader[Symbol.dispose]();
+    expect(await writer.write(3)).toBe(false);
+  });
+
+  it("disposing an unwritten writer is refused (CanonicalABI.md Future State)", () => {
+    const { writer } = future<number>();
+    expect(() => writer[Symbol.dispose]()).toThrow(/FutureWriter\[Symbol.dispose\]: a future's writer must write its value/);
+  });
+
+  it("futureFrom(promise): the value, or the rejection, reaches the awaiting host", async () => {
+    expect(await futureFrom(Promise.resolve("v"))).toBe("v");
+    await expect(Promise.resolve(futureFrom(Promise.reject(new Error("nope"))))).rejects.toThrow("nope");
+  });
+
+  it("a rejected futureFrom disposed unobserved is reported to its scope", async () => {
+    const errors: unknown[] = [];
+    const scope = new BackgroundScope({ onError: (e) => errors.push(e) });
+    const f = scope.run(() => futureFrom(Promise.reject(new Error("lost"))));
+    await scope.idle();
+    f[Symbol.dispose]();
+    expect(errors.map(String)).toEqual(["Error: lost"]);
+  });
+});
+
+describe("spawn", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("background work may outlive the call that returned the stream; its failure goes to the scope", async () => {
+    const errors: unknown[] = [];
+    const scope = new BackgroundScope({ name: "task of 'read-file'", onError: (e) => errors.push(e) });
+    // What a host import does: return the reader, keep writing after returning.
+    const readFile = () =>
+      scope.run(() => {
+        const { reader, writer } = stream<number, Uint8Array>("u8");
+        spawn(async () => {
+          await writer.writeAll(Uint8Array.of(1, 2, 3));
+          writer.close();
+          throw new Error("after return");
+        });
+        return reader;
+      });
+    const reader = readFile();
+    expect(scope.pending).toBe(1);
+    const got: number[] = [];
+    for await (const c of reader) got.push(...c);
+    await scope.idle();
+    expect(got).toEqual([1, 2, 3]);
+    expect(errors.map(String)).toEqual(["Error: after return"]);
+    expect(scope.pending).toBe(0);
+  });
+
+  it("the scope is current only during run(); a captured scope works after an await", async () => {
+    const errors: unknown[] = [];
+    const scope = new BackgroundScope({ onError: (e) => errors.push(e) });
+    const captured = scope.run(() => currentBackgroundScope());
+    expect(captured).toBe(scope);
+    expect(currentBackgroundScope()).not.toBe(scope);
+    await settle();
+    captured.spawn(Promise.reject(new Error("late")));
+    await scope.idle();
+    expect(errors.map(String)).toEqual(["Error: late"]);
+  });
+
+  it("outside any scope a failure goes to globalThis.reportError where the host has one", async () => {
+    const reported: unknown[] = [];
+    vi.stubGlobal("reportError", (e: unknown) => reported.push(e));
+    spawn(Promise.reject(new Error("nobody listens")));
+    await settle();
+    expect(reported.map(String)).toEqual(["Error: nobody listens"]);
+  });
+
+  it("a throwing onError is not the end of it: the parent scope gets that error", async () => {
+    const outer: unknown[] = [];
+    const parent = new BackgroundScope({ onError: (e) => outer.push(e) });
+    const child = parent.run(() => new BackgroundScope({ onError: () => { throw new Error("handler broke"); } }));
+    child.spawn(Promise.reject(new Error("x")));
+    await child.idle();
+    await settle();
+    expect(outer.map(String)).toEqual(["Error: handler broke"]);
+  });
+});
+
+describe("blockOn", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it.skipIf(jspiAvailable())("without JSPI (Node 20) throws a clear error naming blockOn and JSPI", () => {
+    const err = (() => {
+      try {
+        blockOn(Promise.resolve(1));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(JspiUnavailableError);
+    expect(String(err)).toMatch(/blockOn: .*needs JSPI \(WebAssembly.Suspending \/ WebAssembly.promising\).*Node >= 24/);
+  });
+
+  it("with JSPI: only inside runSuspendable, and its result must be returned", async () => {
+    vi.stubGlobal("WebAssembly", { ...WebAssembly, Suspending: function () {}, promising: () => {} });
+    expect(jspiAvailable()).toBe(true);
+    expect(() => blockOn(Promise.resolve(1))).toThrow(/blockOn: not inside a host import the engine can suspend/);
+    // The instantiator's Suspending wrapper: the engine receives a promise of the lowered value.
+    const r = runSuspendable(() => blockOn(Promise.resolve(20)), (v) => (v as number) + 1);
+    expect(r).toBeInstanceOf(Promise);
+    expect(await r).toBe(21);
+    expect(runSuspendable(() => 5, (v) => v)).toBe(5);
+    expect(() =>
+      runSuspendable(
+        () => {
+          blockOn(Promise.resolve(1));
+          return 2;
+        },
+        (v) => v,
+      ),
+    ).toThrow(/blockOn: its result must be returned directly/);
+  });
+});
