@@ -121,23 +121,26 @@ export async function buildJsGuest(name: string, world: string): Promise<Uint8Ar
 const C_FLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-ffreestanding", "-fno-builtin", "-Wall", "-Werror", "-Wl,--no-entry", "-Wl,--strip-all"];
 
 let clangVersion: Promise<string> | undefined;
-/** `clang --version` + `wasm-ld --version`, or an error naming the packages to install. */
-function cToolchainVersion(): Promise<string> {
-  return (clangVersion ??= (async () => {
-    const versions: string[] = [];
-    for (const tool of ["clang", "wasm-ld"]) {
-      try {
-        const { stdout } = await run(tool, ["--version"]);
-        versions.push(stdout.split("\n")[0]!.trim());
-      } catch (e) {
-        throw new Error(
-          `C guest toolchain: \`${tool}\` is not available (${errorText(e).split("\n")[0]}); ` +
-            `install it, on Debian/Ubuntu: apt-get install -y ${C_TOOLCHAIN_PACKAGES}`,
-        );
-      }
+/** `clang --version` + `wasm-ld --version` (looked up on `env.PATH`), or an error naming the packages to install. */
+export function cToolchainVersion(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env === process.env) return (clangVersion ??= probeCToolchain(env));
+  return probeCToolchain(env);
+}
+
+async function probeCToolchain(env: NodeJS.ProcessEnv): Promise<string> {
+  const versions: string[] = [];
+  for (const tool of ["clang", "wasm-ld"]) {
+    try {
+      const { stdout } = await run(tool, ["--version"], { env });
+      versions.push(stdout.split("\n")[0]!.trim());
+    } catch (e) {
+      throw new Error(
+        `C guest toolchain: \`${tool}\` is not available (${errorText(e).split("\n")[0]}); ` +
+          `install it, on Debian/Ubuntu: apt-get install -y ${C_TOOLCHAIN_PACKAGES}`,
+      );
     }
-    return versions.join("; ");
-  })());
+  }
+  return versions.join("; ");
 }
 
 /** Builds `test/guests/<name>/guest.c` into a core module with clang, then a component of `world`. */
