@@ -52,8 +52,14 @@ function loadRuntimeSources(): Map<string, string> {
   return runtimeFiles;
 }
 
-function createProject(files: EmittedFile[], options: TypecheckOptions): { project: Project; generated: SourceFile[] } {
-  const project = new Project({
+/** One project per option set, kept across calls: the libraries and runtime sources are parsed once. */
+const projects = new Map<string, Project>();
+
+function projectFor(options: TypecheckOptions): Project {
+  const key = JSON.stringify([options.lib ?? null, options.strictest ?? false]);
+  let project = projects.get(key);
+  if (project) return project;
+  project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: {
       strict: true,
@@ -75,7 +81,15 @@ function createProject(files: EmittedFile[], options: TypecheckOptions): { proje
   fs.writeFileSync("/runtime/package.json", JSON.stringify({ type: "module" }));
   fs.writeFileSync(`${OUT_DIR}/package.json`, JSON.stringify({ type: "module" }));
   for (const [path, text] of loadRuntimeSources()) project.createSourceFile(path, text);
-  const generated = files.map((f) => project.createSourceFile(`${OUT_DIR}/${f.path}`, f.contents));
+  projects.set(key, project);
+  return project;
+}
+
+/** The project for `options` holding exactly `files` under the output directory. */
+function createProject(files: EmittedFile[], options: TypecheckOptions): { project: Project; generated: SourceFile[] } {
+  const project = projectFor(options);
+  for (const stale of project.getSourceFiles(`${OUT_DIR}/**/*.ts`)) project.removeSourceFile(stale);
+  const generated = files.map((f) => project.createSourceFile(`${OUT_DIR}/${f.path}`, f.contents, { overwrite: true }));
   return { project, generated };
 }
 
