@@ -22,7 +22,12 @@ interface other {
   run: func() -> u32;
 }
 
+interface types {
+  record pair { a: u32, b: u32 }
+}
+
 world runner {
+  use types.{pair};
   record point { x: s32, y-pos: s32 }
   enum color { red, green, %none }
   flags perms { read, write, exec }
@@ -54,6 +59,7 @@ world runner {
   export echo-results: func(x: list<result<u32, string>>) -> list<result<u32, string>>;
   export echo-tuples: func(x: list<tuple<u8, char, string>>) -> list<tuple<u8, char, string>>;
   export echo-fixed: func(x: list<list<s16, 3>>) -> list<list<s16, 3>>;
+  export sum-pair: func(p: pair) -> u32;
   export api;
   export other;
 }`;
@@ -89,6 +95,7 @@ const CORE = `(module
   (func (export "test:run/api@1.0.0#run") (result i32) (i32.const 1))
   (func (export "test:run/other@1.0.0#run") (result i32) (i32.const 2))
   (func (export "nothing"))
+  (func (export "sum-pair") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   (func (export "boom") (unreachable))
   ;; 10 * (a is some) + (b is some)
   (func (export "maybe") (param i32 i32 i32 i32) (result i32)
@@ -207,6 +214,10 @@ describe("witgen run --invoke", () => {
     expect(await invoke("nothing()")).toBe("");
   });
 
+  it("a component importing only types (a used interface) needs no host imports", async () => {
+    expect(await invoke("sum-pair({a: 1, b: 2})")).toBe("3\n");
+  });
+
   it("scalars through identity exports: bool, u64, s8, floats, char, enum, flags", async () => {
     expect(await invoke("echo-bool(true)")).toBe("true\n");
     expect(await invoke("echo-u64(18446744073709551615)")).toBe("18446744073709551615\n");
@@ -307,7 +318,8 @@ describe("witgen run --list", () => {
       "test:run/api.run@1.0.0: func() -> u32",
       "test:run/other.run@1.0.0: func() -> u32",
     ]);
-    expect(lines.length).toBe(27);
+    expect(lines).toContain("sum-pair: func(p: pair) -> u32");
+    expect(lines.length).toBe(28);
   });
 });
 

@@ -100,7 +100,9 @@ export function resolveFunction(doc: IrDocument, call: WaveCall, text: string, s
   } else {
     const m = ITEM_NAME.exec(name);
     if (!m) return fail(`invalid function name ${JSON.stringify(name)}: expected greet, iface.greet, ns:pkg/iface.greet[@1.2.3] or ns:pkg/iface@1.2.3#greet`);
-    const [, ns, pkg, iface, func, version] = m;
+    // `%` escapes a keyword-like name and is not part of it (WIT.md "Identifiers").
+    const [ns, pkg, iface, func] = [m[1], m[2], m[3], m[4]].map((x) => x?.replace(/^%/, "")) as (string | undefined)[];
+    const version = m[5];
     if (version !== undefined && ns === undefined) return fail(`a version needs a package: ns:pkg/iface.${func}@${version}`);
     if (ns !== undefined && iface === undefined) return fail(`expected ns:pkg/iface.function after the package name, found ${JSON.stringify(name)}`);
     if (iface === undefined) {
@@ -111,7 +113,7 @@ export function resolveFunction(doc: IrDocument, call: WaveCall, text: string, s
       }
     } else {
       const instance = ns !== undefined ? `${ns}:${pkg}/${iface}${version !== undefined ? `@${version}` : ""}` : iface;
-      found = findInstanceFunction(all, instance, func);
+      found = findInstanceFunction(all, instance, func!);
     }
   }
   if (found.length > 1) return fail(`${JSON.stringify(name)} matches several exports: ${found.map((e) => e.path).join(", ")}; add the version`);

@@ -61,7 +61,7 @@ export function unrepresentableReason(t: AbiType): string {
   switch (t.kind) {
     case "own":
     case "borrow":
-      return `${typeText(t)} is a resource handle, which WAVE cannot write`;
+      return `${t.kind}<${t.name}> is a resource handle, which WAVE cannot write`;
     case "error-context":
       return "error-context values cannot be written in WAVE";
     default:

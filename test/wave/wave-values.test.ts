@@ -269,7 +269,7 @@ describe("WAVE compound values", () => {
   });
 
   it("resources and async values are refused", () => {
-    expect(waveError("1", { kind: "own", resource: 0, name: "counter" }).message).toMatch(/counter is a resource handle, which WAVE cannot write/);
+    expect(waveError("1", { kind: "own", resource: 0, name: "counter" }).message).toMatch(/own<counter> is a resource handle, which WAVE cannot write/);
     expect(() => printWave(1, { kind: "borrow", resource: 0, name: "counter" })).toThrow(/cannot be written in WAVE/);
     expect(waveError("1", { kind: "stream", element: u8 }).message).toMatch(/stream<u8> values cannot be written in WAVE/);
   });
