@@ -69,7 +69,8 @@ const echoList = (name: string) =>
   `(func (export "${name}") (param i32 i32) (result i32)
     (i32.store (i32.const 64) (local.get 0)) (i32.store (i32.const 68) (local.get 1)) (i32.const 64))`;
 /** Echoes a value passed and returned as one core value. */
-const echoFlat = (name: string, core: string) => `(func (export "${name}") (param ${core}) (result ${core}) (local.get 0))`;
+const echoFlat = (name: string, core: string) =>
+  `(func (export "${name}") (param ${core}) (result ${core}) (local.get 0))`;
 
 const CORE = `(module
   (memory (export "memory") 1)
@@ -194,7 +195,10 @@ beforeAll(async () => {
   runner = path.join(dir, "runner.wasm");
   needsHost = path.join(dir, "needs-host.wasm");
   await writeFile(runner, await buildCoreComponent({ coreWat: CORE, witSource: WIT, world: "runner" }));
-  await writeFile(needsHost, await buildCoreComponent({ coreWat: IMPORTS_CORE, witSource: IMPORTS_WIT, world: "needs-host" }));
+  await writeFile(
+    needsHost,
+    await buildCoreComponent({ coreWat: IMPORTS_CORE, witSource: IMPORTS_WIT, world: "needs-host" }),
+  );
 });
 
 afterAll(async () => {
@@ -254,11 +258,15 @@ describe("witgen run --invoke", () => {
     expect(await invoke("echo-bytes([1, 2, 255])")).toBe("[1, 2, 255]\n");
     expect(await invoke("echo-bytes([])")).toBe("[]\n");
     expect(await invoke('echo-strings(["a", "", """\n  multi\n  line\n  """])')).toBe('["a", "", "multi\\nline"]\n');
-    expect(await invoke("echo-points([{y-pos: -2, x: 1}, {x: 3, y-pos: 4}])")).toBe("[{x: 1, y-pos: -2}, {x: 3, y-pos: 4}]\n");
+    expect(await invoke("echo-points([{y-pos: -2, x: 1}, {x: 3, y-pos: 4}])")).toBe(
+      "[{x: 1, y-pos: -2}, {x: 3, y-pos: 4}]\n",
+    );
     expect(await invoke('echo-shapes([circle(1.5), rect((2, 3)), empty, %ok("fine")])')).toBe(
       '[circle(1.5), rect((2, 3)), empty, %ok("fine")]\n',
     );
-    expect(await invoke('echo-options([some(some("a")), some(none), none])')).toBe('[some(some("a")), some(none), none]\n');
+    expect(await invoke('echo-options([some(some("a")), some(none), none])')).toBe(
+      '[some(some("a")), some(none), none]\n',
+    );
     expect(await invoke('echo-results([ok(1), err("e"), 7])')).toBe('[ok(1), err("e"), ok(7)]\n');
     expect(await invoke("echo-tuples([(1, 'x', \"one\")])")).toBe("[(1, 'x', \"one\")]\n");
     expect(await invoke("echo-fixed([[1, -2, 3], [-32768, 0, 32767]])")).toBe("[[1, -2, 3], [-32768, 0, 32767]]\n");
@@ -275,23 +283,33 @@ describe("witgen run --invoke", () => {
     expect(await invokeFails("run()")).toBe(
       "witgen: --invoke:1:1: several exported interfaces have a function run; write one of: test:run/api.run@1.0.0, test:run/other.run@1.0.0\n",
     );
-    expect(await invokeFails("test:run/api.add@2.0.0(1, 2)")).toMatch(/^witgen: --invoke:1:1: the component exports no function "test:run\/api.add@2.0.0" \(exported functions: greet, add, /);
+    expect(await invokeFails("test:run/api.add@2.0.0(1, 2)")).toMatch(
+      /^witgen: --invoke:1:1: the component exports no function "test:run\/api.add@2.0.0" \(exported functions: greet, add, /,
+    );
   });
 
   it("argument errors name the column and what was expected", async () => {
-    expect(await invokeFails("greet(42)")).toBe('witgen: --invoke:1:7: expected a string for parameter "name" of greet, found 42\n');
+    expect(await invokeFails("greet(42)")).toBe(
+      'witgen: --invoke:1:7: expected a string for parameter "name" of greet, found 42\n',
+    );
     expect(await invokeFails("add(1, -1)")).toBe(
       'witgen: --invoke:1:8: expected a u32 (an integer from 0 to 4294967295) for parameter "b" of add, found -1\n',
     );
     expect(await invokeFails("add(1)")).toBe(
       'witgen: --invoke:1:6: missing parameter "b" of add (u32): add takes 2 argument(s), found 1\n',
     );
-    expect(await invokeFails("add(1, 2, 3)")).toBe("witgen: --invoke:1:11: add takes 2 argument(s), found 3: add(a: u32, b: u32) -> u32\n");
+    expect(await invokeFails("add(1, 2, 3)")).toBe(
+      "witgen: --invoke:1:11: add takes 2 argument(s), found 3: add(a: u32, b: u32) -> u32\n",
+    );
     expect(await invokeFails('echo-points([{x: 1, y-pos: "2"}])')).toBe(
       'witgen: --invoke:1:28: expected an s32 (an integer from -2147483648 to 2147483647) for parameter "x" of echo-points at [0].y-pos, found "2"\n',
     );
-    expect(await invokeFails('greet("World"')).toBe('witgen: --invoke:1:14: expected "," or ")", found the end of the input\n');
-    expect(await invokeFails("greet")).toBe('witgen: --invoke:1:6: expected "(" after the function name: write greet() to call it without arguments\n');
+    expect(await invokeFails('greet("World"')).toBe(
+      'witgen: --invoke:1:14: expected "," or ")", found the end of the input\n',
+    );
+    expect(await invokeFails("greet")).toBe(
+      'witgen: --invoke:1:6: expected "(" after the function name: write greet() to call it without arguments\n',
+    );
     expect(await invokeFails('gret("x")')).toMatch(/^witgen: --invoke:1:1: the component exports no function "gret"/);
   });
 
@@ -345,7 +363,11 @@ describe("witgen run: components with imports", () => {
 
   it("reports an unreadable file and a non-component", async () => {
     const missing = path.join(dir, "nope.wasm");
-    expect(await cli("run", missing, "--list")).toEqual({ code: 1, out: "", err: `witgen: cannot read ${missing}: no such file\n` });
+    expect(await cli("run", missing, "--list")).toEqual({
+      code: 1,
+      out: "",
+      err: `witgen: cannot read ${missing}: no such file\n`,
+    });
     const junk = path.join(dir, "junk.wasm");
     await writeFile(junk, "not wasm");
     const r = await cli("run", junk, "--list");

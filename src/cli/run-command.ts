@@ -8,13 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ComponentLinkError, compileComponent, Trap, type CompiledComponent, type IrDocument } from "@witgen/runtime";
-import {
-  exportedFunctions,
-  exportedJsFunction,
-  parseInvocation,
-  printWave,
-  signatureText,
-} from "../wave/index.js";
+import { exportedFunctions, exportedJsFunction, parseInvocation, printWave, signatureText } from "../wave/index.js";
 import type { CliIo } from "./io.js";
 
 export interface RunCommandOptions {
@@ -69,7 +63,9 @@ async function load(file: string): Promise<CompiledComponent> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new RunError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    throw new RunError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
   }
   try {
     return await compileComponent(bytes);
@@ -98,10 +94,10 @@ export function missingImports(doc: IrDocument): string[] {
       if (doc.types[item.type].def.kind === "resource") out.push(`${item.key}: resource`);
     } else {
       const iface = doc.interfaces[item.interface];
-      for (const t of iface.types) if (doc.types[t.id].def.kind === "resource") out.push(`${item.key}#${t.name}: resource`);
+      for (const t of iface.types)
+        if (doc.types[t.id].def.kind === "resource") out.push(`${item.key}#${t.name}: resource`);
       for (const f of iface.functions) out.push(`${item.key}#${f.name}: ${signatureText(doc, f)}`);
     }
   }
   return out;
 }
-

@@ -13,7 +13,15 @@
  * resource statics too (`ns:pkg/api#[static]r.make`).
  * Trailing `option` arguments may be left out (they are `none`), as WAVE allows.
  */
-import { resolveType, toCamelCase, toPascalCase, type AbiType, type IrDocument, type IrFunction, type IrWorld } from "@witgen/runtime";
+import {
+  resolveType,
+  toCamelCase,
+  toPascalCase,
+  type AbiType,
+  type IrDocument,
+  type IrFunction,
+  type IrWorld,
+} from "@witgen/runtime";
 import type { WaveCall } from "./ast.js";
 import { typeText } from "./describe.js";
 import { WaveError } from "./errors.js";
@@ -31,7 +39,9 @@ export interface ExportedFunction {
 }
 
 const LABEL = String.raw`%?[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*`;
-const ITEM_NAME = new RegExp(String.raw`^(?:(${LABEL}):(${LABEL})/)?(?:(${LABEL})\.)?(${LABEL})(?:@([0-9A-Za-z.+-]+))?$`);
+const ITEM_NAME = new RegExp(
+  String.raw`^(?:(${LABEL}):(${LABEL})/)?(?:(${LABEL})\.)?(${LABEL})(?:@([0-9A-Za-z.+-]+))?$`,
+);
 
 function theWorld(doc: IrDocument): IrWorld {
   return doc.worlds[doc.world];
@@ -99,24 +109,34 @@ export function resolveFunction(doc: IrDocument, call: WaveCall, text: string, s
     found = findInstanceFunction(all, name.slice(0, hash), name.slice(hash + 1));
   } else {
     const m = ITEM_NAME.exec(name);
-    if (!m) return fail(`invalid function name ${JSON.stringify(name)}: expected greet, iface.greet, ns:pkg/iface.greet[@1.2.3] or ns:pkg/iface@1.2.3#greet`);
+    if (!m)
+      return fail(
+        `invalid function name ${JSON.stringify(name)}: expected greet, iface.greet, ns:pkg/iface.greet[@1.2.3] or ns:pkg/iface@1.2.3#greet`,
+      );
     // `%` escapes a keyword-like name and is not part of it (WIT.md "Identifiers").
     const [ns, pkg, iface, func] = [m[1], m[2], m[3], m[4]].map((x) => x?.replace(/^%/, "")) as (string | undefined)[];
     const version = m[5];
-    if (version !== undefined && ns === undefined) return fail(`a version needs a package: ns:pkg/iface.${func}@${version}`);
-    if (ns !== undefined && iface === undefined) return fail(`expected ns:pkg/iface.function after the package name, found ${JSON.stringify(name)}`);
+    if (version !== undefined && ns === undefined)
+      return fail(`a version needs a package: ns:pkg/iface.${func}@${version}`);
+    if (ns !== undefined && iface === undefined)
+      return fail(`expected ns:pkg/iface.function after the package name, found ${JSON.stringify(name)}`);
     if (iface === undefined) {
       found = all.filter((e) => e.instance === undefined && e.func.name === func);
       if (found.length === 0) found = all.filter((e) => e.instance !== undefined && e.func.name === func);
       if (found.length > 1) {
-        return fail(`several exported interfaces have a function ${func}; write one of: ${found.map((e) => e.displayName).join(", ")}`);
+        return fail(
+          `several exported interfaces have a function ${func}; write one of: ${found.map((e) => e.displayName).join(", ")}`,
+        );
       }
     } else {
       const instance = ns !== undefined ? `${ns}:${pkg}/${iface}${version !== undefined ? `@${version}` : ""}` : iface;
       found = findInstanceFunction(all, instance, func!);
     }
   }
-  if (found.length > 1) return fail(`${JSON.stringify(name)} matches several exports: ${found.map((e) => e.path).join(", ")}; add the version`);
+  if (found.length > 1)
+    return fail(
+      `${JSON.stringify(name)} matches several exports: ${found.map((e) => e.path).join(", ")}; add the version`,
+    );
   if (found.length === 0) return fail(`the component exports no function ${JSON.stringify(name)}${available()}`);
   return found[0];
 }
@@ -145,14 +165,25 @@ export function parseInvocation(doc: IrDocument, text: string, source = "--invok
   const err = (reason: string, span = call.argsSpan) => new WaveError(reason, source, text, span);
   for (const p of params) {
     const bad = unrepresentable(p.type);
-    if (bad) throw err(`cannot call ${target.displayName}: ${paramWhat(target, p.name)} has type ${typeText(p.type)}; ${unrepresentableReason(bad)}`, call.nameSpan);
+    if (bad)
+      throw err(
+        `cannot call ${target.displayName}: ${paramWhat(target, p.name)} has type ${typeText(p.type)}; ${unrepresentableReason(bad)}`,
+        call.nameSpan,
+      );
   }
   const result = f.result ? resolveType(doc, f.result) : undefined;
   const badResult = result && unrepresentable(result);
-  if (badResult) throw err(`cannot call ${target.displayName}: its result type ${typeText(result)} cannot be printed; ${unrepresentableReason(badResult)}`, call.nameSpan);
+  if (badResult)
+    throw err(
+      `cannot call ${target.displayName}: its result type ${typeText(result)} cannot be printed; ${unrepresentableReason(badResult)}`,
+      call.nameSpan,
+    );
   if (call.args.length > params.length) {
     const extra = call.args[params.length];
-    throw err(`${target.displayName} takes ${params.length} argument(s), found ${call.args.length}: ${target.displayName}${signatureText(doc, f).slice(4)}`, extra.span);
+    throw err(
+      `${target.displayName} takes ${params.length} argument(s), found ${call.args.length}: ${target.displayName}${signatureText(doc, f).slice(4)}`,
+      extra.span,
+    );
   }
   const args = params.map((p, i) => {
     const node = call.args[i];
@@ -168,10 +199,15 @@ export function parseInvocation(doc: IrDocument, text: string, source = "--invok
 }
 
 /** The JS function of a resolved export in `instance.exports` (component.ts "Export mapping"). */
-export function exportedJsFunction(exports: Record<string, any>, target: ExportedFunction): (...args: unknown[]) => unknown {
+export function exportedJsFunction(
+  exports: Record<string, any>,
+  target: ExportedFunction,
+): (...args: unknown[]) => unknown {
   const scope = target.instance === undefined ? exports : exports[target.instance];
   const m = /^\[static\]([^.]+)\.(.+)$/.exec(target.func.name);
-  const fn = m ? scope?.[toPascalCase(m[1])]?.[toCamelCase(m[2])] ?? scope?.[target.func.name] : scope?.[toCamelCase(target.func.name)];
+  const fn = m
+    ? (scope?.[toPascalCase(m[1])]?.[toCamelCase(m[2])] ?? scope?.[target.func.name])
+    : scope?.[toCamelCase(target.func.name)];
   if (typeof fn !== "function") throw new Error(`the instance has no callable export ${target.path}`);
   return fn as (...args: unknown[]) => unknown;
 }

@@ -124,7 +124,10 @@ export class Lexer {
         }
         return { ch: String.fromCodePoint(cp), end };
       }
-      throw this.error(`invalid escape: write a Unicode escape as \\u{1F600} (1 to 6 hex digits)`, { start: pos, end: pos + 2 });
+      throw this.error(`invalid escape: write a Unicode escape as \\u{1F600} (1 to 6 hex digits)`, {
+        start: pos,
+        end: pos + 2,
+      });
     }
     const shown = e === undefined ? "\\" : `\\${String.fromCodePoint(t.codePointAt(pos + 1)!)}`;
     throw this.error(`invalid escape ${JSON.stringify(shown)} (valid: \\' \\" \\\\ \\t \\n \\r \\u{...})`, {
@@ -142,7 +145,8 @@ export class Lexer {
     if (t[p] === "\\") {
       ({ ch, end: p } = this.escape(p));
     } else {
-      if (t[p] === "'") throw this.error("empty char literal (a char holds exactly one character)", { start, end: p + 1 });
+      if (t[p] === "'")
+        throw this.error("empty char literal (a char holds exactly one character)", { start, end: p + 1 });
       if (t[p] === "\n") throw this.error("a line break in a char must be written '\\n'", { start, end: p + 1 });
       ch = String.fromCodePoint(t.codePointAt(p)!);
       p += ch.length;
@@ -168,7 +172,11 @@ export class Lexer {
       if (p >= t.length) throw this.error("unterminated string", { start, end: p });
       const c = t[p];
       if (c === '"') break;
-      if (c === "\n") throw this.error('a line break in a string must be written "\\n" (or use a """ multiline string)', { start: p, end: p + 1 });
+      if (c === "\n")
+        throw this.error('a line break in a string must be written "\\n" (or use a """ multiline string)', {
+          start: p,
+          end: p + 1,
+        });
       if (c === "\\") {
         const e = this.escape(p);
         out += e.ch;
@@ -197,21 +205,31 @@ export class Lexer {
     let first = contentStart;
     if (t.startsWith("\r\n", first)) first += 2;
     else if (t[first] === "\n") first += 1;
-    else throw this.error('a multiline string\'s opening """ must be followed by a line break', { start, end: contentStart });
+    else
+      throw this.error('a multiline string\'s opening """ must be followed by a line break', {
+        start,
+        end: contentStart,
+      });
     const lastBreak = t.lastIndexOf("\n", close - 1);
     const indent = t.slice(lastBreak + 1, close);
     if (lastBreak < first - 1 || /[^ ]/.test(indent)) {
-      throw this.error('a multiline string\'s closing """ must be on its own line, after spaces only', { start: close, end });
+      throw this.error('a multiline string\'s closing """ must be on its own line, after spaces only', {
+        start: close,
+        end,
+      });
     }
     const lines: string[] = [];
     let lineStart = first;
     while (lineStart <= lastBreak) {
       const nl = t.indexOf("\n", lineStart);
       if (!t.startsWith(indent, lineStart) && nl !== lineStart && !(t[lineStart] === "\r" && nl === lineStart + 1)) {
-        throw this.error(`every line of a multiline string must be indented at least as much as the closing """ (${indent.length} spaces)`, {
-          start: lineStart,
-          end: lineStart + 1,
-        });
+        throw this.error(
+          `every line of a multiline string must be indented at least as much as the closing """ (${indent.length} spaces)`,
+          {
+            start: lineStart,
+            end: lineStart + 1,
+          },
+        );
       }
       // An empty line needs no indent.
       let p = t.startsWith(indent, lineStart) ? lineStart + indent.length : lineStart;

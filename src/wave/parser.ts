@@ -155,7 +155,8 @@ class Parser {
     const start = this.advance().span.start;
     const { items, end } = this.items(close);
     const span = { start, end };
-    if (kind === "tuple" && items.length === 0) throw this.lex.error("empty tuple: a tuple has at least one value", span);
+    if (kind === "tuple" && items.length === 0)
+      throw this.lex.error("empty tuple: a tuple has at least one value", span);
     return { kind, items, span };
   }
 
@@ -167,7 +168,7 @@ class Parser {
       return { kind: "record", fields: [], span: { start, end } };
     }
     if (this.isPunct("}")) return { kind: "flags", flags: [], span: { start, end: this.advance().span.end } };
-    if (this.tok.kind !== "label") this.fail("a field label, a flag label, or \"}\"");
+    if (this.tok.kind !== "label") this.fail('a field label, a flag label, or "}"');
     // Peek: a ":" after the first label makes this a record.
     const save = { pos: this.lex.pos, tok: this.tok };
     this.advance();
@@ -238,7 +239,7 @@ export function parseWaveCall(text: string, source = "--invoke"): WaveCall {
   const name = (open < 0 ? text : text.slice(0, open)).trim();
   const nameSpan = { start: lead, end: lead + name.length };
   const lexer = new Lexer(text, source);
-  if (name.length === 0) throw lexer.error("expected a function name, as in greet(\"World\")", nameSpan);
+  if (name.length === 0) throw lexer.error('expected a function name, as in greet("World")', nameSpan);
   if (open < 0) {
     throw lexer.error(`expected "(" after the function name: write ${name}() to call it without arguments`, {
       start: text.length,

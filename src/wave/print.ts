@@ -50,7 +50,14 @@ function positional(s: string): string {
 
 /** Escapes as Rust's `char::escape_debug` (approximately: controls, format and separator characters, combining marks). */
 const NEEDS_UNICODE_ESCAPE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Co}\p{Cn}\p{Grapheme_Extend}]/u;
-const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\\\", '"': '\\"', "'": "\\'", "\t": "\\t", "\r": "\\r", "\n": "\\n" };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  '"': '\\"',
+  "'": "\\'",
+  "\t": "\\t",
+  "\r": "\\r",
+  "\n": "\\n",
+};
 
 export function escapeChar(ch: string): string {
   const simple = SIMPLE_ESCAPES[ch];
@@ -71,7 +78,14 @@ function caseName(name: string): string {
 
 class Printer {
   fail(t: AbiType, v: unknown, path: string): never {
-    const shown = typeof v === "bigint" ? `${v}n` : typeof v === "string" ? JSON.stringify(v) : v instanceof Object ? (v.constructor?.name ?? "object") : String(v);
+    const shown =
+      typeof v === "bigint"
+        ? `${v}n`
+        : typeof v === "string"
+          ? JSON.stringify(v)
+          : v instanceof Object
+            ? (v.constructor?.name ?? "object")
+            : String(v);
     throw new WavePrintError(`cannot print ${shown} as ${typeText(t)}${path ? ` at ${path}` : ""}`);
   }
 
@@ -134,7 +148,9 @@ class Printer {
         const tag = (v as { tag?: unknown } | null)?.tag;
         const c = t.cases.find((x) => x.name === tag);
         if (!c) this.fail(t, v, path);
-        return c.type ? `${caseName(c.name)}(${this.print((v as { val: unknown }).val, c.type, `${path}.${c.name}`)})` : caseName(c.name);
+        return c.type
+          ? `${caseName(c.name)}(${this.print((v as { val: unknown }).val, c.type, `${path}.${c.name}`)})`
+          : caseName(c.name);
       }
       case "option": {
         if (isNone(v, t)) return "none";
@@ -149,7 +165,10 @@ class Printer {
       }
       case "map": {
         if (!(v instanceof Map)) this.fail(t, v, path);
-        const entries = [...v].map(([k, x], i) => `(${this.print(k, t.key, `${path}[${i}].key`)}, ${this.print(x, t.value, `${path}[${i}].value`)})`);
+        const entries = [...v].map(
+          ([k, x], i) =>
+            `(${this.print(k, t.key, `${path}[${i}].key`)}, ${this.print(x, t.value, `${path}[${i}].value`)})`,
+        );
         return `[${entries.join(", ")}]`;
       }
       default:

@@ -81,7 +81,10 @@ class Reader {
   }
 
   mismatch(t: AbiType, node: WaveNode, path: string, hint = ""): WaveError {
-    return this.error(`expected ${expectedText(t)} for ${this.at(path)}, found ${excerpt(this.cx.text, node.span)}${hint}`, node);
+    return this.error(
+      `expected ${expectedText(t)} for ${this.at(path)}, found ${excerpt(this.cx.text, node.span)}${hint}`,
+      node,
+    );
   }
 
   read(node: WaveNode, t: AbiType, path: string): unknown {
@@ -103,19 +106,31 @@ class Reader {
         return this.float(node, t, path);
       case "char":
         if (node.kind !== "char") {
-          const hint = node.kind === "string" && [...node.value].length === 1 ? ` (a char is written in single quotes: '${node.value}')` : "";
+          const hint =
+            node.kind === "string" && [...node.value].length === 1
+              ? ` (a char is written in single quotes: '${node.value}')`
+              : "";
           throw this.mismatch(t, node, path, hint);
         }
         return node.value;
       case "string":
-        if (node.kind !== "string") throw this.mismatch(t, node, path, node.kind === "char" ? ' (a string is written in double quotes: "...")' : "");
+        if (node.kind !== "string")
+          throw this.mismatch(
+            t,
+            node,
+            path,
+            node.kind === "char" ? ' (a string is written in double quotes: "...")' : "",
+          );
         return node.value;
       case "list":
         return this.list(node, t, path);
       case "tuple": {
         if (node.kind !== "tuple") throw this.mismatch(t, node, path);
         if (node.items.length !== t.types.length) {
-          throw this.error(`expected ${t.types.length} values in ${typeText(t)} for ${this.at(path)}, found ${node.items.length}`, node);
+          throw this.error(
+            `expected ${t.types.length} values in ${typeText(t)} for ${this.at(path)}, found ${node.items.length}`,
+            node,
+          );
         }
         return node.items.map((n, i) => this.read(n, t.types[i], `${path}[${i}]`));
       }
@@ -149,7 +164,8 @@ class Reader {
 
   private float(node: WaveNode, t: AbiType, path: string): number {
     if (node.kind !== "number") throw this.mismatch(t, node, path);
-    const v = node.text === "nan" ? NaN : node.text === "inf" ? Infinity : node.text === "-inf" ? -Infinity : Number(node.text);
+    const v =
+      node.text === "nan" ? NaN : node.text === "inf" ? Infinity : node.text === "-inf" ? -Infinity : Number(node.text);
     // Decimal -> f64 -> f32 (a double rounding, exact except in rare halfway cases).
     return t.kind === "f32" ? Math.fround(v) : v;
   }
@@ -157,7 +173,10 @@ class Reader {
   private list(node: WaveNode, t: Extract<AbiType, { kind: "list" }>, path: string): unknown {
     if (node.kind !== "list") throw this.mismatch(t, node, path);
     if (t.length !== undefined && node.items.length !== t.length) {
-      throw this.error(`expected exactly ${t.length} elements in ${typeText(t)} for ${this.at(path)}, found ${node.items.length}`, node);
+      throw this.error(
+        `expected exactly ${t.length} elements in ${typeText(t)} for ${this.at(path)}, found ${node.items.length}`,
+        node,
+      );
     }
     const values = node.items.map((n, i) => this.read(n, t.element, `${path}[${i}]`));
     const typed = TYPED_ARRAY_OF[t.element.kind];
@@ -168,13 +187,19 @@ class Reader {
   private record(node: WaveNode, t: Extract<AbiType, { kind: "record" }>, path: string): Record<string, unknown> {
     if (node.kind !== "record") {
       const allOptional = t.fields.every((f) => f.type.kind === "option");
-      const hint = node.kind === "flags" && node.flags.length === 0 && allOptional ? " (a record with no fields written is {:})" : "";
+      const hint =
+        node.kind === "flags" && node.flags.length === 0 && allOptional
+          ? " (a record with no fields written is {:})"
+          : "";
       throw this.mismatch(t, node, path, hint);
     }
     const given = new Map(node.fields.map((f) => [f.label.name, f]));
     for (const f of node.fields) {
       if (!t.fields.some((tf) => tf.name === f.label.name)) {
-        throw this.error(`${typeText(t)} has no field ${f.label.name} (fields: ${t.fields.map((x) => x.name).join(", ")}) in ${this.at(path)}`, f.label);
+        throw this.error(
+          `${typeText(t)} has no field ${f.label.name} (fields: ${t.fields.map((x) => x.name).join(", ")}) in ${this.at(path)}`,
+          f.label,
+        );
       }
     }
     const keys = camelCaseScope(t.fields.map((f) => f.name));
@@ -221,7 +246,17 @@ class Reader {
 
   private variant(node: WaveNode, t: Extract<AbiType, { kind: "variant" }>, path: string): unknown {
     const label = this.caseLabel(node);
-    if (!label) throw this.mismatch(t, node, path, this.keywordHint(t, node, t.cases.map((c) => c.name)));
+    if (!label)
+      throw this.mismatch(
+        t,
+        node,
+        path,
+        this.keywordHint(
+          t,
+          node,
+          t.cases.map((c) => c.name),
+        ),
+      );
     const c = t.cases.find((x) => x.name === label.name);
     if (!c) throw this.mismatch(t, node, path);
     return { tag: c.name, ...this.payload(node, c.name, c.type, path) };
@@ -229,8 +264,14 @@ class Reader {
 
   /** `{ val }` for a case with payload; checks payload presence against the type. */
   private payload(node: WaveNode, name: string, type: AbiType | undefined, path: string): { val?: unknown } {
-    const given = node.kind === "case" || node.kind === "some" ? node.payload : node.kind === "ok" || node.kind === "err" ? node.payload : undefined;
-    if (type && !given) throw this.error(`case ${name} of ${this.at(path)} needs a payload: ${name}(${typeText(type)})`, node);
+    const given =
+      node.kind === "case" || node.kind === "some"
+        ? node.payload
+        : node.kind === "ok" || node.kind === "err"
+          ? node.payload
+          : undefined;
+    if (type && !given)
+      throw this.error(`case ${name} of ${this.at(path)} needs a payload: ${name}(${typeText(type)})`, node);
     if (!type && given) throw this.error(`case ${name} of ${this.at(path)} has no payload: write ${name} alone`, given);
     return type ? { val: this.read(given!, type, `${path}.${name}`) } : {};
   }
@@ -266,10 +307,17 @@ class Reader {
     const out = new Map<unknown, unknown>();
     node.items.forEach((item, i) => {
       if (item.kind !== "tuple" || item.items.length !== 2) {
-        throw this.error(`expected a (key, value) tuple as entry ${i} of ${typeText(t)} for ${this.at(path)}, found ${excerpt(this.cx.text, item.span)}`, item);
+        throw this.error(
+          `expected a (key, value) tuple as entry ${i} of ${typeText(t)} for ${this.at(path)}, found ${excerpt(this.cx.text, item.span)}`,
+          item,
+        );
       }
       const k = this.read(item.items[0], t.key, `${path}[${i}].key`);
-      if (out.has(k)) throw this.error(`duplicate key ${excerpt(this.cx.text, item.items[0].span)} in ${typeText(t)} for ${this.at(path)}`, item.items[0]);
+      if (out.has(k))
+        throw this.error(
+          `duplicate key ${excerpt(this.cx.text, item.items[0].span)} in ${typeText(t)} for ${this.at(path)}`,
+          item.items[0],
+        );
       out.set(k, this.read(item.items[1], t.value, `${path}[${i}].value`));
     });
     return out;

@@ -10,7 +10,12 @@ import { exportedFunctions, parseInvocation, signatureText, WaveError } from "..
 
 const u8: IrType = { kind: "u8" };
 const u32: IrType = { kind: "u32" };
-const fn = (name: string, params: [string, IrType][], result?: IrType, kind: IrFunction["kind"] = { kind: "freestanding" }): IrFunction => ({
+const fn = (
+  name: string,
+  params: [string, IrType][],
+  result?: IrType,
+  kind: IrFunction["kind"] = { kind: "freestanding" },
+): IrFunction => ({
   name,
   kind,
   async: false,
@@ -27,7 +32,14 @@ const doc: IrDocument = {
   irVersion: 1,
   world: 0,
   packages: [
-    { id: 0, namespace: "test", name: "x", version: "1.0.0", interfaces: [{ name: "api", id: 0 }], worlds: [{ name: "w", id: 0 }] },
+    {
+      id: 0,
+      namespace: "test",
+      name: "x",
+      version: "1.0.0",
+      interfaces: [{ name: "api", id: 0 }],
+      worlds: [{ name: "w", id: 0 }],
+    },
     { id: 1, namespace: "test", name: "x", version: "2.0.0", interfaces: [{ name: "api", id: 1 }], worlds: [] },
   ],
   interfaces: [
@@ -37,7 +49,12 @@ const doc: IrDocument = {
   ],
   types: [
     { id: 0, name: "counter", owner: { kind: "interface", id: 0 }, def: { kind: "resource" } },
-    { id: 1, name: "status", owner: { kind: "world", id: 0 }, def: { kind: "enum", cases: [{ name: "ok" }, { name: "bad" }] } },
+    {
+      id: 1,
+      name: "status",
+      owner: { kind: "world", id: 0 },
+      def: { kind: "enum", cases: [{ name: "ok" }, { name: "bad" }] },
+    },
     { id: 2, name: "code", owner: { kind: "world", id: 0 }, def: { kind: "alias", target: { kind: "named", id: 1 } } },
   ],
   worlds: [
@@ -49,8 +66,19 @@ const doc: IrDocument = {
       exports: [
         { kind: "function", key: "take", function: fn("take", [["c", { kind: "own", resource: 0 }]]) },
         { kind: "function", key: "stream-out", function: fn("stream-out", [], { kind: "stream", element: u8 }) },
-        { kind: "function", key: "check", function: fn("check", [["s", { kind: "named", id: 2 }]], { kind: "named", id: 1 }) },
-        { kind: "function", key: "opt-tail", function: fn("opt-tail", [["a", u8], ["b", { kind: "option", some: { kind: "option", some: u8 } }]]) },
+        {
+          kind: "function",
+          key: "check",
+          function: fn("check", [["s", { kind: "named", id: 2 }]], { kind: "named", id: 1 }),
+        },
+        {
+          kind: "function",
+          key: "opt-tail",
+          function: fn("opt-tail", [
+            ["a", u8],
+            ["b", { kind: "option", some: { kind: "option", some: u8 } }],
+          ]),
+        },
         { kind: "interface", key: "test:x/api@1.0.0", interface: 0 },
         { kind: "interface", key: "test:x/api@2.0.0", interface: 1 },
         { kind: "interface", key: "plain", interface: 2 },
@@ -102,7 +130,9 @@ describe("invocation names", () => {
     expect(fails("run()")).toBe(
       "--invoke:1:1: several exported interfaces have a function run; write one of: test:x/api.run@1.0.0, test:x/api.run@2.0.0",
     );
-    expect(fails("  nope(1)")).toMatch(/^--invoke:1:3: the component exports no function "nope" \(exported functions: take, stream-out, check, opt-tail, test:x\/api\.run@1\.0\.0/);
+    expect(fails("  nope(1)")).toMatch(
+      /^--invoke:1:3: the component exports no function "nope" \(exported functions: take, stream-out, check, opt-tail, test:x\/api\.run@1\.0\.0/,
+    );
     expect(fails("a.b.c()")).toMatch(/^--invoke:1:1: invalid function name "a.b.c"/);
     expect(fails("run@1.0.0()")).toBe("--invoke:1:1: a version needs a package: ns:pkg/iface.run@1.0.0");
     expect(fails("(1)")).toBe('--invoke:1:1: expected a function name, as in greet("World")');

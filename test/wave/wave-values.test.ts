@@ -27,11 +27,20 @@ const withOptional: AbiType = {
     { name: "optional", type: { kind: "option", some: u8 } },
   ],
 };
-const allOptional: AbiType = { kind: "record", name: "all-opt", fields: [{ name: "optional", type: { kind: "option", some: u8 } }] };
+const allOptional: AbiType = {
+  kind: "record",
+  name: "all-opt",
+  fields: [{ name: "optional", type: { kind: "option", some: u8 } }],
+};
 const shape: AbiType = {
   kind: "variant",
   name: "shape",
-  cases: [{ name: "circle", type: { kind: "f64" } }, { name: "rect", type: point }, { name: "empty" }, { name: "err", type: string }],
+  cases: [
+    { name: "circle", type: { kind: "f64" } },
+    { name: "rect", type: point },
+    { name: "empty" },
+    { name: "err", type: string },
+  ],
 };
 const status: AbiType = { kind: "enum", name: "status", cases: ["ok", "not-found", "teapot"] };
 const perms: AbiType = { kind: "flags", name: "perms", flags: ["read", "write", "exec-all"] };
@@ -47,7 +56,7 @@ function roundTrip(t: AbiType, text: string, js: unknown, canonical = text): voi
 
 function waveError(text: string, t: AbiType): WaveError {
   try {
-    parseWave(text, t, { source: "--invoke", what: "parameter \"x\" of f" });
+    parseWave(text, t, { source: "--invoke", what: 'parameter "x" of f' });
   } catch (e) {
     expect(e).toBeInstanceOf(WaveError);
     return e as WaveError;
@@ -75,11 +84,15 @@ describe("WAVE scalars", () => {
   });
 
   it("rejects integers out of range, fractions, exponents and signed unsigned values", () => {
-    expect(waveError("256", u8).message).toBe('--invoke:1:1: expected a u8 (an integer from 0 to 255) for parameter "x" of f, found 256');
+    expect(waveError("256", u8).message).toBe(
+      '--invoke:1:1: expected a u8 (an integer from 0 to 255) for parameter "x" of f, found 256',
+    );
     expect(waveError("-1", u32).message).toMatch(/expected a u32 \(an integer from 0 to 4294967295\).*found -1$/);
     expect(waveError("-0", u32).message).toMatch(/found -0$/);
     expect(waveError("18446744073709551616", { kind: "u64" }).message).toMatch(/u64/);
-    expect(waveError("9223372036854775808", { kind: "s64" }).message).toMatch(/s64 \(an integer from -9223372036854775808/);
+    expect(waveError("9223372036854775808", { kind: "s64" }).message).toMatch(
+      /s64 \(an integer from -9223372036854775808/,
+    );
     expect(waveError("1.5", u8).message).toMatch(/found 1\.5$/);
     expect(waveError("1e3", u32).message).toMatch(/found 1e3$/);
     expect(waveError('"1"', u32).message).toMatch(/found "1"$/);
@@ -101,7 +114,12 @@ describe("WAVE scalars", () => {
     roundTrip(f32, "0.1", Math.fround(0.1));
     roundTrip(f32, "3.4028234664e38", Math.fround(3.4028234664e38), "340282350000000000000000000000000000000");
     roundTrip(f32, "3.4028234664e39", Infinity, "inf");
-    roundTrip(f32, "1.4012984643e-45", Math.fround(1.4012984643e-45), "0.000000000000000000000000000000000000000000001");
+    roundTrip(
+      f32,
+      "1.4012984643e-45",
+      Math.fround(1.4012984643e-45),
+      "0.000000000000000000000000000000000000000000001",
+    );
     roundTrip(f32, "-3.1415", Math.fround(-3.1415));
     expect(waveError("-nan", f64).message).toMatch(/invalid number "-nan"/);
     expect(waveError("NaN", f64).message).toMatch(/invalid label "NaN"/);
@@ -124,7 +142,9 @@ describe("WAVE scalars", () => {
     roundTrip(char, "'\\u{a0}'", "\u00a0");
     expect(waveError("'ab'", char).message).toMatch(/1:1: a char literal holds exactly one character/);
     expect(waveError("''", char).message).toMatch(/empty char literal/);
-    expect(waveError("'\\u{D800}'", char).message).toMatch(/1:2: invalid escape \\u\{D800\}: not a Unicode scalar value/);
+    expect(waveError("'\\u{D800}'", char).message).toMatch(
+      /1:2: invalid escape \\u\{D800\}: not a Unicode scalar value/,
+    );
     expect(waveError("'\\u{110000}'", char).message).toMatch(/not a Unicode scalar value/);
     expect(waveError("'\\x1f'", char).message).toMatch(/invalid escape "\\\\x"/);
     expect(waveError('"a"', char).message).toMatch(/found "a" \(a char is written in single quotes: 'a'\)$/);
@@ -152,9 +172,15 @@ describe("WAVE scalars", () => {
     expect(parseWave('"""\r\n  crlf: \\r\r\n  ""\\""\r\n  """', string)).toBe('crlf: \r\n""""');
     expect(parseWave('"""\n\nEmpty lines kept\n\n"""', string)).toBe("\nEmpty lines kept\n");
     expect(printWave("two\nlines", string)).toBe('"two\\nlines"');
-    expect(waveError('"""x\n"""', string).message).toMatch(/1:1: a multiline string's opening """ must be followed by a line break/);
-    expect(waveError('"""\nextra"""', string).message).toMatch(/2:6: a multiline string's closing """ must be on its own line/);
-    expect(waveError('"""\n  a\n b\n  """', string).message).toMatch(/3:1: every line of a multiline string must be indented at least as much as the closing """ \(2 spaces\)/);
+    expect(waveError('"""x\n"""', string).message).toMatch(
+      /1:1: a multiline string's opening """ must be followed by a line break/,
+    );
+    expect(waveError('"""\nextra"""', string).message).toMatch(
+      /2:6: a multiline string's closing """ must be on its own line/,
+    );
+    expect(waveError('"""\n  a\n b\n  """', string).message).toMatch(
+      /3:1: every line of a multiline string must be indented at least as much as the closing """ \(2 spaces\)/,
+    );
   });
 });
 
@@ -180,7 +206,9 @@ describe("WAVE compound values", () => {
   it("tuples", () => {
     roundTrip({ kind: "tuple", types: [u8, string] }, '(123, "abc")', [123, "abc"]);
     roundTrip({ kind: "tuple", types: [u8] }, "(1,)", [1], "(1)");
-    expect(waveError("(1)", { kind: "tuple", types: [u8, string] }).message).toMatch(/expected 2 values in tuple<u8, string> .* found 1/);
+    expect(waveError("(1)", { kind: "tuple", types: [u8, string] }).message).toMatch(
+      /expected 2 values in tuple<u8, string> .* found 1/,
+    );
     expect(waveError("()", { kind: "tuple", types: [u8] }).message).toMatch(/1:1: empty tuple/);
   });
 
@@ -189,11 +217,18 @@ describe("WAVE compound values", () => {
     roundTrip(point, "{%x: 1, y-pos: 2,}", { x: 1, yPos: 2 }, "{x: 1, y-pos: 2}");
     roundTrip(withOptional, "{must-have: 123}", { mustHave: 123, optional: undefined });
     roundTrip(withOptional, "{must-have: 1, optional: none}", { mustHave: 1, optional: undefined }, "{must-have: 1}");
-    roundTrip(withOptional, "{must-have: 1, optional: 7}", { mustHave: 1, optional: 7 }, "{must-have: 1, optional: some(7)}");
+    roundTrip(
+      withOptional,
+      "{must-have: 1, optional: 7}",
+      { mustHave: 1, optional: 7 },
+      "{must-have: 1, optional: some(7)}",
+    );
     roundTrip(allOptional, "{:}", { optional: undefined });
     roundTrip(allOptional, "{optional: none}", { optional: undefined }, "{:}");
     expect(waveError("{x: 1}", point).message).toBe('--invoke:1:1: missing field y-pos of point in parameter "x" of f');
-    expect(waveError("{x: 1, y-pos: 2, z: 3}", point).message).toBe('--invoke:1:18: point has no field z (fields: x, y-pos) in parameter "x" of f');
+    expect(waveError("{x: 1, y-pos: 2, z: 3}", point).message).toBe(
+      '--invoke:1:18: point has no field z (fields: x, y-pos) in parameter "x" of f',
+    );
     expect(waveError("{x: 1, x: 2}", point).message).toMatch(/1:8: duplicate field x/);
     expect(waveError('{x: 1, y-pos: "2"}', point).message).toBe(
       '--invoke:1:15: expected an s32 (an integer from -2147483648 to 2147483647) for parameter "x" of f at .y-pos, found "2"',
@@ -207,9 +242,15 @@ describe("WAVE compound values", () => {
     roundTrip(shape, "rect({x: 1, y-pos: -2})", { tag: "rect", val: { x: 1, yPos: -2 } });
     roundTrip(shape, "empty", { tag: "empty" });
     roundTrip(shape, '%err("oops")', { tag: "err", val: "oops" });
-    expect(waveError('err("oops")', shape).message).toMatch(/found err\("oops"\) \(a case named like a WAVE keyword is written %err\)$/);
-    expect(waveError("circle", shape).message).toBe('--invoke:1:1: case circle of parameter "x" of f needs a payload: circle(f64)');
-    expect(waveError("empty(1)", shape).message).toBe('--invoke:1:7: case empty of parameter "x" of f has no payload: write empty alone');
+    expect(waveError('err("oops")', shape).message).toMatch(
+      /found err\("oops"\) \(a case named like a WAVE keyword is written %err\)$/,
+    );
+    expect(waveError("circle", shape).message).toBe(
+      '--invoke:1:1: case circle of parameter "x" of f needs a payload: circle(f64)',
+    );
+    expect(waveError("empty(1)", shape).message).toBe(
+      '--invoke:1:7: case empty of parameter "x" of f has no payload: write empty alone',
+    );
     expect(waveError("square(1)", shape).message).toBe(
       '--invoke:1:1: expected a variant shape (circle(...), rect(...), empty, err(...)) for parameter "x" of f, found square(1)',
     );
@@ -257,29 +298,48 @@ describe("WAVE compound values", () => {
     roundTrip(perms, "{}", { read: false, write: false, execAll: false });
     roundTrip(perms, "{exec-all,}", { read: false, write: false, execAll: true }, "{exec-all}");
     expect(waveError("{read, read}", perms).message).toMatch(/1:8: duplicate flag read/);
-    expect(waveError("{read, delete}", perms).message).toMatch(/1:8: flags perms \{read, write, exec-all\} has no flag delete/);
+    expect(waveError("{read, delete}", perms).message).toMatch(
+      /1:8: flags perms \{read, write, exec-all\} has no flag delete/,
+    );
   });
 
   it("maps as lists of (key, value) tuples", () => {
     const m: AbiType = { kind: "map", key: string, value: u32 };
-    roundTrip(m, '[("a", 1), ("b", 2)]', new Map([["a", 1], ["b", 2]]));
+    roundTrip(
+      m,
+      '[("a", 1), ("b", 2)]',
+      new Map([
+        ["a", 1],
+        ["b", 2],
+      ]),
+    );
     roundTrip(m, "[]", new Map());
     expect(waveError('[("a", 1), ("a", 2)]', m).message).toMatch(/1:13: duplicate key "a"/);
     expect(waveError('["a"]', m).message).toMatch(/expected a \(key, value\) tuple as entry 0/);
   });
 
   it("resources and async values are refused", () => {
-    expect(waveError("1", { kind: "own", resource: 0, name: "counter" }).message).toMatch(/own<counter> is a resource handle, which WAVE cannot write/);
+    expect(waveError("1", { kind: "own", resource: 0, name: "counter" }).message).toMatch(
+      /own<counter> is a resource handle, which WAVE cannot write/,
+    );
     expect(() => printWave(1, { kind: "borrow", resource: 0, name: "counter" })).toThrow(/cannot be written in WAVE/);
-    expect(waveError("1", { kind: "stream", element: u8 }).message).toMatch(/stream<u8> values cannot be written in WAVE/);
+    expect(waveError("1", { kind: "stream", element: u8 }).message).toMatch(
+      /stream<u8> values cannot be written in WAVE/,
+    );
   });
 
   it("syntax errors name line and column", () => {
-    expect(waveError("[1, 2", { kind: "list", element: u8 }).message).toBe('--invoke:1:6: expected "," or "]", found the end of the input');
-    expect(waveError("[\n  1\n  2]", { kind: "list", element: u8 }).message).toBe('--invoke:3:3: expected "," or "]", found 2');
+    expect(waveError("[1, 2", { kind: "list", element: u8 }).message).toBe(
+      '--invoke:1:6: expected "," or "]", found the end of the input',
+    );
+    expect(waveError("[\n  1\n  2]", { kind: "list", element: u8 }).message).toBe(
+      '--invoke:3:3: expected "," or "]", found 2',
+    );
     expect(waveError("1 2", u8).message).toBe("--invoke:1:3: expected the end of the input, found 2");
     expect(waveError("HelloWorld", status).message).toMatch(/1:1: invalid label "HelloWorld"/);
     expect(waveError("😀", u8).message).toBe('--invoke:1:1: unexpected character "😀"');
-    expect(waveError("[".repeat(101) + "]".repeat(101), { kind: "list", element: u8 }).message).toMatch(/nested more than 100 levels/);
+    expect(waveError("[".repeat(101) + "]".repeat(101), { kind: "list", element: u8 }).message).toMatch(
+      /nested more than 100 levels/,
+    );
   });
 });
