@@ -33,7 +33,8 @@ export function blockOn<T>(promise: PromiseLike<T>): T {
       "blockOn",
       "not inside a host import the engine can suspend (the instantiator wraps synchronous imports with WebAssembly.Suspending when the export was entered through WebAssembly.promising)",
     );
-  if (frame.request) throw new AsyncUsageError("blockOn", "called twice in one import call (return the first one's result)");
+  if (frame.request)
+    throw new AsyncUsageError("blockOn", "called twice in one import call (return the first one's result)");
   frame.request = promise;
   return promise as unknown as T;
 }

@@ -70,7 +70,10 @@ interface WebReader {
 }
 
 function isReadableStream(v: unknown): v is { getReader(): WebReader } {
-  return typeof (v as { getReader?: unknown })?.getReader === "function" && typeof (v as { pipeTo?: unknown }).pipeTo === "function";
+  return (
+    typeof (v as { getReader?: unknown })?.getReader === "function" &&
+    typeof (v as { pipeTo?: unknown }).pipeTo === "function"
+  );
 }
 
 /**
@@ -115,7 +118,10 @@ export function streamFrom<T, Batch extends ArrayLike<T> = T[]>(
 }
 
 /** Write one chunk; false once the reader is gone (stop pulling). */
-async function put(writer: HostStreamWriterApi<unknown, ArrayLike<unknown>>, batch: ArrayLike<unknown>): Promise<boolean> {
+async function put(
+  writer: HostStreamWriterApi<unknown, ArrayLike<unknown>>,
+  batch: ArrayLike<unknown>,
+): Promise<boolean> {
   try {
     await writer.writeAllInternal(batch);
     return true;
@@ -198,11 +204,18 @@ export function futureFrom<T>(source: FutureSource<T>, elementType?: StreamEleme
   const operation = "futureFrom";
   if (source instanceof HostFutureReaderApi) {
     if (elementType !== undefined && source.sharedFuture.codec instanceof LateCodec)
-      source.sharedFuture.codec.bind(codecOfElementType(elementType, operation), `${operation}'s element type`, operation);
+      source.sharedFuture.codec.bind(
+        codecOfElementType(elementType, operation),
+        `${operation}'s element type`,
+        operation,
+      );
     return source as FutureReader<T>;
   }
   if (typeof (source as PromiseLike<T>)?.then !== "function")
-    throw new AsyncUsageError(operation, `expected a FutureReader or a promise, got ${source === null ? "null" : typeof source}`);
+    throw new AsyncUsageError(
+      operation,
+      `expected a FutureReader or a promise, got ${source === null ? "null" : typeof source}`,
+    );
   const shared = new SharedFuture(codecFor(elementType, operation));
   const reader = new HostFutureReaderApi<T>(shared);
   const writer = new HostFutureWriterApi<T>(shared);

@@ -25,7 +25,10 @@ const numericCodecs = new Map<string, ElementCodec>();
 export function codecOfElementType(t: StreamElementType, operation: string): ElementCodec {
   if (typeof t === "string") {
     if (!SCALAR_KINDS.has(t))
-      throw new AsyncUsageError(operation, `unknown element type "${t}" (expected u8, s8, u16, s16, u32, s32, u64, s64, f32, f64 or an ElementCodec)`);
+      throw new AsyncUsageError(
+        operation,
+        `unknown element type "${t}" (expected u8, s8, u16, s16, u32, s32, u64, s64, f32, f64 or an ElementCodec)`,
+      );
     let c = numericCodecs.get(t);
     if (!c) numericCodecs.set(t, (c = numericCodec(t as ScalarKind)));
     return c;

@@ -47,7 +47,9 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
     const operation = "FutureReader (await)";
     if (this.state === "closed") return Promise.reject(new AsyncUsageError(operation, "the reader was disposed"));
     if (this.state === "transferred")
-      return Promise.reject(new AsyncUsageError(operation, "the reader was passed into a component (its end moved there)"));
+      return Promise.reject(
+        new AsyncUsageError(operation, "the reader was passed into a component (its end moved there)"),
+      );
     if (this.failure) {
       this.failure.observed = true;
       return (this.outcome = Promise.reject(this.failure.error));
@@ -100,8 +102,10 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
   /** Move the end into a component (CanonicalABI.md "Storing" lower_future). */
   transfer(operation: string): SharedFuture {
     if (this.state === "closed") throw new AsyncUsageError(operation, "the future reader was disposed");
-    if (this.state === "transferred") throw new AsyncUsageError(operation, "the future reader was already passed into a component");
-    if (this.outcome) throw new AsyncUsageError(operation, "the future is already being awaited on the host; it cannot be passed on");
+    if (this.state === "transferred")
+      throw new AsyncUsageError(operation, "the future reader was already passed into a component");
+    if (this.outcome)
+      throw new AsyncUsageError(operation, "the future is already being awaited on the host; it cannot be passed on");
     this.state = "transferred";
     const f = this.failure;
     if (f && !f.observed) {
@@ -122,7 +126,8 @@ export class HostFutureWriterApi<T> implements FutureWriter<T> {
   }
 
   async write(value: T): Promise<boolean> {
-    if (this.written) throw new AsyncUsageError("FutureWriter.write", "a value was already written (a future carries one value)");
+    if (this.written)
+      throw new AsyncUsageError("FutureWriter.write", "a value was already written (a future carries one value)");
     this.written = true;
     const out = await this.end.write(value);
     this.settled = true;

@@ -1,4 +1,13 @@
-// The types generated bindings refer to, and the host-side implementation of streams and futures.
+/**
+ * The types generated bindings refer to, and their implementation for streams and futures on
+ * the host side (one API whatever the peer: another host end or a component):
+ * - `stream()` / `future()` make pairs; `streamFrom()` / `futureFrom()` turn any
+ *   `StreamSource` / `FutureSource` into a reader end (pumped in the background);
+ * - `spawn()` / `BackgroundScope` run background work whose failures are reported;
+ * - `blockOn()` / `runSuspendable()` block a synchronous import through JSPI;
+ * - `apiAsyncValueHooks()` is what the instantiator gives the ABI core so lifted streams and
+ *   futures arrive as these objects and sources are lowered into components.
+ */
 import "./web-streams.js";
 
 export type { ErrorContext } from "./error-context.js";

@@ -43,6 +43,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   private readonly end: HostStreamReader;
   private state: ReaderState = "open";
   private pending: Promise<HostReadOutcome> | undefined;
+  private stopWait: (() => void) | undefined;
   private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
 
   constructor(readonly sharedStream: SharedStream) {
@@ -66,9 +67,13 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
         throw new AsyncUsageError(operation, "the reader was passed into a component (its end moved there)");
       case "consumed":
         if (!allowConsumed)
-          throw new AsyncUsageError(operation, "the reader is consumed by the ReadableStream made by toReadableStream()");
+          throw new AsyncUsageError(
+            operation,
+            "the reader is consumed by the ReadableStream made by toReadableStream()",
+          );
     }
-    if (this.pending) throw new AsyncUsageError(operation, "another read is pending on this reader (reads must not overlap)");
+    if (this.pending)
+      throw new AsyncUsageError(operation, "another read is pending on this reader (reads must not overlap)");
   }
 
   /** The end of the stream: `undefined`, or the failure of the source that fed it. */
@@ -84,15 +89,20 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   /** One host read; settles the reader's state from the outcome. */
   private async readRaw(operation: string, capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
     if (this.codec instanceof LateCodec && !this.codec.current) {
-      const p = this.codec.forReader();
-      this.pending = p as unknown as Promise<HostReadOutcome>;
+      // Wait for the element type (see element-type.ts); cancel()/close() end the wait.
+      let stop!: () => void;
+      const stopped = new Promise<void>((r) => (stop = r));
+      const wait = Promise.race([this.codec.forReader(), stopped]);
+      this.pending = wait as unknown as Promise<HostReadOutcome>;
+      this.stopWait = stop;
       try {
-        await p;
+        await wait;
       } finally {
         this.pending = undefined;
+        this.stopWait = undefined;
       }
       if (this.state === "closed") this.end.drop();
-      this.check(operation, true);
+      if (this.state === "closed" || !this.codec.current) return { result: CopyResult.CANCELLED, values: [] };
     }
     const p = this.end.read(capacity, target);
     this.pending = p;
@@ -136,7 +146,10 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (buffer === null || typeof buffer !== "object" || typeof buffer.length !== "number")
       throw new AsyncUsageError(operation, "buffer must be a typed array (number elements) or an array");
     if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length)
-      throw new AsyncUsageError(operation, `offset must be an integer from 0 to ${buffer.length}, got ${String(offset)}`);
+      throw new AsyncUsageError(
+        operation,
+        `offset must be an integer from 0 to ${buffer.length}, got ${String(offset)}`,
+      );
     const room = buffer.length - offset;
     if (ArrayBuffer.isView(buffer)) {
       if (this.codec instanceof LateCodec && !this.codec.current) await this.codec.forReader();
@@ -164,6 +177,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   async cancel(): Promise<void> {
     const p = this.pending;
     if (!p) return;
+    this.stopWait?.();
     this.end.cancel();
     await p.then(
       () => {},
@@ -174,6 +188,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   close(): void {
     if (this.state === "closed" || this.state === "transferred") return;
     this.state = "closed";
+    this.stopWait?.();
     if (this.pending) this.end.cancel();
     else this.end.drop();
     const f = this.failure;
@@ -228,7 +243,8 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
         try {
           await writer.writeAll(batch);
         } catch (e) {
-          if (e instanceof StreamClosedError) throw new StreamClosedError(operation, moved + e.written, moved + batch.length);
+          if (e instanceof StreamClosedError)
+            throw new StreamClosedError(operation, moved + e.written, moved + batch.length);
           throw e;
         }
         moved += batch.length;
@@ -255,7 +271,10 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   transfer(operation: string): SharedStream {
     this.check(operation);
     if (this.state === "ended")
-      throw new AsyncUsageError(operation, "the stream already ended (its writer was dropped); nothing is left to pass on");
+      throw new AsyncUsageError(
+        operation,
+        "the stream already ended (its writer was dropped); nothing is left to pass on",
+      );
     this.state = "transferred";
     const f = this.failure;
     if (f && !f.observed) {

@@ -41,7 +41,8 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (this.state === "closed") throw new AsyncUsageError(operation, "the writer was closed");
     if (this.state === "consumed" && !allowConsumed)
       throw new AsyncUsageError(operation, "the writer is owned by the WritableStream made by toWritableStream()");
-    if (this.pending) throw new AsyncUsageError(operation, "another write is pending on this writer (writes must not overlap)");
+    if (this.pending)
+      throw new AsyncUsageError(operation, "another write is pending on this writer (writes must not overlap)");
   }
 
   /** Bind a late element type from the batch, or wait for it; then check the batch's kind. */
@@ -106,8 +107,12 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
       done += n;
       if (done === items.length) return;
       if (this.state === "readerGone") throw new StreamClosedError(operation, done, items.length);
-      if (this.state === "closed") throw new AsyncUsageError(operation, `the writer was closed after ${done} of ${items.length} element(s)`);
-      if (n > 0) rest = ArrayBuffer.isView(rest) ? (rest as unknown as Uint8Array).subarray(n) : Array.prototype.slice.call(rest, n);
+      if (this.state === "closed")
+        throw new AsyncUsageError(operation, `the writer was closed after ${done} of ${items.length} element(s)`);
+      if (n > 0)
+        rest = ArrayBuffer.isView(rest)
+          ? (rest as unknown as Uint8Array).subarray(n)
+          : Array.prototype.slice.call(rest, n);
     } while (rest.length > 0);
   }
 

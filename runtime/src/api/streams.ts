@@ -10,10 +10,13 @@
  */
 export type StreamChunk<T, Batch extends ArrayLike<T> = T[]> = Batch extends T[] ? T : Batch;
 
-/** The readable end of a `stream<T>`. */
+/**
+ * The readable end of a `stream<T>`. Create host pairs with `stream()`, convert sources with
+ * `streamFrom()`; see `stream-reader.ts` for the semantics (one read at a time, leaving a
+ * `for await` loop early closes the reader, misuse is an `AsyncUsageError`).
+ */
 export interface StreamReader<T, Batch extends ArrayLike<T> = T[]>
-  extends AsyncIterable<StreamChunk<T, Batch>>,
-    Disposable {
+  extends AsyncIterable<StreamChunk<T, Batch>>, Disposable {
   /**
    * Reads the next batch of at most `max` elements (any size when omitted); resolves
    * `undefined` once the writer has closed its end and everything was read.
@@ -36,7 +39,7 @@ export interface StreamReader<T, Batch extends ArrayLike<T> = T[]>
   pipeTo(writer: StreamWriter<T, Batch>): Promise<void>;
 }
 
-/** The writable end of a `stream<T>`. */
+/** The writable end of a `stream<T>`; see `stream-writer.ts` for the semantics. */
 export interface StreamWriter<T, Batch extends ArrayLike<T> = T[]> extends Disposable {
   /**
    * Offers `items` to the reader; resolves how many it took (fewer than offered, down to 0,

@@ -33,7 +33,10 @@ function bindOrCheck(shared: { codec: ElementCodec }, codec: ElementCodec, what:
     return;
   }
   if (c.typeKey !== codec.typeKey)
-    throw new AsyncUsageError(operation, `the ${what} carries ${c.typeKey} elements, the component expects ${codec.typeKey}`);
+    throw new AsyncUsageError(
+      operation,
+      `the ${what} carries ${c.typeKey} elements, the component expects ${codec.typeKey}`,
+    );
 }
 
 /** The shared state of a `StreamSource` moved out of JS for lowering as `stream<element>`. */

@@ -51,7 +51,9 @@ describe("host-to-host futures", () => {
 
   it("disposing an unwritten writer is refused (CanonicalABI.md Future State)", () => {
     const { writer } = future<number>();
-    expect(() => writer[Symbol.dispose]()).toThrow(/FutureWriter\[Symbol.dispose\]: a future's writer must write its value/);
+    expect(() => writer[Symbol.dispose]()).toThrow(
+      /FutureWriter\[Symbol.dispose\]: a future's writer must write its value/,
+    );
   });
 
   it("futureFrom(promise): the value, or the rejection, reaches the awaiting host", async () => {
@@ -119,7 +121,14 @@ describe("spawn", () => {
   it("a throwing onError is not the end of it: the parent scope gets that error", async () => {
     const outer: unknown[] = [];
     const parent = new BackgroundScope({ onError: (e) => outer.push(e) });
-    const child = parent.run(() => new BackgroundScope({ onError: () => { throw new Error("handler broke"); } }));
+    const child = parent.run(
+      () =>
+        new BackgroundScope({
+          onError: () => {
+            throw new Error("handler broke");
+          },
+        }),
+    );
     child.spawn(Promise.reject(new Error("x")));
     await child.idle();
     await settle();
@@ -139,7 +148,9 @@ describe("blockOn", () => {
       }
     })();
     expect(err).toBeInstanceOf(JspiUnavailableError);
-    expect(String(err)).toMatch(/blockOn: .*needs JSPI \(WebAssembly.Suspending \/ WebAssembly.promising\).*Node >= 24/);
+    expect(String(err)).toMatch(
+      /blockOn: .*needs JSPI \(WebAssembly.Suspending \/ WebAssembly.promising\).*Node >= 24/,
+    );
   });
 
   it("with JSPI: only inside runSuspendable, and its result must be returned", async () => {
@@ -147,10 +158,18 @@ describe("blockOn", () => {
     expect(jspiAvailable()).toBe(true);
     expect(() => blockOn(Promise.resolve(1))).toThrow(/blockOn: not inside a host import the engine can suspend/);
     // The instantiator's Suspending wrapper: the engine receives a promise of the lowered value.
-    const r = runSuspendable(() => blockOn(Promise.resolve(20)), (v) => (v as number) + 1);
+    const r = runSuspendable(
+      () => blockOn(Promise.resolve(20)),
+      (v) => (v as number) + 1,
+    );
     expect(r).toBeInstanceOf(Promise);
     expect(await r).toBe(21);
-    expect(runSuspendable(() => 5, (v) => v)).toBe(5);
+    expect(
+      runSuspendable(
+        () => 5,
+        (v) => v,
+      ),
+    ).toBe(5);
     expect(() =>
       runSuspendable(
         () => {

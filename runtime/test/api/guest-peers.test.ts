@@ -91,7 +91,13 @@ describe("a host StreamReader over a guest's writable end", () => {
 
   it("records from the guest arrive as objects; iteration yields them one by one", async () => {
     const g = guest();
-    const point: AbiType = { kind: "record", fields: [{ name: "x", type: { kind: "u32" } }, { name: "y", type: { kind: "string" } }] };
+    const point: AbiType = {
+      kind: "record",
+      fields: [
+        { name: "x", type: { kind: "u32" } },
+        { name: "y", type: { kind: "string" } },
+      ],
+    };
     const codec = g.codecOf(point);
     const { r, w } = ends(streamNew(g.inst, codec));
     const reader = g.hooks.liftStream(g.cx, r, streamOf(point)) as StreamReader<{ x: number; y: string }>;
@@ -189,6 +195,23 @@ describe("a host StreamWriter into a guest's readable end", () => {
     assertQuiescent(g.inst);
     // The JS reader moved into the component.
     await expect(reader.read()).rejects.toThrow(/StreamReader.read: the reader was passed into a component/);
+  });
+
+  it("an array written to stream() before the reader is lowered waits for the component's element type", async () => {
+    const g = guest();
+    const u32: AbiType = { kind: "u32" };
+    const codec = g.codecOf(u32);
+    const { reader, writer } = stream<number, Uint32Array>();
+    const all = writer.writeAll([7, 8, 9]);
+    await settle();
+    const ri = g.hooks.lowerStream(g.cx, reader, streamOf(u32));
+    await settle();
+    expect(streamRead(g.inst, codec, g.copyOpts, ri, 64, 8)).toBe(packCopyResult(CopyResult.COMPLETED, 3));
+    expect([...new Uint32Array(g.memory.buffer, 64, 3)]).toEqual([7, 8, 9]);
+    await all;
+    writer.close();
+    streamDropReadable(g.inst, codec, ri);
+    assertQuiescent(g.inst);
   });
 
   it("a partial write: the guest reads 3 of 8, write() resolves 3", async () => {
@@ -344,7 +367,9 @@ describe("futures between host and guest", () => {
     const g = guest();
     const errors: unknown[] = [];
     const scope = new BackgroundScope({ onError: (e) => errors.push(e) });
-    const ri = scope.run(() => g.hooks.lowerFuture(g.cx, Promise.reject(new Error("no value")), futureOf({ kind: "u32" })));
+    const ri = scope.run(() =>
+      g.hooks.lowerFuture(g.cx, Promise.reject(new Error("no value")), futureOf({ kind: "u32" })),
+    );
     await scope.idle();
     expect(errors.map(String)).toEqual(["Error: no value"]);
     void ri;
@@ -377,4 +402,3 @@ describe("error-context values through the hooks", () => {
     back[Symbol.dispose]();
   });
 });
-

@@ -103,6 +103,27 @@ describe("host-to-host streams", () => {
     expect(await wrote).toBe(2);
   });
 
+  it("without an element type, a writer first and a reader second also meet", async () => {
+    const { reader, writer } = stream<number>();
+    const wrote = writer.write([1, 2]);
+    await settle();
+    expect(await reader.read()).toEqual([1, 2]);
+    expect(await wrote).toBe(2);
+  });
+
+  it("a read waiting for the element type ends on cancel() and on close()", async () => {
+    const a = stream<number>();
+    const pending = a.reader.read();
+    await settle();
+    await a.reader.cancel();
+    expect(await pending).toEqual([]);
+    const b = stream<number>();
+    const pendingB = b.reader.read();
+    b.reader.close();
+    expect(await pendingB).toEqual([]);
+    expect(await b.writer.write(Uint8Array.of(1) as unknown as number[])).toBe(0);
+  });
+
   it("readInto fills the caller's buffer in place (zero-copy on the host side)", async () => {
     const { reader, writer } = stream<number, Uint8Array>("u8");
     const buf = new Uint8Array(8).fill(0xee);
@@ -232,7 +253,9 @@ describe("misuse is an AsyncUsageError naming the operation", () => {
   });
 
   it("streamFrom refuses what is not a source", () => {
-    expect(() => streamFrom(42 as unknown as Iterable<number>)).toThrow(/streamFrom: expected a StreamReader, an \(async\) iterable or a ReadableStream, got number/);
+    expect(() => streamFrom(42 as unknown as Iterable<number>)).toThrow(
+      /streamFrom: expected a StreamReader, an \(async\) iterable or a ReadableStream, got number/,
+    );
   });
 });
 
