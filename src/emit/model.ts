@@ -51,6 +51,8 @@ export type MemberView = ({ method: true } & SignatureView) | { method: false; d
 export interface ModuleView {
   path: string;
   header: string;
+  /** The module's JSDoc (`@module`): the interface's or world's docs; "" when it has none. */
+  moduleDocs: string;
   imports: string[];
   reexports: string[];
   declarations: Declaration[];
@@ -168,6 +170,7 @@ export class WorldModel implements TypeNames {
     return {
       path: info.path,
       header: this.header,
+      moduleDocs: moduleDoc(world),
       imports: info.scope.importLines(),
       reexports,
       declarations,
@@ -307,7 +310,8 @@ export class WorldModel implements TypeNames {
         declarations.push({ kind: "declare-function", ...signature(fn, name, this, info.scope, this.results) });
       }
     }
-    return { path: info.path, header: this.header, imports: info.scope.importLines(), reexports, declarations };
+    const moduleDocs = moduleDoc(iface);
+    return { path: info.path, header: this.header, moduleDocs, imports: info.scope.importLines(), reexports, declarations };
   }
 
   private typeDeclarations(info: ModuleInfo, ids: TypeId[]): { declarations: Declaration[]; reexports: string[] } {
@@ -417,6 +421,12 @@ export class WorldModel implements TypeNames {
       return { method: false, docs, key: memberKey(key), type: `${namespaces.get(item.interface)}.${info.functionSet}` };
     });
   }
+}
+
+/** A module-level JSDoc for an interface or world with docs or a feature gate. */
+function moduleDoc(meta: ItemMeta): string {
+  const gated = meta.stability !== undefined && meta.stability.kind !== "unknown";
+  return meta.docs || gated ? jsDoc(meta, ["@module"]) : "";
 }
 
 function sameOwner(a: IrOwner, b: IrOwner): boolean {

@@ -148,6 +148,10 @@ describe("emitWorld on a hand-built world", () => {
     const host = file("host", "throw", "interfaces/test-demo-types.ts");
     expect(host).toMatch(/@since 1\.0\.0\n\s*\* @deprecated Since 1\.1\.0\.\n\s*\*\/\n\s*delete\(/);
     expect(file("host", "throw", "index.ts")).toMatch(/Logs a line\.\n\s*\*\/\n\s*log\(msg: string\): void;/);
+    // Interface and world docs are module docs, right after the header.
+    expect(types).toMatch(/^\/\/ Generated[^\n]*\n\/\*\*\n \* Shared types\.\n \*\n \* @since 1\.0\.0\n \* @module\n \*\/\n/);
+    expect(file("guest", "throw", "index.ts")).toMatch(/^\/\/ Generated[^\n]*\n\/\*\*\n \* The demo world\.\n \*\n \* @module\n \*\/\n/);
+    expect(file("host", "throw", "interfaces/test-demo-api.ts")).not.toContain("@module");
   });
 
   test("types mode: types only, no Imports/Exports or function sets", () => {
