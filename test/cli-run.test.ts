@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { buildCoreComponent } from "./support/build-component.js";
+import { buildCoreComponent, buildWatComponent } from "./support/build-component.js";
 
 const WIT = `package test:run@1.0.0;
 
@@ -157,9 +157,24 @@ const IMPORTS_CORE = `(module
   (func (export "run") (result i32) (call $ping (i32.const 1)))
 )`;
 
+/** An `async func` export (canon lift async with a callback) that task.returns before its first exit. */
+const ASYNC_WAT = `(component
+  (core func $task-return (canon task.return (result u32)))
+  (core instance $b (export "task-return" (func $task-return)))
+  (core module $Main
+    (import "b" "task-return" (func $ret (param i32)))
+    (func (export "next") (param i32) (result i32)
+      (call $ret (i32.add (local.get 0) (i32.const 1)))
+      (i32.const 0))
+    (func (export "cb") (param i32 i32 i32) (result i32) (i32.const 0)))
+  (core instance $main (instantiate $Main (with "b" (instance $b))))
+  (func (export "next") async (param "x" u32) (result u32)
+    (canon lift (core func $main "next") async (callback (core func $main "cb")))))`;
+
 let dir: string;
 let runner: string;
 let needsHost: string;
+let asyncComponent: string;
 
 interface Outcome {
   code: number;
@@ -194,6 +209,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "witgen-run-"));
   runner = path.join(dir, "runner.wasm");
   needsHost = path.join(dir, "needs-host.wasm");
+  asyncComponent = path.join(dir, "async.wasm");
+  await writeFile(asyncComponent, await buildWatComponent(ASYNC_WAT));
   await writeFile(runner, await buildCoreComponent({ coreWat: CORE, witSource: WIT, world: "runner" }));
   await writeFile(
     needsHost,
@@ -311,6 +328,11 @@ describe("witgen run --invoke", () => {
       'witgen: --invoke:1:6: expected "(" after the function name: write greet() to call it without arguments\n',
     );
     expect(await invokeFails('gret("x")')).toMatch(/^witgen: --invoke:1:1: the component exports no function "gret"/);
+  });
+
+  it("awaits an async export", async () => {
+    expect(await cli("run", asyncComponent, "--invoke", "next(41)")).toEqual({ code: 0, out: "42\n", err: "" });
+    expect(await cli("run", asyncComponent, "--list")).toEqual({ code: 0, out: "next: async func(x: u32) -> u32\n", err: "" });
   });
 
   it("a trap prints `witgen: trap:` and exits 1", async () => {
