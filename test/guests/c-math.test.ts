@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCGuest, cToolchainVersion, guestWit } from "../support/build-guest.js";
-import { MODES, instantiate, prepareGuest, type Guest } from "./harness.js";
+import { MODES, glueAdaptersUsed, instantiate, prepareGuest, type Guest } from "./harness.js";
 
 const onLinux = process.platform === "linux";
 let guest: Guest;
@@ -20,6 +20,12 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
 
   it("a missing toolchain is an error that says what to install", async () => {
     await expect(cToolchainVersion({ PATH: "/nonexistent" })).rejects.toThrow(/`clang` is not available.*apt-get install -y clang lld/);
+  });
+
+  it("generated glue has an adapter for every function (nothing falls back to the dynamic path)", async () => {
+    const used = await glueAdaptersUsed(guest, { "test:cmath/host@1.0.0": { log: () => {} }, scale: (v: number) => v });
+    expect(used.lifted).toEqual(["add", "count-chars", "fact", "greet", "hypot", "mul-wide", "scaled-sum", "stats", "sum", "upper"]);
+    expect(used.lowered).toEqual(["scale", "test:cmath/host@1.0.0#log"]);
   });
 
   describe.each(MODES)("%s", (mode) => {

@@ -8,7 +8,7 @@
  * or a thrown `ComponentError` in generated glue (`results: "throw"`).
  */
 import { expect } from "vitest";
-import { ComponentError, compileComponent, type CompiledComponent } from "@witgen/runtime";
+import { ComponentError, compileComponent, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
 import { emitWorld } from "../../src/emit/index.js";
 import { loadWitSource, selectWorld } from "../../src/wit/index.js";
 import { loadGlue } from "../glue/harness.js";
@@ -16,7 +16,7 @@ import { loadGlue } from "../glue/harness.js";
 export type Mode = "dynamic" | "glue";
 export const MODES: Mode[] = ["dynamic", "glue"];
 
-type Glue = { instantiate: (source: Uint8Array, imports: unknown) => Promise<Record<string, any>> };
+type Glue = { adapters: HostAdapters; instantiate: (source: Uint8Array, imports: unknown) => Promise<Record<string, any>> };
 
 export interface Guest {
   bytes: Uint8Array;
@@ -37,6 +37,27 @@ export async function prepareGuest(bytes: Uint8Array, wit: string, world: string
 export async function instantiate(guest: Guest, mode: Mode, imports: Record<string, unknown> = {}): Promise<Record<string, any>> {
   if (mode === "dynamic") return (await guest.compiled.instantiate(imports)).exports;
   return guest.glue.instantiate(guest.bytes, imports);
+}
+
+/** The extern paths the generated glue supplied specialised adapters for, when the instantiator asked. */
+export async function glueAdaptersUsed(guest: Guest, imports: Record<string, unknown>): Promise<{ lifted: string[]; lowered: string[] }> {
+  const lifted: string[] = [];
+  const lowered: string[] = [];
+  const { liftExport, lowerImport } = guest.glue.adapters;
+  const spy: HostAdapters = {
+    liftExport: (path, core, ac) => {
+      const f = liftExport!(path, core, ac);
+      if (f) lifted.push(path);
+      return f;
+    },
+    lowerImport: (path, host, ac) => {
+      const f = lowerImport!(path, host, ac);
+      if (f) lowered.push(path);
+      return f;
+    },
+  };
+  await guest.compiled.instantiate(imports, { adapters: spy });
+  return { lifted: lifted.sort(), lowered: lowered.sort() };
 }
 
 /** The `ok` payload of a call whose WIT result is a top-level `result`, in either mapping. */

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
-import { MODES, err, instantiate, ok, prepareGuest, type Guest } from "./harness.js";
+import { MODES, err, glueAdaptersUsed, instantiate, ok, prepareGuest, type Guest } from "./harness.js";
 
 const TEXT = "test:values/text@1.0.0";
 let guest: Guest;
@@ -20,6 +20,15 @@ beforeAll(async () => {
 const zoe = { fullName: "Zoë Ångström", age: 41, email: "zoe@example.org", tags: ["ß", "数学"] };
 const bob = { fullName: "Bob", age: 41, email: undefined, tags: [] };
 const kid = { fullName: "Kid 👶", age: 3, email: undefined, tags: ["small"] };
+
+it("generated glue specialises every function of the WIT (the component's extra `init` export stays dynamic)", async () => {
+  const { lifted, lowered } = await glueAdaptersUsed(guest, {});
+  expect(lifted).toHaveLength(23); // 19 world functions + 4 in `text`
+  expect(lifted).toContain("test:values/text@1.0.0#code-points");
+  expect(lifted).toContain("tally");
+  expect(lifted).not.toContain("init");
+  expect(lowered).toEqual([]);
+});
 
 describe.each(MODES)("qjs guest values (%s)", (mode) => {
   let e: Record<string, any>;
