@@ -1,8 +1,9 @@
 /**
  * A real JavaScript guest (componentize-qjs `--sync`, test/guests/qjs-values/) run
  * through the dynamic API and through generated glue: strings (non-ASCII), records,
- * variants, enums, flags, options, results, lists (list<u8>, lists of records),
- * tuples, wide integers, and an exported interface.
+ * variants, enums, flags, options (nested too), results, lists (list<u8> and other
+ * typed arrays, lists of records, nested lists), tuples, chars, maps, wide integers,
+ * and an exported interface.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
@@ -23,7 +24,7 @@ const kid = { fullName: "Kid 👶", age: 3, email: undefined, tags: ["small"] };
 
 it("generated glue specialises every function of the WIT (the component's extra `init` export stays dynamic)", async () => {
   const { lifted, lowered } = await glueAdaptersUsed(guest, {});
-  expect(lifted).toHaveLength(23); // 19 world functions + 4 in `text`
+  expect(lifted).toHaveLength(30); // 26 world functions + 4 in `text`
   expect(lifted).toContain("test:values/text@1.0.0#code-points");
   expect(lifted).toContain("tally");
   expect(lifted).not.toContain("init");
@@ -113,6 +114,32 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
     // QuickJS numbers carry u64/s64 (exact below 2^53); the host side is bigint.
     expect(e.wide(2n ** 52n, -5n, -5, 65535, 1.5, true)).toEqual([2n ** 52n + 1n, -6n, 5, 65534, 0.75, false]);
     expect(e.wide(0n, -(2n ** 52n), 127, 0, -3, false)).toEqual([1n, -(2n ** 52n) - 1n, -127, 0, -1.5, true]);
+  });
+
+  it("nested options (the outer level tagged) and an option of a result", () => {
+    expect(e.nestedOption(undefined)).toEqual({ tag: "some", val: undefined });
+    expect(e.nestedOption({ tag: "none" })).toEqual({ tag: "some", val: undefined });
+    expect(e.nestedOption({ tag: "some", val: undefined })).toEqual({ tag: "some", val: 0 });
+    expect(e.nestedOption({ tag: "some", val: 41 })).toEqual({ tag: "some", val: 42 });
+    expect(e.nestedOption({ tag: "some", val: 100 })).toEqual({ tag: "none" });
+    expect(e.maybeResult(undefined)).toEqual({ tag: "err", val: 0 });
+    expect(e.maybeResult({ tag: "ok", val: "hé" })).toEqual({ tag: "ok", val: "hé!" });
+    expect(e.maybeResult({ tag: "err", val: 7 })).toEqual({ tag: "err", val: 8 });
+  });
+
+  it("chars, nested lists, typed arrays of other element types, maps", () => {
+    expect(e.nextChar("a")).toBe("b");
+    expect(e.nextChar("😀")).toBe("😁");
+    expect(e.transpose([[1, 2, 3], [4, 5.5, 6]]).map((row: Float64Array) => [...row])).toEqual([[1, 4], [2, 5.5], [3, 6]]);
+    expect(e.transpose([])).toEqual([]);
+    const s16 = e.reverseS16(new Int16Array([1, -2, 32767, -32768]));
+    expect(s16).toBeInstanceOf(Int16Array);
+    expect([...s16]).toEqual([-32768, 32767, -2, 1]);
+    const f32 = e.scaleF32(new Float32Array([1.5, -2, Infinity, NaN, 0.1]), 2);
+    expect(f32).toBeInstanceOf(Float32Array);
+    expect([...f32]).toEqual([3, -4, Infinity, NaN, Math.fround(Math.fround(0.1) * 2)]);
+    expect(e.counts(["a", "b", "a", "ü", "a"])).toEqual(new Map([["a", 3], ["b", 1], ["ü", 1]]));
+    expect(e.counts([])).toEqual(new Map());
   });
 
   it("an exported interface", () => {

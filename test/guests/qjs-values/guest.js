@@ -110,6 +110,41 @@ export function wide(a, b, c, d, e, f) {
   return [a + 1, b - 1, -c, d * 2, e / 2, !f];
 }
 
+export function nestedOption(o) {
+  // option<option<T>> is wrapped at the outer level ({ tag: "some" | "none", val }); the inner none is null.
+  if (o.tag === "none") return { tag: "some", val: null };
+  if (o.val === null) return { tag: "some", val: 0 };
+  return o.val >= 100 ? { tag: "none" } : { tag: "some", val: o.val + 1 };
+}
+
+export function maybeResult(o) {
+  if (o === null) return { tag: "err", val: 0 };
+  return o.tag === "ok" ? { tag: "ok", val: o.val + "!" } : { tag: "err", val: o.val + 1 };
+}
+
+export function nextChar(c) {
+  return String.fromCodePoint(c.codePointAt(0) + 1);
+}
+
+export function transpose(m) {
+  if (m.length === 0) return [];
+  return m[0].map((_, j) => m.map((row) => row[j]));
+}
+
+export function reverseS16(xs) {
+  return Int16Array.from(xs).reverse();
+}
+
+export function scaleF32(xs, k) {
+  return Float32Array.from(xs, (x) => x * k);
+}
+
+export function counts(words) {
+  const m = new Map();
+  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
+  return m;
+}
+
 export const text = {
   upper(s) {
     return s.toUpperCase();
