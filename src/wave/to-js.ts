@@ -14,6 +14,7 @@ import { camelCaseScope, TYPED_ARRAY_OF, type AbiType } from "@witgen/runtime";
 import { KEYWORDS, type LabelNode, type WaveNode } from "./ast.js";
 import { expectedText, intRange, typeText } from "./describe.js";
 import { excerpt, WaveError } from "./errors.js";
+import { decimalToF32 } from "./float32.js";
 
 export interface WaveContext {
   /** The whole source text (for positions and excerpts). */
@@ -164,10 +165,10 @@ class Reader {
 
   private float(node: WaveNode, t: AbiType, path: string): number {
     if (node.kind !== "number") throw this.mismatch(t, node, path);
-    const v =
-      node.text === "nan" ? NaN : node.text === "inf" ? Infinity : node.text === "-inf" ? -Infinity : Number(node.text);
-    // Decimal -> f64 -> f32 (a double rounding, exact except in rare halfway cases).
-    return t.kind === "f32" ? Math.fround(v) : v;
+    if (node.text === "nan") return NaN;
+    if (node.text === "inf") return Infinity;
+    if (node.text === "-inf") return -Infinity;
+    return t.kind === "f32" ? decimalToF32(node.text) : Number(node.text);
   }
 
   private list(node: WaveNode, t: Extract<AbiType, { kind: "list" }>, path: string): unknown {

@@ -121,6 +121,14 @@ describe("WAVE scalars", () => {
       "0.000000000000000000000000000000000000000000001",
     );
     roundTrip(f32, "-3.1415", Math.fround(-3.1415));
+    // Correct rounding where decimal -> f64 -> f32 would round twice: the f64 nearest these
+    // decimals is the midpoint 1 + 2^-24 between the f32 values 1 and 1 + 2^-23.
+    expect(parseWave("1.00000005960464477539062500001", f32)).toBe(1 + 2 ** -23);
+    expect(parseWave("1.00000005960464477539062499999", f32)).toBe(1);
+    expect(parseWave("1.000000059604644775390625", f32)).toBe(1);
+    expect(parseWave("-1.00000005960464477539062500001", f32)).toBe(-(1 + 2 ** -23));
+    expect(parseWave("340282356779733661637539395458142568448", f32)).toBe(Infinity);
+    expect(parseWave("340282356779733661637539395458142568447", f32)).toBe(3.4028234663852886e38);
     expect(waveError("-nan", f64).message).toMatch(/invalid number "-nan"/);
     expect(waveError("NaN", f64).message).toMatch(/invalid label "NaN"/);
     expect(waveError("INF", f64).message).toMatch(/expected an f64 for parameter "x" of f, found INF$/);
