@@ -103,6 +103,8 @@ export function valueOf(t: AbiType, r: Rng, depth = 0): unknown {
       const n = int(r, 0, 3);
       const m = new Map();
       for (let i = 0; i < n; i++) m.set(valueOf(t.key, r, depth + 1), valueOf(t.value, r, depth + 1));
+      // String-keyed maps also lower from plain objects (Explainer.md "JS API").
+      if (t.key.kind === "string" && r() < 0.3) return Object.fromEntries(m);
       return m;
     }
     default:

@@ -101,8 +101,10 @@ export function liftFlat(env: Env, p: ValuePlan, slots: Slots, name: string): st
  */
 function liftFlatInto(env: Env, p: ValuePlan, slots: Slots, name: string): string {
   const expr = liftFlat(env, p, slots, name);
-  return mayTrap(p) ? bind(env, name, expr) : expr;
+  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, tsType(p)) : expr;
 }
+
+const isIdentifier = (expr: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(expr);
 
 /** Whether lifting `p` can trap or allocate in guest-visible ways (then order matters). */
 function mayTrap(p: ValuePlan): boolean {
@@ -177,7 +179,7 @@ export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
 
 function loadInto(env: Env, p: ValuePlan, a: Addr, name: string): string {
   const expr = load(env, p, a, name);
-  return mayTrap(p) ? bind(env, name, expr) : expr;
+  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, tsType(p)) : expr;
 }
 
 /** CanonicalABI.md `load_list_from_range`: range check, then the elements. */

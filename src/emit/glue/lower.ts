@@ -254,15 +254,23 @@ function tryElement(env: Env, i: string, path: string, body: () => void): void {
 /** `map<K, V>` is `list<tuple<K, V>>` (CanonicalABI.md "Despecialization"); returns `[ptr, length]`. */
 function storeMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, v: string, name: string, path: string): [string, string] {
   const code = env.code;
-  check(env, `!(${v} instanceof Map)`, "a Map", v, path);
+  // Explainer.md "JS API": a Map, or a plain object's own entries.
+  check(
+    env,
+    `!(${v} instanceof Map) && (typeof ${v} !== "object" || ${v} === null || Array.isArray(${v}) || ArrayBuffer.isView(${v}))`,
+    "a Map (or a plain object)",
+    v,
+    path,
+  );
+  const entries = bind(env, `${name}Entries`, `${v} instanceof Map ? ${v} : new Map(Object.entries(${v} as object))`);
   const entry = p.entry as Extract<ValuePlan, { kind: "record" }>;
   const [keyField, valueField] = entry.fields;
-  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${v}.size, ${entry.size}, ${entry.align}${path ? `, ${lit(path)}` : ""})`);
+  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${entries}.size, ${entry.size}, ${entry.align}${path ? `, ${lit(path)}` : ""})`);
   const i = env.locals.claim("i");
   code.line(`let ${i} = 0;`);
   const key = env.locals.claim(child(name, "key"));
   const value = env.locals.claim(child(name, "value"));
-  code.block(`for (const [${key}, ${value}] of ${v})`, () => {
+  code.block(`for (const [${key}, ${value}] of ${entries})`, () => {
     const entryAt: Addr = { base: `${ptr} + ${i} * ${entry.size}`, offset: 0 };
     tryElement(env, i, path, () => {
       store(env, keyField.type, key, at(entryAt, keyField.offset), key, "[0]");
@@ -270,7 +278,7 @@ function storeMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, v: string, n
     });
     code.line(`${i}++;`);
   });
-  return [ptr, `${v}.size`];
+  return [ptr, `${entries}.size`];
 }
 
 function packFlags(env: Env, p: Extract<ValuePlan, { kind: "flags" }>, v: string, name: string, path: string): string {
