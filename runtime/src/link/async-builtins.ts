@@ -8,11 +8,12 @@
  * `canon lower` with the `async` option are likewise seams in `instantiate.ts`.
  */
 import type { CodecCompiler } from "../abi/codec.js";
-import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
+import type { AsyncValueHooks, CanonOptions, LiftLowerContext } from "../abi/context.js";
 import { planValue } from "../abi/plan.js";
 import { loadStringFromRange, storeStringIntoRange } from "../abi/strings.js";
 import type { AbiType } from "../abi/valtype.js";
-import { abiElementCodec, asyncValueHooks } from "../async/abi-adapter.js";
+import { abiElementCodec } from "../async/abi-adapter.js";
+import { apiAsyncValueHooks } from "../api/value-hooks.js";
 import * as b from "../async/builtins.js";
 import type { ElementCodec } from "../async/element-codec.js";
 import type { Canon } from "../binary/ast.js";
@@ -28,9 +29,13 @@ export function elementCodecOf(compiler: CodecCompiler, element: AbiType | undef
   return abiElementCodec(element, element ? compiler.codec(planValue(element)) : undefined);
 }
 
-/** The AsyncValueHooks every LiftLowerContext of a session gets. */
-export function hooksFor(compiler: CodecCompiler) {
-  return asyncValueHooks((element) => elementCodecOf(compiler, element));
+/**
+ * The AsyncValueHooks every LiftLowerContext of a session gets: stream, future
+ * and error-context values lift to the JS API objects of `../api/`
+ * (StreamReader, FutureReader, ErrorContext) and lower from any of their sources.
+ */
+export function hooksFor(compiler: CodecCompiler): AsyncValueHooks {
+  return apiAsyncValueHooks((element) => elementCodecOf(compiler, element));
 }
 
 export interface AsyncWiring {
