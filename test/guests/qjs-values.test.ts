@@ -104,6 +104,16 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
     expect([...xored]).toEqual([254, 253, 0, 255]);
   });
 
+  it("large lists and strings", () => {
+    const big = new Uint8Array(1_000_000).fill(3);
+    expect(e.bytesSum(big)).toBe(3_000_000);
+    const back = e.bytesXor(big.subarray(0, 200_000), 1);
+    expect(back.length).toBe(200_000);
+    expect(back.every((b: number) => b === 2)).toBe(true);
+    const long = "ü€😀".repeat(20_000);
+    expect(e.reverse(long)).toBe("😀€ü".repeat(20_000));
+  });
+
   it("lists of records", () => {
     expect(e.oldest([kid, zoe, bob])).toEqual([zoe, bob]);
     expect(e.oldest([kid])).toEqual([kid]);
