@@ -114,30 +114,27 @@ class Parser {
         return { kind: "none", span: t.span };
       case "some": {
         if (!this.isPunct("(")) this.fail(`"(" after some (write some(value), or none)`);
-        const payload = this.payload();
-        return { kind: "some", payload, span: { start, end: this.lastEnd } };
+        const { payload, end } = this.payload();
+        return { kind: "some", payload, span: { start, end } };
       }
       case "ok":
       case "err": {
         if (!this.isPunct("(")) return { kind: keyword, span: t.span };
-        const payload = this.payload();
-        return { kind: keyword, payload, span: { start, end: this.lastEnd } };
+        const { payload, end } = this.payload();
+        return { kind: keyword, payload, span: { start, end } };
       }
     }
     const label = this.labelNode(t);
     if (!this.isPunct("(")) return label;
-    const payload = this.payload();
-    return { kind: "case", label, payload, span: { start, end: this.lastEnd } };
+    const { payload, end } = this.payload();
+    return { kind: "case", label, payload, span: { start, end } };
   }
 
-  private lastEnd = 0;
-
-  /** `( value )` */
-  private payload(): WaveNode {
+  /** `( value )`; returns the payload and the end of the `)`. */
+  private payload(): { payload: WaveNode; end: number } {
     this.advance();
-    const v = this.value();
-    this.lastEnd = this.expectPunct(")", `")" after the payload`).end;
-    return v;
+    const payload = this.value();
+    return { payload, end: this.expectPunct(")", `")" after the payload`).end };
   }
 
   /** Comma-separated values up to `close`, trailing comma allowed. */

@@ -233,14 +233,14 @@ class Reader {
     return undefined;
   }
 
-  private keywordHint(t: { cases: unknown[] }, node: WaveNode, names: string[]): string {
+  private keywordHint(node: WaveNode, names: string[]): string {
     const word = this.cx.text.slice(node.span.start, node.span.end).replace(/\(.*$/s, "");
     return KEYWORDS.has(word) && names.includes(word) ? ` (a case named like a WAVE keyword is written %${word})` : "";
   }
 
   private enumCase(node: WaveNode, t: Extract<AbiType, { kind: "enum" }>, path: string): string {
     const label = node.kind === "label" ? node : undefined;
-    if (!label) throw this.mismatch(t, node, path, this.keywordHint(t, node, t.cases));
+    if (!label) throw this.mismatch(t, node, path, this.keywordHint(node, t.cases));
     if (!t.cases.includes(label.name)) throw this.mismatch(t, node, path);
     return label.name;
   }
@@ -253,7 +253,6 @@ class Reader {
         node,
         path,
         this.keywordHint(
-          t,
           node,
           t.cases.map((c) => c.name),
         ),
