@@ -316,7 +316,7 @@ describe("witgen run --invoke", () => {
       'witgen: --invoke:1:6: missing parameter "b" of add (u32): add takes 2 argument(s), found 1\n',
     );
     expect(await invokeFails("add(1, 2, 3)")).toBe(
-      "witgen: --invoke:1:11: add takes 2 argument(s), found 3: add(a: u32, b: u32) -> u32\n",
+      "witgen: --invoke:1:11: add takes 2 argument(s), found 3: add: func(a: u32, b: u32) -> u32\n",
     );
     expect(await invokeFails('echo-points([{x: 1, y-pos: "2"}])')).toBe(
       'witgen: --invoke:1:28: expected an s32 (an integer from -2147483648 to 2147483647) for parameter "x" of echo-points at [0].y-pos, found "2"\n',

@@ -181,7 +181,7 @@ export function parseInvocation(doc: IrDocument, text: string, source = "--invok
   if (call.args.length > params.length) {
     const extra = call.args[params.length];
     throw err(
-      `${target.displayName} takes ${params.length} argument(s), found ${call.args.length}: ${target.displayName}${signatureText(doc, f).slice(4)}`,
+      `${target.displayName} takes ${params.length} argument(s), found ${call.args.length}: ${target.displayName}: ${signatureText(doc, f)}`,
       extra.span,
     );
   }
