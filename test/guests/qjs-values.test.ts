@@ -23,18 +23,34 @@ const bob = { fullName: "Bob", age: 41, email: undefined, tags: [] };
 const kid = { fullName: "Kid 👶", age: 3, email: undefined, tags: ["small"] };
 
 it("generated glue specialises every function of the WIT (the component's extra `init` export stays dynamic)", async () => {
-  const { lifted, lowered } = await glueAdaptersUsed(guest, {});
-  expect(lifted).toHaveLength(30); // 26 world functions + 4 in `text`
+  const { lifted, lowered } = await glueAdaptersUsed(guest, envImports().imports);
+  expect(lifted).toHaveLength(33); // 29 world functions + 4 in `text`
   expect(lifted).toContain("test:values/text@1.0.0#code-points");
   expect(lifted).toContain("tally");
   expect(lifted).not.toContain("init");
-  expect(lowered).toEqual([]);
+  expect(lowered).toEqual(["describe", "lookup", "noise", "pair"].map((f) => `test:values/env@1.0.0#${f}`));
 });
+
+/** The host's `env`: what it was asked, and values for the guest. */
+function envImports() {
+  const calls: unknown[][] = [];
+  const people = new Map([zoe, bob].map((p) => [p.fullName, p]));
+  const env = {
+    lookup: (name: string) => (calls.push(["lookup", name]), people.get(name)),
+    describe: (p: typeof zoe, s: unknown, c: string) => (calls.push(["describe", p, s, c]), `${p.fullName} (${p.age}) ${c} ${JSON.stringify(s)}`),
+    noise: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff),
+    pair: () => ["héad", ["ä", "", "😀"]],
+  };
+  return { imports: { "test:values/env@1.0.0": env }, calls };
+}
 
 describe.each(MODES)("qjs guest values (%s)", (mode) => {
   let e: Record<string, any>;
+  let calls: unknown[][];
   beforeAll(async () => {
-    e = await instantiate(guest, mode);
+    const env = envImports();
+    calls = env.calls;
+    e = await instantiate(guest, mode, env.imports);
   });
 
   it("strings, including non-ASCII and astral code points", () => {
@@ -150,6 +166,26 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
     expect([...f32]).toEqual([3, -4, Infinity, NaN, Math.fround(Math.fround(0.1) * 2)]);
     expect(e.counts(["a", "b", "a", "ü", "a"])).toEqual(new Map([["a", 3], ["b", 1], ["ü", 1]]));
     expect(e.counts([])).toEqual(new Map());
+  });
+
+  it("host imports return records, options, lists and tuples into the guest", () => {
+    calls.length = 0;
+    expect(e.ask("Zoë Ångström")).toBe('Zoë Ångström (41) blue {"tag":"rect","val":{"x":41,"y":2}}');
+    expect(e.ask("Bob")).toBe('Bob (41) red {"tag":"rect","val":{"x":41,"y":0}}');
+    expect(e.ask("nobody")).toBe("nobody? unknown");
+    expect(calls).toEqual([
+      ["lookup", "Zoë Ångström"],
+      ["describe", zoe, { tag: "rect", val: { x: 41, y: 2 } }, "blue"],
+      ["lookup", "Bob"],
+      ["describe", bob, { tag: "rect", val: { x: 41, y: 0 } }, "red"],
+      ["lookup", "nobody"],
+    ]);
+    const n = 50_000;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (i * 31) & 0xff;
+    expect(e.noiseSum(n)).toEqual([n, sum]);
+    expect(e.noiseSum(0)).toEqual([0, 0]);
+    expect(e.pairText()).toBe("héad: ä||😀");
   });
 
   it("an exported interface", () => {

@@ -1,6 +1,7 @@
 // Guest implementation of world `values` (componentize-qjs conventions: records with
 // camelCase keys, variants { tag, val }, enums as strings, flags as boolean objects,
 // option as null, a top-level result as return / throw).
+import env from "test:values/env@1.0.0";
 
 export function greet(name) {
   return `Hello, ${name}! (${[...name].length} chars)`;
@@ -143,6 +144,25 @@ export function counts(words) {
   const m = new Map();
   for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
   return m;
+}
+
+// Host calls: records, options, variants, lists and tuples lowered by the host into this memory.
+export function ask(name) {
+  const p = env.lookup(name);
+  if (p === null) return `${name}? unknown`;
+  return env.describe(p, { tag: "rect", val: { x: p.age, y: p.tags.length } }, p.tags.length > 1 ? "blue" : "red");
+}
+
+export function noiseSum(n) {
+  const bytes = env.noise(n);
+  let sum = 0;
+  for (const b of bytes) sum += b;
+  return [bytes.length, sum];
+}
+
+export function pairText() {
+  const [head, rest] = env.pair();
+  return `${head}: ${rest.join("|")}`;
 }
 
 export const text = {
