@@ -69,13 +69,15 @@ describe("WASI 0.3.0", () => {
       for (const groups of sources) resolveAll(parseGroups(groups), { features: new Set(), allFeatures: true });
     };
     for (let i = 0; i < 3; i++) loadAll(); // warm up the JIT
+    // CPU time of this process, not wall time, so other processes on a busy machine do not count.
     let best = Infinity;
     for (let i = 0; i < 10; i++) {
-      const t0 = performance.now();
+      const before = process.cpuUsage();
       loadAll();
-      best = Math.min(best, performance.now() - t0);
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / 1000);
     }
-    // Budget: well under 50 ms warm; the best of ten runs filters out a busy machine's noise.
+    // Budget: well under 50 ms warm, for all six packages with their deps.
     expect(best).toBeLessThan(50);
   });
 });
