@@ -332,7 +332,11 @@ describe("witgen run --invoke", () => {
 
   it("awaits an async export", async () => {
     expect(await cli("run", asyncComponent, "--invoke", "next(41)")).toEqual({ code: 0, out: "42\n", err: "" });
-    expect(await cli("run", asyncComponent, "--list")).toEqual({ code: 0, out: "next: async func(x: u32) -> u32\n", err: "" });
+    expect(await cli("run", asyncComponent, "--list")).toEqual({
+      code: 0,
+      out: "next: async func(x: u32) -> u32\n",
+      err: "",
+    });
   });
 
   it("a trap prints `witgen: trap:` and exits 1", async () => {

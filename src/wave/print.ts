@@ -11,6 +11,7 @@
 import { camelCaseScope, type AbiType } from "@witgen/runtime";
 import { KEYWORDS } from "./ast.js";
 import { typeText } from "./describe.js";
+import { decimalToF32 } from "./float32.js";
 
 export class WavePrintError extends Error {
   override readonly name = "WavePrintError";
@@ -22,18 +23,17 @@ export function formatFloat(v: number, kind: "f32" | "f64"): string {
   if (v === Infinity) return "inf";
   if (v === -Infinity) return "-inf";
   if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  let s = String(v);
-  if (kind === "f32") {
-    // The shortest decimal that reads back as the same f32.
-    for (let p = 1; p <= 9; p++) {
-      const c = Number(v.toPrecision(p));
-      if (Math.fround(c) === v) {
-        s = String(c);
-        break;
-      }
-    }
+  if (kind === "f64") return positional(String(v));
+  // The shortest decimal that reads back (correctly rounded) as the same f32; 9 digits always do.
+  for (let p = 1; ; p++) {
+    const s = trimZeros(positional(v.toPrecision(p)));
+    if (p >= 9 || decimalToF32(s) === v) return s;
   }
-  return positional(s);
+}
+
+/** `1.500` -> `1.5`, `2.0` -> `2` (integers without a point are left alone). */
+function trimZeros(s: string): string {
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
 }
 
 /** `1.5e-7` -> `0.00000015`, `1e+21` -> `1000000000000000000000`. */
