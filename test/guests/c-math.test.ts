@@ -6,6 +6,8 @@
  * them the suite fails saying what to install. Skipped off Linux.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadWitSource, selectWorld } from "../../src/wit/index.js";
+import { normalWorld } from "../support/structural.js";
 import { buildCGuest, cToolchainVersion, guestWit } from "../support/build-guest.js";
 import { MODES, glueAdaptersUsed, instantiate, prepareGuest, type Guest } from "./harness.js";
 
@@ -19,12 +21,31 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
   });
 
   it("a missing toolchain is an error that says what to install", async () => {
-    await expect(cToolchainVersion({ PATH: "/nonexistent" })).rejects.toThrow(/`clang` is not available.*apt-get install -y clang lld/);
+    await expect(cToolchainVersion({ PATH: "/nonexistent" })).rejects.toThrow(
+      /`clang` is not available.*apt-get install -y clang lld/,
+    );
+  });
+
+  it("the world decoded from the binary equals our front end's world of the same WIT", async () => {
+    expect(normalWorld(guest.compiled.world)).toEqual(
+      normalWorld(selectWorld(loadWitSource(await guestWit("c-math"), "world.wit"), "cmath")),
+    );
   });
 
   it("generated glue has an adapter for every function (nothing falls back to the dynamic path)", async () => {
     const used = await glueAdaptersUsed(guest, { "test:cmath/host@1.0.0": { log: () => {} }, scale: (v: number) => v });
-    expect(used.lifted).toEqual(["add", "count-chars", "fact", "greet", "hypot", "mul-wide", "scaled-sum", "stats", "sum", "upper"]);
+    expect(used.lifted).toEqual([
+      "add",
+      "count-chars",
+      "fact",
+      "greet",
+      "hypot",
+      "mul-wide",
+      "scaled-sum",
+      "stats",
+      "sum",
+      "upper",
+    ]);
     expect(used.lowered).toEqual(["scale", "test:cmath/host@1.0.0#log"]);
   });
 
@@ -70,7 +91,13 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
       expect(e.sum(new Uint32Array(0))).toBe(0);
       const big = Uint32Array.from({ length: 10_000 }, (_, i) => i);
       expect(e.sum(big)).toBe((9999 * 10000) / 2);
-      expect(e.stats(new Uint32Array([3, 1, 4000000000]))).toEqual({ count: 3, sum: 4000000004n, min: 1, max: 4000000000, mean: 4000000004 / 3 });
+      expect(e.stats(new Uint32Array([3, 1, 4000000000]))).toEqual({
+        count: 3,
+        sum: 4000000004n,
+        min: 1,
+        max: 4000000000,
+        mean: 4000000004 / 3,
+      });
       expect(e.stats(new Uint32Array(0))).toEqual({ count: 0, sum: 0n, min: 0, max: 0, mean: 0 });
     });
 

@@ -16,7 +16,10 @@ import { loadGlue } from "../glue/harness.js";
 export type Mode = "dynamic" | "glue";
 export const MODES: Mode[] = ["dynamic", "glue"];
 
-type Glue = { adapters: HostAdapters; instantiate: (source: Uint8Array, imports: unknown) => Promise<Record<string, any>> };
+type Glue = {
+  adapters: HostAdapters;
+  instantiate: (source: Uint8Array, imports: unknown) => Promise<Record<string, any>>;
+};
 
 export interface Guest {
   bytes: Uint8Array;
@@ -34,13 +37,20 @@ export async function prepareGuest(bytes: Uint8Array, wit: string, world: string
 }
 
 /** A fresh instance's exports, by `mode`. */
-export async function instantiate(guest: Guest, mode: Mode, imports: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function instantiate(
+  guest: Guest,
+  mode: Mode,
+  imports: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   if (mode === "dynamic") return (await guest.compiled.instantiate(imports)).exports;
   return guest.glue.instantiate(guest.bytes, imports);
 }
 
 /** The extern paths the generated glue supplied specialised adapters for, when the instantiator asked. */
-export async function glueAdaptersUsed(guest: Guest, imports: Record<string, unknown>): Promise<{ lifted: string[]; lowered: string[] }> {
+export async function glueAdaptersUsed(
+  guest: Guest,
+  imports: Record<string, unknown>,
+): Promise<{ lifted: string[]; lowered: string[] }> {
   const lifted: string[] = [];
   const lowered: string[] = [];
   const { liftExport, lowerImport } = guest.glue.adapters;

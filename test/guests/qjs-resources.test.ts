@@ -7,6 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { GuestResource, Trap } from "@witgen/runtime";
+import { loadWitSource, selectWorld } from "../../src/wit/index.js";
+import { normalWorld } from "../support/structural.js";
 import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
 import { MODES, err, hostErr, hostOk, instantiate, ok, prepareGuest, type Guest, type Mode } from "./harness.js";
 
@@ -17,7 +19,21 @@ let guest: Guest;
 beforeAll(async () => {
   await enableExtendedConst();
   const wit = await guestWit("qjs-resources");
-  guest = await prepareGuest(await buildJsGuest("qjs-resources", "resources"), wit, "resources", "qjs-resources/world.wit");
+  guest = await prepareGuest(
+    await buildJsGuest("qjs-resources", "resources"),
+    wit,
+    "resources",
+    "qjs-resources/world.wit",
+  );
+});
+
+it("the world decoded from the binary equals our front end's world of the same WIT (plus componentize-qjs's `init` export)", async () => {
+  const decoded = normalWorld(guest.compiled.world);
+  expect(decoded.exports.init).toMatchObject({ kind: "function" });
+  delete decoded.exports.init;
+  expect(decoded).toEqual(
+    normalWorld(selectWorld(loadWitSource(await guestWit("qjs-resources"), "world.wit"), "resources")),
+  );
 });
 
 /** The host's side: a Logger class (events record its life) and host functions. */
@@ -137,7 +153,9 @@ describe.each(MODES)("qjs guest resources and imports (%s)", (mode) => {
       trap = x;
     }
     expect(trap).toBeInstanceOf(Trap);
-    expect((trap as Trap).message).toMatch(/1 borrowed handle\(s\) lent to the callee were not dropped before it returned in log-with/);
+    expect((trap as Trap).message).toMatch(
+      /1 borrowed handle\(s\) lent to the callee were not dropped before it returned in log-with/,
+    );
     expect(events).toEqual(["new lent", "lent: one", "lent: twö"]); // the calls did happen, the host object lives on
     expect(() => e.scaled(1)).toThrow(/poisoned/);
   });

@@ -6,6 +6,8 @@
  * and an exported interface.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadWitSource, selectWorld } from "../../src/wit/index.js";
+import { normalWorld } from "../support/structural.js";
 import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
 import { MODES, err, glueAdaptersUsed, instantiate, ok, prepareGuest, type Guest } from "./harness.js";
 
@@ -22,6 +24,13 @@ const zoe = { fullName: "Zoë Ångström", age: 41, email: "zoe@example.org", ta
 const bob = { fullName: "Bob", age: 41, email: undefined, tags: [] };
 const kid = { fullName: "Kid 👶", age: 3, email: undefined, tags: ["small"] };
 
+it("the world decoded from the binary equals our front end's world of the same WIT (plus componentize-qjs's `init` export)", async () => {
+  const decoded = normalWorld(guest.compiled.world);
+  expect(decoded.exports.init).toMatchObject({ kind: "function" });
+  delete decoded.exports.init;
+  expect(decoded).toEqual(normalWorld(selectWorld(loadWitSource(await guestWit("qjs-values"), "world.wit"), "values")));
+});
+
 it("generated glue specialises every function of the WIT (the component's extra `init` export stays dynamic)", async () => {
   const { lifted, lowered } = await glueAdaptersUsed(guest, envImports().imports);
   expect(lifted).toHaveLength(33); // 29 world functions + 4 in `text`
@@ -37,7 +46,10 @@ function envImports() {
   const people = new Map([zoe, bob].map((p) => [p.fullName, p]));
   const env = {
     lookup: (name: string) => (calls.push(["lookup", name]), people.get(name)),
-    describe: (p: typeof zoe, s: unknown, c: string) => (calls.push(["describe", p, s, c]), `${p.fullName} (${p.age}) ${c} ${JSON.stringify(s)}`),
+    describe: (p: typeof zoe, s: unknown, c: string) => (
+      calls.push(["describe", p, s, c]),
+      `${p.fullName} (${p.age}) ${c} ${JSON.stringify(s)}`
+    ),
     noise: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff),
     pair: () => ["héad", ["ä", "", "😀"]],
   };
@@ -63,7 +75,12 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
 
   it("records in and out (kebab-case fields, option fields, list fields)", () => {
     expect(e.midpoint({ x: 1, y: 2 }, { x: 3, y: -4.5 })).toEqual({ x: 2, y: -1.25 });
-    expect(e.birthday(zoe)).toEqual({ fullName: "ZOË ÅNGSTRÖM", age: 42, email: "zoe@example.org", tags: ["ß", "数学", "older"] });
+    expect(e.birthday(zoe)).toEqual({
+      fullName: "ZOË ÅNGSTRÖM",
+      age: 42,
+      email: "zoe@example.org",
+      tags: ["ß", "数学", "older"],
+    });
     expect(e.birthday(bob)).toEqual({ fullName: "BOB", age: 42, email: undefined, tags: ["older"] });
   });
 
@@ -106,7 +123,12 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
   });
 
   it("nested results in a list, and a tuple result", () => {
-    const rs = [{ tag: "ok", val: 3 }, { tag: "err", val: "bad ☹" }, { tag: "ok", val: 4 }, { tag: "err", val: "" }];
+    const rs = [
+      { tag: "ok", val: 3 },
+      { tag: "err", val: "bad ☹" },
+      { tag: "ok", val: 4 },
+      { tag: "err", val: "" },
+    ];
     expect(e.tally(rs)).toEqual([7, ["bad ☹", ""]]);
     expect(e.tally([])).toEqual([0, []]);
   });
@@ -156,7 +178,18 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
   it("chars, nested lists, typed arrays of other element types, maps", () => {
     expect(e.nextChar("a")).toBe("b");
     expect(e.nextChar("😀")).toBe("😁");
-    expect(e.transpose([[1, 2, 3], [4, 5.5, 6]]).map((row: Float64Array) => [...row])).toEqual([[1, 4], [2, 5.5], [3, 6]]);
+    expect(
+      e
+        .transpose([
+          [1, 2, 3],
+          [4, 5.5, 6],
+        ])
+        .map((row: Float64Array) => [...row]),
+    ).toEqual([
+      [1, 4],
+      [2, 5.5],
+      [3, 6],
+    ]);
     expect(e.transpose([])).toEqual([]);
     const s16 = e.reverseS16(new Int16Array([1, -2, 32767, -32768]));
     expect(s16).toBeInstanceOf(Int16Array);
@@ -164,7 +197,13 @@ describe.each(MODES)("qjs guest values (%s)", (mode) => {
     const f32 = e.scaleF32(new Float32Array([1.5, -2, Infinity, NaN, 0.1]), 2);
     expect(f32).toBeInstanceOf(Float32Array);
     expect([...f32]).toEqual([3, -4, Infinity, NaN, Math.fround(Math.fround(0.1) * 2)]);
-    expect(e.counts(["a", "b", "a", "ü", "a"])).toEqual(new Map([["a", 3], ["b", 1], ["ü", 1]]));
+    expect(e.counts(["a", "b", "a", "ü", "a"])).toEqual(
+      new Map([
+        ["a", 3],
+        ["b", 1],
+        ["ü", 1],
+      ]),
+    );
     expect(e.counts([])).toEqual(new Map());
   });
 

@@ -51,7 +51,12 @@ async function guestInputs(name: string): Promise<Record<string, string>> {
   return out;
 }
 
-async function cached(kind: string, name: string, inputs: unknown, build: () => Promise<Uint8Array>): Promise<Uint8Array> {
+async function cached(
+  kind: string,
+  name: string,
+  inputs: unknown,
+  build: () => Promise<Uint8Array>,
+): Promise<Uint8Array> {
   const key = createHash("sha256")
     .update(JSON.stringify({ recipe: RECIPE_VERSION, kind, name, inputs }))
     .digest("hex");
@@ -99,7 +104,9 @@ export async function buildJsGuest(name: string, world: string): Promise<Uint8Ar
     try {
       ({ componentize } = await import("componentize-qjs"));
     } catch (e) {
-      throw new Error(`buildJsGuest: cannot load componentize-qjs (run \`npm ci\`; it is a devDependency with a native binding per platform): ${errorText(e)}`);
+      throw new Error(
+        `buildJsGuest: cannot load componentize-qjs (run \`npm ci\`; it is a devDependency with a native binding per platform): ${errorText(e)}`,
+      );
     }
     try {
       const { component } = await componentize({
@@ -118,7 +125,17 @@ export async function buildJsGuest(name: string, world: string): Promise<Uint8Ar
 // C guests: clang + wasm-ld (freestanding wasm32), then jco
 
 /** Flags of the C build: freestanding wasm32, exports only what the source marks with `export_name`. */
-const C_FLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-ffreestanding", "-fno-builtin", "-Wall", "-Werror", "-Wl,--no-entry", "-Wl,--strip-all"];
+const C_FLAGS = [
+  "--target=wasm32",
+  "-O2",
+  "-nostdlib",
+  "-ffreestanding",
+  "-fno-builtin",
+  "-Wall",
+  "-Werror",
+  "-Wl,--no-entry",
+  "-Wl,--strip-all",
+];
 
 let clangVersion: Promise<string> | undefined;
 /** `clang --version` + `wasm-ld --version` (looked up on `env.PATH`), or an error naming the packages to install. */
@@ -157,10 +174,14 @@ export async function buildCGuest(name: string, world: string): Promise<Uint8Arr
       } catch (e) {
         const stderr = (e as { stderr?: string }).stderr ?? "";
         if (/unknown target|no available targets|unable to create target/i.test(stderr)) {
-          throw new Error(`buildCGuest(${name}): clang cannot target wasm32; install: apt-get install -y ${C_TOOLCHAIN_PACKAGES}\n${stderr}`);
+          throw new Error(
+            `buildCGuest(${name}): clang cannot target wasm32; install: apt-get install -y ${C_TOOLCHAIN_PACKAGES}\n${stderr}`,
+          );
         }
         if (/wasm-ld|linker/i.test(stderr) && /not found|No such file/i.test(stderr)) {
-          throw new Error(`buildCGuest(${name}): the wasm linker is missing; install: apt-get install -y ${C_TOOLCHAIN_PACKAGES}\n${stderr}`);
+          throw new Error(
+            `buildCGuest(${name}): the wasm linker is missing; install: apt-get install -y ${C_TOOLCHAIN_PACKAGES}\n${stderr}`,
+          );
         }
         throw new Error(`buildCGuest(${name}): clang failed:\n${stderr || errorText(e)}`);
       }
@@ -184,6 +205,7 @@ export async function buildCGuest(name: string, world: string): Promise<Uint8Arr
 // Engine features
 
 /** A core module whose global initialiser is `i32.const 1 i32.const 2 i32.add` (extended-const). */
+// prettier-ignore
 const EXTENDED_CONST_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
   0x06, 0x09, 0x01, 0x7f, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b, // global section: i32 const = 1 + 2
@@ -199,6 +221,8 @@ export async function enableExtendedConst(): Promise<void> {
   const v8 = await import("node:v8");
   v8.setFlagsFromString("--experimental-wasm-extended-const");
   if (!WebAssembly.validate(EXTENDED_CONST_PROBE)) {
-    throw new Error("this engine does not support WebAssembly extended-const, which componentize-qjs output needs (use Node >= 22)");
+    throw new Error(
+      "this engine does not support WebAssembly extended-const, which componentize-qjs output needs (use Node >= 22)",
+    );
   }
 }
