@@ -16,6 +16,9 @@ const WIT = `package test:run@1.0.0;
 interface api {
   add: func(a: u32, b: u32) -> u32;
   run: func() -> u32;
+  resource counter {
+    zero: static func() -> u32;
+  }
 }
 
 interface other {
@@ -94,6 +97,7 @@ const CORE = `(module
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   (func (export "test:run/api@1.0.0#add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   (func (export "test:run/api@1.0.0#run") (result i32) (i32.const 1))
+  (func (export "test:run/api@1.0.0#[static]counter.zero") (result i32) (i32.const 0))
   (func (export "test:run/other@1.0.0#run") (result i32) (i32.const 2))
   (func (export "nothing"))
   (func (export "sum-pair") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
@@ -294,6 +298,7 @@ describe("witgen run --invoke", () => {
     expect(await invoke("test:run/api.add(1, 2)")).toBe("3\n");
     expect(await invoke("test:run/api@1.0.0#add(1, 2)")).toBe("3\n");
     expect(await invoke("test:run/other.run()")).toBe("2\n");
+    expect(await invoke("test:run/api@1.0.0#[static]counter.zero()")).toBe("0\n");
     // A bare name prefers the world-level export...
     expect(await invoke("add(5, 5)")).toBe("10\n");
     // ...and is ambiguous when several interfaces have it.
@@ -363,7 +368,8 @@ describe("witgen run --list", () => {
       "test:run/other.run@1.0.0: func() -> u32",
     ]);
     expect(lines).toContain("sum-pair: func(p: pair) -> u32");
-    expect(lines.length).toBe(28);
+    expect(lines).toContain("test:run/api@1.0.0#[static]counter.zero: func() -> u32");
+    expect(lines.length).toBe(29);
   });
 });
 

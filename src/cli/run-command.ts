@@ -43,7 +43,7 @@ export async function runRun(options: RunCommandOptions, io: CliIo): Promise<num
   let result: unknown;
   try {
     const instance = await compiled.instantiate({});
-    const fn = exportedJsFunction(instance.exports, invocation.target);
+    const fn = exportedJsFunction(instance, invocation.target);
     result = await fn(...invocation.args);
   } catch (e) {
     // The runtime turns core traps into Trap; a bare WebAssembly.RuntimeError is a trap too.

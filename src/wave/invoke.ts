@@ -18,6 +18,7 @@ import {
   toCamelCase,
   toPascalCase,
   type AbiType,
+  type ComponentInstance,
   type IrDocument,
   type IrFunction,
   type IrWorld,
@@ -198,12 +199,18 @@ export function parseInvocation(doc: IrDocument, text: string, source = "--invok
   return { target, args, ...(result ? { result } : {}) };
 }
 
-/** The JS function of a resolved export in `instance.exports` (component.ts "Export mapping"). */
+/**
+ * The JS function of a resolved export: from the instance's table by extern
+ * path (exact, whatever the JS names), else from `instance.exports`
+ * (component.ts "Export mapping").
+ */
 export function exportedJsFunction(
-  exports: Record<string, any>,
+  instance: Pick<ComponentInstance, "exports"> & Partial<Pick<ComponentInstance, "table">>,
   target: ExportedFunction,
 ): (...args: unknown[]) => unknown {
-  const scope = target.instance === undefined ? exports : exports[target.instance];
+  const byPath = instance.table?.functions.get(target.path);
+  if (byPath) return byPath as (...args: unknown[]) => unknown;
+  const scope = target.instance === undefined ? instance.exports : instance.exports[target.instance];
   const m = /^\[static\]([^.]+)\.(.+)$/.exec(target.func.name);
   const fn = m
     ? (scope?.[toPascalCase(m[1])]?.[toCamelCase(m[2])] ?? scope?.[target.func.name])
