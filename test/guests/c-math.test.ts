@@ -1,8 +1,8 @@
 /**
  * A real C guest (clang/wasm-ld for wasm32, freestanding, test/guests/c-math/) run
  * through the dynamic API and through generated glue: numbers (s32, u32 above 2^31,
- * u64, f64), UTF-8 strings in and out, a list<u32> sum, a record result, and host
- * imports it calls. Needs Debian's clang + lld (see C_TOOLCHAIN_PACKAGES); without
+ * u64, f64), UTF-8 strings in and out, a list<u32> sum, a record result, host
+ * imports it calls, and a borrowed host resource. Needs Debian's clang + lld (see C_TOOLCHAIN_PACKAGES); without
  * them the suite fails saying what to install. Skipped off Linux.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,20 @@ import { buildCGuest, cToolchainVersion, guestWit } from "../support/build-guest
 import { MODES, glueAdaptersUsed, instantiate, prepareGuest, type Guest } from "./harness.js";
 
 const onLinux = process.platform === "linux";
+
+class Sink {
+  readonly added: number[] = [];
+  disposed = false;
+  add(v: number): void {
+    this.added.push(v);
+  }
+  total(): bigint {
+    return this.added.reduce((a, b) => a + BigInt(b), 0n);
+  }
+  [Symbol.dispose](): void {
+    this.disposed = true;
+  }
+}
 let guest: Guest;
 
 describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
@@ -32,21 +46,14 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
     );
   });
 
-  it("generated glue has an adapter for every function (nothing falls back to the dynamic path)", async () => {
-    const used = await glueAdaptersUsed(guest, { "test:cmath/host@1.0.0": { log: () => {} }, scale: (v: number) => v });
-    expect(used.lifted).toEqual([
-      "add",
-      "count-chars",
-      "fact",
-      "greet",
-      "hypot",
-      "mul-wide",
-      "scaled-sum",
-      "stats",
-      "sum",
-      "upper",
-    ]);
-    expect(used.lowered).toEqual(["scale", "test:cmath/host@1.0.0#log"]);
+  it("generated glue has an adapter for every function without resources (with resources: glue's choice)", async () => {
+    const used = await glueAdaptersUsed(guest, {
+      "test:cmath/host@1.0.0": { log: () => {}, Sink },
+      scale: (v: number) => v,
+    });
+    const plain = ["add", "count-chars", "fact", "greet", "hypot", "mul-wide", "scaled-sum", "stats", "sum", "upper"];
+    expect(used.lifted.filter((p) => p !== "sum-into")).toEqual(plain);
+    expect(used.lowered.filter((p) => !p.includes("sink"))).toEqual(["scale", "test:cmath/host@1.0.0#log"]);
   });
 
   describe.each(MODES)("%s", (mode) => {
@@ -54,7 +61,7 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
       const logged: string[] = [];
       const scaled: number[] = [];
       const imports = {
-        "test:cmath/host@1.0.0": { log: (msg: string) => void logged.push(msg) },
+        "test:cmath/host@1.0.0": { log: (msg: string) => void logged.push(msg), Sink },
         scale: (v: number) => {
           scaled.push(v);
           return v * 10;
@@ -108,6 +115,16 @@ describe.skipIf(!onLinux)("C guest (clang wasm32)", () => {
       expect(e.scaledSum([7, 8])).toBe(150);
       expect(logged).toEqual(["scaled 3 values", "scaled 2 values"]);
       expect(scaled).toEqual([1, 2, 400000000, 7, 8]);
+    });
+
+    it("borrows a host resource, calls its methods and drops the borrow before returning", async () => {
+      const e = await instantiate(guest, mode, hostImports().imports);
+      const sink = new Sink();
+      expect(e.sumInto(sink, new Uint32Array([1, 2, 4000000000]))).toBe(4000000003n);
+      expect(e.sumInto(sink, [10])).toBe(4000000013n);
+      expect(sink.added).toEqual([1, 2, 4000000000, 10]);
+      expect(sink.disposed).toBe(false); // a borrow does not end the host object's life
+      expect(e.add(1, 1)).toBe(2); // not poisoned
     });
 
     it("rejects bad arguments before entering the guest", async () => {

@@ -13,6 +13,10 @@
 
 IMPORT("test:cmath/host@1.0.0", "log") void host_log(const char *ptr, size_t len);
 IMPORT("$root", "scale") uint32_t host_scale(uint32_t v);
+/* Resource functions take the handle first (CanonicalABI.md "Canonical Module Type"). */
+IMPORT("test:cmath/host@1.0.0", "[method]sink.add") void sink_add(int32_t self, uint32_t v);
+IMPORT("test:cmath/host@1.0.0", "[method]sink.total") uint64_t sink_total(int32_t self);
+IMPORT("test:cmath/host@1.0.0", "[resource-drop]sink") void sink_drop(int32_t handle);
 
 /* ---- memory ---- */
 
@@ -156,4 +160,13 @@ EXPORT("scaled-sum") uint32_t scaled_sum(const uint32_t *xs, size_t len) {
   uint32_t s = 0;
   for (size_t i = 0; i < len; i++) s += host_scale(xs[i]);
   return s;
+}
+
+/* Adds xs to the host's sink through the borrowed handle, then drops the borrow before
+   returning, as CanonicalABI.md Task.return_ requires (num_borrows must be 0). */
+EXPORT("sum-into") uint64_t sum_into(int32_t sink, const uint32_t *xs, size_t len) {
+  for (size_t i = 0; i < len; i++) sink_add(sink, xs[i]);
+  uint64_t total = sink_total(sink);
+  sink_drop(sink);
+  return total;
 }
