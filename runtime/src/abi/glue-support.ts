@@ -9,9 +9,11 @@
 import type { ComponentInstanceState } from "../instance-state.js";
 import { AbiValueError, Trap } from "../trap.js";
 import { CALL_RULE, hostValueTrap } from "./call.js";
-import { charToI32, type Flat } from "./codec.js";
+import { charToI32, FlatReader, type CodecCompiler, type Flat } from "./codec.js";
 import type { LiftLowerContext, StringEncoding } from "./context.js";
 import { MAX_LIST_BYTE_LENGTH } from "./layout.js";
+import type { FunctionPlan, ValuePlan } from "./plan.js";
+import type { BorrowScopeLike } from "../resources/handle.js";
 import { checkHostString, describe, storeUtf16Copy, storeUtf16ToLatin1OrUtf16, storeUtf16ToUtf8 } from "./strings.js";
 
 /** A host value that does not fit its type; `path` is where inside the argument (`.name`, `[3]`). */
@@ -147,5 +149,85 @@ export function callPostReturn(
     throw new Trap(`post-return trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: CALL_RULE, cause: e, func });
   } finally {
     inst.mayLeave = true;
+  }
+}
+
+/**
+ * Lifting and lowering of one resource type's handles, with the instance's resource
+ * binding baked in. The rules (CanonicalABI.md `lift_own`, `lift_borrow`, `lower_own`,
+ * `lower_borrow`) are the codecs' (codec.ts); this only gives them a direct call shape.
+ */
+export interface ResourceHandles {
+  liftOwn(cx: LiftLowerContext, handle: number): unknown;
+  liftBorrow(cx: LiftLowerContext, handle: number): unknown;
+  lowerOwn(cx: LiftLowerContext, v: unknown, path?: string): number;
+  lowerBorrow(cx: LiftLowerContext, v: unknown, path?: string): number;
+}
+
+type HandlePlan = Extract<ValuePlan, { kind: "own" | "borrow" }>;
+
+function handleNodes(p: ValuePlan, out: HandlePlan[]): void {
+  switch (p.kind) {
+    case "own":
+    case "borrow":
+      out.push(p);
+      return;
+    case "list":
+      return handleNodes(p.element, out);
+    case "record":
+      for (const f of p.fields) handleNodes(f.type, out);
+      return;
+    case "variant":
+      for (const c of p.cases) if (c.type) handleNodes(c.type, out);
+      return;
+    case "map":
+      return handleNodes(p.entry, out);
+    default:
+      return;
+  }
+}
+
+/**
+ * The resource types of a function's signature, in order of first use (parameters, then
+ * the result, depth-first): generated glue numbers them the same way from the WIT.
+ */
+export function resourceHandles(ac: { plan: FunctionPlan; codecs: CodecCompiler }): ResourceHandles[] {
+  const nodes: HandlePlan[] = [];
+  for (const p of ac.plan.params) handleNodes(p.type, nodes);
+  if (ac.plan.result) handleNodes(ac.plan.result, nodes);
+  const seen = new Set<number>();
+  const out: ResourceHandles[] = [];
+  for (const node of nodes) {
+    if (seen.has(node.resource)) continue;
+    seen.add(node.resource);
+    const flat = ["i32" as const];
+    const own = ac.codecs.codec({ kind: "own", resource: node.resource, resourceName: node.resourceName, size: 4, align: 4, flat });
+    const borrow = ac.codecs.codec({ kind: "borrow", resource: node.resource, resourceName: node.resourceName, size: 4, align: 4, flat });
+    const lower = (codec: typeof own, cx: LiftLowerContext, v: unknown, path: string): number => {
+      const slot: Flat[] = [];
+      try {
+        codec.lowerFlat(cx, v, slot);
+      } catch (e) {
+        throw path === "" ? e : atPath(e, path);
+      }
+      return slot[0] as number;
+    };
+    out.push({
+      liftOwn: (cx, handle) => own.liftFlat(cx, new FlatReader([handle])),
+      liftBorrow: (cx, handle) => borrow.liftFlat(cx, new FlatReader([handle])),
+      lowerOwn: (cx, v, path = "") => lower(own, cx, v, path),
+      lowerBorrow: (cx, v, path = "") => lower(borrow, cx, v, path),
+    });
+  }
+  return out;
+}
+
+/** CanonicalABI.md `Task.return_`: borrowed handles lent to the callee must be dropped before it returns. */
+export function checkBorrowsDropped(scope: BorrowScopeLike, func: string): void {
+  if (scope.numBorrows > 0) {
+    throw new Trap(`${scope.numBorrows} borrowed handle(s) lent to the callee were not dropped before it returned`, {
+      rule: "CanonicalABI.md Task.return_ (num_borrows)",
+      func,
+    });
   }
 }
