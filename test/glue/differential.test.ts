@@ -31,6 +31,8 @@ const T = {
   result: (ok?: AbiType, err?: AbiType): AbiType => ({ kind: "result", ok, err }),
   flags: (...flags: string[]): AbiType => ({ kind: "flags", flags }),
   map: (key: AbiType, value: AbiType): AbiType => ({ kind: "map", key, value }),
+  own: (resource: number, name: string): AbiType => ({ kind: "own", resource, name }),
+  borrow: (resource: number, name: string): AbiType => ({ kind: "borrow", resource, name }),
 };
 
 const SCALARS = ["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string"] as const;
@@ -62,6 +64,10 @@ const SIGNATURES: Signature[] = [
   { name: "spill-strings", params: Array.from({ length: 9 }, (_, i) => [`s${i}`, T.string] as [string, AbiType]), result: T.tuple(T.u64, T.f32) },
   { name: "spill-record", params: [["r", T.record(...Array.from({ length: 17 }, (_, i) => [`f${i}`, i % 2 ? T.f64 : T.s16] as [string, AbiType]))]], result: T.record(["a", T.string], ["b", T.f64]) },
   { name: "tuples", params: [["t", T.tuple(T.u8, T.f64, T.string, T.char, T.tuple(T.bool, T.s64))]], result: T.tuple(T.tuple(T.u8), T.string) },
+  // Resources (host-implemented here): own handles move, borrows are lent for the call.
+  { name: "open", params: [["path", T.string]], result: T.own(0, "file") },
+  { name: "take", params: [["f", T.own(0, "file")]], result: T.u32 },
+  { name: "files", params: [["fs", T.list(T.own(0, "file"))], ["d", T.option(T.own(1, "dir"))]], result: T.result(T.own(1, "dir"), T.string) },
   { name: "variant-in-variant", params: [["v", T.variant(["a", T.option(T.f32)], ["b", T.result(T.f64, T.u64)], ["c", T.list(T.u8)])]], result: T.result(T.option(T.f32), T.variant(["x", T.s8], ["y", T.f64])) },
 ];
 
@@ -102,6 +108,24 @@ describe("generated glue agrees with the dynamic path", () => {
 });
 
 const sigNamed = (name: string): Signature => SIGNATURES.find((s) => s.name === name)!;
+
+describe("borrowed handles agree with the dynamic path", () => {
+  const peek: Signature = { name: "peek", params: [["f", T.borrow(0, "file")], ["g", T.option(T.borrow(1, "dir"))]], result: T.u32 };
+  it("a borrow the callee does not drop traps at return (CanonicalABI.md Task.return_)", async () => {
+    const args = [{ name: "a" }, { name: "d" }];
+    const g = await roundTrip(peek, args, () => 7, "generated");
+    const d = await roundTrip(peek, args, () => 7, "dynamic");
+    expect(d.error?.message).toMatch(/2 borrowed handle\(s\) lent to the callee were not dropped/);
+    expect(g.hostArgs).toEqual(args);
+    expectSame(g, d);
+  });
+  it("a non-object as a resource is a bad argument", async () => {
+    const g = await roundTrip(peek, [5, undefined], () => 7, "generated");
+    const d = await roundTrip(peek, [5, undefined], () => 7, "dynamic");
+    expect(d.error?.message).toMatch(/expected a file resource object/);
+    expectSame(g, d);
+  });
+});
 
 describe("errors agree with the dynamic path", () => {
   const badArgs: [string, unknown[], RegExp][] = [

@@ -13,6 +13,7 @@ import * as runtime from "@witgen/runtime";
 import {
   CodecCompiler,
   ComponentInstanceState,
+  HostResourceBinding,
   LiftLowerContext,
   compileLift,
   compileLower,
@@ -168,7 +169,13 @@ export async function roundTrip(
   const opts = { stringEncoding: encoding, memory: mem.memory, realloc: mem.realloc };
   const liftCx = new LiftLowerContext(inst, { ...opts, postReturn: (...r: unknown[]) => void postReturns.push(r) });
   const lowerCx = new LiftLowerContext(inst, opts);
-  const compiler = new CodecCompiler();
+  // Host-implemented resources: any object is a resource value, one binding per resource type.
+  const bindings = new Map<number, HostResourceBinding>();
+  const compiler = new CodecCompiler((id, name) => {
+    let b = bindings.get(id);
+    if (!b) bindings.set(id, (b = new HostResourceBinding(name)));
+    return b;
+  });
   const out: Outcome = { memory: new Uint8Array(0), reallocs: mem.calls, poisoned: false };
 
   let lowered: CoreFunction;
@@ -201,7 +208,7 @@ export async function roundTrip(
   } else {
     const { adapters } = await loadGlue(glueSource(sig, encoding));
     const ac = (plan: FunctionPlan, cx: LiftLowerContext) =>
-      ({ path: sig.name, plan, cx, inst, codecs: compiler, resource: () => { throw new Error("no resources"); }, signature: { ...plan, async: false } }) as unknown as AdapterContext & { dynamic(): never };
+      ({ path: sig.name, plan, cx, inst, codecs: compiler, resource: (id: number) => bindings.get(id), signature: { ...plan, async: false } }) as unknown as AdapterContext & { dynamic(): never };
     lowered = adapters.lowerImport!(sig.name, recordingHost, ac(lower, lowerCx))!;
     call = adapters.liftExport!(sig.name, core, ac(lift, liftCx))!;
   }

@@ -107,6 +107,9 @@ export function valueOf(t: AbiType, r: Rng, depth = 0): unknown {
       if (t.key.kind === "string" && r() < 0.3) return Object.fromEntries(m);
       return m;
     }
+    case "own":
+    case "borrow":
+      return { resource: t.name, serial: int(r, 0, 1000) };
     default:
       throw new Error(`no values for ${t.kind}`);
   }

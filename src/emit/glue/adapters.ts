@@ -5,7 +5,7 @@
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
  */
-import type { FunctionPlan, PlanStep, ValuePlan } from "@witgen/runtime";
+import { containsBorrow, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { coreTsType, Env, tsType, type RuntimeHelper } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
@@ -51,6 +51,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const env = new Env(helpers);
   const jsName = env.locals.claim(spec.jsName);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
+  const { resources, borrows } = prepare(env, plan);
   const code = (): Env["code"] => env.code;
 
   // lower-params-flat / lower-params-spilled
@@ -120,6 +121,8 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
     coreArgs: coreArgs.join(", "),
     liftResult: plan.result ? reindent(liftResult, 3) : "",
     returnResult: reindent(returnResult, 3),
+    resources,
+    borrows,
   });
 }
 
@@ -131,6 +134,9 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const jsName = env.locals.claim(spec.jsName);
   const resultLocal = env.locals.claim("result");
   const coreParams = plan.core.params.map((t, i) => ({ name: env.locals.claim(`arg${i}`), type: coreTsType(t) }));
+  const { resources, borrows } = prepare(env, plan);
+  // CanonicalABI.md Subtask.deliver_resolve: handles lent for the call may be dropped again.
+  const release = (): void => void (borrows && code().line("scope.releaseLenders();"));
   const code = (): Env["code"] => env.code;
 
   // lift-params-flat / lift-params-spilled
@@ -188,10 +194,14 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
       code().line(`const ${outPtr} = ${coreParams[spilled.outParam].name} >>> 0;`);
       code().line(`cx.checkRange(${outPtr}, ${size}, ${align}, "result out-pointer", "CanonicalABI.md lower_flat_values");`);
       store(env, result, resultLocal, { base: outPtr, offset: 0 }, resultLocal, "");
+      release();
     } else {
       const flat = lowerFlat(env, result, resultLocal, resultLocal, "");
+      release();
       code().line(`return ${flat[0]};`);
     }
+  } else {
+    release();
   }
   const lowerResult = env.section();
 
@@ -211,8 +221,23 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
     lowersStrings: env.lowersStrings,
     liftParams: reindent(liftParams, 3),
     callHost: reindent(callHost, 3),
-    lowerResult: result ? reindent(lowerResult, 3) : "",
+    hasResult: !!result,
+    lowerResult: reindent(lowerResult, 3),
+    resources,
+    borrows,
   });
+}
+
+/** Plans the signature's resource types and borrow scope; marks the helpers they need. */
+function prepare(env: Env, plan: FunctionPlan): { resources: string; borrows: boolean } {
+  env.planResources([...plan.params.map((p) => p.type), ...(plan.result ? [plan.result] : [])]);
+  if (env.resources.size > 0) env.rt("resourceHandles");
+  const borrows = plan.params.some((p) => containsBorrow(p.type));
+  if (borrows) {
+    env.rt("BorrowScope");
+    if (plan.direction === "lift") env.rt("checkBorrowsDropped");
+  }
+  return { resources: [...env.resources.values()].join(", "), borrows };
 }
 
 /** Binds a lifted parameter to a local named after it (unless it is one already). */

@@ -25,12 +25,15 @@ export const RUNTIME_HELPERS = [
   "lowerChar",
   "stringLowerer",
   "wrongLength",
+  "resourceHandles",
+  "checkBorrowsDropped",
+  "BorrowScope",
 ] as const;
 
 export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];
 
 /** Names every adapter binds itself; value code never claims them. */
-export const ADAPTER_NAMES = ["cx", "inst", "ac", "core", "host", "impl", "where", "entered", "ret", "postReturn", "lowerString", "e"];
+export const ADAPTER_NAMES = ["cx", "inst", "ac", "core", "host", "impl", "where", "entered", "ret", "postReturn", "lowerString", "e", "scope", "prevScope"];
 
 export class Env {
   /** Where value code goes; adapters swap it per section (parameters, call, result). */
@@ -38,6 +41,8 @@ export class Env {
   readonly locals: Locals;
   /** Whether the adapter needs a `lowerString` for the instance's string encoding. */
   lowersStrings = false;
+  /** Resource types by TypeId -> the local holding their handle functions, in order of first use. */
+  readonly resources = new Map<number, string>();
 
   constructor(
     /** Helpers used by the whole module (shared across adapters, for the import line). */
@@ -54,11 +59,46 @@ export class Env {
     return done;
   }
 
+  /**
+   * Numbers the signature's resource types in order of first use (parameters, then the result,
+   * depth-first), as the runtime's `resourceHandles` does, and names a local for each.
+   */
+  planResources(plans: ValuePlan[]): void {
+    const visit = (p: ValuePlan): void => {
+      switch (p.kind) {
+        case "own":
+        case "borrow":
+          if (!this.resources.has(p.resource)) this.resources.set(p.resource, this.locals.claim(`${camel(p.resourceName)}Handles`));
+          return;
+        case "list":
+          return visit(p.element);
+        case "record":
+          return p.fields.forEach((f) => visit(f.type));
+        case "variant":
+          return p.cases.forEach((c) => c.type && visit(c.type));
+        case "map":
+          return visit(p.entry);
+      }
+    };
+    plans.forEach(visit);
+  }
+
+  /** The local with the handle functions of a resource type. */
+  handles(p: Extract<ValuePlan, { kind: "own" | "borrow" }>): string {
+    const local = this.resources.get(p.resource);
+    if (local === undefined) throw new Error(`glue: resource ${p.resourceName} was not planned`);
+    return local;
+  }
+
   /** Marks a runtime helper as used and returns its name. */
   rt(name: RuntimeHelper): string {
     this.helpers.add(name);
     return name;
   }
+}
+
+function camel(kebab: string): string {
+  return kebab.replace(/^%/, "").replace(/-([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
 /** The JS representation of a core value type: i64 is a bigint, everything else a number. */
@@ -132,6 +172,10 @@ export function tsType(p: ValuePlan): string {
     case "f32":
     case "f64":
       return "number";
+    case "own":
+    case "borrow":
+      // Resource objects: the declarations name their classes; the glue passes them through.
+      return "any";
     default:
       return "unknown";
   }
@@ -148,8 +192,6 @@ export function supported(p: ValuePlan): boolean {
       return p.cases.every((c) => !c.type || supported(c.type));
     case "map":
       return supported(p.entry);
-    case "own":
-    case "borrow":
     case "stream":
     case "future":
     case "error-context":

@@ -50,6 +50,11 @@ function flatScalar(env: Env, p: ValuePlan, x: string): string {
       return x;
     case "char":
       return `${env.rt("i32ToChar")}(${x} >>> 0)`;
+    // CanonicalABI.md lift_own / lift_borrow (the runtime's codecs, via resourceHandles).
+    case "own":
+      return `${env.handles(p)}.liftOwn(cx, ${x} >>> 0)`;
+    case "borrow":
+      return `${env.handles(p)}.liftBorrow(cx, ${x} >>> 0)`;
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
@@ -108,7 +113,7 @@ const isIdentifier = (expr: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.tes
 
 /** Whether lifting `p` can trap or allocate in guest-visible ways (then order matters). */
 function mayTrap(p: ValuePlan): boolean {
-  return p.kind === "char" || p.kind === "string" || p.kind === "record" || p.kind === "list" || p.kind === "map";
+  return ["char", "string", "record", "list", "map", "own", "borrow"].includes(p.kind);
 }
 
 /** An object literal (record) or array literal (tuple) of lifted fields. */
@@ -149,6 +154,10 @@ export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
       return `cx.dv.getFloat64(${at0}, true)`;
     case "char":
       return `${env.rt("i32ToChar")}(cx.dv.getUint32(${at0}, true))`;
+    case "own":
+      return `${env.handles(p)}.liftOwn(cx, cx.dv.getUint32(${at0}, true))`;
+    case "borrow":
+      return `${env.handles(p)}.liftBorrow(cx, cx.dv.getUint32(${at0}, true))`;
     case "string":
       return `${env.rt("loadStringFromRange")}(cx, cx.dv.getUint32(${at0}, true), cx.dv.getUint32(${addr(a, 4)}, true))`;
     case "list": {

@@ -54,6 +54,12 @@ function scalar(env: Env, p: ValuePlan, v: string, path: string): string {
     case "f64":
       check(env, `typeof ${v} !== "number"`, "a number", v, path);
       return v;
+    case "own":
+    case "borrow": {
+      // CanonicalABI.md lower_own / lower_borrow (the runtime's codecs, via resourceHandles).
+      const how = p.kind === "own" ? "lowerOwn" : "lowerBorrow";
+      return bind(env, `${v}Handle`, `${env.handles(p)}.${how}(cx, ${v}${path ? `, ${lit(path)}` : ""})`);
+    }
     case "char":
       // Bound now: a flat expression is only evaluated in the core call's argument list.
       return bind(env, `${v}Code`, `${env.rt("lowerChar")}(${v}${path ? `, ${lit(path)}` : ""})`);
@@ -147,6 +153,8 @@ export function store(env: Env, p: ValuePlan, v: string, a: Addr, name: string, 
       code.line(`cx.dv.setBigUint64(${at0}, ${env.rt("f64ToBits")}(${v}), true);`);
       return;
     case "char":
+    case "own":
+    case "borrow":
       code.line(`cx.dv.setUint32(${at0}, ${scalar(env, p, v, path)}, true);`);
       return;
     case "string": {
