@@ -126,7 +126,7 @@ export function docsText(docs: A.Docs | undefined): string | undefined {
   if (!docs || docs.lines.length === 0) return undefined;
   const units: string[] = [];
   for (const raw of docs.lines) {
-    if (raw.startsWith("/**")) units.push(raw.slice(3, raw.length - 2).trimEnd());
+    if (raw.startsWith("/**")) units.push(blockCommentBody(raw));
     else {
       let i = 0;
       while (raw.charCodeAt(i) === 47) i++;
@@ -151,6 +151,22 @@ export function docsText(docs: A.Docs | undefined): string | undefined {
   let end = out.length;
   while (end > 0 && out.charCodeAt(end - 1) === 10) end--;
   return out.slice(0, end);
+}
+
+/**
+ * The text of a `/** ... *\/` comment: a multi-line block written in the usual
+ * style (each line starting with `*`) loses those gutters, and the blank first
+ * and last lines go, so docs read the same whichever comment style wrote them.
+ */
+function blockCommentBody(raw: string): string {
+  const lines = raw.slice(3, raw.length - 2).split(/\r?\n/);
+  const rest = lines.slice(1).filter((l) => l.trim().length > 0);
+  if (rest.length > 0 && rest.every((l) => /^\s*\*/.test(l))) {
+    for (let i = 1; i < lines.length; i++) lines[i] = lines[i].replace(/^\s*\*(?: |$)?/, "");
+  }
+  while (lines.length > 1 && lines[0].trim() === "") lines.shift();
+  while (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
+  return lines.map((l) => l.trimEnd()).join("\n");
 }
 
 function isSpace(c: number): boolean {
