@@ -11,7 +11,7 @@ import { AsyncUsageError, JspiUnavailableError } from "./errors.js";
 
 /** Whether this engine has JSPI (`WebAssembly.Suspending` and `WebAssembly.promising`). */
 export function jspiAvailable(): boolean {
-  const w = (globalThis as { WebAssembly?: Record<string, unknown> }).WebAssembly;
+  const w = (globalThis as { WebAssembly?: { Suspending?: unknown; promising?: unknown } }).WebAssembly;
   return typeof w?.Suspending === "function" && typeof w?.promising === "function";
 }
 

@@ -103,9 +103,11 @@ export class LateCodec implements ElementCodec {
   get plain(): boolean {
     return this.bound?.plain ?? true;
   }
-  get allocate(): ((capacity: number) => TypedBatch) | undefined {
+  /** Absent (undefined) while unbound or for non-number elements, like the optional `ElementCodec.allocate`. */
+  get allocate(): (capacity: number) => TypedBatch {
     const b = this.bound;
-    return b?.allocate ? (n) => b.allocate!(n) : undefined;
+    const f = b?.allocate ? (n: number) => b.allocate!(n) : undefined;
+    return f as (capacity: number) => TypedBatch;
   }
   load(cx: ElementCopyContext, ptr: number, count: number): ArrayLike<unknown> {
     return this.need("load").load(cx, ptr, count);

@@ -87,7 +87,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /** One host read; settles the reader's state from the outcome. */
-  private async readRaw(operation: string, capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
+  private async readRaw(capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
     if (this.codec instanceof LateCodec && !this.codec.current) {
       // Wait for the element type (see element-type.ts); cancel()/close() end the wait.
       let stop!: () => void;
@@ -134,7 +134,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (this.state === "ended" && !this.pending) return this.atEnd();
     this.check(operation, internal);
     const capacity = this.capacityOf(operation, max);
-    const out = await this.readRaw(operation, capacity);
+    const out = await this.readRaw(capacity);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     return out.values as unknown as Batch;
   }
@@ -162,11 +162,11 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
         );
       // Zero-copy on the host side: the peer's elements land directly in the caller's buffer.
       const target = (buffer as unknown as TypedBatch).subarray(offset);
-      const out = await this.readRaw(operation, room, target);
+      const out = await this.readRaw(room, target);
       if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
       return out.values.length;
     }
-    const out = await this.readRaw(operation, room);
+    const out = await this.readRaw(room);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     const dst = buffer as unknown as unknown[];
     const src = out.values;
@@ -226,7 +226,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   private async readIntoConsumed(view: Uint8Array): Promise<number | undefined> {
-    const out = await this.readRaw("ReadableStream pull", view.length, view);
+    const out = await this.readRaw(view.length, view);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     return out.values.length;
   }
