@@ -1,0 +1,193 @@
+// Child process of the runtime benchmark (`bench/runtime.js`): measures one engine
+// (whatever Node runs this file) and prints the results as one JSON line on stdout.
+//
+//   node measure.js <config.json>
+//
+// The config names the prepared inputs: the calc core module and component, the qjs
+// component, our generated glue for both, and (when `jco` is set) jco's transpiled output.
+// Every variant is checked for the right answer before it is timed.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { compileComponent } from "@witgen/runtime";
+
+const config = JSON.parse(await readFile(process.argv[2], "utf8"));
+const bytes = async (file) => new Uint8Array(await readFile(file));
+const importFile = (file) => import(pathToFileURL(file).href);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function check(what, actual, expected) {
+  if (actual !== expected) throw new Error(`bench: ${what} returned ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+}
+
+/**
+ * A timing loop of its own per variant (a fresh `Function`, so V8 keeps separate type
+ * feedback and can inline each callee, as a real caller's monomorphic call site would).
+ */
+function loopOf(body, f, arg) {
+  return new Function("f", "arg", `return function loop(n) { let s = 0; for (let i = 0; i < n; i++) { ${body} } return s; };`)(f, arg);
+}
+
+/**
+ * Calls/s per variant: calibrate a batch of about `sampleMs`, then `reps` rounds in which
+ * every variant runs one batch (order rotated each round, so none always runs after the
+ * same neighbour); the median over the rounds.
+ */
+function callsPerSecond(variants, { reps, sampleMs }) {
+  const batches = variants.map(({ loop }) => {
+    let n = 256;
+    for (;;) {
+      const t0 = performance.now();
+      loop(n);
+      const ms = performance.now() - t0;
+      if (ms >= sampleMs / 4) return Math.max(1, Math.round((n * sampleMs) / ms));
+      n *= 4;
+    }
+  });
+  const samples = variants.map(() => []);
+  let sink = 0;
+  for (let r = 0; r < reps; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const v = (k + r) % variants.length;
+      const t0 = performance.now();
+      sink += variants[v].loop(batches[v]);
+      samples[v].push((batches[v] * 1000) / (performance.now() - t0));
+    }
+  }
+  if (sink === 0.5) console.error(sink); // keeps the work observable
+  return Object.fromEntries(variants.map((v, i) => [v.name, median(samples[i])]));
+}
+
+/**
+ * Milliseconds per instantiation, interleaved the same way (one instantiation per sample);
+ * each new instance is then checked with one call, outside the timed part.
+ */
+async function msPerInstantiation(variants, reps) {
+  const samples = variants.map(() => []);
+  for (let r = -1; r < reps; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const v = variants[(k + Math.max(r, 0)) % variants.length];
+      const t0 = performance.now();
+      const exports = await v.instantiate();
+      const ms = performance.now() - t0;
+      if (r >= 0) samples[variants.indexOf(v)].push(ms); // round -1 warms up
+      v.check(exports);
+    }
+  }
+  return Object.fromEntries(variants.map((v, i) => [v.name, median(samples[i])]));
+}
+
+// ---------------------------------------------------------------------------
+// calc: add and echo
+
+const calcComponent = await bytes(config.calc.component);
+const { instance: coreInstance } = await WebAssembly.instantiate(await bytes(config.calc.core), {});
+const core = coreInstance.exports;
+
+// The hand-written binding of `echo` over the raw core module: what a careful person
+// would write for this one signature (UTF-8 fast path for ASCII, re-encode otherwise).
+const memory = core.memory;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+let buffer;
+let u8 = new Uint8Array(0);
+let dv = new DataView(new ArrayBuffer(0));
+function views() {
+  if (memory.buffer !== buffer) {
+    buffer = memory.buffer;
+    u8 = new Uint8Array(buffer);
+    dv = new DataView(buffer);
+  }
+}
+function echoByHand(s) {
+  const n = s.length;
+  let ptr = core.cabi_realloc(0, 0, 1, n);
+  views();
+  const r = encoder.encodeInto(s, u8.subarray(ptr, ptr + n));
+  let len = n;
+  if (r.read !== n || r.written !== n) {
+    ptr = core.cabi_realloc(ptr, n, 1, 3 * n);
+    views();
+    len = encoder.encodeInto(s, u8.subarray(ptr, ptr + 3 * n)).written;
+  }
+  const ret = core.echo(ptr, len);
+  views();
+  const p = dv.getUint32(ret, true);
+  const out = decoder.decode(u8.subarray(p, p + dv.getUint32(ret + 4, true)));
+  core.cabi_post_echo(ret);
+  return out;
+}
+
+const glue = await importFile(config.calc.glue);
+const generated = await glue.instantiate(calcComponent, {});
+const dynamic = (await (await compileComponent(calcComponent)).instantiate({})).exports;
+const calcApis = { generated, dynamic };
+if (config.jco) {
+  const { instantiate } = await importFile(config.jco.calc);
+  const dir = path.dirname(config.jco.calc);
+  const modules = new Map();
+  for (const name of config.jco.calcModules) modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
+  calcApis.jco = instantiate((name) => modules.get(name), {});
+}
+
+const text = "0123456789abcdef"; // 16 bytes of UTF-8
+check("raw add", core.add(40, 2), 42);
+check("hand-written echo", echoByHand(text), text);
+for (const [name, api] of Object.entries(calcApis)) {
+  check(`${name} add`, api.add(40, 2), 42);
+  check(`${name} echo`, api.echo(text), text);
+}
+
+const timing = { reps: config.reps, sampleMs: config.sampleMs };
+const addBody = "s += f(i & 0xffff, 1);";
+const add = callsPerSecond(
+  [
+    { name: "raw", loop: loopOf(addBody, core.add) },
+    ...Object.entries(calcApis).map(([name, api]) => ({ name, loop: loopOf(addBody, api.add) })),
+  ],
+  timing,
+);
+const echoBody = "s += f(arg).length;";
+const echo = callsPerSecond(
+  [
+    { name: "hand", loop: loopOf(echoBody, echoByHand, text) },
+    ...Object.entries(calcApis).map(([name, api]) => ({ name, loop: loopOf(echoBody, api.echo, text) })),
+  ],
+  timing,
+);
+
+// ---------------------------------------------------------------------------
+// qjs: instantiation with the core modules already compiled
+
+const qjsBytes = await bytes(config.qjs.component);
+/** Per variant; or why the component cannot run on this engine (Node 20 lacks extended-const, which QuickJS's build uses). */
+async function instantiation() {
+  let compiledQjs;
+  try {
+    compiledQjs = await compileComponent(qjsBytes);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  const qjsGlue = await importFile(config.qjs.glue);
+  const greeting = "hello, bench";
+  const greets = (name) => (exports) => check(`${name} qjs greet`, exports.greet("bench"), greeting);
+  const instantiations = [
+    { name: "dynamic", instantiate: async () => (await compiledQjs.instantiate({})).exports, check: greets("dynamic") },
+    { name: "generated", instantiate: () => qjsGlue.instantiate(compiledQjs, {}), check: greets("generated") },
+  ];
+  if (config.jco) {
+    const { instantiate } = await importFile(config.jco.qjs);
+    const dir = path.dirname(config.jco.qjs);
+    const modules = new Map();
+    for (const name of config.jco.qjsModules) modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
+    instantiations.push({ name: "jco", instantiate: async () => instantiate((name) => modules.get(name), {}), check: greets("jco") });
+  }
+  return msPerInstantiation(instantiations, config.instantiations);
+}
+const instantiate = await instantiation();
+
+console.log(JSON.stringify({ node: process.version, add, echo, instantiate, qjsBytes: qjsBytes.length }));

