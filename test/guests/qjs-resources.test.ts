@@ -10,7 +10,18 @@ import { GuestResource, Trap } from "@witgen/runtime";
 import { loadWitSource, selectWorld } from "../../src/wit/index.js";
 import { normalWorld } from "../support/structural.js";
 import { buildJsGuest, enableExtendedConst, guestWit } from "../support/build-guest.js";
-import { MODES, err, hostErr, hostOk, instantiate, ok, prepareGuest, type Guest, type Mode } from "./harness.js";
+import {
+  MODES,
+  err,
+  glueAdaptersUsed,
+  hostErr,
+  hostOk,
+  instantiate,
+  ok,
+  prepareGuest,
+  type Guest,
+  type Mode,
+} from "./harness.js";
 
 const HOST = "test:res/host@1.0.0";
 const COUNTERS = "test:res/counters@1.0.0";
@@ -67,6 +78,21 @@ function hostImports(mode: Mode) {
   };
   return { imports, events, Logger };
 }
+
+it("generated glue specialises the freestanding functions, including those passing host resources", async () => {
+  const { lifted, lowered } = await glueAdaptersUsed(guest, hostImports("glue").imports);
+  expect(lifted).toEqual([
+    "consume-logger",
+    "fail",
+    "log-with",
+    "make-logger",
+    "scaled",
+    "scratch-logger",
+    `${COUNTERS}#live`,
+    "validate",
+  ]);
+  expect(lowered).toEqual(["scale", `${HOST}#check`]);
+});
 
 describe.each(MODES)("qjs guest resources and imports (%s)", (mode) => {
   it("exports a guest resource as a class: constructor, methods, statics, destructor", async () => {
