@@ -88,3 +88,8 @@ export function at(a: Addr, extra: number): Addr {
 export function lit(s: string): string {
   return JSON.stringify(s);
 }
+
+/** The address of element `i` of an array at `a` with elements of `size` bytes. */
+export function elementAt(a: Addr, i: string, size: number): string {
+  return `${addr(a)} + ${size === 1 ? i : `${i} * ${size}`}`;
+}

@@ -8,7 +8,8 @@
  * (variants, lists) are built into a typed local first.
  */
 import type { CoreType, ValuePlan } from "@witgen/runtime";
-import { addr, at, child, lit, type Addr } from "./code.js";
+import { addr, at, child, elementAt, lit, type Addr } from "./code.js";
+import { isScalar } from "./lower.js";
 import { tsType, type Env } from "./env.js";
 
 type Variant = Extract<ValuePlan, { kind: "variant" }>;
@@ -203,14 +204,16 @@ function loadElements(env: Env, p: List, a: Addr, len: string, name: string): st
   const size = p.element.size;
   if (p.typedArray) {
     // The bytes are already the little-endian elements: copy them out of guest memory.
-    return `new ${p.typedArray}(cx.u8.slice(${addr(a)}, ${addr(a)} + ${len} * ${size}).buffer)`;
+    return `new ${p.typedArray}(cx.u8.slice(${addr(a)}, ${elementAt(a, len, size)}).buffer)`;
   }
   const list = env.locals.claim(name);
   const i = env.locals.claim("i");
   const type = p.length !== undefined ? `${tsType(p.element)}[]` : tsType(p);
   code.line(`const ${list}: ${type} = new Array(${len});`);
   code.block(`for (let ${i} = 0; ${i} < ${len}; ${i}++)`, () => {
-    code.line(`${list}[${i}] = ${load(env, p.element, { base: `${addr(a)} + ${i} * ${size}`, offset: 0 }, child(name, "item"))};`);
+    const base = elementAt(a, i, size);
+    const elemAt: Addr = { base: isScalar(p.element) ? base : bind(env, child(name, "itemAt"), base), offset: 0 };
+    code.line(`${list}[${i}] = ${load(env, p.element, elemAt, child(name, "item"))};`);
   });
   return p.length !== undefined && p.length <= 32 ? `${list} as ${tsType(p)}` : list;
 }
@@ -224,7 +227,7 @@ function loadMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, ptr: string, 
   const i = env.locals.claim("i");
   code.line(`const ${map} = new Map<${tsType(keyField.type)}, ${tsType(valueField.type)}>();`);
   code.block(`for (let ${i} = 0; ${i} < ${len}; ${i}++)`, () => {
-    const entryAt: Addr = { base: `${ptr} + ${i} * ${entry.size}`, offset: 0 };
+    const entryAt: Addr = { base: bind(env, child(name, "entryAt"), elementAt({ base: ptr, offset: 0 }, i, entry.size)), offset: 0 };
     const key = loadInto(env, keyField.type, at(entryAt, keyField.offset), child(name, "key"));
     const value = loadInto(env, valueField.type, at(entryAt, valueField.offset), child(name, "value"));
     code.line(`${map}.set(${key}, ${value});`);

@@ -9,7 +9,7 @@
  * the current list element); list loops add `[i]` while unwinding.
  */
 import type { CoreType, ValuePlan } from "@witgen/runtime";
-import { addr, at, child, lit, type Addr } from "./code.js";
+import { addr, at, child, elementAt, lit, type Addr } from "./code.js";
 import { coreTsType, INT_EXPECTED, zeroOf, type Env } from "./env.js";
 
 type Variant = Extract<ValuePlan, { kind: "variant" }>;
@@ -66,6 +66,11 @@ function scalar(env: Env, p: ValuePlan, v: string, path: string): string {
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
+}
+
+/** Whether `p` is stored with one memory access (no address local is worth it). */
+export function isScalar(p: ValuePlan): boolean {
+  return !["string", "list", "map", "record", "variant"].includes(p.kind);
 }
 
 /** Binds `expr` to a fresh local named after `name` and returns the local. */
@@ -237,7 +242,9 @@ function storeElements(env: Env, p: List, v: string, a: Addr, name: string, path
     const size = p.element.size;
     code.block(`for (let ${i} = 0; ${i} < ${fixed ?? `${items}.length`}; ${i}++)`, () => {
       const elem = bind(env, child(name, "item"), `${items}[${i}]`);
-      const elemAt: Addr = { base: `${addr(a)} + ${i} * ${size}`, offset: 0 };
+      // One local for the element's address when its fields are stored at offsets from it.
+      const base = elementAt(a, i, size);
+      const elemAt: Addr = { base: isScalar(p.element) ? base : bind(env, child(name, "itemAt"), base), offset: 0 };
       tryElement(env, i, path, () => store(env, p.element, elem, elemAt, elem, ""));
     });
   };
@@ -279,7 +286,7 @@ function storeMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, v: string, n
   const key = env.locals.claim(child(name, "key"));
   const value = env.locals.claim(child(name, "value"));
   code.block(`for (const [${key}, ${value}] of ${entries})`, () => {
-    const entryAt: Addr = { base: `${ptr} + ${i} * ${entry.size}`, offset: 0 };
+    const entryAt: Addr = { base: bind(env, child(name, "entryAt"), elementAt({ base: ptr, offset: 0 }, i, entry.size)), offset: 0 };
     tryElement(env, i, path, () => {
       store(env, keyField.type, key, at(entryAt, keyField.offset), key, "[0]");
       store(env, valueField.type, value, at(entryAt, valueField.offset), value, "[1]");
