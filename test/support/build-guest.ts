@@ -60,7 +60,7 @@ async function cached(
   const key = createHash("sha256")
     .update(JSON.stringify({ recipe: RECIPE_VERSION, kind, name, inputs }))
     .digest("hex");
-  const file = path.join(cacheDir, `${kind}-${name}-${key.slice(0, 32)}.wasm`);
+  const file = path.join(cacheDir, `${name}.${kind}.${key.slice(0, 32)}.wasm`);
   try {
     return new Uint8Array(await readFile(file));
   } catch {
