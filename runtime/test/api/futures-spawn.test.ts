@@ -49,6 +49,12 @@ describe("host-to-host futures", () => {
     expect(await writer.write(3)).toBe(false);
   });
 
+  it("awaiting a disposed reader is an AsyncUsageError", async () => {
+    const { reader } = future<number>();
+    reader[Symbol.dispose]();
+    await expect(Promise.resolve(reader)).rejects.toThrow(/FutureReader \(await\): the reader was disposed/);
+  });
+
   it("disposing an unwritten writer is refused (CanonicalABI.md Future State)", () => {
     const { writer } = future<number>();
     expect(() => writer[Symbol.dispose]()).toThrow(

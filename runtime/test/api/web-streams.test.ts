@@ -18,6 +18,21 @@ describe("web stream interop", () => {
     await producer;
   });
 
+  it("a byte ReadableStream also serves default readers (whole chunks)", async () => {
+    const { reader, writer } = stream<number, Uint8Array>("u8");
+    const rs = reader.toReadableStream() as any;
+    void (async () => {
+      await writer.writeAll(new Uint8Array(70000).fill(3));
+      writer.close();
+    })();
+    const sizes: number[] = [];
+    for await (const c of rs) {
+      expect(c).toBeInstanceOf(Uint8Array);
+      sizes.push(c.length);
+    }
+    expect(sizes).toEqual([65536, 70000 - 65536]);
+  });
+
   it("toReadableStream of a non-numeric stream yields single elements", async () => {
     const { reader, writer } = stream<string>();
     const rs = reader.toReadableStream() as unknown as ReadableStream<string>;
