@@ -1,5 +1,6 @@
 // Child process of the runtime benchmark (`bench/runtime.js`): measures one engine
-// (whatever Node runs this file) and prints the results as one JSON line on stdout.
+// (whatever Node runs this file) and prints the samples as one JSON line on stdout
+// (per variant, one number per round; bench/runtime.js takes the medians).
 //
 //   node measure.js <config.json>
 //
@@ -15,11 +16,6 @@ const config = JSON.parse(await readFile(process.argv[2], "utf8"));
 const bytes = async (file) => new Uint8Array(await readFile(file));
 const importFile = (file) => import(pathToFileURL(file).href);
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function check(what, actual, expected) {
   if (actual !== expected) throw new Error(`bench: ${what} returned ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
@@ -33,52 +29,63 @@ function loopOf(body, f, arg) {
 }
 
 /**
- * Calls/s per variant: calibrate a batch of about `sampleMs`, then `reps` rounds in which
- * every variant runs one batch (order rotated each round, so none always runs after the
- * same neighbour); the median over the rounds.
+ * Process CPU time in ms (user + system): the machine may be busy with other work, and wall
+ * time would count the time this process waits for a core. It includes V8's helper threads
+ * (compiler, concurrent GC), which are part of the cost.
+ */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Calls/s per variant and round: calibrate a batch of about `sampleMs`, then `reps` rounds in
+ * which every variant runs one batch, back to back (order rotated each round, so none always
+ * runs after the same neighbour). Rounds are short so that the variants of one round share
+ * the machine's state: the caller compares them round by round (paired ratios).
  */
 function callsPerSecond(variants, { reps, sampleMs }) {
   const batches = variants.map(({ loop }) => {
     let n = 256;
     for (;;) {
-      const t0 = performance.now();
+      const t0 = cpuMs();
       loop(n);
-      const ms = performance.now() - t0;
+      const ms = cpuMs() - t0;
       if (ms >= sampleMs / 4) return Math.max(1, Math.round((n * sampleMs) / ms));
       n *= 4;
     }
   });
   const samples = variants.map(() => []);
   let sink = 0;
-  for (let r = 0; r < reps; r++) {
+  for (let r = -1; r < reps; r++) {
     for (let k = 0; k < variants.length; k++) {
-      const v = (k + r) % variants.length;
-      const t0 = performance.now();
+      const v = (k + Math.max(r, 0)) % variants.length;
+      const t0 = cpuMs();
       sink += variants[v].loop(batches[v]);
-      samples[v].push((batches[v] * 1000) / (performance.now() - t0));
+      if (r >= 0) samples[v].push((batches[v] * 1000) / Math.max(cpuMs() - t0, 0.001)); // round -1 warms up
     }
   }
   if (sink === 0.5) console.error(sink); // keeps the work observable
-  return Object.fromEntries(variants.map((v, i) => [v.name, median(samples[i])]));
+  return Object.fromEntries(variants.map((v, i) => [v.name, samples[i]]));
 }
 
 /**
- * Milliseconds per instantiation, interleaved the same way (one instantiation per sample);
- * each new instance is then checked with one call, outside the timed part.
+ * Milliseconds (process CPU) per instantiation and round, interleaved the same way (one
+ * instantiation per sample); each new instance is then checked with one call, untimed.
  */
 async function msPerInstantiation(variants, reps) {
   const samples = variants.map(() => []);
   for (let r = -1; r < reps; r++) {
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(k + Math.max(r, 0)) % variants.length];
-      const t0 = performance.now();
+      const t0 = cpuMs();
       const exports = await v.instantiate();
-      const ms = performance.now() - t0;
+      const ms = cpuMs() - t0;
       if (r >= 0) samples[variants.indexOf(v)].push(ms); // round -1 warms up
       v.check(exports);
     }
   }
-  return Object.fromEntries(variants.map((v, i) => [v.name, median(samples[i])]));
+  return Object.fromEntries(variants.map((v, i) => [v.name, samples[i]]));
 }
 
 // ---------------------------------------------------------------------------
