@@ -187,3 +187,23 @@ describe("blockOn", () => {
     ).toThrow(/blockOn: its result must be returned directly/);
   });
 });
+
+describe("blockOn with real JSPI (Node >= 24)", () => {
+  // (module (import "env" "get" (func (result i32))) (func (export "run") (result i32) call 0 i32.const 1 i32.add))
+  const bytes = new Uint8Array([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 2, 0x0b, 1, 3, 0x65, 0x6e, 0x76, 3, 0x67, 0x65, 0x74, 0,
+    0, 3, 2, 1, 0, 7, 7, 1, 3, 0x72, 0x75, 0x6e, 0, 1, 0x0a, 9, 1, 7, 0, 0x10, 0, 0x41, 1, 0x6a, 0x0b,
+  ]);
+
+  it.skipIf(!jspiAvailable())(
+    "a sync import returning blockOn(p) suspends the wasm caller until p settles",
+    async () => {
+      const W = WebAssembly as any;
+      const impl = () => blockOn(new Promise<number>((r) => setTimeout(() => r(41), 5)));
+      const get = new W.Suspending(() => runSuspendable(impl, (v) => v));
+      const { instance } = await WebAssembly.instantiate(bytes, { env: { get } });
+      const run = W.promising(instance.exports.run);
+      expect(await run()).toBe(42);
+    },
+  );
+});
