@@ -120,6 +120,20 @@ describe.each(MODES)("qjs guest resources and imports (%s)", (mode) => {
     expect(api.live()).toBe(0);
   });
 
+  it("instances of one compiled component keep separate state and handle tables", async () => {
+    const one = (await instantiate(guest, mode, hostImports(mode).imports))[COUNTERS];
+    const two = (await instantiate(guest, mode, hostImports(mode).imports))[COUNTERS];
+    const c = new one.Counter("one", 1);
+    expect(one.live()).toBe(1);
+    expect(two.live()).toBe(0);
+    // A handle of instance one's counter is not a counter of instance two: refused before entering the guest.
+    expect(() => two.Counter.merge(c, new two.Counter("two", 2))).toThrow(
+      /expected a counter resource, got one of type counter in \[static\]counter\.merge \(param "a"\)/,
+    );
+    expect(two.live()).toBe(1); // not poisoned; the counter made for the refused call is still alive
+    expect(c.value()).toBe(1);
+  });
+
   it("passes a host resource in (own), gets one back from the guest, and sees the guest drop them", async () => {
     const { imports, events, Logger } = hostImports(mode);
     const e = await instantiate(guest, mode, imports);
