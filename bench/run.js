@@ -3,7 +3,9 @@ import { cpus, loadavg } from "node:os";
 import { benchGenerator } from "./generator.js";
 import { benchRuntime } from "./runtime.js";
 
-const load = loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(" ");
 const rows = [...(await benchGenerator()), ...(await benchRuntime())];
 
 console.log(

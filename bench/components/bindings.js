@@ -32,7 +32,9 @@ export async function generateGlue(witPath, world) {
       fileName: name,
     });
     if (out.diagnostics?.length) {
-      throw new Error(`bench: generated ${name} does not parse: ${out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`);
+      throw new Error(
+        `bench: generated ${name} does not parse: ${out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`,
+      );
     }
     await writeFile(path.join(dir, name.replace(/\.ts$/, ".js")), out.outputText);
   }
@@ -45,7 +47,10 @@ export async function generateGlue(witPath, world) {
  */
 export async function jcoTranspile(component, name) {
   const options = { name, instantiation: "sync", noTypescript: true };
-  const dir = path.join(cacheDir, `jco-${name}-${sha256(component, options, packageVersion("@bytecodealliance/jco")).slice(0, 12)}`);
+  const dir = path.join(
+    cacheDir,
+    `jco-${name}-${sha256(component, options, packageVersion("@bytecodealliance/jco")).slice(0, 12)}`,
+  );
   const marker = path.join(dir, ".complete");
   try {
     await readFile(marker);

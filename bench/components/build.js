@@ -13,7 +13,8 @@ export const cacheDir = path.join(repoRoot, ".cache", "bench");
 
 export function sha256(...parts) {
   const h = createHash("sha256");
-  for (const p of parts) h.update(typeof p === "string" || p instanceof Uint8Array ? p : JSON.stringify(p)).update("\0");
+  for (const p of parts)
+    h.update(typeof p === "string" || p instanceof Uint8Array ? p : JSON.stringify(p)).update("\0");
   return h.digest("hex");
 }
 
@@ -86,7 +87,9 @@ export async function buildQjs() {
     try {
       ({ componentize } = await import("componentize-qjs"));
     } catch (e) {
-      throw new Error(`bench/components: cannot load componentize-qjs (a devDependency; run \`npm ci\`): ${errorText(e)}`);
+      throw new Error(
+        `bench/components: cannot load componentize-qjs (a devDependency; run \`npm ci\`): ${errorText(e)}`,
+      );
     }
     try {
       const { component } = await componentize({ witPath: path.join(here, "qjs.wit"), jsSource: js, ...options });

@@ -17,7 +17,8 @@ const bytes = async (file) => new Uint8Array(await readFile(file));
 const importFile = (file) => import(pathToFileURL(file).href);
 
 function check(what, actual, expected) {
-  if (actual !== expected) throw new Error(`bench: ${what} returned ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  if (actual !== expected)
+    throw new Error(`bench: ${what} returned ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
 
 /**
@@ -25,7 +26,11 @@ function check(what, actual, expected) {
  * feedback and can inline each callee, as a real caller's monomorphic call site would).
  */
 function loopOf(body, f, arg) {
-  return new Function("f", "arg", `return function loop(n) { let s = 0; for (let i = 0; i < n; i++) { ${body} } return s; };`)(f, arg);
+  return new Function(
+    "f",
+    "arg",
+    `return function loop(n) { let s = 0; for (let i = 0; i < n; i++) { ${body} } return s; };`,
+  )(f, arg);
 }
 
 /**
@@ -137,7 +142,8 @@ if (config.jco) {
   const { instantiate } = await importFile(config.jco.calc);
   const dir = path.dirname(config.jco.calc);
   const modules = new Map();
-  for (const name of config.jco.calcModules) modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
+  for (const name of config.jco.calcModules)
+    modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
   calcApis.jco = instantiate((name) => modules.get(name), {});
 }
 
@@ -190,8 +196,13 @@ async function instantiation() {
     const { instantiate } = await importFile(config.jco.qjs);
     const dir = path.dirname(config.jco.qjs);
     const modules = new Map();
-    for (const name of config.jco.qjsModules) modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
-    instantiations.push({ name: "jco", instantiate: async () => instantiate((name) => modules.get(name), {}), check: greets("jco") });
+    for (const name of config.jco.qjsModules)
+      modules.set(name, await WebAssembly.compile(await bytes(path.join(dir, name))));
+    instantiations.push({
+      name: "jco",
+      instantiate: async () => instantiate((name) => modules.get(name), {}),
+      check: greets("jco"),
+    });
   }
   return msPerInstantiation(instantiations, config.instantiations);
 }
