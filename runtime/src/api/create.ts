@@ -11,6 +11,7 @@
  * when they were created. They pull the next chunk only after the previous one was taken
  * (backpressure), stop pulling and release the source (`return()` / `cancel()`) when the
  * reader is dropped, and never swallow a failure of the source (see `HostStreamReaderApi.fail`).
+ * A typed array as the source itself is one chunk for a number stream (`upload(bytes)`).
  * Iterables yield elements, or, for number streams, typed-array chunks too; consecutive
  * elements of a sync iterable are written in batches of up to 1024.
  */
@@ -104,7 +105,8 @@ export function streamFrom<T, Batch extends ArrayLike<T> = T[]>(
   const scope = currentBackgroundScope();
   scope.spawn(async () => {
     try {
-      if (isReadableStream(s)) await pumpWeb(s.getReader(), writer);
+      if (ArrayBuffer.isView(s)) await pumpTyped(s as unknown as ArrayLike<unknown> & Iterable<unknown>, writer);
+      else if (isReadableStream(s)) await pumpWeb(s.getReader(), writer);
       else if (isAsync) await pumpAsync((s as AsyncIterable<unknown>)[Symbol.asyncIterator](), writer);
       else await pumpSync((s as Iterable<unknown>)[Symbol.iterator](), writer);
     } catch (e) {
@@ -136,6 +138,16 @@ async function classifier(codec: ElementCodec): Promise<(v: unknown) => boolean>
   if (codec instanceof LateCodec && !codec.current) await codec.forWriter();
   const numeric = isNumeric(codec instanceof LateCodec ? codec.current! : codec);
   return (v) => numeric && ArrayBuffer.isView(v);
+}
+
+/** A typed array as the whole source: one chunk for a number stream (no per-element work), else its elements. */
+async function pumpTyped(
+  v: ArrayLike<unknown> & Iterable<unknown>,
+  writer: HostStreamWriterApi<any, any>,
+): Promise<void> {
+  const isChunk = await classifier(writer.codec);
+  if (isChunk(v)) await put(writer, v);
+  else await pumpSync(v[Symbol.iterator](), writer);
 }
 
 async function pumpSync(it: Iterator<unknown>, writer: HostStreamWriterApi<any, any>): Promise<void> {

@@ -278,6 +278,20 @@ describe("a host StreamWriter into a guest's readable end", () => {
     assertQuiescent(g.inst);
   });
 
+  it("a Uint8Array passed where a stream<u8> is expected is one chunk, copied in one go", async () => {
+    const g = guest();
+    const codec = g.codecOf(u8T);
+    const data = new Uint8Array(60_000).map((_, k) => (k * 7) & 0xff);
+    const ri = g.hooks.lowerStream(g.cx, data, streamOf(u8T));
+    await settle();
+    expect(streamRead(g.inst, codec, g.copyOpts, ri, 0, 65_000)).toBe(packCopyResult(CopyResult.COMPLETED, 60_000));
+    expect(Buffer.compare(g.bytes().subarray(0, 60_000), data)).toBe(0);
+    await settle();
+    expect(streamRead(g.inst, codec, g.copyOpts, ri, 0, 8)).toBe(packCopyResult(CopyResult.DROPPED, 0));
+    streamDropReadable(g.inst, codec, ri);
+    assertQuiescent(g.inst);
+  });
+
   it("a source failing after it was passed into a component is reported to the scope", async () => {
     const g = guest();
     const codec = g.codecOf(u8T);
