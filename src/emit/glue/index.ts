@@ -91,11 +91,9 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
     runtimeModule: options.runtimeModule,
     exports,
     imports,
-    moduleImports: [
-      `import type { CompiledComponent, ImportObject } from ${lit(options.runtimeModule)};`,
-      `import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`,
-    ],
+    moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],
     tailRuntime: ["compileComponent"],
+    tailRuntimeTypes: ["CompiledComponent", "ImportObject"],
     tail: renderTemplate("instantiate", {}),
   });
   return { path: GLUE_PATH, contents: await formatTypeScript(GLUE_PATH, header, source) };

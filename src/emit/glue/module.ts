@@ -20,8 +20,9 @@ export interface GlueModuleInput {
   imports: GlueFunction[];
   /** More import lines (the declarations the adapters are typed with). */
   moduleImports?: string[];
-  /** Runtime values the tail uses. */
+  /** Runtime values and types the tail uses. */
   tailRuntime?: string[];
+  tailRuntimeTypes?: string[];
   /** Code after the adapters, e.g. `instantiate()`. */
   tail?: string;
 }
@@ -40,7 +41,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
   ];
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
   const imports = [
-    `import type { AdapterContext, CoreFunction, HostAdapters, JsFunction } from ${lit(input.runtimeModule)};`,
+    `import type { ${["AdapterContext", "CoreFunction", "HostAdapters", "JsFunction", ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
     ...(values.length > 0 ? [`import { ${values.join(", ")} } from ${lit(input.runtimeModule)};`] : []),
     ...(input.moduleImports ?? []),
   ];
