@@ -14,7 +14,7 @@ import { jsDoc } from "./docs.js";
 import { plainName, signature, type ResultStyle, type SignatureView } from "./functions.js";
 import { INDEX_PATH, interfaceModules, reachableInterfaces, type InterfaceModule } from "./layout.js";
 import { ModuleScope } from "./module-scope.js";
-import { bindingName, camelCase, memberKey, methodName, pascalCase, propertyKey, Scope, staticName, typeName } from "./names.js";
+import { bindingName, camelCaseScope, memberKey, memberNames, pascalCase, propertyKey, Scope, typeName } from "./names.js";
 import { admitsUndefined, renderType, type TypeNames } from "./type-expr.js";
 
 export type EmitMode = "types" | "host" | "guest";
@@ -227,12 +227,17 @@ export class WorldModel implements TypeNames {
     return [...withConstructor, ...iface.functions.filter((f) => f.kind.kind === "freestanding")];
   }
 
-  /** Member names of an interface's function set: resource classes, then functions, in order. */
+  /**
+   * Member names of an interface's function set (resource classes, then functions, in order), as
+   * the runtime names the interface's instance members: {@link memberNames} over all of its
+   * functions and own resources.
+   */
   private functionSetNames(iface: IrInterface): Map<IrFunction | IrTypeDef, string> {
-    const members = new Scope();
+    const resources = iface.types.map((t) => this.doc.types[t.id]).filter((t) => this.ownedBy(t, iface) && t.def.kind === "resource");
+    const runtime = memberNames({ functions: iface.functions.map((f) => f.name), resources: resources.map((r) => r.name) });
     const names = new Map<IrFunction | IrTypeDef, string>();
     for (const m of this.functionSetMembers(iface)) {
-      names.set(m, members.claim("def" in m ? pascalCase(m.name) : methodName(plainName(m))));
+      names.set(m, "def" in m ? runtime.classes.get(m.name)! : runtime.functions.get(m.name)!);
     }
     return names;
   }
@@ -255,24 +260,31 @@ export class WorldModel implements TypeNames {
     return out;
   }
 
-  /** The `Imports`/`Exports` entries of `items` with their property names (unquoted). */
+  /**
+   * The `Imports`/`Exports` entries of `items` with their property names (unquoted): the names the
+   * runtime gives the root's members ({@link memberNames} over all of the items).
+   */
   private apiEntries(items: IrWorldItem[]): { item: IrWorldItem; key: string }[] {
-    const keys = new Scope();
+    const runtime = memberNames({
+      functions: items.flatMap((i) => (i.kind === "function" ? [i.key] : [])),
+      resources: items.flatMap((i) => (i.kind === "type" && this.doc.types[i.type].def.kind === "resource" ? [i.key] : [])),
+      instances: items.flatMap((i) => (i.kind === "interface" ? [i.key] : [])),
+    });
     const entries: { item: IrWorldItem; key: string }[] = [];
     for (const item of items) {
       if (item.kind === "type") {
         // A world's own resource: its class.
-        if (!this.constructorNames.has(item.type)) continue;
-        entries.push({ item, key: keys.claim(pascalCase(this.doc.types[item.type].name)) });
+        if (!this.constructorNames.has(item.type) || !runtime.classes.has(item.key)) continue;
+        entries.push({ item, key: runtime.classes.get(item.key)! });
       } else if (item.kind === "function") {
         // A world resource's functions are reached through its class.
         if (item.function.kind.kind !== "freestanding") continue;
-        entries.push({ item, key: keys.claim(methodName(item.key)) });
+        entries.push({ item, key: runtime.functions.get(item.key)! });
       } else {
         const module = this.interfaceModules.find((m) => m.interfaceId === item.interface)!;
         if (!this.modules.get(module.path)!.functionSet) continue;
         // Instances are keyed by their extern name verbatim, as the runtime links them.
-        entries.push({ item, key: keys.claim(item.key) });
+        entries.push({ item, key: runtime.instances.get(item.key)! });
       }
     }
     return entries;
@@ -325,14 +337,15 @@ export class WorldModel implements TypeNames {
       const scope = info.scope;
       switch (kind.kind) {
         case "record": {
-          const fields = new Scope();
+          // The keys the runtime's record codec uses (runtime/src/abi/plan.ts).
+          const fields = camelCaseScope(kind.fields.map((f) => f.name));
           declarations.push({
             kind: "record",
             docs,
             name,
-            fields: kind.fields.map((f) => ({
+            fields: kind.fields.map((f, i) => ({
               docs: jsDoc(f),
-              name: propertyKey(fields.claim(camelCase(f.name))),
+              name: propertyKey(fields[i]),
               optional: f.type.kind === "option" && !admitsUndefined(this.doc, f.type.some),
               type: renderType(f.type, this, scope),
             })),
@@ -355,8 +368,8 @@ export class WorldModel implements TypeNames {
           declarations.push({ kind: "enum", docs, name, cases: kind.cases.map((c) => ({ docs: jsDoc(c), literal: JSON.stringify(c.name) })) });
           break;
         case "flags": {
-          const flags = new Scope();
-          declarations.push({ kind: "flags", docs, name, flags: kind.flags.map((f) => ({ docs: jsDoc(f), name: propertyKey(flags.claim(camelCase(f.name))) })) });
+          const flags = camelCaseScope(kind.flags.map((f) => f.name));
+          declarations.push({ kind: "flags", docs, name, flags: kind.flags.map((f, i) => ({ docs: jsDoc(f), name: propertyKey(flags[i]) })) });
           break;
         }
         case "resource":
@@ -382,13 +395,13 @@ export class WorldModel implements TypeNames {
 
   private resourceDeclaration(def: IrTypeDef, name: string, scope: ModuleScope): Declaration {
     const functions = this.resourceFunctions(def);
-    const members = new Scope(["[Symbol.dispose]"]);
+    // Method and static names as the runtime puts them on the class and its prototype.
+    const runtime = memberNames({ functions: functions.map((f) => f.name), resources: [] });
     const methods = functions
       .filter((f) => f.kind.kind === "method")
-      .map((f) => signature(f, memberKey(members.claim(methodName(plainName(f)))), this, scope, this.results));
+      .map((f) => signature(f, memberKey(runtime.methods.get(f.name)!), this, scope, this.results));
     const constructorName = this.constructorNames.get(def.id);
     if (!constructorName) return { kind: "resource", docs: jsDoc(def), name, methods };
-    const statics = new Scope();
     const ctor = functions.find((f) => f.kind.kind === "constructor");
     return {
       kind: "resource",
@@ -401,7 +414,7 @@ export class WorldModel implements TypeNames {
         construct: ctor ? signature(ctor, "new", this, scope, this.results) : undefined,
         statics: functions
           .filter((f) => f.kind.kind === "static")
-          .map((f) => signature(f, memberKey(statics.claim(staticName(plainName(f)))), this, scope, this.results)),
+          .map((f) => signature(f, memberKey(runtime.statics.get(f.name)!), this, scope, this.results)),
       },
     };
   }

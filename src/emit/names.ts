@@ -1,5 +1,9 @@
 // WIT kebab names -> TypeScript names, escaping and collision handling (docs/mapping.md "Names").
-import { toCamelCase, toPascalCase } from "@witgen/runtime";
+// Names of members that exist at run time (functions, methods, statics, classes, fields, flags) come
+// from the runtime's naming module, so declarations, glue and the dynamic API agree by construction.
+import { camelCaseScope, memberNames, toCamelCase, toMethodName, toPascalCase, toStaticName, type MemberNames } from "@witgen/runtime";
+
+export { camelCaseScope, memberNames, type MemberNames };
 
 /** Words that cannot name a binding (function, parameter, const) in strict-mode ES modules. */
 const RESERVED_BINDINGS = new Set(
@@ -23,16 +27,6 @@ const RESERVED_GLOBALS = new Set(
   ).split(" "),
 );
 
-/**
- * Method names that cannot be kept: `constructor` cannot be a class method, and an object with a
- * `then` method is a thenable that promises would try to adopt (an async call returning it would
- * never settle). A method named `new` is kept and written quoted (see {@link memberKey}).
- */
-const RESERVED_MEMBERS = new Set(["constructor", "then"]);
-
-/** Static members every class already has (`static name()` would clash with `Function.name`). */
-const RESERVED_STATICS = new Set(["then", "name", "length", "prototype", "caller", "arguments"]);
-
 /** `get-u8` -> `getU8`; an all-caps first segment is lowered (`URL-parse` -> `urlParse`). Shared with the runtime's value shapes. */
 export function camelCase(kebab: string): string {
   return toCamelCase(kebab);
@@ -55,16 +49,14 @@ export function typeName(kebab: string): string {
   return RESERVED_GLOBALS.has(name) ? `${name}_` : name;
 }
 
-/** A static method name on a resource's constructor type (`name` -> `name_`, `then` -> `then_`). */
+/** A static function's name on a resource's constructor type (`name` -> `name_`, `then` -> `then_`): the runtime's rule. */
 export function staticName(kebab: string): string {
-  const name = camelCase(kebab);
-  return RESERVED_STATICS.has(name) ? `${name}_` : name;
+  return toStaticName(kebab);
 }
 
-/** A method name: of a resource, a function set, `Imports`/`Exports` (`then` -> `then_`, `constructor` -> `constructor_`). */
+/** A function member's name: of a resource, a function set, `Imports`/`Exports` (`then` -> `then_`): the runtime's rule. */
 export function methodName(kebab: string): string {
-  const name = camelCase(kebab);
-  return RESERVED_MEMBERS.has(name) ? `${name}_` : name;
+  return toMethodName(kebab);
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The root instance's exports as JS values (the mapping documented in
- * `component.ts`): functions by camelCase name, instances as objects keyed by
- * their full extern name with camelCase function members, guest resources as
- * classes (PascalCase) with constructor, methods, statics and
- * `[Symbol.dispose]` (from {@link GuestResource}).
+ * `component.ts`): functions, instances (keyed by their full extern name) and
+ * guest resources as classes with constructor, methods, statics and
+ * `[Symbol.dispose]` (from {@link GuestResource}), every member named by
+ * {@link memberNames} (docs/mapping.md "Names"), as generated declarations name them.
  */
-import { toCamelCase, toPascalCase } from "../abi/naming.js";
+import { memberNames, parseResourceFunction } from "../abi/naming.js";
 import { GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import { externPath, type JsFunction } from "./adapters.js";
 import type { RtFunc, RtInstance, RtItem } from "./items.js";
@@ -47,8 +47,9 @@ export function buildRootExports(session: LinkSession, exports: Map<string, RtIt
   const table: ExportTable = { functions: new Map(), resources: new Map() };
   const out: Record<string, unknown> = {};
   addMembers(session, out, exports, undefined, table);
+  const names = namesOf(exports);
   for (const [name, item] of exports) {
-    if (item.sort === "instance") define(out, name, buildInstance(session, item.instance, name, table));
+    if (item.sort === "instance") define(out, names.instances.get(name)!, buildInstance(session, item.instance, name, table));
   }
   return { exports: Object.freeze(out), table };
 }
@@ -59,46 +60,58 @@ function buildInstance(session: LinkSession, inst: RtInstance, name: string, tab
   return Object.freeze(out);
 }
 
-const RESOURCE_FN = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/;
+/** The JS names of an export map's members. */
+function namesOf(exports: Map<string, RtItem>): ReturnType<typeof memberNames> {
+  const functions: string[] = [];
+  const resources: string[] = [];
+  const instances: string[] = [];
+  for (const [name, item] of exports) {
+    if (item.sort === "func") functions.push(name);
+    else if (item.sort === "instance") instances.push(name);
+    else if (item.sort === "type" && item.type.t === "resource") resources.push(name);
+  }
+  return memberNames({ functions, resources, instances });
+}
 
 /** Functions and resource classes of one export map. */
 function addMembers(session: LinkSession, out: Record<string, unknown>, exports: Map<string, RtItem>, iface: string | undefined, table: ExportTable): void {
+  const names = namesOf(exports);
   const classes = new Map<string, ReturnType<LinkSession["classFor"]>>();
   for (const [name, item] of exports) {
     if (item.sort !== "type" || item.type.t !== "resource") continue;
     const b = item.type.res.binding;
     table.resources.set(externPath(iface, name), b);
     if (!(b instanceof GuestResourceBinding)) continue;
-    const c = session.classFor(b, toPascalCase(name));
+    const className = names.classes.get(name)!;
+    const c = session.classFor(b, className);
     classes.set(name, c);
-    define(out, toPascalCase(name), c.cls);
+    define(out, className, c.cls);
   }
   for (const [name, item] of exports) {
     if (item.sort !== "func") continue;
     const fn = jsFunction(session, item.func, externPath(iface, name));
     table.functions.set(externPath(iface, name), fn);
-    const m = RESOURCE_FN.exec(name);
-    if (!m) {
-      define(out, toCamelCase(name), fn);
+    const r = parseResourceFunction(name);
+    if (!r) {
+      define(out, names.functions.get(name)!, fn);
       continue;
     }
-    const [, kind, res, member] = m;
-    const c = classes.get(res);
+    const c = classes.get(r.resource);
     if (!c) {
       // A resource the host cannot construct a class for (e.g. host-implemented): keep the raw function.
       define(out, name, fn);
       continue;
     }
     const cls = c.cls as unknown as Record<string, unknown> & { prototype: object };
-    if (kind === "constructor") c.slot.ctor ??= fn;
+    if (r.kind === "constructor") c.slot.ctor ??= fn;
     else {
-      Object.defineProperty(kind === "static" ? cls : cls.prototype, toCamelCase(member), {
-        value:
-          kind === "static"
-            ? fn
-            : function (this: unknown, ...args: unknown[]) {
-                return fn(this, ...args);
-              },
+      const isStatic = r.kind === "static";
+      Object.defineProperty(isStatic ? cls : cls.prototype, (isStatic ? names.statics : names.methods).get(name)!, {
+        value: isStatic
+          ? fn
+          : function (this: unknown, ...args: unknown[]) {
+              return fn(this, ...args);
+            },
         writable: true,
         configurable: true,
       });

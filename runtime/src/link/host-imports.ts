@@ -4,17 +4,17 @@
  * Shape of the import object (docs: `component.ts`):
  * - an imported interface `ns:pkg/iface@ver` (or a plain-named instance) ->
  *   `imports["ns:pkg/iface@ver"]` (versions matched as in `names.ts`), an
- *   object whose members are the functions by camelCase name (the WIT name is
- *   accepted too) and resource classes by PascalCase name:
+ *   object whose members are the functions and resource classes named by
+ *   {@link memberNames} (docs/mapping.md "Names"; the WIT name is accepted too):
  *   `[constructor]r` -> `new R(...)`, `[method]r.m` -> `self.m(...)`
  *   (looked up on `R.prototype`), `[static]r.s` -> `R.s(...)`;
- * - an imported function `f` -> `imports.f` (camelCase, or the WIT name);
+ * - an imported function `f` -> `imports.f` (named likewise, or the WIT name);
  * - an imported resource type `r` -> `imports.R` (a class; optional: without
  *   one any object is accepted as an `r`).
  * Every import that is missing or of the wrong kind is collected in the
  * session, so one {@link ComponentLinkError} can name them all.
  */
-import { toCamelCase, toPascalCase } from "../abi/naming.js";
+import { memberNames, parseResourceFunction, type MemberNames } from "../abi/naming.js";
 import type { Import, InstanceDecl } from "../binary/ast.js";
 import { HostResourceBinding } from "../resources/binding.js";
 import { Trap } from "../trap.js";
@@ -31,11 +31,31 @@ function isObject(v: unknown): v is Holder {
   return (typeof v === "object" || typeof v === "function") && v !== null;
 }
 
-function member(holder: Holder | undefined, witName: string, pascal = false): unknown {
+/** `holder`'s member named `js`, else the one named by the WIT name. */
+function member(holder: Holder | undefined, js: string, witName: string): unknown {
   if (!holder) return undefined;
-  const js = pascal ? toPascalCase(witName) : toCamelCase(witName);
   if (js in holder) return holder[js];
   return witName in holder ? holder[witName] : undefined;
+}
+
+/**
+ * Names for one root import: root imports arrive one by one, and a valid component's names are
+ * strongly-unique (Explainer.md "Name Uniqueness"), so the root scope never renumbers them.
+ */
+function rootNames(name: string, kind: "func" | "resource"): MemberNames {
+  return kind === "func" ? memberNames({ functions: [name], resources: [] }) : memberNames({ functions: [], resources: [name] });
+}
+
+/** The JS names of an instance type's members: its functions and its own (not aliased) resources. */
+function instanceNames(decls: InstanceDecl[]): MemberNames {
+  const functions: string[] = [];
+  const resources: string[] = [];
+  for (const d of decls) {
+    if (d.kind !== "export") continue;
+    if (d.type.kind === "func") functions.push(d.name.name);
+    else if (d.type.kind === "type" && d.type.bound.kind === "sub-resource") resources.push(d.name.name);
+  }
+  return memberNames({ functions, resources });
 }
 
 export function resolveHostImport(session: LinkSession, scope: Scope, imp: Import, imports: Holder): RtItem {
@@ -56,7 +76,7 @@ export function resolveHostImport(session: LinkSession, scope: Scope, imp: Impor
     }
     case "func": {
       const sig = funcTypeAt(scope, et.type, imp.offset);
-      return { sort: "func", func: hostFunc(session, imports, name, undefined, sig, true) };
+      return { sort: "func", func: hostFunc(session, imports, name, undefined, sig, true, rootNames(name, "func")) };
     }
     case "type": {
       if (et.bound.kind === "eq") {
@@ -64,15 +84,15 @@ export function resolveHostImport(session: LinkSession, scope: Scope, imp: Impor
         if (!t) throw new LinkError(`import "${name}": type index ${et.bound.index} is out of range`, imp.offset);
         return { sort: "type", type: t };
       }
-      return { sort: "type", type: hostResource(session, imports, name) };
+      return { sort: "type", type: hostResource(session, imports, name, rootNames(name, "resource")) };
     }
     default:
       throw new LinkError(`import "${name}": importing a ${et.kind} from the host is not supported`, imp.offset);
   }
 }
 
-function hostResource(session: LinkSession, holder: Holder | undefined, name: string): RtType {
-  const cls = member(holder, name, true);
+function hostResource(session: LinkSession, holder: Holder | undefined, name: string, names: MemberNames): RtType {
+  const cls = member(holder, names.classes.get(name) ?? name, name);
   const binding = new HostResourceBinding(name, typeof cls === "function" ? (cls as abstract new () => object) : undefined);
   return { t: "resource", res: session.newResource(name, binding) };
 }
@@ -89,6 +109,7 @@ function hostInstance(
 ): RtInstance {
   const local: TypeEnv = { parent: env, types: [] };
   const exports = new Map<string, RtItem>();
+  const names = instanceNames(decls);
   for (const d of decls) {
     switch (d.kind) {
       case "core-type":
@@ -118,12 +139,12 @@ function hostInstance(
             const target = local.types[et.bound.index];
             if (!target) throw new LinkError(`type index ${et.bound.index} is out of range`, d.offset);
             t = target;
-          } else t = hostResource(session, holder, name);
+          } else t = hostResource(session, holder, name, names);
           local.types.push(t);
           item = { sort: "type", type: t };
         } else if (et.kind === "func") {
           const sig = funcTypeAt(local, et.type, d.offset);
-          item = { sort: "func", func: hostFunc(session, holder, name, ifaceName, sig, mode === "supplied") };
+          item = { sort: "func", func: hostFunc(session, holder, name, ifaceName, sig, mode === "supplied", names) };
           if (mode === "absent") session.missing.push({ name: externPath(ifaceName, name), type: describeSignature(sig), problem: "interface not supplied" });
         } else {
           throw new LinkError(`instance import "${ifaceName}": exporting a ${et.kind} from a host instance is not supported`, d.offset);
@@ -141,7 +162,15 @@ function hostInstance(
  * recorded (when `report`) and replaced by a function that traps, so the
  * caller can finish collecting before failing.
  */
-function hostFunc(session: LinkSession, holder: Holder | undefined, name: string, ifaceName: string | undefined, sig: Omit<FunctionSignature, "name">, report: boolean): RtFunc {
+function hostFunc(
+  session: LinkSession,
+  holder: Holder | undefined,
+  name: string,
+  ifaceName: string | undefined,
+  sig: Omit<FunctionSignature, "name">,
+  report: boolean,
+  names: MemberNames,
+): RtFunc {
   const path = externPath(ifaceName, name);
   const type = describeSignature(sig);
   const missing = (problem: string): RtFunc => {
@@ -154,35 +183,38 @@ function hostFunc(session: LinkSession, holder: Holder | undefined, name: string
     };
   };
   const ok = (call: JsFunction): RtFunc => ({ sig: { ...sig, name }, call, hostPath: path });
-  const m = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(name);
-  if (!m) {
-    const f = member(holder, name);
+  const r = parseResourceFunction(name);
+  if (!r) {
+    const f = member(holder, names.functions.get(name) ?? name, name);
     if (typeof f !== "function") return missing(f === undefined ? "not supplied" : `expected a function, got ${typeof f}`);
     return ok((...args) => (f as JsFunction).apply(holder, args));
   }
-  const [, kind, res, fn] = m;
-  const cls = member(holder, res, true);
+  // The class of a resource declared elsewhere (an aliased type) is named as a root resource would be.
+  const className = names.classes.get(r.resource) ?? rootNames(r.resource, "resource").classes.get(r.resource)!;
+  const cls = member(holder, className, r.resource);
   if (typeof cls !== "function") {
-    return missing(cls === undefined ? `resource class ${toPascalCase(res)} not supplied` : `expected ${toPascalCase(res)} to be a class`);
+    return missing(cls === undefined ? `resource class ${className} not supplied` : `expected ${className} to be a class`);
   }
   const C = cls as (new (...a: unknown[]) => object) & Holder;
-  switch (kind) {
+  switch (r.kind) {
     case "constructor":
       return ok((...args) => new C(...args));
     case "static": {
-      const f = member(C, fn);
-      if (typeof f !== "function") return missing(`static ${toPascalCase(res)}.${toCamelCase(fn)} not supplied`);
+      const js = names.statics.get(name)!;
+      const f = member(C, js, r.member);
+      if (typeof f !== "function") return missing(`static ${className}.${js} not supplied`);
       return ok((...args) => (f as JsFunction).apply(C, args));
     }
     default: {
-      const js = toCamelCase(fn);
+      const js = names.methods.get(name)!;
+      const fn = r.member;
       const proto = C.prototype as Holder;
       if (typeof proto[js] !== "function" && typeof proto[fn] !== "function") {
-        return missing(`method ${toPascalCase(res)}.prototype.${js} not supplied`);
+        return missing(`method ${className}.prototype.${js} not supplied`);
       }
       return ok((self, ...args) => {
         const f = isObject(self) ? (self[js] ?? self[fn]) : undefined;
-        if (typeof f !== "function") throw new TypeError(`${path}: the ${toPascalCase(res)} object has no method ${js}`);
+        if (typeof f !== "function") throw new TypeError(`${path}: the ${className} object has no method ${js}`);
         return (f as JsFunction).apply(self, args);
       });
     }
