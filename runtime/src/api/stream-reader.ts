@@ -87,7 +87,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /** One host read; settles the reader's state from the outcome. */
-  private async readRaw(capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
+  private async readRaw(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
     if (this.codec instanceof LateCodec && !this.codec.current) {
       // Wait for the element type (see element-type.ts); cancel()/close() end the wait.
       let stop!: () => void;
@@ -104,7 +104,8 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
       if (this.state === "closed") this.end.drop();
       if (this.state === "closed" || !this.codec.current) return { result: CopyResult.CANCELLED, values: [] };
     }
-    const p = this.end.read(capacity, target);
+    // The default batch size depends on the element type, known only now for a late-bound stream.
+    const p = this.end.read(capacity ?? defaultCapacity(this.codec), target);
     this.pending = p;
     let out: HostReadOutcome;
     try {
@@ -119,8 +120,8 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     return out;
   }
 
-  private capacityOf(operation: string, max: number | undefined): number {
-    if (max === undefined) return defaultCapacity(this.codec);
+  private capacityOf(operation: string, max: number | undefined): number | undefined {
+    if (max === undefined) return undefined;
     if (!Number.isInteger(max) || max < 0 || max > MAX_BUFFER_LENGTH)
       throw new AsyncUsageError(operation, `max must be an integer from 0 to ${MAX_BUFFER_LENGTH}, got ${String(max)}`);
     return max;
