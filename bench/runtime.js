@@ -7,7 +7,7 @@
 // `.cache/node26/`; jco's output is meant for JSPI engines, and the qjs component needs
 // extended-const, which Node 20 lacks), then the Node running this file.
 import { execFile } from "node:child_process";
-import { access, mkdir, readdir, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { buildCalc, buildQjs, cacheDir, repoRoot } from "./components/build.js";
@@ -45,7 +45,7 @@ async function coreModules(dir) {
 }
 
 async function measure(node, config, name) {
-  const file = path.join(cacheDir, `measure-${name}.json`);
+  const file = path.join(cacheDir, `measure-${name}-${process.pid}.json`);
   await writeFile(file, JSON.stringify(config));
   try {
     const { stdout } = await run(node, [path.join(repoRoot, "bench", "components", "measure.js"), file], {
@@ -55,6 +55,8 @@ async function measure(node, config, name) {
     return JSON.parse(stdout.trim().split("\n").at(-1));
   } catch (e) {
     throw new Error(`bench: measuring on ${name} failed: ${e.stderr || e.message}`);
+  } finally {
+    await rm(file, { force: true });
   }
 }
 
@@ -75,13 +77,6 @@ const verdict = (ok) => (ok ? "met" : "NOT met");
 export async function benchRuntime() {
   await mkdir(cacheDir, { recursive: true });
   const [calc, qjs] = await Promise.all([buildCalc(), buildQjs()]);
-  const calcPaths = { core: path.join(cacheDir, "calc-core.wasm"), component: path.join(cacheDir, "calc.wasm") };
-  const qjsPath = path.join(cacheDir, "qjs.wasm");
-  await Promise.all([
-    writeFile(calcPaths.core, calc.core),
-    writeFile(calcPaths.component, calc.component),
-    writeFile(qjsPath, qjs.component),
-  ]);
   const [calcGlue, qjsGlue, node, jcoCalc, jcoQjs] = await Promise.all([
     generateGlue(calc.witPath, calc.world),
     generateGlue(qjs.witPath, qjs.world),
@@ -90,11 +85,11 @@ export async function benchRuntime() {
     jcoTranspile(qjs.component, "qjs"),
   ]);
   const config = {
-    calc: { ...calcPaths, glue: calcGlue },
-    qjs: { component: qjsPath, glue: qjsGlue },
-    reps: 31,
+    calc: { core: calc.corePath, component: calc.componentPath, glue: calcGlue },
+    qjs: { component: qjs.componentPath, glue: qjsGlue },
+    reps: 61,
     sampleMs: 8,
-    instantiations: 15,
+    instantiations: 25,
   };
   const jco = {
     calc: jcoCalc.entry,
@@ -185,6 +180,19 @@ export async function benchRuntime() {
         ms(instantiate.jco),
         "",
       ]);
+    if (instantiate.breakdown) {
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const part = ({ total, core }) =>
+        `${mean(total).toFixed(1)} ms, of which ${mean(core).toFixed(1)} ms in WebAssembly.Instance`;
+      const b = instantiate.breakdown;
+      rows.push([
+        `instantiate qjs, ${on}: mean CPU per instantiation (where the time goes)`,
+        Object.keys(b)
+          .map((v) => `${v}: ${part(b[v])}`)
+          .join("; "),
+        "",
+      ]);
+    }
   }
   if (!n26)
     rows.push(["Node 26 rows", `skipped: Node ${NODE26_VERSION} is installed on demand, for linux-x64 only`, ""]);

@@ -23,9 +23,13 @@ export function packageVersion(name) {
   return JSON.parse(readFileSync(path.join(repoRoot, "node_modules", name, "package.json"), "utf8")).version;
 }
 
+function cacheFile(kind, key) {
+  return path.join(cacheDir, `${kind}-${key.slice(0, 16)}.wasm`);
+}
+
 /** `build()` once per key; the bytes live in `.cache/bench/<kind>-<key>.wasm`. */
 async function cached(kind, key, build) {
-  const file = path.join(cacheDir, `${kind}-${key.slice(0, 16)}.wasm`);
+  const file = cacheFile(kind, key);
   try {
     return new Uint8Array(await readFile(file));
   } catch {
@@ -34,7 +38,7 @@ async function cached(kind, key, build) {
   const bytes = await build();
   await mkdir(cacheDir, { recursive: true });
   // Write then rename, so a concurrent run never reads half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, file);
   return bytes;
@@ -70,7 +74,14 @@ export async function buildCalc() {
       step = "componentNew";
       return componentNew(embedded);
     });
-    return { core, component, witPath: path.join(here, "calc.wit"), world: "calc" };
+    return {
+      core,
+      component,
+      corePath: cacheFile("calc-core", key),
+      componentPath: cacheFile("calc", key),
+      witPath: path.join(here, "calc.wit"),
+      world: "calc",
+    };
   } catch (e) {
     throw new Error(`bench/components: building calc (jco ${step}) failed: ${errorText(e)}`);
   }
@@ -98,5 +109,5 @@ export async function buildQjs() {
       throw new Error(`bench/components: componentize-qjs failed on qjs.js: ${errorText(e)}`);
     }
   });
-  return { component, witPath: path.join(here, "qjs.wit"), world: "qjs" };
+  return { component, componentPath: cacheFile("qjs", key), witPath: path.join(here, "qjs.wit"), world: "qjs" };
 }
