@@ -60,8 +60,6 @@ class ErrorContextHandle implements ErrorContext {
   get debugMessage(): string {
     return this.shared.debugMessage;
   }
-  /** The host holds no handle-table entry, so there is nothing to release. */
-  [Symbol.dispose](): void {}
 }
 
 /** A new error-context the host can pass to a component. */

@@ -413,7 +413,6 @@ describe("error-context values through the hooks", () => {
     expect(debugState(g.inst).handles["error-context"]).toBe(1);
     const back = g.hooks.liftErrorContext(g.cx, i) as ErrorContext;
     expect(back.debugMessage).toBe("disk full");
-    back[Symbol.dispose]();
   });
 });
 
