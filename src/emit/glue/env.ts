@@ -10,7 +10,6 @@ export const RUNTIME_HELPERS = [
   "bitsToF32",
   "bitsToF64",
   "callPostReturn",
-  "charToI32",
   "checkListRange",
   "ComponentError",
   "coreCallTrap",
