@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, side by side in one run, printed as a Markdown table.
 import { cpus, loadavg } from "node:os";
 import { benchGenerator } from "./generator.js";
-import { benchRuntime } from "./runtime.js";
+import { benchRuntime, runtimeNote } from "./runtime.js";
 
 const load = loadavg()
   .map((x) => x.toFixed(2))
@@ -26,3 +26,4 @@ console.log(
 console.log("| what | measured | target |");
 console.log("| --- | --- | --- |");
 for (const [what, measured, target] of rows) console.log(`| ${what} | ${measured} | ${target} |`);
+console.log(`\n${runtimeNote}`);

