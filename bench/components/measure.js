@@ -102,7 +102,7 @@ const core = coreInstance.exports;
 
 // The hand-written binding of `echo` over the raw core module: what a careful person
 // would write for this one signature (UTF-8 fast path for ASCII, re-encode otherwise).
-const memory = core.memory;
+const { memory, cabi_realloc: realloc, echo: coreEcho, cabi_post_echo: postEcho } = core;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 let buffer;
@@ -117,20 +117,20 @@ function views() {
 }
 function echoByHand(s) {
   const n = s.length;
-  let ptr = core.cabi_realloc(0, 0, 1, n);
+  let ptr = realloc(0, 0, 1, n);
   views();
   const r = encoder.encodeInto(s, u8.subarray(ptr, ptr + n));
   let len = n;
   if (r.read !== n || r.written !== n) {
-    ptr = core.cabi_realloc(ptr, n, 1, 3 * n);
+    ptr = realloc(ptr, n, 1, 3 * n);
     views();
     len = encoder.encodeInto(s, u8.subarray(ptr, ptr + 3 * n)).written;
   }
-  const ret = core.echo(ptr, len);
+  const ret = coreEcho(ptr, len);
   views();
   const p = dv.getUint32(ret, true);
   const out = decoder.decode(u8.subarray(p, p + dv.getUint32(ret + 4, true)));
-  core.cabi_post_echo(ret);
+  postEcho(ret);
   return out;
 }
 
