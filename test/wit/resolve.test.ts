@@ -336,8 +336,8 @@ interface i {
     expect(r.packages[0].docs).toBe("The package.");
     expect(iface(r, "i").docs).toBe("An interface\nover two lines.");
     const rec = typeOf(r, "i", "r");
-    // As the reference parser does: the block's inner text, trailing space trimmed.
-    expect(rec.docs).toBe("\n   * Block docs.");
+    // Unlike the reference parser (which keeps the block's raw inner text), the `*` gutter goes.
+    expect(rec.docs).toBe("Block docs.");
     expect(rec.def.kind === "record" && rec.def.fields[0].docs).toBe("A field.");
     expect(iface(r, "i").functions[0].docs).toBeUndefined();
   });
