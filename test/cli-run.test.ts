@@ -298,6 +298,8 @@ describe("witgen run --invoke", () => {
     expect(await invoke("test:run/api.add(1, 2)")).toBe("3\n");
     expect(await invoke("test:run/api@1.0.0#add(1, 2)")).toBe("3\n");
     expect(await invoke("test:run/other.run()")).toBe("2\n");
+    expect(await invoke("other.run()")).toBe("2\n");
+    expect(await invoke("api.add(2, 2)")).toBe("4\n");
     expect(await invoke("test:run/api@1.0.0#[static]counter.zero()")).toBe("0\n");
     // A bare name prefers the world-level export...
     expect(await invoke("add(5, 5)")).toBe("10\n");

@@ -5,7 +5,8 @@
  * Function names, as `wasmtime run --invoke` (wit-parser's `ItemName`) takes them:
  * - `greet`: a world-level export; failing that, the only exported interface
  *   function of that name (several: an error lists the qualified names);
- * - `api.greet`: function `greet` of the instance exported as `api`;
+ * - `api.greet`: function `greet` of the instance exported as `api` (or, if
+ *   there is none, of the one exported interface `ns:pkg/api`);
  * - `ns:pkg/api.greet`, `ns:pkg/api.greet@1.2.3`: of `ns:pkg/api[@1.2.3]`
  *   (without a version, the one exported version of that interface);
  * and also the extern path the component binary uses (Explainer.md "Import and
@@ -87,10 +88,22 @@ function unversioned(name: string): string {
   return name.replace(/@.*$/, "");
 }
 
+/** `ns:pkg/api@1.0.0` -> `api`. */
+function interfaceName(instance: string): string {
+  return unversioned(instance).replace(/^.*\//, "");
+}
+
+/**
+ * Functions `func` of the instance named `instance`: exactly; else, without a
+ * version, any version of it; else, for a bare `api`, an interface `ns:pkg/api`.
+ */
 function findInstanceFunction(all: ExportedFunction[], instance: string, func: string): ExportedFunction[] {
-  const exact = all.filter((e) => e.instance === instance && e.func.name === func);
+  const members = all.filter((e) => e.instance !== undefined && e.func.name === func);
+  const exact = members.filter((e) => e.instance === instance);
   if (exact.length > 0 || instance.includes("@")) return exact;
-  return all.filter((e) => e.instance !== undefined && unversioned(e.instance) === instance && e.func.name === func);
+  const anyVersion = members.filter((e) => unversioned(e.instance!) === instance);
+  if (anyVersion.length > 0 || instance.includes("/")) return anyVersion;
+  return members.filter((e) => interfaceName(e.instance!) === instance);
 }
 
 /** Finds the export a call names; errors point at the name. */
@@ -136,7 +149,7 @@ export function resolveFunction(doc: IrDocument, call: WaveCall, text: string, s
   }
   if (found.length > 1)
     return fail(
-      `${JSON.stringify(name)} matches several exports: ${found.map((e) => e.path).join(", ")}; add the version`,
+      `${JSON.stringify(name)} matches several exports; write one of: ${found.map((e) => e.displayName).join(", ")}`,
     );
   if (found.length === 0) return fail(`the component exports no function ${JSON.stringify(name)}${available()}`);
   return found[0];

@@ -125,7 +125,10 @@ describe("invocation names", () => {
 
   it("refuses ambiguous, unknown and malformed names, pointing at the name", () => {
     expect(fails("test:x/api.run()")).toBe(
-      '--invoke:1:1: "test:x/api.run" matches several exports: test:x/api@1.0.0#run, test:x/api@2.0.0#run; add the version',
+      '--invoke:1:1: "test:x/api.run" matches several exports; write one of: test:x/api.run@1.0.0, test:x/api.run@2.0.0',
+    );
+    expect(fails("api.run()")).toBe(
+      '--invoke:1:1: "api.run" matches several exports; write one of: test:x/api.run@1.0.0, test:x/api.run@2.0.0',
     );
     expect(fails("run()")).toBe(
       "--invoke:1:1: several exported interfaces have a function run; write one of: test:x/api.run@1.0.0, test:x/api.run@2.0.0",
