@@ -16,7 +16,8 @@
  */
 import {
   resolveType,
-  toCamelCase,
+  toMethodName,
+  toStaticName,
   toPascalCase,
   type AbiType,
   type ComponentInstance,
@@ -226,8 +227,8 @@ export function exportedJsFunction(
   const scope = target.instance === undefined ? instance.exports : instance.exports[target.instance];
   const m = /^\[static\]([^.]+)\.(.+)$/.exec(target.func.name);
   const fn = m
-    ? (scope?.[toPascalCase(m[1])]?.[toCamelCase(m[2])] ?? scope?.[target.func.name])
-    : scope?.[toCamelCase(target.func.name)];
+    ? (scope?.[toPascalCase(m[1])]?.[toStaticName(m[2])] ?? scope?.[target.func.name])
+    : scope?.[toMethodName(target.func.name)];
   if (typeof fn !== "function") throw new Error(`the instance has no callable export ${target.path}`);
   return fn as (...args: unknown[]) => unknown;
 }
