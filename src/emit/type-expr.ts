@@ -34,7 +34,15 @@ const TYPED_ARRAYS: Partial<Record<PrimitiveKind, string>> = {
 /** Fixed-length lists of non-numeric elements longer than this are plain arrays, not tuples. */
 const MAX_TUPLE_LENGTH = 32;
 
-function typedArray(type: IrType): string | undefined {
+/**
+ * The typed array holding elements of `type`, following `type a = u8` aliases as the runtime
+ * does (its AbiTypes resolve aliases, runtime/src/abi/plan.ts `TYPED_ARRAY_OF`).
+ */
+function typedArray(doc: IrDocument, type: IrType): string | undefined {
+  if (type.kind === "named") {
+    const def = doc.types[type.id].def;
+    return def.kind === "alias" ? typedArray(doc, def.target) : undefined;
+  }
   return TYPED_ARRAYS[type.kind as PrimitiveKind];
 }
 
@@ -64,7 +72,7 @@ export function renderType(type: IrType, names: TypeNames, scope: ModuleScope, p
     case "borrow":
       return names.refType(type.resource, scope);
     case "list": {
-      const array = typedArray(type.element);
+      const array = typedArray(names.doc, type.element);
       if (array) return array;
       const element = type.element.kind === "option" ? `(${render(type.element)})` : render(type.element);
       if (type.length !== undefined && type.length <= MAX_TUPLE_LENGTH) {
@@ -86,7 +94,7 @@ export function renderType(type: IrType, names: TypeNames, scope: ModuleScope, p
     case "stream": {
       const name = scope.runtime(position === "param" ? "StreamSource" : "StreamReader");
       if (!type.element) return `${name}<void>`;
-      const batch = typedArray(type.element);
+      const batch = typedArray(names.doc, type.element);
       return batch ? `${name}<${render(type.element)}, ${batch}>` : `${name}<${render(type.element)}>`;
     }
     case "future": {

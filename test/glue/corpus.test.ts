@@ -27,13 +27,6 @@ const cases = [
   ...WASI.map(([dir, world]) => ({ name: world, witPath: path.join(wasiRoot, dir), world, features: undefined, allFeatures: undefined })),
 ];
 
-/**
- * Declarations that disagree with the runtime's JS mapping (reported to the emit owner), where
- * the glue, which follows the runtime, cannot type-check: `list<a>` with `type a = u8` is
- * `A[]` in the declarations but a `Uint8Array` for the runtime (plan.ts resolves aliases).
- */
-const KNOWN_DECLARATION_MISMATCHES = new Set(["syntax-edge-cases"]);
-
 describe("glue.ts across the corpus", () => {
   it(`type-checks for all ${cases.length} worlds (host mode)`, async () => {
     const files: EmittedFile[] = [];
@@ -43,7 +36,7 @@ describe("glue.ts across the corpus", () => {
       expect(emitted.map((f) => f.path), c.name).toContain("glue.ts");
       files.push(...emitted.map((f) => ({ path: `${dir}/${f.path}`, contents: f.contents })));
     }
-    const problems = typecheck(files).filter((p) => /\/glue\.ts:/.test(p) && !KNOWN_DECLARATION_MISMATCHES.has(p.split("/")[0]));
+    const problems = typecheck(files).filter((p) => /\/glue\.ts:/.test(p));
     expect(problems).toEqual([]);
   }, 600_000);
 });
