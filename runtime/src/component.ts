@@ -30,6 +30,9 @@
  * PascalCase). A host function imported as an `async func` and lowered with
  * the `async` option may return a Promise. Values follow the mapping of
  * `abi/plan.ts` / docs/mapping.md (streams/futures: the async half's objects).
+ * A top-level `result<T, E>` is the union `{ tag, val }` by default; the
+ * `results: "throw"` option returns `T` and throws `ComponentError<E>` instead
+ * (see {@link InstantiateOptions.results}).
  *
  * `instantiate` and `instantiateSync` do the same work (core modules are
  * compiled by `compileComponent`; instantiation itself is synchronous).
@@ -51,6 +54,7 @@ import { ComponentLinkError } from "./link/errors.js";
 import { buildRootExports, type ExportTable } from "./link/exports.js";
 import { resolveHostImport } from "./link/host-imports.js";
 import { instantiateComponent, type ModuleMap } from "./link/instantiate.js";
+import { inlineResultPaths, type ResultPolicy, type ResultStyle } from "./link/results.js";
 import { LinkSession } from "./link/session.js";
 
 /** The host's imports (see the module doc). */
@@ -59,6 +63,17 @@ export type ImportObject = Record<string, unknown>;
 export interface InstantiateOptions {
   /** Specialised lift/lower functions from generated glue (default: all dynamic). */
   adapters?: HostAdapters;
+  /**
+   * How a function whose WIT result is written as `result<T, E>` meets the host
+   * (docs/mapping.md "Results"; default `"union"`):
+   * - `"union"`: exports return `{ tag: "ok" | "err", val }`; host imports return one;
+   * - `"throw"`: exports return `T` and throw (async: reject with) `ComponentError<E>` on `err`;
+   *   host imports return `T` or throw a `ComponentError` to return `err` (any other error is a
+   *   host failure, as in both styles).
+   * A result behind a `type` alias, or nested in another type, is always the union. A fallible
+   * resource constructor throws in both styles. Generated glue passes the style it was generated with.
+   */
+  results?: ResultStyle;
 }
 
 export interface ComponentInstance {
@@ -87,6 +102,7 @@ function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
 
 class Compiled implements CompiledComponent {
   private worldDoc: IrDocument | undefined;
+  private inlineResults: ResultPolicy["inline"] | null | undefined;
   constructor(
     private readonly bytes: Uint8Array,
     readonly ast: ComponentAst,
@@ -95,6 +111,21 @@ class Compiled implements CompiledComponent {
 
   get world(): IrDocument {
     return (this.worldDoc ??= decodeWorld(this.bytes));
+  }
+
+  /** The result policy for `style`: the inline-result functions come from the decoded world. */
+  private resultPolicy(style: ResultStyle | undefined): ResultPolicy {
+    if (style === undefined || style === "union") return { style: "union" };
+    if (style !== "throw") throw new TypeError(`instantiate: options.results must be "union" or "throw", got ${JSON.stringify(style)}`);
+    if (this.inlineResults === undefined) {
+      try {
+        this.inlineResults = inlineResultPaths(this.world);
+      } catch {
+        // A type the world decoder cannot express: every top-level result then throws.
+        this.inlineResults = null;
+      }
+    }
+    return this.inlineResults ? { style, inline: this.inlineResults } : { style };
   }
 
   instantiate(imports: ImportObject = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
@@ -107,7 +138,7 @@ class Compiled implements CompiledComponent {
 
   instantiateSync(imports: ImportObject = {}, options: InstantiateOptions = {}): ComponentInstance {
     if (typeof imports !== "object" || imports === null) throw new TypeError(`instantiate: expected an import object, got ${imports === null ? "null" : typeof imports}`);
-    const session = new LinkSession(options.adapters ?? dynamicAdapters);
+    const session = new LinkSession(options.adapters ?? dynamicAdapters, this.resultPolicy(options.results));
     const checkImports = () => {
       if (session.missing.length > 0) throw new ComponentLinkError(session.missing);
     };

@@ -9,6 +9,7 @@ import { memberNames, parseResourceFunction } from "../abi/naming.js";
 import { GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import { externPath, type JsFunction } from "./adapters.js";
 import type { RtFunc, RtInstance, RtItem } from "./items.js";
+import { throwingExport, throwsErr } from "./results.js";
 import type { LinkSession } from "./session.js";
 
 function define(target: object, key: string, value: unknown): void {
@@ -32,7 +33,8 @@ function jsFunction(session: LinkSession, f: RtFunc, path: string): JsFunction {
     });
     if (custom) return custom;
   }
-  return f.call;
+  // Generated adapters already return in the style they were generated with.
+  return throwsErr(session.results, "exports", path, f.sig) ? throwingExport(f.call) : f.call;
 }
 
 /** The root exports by extern path, for generated glue that builds its own JS shape. */

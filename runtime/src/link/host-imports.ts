@@ -22,6 +22,7 @@ import { externPath, type FunctionSignature, type JsFunction } from "./adapters.
 import { LinkError } from "./errors.js";
 import type { RtFunc, RtInstance, RtItem, Scope } from "./items.js";
 import { lookupImport } from "./names.js";
+import { throwsErr, unionHost } from "./results.js";
 import type { LinkSession } from "./session.js";
 import { describeSignature, evalTypeDef, funcTypeAt, outerEnv, type RtType, type TypeEnv } from "./types.js";
 
@@ -182,7 +183,10 @@ function hostFunc(
       },
     };
   };
-  const ok = (call: JsFunction): RtFunc => ({ sig: { ...sig, name }, call, hostPath: path });
+  const ok = (call: JsFunction): RtFunc =>
+    throwsErr(session.results, "imports", path, { name, result: sig.result })
+      ? { sig: { ...sig, name }, call: unionHost(call), hostImpl: call, hostPath: path }
+      : { sig: { ...sig, name }, call, hostPath: path };
   const r = parseResourceFunction(name);
   if (!r) {
     const f = member(holder, names.functions.get(name) ?? name, name);

@@ -13,6 +13,7 @@
  * - `adapters.ts`: the seam through which generated glue replaces dynamic lift/lower functions;
  * - `async-calls.ts`, `async-builtins.ts`: `canon lift/lower async`, `task.return` and the
  *   other async built-ins wired to `../task/` and `../async/`;
+ * - `results.ts`: the `results: "union" | "throw"` style at the host boundary;
  * - `session.ts`: what one top-level instantiation shares (resource registry, codecs, classes, store);
  * - `errors.ts`: `LinkError` (a construct this runtime cannot run, with its byte offset) and
  *   `ComponentLinkError` (every missing host import with its type).
@@ -21,4 +22,5 @@ export * from "./adapters.js";
 export * from "./errors.js";
 export type { ExportTable } from "./exports.js";
 export { lookupImport, semverCompatible } from "./names.js";
+export type { ResultStyle } from "./results.js";
 export { describeAbiType, describeSignature } from "./types.js";

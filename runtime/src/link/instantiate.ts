@@ -274,7 +274,7 @@ export function instantiateComponent(
         let fn: CoreFunction | undefined;
         try {
           if (f.hostPath !== undefined && session.adapters.lowerImport) {
-            fn = session.adapters.lowerImport(f.hostPath, f.call, { ...adapterContext(f.hostPath, f, cx, plan), dynamic });
+            fn = session.adapters.lowerImport(f.hostPath, f.hostImpl ?? f.call, { ...adapterContext(f.hostPath, f, cx, plan), dynamic });
           }
           fn ??= dynamic();
         } catch (e) {

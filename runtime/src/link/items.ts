@@ -19,6 +19,8 @@ export interface RtFunc {
   call: JsFunction;
   /** Set when the host supplied this function for a root import (for `lowerImport` adapters). */
   hostPath?: ExternPath;
+  /** The host's own function when `call` adapts its result style (`results.ts`); adapters get this one. */
+  hostImpl?: JsFunction;
   /** Set when this is a `canon lift` (for `liftExport` adapters). */
   lift?: { core: CoreFunction; cx: LiftLowerContext; plan: FunctionPlan };
   /** The instance whose `canon lift` this is (for calls from sibling instances, `cross-call.ts`). */

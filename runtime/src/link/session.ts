@@ -12,6 +12,7 @@ import { hooksFor } from "./async-builtins.js";
 import { GuestResource, type GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import type { HostAdapters, JsFunction } from "./adapters.js";
 import type { MissingImport } from "./errors.js";
+import type { ResultPolicy } from "./results.js";
 import type { RtResource } from "./types.js";
 
 let nextResourceId = 1;
@@ -37,7 +38,11 @@ export class LinkSession {
   readonly missing: MissingImport[] = [];
   private instanceCount = 0;
 
-  constructor(readonly adapters: HostAdapters) {}
+  constructor(
+    readonly adapters: HostAdapters,
+    /** The result style of root exports and host imports (`results.ts`). */
+    readonly results: ResultPolicy = { style: "union" },
+  ) {}
 
   newResource(name: string, binding: ResourceBinding): RtResource {
     const id = nextResourceId++;
