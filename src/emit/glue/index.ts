@@ -94,7 +94,7 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],
     tailRuntime: ["compileComponent"],
     tailRuntimeTypes: ["CompiledComponent", "ImportObject"],
-    tail: renderTemplate("instantiate", {}),
+    tail: renderTemplate("instantiate", { results: lit(options.results) }),
   });
   return { path: GLUE_PATH, contents: await formatTypeScript(GLUE_PATH, header, source) };
 }
