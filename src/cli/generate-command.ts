@@ -3,6 +3,7 @@ import type { EmitMode } from "../emit/index.js";
 import { generate } from "../generate.js";
 import type { CliIo } from "./io.js";
 import { checkOutput, writeOutput } from "./output.js";
+import { withUserPaths } from "./wit-path.js";
 
 export interface GenerateCommandOptions {
   mode: EmitMode;
@@ -17,7 +18,7 @@ export interface GenerateCommandOptions {
 
 export async function runGenerate(options: GenerateCommandOptions, io: CliIo): Promise<number> {
   const started = performance.now();
-  const { worldName, files } = await generate(options);
+  const { worldName, files } = await withUserPaths(options.witPath, () => generate(options));
   const shownOut = relative(process.cwd(), options.out) || ".";
   if (options.check) {
     const problems = checkOutput(options.out, files);

@@ -1,5 +1,6 @@
 import { loadWorld } from "../generate.js";
 import type { CliIo } from "./io.js";
+import { withUserPaths } from "./wit-path.js";
 
 export interface IrCommandOptions {
   witPath: string;
@@ -9,6 +10,7 @@ export interface IrCommandOptions {
 }
 
 export async function runIr(options: IrCommandOptions, io: CliIo): Promise<number> {
-  io.out(JSON.stringify(loadWorld(options), null, 2) + "\n");
+  const doc = await withUserPaths(options.witPath, async () => loadWorld(options));
+  io.out(JSON.stringify(doc, null, 2) + "\n");
   return 0;
 }

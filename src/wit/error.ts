@@ -23,6 +23,13 @@ export class WitError extends Error {
     this.source = source;
   }
 
+  /** The same error with `file` placed under `dir` (e.g. the WIT path as the user wrote it). */
+  under(dir: string): WitError {
+    if (dir === "" || dir === ".") return this;
+    const file = `${dir.replace(/[\\/]+$/, "")}/${this.file}`;
+    return new WitError(file, this.line, this.col, this.reason, this.source);
+  }
+
   /** `path:line:col: message`, then the source line and a caret line. */
   format(): string {
     const head = `${this.file}:${this.line}:${this.col}: ${this.reason}`;
