@@ -22,11 +22,16 @@ function loadJco(): Promise<Jco> {
   return (jco ??= import("@bytecodealliance/jco"));
 }
 
+/**
+ * The bytes are always a fresh, ArrayBuffer-backed copy (`Uint8Array<ArrayBuffer>`), which is
+ * what `WebAssembly.validate` / `compile` / `instantiate` take as a `BufferSource`; jco's typings
+ * only promise `Uint8Array<ArrayBufferLike>`.
+ */
 async function cached(
   kind: string,
   inputs: unknown,
   build: () => Promise<Uint8Array>,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const key = createHash("sha256")
     .update(JSON.stringify({ recipe: RECIPE_VERSION, kind, inputs }))
     .digest("hex");
@@ -36,7 +41,7 @@ async function cached(
   } catch {
     // not cached yet
   }
-  const bytes = await build();
+  const bytes = new Uint8Array(await build());
   await mkdir(cacheDir, { recursive: true });
   // Write then rename, so a concurrent test never reads a half-written file.
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -46,7 +51,9 @@ async function cached(
 }
 
 /** Assembles WebAssembly text (a component or a core module) into a binary. */
-export function buildWatComponent(wat: string): Promise<Uint8Array> {
+export function buildWatComponent(
+  wat: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   return cached("wat", { wat }, async () => {
     const { parse } = await loadJco();
     try {
@@ -69,7 +76,7 @@ export interface CoreComponentInput {
 /** Core module text + WIT world -> component (jco parse, componentEmbed, componentNew). */
 export function buildCoreComponent(
   input: CoreComponentInput,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   return cached("core", input, async () => {
     const { parse, componentEmbed, componentNew } = await loadJco();
     let step = "parse";

@@ -23,7 +23,7 @@ import { buildWatComponent } from "../../../test/support/build-component.js";
 import { GUEST_WAT } from "./guest.wat.js";
 import { T } from "./helpers.js";
 
-let moduleBytes: Uint8Array;
+let moduleBytes: Uint8Array<ArrayBuffer>;
 beforeAll(async () => {
   moduleBytes = await buildWatComponent(GUEST_WAT);
 });
@@ -83,7 +83,10 @@ async function setup(
   });
 
   const lower = (name: string, s: Sig, impl: (...a: any[]) => unknown) => {
-    const plan = planFunction(sig(name, s), "lower", base);
+    // A plan takes only the static options (postReturn is a lift-side flag there).
+    const plan = planFunction(sig(name, s), "lower", {
+      stringEncoding: base.stringEncoding,
+    });
     lowered[name] = compileLower(
       plan,
       new LiftLowerContext(inst, base),

@@ -9,15 +9,12 @@ import {
 } from "@witgen/runtime";
 import { makeCx, bumpMemory } from "./helpers.js";
 
-const utf16le = (s: string) =>
-  [...s]
-    .flatMap(() => [])
-    .concat(
-      Array.from({ length: s.length }, (_, i) => [
-        s.charCodeAt(i) & 0xff,
-        s.charCodeAt(i) >> 8,
-      ]).flat(),
-    );
+/** The UTF-16LE bytes of `s`, code unit by code unit. */
+const utf16le = (s: string): number[] =>
+  Array.from({ length: s.length }, (_, i) => [
+    s.charCodeAt(i) & 0xff,
+    s.charCodeAt(i) >> 8,
+  ]).flat();
 
 function lower(encoding: StringEncoding, s: string) {
   const { cx, mem } = makeCx({ encoding });

@@ -296,10 +296,11 @@ describe("sources", () => {
       [Symbol.asyncIterator]() {
         let k = 0;
         return {
-          next: async () => ({ done: false, value: k++ }),
+          // `as const`: an IteratorResult is discriminated by the literal `done`.
+          next: async () => ({ done: false as const, value: k++ }),
           return: async () => {
             returned = true;
-            return { done: true, value: undefined };
+            return { done: true as const, value: undefined };
           },
         };
       },

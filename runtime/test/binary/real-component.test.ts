@@ -38,6 +38,14 @@ const CORE_WAT = `(module
     local.get $r)
 )`;
 
+/**
+ * The engine's `BufferSource` must be ArrayBuffer-backed; a decoded section is a view typed
+ * `ArrayBufferLike` (the component may sit in a SharedArrayBuffer), so hand the engine a copy.
+ */
+function engineBytes(view: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(view);
+}
+
 function sectionsOf<K extends Section["kind"]>(ast: ComponentAst, kind: K): Extract<Section, { kind: K }>[] {
   return ast.sections.filter((s): s is Extract<Section, { kind: K }> => s.kind === kind);
 }
@@ -57,11 +65,11 @@ describe("a component made by jco from a WAT core module", () => {
     for (const m of modules) {
       expect(m.bytes).toEqual(bytes.subarray(m.start, m.end));
       expect([...m.bytes.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-      expect(WebAssembly.validate(m.bytes)).toBe(true);
+      expect(WebAssembly.validate(engineBytes(m.bytes))).toBe(true);
     }
     // The main module is ours: it imports the canon-lowered `log`.
     const main = modules
-      .map((m) => new WebAssembly.Module(m.bytes))
+      .map((m) => new WebAssembly.Module(engineBytes(m.bytes)))
       .find((m) => WebAssembly.Module.exports(m).some((e) => e.name === "run"));
     expect(main && WebAssembly.Module.imports(main).map((i) => `${i.module}#${i.name}`)).toContain(
       "ex:calc/log@0.1.0#log",
