@@ -93,12 +93,22 @@ function errorText(e: unknown): string {
 // ---------------------------------------------------------------------------
 // JavaScript guests: componentize-qjs
 
-/** Builds `test/guests/<name>/guest.js` against its `world.wit` with componentize-qjs `--sync --stub-wasi`. */
-export async function buildJsGuest(name: string, world: string): Promise<Uint8Array> {
+/** How to build a JavaScript guest. */
+export interface JsGuestOptions {
+  /** Use componentize-qjs's default runtime (component-model async: async exports, streams, futures) instead of `--sync`. */
+  async?: boolean;
+}
+
+/**
+ * Builds `test/guests/<name>/guest.js` against its `world.wit` with componentize-qjs
+ * `--stub-wasi`, and `--sync` unless `opts.async`.
+ */
+export async function buildJsGuest(name: string, world: string, opts: JsGuestOptions = {}): Promise<Uint8Array> {
   const inputs = await guestInputs(name);
   if (inputs["guest.js"] === undefined) throw new Error(`buildJsGuest: test/guests/${name}/guest.js does not exist`);
   const toolchain = { "componentize-qjs": packageVersion("componentize-qjs") };
-  const options = { world, sync: true, stubWasi: true };
+  // The options are part of the cache key, so the two runtimes never share an entry.
+  const options = { world, sync: !opts.async, stubWasi: true };
   return cached("qjs", name, { inputs, toolchain, options }, async () => {
     let componentize: typeof import("componentize-qjs").componentize;
     try {

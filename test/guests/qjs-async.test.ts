@@ -1,0 +1,174 @@
+/**
+ * A real JavaScript guest built with componentize-qjs's default (component-model async)
+ * runtime (test/guests/qjs-async/) on the runtime's dynamic API, without JSPI: async
+ * exports, `result` both ways, streams of bytes, strings and records in both directions,
+ * a returned future, an exported resource with an async method, 100 calls in flight on
+ * one instance, and no handle or parked task left behind afterwards.
+ */
+import { beforeAll, expect, it } from "vitest";
+import { compileComponent, streamFrom, type CompiledComponent, type StreamReader } from "@witgen/runtime";
+import { assertQuiescent, debugState } from "../../runtime/src/async/debug.js";
+import type { InstanceLike } from "../../runtime/src/async/deps.js";
+import { buildJsGuest, enableExtendedConst } from "../support/build-guest.js";
+
+const COUNTERS = "test:asyncs/counters@1.0.0";
+let compiled: CompiledComponent;
+
+beforeAll(async () => {
+  await enableExtendedConst();
+  compiled = await compileComponent(await buildJsGuest("qjs-async", "async-guest", { async: true }));
+}, 120_000);
+
+/** A fresh instance: its exports, and a check that it is left with no handles and no parked tasks. */
+async function fresh(): Promise<{ e: Record<string, any>; quiescent: () => void }> {
+  const inst = await compiled.instantiate({});
+  const state = inst.state as unknown as InstanceLike;
+  return {
+    e: inst.exports,
+    quiescent: () => {
+      expect(debugState(state).pendingCopies).toBe(0);
+      assertQuiescent(state);
+    },
+  };
+}
+
+/** Bytes `0..n-1` mod 256, as the guest's `numbers(n)` writes them. */
+function expectedNumbers(n: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => i & 0xff);
+}
+
+async function readAllBytes(r: StreamReader<number, Uint8Array>): Promise<{ chunks: number[]; bytes: Uint8Array }> {
+  const chunks: number[] = [];
+  const parts: Uint8Array[] = [];
+  for await (const chunk of r) {
+    expect(chunk).toBeInstanceOf(Uint8Array);
+    chunks.push(chunk.length);
+    parts.push(chunk.slice());
+  }
+  const bytes = new Uint8Array(chunks.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { chunks, bytes };
+}
+
+async function collect<T>(r: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const v of r) out.push(v);
+  return out;
+}
+
+it("an async export that returns at once resolves a Promise with its value", async () => {
+  const { e, quiescent } = await fresh();
+  const p = e.now(41);
+  expect(p).toBeInstanceOf(Promise);
+  expect(await p).toBe(42);
+  quiescent();
+});
+
+it("an async export's result<string, string> arrives both ways (the guest returns or throws)", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await e.check("dïal", true)).toEqual({ tag: "ok", val: "ok: dïal" });
+  expect(await e.check("bläh", false)).toEqual({ tag: "err", val: "bad: bläh" });
+  quiescent();
+});
+
+it("stream<u8> returned before the guest writes it: every byte arrives, in Uint8Array chunks", async () => {
+  const { e, quiescent } = await fresh();
+  const small = await readAllBytes(await e.numbers(5));
+  expect(small.bytes).toEqual(expectedNumbers(5));
+  const n = 1_000_000;
+  const big = await readAllBytes(await e.numbers(n));
+  expect(big.bytes.length).toBe(n);
+  expect(big.bytes).toEqual(expectedNumbers(n));
+  // The guest writes 1000-byte chunks; bytes never come one at a time.
+  expect(big.chunks.length).toBeLessThanOrEqual(n / 1000);
+  expect(Math.min(...big.chunks.slice(0, -1))).toBeGreaterThan(1);
+  expect(await readAllBytes(await e.numbers(0))).toEqual({ chunks: [], bytes: new Uint8Array(0) });
+  quiescent();
+});
+
+it("a stream<u8> parameter (host chunks from an iterable) is counted by the guest (u64 result)", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await e.totalLength(streamFrom([new Uint8Array(3000), new Uint8Array(7), new Uint8Array(0)]))).toBe(3007n);
+  async function* megabyte() {
+    for (let i = 0; i < 16; i++) yield new Uint8Array(65536).fill(i);
+  }
+  expect(await e.totalLength(streamFrom(megabyte()))).toBe(1048576n);
+  expect(await e.totalLength(streamFrom([]))).toBe(0n);
+  // The guest's own stream fed back in.
+  expect(await e.totalLength(await e.numbers(12345))).toBe(12345n);
+  quiescent();
+});
+
+it("stream<string> out of the guest, and stream<string> in and out (non-ASCII)", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await collect(await e.words("a bé 数学 🎉"))).toEqual(["a", "bé", "数学", "🎉"]);
+  expect(await collect(await e.shout(streamFrom(["straße", "zoë", ""])))).toEqual(["STRASSE", "ZOË", ""]);
+  async function* slow() {
+    for (const w of ["one", "two", "three"]) {
+      await new Promise((r) => setTimeout(r, 1));
+      yield w;
+    }
+  }
+  expect(await collect(await e.shout(streamFrom(slow())))).toEqual(["ONE", "TWO", "THREE"]);
+  quiescent();
+});
+
+it("stream<record> written one record at a time after returning", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await collect(await e.points(3))).toEqual([
+    { x: 0, label: "p0" },
+    { x: 10, label: "p1" },
+    { x: 20, label: "p2" },
+  ]);
+  const many = await collect(await e.points(500));
+  expect(many).toHaveLength(500);
+  expect(many[499]).toEqual({ x: 4990, label: "p499" });
+  quiescent();
+});
+
+it("a returned future<u32>: awaiting the call yields the value (FutureReader is thenable, docs/mapping.md)", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await e.later(21)).toBe(42);
+  expect(await Promise.all([1, 2, 3].map((n) => e.later(n)))).toEqual([2, 4, 6]);
+  quiescent();
+});
+
+it("an exported resource with an async method (and a sync one)", async () => {
+  const { e, quiescent } = await fresh();
+  const api = e[COUNTERS];
+  const c = new api.Counter(5);
+  const p = c.add(3);
+  expect(p).toBeInstanceOf(Promise);
+  expect(await p).toBe(8);
+  expect(await c.add(10)).toBe(18);
+  expect(c.get()).toBe(18);
+  c[Symbol.dispose]();
+  quiescent();
+});
+
+it("100 async calls of each kind in flight at once on one instance all complete correctly", async () => {
+  const { e, quiescent } = await fresh();
+  const N = 100;
+  const ids = Array.from({ length: N }, (_, i) => i);
+  const started = Date.now();
+  const [nows, checks, lengths, streams, futures] = await Promise.all([
+    Promise.all(ids.map((i) => e.now(i))),
+    Promise.all(ids.map((i) => e.check(`#${i}`, i % 2 === 0))),
+    Promise.all(ids.map((i) => e.totalLength(streamFrom([new Uint8Array(i), new Uint8Array(1000)])))),
+    Promise.all(ids.map(async (i) => (await readAllBytes(await e.numbers(i * 37))).bytes)),
+    Promise.all(ids.map((i) => e.later(i))),
+  ]);
+  const elapsed = Date.now() - started;
+  expect(nows).toEqual(ids.map((i) => i + 1));
+  expect(checks).toEqual(ids.map((i) => (i % 2 === 0 ? { tag: "ok", val: `ok: #${i}` } : { tag: "err", val: `bad: #${i}` })));
+  expect(lengths).toEqual(ids.map((i) => BigInt(i + 1000)));
+  streams.forEach((bytes, i) => expect(bytes).toEqual(expectedNumbers(i * 37)));
+  expect(futures).toEqual(ids.map((i) => i * 2));
+  // 500 calls on a QuickJS guest: well under a few seconds (about 0.2 s here).
+  expect(elapsed).toBeLessThan(10_000);
+  quiescent();
+});
