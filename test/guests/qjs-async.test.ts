@@ -6,7 +6,15 @@
  * one instance, and no handle or parked task left behind afterwards.
  */
 import { beforeAll, expect, it } from "vitest";
-import { BackgroundScope, compileComponent, streamFrom, type CompiledComponent, type StreamReader } from "@witgen/runtime";
+import {
+  BackgroundScope,
+  compileComponent,
+  future,
+  stream,
+  streamFrom,
+  type CompiledComponent,
+  type StreamReader,
+} from "@witgen/runtime";
 import { assertQuiescent, debugState } from "../../runtime/src/async/debug.js";
 import type { InstanceLike } from "../../runtime/src/async/deps.js";
 import { buildJsGuest, enableExtendedConst } from "../support/build-guest.js";
@@ -167,6 +175,30 @@ it("a returned future<u32>: awaiting the call yields the value (FutureReader is 
   const { e, quiescent } = await fresh();
   expect(await e.later(21)).toBe(42);
   expect(await Promise.all([1, 2, 3].map((n) => e.later(n)))).toEqual([2, 4, 6]);
+  quiescent();
+});
+
+it("a future<string> parameter: from a Promise, and from a host future() pair written while the call waits", async () => {
+  const { e, quiescent } = await fresh();
+  expect(await e.awaitFuture(new Promise((r) => setTimeout(() => r("später"), 5)))).toBe("got später");
+  const { reader, writer } = future<string>();
+  const call = e.awaitFuture(reader);
+  await new Promise((r) => setTimeout(r, 5));
+  await writer.write("from the pair");
+  expect(await call).toBe("got from the pair");
+  quiescent();
+});
+
+it("a host stream() pair written while the guest reads it", async () => {
+  const { e, quiescent } = await fresh();
+  const { reader, writer } = stream<number, Uint8Array>("u8");
+  const call = e.totalLength(reader);
+  for (let i = 0; i < 10; i++) {
+    await writer.writeAll(new Uint8Array(4096).fill(i));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  writer.close();
+  expect(await call).toBe(40960n);
   quiescent();
 });
 

@@ -59,6 +59,10 @@ export async function later(n) {
   return readable;
 }
 
+export async function awaitFuture(f) {
+  return `got ${await f.read()}`;
+}
+
 class Counter {
   constructor(initial) {
     this.value = initial;
