@@ -1,5 +1,6 @@
 import type { IrDocument } from "@witgen/runtime/ir";
 import { emitWorld, type EmitMode, type EmittedFile } from "./emit/index.js";
+import { qualifiedWorldName } from "./emit/model.js";
 import { loadWitPath, selectWorld, type WitLoadOptions } from "./wit/index.js";
 
 export interface GenerateOptions extends WitLoadOptions {
@@ -31,11 +32,4 @@ export function loadWorld(options: Omit<GenerateOptions, "mode">): IrDocument {
     allFeatures: options.allFeatures,
   });
   return selectWorld(resolve, options.world);
-}
-
-export function qualifiedWorldName(doc: IrDocument): string {
-  const world = doc.worlds[doc.world];
-  const pkg = doc.packages[world.package];
-  const version = pkg.version ? `@${pkg.version}` : "";
-  return `${pkg.namespace}:${pkg.name}/${world.name}${version}`;
 }
