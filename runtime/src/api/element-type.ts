@@ -55,6 +55,8 @@ const typedKinds: [abstract new (...a: never[]) => TypedBatch, ScalarKind][] = [
 export function scalarKindOf(v: unknown): ScalarKind | undefined {
   if (!ArrayBuffer.isView(v)) return undefined;
   for (const [C, k] of typedKinds) if (v.constructor === C) return k;
+  // Subclasses (Node's Buffer is a Uint8Array) carry the same elements.
+  for (const [C, k] of typedKinds) if (v instanceof C) return k;
   return undefined;
 }
 

@@ -273,6 +273,13 @@ describe("sources", () => {
     expect(got).toEqual([[1, 2], [3]]);
   });
 
+  it("Node Buffers (a Uint8Array subclass) are byte chunks, as a file stream yields them", async () => {
+    const r = streamFrom<number, Uint8Array>([Buffer.from("ab"), Buffer.from("c")], "u8");
+    const got: number[][] = [];
+    for await (const c of r) got.push([...c]);
+    expect(got).toEqual([[97, 98], [99]]);
+  });
+
   it("an async generator is pulled only as fast as the reader reads (backpressure)", async () => {
     let pulled = 0;
     async function* gen() {
