@@ -45,6 +45,9 @@ export function snapshotCases(): SnapshotCase[] {
     witPath: path.join(wasiRoot, dir),
     world,
   }));
-  const examples = [{ name: "example-hello", witPath: path.join(repoRoot, "examples/hello/wit"), world: "hello" }];
+  const examples = [
+    { name: "example-hello", witPath: path.join(repoRoot, "examples/hello/wit"), world: "hello" },
+    { name: "example-streaming", witPath: path.join(repoRoot, "examples/streaming/wit"), world: "streaming" },
+  ];
   return [...examples, ...wasi, ...corpus];
 }
