@@ -19,6 +19,7 @@ import type { SharedStream } from "../async/stream.js";
 import { futureFrom, streamFrom, wrapLiftedFuture, wrapLiftedStream } from "./create.js";
 import type { ErrorContext } from "./error-context.js";
 import { LateCodec } from "./element-type.js";
+import { AbiValueError } from "../trap.js";
 import { AsyncUsageError } from "./errors.js";
 import { HostFutureReaderApi } from "./future-ends.js";
 import { HostStreamReaderApi } from "./stream-reader.js";
@@ -42,16 +43,30 @@ function bindOrCheck(shared: { codec: ElementCodec }, codec: ElementCodec, what:
 /** The shared state of a `StreamSource` moved out of JS for lowering as `stream<element>`. */
 export function takeStreamForLowering(value: unknown, codec: ElementCodec): SharedStream {
   const operation = `lowering a stream<${codec.typeKey}>`;
-  const reader = streamFrom(value as StreamSource<unknown>, undefined) as unknown as HostStreamReaderApi<unknown>;
-  bindOrCheck(reader.sharedStream, codec, "stream", operation);
-  return reader.transfer(operation);
+  return asValueError(() => {
+    const reader = streamFrom(value as StreamSource<unknown>, undefined) as unknown as HostStreamReaderApi<unknown>;
+    bindOrCheck(reader.sharedStream, codec, "stream", operation);
+    return reader.transfer(operation);
+  });
 }
 
 export function takeFutureForLowering(value: unknown, codec: ElementCodec): SharedFuture {
   const operation = `lowering a future<${codec.typeKey}>`;
-  const reader = futureFrom(value as FutureSource<unknown>, undefined) as unknown as HostFutureReaderApi<unknown>;
-  bindOrCheck(reader.sharedFuture, codec, "future", operation);
-  return reader.transfer(operation);
+  return asValueError(() => {
+    const reader = futureFrom(value as FutureSource<unknown>, undefined) as unknown as HostFutureReaderApi<unknown>;
+    bindOrCheck(reader.sharedFuture, codec, "future", operation);
+    return reader.transfer(operation);
+  });
+}
+
+/** A value the host cannot pass is an `AbiValueError`, so the caller's error names the function and parameter. */
+function asValueError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof AsyncUsageError) throw Object.assign(new AbiValueError(e.message.slice(e.operation.length + 2)), { cause: e });
+    throw e;
+  }
 }
 
 /** An `error-context` as JS holds it (Explainer.md "Error Context"). */

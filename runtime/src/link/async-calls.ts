@@ -52,17 +52,27 @@ function withScope<T>(cx: LiftLowerContext, scope: LiftLowerContext["borrowScope
   }
 }
 
+/** Runs the lowering of one argument, naming the function and parameter in a value error. */
+function located(name: string, param: string, lower: () => void): void {
+  try {
+    lower();
+  } catch (e) {
+    if (e instanceof AbiValueError) e.locate(name, `param "${param}"`);
+    throw e;
+  }
+}
+
 /** CanonicalABI.md `lower_flat_values` of the arguments with `max_flat` (spilling through realloc). */
-function lowerValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string): Flat[] {
+function lowerValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
   if (args.length !== cs.length) throw new AbiValueError(`${name} takes ${cs.length} argument(s), got ${args.length}`);
   const out: Flat[] = [];
   if (flatCount(types) > maxFlat) {
     const { size, align, offsets } = tupleLayout(types);
     const ptr = cx.allocate(align, size);
     cx.checkRange(ptr, size, align, "parameter tuple", "CanonicalABI.md lower_flat_values");
-    cs.forEach((c, i) => c.store(cx, args[i], ptr + offsets[i]));
+    cs.forEach((c, i) => located(name, params[i]!, () => c.store(cx, args[i], ptr + offsets[i])));
     out.push(ptr | 0);
-  } else cs.forEach((c, i) => c.lowerFlat(cx, args[i], out));
+  } else cs.forEach((c, i) => located(name, params[i]!, () => c.lowerFlat(cx, args[i], out)));
   return out;
 }
 
@@ -102,7 +112,7 @@ export function asyncLift(
       stringEncoding: opts.stringEncoding ?? "utf8",
     },
     core: core as (...a: CoreValue[]) => unknown,
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name)),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, sig.params.map((p) => p.name))),
   });
   const call: JsFunction = (...args) => callFromHost(funcInst, args).result.then((r) => (r === undefined ? undefined : r[0]));
   return { sig, call, funcInst };
@@ -223,7 +233,7 @@ export function syncTaskLift(
       ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
     },
     core: trapping(core),
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name)),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, sig.params.map((p) => p.name))),
     liftResults: (_task, flat) =>
       withScope(cx, undefined, () => {
         if (!rc) return [];

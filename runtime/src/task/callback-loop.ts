@@ -7,7 +7,7 @@
  * `callback` with the next event, until it returns `EXIT`. Parking stores a
  * continuation, so this needs neither threads nor JSPI.
  */
-import { trap, type CoreValue, type InstanceLike } from "../async/deps.js";
+import { trap, Trap, type CoreValue, type InstanceLike } from "../async/deps.js";
 import {
   CallbackCode,
   EventCode,
@@ -184,7 +184,20 @@ function exitImplicitThread(task: Task): void {
 
 function runBody(def: LiftedFunction, task: Task): void {
   const args = task.start();
-  const flatArgs = def.lowerParams(task, args);
+  let flatArgs: CoreValue[];
+  try {
+    flatArgs = def.lowerParams(task, args);
+  } catch (e) {
+    if (e instanceof Trap) throw e;
+    // A host value the parameter types refuse: release the instance before reporting it.
+    task.threadLive = false;
+    const c = concurrencyOf(task.inst);
+    if (c.exclusive === task) c.exclusive = undefined;
+    const taken = task.abandon(e);
+    c.store.wake();
+    if (taken) return;
+    throw e;
+  }
   if (!def.opts.async) {
     const results = callCore(task, def.core, flatArgs);
     task.return_(def.liftResults!(task, results));

@@ -68,9 +68,15 @@ export function callFromHost(f: FuncInst, args: unknown[]): HostCall {
   let cancelRequested = false;
   const result = new Promise<unknown[] | undefined>((resolve, reject) => {
     const untrack = f.store?.trackHostCall(reject);
+    const onStart = Object.assign(() => args, {
+      fail: (e: unknown) => {
+        untrack?.();
+        reject(e);
+      },
+    });
     try {
       onCancel = f(
-        () => args,
+        onStart,
         (r) => {
           untrack?.();
           resolve(r);

@@ -36,8 +36,11 @@ export interface LiftOptionsInfo {
   stringEncoding?: string;
 }
 
-/** Caller-side hooks of a call (CanonicalABI.md "Tasks" `OnStart`/`OnResolve`). */
-export type OnStart = () => unknown[];
+/**
+ * Caller-side hooks of a call (CanonicalABI.md "Tasks" `OnStart`/`OnResolve`). A host caller
+ * may add `fail` to learn that its arguments could not be lowered (see `Task.abandon`).
+ */
+export type OnStart = (() => unknown[]) & { fail?: (error: unknown) => void };
 /** `undefined` means the call was cancelled before returning a value. */
 export type OnResolve = (result: unknown[] | undefined) => void;
 export type OnCancel = (caller?: InstanceLike) => void;
@@ -73,6 +76,19 @@ export class Task extends BorrowScope {
   start(): unknown[] {
     this.state = TaskState.STARTED;
     return this.onStart();
+  }
+
+  /**
+   * The host's arguments could not be lowered (a JS value the parameter types refuse): that is
+   * the host's error, not a guest trap, and no core code ran, so the task ends without a result
+   * and the instance stays usable. Returns whether the caller took the error (else rethrow it).
+   */
+  abandon(error: unknown): boolean {
+    this.state = TaskState.RESOLVED;
+    const fail = this.onStart.fail;
+    if (!fail) return false;
+    fail(error);
+    return true;
   }
 
   /** CanonicalABI.md "Tasks" `Task.return_`. */

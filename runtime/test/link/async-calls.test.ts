@@ -5,7 +5,7 @@
  * callback.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, Trap, type CompiledComponent } from "@witgen/runtime";
+import { AbiValueError, compileComponent, Trap, type CompiledComponent } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 
 const WAT = `(component
@@ -77,6 +77,14 @@ describe("link: async lift / lower / task.return", () => {
     expect(p).toBeInstanceOf(Promise);
     expect(await p).toBe(42);
     expect(exports.callbacks()).toBe(0);
+  });
+
+  it("a bad argument rejects the call naming the function and parameter; the instance stays usable", async () => {
+    const { exports } = compiled.instantiateSync({ slow: (x: number) => x });
+    await expect(exports.quick("x")).rejects.toThrow(AbiValueError);
+    await expect(exports.quick("x")).rejects.toThrow('expected a u32 (integer 0..4294967295), got string "x" in quick (param "x")');
+    // No core code ran, so nothing was poisoned and the exclusive slot was released.
+    expect(await exports.quick(1)).toBe(2);
   });
 
   it("an async host import that resolves at once: no waiting", async () => {
