@@ -23,6 +23,7 @@ import { loadWitPath, selectWorld } from "../src/wit/index.js";
 import { allCases, externalValidCase, repoRoot, type CorpusCase } from "./support/corpus.js";
 import { caseKey, jcoVerdicts, type JcoVerdict } from "./support/jco-corpus.js";
 import { normalWorld } from "./support/structural.js";
+import { wasiRoot } from "./support/wasi.js";
 
 type Outcome = { ok: true; doc: IrDocument } | { ok: false; error: string };
 
@@ -38,8 +39,6 @@ function ours(c: CorpusCase): Outcome {
     return { ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
 }
-
-const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
 
 /** Each world of each WASI package, once without features and once with all of them. */
 function wasiCases(): CorpusCase[] {

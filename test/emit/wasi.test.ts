@@ -1,24 +1,20 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { emitWorld, type EmitMode, type EmittedFile } from "../../src/emit/index.js";
 import { loadWitPath, selectWorld } from "../../src/wit/index.js";
 import { typecheck } from "../support/typecheck.js";
+import { wasiAvailable, wasiPackages, wasiRoot } from "../support/wasi.js";
 import { declarations } from "./declarations.js";
 
 const STRICTEST = { strictest: true };
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
-const PACKAGES = ["cli", "clocks", "filesystem", "http", "random", "sockets"];
 const MODES: EmitMode[] = ["types", "host", "guest"];
 
-describe.skipIf(!existsSync(wasiRoot))("WASI 0.3.0", () => {
+describe.skipIf(!wasiAvailable)("WASI 0.3.0", () => {
   test("every world of the six packages, in all three modes, type-checks with strict", async () => {
     const all: EmittedFile[] = [];
     const worlds: string[] = [];
-    for (const pkg of PACKAGES) {
+    for (const pkg of wasiPackages) {
       const resolve = loadWitPath(path.join(wasiRoot, pkg));
       for (const { name } of resolve.packages[resolve.mainPackage].worlds) {
         worlds.push(`${pkg}/${name}`);

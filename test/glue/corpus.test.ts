@@ -7,24 +7,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EmittedFile } from "../../src/emit/index.js";
 import { generate } from "../../src/generate.js";
-import { repoRoot, validCases } from "../support/corpus.js";
+import { validCases } from "../support/corpus.js";
+import { wasiRoot, wasiWorlds } from "../support/wasi.js";
 import { typecheck } from "../support/typecheck.js";
 
-const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
-const WASI = [
-  ["cli", "wasi:cli/command@0.3.0"],
-  ["cli", "wasi:cli/imports@0.3.0"],
-  ["clocks", "wasi:clocks/imports@0.3.0"],
-  ["filesystem", "wasi:filesystem/imports@0.3.0"],
-  ["http", "wasi:http/service@0.3.0"],
-  ["http", "wasi:http/middleware@0.3.0"],
-  ["random", "wasi:random/imports@0.3.0"],
-  ["sockets", "wasi:sockets/imports@0.3.0"],
-] as const;
 
 const cases = [
   ...validCases().map((c) => ({ name: c.name, witPath: c.path, world: c.options.world, features: c.options.features, allFeatures: c.options.allFeatures })),
-  ...WASI.map(([dir, world]) => ({ name: world, witPath: path.join(wasiRoot, dir), world, features: undefined, allFeatures: undefined })),
+  ...wasiWorlds.map(({ dir, world }) => ({ name: world, witPath: path.join(wasiRoot, dir), world, features: undefined, allFeatures: undefined })),
 ];
 
 describe("glue.ts across the corpus", () => {

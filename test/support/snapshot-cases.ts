@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { EmitMode } from "../../src/emit/index.js";
 import { repoRoot, validCases } from "./corpus.js";
+import { wasiRoot, wasiWorlds } from "./wasi.js";
 
 export interface SnapshotCase {
   name: string;
@@ -18,19 +19,6 @@ export const SNAPSHOT_MODES: readonly EmitMode[] = ["types", "host", "guest"];
 
 export const snapshotsRoot = path.join(repoRoot, "snapshots");
 
-export const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
-
-/** Every world of the six WASI 0.3.0 packages. */
-export const wasiWorlds: readonly { dir: string; world: string }[] = [
-  { dir: "cli", world: "wasi:cli/command@0.3.0" },
-  { dir: "cli", world: "wasi:cli/imports@0.3.0" },
-  { dir: "clocks", world: "wasi:clocks/imports@0.3.0" },
-  { dir: "filesystem", world: "wasi:filesystem/imports@0.3.0" },
-  { dir: "http", world: "wasi:http/service@0.3.0" },
-  { dir: "http", world: "wasi:http/middleware@0.3.0" },
-  { dir: "random", world: "wasi:random/imports@0.3.0" },
-  { dir: "sockets", world: "wasi:sockets/imports@0.3.0" },
-];
 
 export function snapshotCases(): SnapshotCase[] {
   const corpus = validCases().map((c) => ({

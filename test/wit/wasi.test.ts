@@ -6,24 +6,18 @@
 import { componentEmbed, componentNew } from "@bytecodealliance/jco";
 import { decodeWorld } from "@witgen/runtime/binary";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { loadWitPath, selectWorld } from "../../src/wit/index.js";
 import { parseGroups, readPath } from "../../src/wit/loader.js";
 import { resolveAll } from "../../src/wit/resolve/index.js";
+import { shortWorldName, wasiPackages, wasiRoot, wasiWorlds } from "../support/wasi.js";
 import { canonicalWorld } from "./support/canonical.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const wasiRoot = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
-
-const WORLDS: [string, string[]][] = [
-  ["cli", ["command", "imports"]],
-  ["clocks", ["imports"]],
-  ["filesystem", ["imports"]],
-  ["random", ["imports"]],
-  ["sockets", ["imports"]],
-  ["http", ["service", "middleware"]],
-];
+/** Each package with the short names of its worlds. */
+const WORLDS: [string, string[]][] = wasiPackages.map((pkg) => [
+  pkg,
+  wasiWorlds.filter((w) => w.dir === pkg).map((w) => shortWorldName(w.world)),
+]);
 
 async function referenceWorld(dir: string, world: string, allFeatures: boolean): Promise<string> {
   const embedded = await componentEmbed({
