@@ -1,10 +1,22 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { EmittedFile } from "../emit/index.js";
 import { GENERATED_MARKER } from "../emit/model.js";
 import { unifiedDiff } from "./diff.js";
 
+/** Whether `file` starts with the generated-file marker (reads only as many bytes as the marker has). */
+function isGenerated(file: string): boolean {
+  const marker = Buffer.from(GENERATED_MARKER, "utf8");
+  const head = Buffer.alloc(marker.length);
+  const fd = openSync(file, "r");
+  try {
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(marker);
+  } finally {
+    closeSync(fd);
+  }
+}
 
+/** The generated `.ts` files under `outDir` (relative, `/`-separated), for stale-file removal. */
 function listGeneratedFiles(outDir: string): string[] {
   if (!existsSync(outDir)) return [];
   const found: string[] = [];
@@ -12,7 +24,7 @@ function listGeneratedFiles(outDir: string): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts") && readFileSync(full, "utf8").startsWith(GENERATED_MARKER)) {
+      else if (entry.name.endsWith(".ts") && isGenerated(full)) {
         found.push(relative(outDir, full).split(sep).join("/"));
       }
     }
