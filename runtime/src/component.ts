@@ -54,6 +54,7 @@ import { ComponentLinkError } from "./link/errors.js";
 import { buildRootExports, type ExportTable } from "./link/exports.js";
 import { resolveHostImport } from "./link/host-imports.js";
 import { instantiateComponent, type ModuleMap } from "./link/instantiate.js";
+import { requireJspi } from "./link/jspi.js";
 import { inlineResultPaths, type ResultPolicy, type ResultStyle } from "./link/results.js";
 import { LinkSession } from "./link/session.js";
 
@@ -74,6 +75,26 @@ export interface InstantiateOptions {
    * resource constructor throws in both styles. Generated glue passes the style it was generated with.
    */
   results?: ResultStyle;
+  /**
+   * Use JSPI (JS Promise Integration: `WebAssembly.Suspending` / `WebAssembly.promising`, Node >= 24)
+   * so synchronous component code can wait for the host (default `false`):
+   * - every root export lifted without the `async` option returns a Promise of its result
+   *   (its core code is entered through `WebAssembly.promising`);
+   * - a host function the root component lowers synchronously may return a Promise (or
+   *   `blockOn(p)`): the wasm suspends until it settles and then gets the value, as if the call
+   *   had been synchronous. While suspended, the instance stays entered: another call into it is
+   *   refused with a `Trap` (CanonicalABI.md `Store.lift` may_enter), its waiting async tasks
+   *   wait; a trap after resumption rejects the export's Promise and poisons the instance.
+   * Not covered: async-lifted exports (their core code and callbacks are not entered through
+   * `promising`, so a host import they call synchronously must not return a Promise), host
+   * imports lowered inside nested components (JSPI cannot suspend across the JS of a
+   * cross-instance call), and Component Model blocking of a sync-lifted `async func`
+   * (`waitable-set.wait` that must wait still traps). Generated `adapters` are not used for
+   * sync exports/imports under `jspi`. Without JSPI in the engine, instantiate throws
+   * `JspiUnavailableError`. Without this option a synchronous import returning a Promise traps,
+   * naming the import.
+   */
+  jspi?: boolean;
 }
 
 export interface ComponentInstance {
@@ -138,7 +159,9 @@ class Compiled implements CompiledComponent {
 
   instantiateSync(imports: ImportObject = {}, options: InstantiateOptions = {}): ComponentInstance {
     if (typeof imports !== "object" || imports === null) throw new TypeError(`instantiate: expected an import object, got ${imports === null ? "null" : typeof imports}`);
-    const session = new LinkSession(options.adapters ?? dynamicAdapters, this.resultPolicy(options.results));
+    if (options.jspi !== undefined && typeof options.jspi !== "boolean") throw new TypeError(`instantiate: options.jspi must be a boolean, got ${typeof options.jspi}`);
+    if (options.jspi) requireJspi();
+    const session = new LinkSession(options.adapters ?? dynamicAdapters, this.resultPolicy(options.results), !!options.jspi);
     const checkImports = () => {
       if (session.missing.length > 0) throw new ComponentLinkError(session.missing);
     };

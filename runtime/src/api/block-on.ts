@@ -31,7 +31,7 @@ export function blockOn<T>(promise: PromiseLike<T>): T {
   if (!frame)
     throw new AsyncUsageError(
       "blockOn",
-      "not inside a host import the engine can suspend (the instantiator wraps synchronous imports with WebAssembly.Suspending when the export was entered through WebAssembly.promising)",
+      "not inside a host import the engine can suspend: instantiate the component with { jspi: true } (then its synchronous host imports are wrapped with WebAssembly.Suspending and its synchronous exports entered through WebAssembly.promising)",
     );
   if (frame.request)
     throw new AsyncUsageError("blockOn", "called twice in one import call (return the first one's result)");
@@ -41,8 +41,9 @@ export function blockOn<T>(promise: PromiseLike<T>): T {
 
 /**
  * For the instantiator, inside a `WebAssembly.Suspending` import wrapper: run the import's
- * implementation; if it returned `blockOn(p)`, return `p` (the engine suspends on it) and
- * `onValue` maps its value, else `onValue` maps the result at once.
+ * implementation; if it returned a promise (`blockOn(p)`'s, or one derived from it by a result
+ * adapter, or any other), return a promise of `onValue` of its value (the engine suspends on it),
+ * else `onValue` of the result at once.
  */
 export function runSuspendable<R>(impl: () => unknown, onValue: (value: unknown) => R): R | Promise<R> {
   const outer = frame;
@@ -54,8 +55,11 @@ export function runSuspendable<R>(impl: () => unknown, onValue: (value: unknown)
   } finally {
     frame = outer;
   }
-  if (mine.request === undefined) return onValue(result);
-  if (result !== mine.request)
-    throw new AsyncUsageError("blockOn", "its result must be returned directly from the import implementation");
-  return Promise.resolve(mine.request).then(onValue);
+  const thenable = (typeof result === "object" || typeof result === "function") && result !== null && typeof (result as PromiseLike<unknown>).then === "function";
+  if (!thenable) {
+    if (mine.request !== undefined)
+      throw new AsyncUsageError("blockOn", "its result must be returned directly from the import implementation (it returned something else)");
+    return onValue(result);
+  }
+  return Promise.resolve(result).then(onValue);
 }

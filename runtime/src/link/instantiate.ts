@@ -27,6 +27,7 @@ import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
 import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
+import { noPromiseResult, promisingCore, suspendableExport, suspendingHostLower, withSuspendingImports } from "./jspi.js";
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -183,7 +184,8 @@ export function instantiateComponent(
   // CanonicalABI.md "Component Instances" `parent`: entering a nested instance enters its ancestors too.
   const state = new ComponentInstanceState(session.instanceName(ast.names?.component ?? name), parentState);
   attachConcurrency(state, session.store);
-  const tasks = usesTasks(ast);
+  // Under `jspi` every sync lift is a Task too, so it can complete after a suspension (`jspi.ts`).
+  const tasks = usesTasks(ast) || session.jspi;
   const names = exportNames(ast);
   const exports = new Map<string, RtItem>();
   let lastImports = -1;
@@ -244,7 +246,17 @@ export function instantiateComponent(
           return;
         }
         if (tasks) {
-          scope.funcs.push(syncTaskLift(session.compiler, state, fsig, opts, core, new LiftLowerContext(state, opts, session.hooks)));
+          const lifted = syncTaskLift(session.compiler, state, fsig, opts, core, new LiftLowerContext(state, opts, session.hooks));
+          if (session.jspi) {
+            // Built only if it becomes a root export: the same lift, entered through WebAssembly.promising.
+            lifted.jspi = () => {
+              const entry = promisingCore(core);
+              if (!entry) return async (...args: unknown[]) => lifted.call(...args);
+              const l = syncTaskLift(session.compiler, state, fsig, opts, entry, new LiftLowerContext(state, opts, session.hooks));
+              return suspendableExport(l.funcInst!, state, fname);
+            };
+          }
+          scope.funcs.push(lifted);
           return;
         }
         const plan = planFunction(fsig, "lift", { stringEncoding: opts.stringEncoding, postReturn: !!opts.postReturn });
@@ -261,6 +273,11 @@ export function instantiateComponent(
       case "lower": {
         const f = at(scope.funcs, c.func, "function", o);
         const opts = canonOptions(c.options, o);
+        if (session.jspi && !parentState && f.hostPath !== undefined && !c.options.async && !f.sig.async) {
+          // A sync call of a host function the root component makes: may suspend (`jspi.ts`).
+          scope.coreFuncs.push(suspendingHostLower(session.compiler, state, f, f.hostPath, new LiftLowerContext(state, opts, session.hooks)));
+          return;
+        }
         if (c.options.async || f.funcInst || (tasks && f.sig.async)) {
           // Through a Subtask (task/lower.ts): async lowering, or a callee that is async-lifted.
           scope.coreFuncs.push(taskLower(session.compiler, state, f, !!c.options.async, new LiftLowerContext(state, opts, session.hooks)));
@@ -269,7 +286,7 @@ export function instantiateComponent(
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
         const direct = callFrom(f, state);
-        const callee = f.sig.async ? mustNotBlock(f, direct) : direct;
+        const callee = f.sig.async ? mustNotBlock(f, direct) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, direct, session.jspi) : direct;
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
         let fn: CoreFunction | undefined;
         try {
@@ -342,7 +359,7 @@ export function instantiateComponent(
             const module = at(scope.coreModules, ci.module, "core module", ci.offset);
             const importObject: Record<string, Record<string, unknown>> = {};
             for (const a of ci.args) importObject[a.name] = at(scope.coreInstances, a.instance, "core instance", ci.offset);
-            scope.coreInstances.push(instantiateCore(module, importObject, ci.offset, state));
+            scope.coreInstances.push(instantiateCore(module, session.jspi ? withSuspendingImports(importObject) : importObject, ci.offset, state));
           } else {
             const bundle: Record<string, unknown> = Object.create(null);
             for (const e of ci.exports) bundle[e.name] = at(coreSpace(scope, e.sort, ci.offset), e.index, `core ${e.sort}`, ci.offset);

@@ -27,6 +27,8 @@ export interface RtFunc {
   owner?: ComponentInstanceState;
   /** Set for `canon lift ... async`: the task-machinery view (`call` then returns a Promise). */
   funcInst?: FuncInst;
+  /** Under `jspi` (a sync lift): builds the root export entered through `WebAssembly.promising` (`jspi.ts`). */
+  jspi?: () => JsFunction;
 }
 
 export interface RtInstance {

@@ -42,6 +42,8 @@ export class LinkSession {
     readonly adapters: HostAdapters,
     /** The result style of root exports and host imports (`results.ts`). */
     readonly results: ResultPolicy = { style: "union" },
+    /** `instantiate(..., { jspi: true })`: sync root exports and host imports may suspend (`jspi.ts`). */
+    readonly jspi = false,
   ) {}
 
   newResource(name: string, binding: ResourceBinding): RtResource {

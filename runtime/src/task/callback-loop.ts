@@ -91,10 +91,19 @@ export function liftFunction(def: LiftedFunction): FuncInst {
         'CanonicalABI.md "Embedding" Store.lift may_enter_from',
       );
     enterFrom(def.inst, caller);
+    const suspended: { done?: Promise<void> } = {};
     try {
-      return canonLift(def, onStart, onResolve);
+      return canonLift(def, onStart, onResolve, suspended);
     } finally {
-      leaveTo(def.inst, caller);
+      if (suspended.done) {
+        // JSPI (link/jspi.ts): the core code suspended inside a host call, invisible to the
+        // Component Model, so the instance stays entered until the call completes.
+        const leave = (): void => {
+          leaveTo(def.inst, caller);
+          concurrencyOf(def.inst).store.wake();
+        };
+        suspended.done.then(leave, leave);
+      } else leaveTo(def.inst, caller);
     }
   };
   f.store = concurrencyOf(def.inst).store;
@@ -124,11 +133,15 @@ function canonLift(
   def: LiftedFunction,
   onStart: OnStart,
   onResolve: OnResolve,
+  suspended: { done?: Promise<void> },
 ): OnCancel {
   const task = new Task(def.inst, def.ft, def.opts, onStart, onResolve);
   const c = concurrencyOf(def.inst);
-  enterImplicitThread(task, () => runBody(def, task));
-  if (!def.ft.async) {
+  enterImplicitThread(task, () => {
+    const done = runBody(def, task);
+    if (done) suspended.done = done;
+  });
+  if (!def.ft.async && !suspended.done) {
     // CanonicalABI.md "canon lift": a non-async function may not block; run this instance's ready threads until it returns.
     while (task.state !== TaskState.RESOLVED) {
       const w = [...c.store.waiting].find(
@@ -182,7 +195,55 @@ function exitImplicitThread(task: Task): void {
   c.store.wake();
 }
 
-function runBody(def: LiftedFunction, task: Task): void {
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as PromiseLike<unknown> | undefined)?.then === "function";
+}
+
+/** CanonicalABI.md "canon lift", sync: lift the results, return them, run post-return, exit. */
+function finishSync(def: LiftedFunction, task: Task, results: CoreValue[]): void {
+  task.return_(def.liftResults!(task, results));
+  if (def.opts.postReturn) {
+    // CanonicalABI.md "canon lift": post-return may not call built-ins that leave the instance.
+    def.inst.mayLeave = false;
+    try {
+      callCore(task, def.opts.postReturn, results);
+    } finally {
+      def.inst.mayLeave = true;
+    }
+  }
+  exitImplicitThread(task);
+}
+
+/**
+ * A sync lift whose core function (entered through `WebAssembly.promising`, link/jspi.ts)
+ * suspended: finish when it completes; a trap rejects the host's call and poisons the instance.
+ */
+function finishSuspended(def: LiftedFunction, task: Task, pending: PromiseLike<unknown>): Promise<void> {
+  return Promise.resolve(pending).then(
+    (r) => concurrencyOf(task.inst).store.runAs(task, () => finishSync(def, task, flatResults(r))),
+    (e: unknown) => {
+      const t =
+        e instanceof Trap
+          ? e
+          : new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, {
+              rule: "CanonicalABI.md call_and_trap_on_throw",
+              cause: e,
+            });
+      if (def.ft.name) t.locate(def.ft.name);
+      def.inst.poison?.(t);
+      task.threadLive = false;
+      const c = concurrencyOf(task.inst);
+      if (c.exclusive === task) c.exclusive = undefined;
+      // The host's call ends with the trap (as `abandon` ends it with a host argument error).
+      if (!task.abandon(t)) throw t;
+    },
+  ).then(undefined, (e: unknown) => {
+    // A trap no caller could take (or raised while finishing): the store's trap handling.
+    concurrencyOf(task.inst).store.fail(e, task);
+  });
+}
+
+function runBody(def: LiftedFunction, task: Task): Promise<void> | void {
   const args = task.start();
   let flatArgs: CoreValue[];
   try {
@@ -199,18 +260,9 @@ function runBody(def: LiftedFunction, task: Task): void {
     throw e;
   }
   if (!def.opts.async) {
-    const results = callCore(task, def.core, flatArgs);
-    task.return_(def.liftResults!(task, results));
-    if (def.opts.postReturn) {
-      // CanonicalABI.md "canon lift": post-return may not call built-ins that leave the instance.
-      def.inst.mayLeave = false;
-      try {
-        callCore(task, def.opts.postReturn, results);
-      } finally {
-        def.inst.mayLeave = true;
-      }
-    }
-    exitImplicitThread(task);
+    const raw = concurrencyOf(task.inst).store.runAs(task, () => def.core(...flatArgs));
+    if (isThenable(raw)) return finishSuspended(def, task, raw);
+    finishSync(def, task, flatResults(raw));
     return;
   }
   if (!def.opts.callback) {

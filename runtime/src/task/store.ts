@@ -6,7 +6,7 @@
  * timers and no polling: an idle store queues nothing.
  */
 import { Trap, type InstanceLike } from "../async/deps.js";
-import { enterFrom, leaveTo } from "./instance.js";
+import { enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
 import type { Task } from "./task.js";
 
 /** A suspended (implicit) thread: resumable once `ready()` holds. */
@@ -50,6 +50,11 @@ export class Store {
   }
 
   private readonly hostCalls = new Set<(error: unknown) => void>();
+
+  /** A trap raised outside any JS caller's stack (e.g. after a JSPI suspension): as in `tick`. */
+  fail(error: unknown, task: Task): void {
+    this.onTrap(error, task);
+  }
 
   /** Register a pending host call's `reject`; returns the unregister function. */
   trackHostCall(reject: (error: unknown) => void): () => void {
@@ -101,7 +106,8 @@ export class Store {
         this.waiting.delete(w);
         continue;
       }
-      if (!w.ready()) continue;
+      // An instance held by a call suspended through JSPI (link/jspi.ts) resumes nothing meanwhile.
+      if (!w.ready() || !mayEnterFrom(inst, undefined)) continue;
       enterFrom(inst, undefined);
       try {
         w.resume(false);
@@ -114,7 +120,7 @@ export class Store {
       }
     }
     for (const w of this.waiting) {
-      if (w.ready()) {
+      if (w.ready() && mayEnterFrom(w.task.inst, undefined)) {
         this.wake();
         break;
       }

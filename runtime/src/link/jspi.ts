@@ -1,0 +1,243 @@
+/**
+ * `instantiate(imports, { jspi: true })`: JS Promise Integration. JS cannot block, so a
+ * synchronous component call that has to wait for the host needs the engine to suspend the wasm
+ * stack: a root export's sync-lifted core function is entered through `WebAssembly.promising`
+ * (its JS function then returns a Promise), and the root component's sync-lowered host imports
+ * are `WebAssembly.Suspending` imports that may return a promise (or `blockOn(p)`); the wasm
+ * resumes with the lowered value once it settles.
+ *
+ * Only the root component's own sync lowers of host functions are made suspending: the engine
+ * can only suspend a stack with no JS frame between the `promising` entry and the import, so a
+ * nested instance's lowers (reached through the JS of a cross-instance call) stay synchronous.
+ * A host suspension is invisible to the Component Model: the calling instance stays entered
+ * (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns), so
+ * another call into it is refused and the store resumes none of its waiting threads meanwhile.
+ */
+import { FlatReader, type Codec, type CodecCompiler, type Flat } from "../abi/codec.js";
+import { containsBorrow, type CoreFunction } from "../abi/call.js";
+import type { LiftLowerContext } from "../abi/context.js";
+import { fieldOffsets, layoutOf, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
+import { planValue } from "../abi/plan.js";
+import type { AbiType } from "../abi/valtype.js";
+import { jspiAvailable, runSuspendable } from "../api/block-on.js";
+import { JspiUnavailableError } from "../api/errors.js";
+import type { ComponentInstanceState } from "../instance-state.js";
+import { callFromHost } from "../task/host-function.js";
+import type { FuncInst } from "../task/callback-loop.js";
+import { storeOf } from "../task/instance.js";
+import { BorrowScope } from "../resources/handle.js";
+import { AbiValueError, Trap } from "../trap.js";
+import type { JsFunction } from "./adapters.js";
+import type { RtFunc } from "./items.js";
+
+interface JspiApi {
+  Suspending: new (f: (...a: never[]) => unknown) => object;
+  promising: (f: CoreFunction) => (...a: unknown[]) => Promise<unknown>;
+}
+
+function api(): JspiApi {
+  return (globalThis as unknown as { WebAssembly: JspiApi }).WebAssembly;
+}
+
+/** `instantiate`'s check of the option: the engine must have JSPI. */
+export function requireJspi(): void {
+  if (!jspiAvailable()) throw new JspiUnavailableError("instantiate(imports, { jspi: true })");
+}
+
+/** Marks the core functions that core modules must import as `WebAssembly.Suspending`. */
+const suspendable = new WeakSet<object>();
+
+/**
+ * The import object for one core instantiation with every suspendable function (from the
+ * instantiator's inline export bundles; a wasm instance's exports hold none) wrapped anew.
+ */
+export function withSuspendingImports(importObject: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, bundle] of Object.entries(importObject)) {
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(bundle)) {
+      const v = bundle[key];
+      if (typeof v !== "function" || !suspendable.has(v)) continue;
+      copy ??= { ...bundle };
+      copy[key] = new (api().Suspending)(v as (...a: never[]) => unknown);
+    }
+    out[name] = copy ?? bundle;
+  }
+  return out;
+}
+
+/** `WebAssembly.promising(core)`, or `undefined` when `core` is not a wasm function (JSPI cannot enter it). */
+export function promisingCore(core: CoreFunction): CoreFunction | undefined {
+  try {
+    return api().promising(core) as unknown as CoreFunction;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Traps that refuse an entry (re-entrance, lockdown) do not poison again (as `async-calls.ts`). */
+function refusedEntry(t: Trap): boolean {
+  return /may_enter|lockdown|invariant 1/.test(t.rule);
+}
+
+/**
+ * A root export's JS function under JSPI: `lifted` runs its core function through
+ * `WebAssembly.promising`, so the call returns a Promise of the result; a trap (before or after
+ * a suspension) rejects it and poisons the instance.
+ */
+export function suspendableExport(lifted: FuncInst, state: ComponentInstanceState, name: string): JsFunction {
+  return (...args) =>
+    callFromHost(lifted, args).result.then(
+      (r) => r?.[0],
+      (e: unknown) => {
+        if (e instanceof Trap) {
+          e.locate(name);
+          if (!refusedEntry(e)) state.poison(e);
+        } else if (e instanceof AbiValueError) e.locate(name);
+        throw e;
+      },
+    );
+}
+
+function codecsOf(compiler: CodecCompiler, ts: AbiType[]): Codec[] {
+  return ts.map((t) => compiler.codec(planValue(t)));
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * `canon lower` (sync) of a host function as a `WebAssembly.Suspending` import: lift the
+ * arguments, call the host; a promise result (or `blockOn(p)`) suspends the wasm until it settles,
+ * then the value is lowered as usual (CanonicalABI.md "canon lower" with a callee that returns
+ * late: the caller sees an ordinary synchronous call).
+ */
+export function suspendingHostLower(compiler: CodecCompiler, state: ComponentInstanceState, f: RtFunc, path: string, cx: LiftLowerContext): CoreFunction {
+  const types = f.sig.params.map((p) => p.type);
+  const params = codecsOf(compiler, types);
+  const names = f.sig.params.map((p) => p.name);
+  const result = f.sig.result;
+  const rc = result ? compiler.codec(planValue(result)) : undefined;
+  const spilledParams = types.reduce((n, t) => n + layoutOf(t).flat.length, 0) > MAX_FLAT_PARAMS;
+  const tuple = spilledParams ? { ...layoutOf({ kind: "tuple", types }), offsets: fieldOffsets(types.map((type) => ({ type }))) } : undefined;
+  const spilledResult = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
+  const borrows = types.some((t) => containsBorrow(planValue(t)));
+  const store = storeOf(state);
+  const call = f.call;
+
+  const fail = (e: unknown, what: string): Trap => {
+    const t =
+      e instanceof Trap
+        ? e
+        : e instanceof AbiValueError
+          ? new Trap(`host function returned an invalid value: ${e.reason}`, { rule: "CanonicalABI.md lower_flat_values", cause: e }).prependPath(e.path)
+          : new Trap(`host function ${what}: ${message(e)}`, { rule: "CanonicalABI.md call_and_trap_on_throw", cause: e });
+    t.locate(path);
+    state.poison(t);
+    return t;
+  };
+
+  const lowered = (...flat: Flat[]): unknown => {
+    state.checkMayLeave(path);
+    const scope = borrows ? new BorrowScope() : undefined;
+    const inScope = <T>(g: () => T): T => {
+      const prev = cx.borrowScope;
+      cx.borrowScope = scope;
+      try {
+        cx.refresh();
+        return g();
+      } finally {
+        cx.borrowScope = prev;
+      }
+    };
+    let args: unknown[];
+    try {
+      args = inScope(() => {
+        if (tuple) {
+          const ptr = (flat[0] as number) >>> 0;
+          cx.checkRange(ptr, tuple.size, tuple.align, "parameter tuple", "CanonicalABI.md lift_flat_values");
+          return params.map((c, i) => c.load(cx, ptr + tuple.offsets[i]!));
+        }
+        const r = new FlatReader(flat);
+        return params.map((c, i) => {
+          try {
+            return c.liftFlat(cx, r);
+          } catch (e) {
+            if (e instanceof AbiValueError) e.locate(path, `param "${names[i]}"`);
+            throw e;
+          }
+        });
+      });
+    } catch (e) {
+      throw fail(e, "arguments");
+    }
+    const lowerResult = (value: unknown): Flat | undefined => {
+      try {
+        return inScope(() => {
+          let out: Flat | undefined;
+          if (rc && spilledResult) {
+            const ptr = (flat[flat.length - 1] as number) >>> 0;
+            const { size, align } = layoutOf(result!);
+            cx.checkRange(ptr, size, align, "result out-pointer", "CanonicalABI.md lower_flat_values");
+            rc.store(cx, value, ptr);
+          } else if (rc) {
+            const o: Flat[] = [];
+            rc.lowerFlat(cx, value, o);
+            out = o[0];
+          }
+          // CanonicalABI.md Subtask.deliver_resolve: handles lent for the call may be dropped again.
+          scope?.releaseLenders();
+          return out;
+        });
+      } catch (e) {
+        throw fail(e, "result");
+      }
+    };
+    let r: unknown;
+    try {
+      r = runSuspendable(() => call(...args), (v) => v);
+    } catch (e) {
+      throw fail(e, "threw");
+    }
+    if (!(r instanceof Promise)) return lowerResult(r);
+    // The stack suspends: no task of this store runs until it resumes (`Store.current`).
+    const task = store.current;
+    store.current = undefined;
+    return r.then(
+      (v) => {
+        store.current = task;
+        return lowerResult(v);
+      },
+      (e: unknown) => {
+        store.current = task;
+        throw fail(e, "rejected");
+      },
+    );
+  };
+  suspendable.add(lowered);
+  return lowered as CoreFunction;
+}
+
+/**
+ * Without `jspi`: a sync-lowered host import that returns a Promise cannot be waited for.
+ * (The check is one `typeof` on the host's result.)
+ */
+export function noPromiseResult(path: string, call: JsFunction, jspi: boolean): JsFunction {
+  const why = jspi
+    ? "inside a nested component instance, where JSPI cannot suspend (a cross-instance call has JS frames on the stack); return the value synchronously"
+    : "and cannot wait for it without JSPI: instantiate the component with { jspi: true } on an engine with JSPI " +
+      "(WebAssembly.Suspending / promising: Node >= 24), or return the value synchronously";
+  return (...args) => {
+    const r = call(...args);
+    if (typeof (r as PromiseLike<unknown> | undefined)?.then === "function") {
+      // Nobody would await it: a rejection would go unhandled.
+      Promise.resolve(r).catch(() => {});
+      throw new Trap(`host import ${path} returned a Promise, but the component calls it synchronously ${why}`, {
+        rule: 'Concurrency.md "Blocking"',
+        func: path,
+      });
+    }
+    return r;
+  };
+}
