@@ -91,18 +91,17 @@ export function liftFunction(def: LiftedFunction): FuncInst {
         'CanonicalABI.md "Embedding" Store.lift may_enter_from',
       );
     enterFrom(def.inst, caller);
-    const suspended: { done?: Promise<void> } = {};
+    const suspended: Suspended = { pending: false };
     try {
       return canonLift(def, onStart, onResolve, suspended);
     } finally {
-      if (suspended.done) {
+      if (suspended.pending) {
         // JSPI (link/jspi.ts): the core code suspended inside a host call, invisible to the
         // Component Model, so the instance stays entered until the call completes.
-        const leave = (): void => {
+        suspended.leave = () => {
           leaveTo(def.inst, caller);
           concurrencyOf(def.inst).store.wake();
         };
-        suspended.done.then(leave, leave);
       } else leaveTo(def.inst, caller);
     }
   };
@@ -129,19 +128,22 @@ function validateLiftOptions(def: LiftedFunction): void {
     throw new Error(`${where}: a synchronous lift needs liftResults`);
 }
 
+/** A sync lift whose core code suspended (JSPI): `leave` runs when it completes. */
+interface Suspended {
+  pending: boolean;
+  leave?: () => void;
+}
+
 function canonLift(
   def: LiftedFunction,
   onStart: OnStart,
   onResolve: OnResolve,
-  suspended: { done?: Promise<void> },
+  suspended: Suspended,
 ): OnCancel {
   const task = new Task(def.inst, def.ft, def.opts, onStart, onResolve);
   const c = concurrencyOf(def.inst);
-  enterImplicitThread(task, () => {
-    const done = runBody(def, task);
-    if (done) suspended.done = done;
-  });
-  if (!def.ft.async && !suspended.done) {
+  enterImplicitThread(task, () => runBody(def, task, suspended));
+  if (!def.ft.async && !suspended.pending) {
     // CanonicalABI.md "canon lift": a non-async function may not block; run this instance's ready threads until it returns.
     while (task.state !== TaskState.RESOLVED) {
       const w = [...c.store.waiting].find(
@@ -218,32 +220,42 @@ function finishSync(def: LiftedFunction, task: Task, results: CoreValue[]): void
  * A sync lift whose core function (entered through `WebAssembly.promising`, link/jspi.ts)
  * suspended: finish when it completes; a trap rejects the host's call and poisons the instance.
  */
-function finishSuspended(def: LiftedFunction, task: Task, pending: PromiseLike<unknown>): Promise<void> {
-  return Promise.resolve(pending).then(
-    (r) => concurrencyOf(task.inst).store.runAs(task, () => finishSync(def, task, flatResults(r))),
-    (e: unknown) => {
-      const t =
-        e instanceof Trap
-          ? e
-          : new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, {
-              rule: "CanonicalABI.md call_and_trap_on_throw",
-              cause: e,
-            });
-      if (def.ft.name) t.locate(def.ft.name);
-      def.inst.poison?.(t);
-      task.threadLive = false;
-      const c = concurrencyOf(task.inst);
-      if (c.exclusive === task) c.exclusive = undefined;
-      // The host's call ends with the trap (as `abandon` ends it with a host argument error).
-      if (!task.abandon(t)) throw t;
-    },
-  ).then(undefined, (e: unknown) => {
-    // A trap no caller could take (or raised while finishing): the store's trap handling.
-    concurrencyOf(task.inst).store.fail(e, task);
-  });
+function finishSuspended(def: LiftedFunction, task: Task, pending: PromiseLike<unknown>, suspended: Suspended): void {
+  suspended.pending = true;
+  const failed = (e: unknown): void => {
+    const t =
+      e instanceof Trap
+        ? e
+        : new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, {
+            rule: "CanonicalABI.md call_and_trap_on_throw",
+            cause: e,
+          });
+    if (def.ft.name) t.locate(def.ft.name);
+    def.inst.poison?.(t);
+    task.threadLive = false;
+    const c = concurrencyOf(task.inst);
+    if (c.exclusive === task) c.exclusive = undefined;
+    // The host's call ends with the trap (as `abandon` ends it with a host argument error);
+    // with no such caller, the store's trap handling (as for a trap in `Store.tick`).
+    if (task.state === TaskState.RESOLVED || !task.abandon(t)) c.store.fail(t, task);
+  };
+  // Leave the instance in the same job that settles the caller, before anything can observe it.
+  const settle = (f: () => void): void => {
+    try {
+      f();
+    } catch (e) {
+      failed(e);
+    } finally {
+      suspended.leave?.();
+    }
+  };
+  Promise.resolve(pending).then(
+    (r) => settle(() => concurrencyOf(task.inst).store.runAs(task, () => finishSync(def, task, flatResults(r)))),
+    (e: unknown) => settle(() => failed(e)),
+  );
 }
 
-function runBody(def: LiftedFunction, task: Task): Promise<void> | void {
+function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
   const args = task.start();
   let flatArgs: CoreValue[];
   try {
@@ -261,7 +273,7 @@ function runBody(def: LiftedFunction, task: Task): Promise<void> | void {
   }
   if (!def.opts.async) {
     const raw = concurrencyOf(task.inst).store.runAs(task, () => def.core(...flatArgs));
-    if (isThenable(raw)) return finishSuspended(def, task, raw);
+    if (isThenable(raw)) return finishSuspended(def, task, raw, suspended);
     finishSync(def, task, flatResults(raw));
     return;
   }
