@@ -27,7 +27,7 @@ import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
 import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
-import { noPromiseResult, promisingCore, suspendableExport, suspendingHostLower, withSuspendingImports } from "./jspi.js";
+import { noPromiseResult, promisingCore, suspendableExport, suspendingHostLower, suspendingWait, withSuspendingImports } from "./jspi.js";
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -322,6 +322,11 @@ export function instantiateComponent(
         return;
       }
       default: {
+        if (session.jspi && !parentState && c.kind === "waitable-set.wait") {
+          // May suspend a stackful task's wasm stack (`jspi.ts`).
+          scope.coreFuncs.push(suspendingWait(state, c.cancellable, memoryAt(c.memory, o)!));
+          return;
+        }
         // Async, thread and error-context built-ins (`async-builtins.ts`); the rest trap when called.
         const f = asyncBuiltin(
           {

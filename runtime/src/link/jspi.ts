@@ -24,7 +24,13 @@ import { JspiUnavailableError } from "../api/errors.js";
 import type { ComponentInstanceState } from "../instance-state.js";
 import { callFromHost } from "../task/host-function.js";
 import type { FuncInst } from "../task/callback-loop.js";
-import { storeOf } from "../task/instance.js";
+import { leaveTo, storeOf } from "../task/instance.js";
+import { maybeCurrentTask } from "../task/current.js";
+import { TaskState } from "../task/task.js";
+import { waitableSetWait } from "../async/builtins.js";
+import { EventCode } from "../async/event-code.js";
+import { WaitableSet } from "../async/waitable-set.js";
+import type { LinearMemory } from "../async/deps.js";
 import { BorrowScope } from "../resources/handle.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { JsFunction } from "./adapters.js";
@@ -240,4 +246,92 @@ export function noPromiseResult(path: string, call: JsFunction, jspi: boolean): 
     }
     return r;
   };
+}
+
+/**
+ * `canon waitable-set.wait` under `jspi`: in a sync-lifted `async func` (a stackful task, entered
+ * through `WebAssembly.promising`) a wait whose set has no event yet suspends the wasm stack
+ * (CanonicalABI.md "Threads" `Thread.wait_until`): the instance is left while the thread waits,
+ * the task keeps the exclusive slot, and the store's tick resumes it once an event is pending.
+ * Every other case is the ordinary built-in (a non-async function may not block: it traps).
+ */
+export function suspendingWait(inst: ComponentInstanceState, cancellable: boolean, memory: LinearMemory): CoreFunction {
+  const store = storeOf(inst);
+  const wait = (si: number, ptr: number): number | Promise<number> => {
+    si >>>= 0;
+    ptr >>>= 0;
+    const task = maybeCurrentTask(inst);
+    let wset: unknown;
+    try {
+      wset = inst.handles.get(si);
+    } catch {
+      wset = undefined;
+    }
+    const blocks =
+      task !== undefined &&
+      task.ft.async &&
+      !task.opts.async &&
+      wset instanceof WaitableSet &&
+      !wset.hasPendingEvent() &&
+      !(cancellable && task.state === TaskState.PENDING_CANCEL) &&
+      inst.mayLeave;
+    if (!blocks) {
+      try {
+        return waitableSetWait(inst, cancellable, memory, si, ptr);
+      } catch (e) {
+        // As every built-in (instantiate.ts `guarded`): a trap poisons the instance.
+        if (e instanceof Trap) inst.poison(e);
+        throw e;
+      }
+    }
+    const set = wset as WaitableSet;
+    const thread = task!.thread;
+    const suspended = new Promise<number>((resolve, reject) => {
+      set.numWaiting += 1;
+      thread.dropped = reject;
+      thread.waitUntil(
+        () => set.hasPendingEvent(),
+        cancellable,
+        (cancelled) => {
+          set.numWaiting -= 1;
+          thread.dropped = undefined;
+          // The tick entered the instance for this resume; the wasm stack resumes in a later job and keeps it.
+          thread.keepEntered = true;
+          try {
+            resolve(store.runAs(task!, () => (cancelled ? taskCancelledEvent(memory, ptr) : waitableSetWait(inst, cancellable, memory, si, ptr))));
+          } catch (e) {
+            reject(e);
+          }
+        },
+      );
+    });
+    // CanonicalABI.md "Embedding" Store.lift: the caller leaves the instance once the thread blocks.
+    store.current = undefined;
+    leaveTo(inst, undefined);
+    store.wake();
+    return suspended.then(
+      (code) => {
+        store.current = task;
+        return code;
+      },
+      (e: unknown) => {
+        store.current = task;
+        const t = e instanceof Trap ? e : new Trap(`waitable-set.wait failed: ${message(e)}`, { rule: "CanonicalABI.md canon waitable-set.wait", cause: e });
+        inst.poison(t);
+        throw t;
+      },
+    );
+  };
+  suspendable.add(wait);
+  return wait as unknown as CoreFunction;
+}
+
+/** The TASK_CANCELLED event of a wait (CanonicalABI.md `unpack_event` with p1 = p2 = 0). */
+function taskCancelledEvent(memory: LinearMemory, ptr: number): number {
+  if (ptr % 4 !== 0 || ptr + 8 > memory.buffer.byteLength)
+    throw new Trap(`waitable-set.wait: event pointer ${ptr} is misaligned or out of bounds`, { rule: "CanonicalABI.md canon waitable-set.wait" });
+  const view = new DataView(memory.buffer);
+  view.setUint32(ptr, 0, true);
+  view.setUint32(ptr + 4, 0, true);
+  return EventCode.TASK_CANCELLED;
 }

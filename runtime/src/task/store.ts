@@ -14,6 +14,13 @@ export interface Waiter {
   readonly task: Task;
   ready(): boolean;
   resume(cancelled: boolean): void;
+  /**
+   * Set by a resume that hands the instance to a wasm stack resuming later (JSPI, link/jspi.ts):
+   * the tick then leaves the instance entered, and that stack leaves it.
+   */
+  keepEntered?: boolean;
+  /** Called when the waiter is dropped because its instance trapped (a JSPI stack then fails). */
+  dropped?: (poisoned: unknown) => void;
 }
 
 export interface StoreOptions {
@@ -104,6 +111,7 @@ export class Store {
       if (inst.poisoned) {
         // Explainer.md invariant 1: a trapped instance runs no more code; its waiters are dropped.
         this.waiting.delete(w);
+        w.dropped?.(inst.poisoned);
         continue;
       }
       // An instance held by a call suspended through JSPI (link/jspi.ts) resumes nothing meanwhile.
@@ -116,7 +124,8 @@ export class Store {
         if (error instanceof Trap) inst.poison?.(error);
         this.onTrap(error, w.task);
       } finally {
-        leaveTo(inst, undefined);
+        if (w.keepEntered) w.keepEntered = false;
+        else leaveTo(inst, undefined);
       }
     }
     for (const w of this.waiting) {

@@ -15,6 +15,9 @@ export class ImplicitThread implements Waiter {
   private continuation: ((cancelled: boolean) => void) | undefined;
   /** Whether the current wait may be interrupted by cancellation (CanonicalABI.md `Thread.cancellable`). */
   cancellable = false;
+  /** See `Waiter` (a wait of a core stack suspended through JSPI, link/jspi.ts). */
+  keepEntered = false;
+  dropped: ((poisoned: unknown) => void) | undefined;
 
   constructor(
     readonly task: Task,
@@ -58,8 +61,9 @@ export class ImplicitThread implements Waiter {
 
 /**
  * A synchronous (on-stack) wait whose condition does not hold yet. The spec
- * would suspend the core wasm stack here; without stack switching (JSPI) we
- * cannot, so this is a trap that says what to do instead.
+ * would suspend the core wasm stack here; without stack switching (JSPI, which
+ * `instantiate(..., { jspi: true })` uses for `waitable-set.wait` in a sync-lifted
+ * `async func` export, link/jspi.ts) we cannot, so this is a trap that says what to do instead.
  */
 export function wouldBlock(what: string, task: Task | undefined): never {
   if (task && !task.ft.async)
@@ -68,8 +72,9 @@ export function wouldBlock(what: string, task: Task | undefined): never {
       'Concurrency.md "Blocking"',
     );
   trap(
-    `${what} would block, and suspending a core wasm stack needs stack switching (JSPI), which this runtime does not use; ` +
-      `use the async ABI (a callback-lifted export, async-lowered imports, async stream/future ops and waitable-set WAIT via the callback)`,
+    `${what} would block, and suspending a core wasm stack needs stack switching: JSPI, with instantiate(..., { jspi: true }) ` +
+      `on an engine that has it (Node >= 24; it covers waitable-set.wait in a sync-lifted async func export), ` +
+      `or the async ABI (a callback-lifted export, async-lowered imports, async stream/future ops and waitable-set WAIT via the callback)`,
     'Concurrency.md "Blocking"',
   );
 }

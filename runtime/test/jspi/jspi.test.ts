@@ -1,0 +1,182 @@
+/**
+ * `instantiate(..., { jspi: true })` (runtime/src/link/jspi.ts). vitest runs on Node 20, which
+ * has no JSPI: the JSPI scenarios run in a Node 26 child process (installed on demand, see
+ * test/support/node26.ts) against the built runtime (`runtime/dist`, rebuilt here) and real WAT
+ * components built in this process; the Node 20 behaviour (no JSPI) is checked in-process.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileComponent, jspiAvailable, JspiUnavailableError, Trap } from "@witgen/runtime";
+import { buildWatComponent } from "../../../test/support/build-component.js";
+import { node26 } from "../../../test/support/node26.js";
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "../../..");
+const scratch = path.join(repoRoot, ".cache", "jspi-test");
+
+/** Sync exports over sync-typed host imports (a number and a string through memory + realloc). */
+const SYNC_WAT = `(component
+  (import "fetch" (func $fetch (param "x" u32) (result u32)))
+  (import "greet" (func $greet (param "name" string) (result string)))
+  (core module $Mem
+    (memory (export "mem") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
+      (global.set $next (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (alias core export $mem "realloc" (core func $realloc))
+  (core func $fetch-l (canon lower (func $fetch)))
+  (core func $greet-l (canon lower (func $greet) (memory $m) (realloc $realloc) string-encoding=utf8))
+  (core instance $h (export "fetch" (func $fetch-l)) (export "greet" (func $greet-l)))
+  (core module $Main
+    (import "h" "fetch" (func $f (param i32) (result i32)))
+    (import "h" "greet" (func $g (param i32 i32 i32)))
+    (import "m" "mem" (memory 1))
+    (func (export "run") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1)))
+    (func (export "twice") (param i32) (result i32) (i32.add (call $f (local.get 0)) (call $f (i32.const 100))))
+    (func (export "fetch-then-trap") (param i32) (result i32) (drop (call $f (local.get 0))) unreachable)
+    (func (export "greet") (param i32 i32) (result i32) (call $g (local.get 0) (local.get 1) (i32.const 16)) (i32.const 16)))
+  (core instance $main (instantiate $Main (with "h" (instance $h)) (with "m" (instance $mem))))
+  (func (export "run") (param "x" u32) (result u32) (canon lift (core func $main "run")))
+  (func (export "twice") (param "x" u32) (result u32) (canon lift (core func $main "twice")))
+  (func (export "fetch-then-trap") (param "x" u32) (result u32) (canon lift (core func $main "fetch-then-trap")))
+  (func (export "greet") (param "name" string) (result string)
+    (canon lift (core func $main "greet") (memory $m) (realloc $realloc) string-encoding=utf8)))`;
+
+/** A sync-lifted \`async func\` export: async-lowers an async host import and waits for it on a waitable set. */
+const STACKFUL_WAT = `(component
+  (import "slow" (func $slow async (param "x" u32) (result u32)))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (core func $slow-l (canon lower (func $slow) async (memory $m)))
+  (core func $ws-new (canon waitable-set.new))
+  (core func $join (canon waitable.join))
+  (core func $wait (canon waitable-set.wait (memory $m)))
+  (core func $st-drop (canon subtask.drop))
+  (core instance $b (export "slow" (func $slow-l)) (export "ws-new" (func $ws-new)) (export "join" (func $join))
+    (export "wait" (func $wait)) (export "st-drop" (func $st-drop)))
+  (core module $Main
+    (import "b" "slow" (func $slow (param i32 i32) (result i32)))
+    (import "b" "ws-new" (func $ws-new (result i32)))
+    (import "b" "join" (func $join (param i32 i32)))
+    (import "b" "wait" (func $wait (param i32 i32) (result i32)))
+    (import "b" "st-drop" (func $st-drop (param i32)))
+    (import "m" "mem" (memory 1))
+    ;; wait-slow(x) -> slow(x) + 1; the subtask's result lands at 32.
+    (func (export "wait-slow") (param i32) (result i32) (local $r i32) (local $ws i32)
+      (local.set $r (call $slow (local.get 0) (i32.const 32)))
+      (if (i32.ne (i32.and (local.get $r) (i32.const 0xf)) (i32.const 2))
+        (then
+          (local.set $ws (call $ws-new))
+          (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))
+          (drop (call $wait (local.get $ws) (i32.const 64)))
+          (call $join (i32.shr_u (local.get $r) (i32.const 4)) (i32.const 0))
+          (call $st-drop (i32.shr_u (local.get $r) (i32.const 4)))))
+      (i32.add (i32.load (i32.const 32)) (i32.const 1))))
+  (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
+  (func (export "wait-slow") async (param "x" u32) (result u32) (canon lift (core func $main "wait-slow"))))`;
+
+interface Settled {
+  value?: unknown;
+  error?: { name: string; message: string; func?: string };
+}
+
+describe("jspi: without JSPI in the engine (Node 20)", () => {
+  it.skipIf(jspiAvailable())("{ jspi: true } is refused at instantiate, naming the option", async () => {
+    const compiled = await compileComponent(await buildWatComponent(SYNC_WAT));
+    const attempt = compiled.instantiate({ fetch: (x: number) => x, greet: (n: string) => n }, { jspi: true });
+    await expect(attempt).rejects.toThrow(JspiUnavailableError);
+    await expect(attempt).rejects.toThrow(/instantiate\(imports, \{ jspi: true \}\): .*needs JSPI/);
+  });
+
+  it("a sync import that returns a Promise traps, naming the import and saying JSPI is needed", async () => {
+    const compiled = await compileComponent(await buildWatComponent(SYNC_WAT));
+    const { exports, state } = compiled.instantiateSync({ fetch: async (x: number) => x, greet: (n: string) => n });
+    expect(() => exports.run(1)).toThrow(Trap);
+    expect(state.poisoned?.message).toMatch(/host import fetch returned a Promise, .*synchronously .*\{ jspi: true \}.*JSPI/);
+    // Answered synchronously, the same import works.
+    expect(compiled.instantiateSync({ fetch: (x: number) => x * 2, greet: (n: string) => n }).exports.run(5)).toBe(11);
+  });
+
+  it("a sync-lifted async func that must wait traps, naming the built-in and JSPI", async () => {
+    const compiled = await compileComponent(await buildWatComponent(STACKFUL_WAT));
+    const { exports, state } = compiled.instantiateSync({ slow: async (x: number) => x });
+    expect(() => exports.waitSlow(1)).toThrow(Trap);
+    expect(state.poisoned?.message).toMatch(/waitable-set.wait would block.*JSPI.*jspi: true/);
+  });
+});
+
+describe("jspi: with JSPI (a Node 26 child process)", async () => {
+  const found = await node26();
+  const node = "node" in found ? found.node : undefined;
+  const files: Record<string, string> = {};
+
+  beforeAll(async () => {
+    if (!node) return;
+    // The child imports the built runtime.
+    await run("npx", ["tsc", "-b", path.join(repoRoot, "runtime", "tsconfig.json")], { cwd: repoRoot });
+    await mkdir(scratch, { recursive: true });
+    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT })) {
+      files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
+      await writeFile(files[name]!, await buildWatComponent(wat));
+    }
+  }, 300_000);
+
+  async function scenario(name: string, component: string): Promise<Record<string, any>> {
+    const { stdout } = await run(node!, [path.join(here, "scenarios.mjs"), name, files[component]!], { cwd: repoRoot, timeout: 60_000 });
+    return JSON.parse(stdout.trim().split("\n").at(-1)!);
+  }
+
+  const jspiIt = it.skipIf(!node);
+  if (!node) it.skip(`skipped: ${"unavailable" in found ? found.unavailable : ""}`, () => {});
+
+  jspiIt("a sync export over async host imports resolves after they settle (numbers and strings)", async () => {
+    expect(await scenario("async-import", "sync")).toEqual({ isPromise: true, run: 11, twice: 206, greet: "hello wasm" });
+  });
+
+  jspiIt("a host answer without a promise does not suspend; the export still returns a Promise", async () => {
+    expect(await scenario("sync-value", "sync")).toEqual({ isPromise: true, run: 11 });
+  });
+
+  jspiIt("blockOn(p) in a sync host import", async () => {
+    expect(await scenario("block-on", "sync")).toEqual({ run: 42, greet: "<b>" });
+  });
+
+  jspiIt("a trap after resumption rejects the export's promise with the Trap and poisons the instance", async () => {
+    const r = await scenario("trap-after-resume", "sync");
+    expect(r.first.error).toMatchObject({ name: "Trap", func: "fetch-then-trap" });
+    expect(r.first.error.message).toMatch(/unreachable/);
+    expect(r.later.error.message).toMatch(/trapped earlier|poisoned/);
+    expect(r.poisoned).toMatch(/unreachable/);
+  });
+
+  jspiIt("a host promise that rejects traps the caller, naming the import", async () => {
+    const r = await scenario("host-rejects", "sync");
+    expect(r.first.error).toMatchObject({ name: "Trap", func: "fetch" });
+    expect(r.first.error.message).toMatch(/host function rejected: nope/);
+    expect(r.poisoned).toMatch(/nope/);
+  });
+
+  jspiIt("a second call while the first is suspended is refused (may_enter) without poisoning; the first completes", async () => {
+    const r = await scenario("second-call", "sync");
+    expect(r.second.error).toMatchObject({ name: "Trap" });
+    expect(r.second.error.message).toMatch(/cannot be re-entered|already executing/);
+    expect(r.first).toEqual({ value: 11 });
+    expect(r.after).toEqual({ value: 4 });
+    expect(r.seen).toEqual([1, 3]);
+    expect(r.poisoned).toBeNull();
+  });
+
+  jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {
+    expect(await scenario("stackful-wait", "stackful")).toEqual({ result: { value: 16 } });
+  });
+});

@@ -1,0 +1,96 @@
+// Run by jspi.test.ts under Node >= 24 (JSPI): `node scenarios.mjs <scenario> <component.wasm>`.
+// Prints one JSON line: what the scenario observed, for the test to check.
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { blockOn, compileComponent, jspiAvailable } from "../../dist/index.js";
+
+const [scenario, wasmPath] = process.argv.slice(2);
+
+function settle(p) {
+  return Promise.resolve(p).then(
+    (value) => ({ value }),
+    (e) => ({ error: { name: e?.name, message: String(e?.message ?? e), func: e?.func } }),
+  );
+}
+
+const scenarios = {
+  /** A sync export calling sync-typed host imports implemented as async functions. */
+  async "async-import"(compiled) {
+    const { exports } = await compiled.instantiate(
+      {
+        fetch: async (x) => (await sleep(5), x * 2),
+        greet: async (name) => (await sleep(5), `hello ${name}`),
+      },
+      { jspi: true },
+    );
+    const p = exports.run(5);
+    return {
+      isPromise: p instanceof Promise,
+      run: await p,
+      twice: await exports.twice(3),
+      greet: await exports.greet("wasm"),
+    };
+  },
+
+  /** A host answer without a promise: no suspension, the export still returns a Promise. */
+  async "sync-value"(compiled) {
+    const { exports } = await compiled.instantiate({ fetch: (x) => x * 2, greet: (n) => n }, { jspi: true });
+    const p = exports.run(5);
+    return { isPromise: p instanceof Promise, run: await p };
+  },
+
+  /** blockOn(p) inside a sync host import. */
+  async "block-on"(compiled) {
+    const { exports } = await compiled.instantiate(
+      { fetch: (x) => blockOn(sleep(5).then(() => x + 40)), greet: (n) => blockOn(Promise.resolve(`<${n}>`)) },
+      { jspi: true },
+    );
+    return { run: await exports.run(1), greet: await exports.greet("b") };
+  },
+
+  /** A core trap after the suspension rejects the export's promise and poisons the instance. */
+  async "trap-after-resume"(compiled) {
+    const { exports, state } = await compiled.instantiate({ fetch: async (x) => (await sleep(5), x), greet: (n) => n }, { jspi: true });
+    const first = await settle(exports.fetchThenTrap(1));
+    const later = await settle(exports.run(1));
+    return { first, later, poisoned: state.poisoned?.message };
+  },
+
+  /** A host promise that rejects: a trap of the calling instance, naming the import. */
+  async "host-rejects"(compiled) {
+    const { exports, state } = await compiled.instantiate(
+      { fetch: async () => (await sleep(5), Promise.reject(new Error("nope"))), greet: (n) => n },
+      { jspi: true },
+    );
+    return { first: await settle(exports.run(1)), poisoned: state.poisoned?.message };
+  },
+
+  /** A second call while the first is suspended: refused (the instance stays entered), not poisoned. */
+  async "second-call"(compiled) {
+    let release;
+    const gate = new Promise((r) => (release = r));
+    const seen = [];
+    const { exports, state } = await compiled.instantiate(
+      { fetch: (x) => (seen.push(x), x === 1 ? gate.then(() => 10) : x), greet: (n) => n },
+      { jspi: true },
+    );
+    const p1 = settle(exports.run(1));
+    await sleep(5);
+    const second = await settle(exports.run(2));
+    release();
+    const first = await p1;
+    const after = await settle(exports.run(3));
+    return { first, second, after, seen, poisoned: state.poisoned?.message ?? null };
+  },
+
+  /** A sync-lifted `async func` export that waits on a waitable set for an async-lowered host call. */
+  async "stackful-wait"(compiled) {
+    const { exports } = await compiled.instantiate({ slow: async (x) => (await sleep(5), x * 3) }, { jspi: true });
+    return { result: await settle(exports.waitSlow(5)) };
+  },
+};
+
+const compiled = await compileComponent(await readFile(wasmPath));
+if (!jspiAvailable()) throw new Error("scenarios.mjs needs an engine with JSPI");
+const report = await scenarios[scenario](compiled);
+console.log(JSON.stringify(report));
