@@ -239,7 +239,17 @@ export function instantiateComponent(
         if (c.options.async) {
           const cb = c.options.callback !== undefined ? coreFuncAt(c.options.callback, o) : undefined;
           try {
-            scope.funcs.push(asyncLift(session.compiler, state, fsig, opts, cb, core, new LiftLowerContext(state, opts, session.hooks)));
+            const lifted = asyncLift(session.compiler, state, fsig, opts, cb, core, new LiftLowerContext(state, opts, session.hooks));
+            if (session.jspi) {
+              // As a root export: its core function and callback entered through WebAssembly.promising (`jspi.ts`).
+              lifted.jspi = () => {
+                const entry = promisingCore(core);
+                const cbEntry = cb && promisingCore(cb);
+                if (!entry || (cb && !cbEntry)) return lifted.call;
+                return asyncLift(session.compiler, state, fsig, opts, cbEntry, entry, new LiftLowerContext(state, opts, session.hooks)).call;
+              };
+            }
+            scope.funcs.push(lifted);
           } catch (e) {
             throw new LinkError(`canon lift async of ${fname}: ${e instanceof Error ? e.message : String(e)}`, o);
           }

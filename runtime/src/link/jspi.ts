@@ -206,11 +206,11 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
     } catch (e) {
       throw fail(e, "threw");
     }
-    if (!(r instanceof Promise)) return lowerResult(r);
-    // The stack suspends: no task of this store runs until it resumes (`Store.current`).
+    // The stack suspends even for a value that is not a promise (V8 always suspends at a
+    // Suspending import; the wasm resumes in a later job): no task runs until then (`Store.current`).
     const task = store.current;
     store.current = undefined;
-    return r.then(
+    return Promise.resolve(r).then(
       (v) => {
         store.current = task;
         return lowerResult(v);
@@ -276,13 +276,21 @@ export function suspendingWait(inst: ComponentInstanceState, cancellable: boolea
       !(cancellable && task.state === TaskState.PENDING_CANCEL) &&
       inst.mayLeave;
     if (!blocks) {
+      let code: number;
       try {
-        return waitableSetWait(inst, cancellable, memory, si, ptr);
+        code = waitableSetWait(inst, cancellable, memory, si, ptr);
       } catch (e) {
         // As every built-in (instantiate.ts `guarded`): a trap poisons the instance.
         if (e instanceof Trap) inst.poison(e);
         throw e;
       }
+      // The engine suspends at a Suspending import anyway: the task is current again when it resumes.
+      const current = store.current;
+      store.current = undefined;
+      return Promise.resolve(code).then((c) => {
+        store.current = current;
+        return c;
+      });
     }
     const set = wset as WaitableSet;
     const thread = task!.thread;

@@ -142,7 +142,19 @@ function canonLift(
 ): OnCancel {
   const task = new Task(def.inst, def.ft, def.opts, onStart, onResolve);
   const c = concurrencyOf(def.inst);
-  enterImplicitThread(task, () => runBody(def, task, suspended));
+  enterImplicitThread(task, (fromTick) => {
+    if (!fromTick) return runBody(def, task, suspended);
+    // Entered later by the store's tick: that tick holds the instance (see `resumeWith`).
+    const mine: Suspended = { pending: false };
+    runBody(def, task, mine);
+    if (mine.pending) {
+      task.thread.keepEntered = true;
+      mine.leave = () => {
+        leaveTo(task.inst, undefined);
+        c.store.wake();
+      };
+    }
+  });
   if (!def.ft.async && !suspended.pending) {
     // CanonicalABI.md "canon lift": a non-async function may not block; run this instance's ready threads until it returns.
     while (task.state !== TaskState.RESOLVED) {
@@ -161,12 +173,12 @@ function canonLift(
 }
 
 /** CanonicalABI.md "Tasks" `enter_implicit_thread`: wait out backpressure, then take the exclusive slot. */
-function enterImplicitThread(task: Task, then: () => void): void {
+function enterImplicitThread(task: Task, then: (fromTick: boolean) => void): void {
   const c = concurrencyOf(task.inst);
-  const proceed = (): void => {
+  const proceed = (fromTick = false): void => {
     if (task.ft.async && task.needsExclusive()) c.exclusive = task;
     task.threadLive = true;
-    then();
+    then(fromTick);
   };
   if (task.ft.async && (hasBackpressure(task) || c.numWaitingToEnter > 0)) {
     c.numWaitingToEnter += 1;
@@ -176,7 +188,7 @@ function enterImplicitThread(task: Task, then: () => void): void {
       (cancelled) => {
         c.numWaitingToEnter -= 1;
         if (cancelled) task.cancel();
-        else proceed();
+        else proceed(true);
       },
     );
     return;
@@ -216,42 +228,59 @@ function finishSync(def: LiftedFunction, task: Task, results: CoreValue[]): void
   exitImplicitThread(task);
 }
 
+/** How a trap after a JSPI suspension ends the task: poison, then reject the host's call. */
+function failSuspended(task: Task, e: unknown): void {
+  const t =
+    e instanceof Trap
+      ? e
+      : new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, {
+          rule: "CanonicalABI.md call_and_trap_on_throw",
+          cause: e,
+        });
+  if (task.ft.name) t.locate(task.ft.name);
+  task.inst.poison?.(t);
+  task.threadLive = false;
+  const c = concurrencyOf(task.inst);
+  if (c.exclusive === task) c.exclusive = undefined;
+  // The host's call ends with the trap (as `abandon` ends it with a host argument error);
+  // once it has its value, the store's trap handling (as for a trap in `Store.tick`).
+  if (task.state === TaskState.RESOLVED || !task.abandon(t)) c.store.fail(t, task);
+}
+
 /**
- * A sync lift whose core function (entered through `WebAssembly.promising`, link/jspi.ts)
- * suspended: finish when it completes; a trap rejects the host's call and poisons the instance.
+ * Calls core code of `task`, then `then` with its flat results. Core code entered through
+ * `WebAssembly.promising` (JSPI, link/jspi.ts) may return a promise instead: it suspended inside
+ * a host call, invisible to the Component Model, so whoever entered the instance for this call
+ * (`hold`) keeps it entered until the code completes and `then` has run; `hold.leave` (set by
+ * that holder once it sees `pending`) then leaves it, in the same job (before anyone can observe
+ * the settled call). Without JSPI this is `then(callCore(...))`.
  */
-function finishSuspended(def: LiftedFunction, task: Task, pending: PromiseLike<unknown>, suspended: Suspended): void {
-  suspended.pending = true;
-  const failed = (e: unknown): void => {
-    const t =
-      e instanceof Trap
-        ? e
-        : new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, {
-            rule: "CanonicalABI.md call_and_trap_on_throw",
-            cause: e,
-          });
-    if (def.ft.name) t.locate(def.ft.name);
-    def.inst.poison?.(t);
-    task.threadLive = false;
-    const c = concurrencyOf(task.inst);
-    if (c.exclusive === task) c.exclusive = undefined;
-    // The host's call ends with the trap (as `abandon` ends it with a host argument error);
-    // with no such caller, the store's trap handling (as for a trap in `Store.tick`).
-    if (task.state === TaskState.RESOLVED || !task.abandon(t)) c.store.fail(t, task);
-  };
-  // Leave the instance in the same job that settles the caller, before anything can observe it.
-  const settle = (f: () => void): void => {
+function runCore(
+  task: Task,
+  f: (...a: CoreValue[]) => unknown,
+  args: CoreValue[],
+  hold: Suspended,
+  then: (flat: CoreValue[], hold: Suspended) => void,
+): void {
+  const raw = concurrencyOf(task.inst).store.runAs(task, () => f(...args));
+  if (!isThenable(raw)) return then(flatResults(raw), hold);
+  hold.pending = true;
+  const settle = (k: (next: Suspended) => void): void => {
+    // Further core calls of the continuation may suspend again: the entry passes on to them.
+    const next: Suspended = { pending: false };
+    // A job of its own: no task's code is running (the last resume left its task current).
+    concurrencyOf(task.inst).store.current = undefined;
     try {
-      f();
+      k(next);
     } catch (e) {
-      failed(e);
-    } finally {
-      suspended.leave?.();
+      failSuspended(task, e);
     }
+    if (next.pending) next.leave = hold.leave;
+    else hold.leave?.();
   };
-  Promise.resolve(pending).then(
-    (r) => settle(() => concurrencyOf(task.inst).store.runAs(task, () => finishSync(def, task, flatResults(r)))),
-    (e: unknown) => settle(() => failed(e)),
+  Promise.resolve(raw).then(
+    (r) => settle((next) => then(flatResults(r), next)),
+    (e: unknown) => settle(() => failSuspended(task, e)),
   );
 }
 
@@ -271,33 +300,27 @@ function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
     if (taken) return;
     throw e;
   }
-  if (!def.opts.async) {
-    const raw = concurrencyOf(task.inst).store.runAs(task, () => def.core(...flatArgs));
-    if (isThenable(raw)) return finishSuspended(def, task, raw, suspended);
-    finishSync(def, task, flatResults(raw));
-    return;
-  }
-  if (!def.opts.callback) {
-    callCore(task, def.core, flatArgs);
-    exitImplicitThread(task);
-    return;
-  }
-  const [packed] = callCore(task, def.core, flatArgs);
-  callbackLoop(task, Number(packed ?? 0));
+  if (!def.opts.async) return runCore(task, def.core, flatArgs, suspended, (results) => finishSync(def, task, results));
+  if (!def.opts.callback) return runCore(task, def.core, flatArgs, suspended, () => exitImplicitThread(task));
+  runCore(task, def.core, flatArgs, suspended, ([packed], hold) => callbackLoop(task, Number(packed ?? 0), hold));
 }
 
 /** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
-function callbackLoop(task: Task, packed: number): void {
+function callbackLoop(task: Task, packed: number, hold: Suspended): void {
   const c = concurrencyOf(task.inst);
-  const callback = task.opts.callback!;
+  const callback = task.opts.callback! as (...a: CoreValue[]) => unknown;
+  /** Called by the store's tick, which entered the instance (`Waiter.keepEntered` if the callback suspends). */
   const resumeWith = (event: EventTuple): void => {
     c.exclusive = task;
-    const [next] = callCore(task, callback as (...a: CoreValue[]) => unknown, [
-      event[0],
-      event[1],
-      event[2],
-    ]);
-    callbackLoop(task, Number(next ?? 0));
+    const mine: Suspended = { pending: false };
+    runCore(task, callback, [event[0], event[1], event[2]], mine, ([next], h) => callbackLoop(task, Number(next ?? 0), h));
+    if (mine.pending) {
+      task.thread.keepEntered = true;
+      mine.leave = () => {
+        leaveTo(task.inst, undefined);
+        c.store.wake();
+      };
+    }
   };
   for (;;) {
     const { code, waitableSetIndex } = unpackCallbackResult(packed >>> 0);
@@ -331,12 +354,16 @@ function callbackLoop(task: Task, packed: number): void {
     if (task.state !== TaskState.PENDING_CANCEL && wset.hasPendingEvent()) {
       // Ready already: the spec's `wait_until` may return at once, so deliver without a round trip.
       c.exclusive = task;
-      const [next] = callCore(
-        task,
-        callback as (...a: CoreValue[]) => unknown,
-        [...wset.getPendingEvent()!],
-      );
-      packed = Number(next ?? 0);
+      const event = [...wset.getPendingEvent()!];
+      let suspendedNext = false;
+      runCore(task, callback, event, hold, ([next], h) => {
+        if (h !== hold) {
+          // The callback suspended (JSPI): the loop goes on when it completes.
+          suspendedNext = true;
+          callbackLoop(task, Number(next ?? 0), h);
+        } else packed = Number(next ?? 0);
+      });
+      if (hold.pending || suspendedNext) return;
       continue;
     }
     wset.numWaiting += 1;

@@ -157,7 +157,9 @@ export class Task extends BorrowScope {
       try {
         this.thread.resume(true);
       } finally {
-        leaveTo(this.inst, caller);
+        // A resumed callback that suspended (JSPI) keeps the instance until it completes.
+        if (this.thread.keepEntered) this.thread.keepEntered = false;
+        else leaveTo(this.inst, caller);
       }
     } else if (this.state === TaskState.STARTED) {
       this.state = TaskState.PENDING_CANCEL;

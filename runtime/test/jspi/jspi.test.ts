@@ -85,6 +85,29 @@ const STACKFUL_WAT = `(component
   (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
   (func (export "wait-slow") async (param "x" u32) (result u32) (canon lift (core func $main "wait-slow"))))`;
 
+/** Callback-lifted \`async func\` exports whose core code (first call / callback) calls a sync host import. */
+const CALLBACK_WAT = `(component
+  (import "fetch" (func $fetch (param "x" u32) (result u32)))
+  (core func $fetch-l (canon lower (func $fetch)))
+  (core func $task-return (canon task.return (result u32)))
+  (core instance $b (export "fetch" (func $fetch-l)) (export "task-return" (func $task-return)))
+  (core module $Main
+    (import "b" "fetch" (func $f (param i32) (result i32)))
+    (import "b" "task-return" (func $ret (param i32)))
+    (global $x (mut i32) (i32.const 0))
+    ;; via-callback(x): YIELD first; the callback returns fetch(x) + 1.
+    (func (export "start") (param i32) (result i32) (global.set $x (local.get 0)) (i32.const 1))
+    (func (export "cb") (param i32 i32 i32) (result i32)
+      (call $ret (i32.add (call $f (global.get $x)) (i32.const 1))) (i32.const 0))
+    ;; direct(x) -> fetch(x) + 2 before the first EXIT.
+    (func (export "direct") (param i32) (result i32)
+      (call $ret (i32.add (call $f (local.get 0)) (i32.const 2))) (i32.const 0)))
+  (core instance $main (instantiate $Main (with "b" (instance $b))))
+  (func (export "via-callback") async (param "x" u32) (result u32)
+    (canon lift (core func $main "start") async (callback (core func $main "cb"))))
+  (func (export "direct") async (param "x" u32) (result u32)
+    (canon lift (core func $main "direct") async (callback (core func $main "cb")))))`;
+
 interface Settled {
   value?: unknown;
   error?: { name: string; message: string; func?: string };
@@ -107,6 +130,13 @@ describe("jspi: without JSPI in the engine (Node 20)", () => {
     expect(compiled.instantiateSync({ fetch: (x: number) => x * 2, greet: (n: string) => n }).exports.run(5)).toBe(11);
   });
 
+  it("the callback-lifted component runs as before without jspi", async () => {
+    const compiled = await compileComponent(await buildWatComponent(CALLBACK_WAT));
+    const { exports } = compiled.instantiateSync({ fetch: (x: number) => x * 2 });
+    expect(await exports.viaCallback(5)).toBe(11);
+    expect(await exports.direct(5)).toBe(12);
+  });
+
   it("a sync-lifted async func that must wait traps, naming the built-in and JSPI", async () => {
     const compiled = await compileComponent(await buildWatComponent(STACKFUL_WAT));
     const { exports, state } = compiled.instantiateSync({ slow: async (x: number) => x });
@@ -125,7 +155,7 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     // The child imports the built runtime.
     await run("npx", ["tsc", "-b", path.join(repoRoot, "runtime", "tsconfig.json")], { cwd: repoRoot });
     await mkdir(scratch, { recursive: true });
-    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT })) {
+    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT })) {
       files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
@@ -174,6 +204,10 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(r.after).toEqual({ value: 4 });
     expect(r.seen).toEqual([1, 3]);
     expect(r.poisoned).toBeNull();
+  });
+
+  jspiIt("callback-lifted exports: the first call and the callback may suspend in a sync host import", async () => {
+    expect(await scenario("callback-export", "callback")).toEqual({ viaCallback: 11, direct: 12, plain: 13 });
   });
 
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {

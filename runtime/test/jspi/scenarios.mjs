@@ -83,6 +83,13 @@ const scenarios = {
     return { first, second, after, seen, poisoned: state.poisoned?.message ?? null };
   },
 
+  /** Callback-lifted exports calling a sync host import (async in JS) from the first call and the callback. */
+  async "callback-export"(compiled) {
+    let n = 0;
+    const { exports } = await compiled.instantiate({ fetch: (x) => (n++ === 2 ? x * 2 : sleep(5).then(() => x * 2)) }, { jspi: true });
+    return { viaCallback: await exports.viaCallback(5), direct: await exports.direct(5), plain: await exports.viaCallback(6) };
+  },
+
   /** A sync-lifted `async func` export that waits on a waitable set for an async-lowered host call. */
   async "stackful-wait"(compiled) {
     const { exports } = await compiled.instantiate({ slow: async (x) => (await sleep(5), x * 3) }, { jspi: true });
