@@ -213,4 +213,12 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {
     expect(await scenario("stackful-wait", "stackful")).toEqual({ result: { value: 16 } });
   });
+
+  jspiIt("a second call of a waiting sync-lifted async func waits for the first's exclusive slot (CanonicalABI.md needs_exclusive)", async () => {
+    expect(await scenario("stackful-concurrent", "stackful")).toEqual({
+      results: [16, 19],
+      log: ["start 5", "end 5", "start 6", "end 6", "start 1", "end 1"],
+      after: 4,
+    });
+  });
 });

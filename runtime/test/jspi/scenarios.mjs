@@ -95,6 +95,17 @@ const scenarios = {
     const { exports } = await compiled.instantiate({ slow: async (x) => (await sleep(5), x * 3) }, { jspi: true });
     return { result: await settle(exports.waitSlow(5)) };
   },
+
+  /** Two calls of a sync-lifted `async func`: the second waits for the first's exclusive slot (backpressure). */
+  async "stackful-concurrent"(compiled) {
+    const log = [];
+    const { exports } = await compiled.instantiate(
+      { slow: async (x) => (log.push(`start ${x}`), await sleep(5), log.push(`end ${x}`), x * 3) },
+      { jspi: true },
+    );
+    const results = await Promise.all([exports.waitSlow(5), exports.waitSlow(6)]);
+    return { results, log, after: await exports.waitSlow(1) };
+  },
 };
 
 const compiled = await compileComponent(await readFile(wasmPath));
