@@ -283,7 +283,7 @@ export function instantiateComponent(
       case "lower": {
         const f = at(scope.funcs, c.func, "function", o);
         const opts = canonOptions(c.options, o);
-        if (session.jspi && !parentState && f.hostPath !== undefined && !c.options.async && !f.sig.async) {
+        if (session.jspi && !parentState && f.hostPath !== undefined && !c.options.async) {
           // A sync call of a host function the root component makes: may suspend (`jspi.ts`).
           scope.coreFuncs.push(suspendingHostLower(session.compiler, state, f, f.hostPath, new LiftLowerContext(state, opts, session.hooks)));
           return;

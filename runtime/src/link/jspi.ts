@@ -26,7 +26,7 @@ import { callFromHost } from "../task/host-function.js";
 import type { FuncInst } from "../task/callback-loop.js";
 import { leaveTo, storeOf } from "../task/instance.js";
 import { maybeCurrentTask } from "../task/current.js";
-import { TaskState } from "../task/task.js";
+import { TaskState, type Task } from "../task/task.js";
 import { waitableSetWait } from "../async/builtins.js";
 import { EventCode } from "../async/event-code.js";
 import { WaitableSet } from "../async/waitable-set.js";
@@ -209,6 +209,7 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
     // The stack suspends even for a value that is not a promise (V8 always suspends at a
     // Suspending import; the wasm resumes in a later job): no task runs until then (`Store.current`).
     const task = store.current;
+    if (f.sig.async && r instanceof Promise) return waitFor(task, r, lowerResult);
     store.current = undefined;
     return Promise.resolve(r).then(
       (v) => {
@@ -218,6 +219,56 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
       (e: unknown) => {
         store.current = task;
         throw fail(e, "rejected");
+      },
+    );
+  };
+  /**
+   * CanonicalABI.md "canon lower", sync, of an `async func` that did not finish at once: the
+   * caller's thread `wait_until(subtask.resolved)`. A non-async function may not block (it traps,
+   * "canon lift"); an async one's stack suspends, leaving the instance (it keeps its exclusive
+   * slot), and the store's tick resumes it once the host settled.
+   */
+  const waitFor = (task: Task | undefined, p: Promise<unknown>, lowerResult: (value: unknown) => Flat | undefined): Promise<Flat | undefined> => {
+    p.catch(() => {}); // handled below, after the wait
+    if (!task || task.inst !== state) throw fail(new Trap(`synchronous call to '${path}' would block outside a task`, { rule: 'Concurrency.md "Blocking"' }), "blocked");
+    if (!task.ft.async)
+      throw fail(
+        new Trap(`synchronous call to '${path}' would block inside a non-async function, which may not block (CanonicalABI.md "canon lift")`, {
+          rule: 'Concurrency.md "Blocking"',
+        }),
+        "blocked",
+      );
+    let outcome: { value: unknown } | { error: unknown } | undefined;
+    p.then(
+      (value) => ((outcome = { value }), store.wake()),
+      (error: unknown) => ((outcome = { error }), store.wake()),
+    );
+    const thread = task.thread;
+    const resumed = new Promise<void>((resolve, reject) => {
+      thread.dropped = reject;
+      thread.waitUntil(
+        () => outcome !== undefined,
+        false,
+        () => {
+          thread.dropped = undefined;
+          // The tick entered the instance for this resume; the wasm stack resumes later and keeps it.
+          thread.keepEntered = true;
+          resolve();
+        },
+      );
+    });
+    store.current = undefined;
+    leaveTo(state, undefined);
+    store.wake();
+    return resumed.then(
+      () => {
+        store.current = task;
+        if ("error" in outcome!) throw fail(outcome.error, "rejected");
+        return lowerResult(outcome!.value);
+      },
+      (e: unknown) => {
+        store.current = task;
+        throw fail(e, "dropped");
       },
     );
   };

@@ -58,19 +58,23 @@ const STACKFUL_WAT = `(component
   (core instance $mem (instantiate $Mem))
   (alias core export $mem "mem" (core memory $m))
   (core func $slow-l (canon lower (func $slow) async (memory $m)))
+  (core func $slow-sync (canon lower (func $slow)))
   (core func $ws-new (canon waitable-set.new))
   (core func $join (canon waitable.join))
   (core func $wait (canon waitable-set.wait (memory $m)))
   (core func $st-drop (canon subtask.drop))
   (core instance $b (export "slow" (func $slow-l)) (export "ws-new" (func $ws-new)) (export "join" (func $join))
-    (export "wait" (func $wait)) (export "st-drop" (func $st-drop)))
+    (export "wait" (func $wait)) (export "st-drop" (func $st-drop)) (export "slow-sync" (func $slow-sync)))
   (core module $Main
     (import "b" "slow" (func $slow (param i32 i32) (result i32)))
     (import "b" "ws-new" (func $ws-new (result i32)))
     (import "b" "join" (func $join (param i32 i32)))
     (import "b" "wait" (func $wait (param i32 i32) (result i32)))
     (import "b" "st-drop" (func $st-drop (param i32)))
+    (import "b" "slow-sync" (func $slow-sync (param i32) (result i32)))
     (import "m" "mem" (memory 1))
+    ;; direct-slow(x) -> slow(x) + 2 through a sync lowering (the caller's thread waits for the subtask).
+    (func (export "direct-slow") (param i32) (result i32) (i32.add (call $slow-sync (local.get 0)) (i32.const 2)))
     ;; wait-slow(x) -> slow(x) + 1; the subtask's result lands at 32.
     (func (export "wait-slow") (param i32) (result i32) (local $r i32) (local $ws i32)
       (local.set $r (call $slow (local.get 0) (i32.const 32)))
@@ -83,7 +87,9 @@ const STACKFUL_WAT = `(component
           (call $st-drop (i32.shr_u (local.get $r) (i32.const 4)))))
       (i32.add (i32.load (i32.const 32)) (i32.const 1))))
   (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
-  (func (export "wait-slow") async (param "x" u32) (result u32) (canon lift (core func $main "wait-slow"))))`;
+  (func (export "wait-slow") async (param "x" u32) (result u32) (canon lift (core func $main "wait-slow")))
+  (func (export "direct-slow") async (param "x" u32) (result u32) (canon lift (core func $main "direct-slow")))
+  (func (export "sync-slow") (param "x" u32) (result u32) (canon lift (core func $main "direct-slow"))))`;
 
 /** Callback-lifted \`async func\` exports whose core code (first call / callback) calls a sync host import. */
 const CALLBACK_WAT = `(component
@@ -212,6 +218,13 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
 
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {
     expect(await scenario("stackful-wait", "stackful")).toEqual({ result: { value: 16 } });
+  });
+
+  jspiIt("a sync lowering of an async host import waits in an async func, traps in a non-async one (CanonicalABI.md canon lift)", async () => {
+    const r = await scenario("stackful-sync-lower", "stackful");
+    expect(r.direct).toEqual({ value: 17 });
+    expect(r.nonAsync.error).toMatchObject({ name: "Trap", func: "slow" });
+    expect(r.nonAsync.error.message).toMatch(/synchronous call to 'slow' would block inside a non-async function/);
   });
 
   jspiIt("a second call of a waiting sync-lifted async func waits for the first's exclusive slot (CanonicalABI.md needs_exclusive)", async () => {

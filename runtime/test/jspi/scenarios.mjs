@@ -96,6 +96,14 @@ const scenarios = {
     return { result: await settle(exports.waitSlow(5)) };
   },
 
+  /** A sync lowering of an async host import from an async func (waits) and from a non-async func (traps). */
+  async "stackful-sync-lower"(compiled) {
+    const { exports } = await compiled.instantiate({ slow: async (x) => (await sleep(5), x * 3) }, { jspi: true });
+    const direct = await settle(exports.directSlow(5));
+    const nonAsync = await settle(exports.syncSlow(5));
+    return { direct, nonAsync };
+  },
+
   /** Two calls of a sync-lifted `async func`: the second waits for the first's exclusive slot (backpressure). */
   async "stackful-concurrent"(compiled) {
     const log = [];
