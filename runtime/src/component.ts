@@ -77,22 +77,26 @@ export interface InstantiateOptions {
   results?: ResultStyle;
   /**
    * Use JSPI (JS Promise Integration: `WebAssembly.Suspending` / `WebAssembly.promising`, Node >= 24)
-   * so synchronous component code can wait for the host (default `false`):
-   * - every root export lifted without the `async` option returns a Promise of its result
-   *   (its core code is entered through `WebAssembly.promising`);
+   * so synchronous component code can wait (default `false`; see `link/jspi.ts`):
+   * - every root export returns a Promise of its result (its core code is entered through
+   *   `WebAssembly.promising`), sync-lifted ones and resource constructors/methods included;
    * - a host function the root component lowers synchronously may return a Promise (or
-   *   `blockOn(p)`): the wasm suspends until it settles and then gets the value, as if the call
-   *   had been synchronous. While suspended, the instance stays entered: another call into it is
-   *   refused with a `Trap` (CanonicalABI.md `Store.lift` may_enter), its waiting async tasks
-   *   wait; a trap after resumption rejects the export's Promise and poisons the instance.
-   * Not covered: async-lifted exports (their core code and callbacks are not entered through
-   * `promising`, so a host import they call synchronously must not return a Promise), host
-   * imports lowered inside nested components (JSPI cannot suspend across the JS of a
-   * cross-instance call), and Component Model blocking of a sync-lifted `async func`
-   * (`waitable-set.wait` that must wait still traps). Generated `adapters` are not used for
-   * sync exports/imports under `jspi`. Without JSPI in the engine, instantiate throws
-   * `JspiUnavailableError`. Without this option a synchronous import returning a Promise traps,
-   * naming the import.
+   *   `blockOn(p)`): the wasm suspends until it settles, then gets the value as from a
+   *   synchronous call. While suspended the instance stays entered: another call into it is
+   *   refused with a `Trap` (CanonicalABI.md `Store.lift` may_enter; the instance stays usable)
+   *   and its waiting async tasks wait;
+   * - in an `async func` lifted without the `async` option (a stackful task), `waitable-set.wait`
+   *   and a sync lowering of an `async func` import suspend until ready (CanonicalABI.md
+   *   `Thread.wait_until`: the instance is left, the task keeps its exclusive slot); in a
+   *   non-async function they trap, as the spec says;
+   * - a trap after a suspension rejects the export's Promise and poisons the instance.
+   * Costs: each call of a sync host import suspends (V8 does even for a value), so calls are
+   * slower; use it only when imports need it. Not covered: host imports lowered inside nested
+   * components (JSPI cannot suspend across the JS of a cross-instance call: a Promise there
+   * traps), sync stream/future operations that must block (they trap), generated `adapters`
+   * (not used under `jspi`). Without JSPI in the engine, instantiate throws
+   * `JspiUnavailableError`. Without this option a synchronous host import that returns a
+   * Promise traps, naming the import and this option.
    */
   jspi?: boolean;
 }

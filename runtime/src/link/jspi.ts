@@ -1,17 +1,25 @@
 /**
  * `instantiate(imports, { jspi: true })`: JS Promise Integration. JS cannot block, so a
- * synchronous component call that has to wait for the host needs the engine to suspend the wasm
- * stack: a root export's sync-lifted core function is entered through `WebAssembly.promising`
- * (its JS function then returns a Promise), and the root component's sync-lowered host imports
- * are `WebAssembly.Suspending` imports that may return a promise (or `blockOn(p)`); the wasm
- * resumes with the lowered value once it settles.
+ * synchronous component call that has to wait needs the engine to suspend the wasm stack: every
+ * root export's core function (and callback) is entered through `WebAssembly.promising` (its JS
+ * function then returns a Promise), and the root component's sync-lowered host imports and its
+ * `waitable-set.wait` are `WebAssembly.Suspending` imports.
  *
- * Only the root component's own sync lowers of host functions are made suspending: the engine
- * can only suspend a stack with no JS frame between the `promising` entry and the import, so a
- * nested instance's lowers (reached through the JS of a cross-instance call) stay synchronous.
- * A host suspension is invisible to the Component Model: the calling instance stays entered
- * (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns), so
- * another call into it is refused and the store resumes none of its waiting threads meanwhile.
+ * - A host import of a non-async function that returns a promise (or `blockOn(p)`): a host
+ *   suspension, invisible to the Component Model. The calling instance stays entered
+ *   (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns),
+ *   so another call into it is refused and the store resumes none of its waiting threads meanwhile.
+ * - A Component Model wait (`waitable-set.wait` with no event, a sync lowering of an `async func`
+ *   that did not finish) in an async-typed task: `Thread.wait_until` — the instance is left, the
+ *   task keeps its exclusive slot, the store's tick resumes the stack. A non-async function may
+ *   not block: it traps (CanonicalABI.md "canon lift").
+ *
+ * V8 (Node 26) suspends at every call of a Suspending import, even one answered without a
+ * promise (the wasm resumes in a later job), so each such call costs a suspension; hence the
+ * option, and nothing of this runs without it. The engine cannot suspend across JS frames, so
+ * only the root component's own lowers are made suspending (a nested instance is reached through
+ * the JS of a cross-instance call); code not entered through `promising` (resource destructors,
+ * a core start function) must not call them.
  */
 import { FlatReader, type Codec, type CodecCompiler, type Flat } from "../abi/codec.js";
 import { containsBorrow, type CoreFunction } from "../abi/call.js";
