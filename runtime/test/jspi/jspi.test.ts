@@ -114,6 +114,21 @@ const CALLBACK_WAT = `(component
   (func (export "direct") async (param "x" u32) (result u32)
     (canon lift (core func $main "direct") async (callback (core func $main "cb")))))`;
 
+/** A root export aliased from a nested component whose own lowering calls the host. */
+const NESTED_WAT = `(component
+  (import "fetch" (func $fetch (param "x" u32) (result u32)))
+  (component $Inner
+    (import "fetch" (func $f (param "x" u32) (result u32)))
+    (core func $fl (canon lower (func $f)))
+    (core instance $h (export "f" (func $fl)))
+    (core module $M (import "h" "f" (func $f (param i32) (result i32)))
+      (func (export "g") (param i32) (result i32) (call $f (local.get 0))))
+    (core instance $m (instantiate $M (with "h" (instance $h))))
+    (func (export "g") (param "x" u32) (result u32) (canon lift (core func $m "g"))))
+  (instance $i (instantiate $Inner (with "fetch" (func $fetch))))
+  (alias export $i "g" (func $g))
+  (export "g" (func $g)))`;
+
 interface Settled {
   value?: unknown;
   error?: { name: string; message: string; func?: string };
@@ -161,7 +176,7 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     // The child imports the built runtime.
     await run("npx", ["tsc", "-b", path.join(repoRoot, "runtime", "tsconfig.json")], { cwd: repoRoot });
     await mkdir(scratch, { recursive: true });
-    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT })) {
+    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT, nested: NESTED_WAT })) {
       files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
@@ -214,6 +229,13 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
 
   jspiIt("callback-lifted exports: the first call and the callback may suspend in a sync host import", async () => {
     expect(await scenario("callback-export", "callback")).toEqual({ viaCallback: 11, direct: 12, plain: 13 });
+  });
+
+  jspiIt("a nested component's host import answers synchronously; a Promise there traps, saying JSPI cannot suspend there", async () => {
+    const r = await scenario("nested", "nested");
+    expect(r.sync).toEqual({ value: 14 });
+    expect(r.promise.error).toMatchObject({ name: "Trap" });
+    expect(r.promise.error.message).toMatch(/host import fetch returned a Promise, .*nested component instance, where JSPI cannot suspend/);
   });
 
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {

@@ -104,6 +104,13 @@ const scenarios = {
     return { direct, nonAsync };
   },
 
+  /** A nested component's own sync lowering of a host import is not suspending. */
+  async nested(compiled) {
+    const sync = await settle((await compiled.instantiate({ fetch: (x) => x * 2 }, { jspi: true })).exports.g(7));
+    const promise = await settle((await compiled.instantiate({ fetch: async (x) => x }, { jspi: true })).exports.g(7));
+    return { sync, promise };
+  },
+
   /** Two calls of a sync-lifted `async func`: the second waits for the first's exclusive slot (backpressure). */
   async "stackful-concurrent"(compiled) {
     const log = [];
