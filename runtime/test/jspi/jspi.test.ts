@@ -5,11 +5,11 @@
  * components built in this process; the Node 20 behaviour (no JSPI) is checked in-process.
  */
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileComponent, jspiAvailable, JspiUnavailableError, Trap } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 import { node26 } from "../../../test/support/node26.js";
@@ -181,6 +181,10 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
   }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
+  });
 
   async function scenario(name: string, component: string): Promise<Record<string, any>> {
     const { stdout } = await run(node!, [path.join(here, "scenarios.mjs"), name, files[component]!], { cwd: repoRoot, timeout: 60_000 });
