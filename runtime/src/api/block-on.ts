@@ -3,7 +3,9 @@
  * wasm through JSPI (JS Promise Integration: `WebAssembly.Suspending` on the import,
  * `WebAssembly.promising` on the export that entered the component). JS itself cannot block,
  * so `blockOn(p)` marks `p` as the import's result; the instantiator's `Suspending` wrapper
- * (`runSuspendable`) hands it to the engine, which resumes the wasm with its value.
+ * (`runSuspendable`, used by `link/jspi.ts` under `instantiate(..., { jspi: true })`) hands it to
+ * the engine, which resumes the wasm with its value. (Under `jspi` returning the promise itself
+ * works too; `blockOn` types it as the value and checks it is used inside such an import.)
  * Rules: call it inside such an import and return its result directly from the import.
  * Without JSPI (Node 20, browsers without it) it throws `JspiUnavailableError`.
  */

@@ -202,8 +202,11 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(await scenario("sync-value", "sync")).toEqual({ isPromise: true, run: 11 });
   });
 
-  jspiIt("blockOn(p) in a sync host import", async () => {
-    expect(await scenario("block-on", "sync")).toEqual({ run: 42, greet: "<b>" });
+  jspiIt("blockOn(p) in a sync host import; without the option it says to use it", async () => {
+    const r = await scenario("block-on", "sync");
+    expect(r).toMatchObject({ run: 42, greet: "<b>" });
+    expect(r.without.error.name).toBe("Trap");
+    expect(r.without.error.message).toMatch(/blockOn: not inside a host import the engine can suspend: instantiate the component with \{ jspi: true \}/);
   });
 
   jspiIt("a trap after resumption rejects the export's promise with the Trap and poisons the instance", async () => {

@@ -45,7 +45,16 @@ const scenarios = {
       { fetch: (x) => blockOn(sleep(5).then(() => x + 40)), greet: (n) => blockOn(Promise.resolve(`<${n}>`)) },
       { jspi: true },
     );
-    return { run: await exports.run(1), greet: await exports.greet("b") };
+    const result = { run: await exports.run(1), greet: await exports.greet("b") };
+    // Without the option the import is not suspending: blockOn says what to do.
+    const plain = await compiled.instantiate({ fetch: (x) => blockOn(Promise.resolve(x)), greet: (n) => n });
+    let without;
+    try {
+      without = { value: plain.exports.run(1) };
+    } catch (e) {
+      without = { error: { name: e.name, message: e.message } };
+    }
+    return { ...result, without };
   },
 
   /** A core trap after the suspension rejects the export's promise and poisons the instance. */
