@@ -18,7 +18,7 @@ import { GuestResourceBinding } from "../resources/binding.js";
 import { resourceDrop, resourceNew, resourceRep } from "../resources/builtins.js";
 import { attachConcurrency } from "../task/instance.js";
 import { Trap } from "../trap.js";
-import { asyncBuiltin } from "./async-builtins.js";
+import { asyncBuiltin, type AsyncWiring } from "./async-builtins.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
 import type { AdapterContext } from "./adapters.js";
 import { LinkError } from "./errors.js";
@@ -27,7 +27,10 @@ import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
 import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
-import { noPromiseResult, promisingCore, suspendableExport, suspendingHostLower, suspendingWait, withSuspendingImports } from "./jspi.js";
+import { noPromiseResult, promisingCore, suspendableExport, suspendingCopy, suspendingHostLower, suspendingWait, withSuspendingImports } from "./jspi.js";
+
+/** The copy built-ins whose sync form may block (CanonicalABI.md "canon stream.read" etc.). */
+const COPIES = new Set(["stream.read", "stream.write", "future.read", "future.write"]);
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -338,17 +341,24 @@ export function instantiateComponent(
           return;
         }
         // Async, thread and error-context built-ins (`async-builtins.ts`); the rest trap when called.
-        const f = asyncBuiltin(
-          {
-            state,
-            compiler: session.compiler,
-            typeAt: (i) => at(scope.types, i, "type", o),
-            options: (opts) => canonOptions(opts, o),
-            context: (opts) => new LiftLowerContext(state, opts, session.hooks),
-            memoryAt: (i) => memoryAt(i, o),
-          },
-          c,
-        );
+        const wiring = {
+          state,
+          compiler: session.compiler,
+          typeAt: (i: number) => at(scope.types, i, "type", o),
+          options: (opts: Parameters<AsyncWiring["options"]>[0]) => canonOptions(opts, o),
+          context: (opts: CanonOptions) => new LiftLowerContext(state, opts, session.hooks),
+          memoryAt: (i: number) => memoryAt(i, o),
+        };
+        if (session.jspi && !parentState && COPIES.has(c.kind) && "options" in c && !c.options.async) {
+          // A sync copy may suspend a stackful task's wasm stack (`jspi.ts`).
+          const sync = asyncBuiltin(wiring, c);
+          const async = asyncBuiltin(wiring, { ...c, options: { ...c.options, async: true } } as Canon);
+          if (sync && async) {
+            scope.coreFuncs.push(suspendingCopy(state, sync as (...a: number[]) => unknown, async as (...a: number[]) => unknown, c.kind));
+            return;
+          }
+        }
+        const f = asyncBuiltin(wiring, c);
         scope.coreFuncs.push(f ? guarded(state, f as (...a: unknown[]) => unknown) : trapUnsupported(c.kind, state));
         return;
       }

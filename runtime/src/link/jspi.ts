@@ -36,7 +36,8 @@ import { leaveTo, storeOf } from "../task/instance.js";
 import { maybeCurrentTask } from "../task/current.js";
 import { TaskState, type Task } from "../task/task.js";
 import { waitableSetWait } from "../async/builtins.js";
-import { EventCode } from "../async/event-code.js";
+import { Waitable } from "../async/waitable.js";
+import { BLOCKED, EventCode } from "../async/event-code.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import type { LinearMemory } from "../async/deps.js";
 import { BorrowScope } from "../resources/handle.js";
@@ -352,45 +353,106 @@ export function suspendingWait(inst: ComponentInstanceState, cancellable: boolea
       });
     }
     const set = wset as WaitableSet;
-    const thread = task!.thread;
-    const suspended = new Promise<number>((resolve, reject) => {
-      set.numWaiting += 1;
-      thread.dropped = reject;
-      thread.waitUntil(
-        () => set.hasPendingEvent(),
-        cancellable,
-        (cancelled) => {
-          set.numWaiting -= 1;
-          thread.dropped = undefined;
-          // The tick entered the instance for this resume; the wasm stack resumes in a later job and keeps it.
-          thread.keepEntered = true;
-          try {
-            resolve(store.runAs(task!, () => (cancelled ? taskCancelledEvent(memory, ptr) : waitableSetWait(inst, cancellable, memory, si, ptr))));
-          } catch (e) {
-            reject(e);
-          }
-        },
-      );
-    });
-    // CanonicalABI.md "Embedding" Store.lift: the caller leaves the instance once the thread blocks.
-    store.current = undefined;
-    leaveTo(inst, undefined);
-    store.wake();
-    return suspended.then(
-      (code) => {
-        store.current = task;
-        return code;
+    set.numWaiting += 1;
+    return waitUntil(
+      inst,
+      task!,
+      () => set.hasPendingEvent(),
+      cancellable,
+      (cancelled) => {
+        set.numWaiting -= 1;
+        return cancelled ? taskCancelledEvent(memory, ptr) : waitableSetWait(inst, cancellable, memory, si, ptr);
       },
-      (e: unknown) => {
-        store.current = task;
-        const t = e instanceof Trap ? e : new Trap(`waitable-set.wait failed: ${message(e)}`, { rule: "CanonicalABI.md canon waitable-set.wait", cause: e });
-        inst.poison(t);
-        throw t;
-      },
+      "waitable-set.wait",
     );
   };
   suspendable.add(wait);
   return wait as unknown as CoreFunction;
+}
+
+/**
+ * CanonicalABI.md "Threads" `Thread.wait_until` for a stack entered through `promising`: the
+ * caller leaves the instance once the thread blocks ("Embedding" `Store.lift`), the task keeps its
+ * exclusive slot, and the store's tick resumes it (entering the instance, which the resumed stack
+ * keeps: `Waiter.keepEntered`) once `ready()`; `resume` computes the built-in's result then, as
+ * the current task. The promise is what the Suspending import returns; a trap poisons.
+ */
+function waitUntil<T>(
+  inst: ComponentInstanceState,
+  task: Task,
+  ready: () => boolean,
+  cancellable: boolean,
+  resume: (cancelled: boolean) => T,
+  builtin: string,
+): Promise<T> {
+  const store = storeOf(inst);
+  const thread = task.thread;
+  const resumed = new Promise<T>((resolve, reject) => {
+    thread.dropped = reject;
+    thread.waitUntil(ready, cancellable, (cancelled) => {
+      thread.dropped = undefined;
+      thread.keepEntered = true;
+      try {
+        resolve(store.runAs(task, () => resume(cancelled)));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+  store.current = undefined;
+  leaveTo(inst, undefined);
+  store.wake();
+  return resumed.then(
+    (v) => {
+      store.current = task;
+      return v;
+    },
+    (e: unknown) => {
+      store.current = task;
+      const t = e instanceof Trap ? e : new Trap(`${builtin} failed: ${message(e)}`, { rule: `CanonicalABI.md canon ${builtin}`, cause: e });
+      inst.poison(t);
+      throw t;
+    },
+  );
+}
+
+/**
+ * A sync `stream.read`/`write` or `future.read`/`write` under `jspi`: in an async-typed task a
+ * copy that cannot finish at once suspends until its end has an event (CanonicalABI.md "canon
+ * stream.read": `e.wait_for_pending_event()`), as the async variant's BLOCKED would be waited
+ * for. Elsewhere, or for an end in a waitable set, the sync built-in (which traps if it would block).
+ */
+export function suspendingCopy(inst: ComponentInstanceState, sync: (...a: number[]) => unknown, async: (...a: number[]) => unknown, builtin: string): CoreFunction {
+  const store = storeOf(inst);
+  const copy = (...a: number[]): unknown => {
+    const task = maybeCurrentTask(inst);
+    let end: unknown;
+    try {
+      end = inst.handles.get(a[0]! >>> 0);
+    } catch {
+      end = undefined;
+    }
+    const stackful = task !== undefined && task.ft.async && !task.opts.async && inst.mayLeave && end instanceof Waitable && !end.inWaitableSet();
+    let r: unknown;
+    try {
+      r = (stackful ? async : sync)(...a);
+    } catch (e) {
+      if (e instanceof Trap) inst.poison(e);
+      throw e;
+    }
+    if (stackful && r === BLOCKED) {
+      const e = end as Waitable;
+      return waitUntil(inst, task!, () => e.hasPendingEvent(), false, () => e.getPendingEvent()[2], builtin);
+    }
+    const current = store.current;
+    store.current = undefined;
+    return Promise.resolve(r).then((v) => {
+      store.current = current;
+      return v;
+    });
+  };
+  suspendable.add(copy);
+  return copy as unknown as CoreFunction;
 }
 
 /** The TASK_CANCELLED event of a wait (CanonicalABI.md `unpack_event` with p1 = p2 = 0). */

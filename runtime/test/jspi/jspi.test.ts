@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, jspiAvailable, JspiUnavailableError, Trap } from "@witgen/runtime";
+import { compileComponent, jspiAvailable, JspiUnavailableError, streamFrom, Trap } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 import { node26 } from "../../../test/support/node26.js";
 
@@ -129,6 +129,32 @@ const NESTED_WAT = `(component
   (alias export $i "g" (func $g))
   (export "g" (func $g)))`;
 
+/** A sync-lifted \`async func\` that reads a stream with a sync \`stream.read\` (blocks until bytes arrive). */
+const STREAM_WAT = `(component
+  (type $s (stream u8))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (core func $read (canon stream.read $s (memory $m)))
+  (core func $drop (canon stream.drop-readable $s))
+  (core instance $b (export "read" (func $read)) (export "drop" (func $drop)))
+  (core module $Main
+    (import "b" "read" (func $read (param i32 i32 i32) (result i32)))
+    (import "b" "drop" (func $drop (param i32)))
+    (import "m" "mem" (memory 1))
+    ;; sum(s): one sync read of up to 8 bytes at 100, then the sum of the bytes read.
+    (func (export "sum") (param $s i32) (result i32) (local $n i32) (local $i i32) (local $acc i32)
+      (local.set $n (i32.shr_u (call $read (local.get $s) (i32.const 100) (i32.const 8)) (i32.const 4)))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (i32.load8_u offset=100 (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+      (call $drop (local.get $s))
+      (local.get $acc)))
+  (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
+  (func (export "sum") async (param "s" $s) (result u32) (canon lift (core func $main "sum"))))`;
+
 interface Settled {
   value?: unknown;
   error?: { name: string; message: string; func?: string };
@@ -158,6 +184,17 @@ describe("jspi: without JSPI in the engine (Node 20)", () => {
     expect(await exports.direct(5)).toBe(12);
   });
 
+  it("a sync stream.read that would block traps without JSPI", async () => {
+    const compiled = await compileComponent(await buildWatComponent(STREAM_WAT));
+    const { exports, state } = compiled.instantiateSync({});
+    const later = (async function* () {
+      await new Promise((r) => setTimeout(r, 5));
+      yield new Uint8Array([1, 2, 3]);
+    })();
+    expect(() => exports.sum(streamFrom(later, "u8"))).toThrow(Trap);
+    expect(state.poisoned?.message).toMatch(/stream.read would block.*jspi: true/);
+  });
+
   it("a sync-lifted async func that must wait traps, naming the built-in and JSPI", async () => {
     const compiled = await compileComponent(await buildWatComponent(STACKFUL_WAT));
     const { exports, state } = compiled.instantiateSync({ slow: async (x: number) => x });
@@ -176,7 +213,7 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     // The child imports the built runtime.
     await run("npx", ["tsc", "-b", path.join(repoRoot, "runtime", "tsconfig.json")], { cwd: repoRoot });
     await mkdir(scratch, { recursive: true });
-    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT, nested: NESTED_WAT })) {
+    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT, nested: NESTED_WAT, stream: STREAM_WAT })) {
       files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
@@ -254,6 +291,10 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(r.direct).toEqual({ value: 17 });
     expect(r.nonAsync.error).toMatchObject({ name: "Trap", func: "slow" });
     expect(r.nonAsync.error.message).toMatch(/synchronous call to 'slow' would block inside a non-async function/);
+  });
+
+  jspiIt("a sync stream.read in a sync-lifted async func waits for the host's bytes", async () => {
+    expect(await scenario("stream-read", "stream")).toEqual({ result: { value: 6 } });
   });
 
   jspiIt("a second call of a waiting sync-lifted async func waits for the first's exclusive slot (CanonicalABI.md needs_exclusive)", async () => {

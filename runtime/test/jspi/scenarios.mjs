@@ -2,7 +2,7 @@
 // Prints one JSON line: what the scenario observed, for the test to check.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { blockOn, compileComponent, jspiAvailable } from "../../dist/index.js";
+import { blockOn, compileComponent, jspiAvailable, streamFrom } from "../../dist/index.js";
 
 const [scenario, wasmPath] = process.argv.slice(2);
 
@@ -118,6 +118,16 @@ const scenarios = {
     const sync = await settle((await compiled.instantiate({ fetch: (x) => x * 2 }, { jspi: true })).exports.g(7));
     const promise = await settle((await compiled.instantiate({ fetch: async (x) => x }, { jspi: true })).exports.g(7));
     return { sync, promise };
+  },
+
+  /** A sync stream.read in a sync-lifted `async func` waits for bytes the host writes later. */
+  async "stream-read"(compiled) {
+    const { exports } = await compiled.instantiate({}, { jspi: true });
+    const later = (async function* () {
+      await sleep(5);
+      yield new Uint8Array([1, 2, 3]);
+    })();
+    return { result: await settle(exports.sum(streamFrom(later, "u8"))) };
   },
 
   /** Two calls of a sync-lifted `async func`: the second waits for the first's exclusive slot (backpressure). */
