@@ -85,16 +85,16 @@ export interface InstantiateOptions {
    *   synchronous call. While suspended the instance stays entered: another call into it is
    *   refused with a `Trap` (CanonicalABI.md `Store.lift` may_enter; the instance stays usable)
    *   and its waiting async tasks wait;
-   * - in an `async func` lifted without the `async` option (a stackful task), `waitable-set.wait`
-   *   and a sync lowering of an `async func` import suspend until ready (CanonicalABI.md
-   *   `Thread.wait_until`: the instance is left, the task keeps its exclusive slot); in a
-   *   non-async function they trap, as the spec says;
+   * - in an `async func` lifted without the `async` option (a stackful task), `waitable-set.wait`,
+   *   sync `stream`/`future` reads and writes, and a sync lowering of an `async func` host import
+   *   suspend until ready (CanonicalABI.md `Thread.wait_until`: the instance is left, the task
+   *   keeps its exclusive slot); in a non-async function they trap, as the spec says;
    * - a trap after a suspension rejects the export's Promise and poisons the instance.
    * Costs: each call of a sync host import suspends (V8 does even for a value), so calls are
    * slower; use it only when imports need it. Not covered: host imports lowered inside nested
    * components (JSPI cannot suspend across the JS of a cross-instance call: a Promise there
-   * traps), sync stream/future operations that must block (they trap), generated `adapters`
-   * (not used under `jspi`). Without JSPI in the engine, instantiate throws
+   * traps), generated `adapters` and glue (not used under `jspi`: its sync functions would
+   * return Promises). Without JSPI in the engine, instantiate throws
    * `JspiUnavailableError`. Without this option a synchronous host import that returns a
    * Promise traps, naming the import and this option.
    */

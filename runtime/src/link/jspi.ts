@@ -2,15 +2,15 @@
  * `instantiate(imports, { jspi: true })`: JS Promise Integration. JS cannot block, so a
  * synchronous component call that has to wait needs the engine to suspend the wasm stack: every
  * root export's core function (and callback) is entered through `WebAssembly.promising` (its JS
- * function then returns a Promise), and the root component's sync-lowered host imports and its
- * `waitable-set.wait` are `WebAssembly.Suspending` imports.
+ * function then returns a Promise), and the root component's sync-lowered host imports, its
+ * `waitable-set.wait` and sync stream/future copies are `WebAssembly.Suspending` imports.
  *
  * - A host import of a non-async function that returns a promise (or `blockOn(p)`): a host
  *   suspension, invisible to the Component Model. The calling instance stays entered
  *   (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns),
  *   so another call into it is refused and the store resumes none of its waiting threads meanwhile.
- * - A Component Model wait (`waitable-set.wait` with no event, a sync lowering of an `async func`
- *   that did not finish) in an async-typed task: `Thread.wait_until` — the instance is left, the
+ * - A Component Model wait (`waitable-set.wait` with no event, a sync stream/future copy that
+ *   cannot finish, a sync lowering of an `async func` that did not) in an async-typed task: `Thread.wait_until` — the instance is left, the
  *   task keeps its exclusive slot, the store's tick resumes the stack. A non-async function may
  *   not block: it traps (CanonicalABI.md "canon lift").
  *

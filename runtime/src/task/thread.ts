@@ -62,7 +62,7 @@ export class ImplicitThread implements Waiter {
 /**
  * A synchronous (on-stack) wait whose condition does not hold yet. The spec
  * would suspend the core wasm stack here; without stack switching (JSPI, which
- * `instantiate(..., { jspi: true })` uses for `waitable-set.wait` in a sync-lifted
+ * `instantiate(..., { jspi: true })` uses for blocking built-ins in a sync-lifted
  * `async func` export, link/jspi.ts) we cannot, so this is a trap that says what to do instead.
  */
 export function wouldBlock(what: string, task: Task | undefined): never {
@@ -73,7 +73,7 @@ export function wouldBlock(what: string, task: Task | undefined): never {
     );
   trap(
     `${what} would block, and suspending a core wasm stack needs stack switching: JSPI, with instantiate(..., { jspi: true }) ` +
-      `on an engine that has it (Node >= 24; it covers waitable-set.wait in a sync-lifted async func export), ` +
+      `on an engine that has it (Node >= 24; it covers blocking built-ins in a sync-lifted async func export), ` +
       `or the async ABI (a callback-lifted export, async-lowered imports, async stream/future ops and waitable-set WAIT via the callback)`,
     'Concurrency.md "Blocking"',
   );
