@@ -33,6 +33,7 @@ import type { ComponentInstanceState } from "../instance-state.js";
 import { callFromHost } from "../task/host-function.js";
 import type { FuncInst } from "../task/callback-loop.js";
 import { leaveTo, storeOf } from "../task/instance.js";
+import { inHostImport, noteSuspension } from "../task/store.js";
 import { maybeCurrentTask } from "../task/current.js";
 import { TaskState, type Task } from "../task/task.js";
 import { waitableSetWait } from "../async/builtins.js";
@@ -211,7 +212,7 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
     };
     let r: unknown;
     try {
-      r = runSuspendable(() => call(...args), (v) => v);
+      r = inHostImport(() => runSuspendable(() => call(...args), (v) => v));
     } catch (e) {
       throw fail(e, "threw");
     }
@@ -219,6 +220,7 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
     // Suspending import; the wasm resumes in a later job): no task runs until then (`Store.current`).
     const task = store.current;
     if (f.sig.async && r instanceof Promise) return waitFor(task, r, lowerResult);
+    noteSuspension();
     store.current = undefined;
     return Promise.resolve(r).then(
       (v) => {
@@ -266,6 +268,7 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
         },
       );
     });
+    noteSuspension();
     store.current = undefined;
     leaveTo(state, undefined);
     store.wake();
@@ -346,6 +349,7 @@ export function suspendingWait(inst: ComponentInstanceState, cancellable: boolea
       }
       // The engine suspends at a Suspending import anyway: the task is current again when it resumes.
       const current = store.current;
+      noteSuspension();
       store.current = undefined;
       return Promise.resolve(code).then((c) => {
         store.current = current;
@@ -399,6 +403,7 @@ function waitUntil<T>(
       }
     });
   });
+  noteSuspension();
   store.current = undefined;
   leaveTo(inst, undefined);
   store.wake();
@@ -445,6 +450,7 @@ export function suspendingCopy(inst: ComponentInstanceState, sync: (...a: number
       return waitUntil(inst, task!, () => e.hasPendingEvent(), false, () => e.getPendingEvent()[2], builtin);
     }
     const current = store.current;
+    noteSuspension();
     store.current = undefined;
     return Promise.resolve(r).then((v) => {
       store.current = current;

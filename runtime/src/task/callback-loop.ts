@@ -18,7 +18,7 @@ import { aOrAn, describe } from "../async/describe.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import { hasBackpressure } from "./backpressure.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
-import type { Store } from "./store.js";
+import { hostImportDepth, suspensionCount, type Store } from "./store.js";
 import {
   Task,
   TaskState,
@@ -40,6 +40,8 @@ export type FuncInst = ((
   caller?: InstanceLike,
 ) => OnCancel) & {
   store?: Store;
+  /** A lifted one's instance. */
+  inst?: InstanceLike;
 };
 
 /** What the instantiator supplies for one `canon lift`. */
@@ -85,27 +87,28 @@ export function liftFunction(def: LiftedFunction): FuncInst {
         `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: the instance trapped earlier (${poisoned.message})`,
         "Explainer.md component invariant 1 (lockdown after a trap)",
       );
-    if (!mayEnterFrom(def.inst, caller))
+    if (!mayEnterFrom(def.inst, caller)) {
+      const c = concurrencyOf(def.inst);
+      // JSPI: held by a suspended call, not re-entered from a host import: wait for it.
+      if (caller === undefined && c.suspendedHolds > 0 && hostImportDepth() === 0) return deferredEntry(f, onStart, onResolve);
       trap(
         `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: its instance is already executing (reentrance is only allowed where the instance blocks; Explainer.md Component Invariant #2)`,
         'CanonicalABI.md "Embedding" Store.lift may_enter_from',
       );
+    }
     enterFrom(def.inst, caller);
     const suspended: Suspended = { pending: false };
     try {
       return canonLift(def, onStart, onResolve, suspended);
     } finally {
-      if (suspended.pending) {
-        // JSPI (link/jspi.ts): the core code suspended inside a host call, invisible to the
-        // Component Model, so the instance stays entered until the call completes.
-        suspended.leave = () => {
-          leaveTo(def.inst, caller);
-          concurrencyOf(def.inst).store.wake();
-        };
-      } else leaveTo(def.inst, caller);
+      // JSPI (link/jspi.ts): the core code suspended inside a host call, invisible to the
+      // Component Model, so the instance stays entered until the call completes.
+      if (suspended.pending) suspended.leave = heldEntry(def.inst, caller);
+      else leaveTo(def.inst, caller);
     }
   };
   f.store = concurrencyOf(def.inst).store;
+  f.inst = def.inst;
   return f;
 }
 
@@ -128,10 +131,44 @@ function validateLiftOptions(def: LiftedFunction): void {
     throw new Error(`${where}: a synchronous lift needs liftResults`);
 }
 
+/** The instance stays entered for a suspended JSPI call: counted, and left (waking the store) when it completes. */
+function heldEntry(inst: InstanceLike, caller: InstanceLike | undefined): () => void {
+  const c = concurrencyOf(inst);
+  c.suspendedHolds++;
+  return () => {
+    c.suspendedHolds--;
+    leaveTo(inst, caller);
+    c.store.wake();
+  };
+}
+
+/** A host call that waits for a suspended call's instance (`Store.deferEntry`); cancelling it first resolves it as cancelled. */
+function deferredEntry(f: FuncInst, onStart: OnStart, onResolve: OnResolve): OnCancel {
+  let onCancel: OnCancel | undefined;
+  let cancelled = false;
+  concurrencyOf(f.inst!).store.deferEntry(f.inst!, () => {
+    if (cancelled) return;
+    try {
+      onCancel = f(onStart, onResolve);
+    } catch (e) {
+      if (!onStart.fail) throw e;
+      onStart.fail(e);
+    }
+  });
+  return (caller) => {
+    if (onCancel) return onCancel(caller);
+    if (cancelled) return;
+    cancelled = true;
+    onResolve(undefined);
+  };
+}
+
 /** A sync lift whose core code suspended (JSPI): `leave` runs when it completes. */
 interface Suspended {
   pending: boolean;
   leave?: () => void;
+  /** Completed without suspending; its continuation runs later (see `runCore`). */
+  deferred?: boolean;
 }
 
 function canonLift(
@@ -149,13 +186,10 @@ function canonLift(
     runBody(def, task, mine);
     if (mine.pending) {
       task.thread.keepEntered = true;
-      mine.leave = () => {
-        leaveTo(task.inst, undefined);
-        c.store.wake();
-      };
+      mine.leave = heldEntry(task.inst, undefined);
     }
   });
-  if (!def.ft.async && !suspended.pending) {
+  if (!def.ft.async && !suspended.pending && !suspended.deferred) {
     // CanonicalABI.md "canon lift": a non-async function may not block; run this instance's ready threads until it returns.
     while (task.state !== TaskState.RESOLVED) {
       const w = [...c.store.waiting].find(
@@ -248,12 +282,15 @@ function failSuspended(task: Task, e: unknown): void {
 }
 
 /**
- * Calls core code of `task`, then `then` with its flat results. Core code entered through
- * `WebAssembly.promising` (JSPI, link/jspi.ts) may return a promise instead: it suspended inside
- * a host call, invisible to the Component Model, so whoever entered the instance for this call
- * (`hold`) keeps it entered until the code completes and `then` has run; `hold.leave` (set by
- * that holder once it sees `pending`) then leaves it, in the same job (before anyone can observe
- * the settled call). Without JSPI this is `then(callCore(...))`.
+ * Calls core code of `task`, then `then` with its flat results; returns whether `then` ran at once.
+ * Core code entered through `WebAssembly.promising` (JSPI, link/jspi.ts) answers with a promise:
+ * - if it suspended inside a host call (invisible to the Component Model), whoever entered the
+ *   instance for this call (`hold`) keeps it entered until the code completes and `then` has run;
+ *   `hold.leave` (set by that holder once it sees `pending`) then leaves it, in the same job;
+ * - if it completed without suspending, the instance is free at once (`hold.deferred`) and `then`
+ *   runs from the store's tick, which enters the instance again (so a call made meanwhile
+ *   queues behind the task's exclusive slot instead of being refused).
+ * Without JSPI this is `then(callCore(...))`.
  */
 function runCore(
   task: Task,
@@ -261,27 +298,62 @@ function runCore(
   args: CoreValue[],
   hold: Suspended,
   then: (flat: CoreValue[], hold: Suspended) => void,
-): void {
-  const raw = concurrencyOf(task.inst).store.runAs(task, () => f(...args));
-  if (!isThenable(raw)) return then(flatResults(raw), hold);
-  hold.pending = true;
-  const settle = (k: (next: Suspended) => void): void => {
-    // Further core calls of the continuation may suspend again: the entry passes on to them.
+): boolean {
+  const store = concurrencyOf(task.inst).store;
+  const before = suspensionCount();
+  const raw = store.runAs(task, () => f(...args));
+  if (!isThenable(raw)) {
+    then(flatResults(raw), hold);
+    return true;
+  }
+  /** Runs the continuation; further core calls in it may suspend again, and take the entry on. */
+  const continueWith = (k: (next: Suspended) => void): Suspended => {
     const next: Suspended = { pending: false };
     // A job of its own: no task's code is running (the last resume left its task current).
-    concurrencyOf(task.inst).store.current = undefined;
+    store.current = undefined;
     try {
       k(next);
     } catch (e) {
       failSuspended(task, e);
     }
-    if (next.pending) next.leave = hold.leave;
-    else hold.leave?.();
+    return next;
   };
+  if (suspensionCount() !== before) {
+    hold.pending = true;
+    const settle = (k: (next: Suspended) => void): void => {
+      const next = continueWith(k);
+      if (next.pending) next.leave = hold.leave;
+      else hold.leave?.();
+    };
+    Promise.resolve(raw).then(
+      (r) => settle((next) => then(flatResults(r), next)),
+      (e: unknown) => settle(() => failSuspended(task, e)),
+    );
+    return false;
+  }
+  hold.deferred = true;
+  let outcome: { value: unknown } | { error: unknown } | undefined;
   Promise.resolve(raw).then(
-    (r) => settle((next) => then(flatResults(r), next)),
-    (e: unknown) => settle(() => failSuspended(task, e)),
+    (value) => ((outcome = { value }), store.wake()),
+    (error: unknown) => ((outcome = { error }), store.wake()),
   );
+  const thread = task.thread;
+  thread.dropped = (poisoned) => failSuspended(task, poisoned);
+  thread.waitUntil(
+    () => outcome !== undefined,
+    false,
+    () => {
+      thread.dropped = undefined;
+      const o = outcome!;
+      const next = continueWith((n) => ("value" in o ? then(flatResults(o.value), n) : failSuspended(task, o.error)));
+      if (next.pending) {
+        // The continuation's core code suspended: it keeps the instance the tick entered.
+        thread.keepEntered = true;
+        next.leave = heldEntry(task.inst, undefined);
+      }
+    },
+  );
+  return false;
 }
 
 function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
@@ -300,9 +372,9 @@ function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
     if (taken) return;
     throw e;
   }
-  if (!def.opts.async) return runCore(task, def.core, flatArgs, suspended, (results) => finishSync(def, task, results));
-  if (!def.opts.callback) return runCore(task, def.core, flatArgs, suspended, () => exitImplicitThread(task));
-  runCore(task, def.core, flatArgs, suspended, ([packed], hold) => callbackLoop(task, Number(packed ?? 0), hold));
+  if (!def.opts.async) runCore(task, def.core, flatArgs, suspended, (results) => finishSync(def, task, results));
+  else if (!def.opts.callback) runCore(task, def.core, flatArgs, suspended, () => exitImplicitThread(task));
+  else runCore(task, def.core, flatArgs, suspended, ([packed], hold) => callbackLoop(task, Number(packed ?? 0), hold));
 }
 
 /** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
@@ -316,10 +388,7 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
     runCore(task, callback, [event[0], event[1], event[2]], mine, ([next], h) => callbackLoop(task, Number(next ?? 0), h));
     if (mine.pending) {
       task.thread.keepEntered = true;
-      mine.leave = () => {
-        leaveTo(task.inst, undefined);
-        c.store.wake();
-      };
+      mine.leave = heldEntry(task.inst, undefined);
     }
   };
   for (;;) {
@@ -355,15 +424,12 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
       // Ready already: the spec's `wait_until` may return at once, so deliver without a round trip.
       c.exclusive = task;
       const event = [...wset.getPendingEvent()!];
-      let suspendedNext = false;
-      runCore(task, callback, event, hold, ([next], h) => {
-        if (h !== hold) {
-          // The callback suspended (JSPI): the loop goes on when it completes.
-          suspendedNext = true;
-          callbackLoop(task, Number(next ?? 0), h);
-        } else packed = Number(next ?? 0);
+      const atOnce = runCore(task, callback, event, hold, ([next], h) => {
+        if (h === hold) packed = Number(next ?? 0);
+        // Else the callback answered later (JSPI): the loop goes on from there.
+        else callbackLoop(task, Number(next ?? 0), h);
       });
-      if (hold.pending || suspendedNext) return;
+      if (!atOnce) return;
       continue;
     }
     wset.numWaiting += 1;

@@ -15,6 +15,8 @@ export class InstanceConcurrency {
   numWaitingToEnter = 0;
   /** The task whose implicit thread holds the instance (CanonicalABI.md "Tasks" `needs_exclusive`). */
   exclusive: Task | undefined;
+  /** Calls whose core code suspended through JSPI while keeping the instance entered (link/jspi.ts). */
+  suspendedHolds = 0;
 
   constructor(readonly store: Store) {}
 }

@@ -34,6 +34,37 @@ export interface StoreOptions {
   onTrap?: (error: unknown, task: Task) => void;
 }
 
+let suspensions = 0;
+
+/**
+ * JSPI (link/jspi.ts): a `WebAssembly.Suspending` import is about to suspend its wasm stack. A core
+ * call entered through `WebAssembly.promising` answers with a promise either way; this count tells
+ * whether it suspended or already completed.
+ */
+export function noteSuspension(): void {
+  suspensions++;
+}
+
+export function suspensionCount(): number {
+  return suspensions;
+}
+
+let hostImports = 0;
+
+/** JSPI: runs a host import's implementation (a call into the component from it is re-entrance). */
+export function inHostImport<T>(f: () => T): T {
+  hostImports++;
+  try {
+    return f();
+  } finally {
+    hostImports--;
+  }
+}
+
+export function hostImportDepth(): number {
+  return hostImports;
+}
+
 export class Store {
   /** CanonicalABI.md `Store.waiting`. */
   readonly waiting = new Set<Waiter>();
@@ -57,6 +88,28 @@ export class Store {
   }
 
   private readonly hostCalls = new Set<(error: unknown) => void>();
+  /** Host calls waiting for an instance a JSPI-suspended call keeps entered (`deferEntry`). */
+  private readonly entries: { inst: InstanceLike; run: () => void }[] = [];
+
+  /**
+   * JSPI (link/jspi.ts): a host call into an instance that a suspended call keeps entered runs
+   * once it is free, as if the host had made it then (the spec's host cannot call in meanwhile).
+   */
+  deferEntry(inst: InstanceLike, run: () => void): void {
+    this.entries.push({ inst, run });
+  }
+
+  private runEntries(): void {
+    for (let i = 0; i < this.entries.length; ) {
+      const e = this.entries[i]!;
+      if (!mayEnterFrom(e.inst, undefined)) {
+        i++;
+        continue;
+      }
+      this.entries.splice(i, 1);
+      e.run();
+    }
+  }
 
   /** A trap raised outside any JS caller's stack (e.g. after a JSPI suspension): as in `tick`. */
   fail(error: unknown, task: Task): void {
@@ -91,7 +144,7 @@ export class Store {
 
   /** Something changed: look at the waiters again soon. Cheap and idempotent. */
   readonly wake = (): void => {
-    if (this.scheduled || this.waiting.size === 0) return;
+    if (this.scheduled || (this.waiting.size === 0 && this.entries.length === 0)) return;
     this.scheduled = true;
     this.schedule(() => {
       this.scheduled = false;
@@ -105,6 +158,7 @@ export class Store {
    * monopolise the loop; anything still ready is picked up by the next tick.
    */
   tick(): void {
+    if (this.entries.length > 0) this.runEntries();
     for (const w of [...this.waiting]) {
       if (!this.waiting.has(w)) continue;
       const inst: InstanceLike = w.task.inst;

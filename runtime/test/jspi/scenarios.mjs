@@ -74,22 +74,36 @@ const scenarios = {
     return { first: await settle(exports.run(1)), poisoned: state.poisoned?.message };
   },
 
-  /** A second call while the first is suspended: refused (the instance stays entered), not poisoned. */
+  /**
+   * A second call while the first is suspended waits for it (the instance stays entered; the
+   * spec's host could not have called in meanwhile); a call from inside a host import is
+   * re-entrance, refused with a Trap without poisoning.
+   */
   async "second-call"(compiled) {
     let release;
     const gate = new Promise((r) => (release = r));
     const seen = [];
+    let reentry;
     const { exports, state } = await compiled.instantiate(
-      { fetch: (x) => (seen.push(x), x === 1 ? gate.then(() => 10) : x), greet: (n) => n },
+      {
+        fetch: (x) => {
+          seen.push(x);
+          if (x === 7) exports.run(1).catch((e) => (reentry = { name: e.name, message: e.message }));
+          return x === 1 ? gate.then(() => 10) : x;
+        },
+        greet: (n) => n,
+      },
       { jspi: true },
     );
     const p1 = settle(exports.run(1));
+    const p2 = settle(exports.run(2));
     await sleep(5);
-    const second = await settle(exports.run(2));
+    const seenWhileSuspended = [...seen];
     release();
-    const first = await p1;
-    const after = await settle(exports.run(3));
-    return { first, second, after, seen, poisoned: state.poisoned?.message ?? null };
+    const [first, second] = await Promise.all([p1, p2]);
+    const after = await settle(exports.run(7));
+    await sleep(1);
+    return { first, second, seenWhileSuspended, seen, after, reentry, poisoned: state.poisoned?.message ?? null };
   },
 
   /** Callback-lifted exports calling a sync host import (async in JS) from the first call and the callback. */
@@ -97,6 +111,14 @@ const scenarios = {
     let n = 0;
     const { exports } = await compiled.instantiate({ fetch: (x) => (n++ === 2 ? x * 2 : sleep(5).then(() => x * 2)) }, { jspi: true });
     return { viaCallback: await exports.viaCallback(5), direct: await exports.direct(5), plain: await exports.viaCallback(6) };
+  },
+
+  /** Many async export calls at once under jspi: each suspends in the sync import; they queue. */
+  async "callback-concurrent"(compiled) {
+    const { exports } = await compiled.instantiate({ fetch: (x) => (x % 2 ? x * 2 : sleep(1).then(() => x * 2)) }, { jspi: true });
+    const calls = [];
+    for (let i = 0; i < 20; i++) calls.push(exports.direct(i));
+    return { results: await Promise.all(calls) };
   },
 
   /** A sync-lifted `async func` export that waits on a waitable set for an async-lowered host call. */
