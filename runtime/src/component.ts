@@ -82,9 +82,9 @@ export interface InstantiateOptions {
    *   `WebAssembly.promising`), sync-lifted ones and resource constructors/methods included;
    * - a host function the root component lowers synchronously may return a Promise (or
    *   `blockOn(p)`): the wasm suspends until it settles, then gets the value as from a
-   *   synchronous call. While suspended the instance stays entered: another call into it is
-   *   refused with a `Trap` (CanonicalABI.md `Store.lift` may_enter; the instance stays usable)
-   *   and its waiting async tasks wait;
+   *   synchronous call. While suspended the instance stays entered (CanonicalABI.md `Store.lift`
+   *   may_enter): another call into it from the host waits until it completes (as if made then),
+   *   its waiting async tasks wait, and a call from inside a host import is re-entrance: a `Trap`;
    * - in an `async func` lifted without the `async` option (a stackful task), `waitable-set.wait`,
    *   sync `stream`/`future` reads and writes, and a sync lowering of an `async func` host import
    *   suspend until ready (CanonicalABI.md `Thread.wait_until`: the instance is left, the task

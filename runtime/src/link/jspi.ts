@@ -7,8 +7,11 @@
  *
  * - A host import of a non-async function that returns a promise (or `blockOn(p)`): a host
  *   suspension, invisible to the Component Model. The calling instance stays entered
- *   (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns),
- *   so another call into it is refused and the store resumes none of its waiting threads meanwhile.
+ *   (CanonicalABI.md "Embedding" `Store.lift` holds `may_enter` until a non-async call returns):
+ *   a host call into it waits until it is free (`Store.deferEntry`: the spec's host could not have
+ *   called in meanwhile), a call from inside a host import is re-entrance (a trap), and the store
+ *   resumes none of its waiting threads meanwhile. A promising entry that completed without
+ *   suspending frees the instance at once (task/callback-loop.ts `runCore`).
  * - A Component Model wait (`waitable-set.wait` with no event, a sync stream/future copy that
  *   cannot finish, a sync lowering of an `async func` that did not) in an async-typed task: `Thread.wait_until` — the instance is left, the
  *   task keeps its exclusive slot, the store's tick resumes the stack. A non-async function may
