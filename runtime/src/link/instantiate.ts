@@ -27,7 +27,9 @@ import type { LinkSession } from "./session.js";
 import { evalTypeDef, funcTypeAt, outerEnv, resourceAt, valType } from "./types.js";
 import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
-import { noPromiseResult, promisingCore, suspendableExport, suspendingCopy, suspendingHostLower, suspendingWait, withSuspendingImports } from "./jspi.js";
+import { noPromiseResult, promisingCore, suspendableExport, withSuspendingImports } from "./jspi.js";
+import { suspendingHostLower } from "./jspi-lower.js";
+import { suspendingCopy, suspendingWait } from "./jspi-wait.js";
 
 /** The copy built-ins whose sync form may block (CanonicalABI.md "canon stream.read" etc.). */
 const COPIES = new Set(["stream.read", "stream.write", "future.read", "future.write"]);
