@@ -30,6 +30,7 @@ import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-c
 import { noPromiseResult, promisingCore, suspendableExport, withSuspendingImports } from "./jspi.js";
 import { suspendingHostLower } from "./jspi-lower.js";
 import { suspendingCopy, suspendingWait } from "./jspi-wait.js";
+import { jspiReach } from "./jspi-reach.js";
 
 /** The copy built-ins whose sync form may block (CanonicalABI.md "canon stream.read" etc.). */
 const COPIES = new Set(["stream.read", "stream.write", "future.read", "future.write"]);
@@ -184,6 +185,8 @@ export function instantiateComponent(
   name: string,
   afterImports?: () => void,
   parentState?: ComponentInstanceState,
+  /** Under `jspi`: the root exports reach this instance without a call through JS (`jspi-reach.ts`). */
+  jspiReachable = true,
 ): InstantiatedComponent {
   const scope = newScope(parent);
   // CanonicalABI.md "Component Instances" `parent`: entering a nested instance enters its ancestors too.
@@ -191,6 +194,9 @@ export function instantiateComponent(
   attachConcurrency(state, session.store);
   // Under `jspi` every sync lift is a Task too, so it can complete after a suspension (`jspi.ts`).
   const tasks = usesTasks(ast) || session.jspi;
+  // Under `jspi`: whether this instance's host imports and blocking built-ins may suspend.
+  const reach = session.jspi ? jspiReach(ast) : undefined;
+  const suspendHere = !!reach && jspiReachable && !reach.ownCalledThroughJs;
   const names = exportNames(ast);
   const exports = new Map<string, RtItem>();
   let lastImports = -1;
@@ -288,7 +294,7 @@ export function instantiateComponent(
       case "lower": {
         const f = at(scope.funcs, c.func, "function", o);
         const opts = canonOptions(c.options, o);
-        if (session.jspi && !parentState && f.hostPath !== undefined && !c.options.async) {
+        if (suspendHere && f.hostPath !== undefined && !c.options.async) {
           // A sync call of a host function the root component makes: may suspend (`jspi.ts`).
           scope.coreFuncs.push(suspendingHostLower(session.compiler, state, f, f.hostPath, new LiftLowerContext(state, opts, session.hooks)));
           return;
@@ -337,7 +343,7 @@ export function instantiateComponent(
         return;
       }
       default: {
-        if (session.jspi && !parentState && c.kind === "waitable-set.wait") {
+        if (suspendHere && c.kind === "waitable-set.wait") {
           // May suspend a stackful task's wasm stack (`jspi.ts`).
           scope.coreFuncs.push(suspendingWait(state, c.cancellable, memoryAt(c.memory, o)!));
           return;
@@ -351,7 +357,7 @@ export function instantiateComponent(
           context: (opts: CanonOptions) => new LiftLowerContext(state, opts, session.hooks),
           memoryAt: (i: number) => memoryAt(i, o),
         };
-        if (session.jspi && !parentState && COPIES.has(c.kind) && "options" in c && !c.options.async) {
+        if (suspendHere && COPIES.has(c.kind) && "options" in c && !c.options.async) {
           // A sync copy may suspend a stackful task's wasm stack (`jspi.ts`).
           const sync = asyncBuiltin(wiring, c);
           const async = asyncBuiltin(wiring, { ...c, options: { ...c.options, async: true } } as Canon);
@@ -412,6 +418,7 @@ export function instantiateComponent(
               `${state.name}/component${inst.component}`,
               undefined,
               state,
+              !!reach && jspiReachable && !reach.crossCalled.has(scope.instances.length),
             );
             scope.instances.push({ exports: child.exports });
           } else {

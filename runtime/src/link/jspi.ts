@@ -121,7 +121,7 @@ export function suspendableExport(lifted: FuncInst, state: ComponentInstanceStat
  */
 export function noPromiseResult(path: string, call: JsFunction, jspi: boolean): JsFunction {
   const why = jspi
-    ? "inside a nested component instance, where JSPI cannot suspend (a cross-instance call has JS frames on the stack); return the value synchronously"
+    ? "in a component instance reached through a call between instances, where JSPI cannot suspend (that call has JS frames on the stack, see jspi-reach.ts); return the value synchronously"
     : "and cannot wait for it without JSPI: instantiate the component with { jspi: true } on an engine with JSPI " +
       "(WebAssembly.Suspending / promising: Node >= 24), or return the value synchronously";
   return (...args) => {

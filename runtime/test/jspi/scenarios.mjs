@@ -32,7 +32,7 @@ const scenarios = {
     };
   },
 
-  /** A host answer without a promise: no suspension, the export still returns a Promise. */
+  /** A host answer without a promise (V8 still suspends at the import): the export returns a Promise. */
   async "sync-value"(compiled) {
     const { exports } = await compiled.instantiate({ fetch: (x) => x * 2, greet: (n) => n }, { jspi: true });
     const p = exports.run(5);
@@ -135,11 +135,13 @@ const scenarios = {
     return { direct, nonAsync };
   },
 
-  /** A nested component's own sync lowering of a host import is not suspending. */
+  /** Host imports of nested instances: suspending where the root exports reach them without JS. */
   async nested(compiled) {
-    const sync = await settle((await compiled.instantiate({ fetch: (x) => x * 2 }, { jspi: true })).exports.g(7));
-    const promise = await settle((await compiled.instantiate({ fetch: async (x) => x }, { jspi: true })).exports.g(7));
-    return { sync, promise };
+    const slow = { fetch: async (x) => (await sleep(2), x * 2) };
+    const direct = await settle((await compiled.instantiate(slow, { jspi: true })).exports.g(7));
+    const viaSync = await settle((await compiled.instantiate({ fetch: (x) => x * 2 }, { jspi: true })).exports.via(7));
+    const viaPromise = await settle((await compiled.instantiate(slow, { jspi: true })).exports.via(7));
+    return { direct, viaSync, viaPromise };
   },
 
   /** A sync stream.read in a sync-lifted `async func` waits for bytes the host writes later. */
