@@ -80,7 +80,7 @@ export interface InstantiateOptions {
    * so synchronous component code can wait (default `false`; see `link/jspi.ts`):
    * - every root export returns a Promise of its result (its core code is entered through
    *   `WebAssembly.promising`), sync-lifted ones and resource constructors/methods included;
-   * - a host function the root component lowers synchronously may return a Promise (or
+   * - a host function the component lowers synchronously may return a Promise (or
    *   `blockOn(p)`): the wasm suspends until it settles, then gets the value as from a
    *   synchronous call. While suspended the instance stays entered (CanonicalABI.md `Store.lift`
    *   may_enter): another call into it from the host waits until it completes (as if made then),
@@ -91,10 +91,11 @@ export interface InstantiateOptions {
    *   keeps its exclusive slot); in a non-async function they trap, as the spec says;
    * - a trap after a suspension rejects the export's Promise and poisons the instance.
    * Costs: each call of a sync host import suspends (V8 does even for a value), so calls are
-   * slower; use it only when imports need it. Not covered: host imports lowered inside nested
-   * components (JSPI cannot suspend across the JS of a cross-instance call: a Promise there
-   * traps), generated `adapters` and glue (not used under `jspi`: its sync functions would
-   * return Promises). Without JSPI in the engine, instantiate throws
+   * slower; use it only when imports need it. Not covered: host imports of a nested instance the
+   * root exports reach only through a call between instances (JSPI cannot suspend across the
+   * JS of that call: a Promise there traps, saying so; see `link/jspi-reach.ts`), code not
+   * entered through an export (resource destructors), generated `adapters` and glue (not used
+   * under `jspi`: their sync functions would return Promises). Without JSPI in the engine, instantiate throws
    * `JspiUnavailableError`. Without this option a synchronous host import that returns a
    * Promise traps, naming the import and this option.
    */

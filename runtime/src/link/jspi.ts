@@ -2,8 +2,9 @@
  * `instantiate(imports, { jspi: true })`: JS Promise Integration. JS cannot block, so a
  * synchronous component call that has to wait needs the engine to suspend the wasm stack: every
  * root export's core function (and callback) is entered through `WebAssembly.promising` (its JS
- * function then returns a Promise), and the root component's sync-lowered host imports, its
- * `waitable-set.wait` and sync stream/future copies are `WebAssembly.Suspending` imports.
+ * function then returns a Promise), and sync-lowered host imports, `waitable-set.wait` and sync
+ * stream/future copies are `WebAssembly.Suspending` imports (in every instance the root exports
+ * reach without a call between instances: `jspi-reach.ts`).
  *
  * - A host import of a non-async function that returns a promise (or `blockOn(p)`): a host
  *   suspension, invisible to the Component Model. The calling instance stays entered
@@ -13,16 +14,16 @@
  *   resumes none of its waiting threads meanwhile. A promising entry that completed without
  *   suspending frees the instance at once (task/callback-loop.ts `runCore`).
  * - A Component Model wait (`waitable-set.wait` with no event, a sync stream/future copy that
- *   cannot finish, a sync lowering of an `async func` that did not) in an async-typed task: `Thread.wait_until` — the instance is left, the
- *   task keeps its exclusive slot, the store's tick resumes the stack. A non-async function may
- *   not block: it traps (CanonicalABI.md "canon lift").
+ *   cannot finish, a sync lowering of an `async func` that did not) in an async-typed task:
+ *   `Thread.wait_until` — the instance is left, the task keeps its exclusive slot, the store's
+ *   tick resumes the stack. A non-async function may not block: it traps (CanonicalABI.md
+ *   "canon lift").
  *
  * V8 (Node 26) suspends at every call of a Suspending import, even one answered without a
  * promise (the wasm resumes in a later job), so each such call costs a suspension; hence the
- * option, and nothing of this runs without it. The engine cannot suspend across JS frames, so
- * only the root component's own lowers are made suspending (a nested instance is reached through
- * the JS of a cross-instance call); code not entered through `promising` (resource destructors,
- * a core start function) must not call them.
+ * option, and nothing of this runs without it. The engine cannot suspend across JS frames (a
+ * call between instances runs through JS), hence `jspi-reach.ts`; code not entered through
+ * `promising` (resource destructors, a core start function) must not call a suspending import.
  *
  * This module: the option check, the `Suspending` / `promising` wiring and root exports; the
  * suspending host lowers are in `jspi-lower.ts`, the suspending waits and copies in `jspi-wait.ts`.
