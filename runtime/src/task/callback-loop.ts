@@ -17,7 +17,7 @@ import {
 import { aOrAn, describe } from "../async/describe.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import { hasBackpressure } from "./backpressure.js";
-import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
+import { concurrencyOf, enterFrom, enteringSet, leaveTo, mayEnterFrom } from "./instance.js";
 import { hostImportDepth, suspensionCount, type Store } from "./store.js";
 import {
   Task,
@@ -88,9 +88,9 @@ export function liftFunction(def: LiftedFunction): FuncInst {
         "Explainer.md component invariant 1 (lockdown after a trap)",
       );
     if (!mayEnterFrom(def.inst, caller)) {
-      const c = concurrencyOf(def.inst);
       // JSPI: held by a suspended call, not re-entered from a host import: wait for it.
-      if (caller === undefined && c.suspendedHolds > 0 && hostImportDepth() === 0) return deferredEntry(f, onStart, onResolve);
+      const held = enteringSet(def.inst, caller).some((i) => concurrencyOf(i).suspendedHolds > 0);
+      if (caller === undefined && held && hostImportDepth() === 0) return deferredEntry(f, onStart, onResolve);
       trap(
         `cannot call ${def.ft.name ? `'${def.ft.name}'` : "the export"}: its instance is already executing (reentrance is only allowed where the instance blocks; Explainer.md Component Invariant #2)`,
         'CanonicalABI.md "Embedding" Store.lift may_enter_from',
@@ -133,12 +133,12 @@ function validateLiftOptions(def: LiftedFunction): void {
 
 /** The instance stays entered for a suspended JSPI call: counted, and left (waking the store) when it completes. */
 function heldEntry(inst: InstanceLike, caller: InstanceLike | undefined): () => void {
-  const c = concurrencyOf(inst);
-  c.suspendedHolds++;
+  const held = enteringSet(inst, caller).map(concurrencyOf);
+  for (const c of held) c.suspendedHolds++;
   return () => {
-    c.suspendedHolds--;
+    for (const c of held) c.suspendedHolds--;
     leaveTo(inst, caller);
-    c.store.wake();
+    concurrencyOf(inst).store.wake();
   };
 }
 

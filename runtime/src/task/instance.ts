@@ -60,7 +60,7 @@ function selfAndAncestors(inst: InstanceLike): InstanceLike[] {
 }
 
 /** CanonicalABI.md "Component Instances" `entering_set`. */
-function enteringSet(
+export function enteringSet(
   inst: InstanceLike,
   caller: InstanceLike | undefined,
 ): InstanceLike[] {

@@ -302,6 +302,8 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(r.viaSync).toEqual({ value: 14 });
     expect(r.viaPromise.error).toMatchObject({ name: "Trap" });
     expect(r.viaPromise.error.message).toMatch(/host import fetch returned a Promise, .*reached through a call between instances, where JSPI cannot suspend/);
+    expect(r.both).toEqual([{ value: 14 }, { value: 2 }]);
+    expect(r.log).toEqual([7, 1]);
   });
 
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {

@@ -141,7 +141,14 @@ const scenarios = {
     const direct = await settle((await compiled.instantiate(slow, { jspi: true })).exports.g(7));
     const viaSync = await settle((await compiled.instantiate({ fetch: (x) => x * 2 }, { jspi: true })).exports.via(7));
     const viaPromise = await settle((await compiled.instantiate(slow, { jspi: true })).exports.via(7));
-    return { direct, viaSync, viaPromise };
+    // g suspended in the nested instance keeps the root entered too: via (a root lift) waits for it.
+    const log = [];
+    const { exports } = await compiled.instantiate(
+      { fetch: (x) => (log.push(x), x === 7 ? sleep(2).then(() => x * 2) : x * 2) },
+      { jspi: true },
+    );
+    const both = await Promise.all([settle(exports.g(7)), settle(exports.via(1))]);
+    return { direct, viaSync, viaPromise, both, log };
   },
 
   /** A sync stream.read in a sync-lifted `async func` waits for bytes the host writes later. */
