@@ -84,7 +84,9 @@ export interface InstantiateOptions {
    *   `blockOn(p)`): the wasm suspends until it settles, then gets the value as from a
    *   synchronous call. While suspended the instance stays entered (CanonicalABI.md `Store.lift`
    *   may_enter): another call into it from the host waits until it completes (as if made then),
-   *   its waiting async tasks wait, and a call from inside a host import is re-entrance: a `Trap`;
+   *   its waiting async tasks wait, and a call from inside a host import is re-entrance: a `Trap`.
+   *   So a host import must not await a call into the same instance: that call waits for the
+   *   import (a deadlock the runtime cannot tell from slow I/O);
    * - in an `async func` lifted without the `async` option (a stackful task), `waitable-set.wait`,
    *   sync `stream`/`future` reads and writes, and a sync lowering of an `async func` host import
    *   suspend until ready (CanonicalABI.md `Thread.wait_until`: the instance is left, the task
