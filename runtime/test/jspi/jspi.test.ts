@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileComponent, jspiAvailable, JspiUnavailableError, streamFrom, Trap } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
+import { buildJsGuest } from "../../../test/support/build-guest.js";
 import { node26 } from "../../../test/support/node26.js";
 
 const run = promisify(execFile);
@@ -230,6 +231,8 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
       files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
+    files.qjs = path.join(scratch, `qjs-resources-${process.pid}.wasm`);
+    await writeFile(files.qjs, await buildJsGuest("qjs-resources", "resources"));
   }, 300_000);
 
   afterAll(async () => {
@@ -304,6 +307,20 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(r.viaPromise.error.message).toMatch(/host import fetch returned a Promise, .*reached through a call between instances, where JSPI cannot suspend/);
     expect(r.both).toEqual([{ value: 14 }, { value: 2 }]);
     expect(r.log).toEqual([7, 1]);
+  });
+
+  jspiIt("a componentize-qjs guest: async host functions and host resource methods, calls at once", async () => {
+    expect(await scenario("qjs-resources", "qjs")).toEqual({
+      scaled: 13,
+      concurrent: [4, 7, 10, 13],
+      validate: [
+        { tag: "ok", val: 30 },
+        { tag: "err", val: "host said: Error: 9 is too big" },
+      ],
+      consumed: 1,
+      scratch: 1,
+      events: ["C: consumed", "named S: hi"],
+    });
   });
 
   jspiIt("a sync-lifted async func waits on a waitable set for an async host import", async () => {

@@ -161,6 +161,44 @@ const scenarios = {
     return { result: await settle(exports.sum(streamFrom(later, "u8"))) };
   },
 
+  /** A componentize-qjs guest (imports two components deep): async host functions and resource methods. */
+  async "qjs-resources"(compiled) {
+    const events = [];
+    class Logger {
+      constructor(prefix) {
+        this.prefix = prefix;
+        this.lines = [];
+      }
+      async log(msg) {
+        await sleep(1);
+        this.lines.push(msg);
+        events.push(`${this.prefix}: ${msg}`);
+      }
+      count() {
+        return this.lines.length;
+      }
+      static named(name) {
+        return new Logger(`named ${name}`);
+      }
+    }
+    const imports = {
+      "test:res/host@1.0.0": {
+        Logger,
+        check: async (v) => (await sleep(1), v > 5 ? { tag: "err", val: `${v} is too big` } : { tag: "ok", val: v + 1 }),
+      },
+      scale: async (v) => (await sleep(2), v * 3),
+    };
+    const { exports } = await compiled.instantiate(imports, { jspi: true });
+    return {
+      scaled: await exports.scaled(4),
+      concurrent: await Promise.all([1, 2, 3, 4].map((v) => exports.scaled(v))),
+      validate: [await exports.validate(2), await exports.validate(9)],
+      consumed: await exports.consumeLogger(new Logger("C")),
+      scratch: await exports.scratchLogger("S", "hi"),
+      events,
+    };
+  },
+
   /** Two calls of a sync-lifted `async func`: the second waits for the first's exclusive slot (backpressure). */
   async "stackful-concurrent"(compiled) {
     const log = [];
