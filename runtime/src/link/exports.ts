@@ -19,7 +19,7 @@ function define(target: object, key: string, value: unknown): void {
 /** The JS function for an exported component function, via a `liftExport` adapter when one answers. */
 function jsFunction(session: LinkSession, f: RtFunc, path: string): JsFunction {
   if (f.jspi) {
-    // Under `jspi` a sync export returns a Promise (`jspi.ts`); generated adapters are sync, so not used.
+    // Under `jspi` every export is entered through WebAssembly.promising and returns a Promise (`jspi.ts`); generated adapters are not used.
     const call = f.jspi();
     return throwsErr(session.results, "exports", path, f.sig) ? throwingExport(call) : call;
   }
