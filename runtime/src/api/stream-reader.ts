@@ -86,38 +86,49 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     return undefined;
   }
 
-  /** One host read; settles the reader's state from the outcome. */
-  private async readRaw(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
-    if (this.codec instanceof LateCodec && !this.codec.current) {
-      // Wait for the element type (see element-type.ts); cancel()/close() end the wait.
-      let stop!: () => void;
-      const stopped = new Promise<void>((r) => (stop = r));
-      const wait = Promise.race([this.codec.forReader(), stopped]);
-      this.pending = wait as unknown as Promise<HostReadOutcome>;
-      this.stopWait = stop;
-      try {
-        await wait;
-      } finally {
-        this.pending = undefined;
-        this.stopWait = undefined;
-      }
-      if (this.state === "closed") this.end.drop();
-      if (this.state === "closed" || !this.codec.current) return { result: CopyResult.CANCELLED, values: [] };
-    }
-    // The default batch size depends on the element type, known only now for a late-bound stream.
-    const p = this.end.read(capacity ?? defaultCapacity(this.codec), target);
-    this.pending = p;
-    let out: HostReadOutcome;
+  /**
+   * One host read; settles the reader's state from the outcome. Not an async function: with
+   * the element type known, the read goes to the end at once and settles one job after the
+   * copy (the path of every chunk).
+   */
+  private readRaw(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
+    if (this.codec instanceof LateCodec && !this.codec.current) return this.readRawLate(capacity, target);
+    let p: Promise<HostReadOutcome>;
     try {
-      out = await p;
-    } finally {
-      this.pending = undefined;
+      // The default batch size depends on the element type, known only now for a late-bound stream.
+      p = this.end.read(capacity ?? defaultCapacity(this.codec), target).then(this.settleRead);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    this.pending = p;
+    return p;
+  }
+
+  private readonly settleRead = (out: HostReadOutcome): HostReadOutcome => {
+    this.pending = undefined;
     if (out.result === CopyResult.DROPPED) {
       if (this.state === "open" || this.state === "consumed") this.state = "ended";
       this.end.drop();
     } else if (this.state === "closed") this.end.drop();
     return out;
+  };
+
+  /** A read that first waits for the element type (see element-type.ts); cancel()/close() end the wait. */
+  private async readRawLate(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const wait = Promise.race([(this.codec as LateCodec).forReader(), stopped]);
+    this.pending = wait as unknown as Promise<HostReadOutcome>;
+    this.stopWait = stop;
+    try {
+      await wait;
+    } finally {
+      this.pending = undefined;
+      this.stopWait = undefined;
+    }
+    if (this.state === "closed") this.end.drop();
+    if (this.state === "closed" || !(this.codec as LateCodec).current) return { result: CopyResult.CANCELLED, values: [] };
+    return this.readRaw(capacity, target);
   }
 
   private capacityOf(operation: string, max: number | undefined): number | undefined {
@@ -127,18 +138,26 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     return max;
   }
 
-  async read(max?: number): Promise<Batch | undefined> {
+  read(max?: number): Promise<Batch | undefined> {
     return this.readBatch("StreamReader.read", max, false);
   }
 
-  private async readBatch(operation: string, max: number | undefined, internal: boolean): Promise<Batch | undefined> {
-    if (this.state === "ended" && !this.pending) return this.atEnd();
-    this.check(operation, internal);
-    const capacity = this.capacityOf(operation, max);
-    const out = await this.readRaw(capacity);
+  private readBatch(operation: string, max: number | undefined, internal: boolean): Promise<Batch | undefined> {
+    try {
+      if (this.state === "ended" && !this.pending) return Promise.resolve(this.atEnd());
+      this.check(operation, internal);
+      const capacity = this.capacityOf(operation, max);
+      return this.readRaw(capacity).then(this.batchOf);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** A read's values, or the end (`undefined`, or the failure of the source that fed the stream). */
+  private readonly batchOf = (out: HostReadOutcome): Batch | undefined => {
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     return out.values as unknown as Batch;
-  }
+  };
 
   async readInto(buffer: Batch, offset = 0): Promise<number | undefined> {
     const operation = "StreamReader.readInto";
@@ -203,17 +222,59 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     this.close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<StreamChunk<T, Batch>> {
-    try {
-      for (;;) {
-        const batch = await this.read();
-        if (batch === undefined) return;
-        if (ArrayBuffer.isView(batch)) yield batch as unknown as StreamChunk<T, Batch>;
-        else for (let k = 0; k < batch.length; k++) yield batch[k] as StreamChunk<T, Batch>;
-      }
-    } finally {
+  /**
+   * A hand-written async iterator rather than an async generator: one job per chunk instead
+   * of the generator's queue. Leaving the loop (return) or a failed read closes the reader.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamChunk<T, Batch>> {
+    type Chunk = StreamChunk<T, Batch>;
+    let items: ArrayLike<unknown> | undefined;
+    let index = 0;
+    let finished = false;
+    const end = (): IteratorResult<Chunk> => ({ value: undefined, done: true });
+    const finish = (): void => {
+      finished = true;
+      items = undefined;
       this.close();
-    }
+    };
+    const onBatch = (batch: Batch | undefined): IteratorResult<Chunk> | Promise<IteratorResult<Chunk>> => {
+      if (batch === undefined) {
+        finish();
+        return end();
+      }
+      // Number elements arrive as typed-array chunks; other elements one by one.
+      if (ArrayBuffer.isView(batch)) return { value: batch as unknown as Chunk, done: false };
+      if (batch.length === 0) return next();
+      items = batch;
+      index = 1;
+      return { value: batch[0] as Chunk, done: false };
+    };
+    const onError = (e: unknown): never => {
+      finish();
+      throw e;
+    };
+    const next = (): Promise<IteratorResult<Chunk>> => {
+      if (finished) return Promise.resolve(end());
+      if (items !== undefined) {
+        if (index < items.length) return Promise.resolve({ value: items[index++] as Chunk, done: false });
+        items = undefined;
+      }
+      return this.read().then(onBatch, onError);
+    };
+    return {
+      next,
+      return: (value?: unknown): Promise<IteratorResult<Chunk>> => {
+        if (!finished) finish();
+        return Promise.resolve({ value: value as Chunk, done: true });
+      },
+      throw: (e?: unknown): Promise<IteratorResult<Chunk>> => {
+        if (!finished) finish();
+        return Promise.reject(e);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   toReadableStream(): ReadableStream<StreamChunk<T, Batch>> {

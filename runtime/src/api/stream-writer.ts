@@ -55,8 +55,12 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
         await codec.forWriter();
       }
     }
-    const c = codec instanceof LateCodec ? codec.current! : codec;
-    if (ArrayBuffer.isView(items) && isNumeric(c) && kind !== scalarKindOfCodec(c))
+    this.checkKind(operation, items, codec instanceof LateCodec ? codec.current! : codec);
+  }
+
+  /** A typed array must be the stream's own kind (e.g. a `Uint8Array` for u8). */
+  private checkKind(operation: string, items: ArrayLike<unknown>, c: ElementCodec): void {
+    if (ArrayBuffer.isView(items) && isNumeric(c) && scalarKindOf(items) !== scalarKindOfCodec(c))
       throw new AsyncUsageError(
         operation,
         `the stream carries ${c.typeKey} elements; write a ${c.allocate!(0).constructor.name} or an array, not a ${items.constructor.name}`,
@@ -67,11 +71,37 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     return this.writeOnce("StreamWriter.write", items, false);
   }
 
-  private async writeOnce(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<number> {
-    this.check(operation, internal);
-    if (items === null || typeof items !== "object" || typeof items.length !== "number")
-      throw new AsyncUsageError(operation, "items must be an array or a typed array");
-    if (this.state === "readerGone") return 0;
+  /**
+   * One write. Not an async function: a write whose element type is known goes to the end at
+   * once and settles one job after the copy (this is the path of every chunk of a stream).
+   */
+  private writeOnce(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<number> {
+    try {
+      this.check(operation, internal);
+      if (items === null || typeof items !== "object" || typeof items.length !== "number")
+        throw new AsyncUsageError(operation, "items must be an array or a typed array");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.state === "readerGone") return Promise.resolve(0);
+    const codec = this.codec;
+    if (codec instanceof LateCodec && !codec.current) return this.writeOnceLate(operation, items);
+    let p: Promise<number>;
+    try {
+      this.checkKind(operation, items, codec instanceof LateCodec ? codec.current! : codec);
+      p = this.end.write(items).then((out) => {
+        this.pending = undefined;
+        return this.settle(out.result, out.count);
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    this.pending = p;
+    return p;
+  }
+
+  /** A write that must first bind or wait for a late element type (see element-type.ts). */
+  private async writeOnceLate(operation: string, items: ArrayLike<unknown>): Promise<number> {
     // Claimed before the first await, so an overlapping write is refused.
     let release!: () => void;
     this.pending = new Promise<void>((r) => (release = r));
@@ -83,29 +113,37 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
         return 0;
       }
       const out = await this.end.write(items);
-      if (out.result === CopyResult.DROPPED) {
-        if ((this.state as WriterState) !== "closed") this.state = "readerGone";
-        this.end.drop();
-      } else if ((this.state as WriterState) === "closed") this.end.drop();
-      return out.count;
+      return this.settle(out.result, out.count);
     } finally {
       this.pending = undefined;
       release();
     }
   }
 
+  /** The writer's state after a write ended with `result`; returns the count taken. */
+  private settle(result: CopyResult, count: number): number {
+    if (result === CopyResult.DROPPED) {
+      if (this.state !== "closed") this.state = "readerGone";
+      this.end.drop();
+    } else if (this.state === "closed") this.end.drop();
+    return count;
+  }
+
   writeAll(items: Batch | readonly T[]): Promise<void> {
     return this.writeAllOf("StreamWriter.writeAll", items, false);
   }
 
-  private async writeAllOf(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<void> {
+  /** `writeOnce` until all was taken; the common case (the reader took everything) costs no extra job. */
+  private writeAllOf(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<void> {
+    return this.writeOnce(operation, items, internal).then((n) =>
+      n === items.length ? undefined : this.writeRest(operation, items, internal, n),
+    );
+  }
+
+  private async writeRest(operation: string, items: ArrayLike<unknown>, internal: boolean, done: number): Promise<void> {
     let rest = items;
-    let done = 0;
-    // A zero-length batch still waits for the reader (a readiness probe), like the guest's stream.write.
-    do {
-      const n = await this.writeOnce(operation, rest, internal);
-      done += n;
-      if (done === items.length) return;
+    let n = done;
+    for (;;) {
       if (this.state === "readerGone") throw new StreamClosedError(operation, done, items.length);
       if (this.state === "closed")
         throw new AsyncUsageError(operation, `the writer was closed after ${done} of ${items.length} element(s)`);
@@ -113,7 +151,11 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
         rest = ArrayBuffer.isView(rest)
           ? (rest as unknown as Uint8Array).subarray(n)
           : Array.prototype.slice.call(rest, n);
-    } while (rest.length > 0);
+      // A zero-length batch still waits for the reader (a readiness probe), like the guest's stream.write.
+      n = await this.writeOnce(operation, rest, internal);
+      done += n;
+      if (done === items.length) return;
+    }
   }
 
   close(): void {

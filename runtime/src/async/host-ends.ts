@@ -18,6 +18,9 @@ import { CopyResult } from "./event-code.js";
 import { SharedFuture } from "./future.js";
 import { SharedStream } from "./stream.js";
 
+/** A global of every JS engine the runtime supports; the runtime compiles without DOM or Node typings. */
+declare function queueMicrotask(callback: () => void): void;
+
 export interface HostReadOutcome {
   result: CopyResult;
   /** A typed array (`Uint8Array` for `u8`) for number elements, else an array. */
@@ -60,13 +63,16 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
     this.pending = deliver;
     if (this.scheduled) return;
     this.scheduled = true;
-    void Promise.resolve().then(() => {
-      this.scheduled = false;
-      const d = this.pending;
-      this.pending = undefined;
-      d?.();
-    });
+    // queueMicrotask, not a promise reaction: one job per operation on the hot path of every chunk.
+    queueMicrotask(this.deliverPending);
   }
+
+  private readonly deliverPending = (): void => {
+    this.scheduled = false;
+    const d = this.pending;
+    this.pending = undefined;
+    d?.();
+  };
 
   protected hasPending(): boolean {
     return this.pending !== undefined;
