@@ -22,8 +22,11 @@ export class WaitableSet {
   getPendingEvent(): EventTuple | undefined {
     for (const w of this.elems) {
       if (w.hasPendingEvent()) {
-        this.elems.delete(w);
-        this.elems.add(w);
+        // A lone member needs no rotation (and V8 rehashes a small Set on every few re-adds).
+        if (this.elems.size > 1) {
+          this.elems.delete(w);
+          this.elems.add(w);
+        }
         return w.getPendingEvent();
       }
     }

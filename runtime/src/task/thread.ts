@@ -18,6 +18,8 @@ export class ImplicitThread implements Waiter {
   /** See `Waiter` (a wait of a core stack suspended through JSPI, link/jspi.ts). */
   keepEntered = false;
   dropped: ((poisoned: unknown) => void) | undefined;
+  /** Inside `resume`: the thread is still in the store's waiting set (see `waitUntil`). */
+  private resuming = false;
 
   constructor(
     readonly task: Task,
@@ -45,7 +47,11 @@ export class ImplicitThread implements Waiter {
     this.readyFunc = ready;
     this.continuation = k;
     this.cancellable = cancellable;
-    this.store.addWaiter(this);
+    // Waiting again from inside `resume` (the common case: a callback returned WAIT): the
+    // thread is still in the store's set, and leaving it in place spares V8 re-hashing a
+    // nearly empty Set on every event.
+    if (this.resuming) this.store.wake();
+    else this.store.addWaiter(this);
   }
 
   /** CanonicalABI.md "Threads" `Thread.resume`. */
@@ -54,8 +60,13 @@ export class ImplicitThread implements Waiter {
     this.readyFunc = undefined;
     this.continuation = undefined;
     this.cancellable = false;
-    this.store.removeWaiter(this);
-    k(cancelled);
+    this.resuming = true;
+    try {
+      k(cancelled);
+    } finally {
+      this.resuming = false;
+      if (this.continuation === undefined) this.store.removeWaiter(this);
+    }
   }
 }
 
