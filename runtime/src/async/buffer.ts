@@ -115,10 +115,15 @@ export class HostReadableBuffer implements ReadableBuffer {
   }
 }
 
-/** Room for up to `capacity` values read by the host; number elements fill one typed array. */
+/**
+ * Room for up to `capacity` values read by the host; number elements fill one typed array.
+ * Without a caller's target that array is allocated at the first write, sized for what
+ * arrived (and grown if more arrives before the read is delivered): a 64 KiB read answered
+ * by a 1000-byte write allocates about 1000 bytes, not 64 KiB.
+ */
 export class HostWritableBuffer implements WritableBuffer {
   progress = 0;
-  private readonly typed: TypedBatch | undefined;
+  private typed: TypedBatch | undefined;
   private readonly items: unknown[] | undefined;
   constructor(
     readonly codec: ElementCodec,
@@ -130,7 +135,7 @@ export class HostWritableBuffer implements WritableBuffer {
       throw new RangeError(
         `host read: target holds ${target.length} elements, capacity is ${capacity}`,
       );
-    if (codec.allocate) this.typed = target ?? codec.allocate(capacity);
+    if (codec.allocate) this.typed = target;
     else this.items = [];
   }
   remain(): number {
@@ -140,14 +145,27 @@ export class HostWritableBuffer implements WritableBuffer {
     return this.capacity === 0;
   }
   write(batch: ElementBatch): void {
-    // Copy now: a typed batch may be a view into guest memory that changes after this call.
-    if (this.typed)
+    if (this.items === undefined) {
+      const end = this.progress + batch.length;
+      if (this.typed === undefined || this.typed.length < end) this.grow(end);
+      // Copy now: a typed batch may be a view into guest memory that changes after this call.
       (this.typed as Uint8Array).set(batch as Uint8Array, this.progress);
-    else for (let k = 0; k < batch.length; k++) this.items!.push(batch[k]);
+    } else for (let k = 0; k < batch.length; k++) this.items.push(batch[k]);
     this.progress += batch.length;
   }
-  /** What was received: a typed-array view of the target for number elements, else an array. */
+  /** At least `end` elements of room (at most `capacity`), keeping what arrived. */
+  private grow(end: number): void {
+    const old = this.typed;
+    const size = Math.min(this.capacity, Math.max(end, old ? old.length * 2 : 0));
+    const next = this.codec.allocate!(size);
+    if (old && this.progress > 0)
+      (next as Uint8Array).set((old as Uint8Array).subarray(0, this.progress));
+    this.typed = next;
+  }
+  /** What was received: a typed array for number elements (a view of the target, if given), else an array. */
   take(): TypedBatch | unknown[] {
-    return this.typed ? this.typed.subarray(0, this.progress) : this.items!;
+    if (this.items !== undefined) return this.items;
+    const typed = this.typed ?? this.codec.allocate!(0);
+    return typed.length === this.progress ? typed : typed.subarray(0, this.progress);
   }
 }
