@@ -88,6 +88,8 @@ function liftValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], flat: r
   return cs.map((c) => c.liftFlat(cx, r));
 }
 
+const firstResult = (r: unknown[] | undefined): unknown => (r === undefined ? undefined : r[0]);
+
 const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 
 /** `canon lift ... async (callback f)?`: a FuncInst, and a JS function returning a Promise of the result. */
@@ -114,7 +116,7 @@ export function asyncLift(
     core: core as (...a: CoreValue[]) => unknown,
     lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, sig.params.map((p) => p.name))),
   });
-  const call: JsFunction = (...args) => callFromHost(funcInst, args).result.then((r) => (r === undefined ? undefined : r[0]));
+  const call: JsFunction = (...args) => callFromHost(funcInst, args, firstResult).result;
   return { sig, call, funcInst };
 }
 

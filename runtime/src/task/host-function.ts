@@ -55,18 +55,27 @@ export function hostFunction(
   };
 }
 
-export interface HostCall {
+export interface HostCall<R = unknown[] | undefined> {
   /** The result values, or `undefined` if the call was cancelled. Rejects on a trap (during the call or later in the store's event loop). */
-  result: Promise<unknown[] | undefined>;
+  result: Promise<R>;
   /** Request cancellation (CanonicalABI.md "Tasks" `request_cancellation`). */
   cancel(): void;
 }
 
-/** CanonicalABI.md "Embedding" `Store.invoke`: call a lifted export from JS. */
-export function callFromHost(f: FuncInst, args: unknown[]): HostCall {
+/**
+ * CanonicalABI.md "Embedding" `Store.invoke`: call a lifted export from JS. `map` shapes the
+ * result values before the promise settles (one promise per call, not a `then` chain).
+ */
+export function callFromHost(f: FuncInst, args: unknown[]): HostCall;
+export function callFromHost<R>(f: FuncInst, args: unknown[], map: (r: unknown[] | undefined) => R): HostCall<R>;
+export function callFromHost<R>(
+  f: FuncInst,
+  args: unknown[],
+  map?: (r: unknown[] | undefined) => R,
+): HostCall<R | unknown[] | undefined> {
   let onCancel: OnCancel | undefined;
   let cancelRequested = false;
-  const result = new Promise<unknown[] | undefined>((resolve, reject) => {
+  const result = new Promise<R | unknown[] | undefined>((resolve, reject) => {
     const untrack = f.store?.trackHostCall(reject);
     const onStart = Object.assign(() => args, {
       fail: (e: unknown) => {
@@ -79,7 +88,7 @@ export function callFromHost(f: FuncInst, args: unknown[]): HostCall {
         onStart,
         (r) => {
           untrack?.();
-          resolve(r);
+          resolve(map ? map(r) : r);
         },
       );
     } catch (e) {
