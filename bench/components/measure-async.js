@@ -292,10 +292,16 @@ for (const event of ["uncaughtException", "unhandledRejection"])
     failCurrent(e);
   });
 function guarded(run) {
+  let timer;
   return new Promise((resolve, reject) => {
     failCurrent = reject;
+    // jco's second future call never settles: a benchmark that hangs fails after a minute.
+    timer = setTimeout(() => reject(new Error("no progress for 60 s (hangs)")), 60_000);
     run().then(resolve, reject);
-  }).finally(() => (failCurrent = undefined));
+  }).finally(() => {
+    clearTimeout(timer);
+    failCurrent = undefined;
+  });
 }
 
 /** One benchmark over every variant; if jco fails it, again without jco (the failure is reported). */
