@@ -35,9 +35,15 @@ function tupleLayout(ts: AbiType[]): { size: number; align: number; offsets: num
   return { size: l.size, align: l.align, offsets: fieldOffsets(ts.map((type) => ({ type }))) };
 }
 
+/** Per types list (each lift or lower has its own, made once): computed on the first call only. */
+const flatCounts = new WeakMap<AbiType[], number>();
 function flatCount(ts: AbiType[]): number {
-  let n = 0;
-  for (const t of ts) n += layoutOf(t).flat.length;
+  let n = flatCounts.get(ts);
+  if (n === undefined) {
+    n = 0;
+    for (const t of ts) n += layoutOf(t).flat.length;
+    flatCounts.set(ts, n);
+  }
   return n;
 }
 
@@ -103,6 +109,7 @@ export function asyncLift(
   cx: LiftLowerContext,
 ): RtFunc {
   const types = sig.params.map((p) => p.type);
+  const paramNames = sig.params.map((p) => p.name);
   const cs = codecs(compiler, types);
   const funcInst = liftFunction({
     inst: state,
@@ -114,7 +121,7 @@ export function asyncLift(
       stringEncoding: opts.stringEncoding ?? "utf8",
     },
     core: core as (...a: CoreValue[]) => unknown,
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, sig.params.map((p) => p.name))),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
   });
   const call: JsFunction = (...args) => callFromHost(funcInst, args, firstResult).result;
   return { sig, call, funcInst };
@@ -213,6 +220,7 @@ export function syncTaskLift(
   cx: LiftLowerContext,
 ): RtFunc {
   const types = sig.params.map((p) => p.type);
+  const paramNames = sig.params.map((p) => p.name);
   const cs = codecs(compiler, types);
   const result = sig.result;
   const rc = result ? compiler.codec(planValue(result)) : undefined;
@@ -235,7 +243,7 @@ export function syncTaskLift(
       ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
     },
     core: trapping(core),
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, sig.params.map((p) => p.name))),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
     liftResults: (_task, flat) =>
       withScope(cx, undefined, () => {
         if (!rc) return [];

@@ -245,19 +245,27 @@ function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
 }
 
 /** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
+/**
+ * The callback with `event`, called by the store's tick, which entered the instance
+ * (`Waiter.keepEntered` if the callback suspends). A function of its own, not a closure of
+ * `callbackLoop`: a call that EXITs at once (the common case) allocates none of it.
+ */
+function resumeWith(task: Task, event: EventTuple): void {
+  concurrencyOf(task.inst).exclusive = task;
+  const mine: Suspended = { pending: false };
+  const callback = task.opts.callback! as (...a: CoreValue[]) => unknown;
+  runCore(task, callback, [event[0], event[1], event[2]], mine, ([next], h) => callbackLoop(task, Number(next ?? 0), h));
+  if (mine.pending) {
+    task.thread.keepEntered = true;
+    mine.leave = heldEntry(task.inst, undefined);
+  }
+}
+
 function callbackLoop(task: Task, packed: number, hold: Suspended): void {
+  // CanonicalABI.md "canon lift": EXIT (0) ends the task at once, the common case of a call.
+  if (packed === CallbackCode.EXIT) return exitImplicitThread(task);
   const c = concurrencyOf(task.inst);
   const callback = task.opts.callback! as (...a: CoreValue[]) => unknown;
-  /** Called by the store's tick, which entered the instance (`Waiter.keepEntered` if the callback suspends). */
-  const resumeWith = (event: EventTuple): void => {
-    c.exclusive = task;
-    const mine: Suspended = { pending: false };
-    runCore(task, callback, [event[0], event[1], event[2]], mine, ([next], h) => callbackLoop(task, Number(next ?? 0), h));
-    if (mine.pending) {
-      task.thread.keepEntered = true;
-      mine.leave = heldEntry(task.inst, undefined);
-    }
-  };
   for (;;) {
     const { code, waitableSetIndex } = unpackCallbackResult(packed >>> 0);
     if (code === undefined)
@@ -274,6 +282,7 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
         true,
         (cancelled) =>
           resumeWith(
+            task,
             cancelled
               ? [EventCode.TASK_CANCELLED, 0, 0]
               : [EventCode.NONE, 0, 0],
@@ -306,6 +315,7 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
       (cancelled) => {
         wset.numWaiting -= 1;
         resumeWith(
+          task,
           cancelled
             ? [EventCode.TASK_CANCELLED, 0, 0]
             : wset.getPendingEvent()!,

@@ -74,6 +74,11 @@ export function mayEnterFrom(
   inst: InstanceLike,
   caller: InstanceLike | undefined,
 ): boolean {
+  if (!caller) {
+    // The host's call (every call from JS): the whole chain, without building the set.
+    for (let i: InstanceLike | undefined = inst; i; i = i.parent) if (!i.mayEnter) return false;
+    return true;
+  }
   return enteringSet(inst, caller).every((i) => i.mayEnter);
 }
 
@@ -81,14 +86,16 @@ export function enterFrom(
   inst: InstanceLike,
   caller: InstanceLike | undefined,
 ): void {
-  for (const i of enteringSet(inst, caller)) i.mayEnter = false;
+  if (!caller) for (let i: InstanceLike | undefined = inst; i; i = i.parent) i.mayEnter = false;
+  else for (const i of enteringSet(inst, caller)) i.mayEnter = false;
 }
 
 export function leaveTo(
   inst: InstanceLike,
   caller: InstanceLike | undefined,
 ): void {
-  for (const i of enteringSet(inst, caller)) i.mayEnter = true;
+  if (!caller) for (let i: InstanceLike | undefined = inst; i; i = i.parent) i.mayEnter = true;
+  else for (const i of enteringSet(inst, caller)) i.mayEnter = true;
 }
 
 /** CanonicalABI.md: every built-in starts with `trap_if(not inst.may_leave)`. */
