@@ -60,7 +60,11 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   /** A typed array must be the stream's own kind (e.g. a `Uint8Array` for u8). */
   private checkKind(operation: string, items: ArrayLike<unknown>, c: ElementCodec): void {
-    if (ArrayBuffer.isView(items) && isNumeric(c) && scalarKindOf(items) !== scalarKindOfCodec(c))
+    if (!ArrayBuffer.isView(items) || !isNumeric(c)) return;
+    const kind = scalarKindOf(items);
+    // The runtime's number codecs are keyed by their kind: no probe array on every write.
+    if (kind === c.typeKey) return;
+    if (kind !== scalarKindOfCodec(c))
       throw new AsyncUsageError(
         operation,
         `the stream carries ${c.typeKey} elements; write a ${c.allocate!(0).constructor.name} or an array, not a ${items.constructor.name}`,

@@ -176,10 +176,12 @@ export class Store {
   readonly wake = (): void => {
     if (this.scheduled || (this.waiting.size === 0 && this.entries.length === 0)) return;
     this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      this.tick();
-    });
+    this.schedule(this.scheduledTick);
+  };
+
+  private readonly scheduledTick = (): void => {
+    this.scheduled = false;
+    this.tick();
   };
 
   /**

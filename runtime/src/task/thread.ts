@@ -49,9 +49,10 @@ export class ImplicitThread implements Waiter {
     this.cancellable = cancellable;
     // Waiting again from inside `resume` (the common case: a callback returned WAIT): the
     // thread is still in the store's set, and leaving it in place spares V8 re-hashing a
-    // nearly empty Set on every event.
-    if (this.resuming) this.store.wake();
-    else this.store.addWaiter(this);
+    // nearly empty Set on every event. A tick is needed only if it is ready already; else
+    // whatever makes it ready (an event, a released slot) wakes the store.
+    if (!this.resuming) this.store.addWaiter(this);
+    else if (ready()) this.store.wake();
   }
 
   /** CanonicalABI.md "Threads" `Thread.resume`. */
