@@ -147,20 +147,27 @@ export class HostWritableBuffer implements WritableBuffer {
   write(batch: ElementBatch): void {
     if (this.items === undefined) {
       const end = this.progress + batch.length;
-      if (this.typed === undefined || this.typed.length < end) this.grow(end);
       // Copy now: a typed batch may be a view into guest memory that changes after this call.
-      (this.typed as Uint8Array).set(batch as Uint8Array, this.progress);
+      if (this.typed === undefined || this.typed.length < end) {
+        if (this.grow(end, batch)) (this.typed as Uint8Array).set(batch as Uint8Array, this.progress);
+      } else (this.typed as Uint8Array).set(batch as Uint8Array, this.progress);
     } else for (let k = 0; k < batch.length; k++) this.items.push(batch[k]);
     this.progress += batch.length;
   }
-  /** At least `end` elements of room (at most `capacity`), keeping what arrived. */
-  private grow(end: number): void {
+  /** At least `end` elements of room (at most `capacity`), keeping what arrived; false if `batch` is in already. */
+  private grow(end: number, batch: ElementBatch): boolean {
     const old = this.typed;
+    if (old === undefined && this.codec.copy && ArrayBuffer.isView(batch) && batch.length === end) {
+      // The first batch: a copy of it is the array (allocated without zeroing it first).
+      this.typed = this.codec.copy(batch as unknown as TypedBatch);
+      return false;
+    }
     const size = Math.min(this.capacity, Math.max(end, old ? old.length * 2 : 0));
     const next = this.codec.allocate!(size);
     if (old && this.progress > 0)
       (next as Uint8Array).set((old as Uint8Array).subarray(0, this.progress));
     this.typed = next;
+    return true;
   }
   /** What was received: a typed array for number elements (a view of the target, if given), else an array. */
   take(): TypedBatch | unknown[] {
