@@ -19,10 +19,11 @@ import { taskReturn } from "../async/builtins.js";
 import type { CoreValue } from "../async/deps.js";
 import type { ComponentInstanceState } from "../instance-state.js";
 import { liftFunction, type FuncInst } from "../task/callback-loop.js";
-import { callFromHost, hostFunction } from "../task/host-function.js";
+import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
+import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
 
@@ -123,7 +124,7 @@ export function asyncLift(
     core: core as (...a: CoreValue[]) => unknown,
     lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
   });
-  const call: JsFunction = (...args) => callFromHost(funcInst, args, firstResult).result;
+  const call: JsFunction = (...args) => callAsyncExport(funcInst, args, types.length, sig.name, firstResult);
   return { sig, call, funcInst };
 }
 
@@ -145,11 +146,20 @@ export function funcInstOf(f: RtFunc, state: ComponentInstanceState): FuncInst {
   if (f.funcInst) return f.funcInst;
   const hasResult = !!f.sig.result;
   const call = callFrom(f, state);
+  // An async host import learns of the guest's cancellation through an AbortSignal (call-options.ts).
+  const signalled = f.sig.async && f.hostPath !== undefined;
   return hostFunction(
-    (args) => {
-      const r = call(...args);
+    (args, control) => {
+      const { args: withOptions, cancelled } = signalled ? withImportSignal(args, control) : { args, cancelled: () => false };
+      const r = call(...withOptions);
       if (r && typeof (r as PromiseLike<unknown>).then === "function") {
-        return (r as PromiseLike<unknown>).then((v) => (hasResult ? [v] : []));
+        return (r as PromiseLike<unknown>).then(
+          (v) => (hasResult ? [v] : []),
+          (e) => {
+            if (cancelled()) return undefined;
+            throw e;
+          },
+        );
       }
       return hasResult ? [r] : [];
     },

@@ -13,12 +13,14 @@
  * - `adapters.ts`: the seam through which generated glue replaces dynamic lift/lower functions;
  * - `async-calls.ts`, `async-builtins.ts`: `canon lift/lower async`, `task.return` and the
  *   other async built-ins wired to `../task/` and `../async/`;
+ * - `call-options.ts`: `{ signal }` on async export calls and for async host imports (cancellation);
  * - `results.ts`: the `results: "union" | "throw"` style at the host boundary;
  * - `session.ts`: what one top-level instantiation shares (resource registry, codecs, classes, store);
  * - `errors.ts`: `LinkError` (a construct this runtime cannot run, with its byte offset) and
  *   `ComponentLinkError` (every missing host import with its type).
  */
 export * from "./adapters.js";
+export type { CallOptions, ImportCallOptions } from "./call-options.js";
 export * from "./errors.js";
 export type { ExportTable } from "./exports.js";
 export { lookupImport, semverCompatible } from "./names.js";

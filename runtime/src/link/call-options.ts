@@ -1,0 +1,76 @@
+/**
+ * Cancellation through `AbortSignal`, both ways (docs/mapping.md "Async functions"):
+ * - an async export takes an optional trailing `{ signal }` after its parameters; aborting it
+ *   requests cancellation of the task (CanonicalABI.md "Tasks" `request_cancellation`: the guest
+ *   gets TASK_CANCELLED, or is never started if it still waits to enter). If the guest then
+ *   acknowledges with `task.cancel`, the call rejects with `signal.reason`, as `fetch` does; if it
+ *   returns a value anyway, the call resolves with it. A signal aborted before the call rejects at
+ *   once without entering the guest.
+ * - an async host import gets a trailing `{ signal }` that aborts when the guest cancels the
+ *   subtask (`subtask.cancel`); the subtask ends when the implementation settles: with its value
+ *   (RETURNED), or, if it rejects after the abort, as CANCELLED (CanonicalABI.md `subtask.cancel`).
+ */
+import type { FuncInst } from "../task/callback-loop.js";
+import { callFromHost, type HostCallControl } from "../task/host-function.js";
+import { AbiValueError } from "../trap.js";
+
+/** What an async export call accepts after its parameters. */
+export interface CallOptions {
+  /** Aborting it cancels the call (the guest may still return a value). */
+  signal?: AbortSignal;
+}
+
+/** What an async host import implementation receives after its parameters. */
+export interface ImportCallOptions {
+  /** Aborts when the calling guest cancels the call. */
+  signal: AbortSignal;
+}
+
+const CANCELLED: unique symbol = Symbol("cancelled");
+
+function isAbortSignal(v: unknown): v is AbortSignal {
+  return typeof v === "object" && v !== null && typeof (v as AbortSignal).aborted === "boolean" && typeof (v as AbortSignal).addEventListener === "function";
+}
+
+/**
+ * Calls an async-lifted export with its JS arguments; `args` may end with `CallOptions`
+ * (one more than `paramCount`).
+ */
+export function callAsyncExport(f: FuncInst, args: unknown[], paramCount: number, name: string, first: (r: unknown[] | undefined) => unknown): Promise<unknown> {
+  if (args.length !== paramCount + 1) return callFromHost(f, args, first).result;
+  const options = args[paramCount];
+  const params = args.slice(0, paramCount);
+  if (options === undefined) return callFromHost(f, params, first).result;
+  if (typeof options !== "object" || options === null)
+    return Promise.reject(new AbiValueError(`expected an options object ({ signal }) after the ${paramCount} argument(s), got ${options === null ? "null" : typeof options}`).locate(name, "options"));
+  const signal = (options as CallOptions).signal;
+  if (signal === undefined) return callFromHost(f, params, first).result;
+  if (!isAbortSignal(signal)) return Promise.reject(new AbiValueError(`options.signal must be an AbortSignal, got ${typeof signal}`).locate(name, "options"));
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const call = callFromHost(f, params, (r) => (r === undefined ? CANCELLED : first(r)));
+  const onAbort = (): void => call.cancel();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return call.result.then(
+    (v) => {
+      signal.removeEventListener("abort", onAbort);
+      if (v === CANCELLED) throw signal.reason;
+      return v;
+    },
+    (e) => {
+      signal.removeEventListener("abort", onAbort);
+      throw e;
+    },
+  );
+}
+
+/**
+ * The arguments for an async host import's implementation: its parameters and `{ signal }`,
+ * which aborts when the guest cancels (`control.onCancel`). `cancelled()` tells whether a
+ * rejection came after the abort, so the subtask ends as CANCELLED rather than trapping.
+ */
+export function withImportSignal(args: unknown[], control: HostCallControl): { args: unknown[]; cancelled: () => boolean } {
+  const aborter = new AbortController();
+  control.onCancel(() => aborter.abort());
+  const options: ImportCallOptions = { signal: aborter.signal };
+  return { args: [...args, options], cancelled: () => aborter.signal.aborted };
+}
