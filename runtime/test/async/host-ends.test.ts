@@ -29,6 +29,28 @@ import {
 import { ends, settle, setup } from "./helpers.js";
 
 describe("host ends as peers of guest ends", () => {
+  it("a large host read answered by small guest writes holds only what arrived (its own copy, grown as writes come)", async () => {
+    const { inst, bytes, asyncOpts } = setup();
+    const { r, w } = ends(streamNew(inst, u8Codec));
+    const reader = new HostStreamReader(liftStream(inst, r, u8Codec));
+    const got = reader.read(65536);
+    bytes().set([7, 8, 9], 0);
+    expect(streamWrite(inst, u8Codec, asyncOpts, w, 0, 3)).toBe(packCopyResult(CopyResult.COMPLETED, 3));
+    const out = await got;
+    const chunk = out.values as Uint8Array;
+    expect([...chunk]).toEqual([7, 8, 9]);
+    // Not a 64 KiB allocation for three bytes, and not a view of guest memory.
+    expect(chunk.buffer.byteLength).toBe(3);
+    expect(chunk.buffer).not.toBe(bytes().buffer);
+
+    const more = reader.read(65536);
+    bytes().set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0);
+    expect(streamWrite(inst, u8Codec, asyncOpts, w, 0, 4)).toBe(packCopyResult(CopyResult.COMPLETED, 4));
+    expect(streamWrite(inst, u8Codec, asyncOpts, w, 4, 6)).toBe(packCopyResult(CopyResult.COMPLETED, 6));
+    bytes().fill(0, 0, 10);
+    expect([...((await more).values as Uint8Array)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it("a pending host read collects several guest writes as one chunk", async () => {
     const { inst, bytes, asyncOpts } = setup();
     const { r, w } = ends(streamNew(inst, u8Codec));
