@@ -14,22 +14,38 @@ import type { FuncInst } from "../task/callback-loop.js";
 import { callFromHost, type HostCallControl } from "../task/host-function.js";
 import { AbiValueError } from "../trap.js";
 
+/**
+ * The part of the web's `AbortSignal` used here (the runtime compiles without the DOM library;
+ * a real `AbortSignal` is one).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+interface AbortControllerLike {
+  readonly signal: AbortSignalLike;
+  abort(reason?: unknown): void;
+}
+
 /** What an async export call accepts after its parameters. */
 export interface CallOptions {
   /** Aborting it cancels the call (the guest may still return a value). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** What an async host import implementation receives after its parameters. */
 export interface ImportCallOptions {
-  /** Aborts when the calling guest cancels the call. */
-  signal: AbortSignal;
+  /** Aborts when the calling guest cancels the call (an `AbortSignal`). */
+  signal: AbortSignalLike;
 }
 
 const CANCELLED: unique symbol = Symbol("cancelled");
 
-function isAbortSignal(v: unknown): v is AbortSignal {
-  return typeof v === "object" && v !== null && typeof (v as AbortSignal).aborted === "boolean" && typeof (v as AbortSignal).addEventListener === "function";
+function isAbortSignal(v: unknown): v is AbortSignalLike {
+  return typeof v === "object" && v !== null && typeof (v as AbortSignalLike).aborted === "boolean" && typeof (v as AbortSignalLike).addEventListener === "function";
 }
 
 /**
@@ -69,7 +85,7 @@ export function callAsyncExport(f: FuncInst, args: unknown[], paramCount: number
  * rejection came after the abort, so the subtask ends as CANCELLED rather than trapping.
  */
 export function withImportSignal(args: unknown[], control: HostCallControl): { args: unknown[]; cancelled: () => boolean } {
-  const aborter = new AbortController();
+  const aborter = new (globalThis as unknown as { AbortController: new () => AbortControllerLike }).AbortController();
   control.onCancel(() => aborter.abort());
   const options: ImportCallOptions = { signal: aborter.signal };
   return { args: [...args, options], cancelled: () => aborter.signal.aborted };

@@ -20,7 +20,7 @@
  *   `ComponentLinkError` (every missing host import with its type).
  */
 export * from "./adapters.js";
-export type { CallOptions, ImportCallOptions } from "./call-options.js";
+export type { AbortSignalLike, CallOptions, ImportCallOptions } from "./call-options.js";
 export * from "./errors.js";
 export type { ExportTable } from "./exports.js";
 export { lookupImport, semverCompatible } from "./names.js";
