@@ -7,6 +7,16 @@ import { renderType, type TypeNames } from "./type-expr.js";
 
 export type ResultStyle = "throw" | "union";
 
+/**
+ * How signatures are written: the result style, and whether async functions take a trailing
+ * `options?: CallOptions` (`{ signal }`: host declarations, where the embedder calls exports and
+ * implements imports; docs/mapping.md "Cancellation").
+ */
+export interface SignatureStyle {
+  results: ResultStyle;
+  callOptions: boolean;
+}
+
 /** A rendered signature, ready for a template: `{{name}}({{params}}): {{result}}`. */
 export interface SignatureView {
   docs: string;
@@ -30,14 +40,14 @@ export function signature(
   name: string,
   names: TypeNames,
   scope: ModuleScope,
-  style: ResultStyle,
+  { results: style, callOptions }: SignatureStyle,
   meta: ItemMeta = fn,
 ): SignatureView {
   const params = fn.kind.kind === "method" ? fn.params.slice(1) : fn.params;
   const paramScope = new Scope();
-  const paramList = params
-    .map((p) => `${paramScope.claim(bindingName(p.name))}: ${renderType(p.type, names, scope, "param")}`)
-    .join(", ");
+  const rendered = params.map((p) => `${paramScope.claim(bindingName(p.name))}: ${renderType(p.type, names, scope, "param")}`);
+  if (fn.async && callOptions) rendered.push(`${paramScope.claim("options")}?: ${scope.runtime("CallOptions")}`);
+  const paramList = rendered.join(", ");
 
   const throwing = fn.result?.kind === "result" && (style === "throw" || fn.kind.kind === "constructor");
   const tags: string[] = [];
@@ -51,5 +61,7 @@ export function signature(
     tags.push(`@throws {ComponentError<${payload}>} ${how} when the result is \`err\`; \`payload\` holds the error value.`);
   } else result = renderType(fn.result, names, scope);
   if (fn.async) result = `Promise<${result}>`;
+  if (fn.async && callOptions)
+    tags.push("@param options `{ signal }` to cancel the call (see `CallOptions`).");
   return { docs: jsDoc(meta, tags), name, params: paramList, result };
 }

@@ -11,7 +11,7 @@ import type {
   TypeId,
 } from "@witgen/runtime/ir";
 import { jsDoc } from "./docs.js";
-import { plainName, signature, type ResultStyle, type SignatureView } from "./functions.js";
+import { plainName, signature, type ResultStyle, type SignatureStyle, type SignatureView } from "./functions.js";
 import { INDEX_PATH, interfaceModules, reachableInterfaces, type InterfaceModule } from "./layout.js";
 import { ModuleScope } from "./module-scope.js";
 import { bindingName, camelCaseScope, memberKey, memberNames, pascalCase, propertyKey, Scope, typeName } from "./names.js";
@@ -92,13 +92,15 @@ export class WorldModel implements TypeNames {
   private readonly interfaceModules: InterfaceModule[];
   private readonly worldModule: ModuleInfo;
   readonly header: string;
+  private readonly style: SignatureStyle;
 
   constructor(
     readonly doc: IrDocument,
     private readonly mode: EmitMode,
-    private readonly results: ResultStyle,
+    results: ResultStyle,
     runtimeModule: string,
   ) {
+    this.style = { results, callOptions: mode === "host" };
     this.header = `${GENERATED_MARKER} from ${qualifiedWorldName(doc)}. Do not edit.`;
 
     this.worldModule = { path: INDEX_PATH, scope: new ModuleScope(INDEX_PATH, runtimeModule) };
@@ -170,7 +172,7 @@ export class WorldModel implements TypeNames {
           }
           if (item.kind !== "function" || item.function.kind.kind !== "freestanding") continue;
           const name = info.scope.values.claim(bindingName(item.key));
-          const sig = signature(item.function, name, this, info.scope, this.results, worldFunctionMeta(item));
+          const sig = signature(item.function, name, this, info.scope, this.style, worldFunctionMeta(item));
           declarations.push({ kind: "declare-function", ...sig });
         }
       }
@@ -311,7 +313,7 @@ export class WorldModel implements TypeNames {
           const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(m.id)!.name}} class.` });
           return { method: false, docs, key: memberKey(key), type: this.constructorNames.get(m.id)! };
         }
-        return { method: true, ...signature(m, memberKey(key), this, info.scope, this.results) };
+        return { method: true, ...signature(m, memberKey(key), this, info.scope, this.style) };
       });
       declarations.push({ kind: "functions", docs: jsDoc(iface), name: info.functionSet, members: view });
     }
@@ -327,7 +329,7 @@ export class WorldModel implements TypeNames {
       for (const fn of iface.functions) {
         if (fn.kind.kind !== "freestanding") continue;
         const name = info.scope.values.claim(bindingName(plainName(fn)));
-        declarations.push({ kind: "declare-function", ...signature(fn, name, this, info.scope, this.results) });
+        declarations.push({ kind: "declare-function", ...signature(fn, name, this, info.scope, this.style) });
       }
     }
     const moduleDocs = moduleDoc(iface);
@@ -407,7 +409,7 @@ export class WorldModel implements TypeNames {
     const runtime = memberNames({ functions: functions.map((f) => f.name), resources: [] });
     const methods = functions
       .filter((f) => f.kind.kind === "method")
-      .map((f) => signature(f, memberKey(runtime.methods.get(f.name)!), this, scope, this.results));
+      .map((f) => signature(f, memberKey(runtime.methods.get(f.name)!), this, scope, this.style));
     const constructorName = this.constructorNames.get(def.id);
     if (!constructorName) return { kind: "resource", docs: jsDoc(def), name, methods };
     const ctor = functions.find((f) => f.kind.kind === "constructor");
@@ -419,10 +421,10 @@ export class WorldModel implements TypeNames {
       constructorType: {
         docs: jsDoc({ docs: `The constructor and static functions of {@link ${name}}.` }),
         name: constructorName,
-        construct: ctor ? signature(ctor, "new", this, scope, this.results) : undefined,
+        construct: ctor ? signature(ctor, "new", this, scope, this.style) : undefined,
         statics: functions
           .filter((f) => f.kind.kind === "static")
-          .map((f) => signature(f, memberKey(runtime.statics.get(f.name)!), this, scope, this.results)),
+          .map((f) => signature(f, memberKey(runtime.statics.get(f.name)!), this, scope, this.style)),
       },
     };
   }
@@ -435,7 +437,7 @@ export class WorldModel implements TypeNames {
       }
       if (item.kind === "function") {
         const meta = worldFunctionMeta(item);
-        return { method: true, ...signature(item.function, memberKey(key), this, this.worldModule.scope, this.results, meta) };
+        return { method: true, ...signature(item.function, memberKey(key), this, this.worldModule.scope, this.style, meta) };
       }
       const info = this.modules.get(this.interfaceModules.find((m) => m.interfaceId === item.interface)!.path)!;
       const docs = jsDoc(item.docs || !info.iface!.docs ? item : info.iface!);

@@ -89,7 +89,7 @@ describe("emitWorld on a hand-built world", () => {
     expect(types).toContain("maybeFail(): void;");
     // Only the top level throws; a nested result stays a union.
     expect(types).toContain("nested(): Result2<number, string>;");
-    expect(file("host", "throw", "index.ts")).toContain("run(cfg: Config): Promise<void>;");
+    expect(file("host", "throw", "index.ts")).toContain("run(cfg: Config, options?: CallOptions): Promise<void>;");
   });
 
   test("results: union style returns Result<T, E>", () => {
@@ -98,7 +98,7 @@ describe("emitWorld on a hand-built world", () => {
     expect(types).toContain("maybeFail(): Result2<void, void>;");
     expect(types).toContain("nested(): Result2<Result2<number, string>, string>;");
     expect(types).not.toContain("@throws");
-    expect(file("host", "union", "index.ts")).toContain("run(cfg: Config): Promise<Result<void, string>>;");
+    expect(file("host", "union", "index.ts")).toContain("run(cfg: Config, options?: CallOptions): Promise<Result<void, string>>;");
   });
 
   test("streams and futures: sources in parameters, readers in results, async returns Promise", () => {

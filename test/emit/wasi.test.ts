@@ -35,7 +35,7 @@ describe.skipIf(!wasiAvailable)("WASI 0.3.0", () => {
     expect(index).toMatch(/export interface Imports \{[\s\S]*"wasi:http\/handler@0\.3\.0": WasiHttpHandler\.Handler;[\s\S]*\n\}/);
     expect(index).toMatch(/export interface Exports \{[\s\S]*"wasi:http\/handler@0\.3\.0": WasiHttpHandler\.Handler;\n\}/);
     const handler = files.find((f) => f.path === "interfaces/wasi-http-handler.ts")!.contents;
-    expect(handler).toContain("handle(request: Request): Promise<Response>;");
+    expect(handler).toContain("handle(request: Request, options?: CallOptions): Promise<Response>;");
     expect(handler).toContain("@throws {ComponentError<ErrorCode>}");
     const types = files.find((f) => f.path === "interfaces/wasi-http-types.ts")!.contents;
     expect(types).toContain("contents: StreamSource<number, Uint8Array> | undefined,");

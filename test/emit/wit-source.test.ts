@@ -132,7 +132,7 @@ describe("emitWorld from WIT source", () => {
   test("async with streams and futures", () => {
     const g = file("host-throw", "interfaces/ex-shapes-geometry.ts");
     expect(g).toMatch(
-      /render\(\s*shapes: StreamSource<Rect>,\s*out: StreamSource<number, Uint8Array>,?\s*\): Promise<FutureReader<Result<Uint8Array, Error_>>>;/,
+      /render\(\s*shapes: StreamSource<Rect>,\s*out: StreamSource<number, Uint8Array>,\s*options\?: CallOptions,?\s*\): Promise<FutureReader<Result<Uint8Array, Error_>>>;/,
     );
   });
 

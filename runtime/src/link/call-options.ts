@@ -30,9 +30,14 @@ interface AbortControllerLike {
   abort(reason?: unknown): void;
 }
 
-/** What an async export call accepts after its parameters. */
+/**
+ * The trailing argument of an async function in host declarations. Calling an export: pass
+ * `{ signal }` to cancel the call by aborting it (the promise rejects with `signal.reason` once
+ * the guest acknowledges; a guest may still return a value). Implementing an import: the runtime
+ * always passes a `signal`, aborted when the guest cancels the call; reject (e.g. with
+ * `signal.reason`) to end it as cancelled, or return a value anyway.
+ */
 export interface CallOptions {
-  /** Aborting it cancels the call (the guest may still return a value). */
   signal?: AbortSignalLike;
 }
 
