@@ -20,6 +20,11 @@ export type CoreRealloc = (
   newSize: number,
 ) => number;
 
+/** A handle-table entry that must learn when its instance traps. */
+export interface TrapObserver {
+  onInstanceTrap(trap: Trap): void;
+}
+
 export class ComponentInstanceState {
   /** CanonicalABI.md `ComponentInstance.handles`: resources now; waitables, streams, futures, error contexts later. */
   readonly handles = new HandleTable<object>();
@@ -127,8 +132,14 @@ export class ComponentInstanceState {
     }
   }
 
-  /** Enters lockdown after a trap; the first trap is kept as the reason. */
+  /**
+   * Enters lockdown after a trap; the first trap is kept as the reason. Entries of the handle
+   * table that watch for it (stream and future ends) learn of it, so a host waiting on the other
+   * end fails with the trap instead of waiting forever.
+   */
   poison(trap: Trap): void {
-    if (!this.poisoned) this.poisoned = trap;
+    if (this.poisoned) return;
+    this.poisoned = trap;
+    for (const [, entry] of this.handles.entries()) (entry as Partial<TrapObserver>).onInstanceTrap?.(trap);
   }
 }

@@ -54,12 +54,15 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
       this.failure.observed = true;
       return (this.outcome = Promise.reject(this.failure.error));
     }
+    // The guest holding the writable end trapped: the value will never come.
+    if (this.sharedFuture.peerTrap) return (this.outcome = Promise.reject(this.sharedFuture.peerTrap));
     if (this.cancelled) return (this.outcome = Promise.reject(new CancelledError("FutureReader.cancel")));
     this.reading = true;
     return (this.outcome = this.end.read().then((out) => {
       this.reading = false;
       if (out.result === CopyResult.COMPLETED || this.state === "closed") this.end.drop();
       if (out.result === CopyResult.COMPLETED) return out.value as T;
+      if (this.sharedFuture.peerTrap) throw this.sharedFuture.peerTrap;
       if (this.failure) {
         this.failure.observed = true;
         throw this.failure.error;

@@ -78,6 +78,9 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   /** The end of the stream: `undefined`, or the failure of the source that fed it. */
   private atEnd(): undefined {
+    // The guest at the other end trapped: that is not the end of the stream.
+    const t = this.sharedStream.peerTrap;
+    if (t) throw t;
     const f = this.failure;
     if (f) {
       f.observed = true;
@@ -94,6 +97,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   private readRaw(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
     if (this.codec instanceof LateCodec && !this.codec.current) return this.readRawLate(capacity, target);
     let p: Promise<HostReadOutcome>;
+    if (this.sharedStream.peerTrap) return Promise.resolve(this.settleRead({ result: CopyResult.DROPPED, values: [] }));
     try {
       // The default batch size depends on the element type, known only now for a late-bound stream.
       p = this.end.read(capacity ?? defaultCapacity(this.codec), target).then(this.settleRead);

@@ -87,6 +87,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     } catch (e) {
       return Promise.reject(e);
     }
+    if (this.sharedStream.peerTrap) return Promise.reject(this.sharedStream.peerTrap);
     if (this.state === "readerGone") return Promise.resolve(0);
     const codec = this.codec;
     if (codec instanceof LateCodec && !codec.current) return this.writeOnceLate(operation, items);
@@ -126,6 +127,9 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   /** The writer's state after a write ended with `result`; returns the count taken. */
   private settle(result: CopyResult, count: number): number {
+    // The guest at the other end trapped: fail with its trap rather than report a closed reader.
+    const t = this.sharedStream.peerTrap;
+    if (t && count === 0) throw t;
     if (result === CopyResult.DROPPED) {
       if (this.state !== "closed") this.state = "readerGone";
       this.end.drop();

@@ -2,7 +2,7 @@
  * CanonicalABI.md "Stream State" `CopyEnd`: one end of a stream or future as
  * it sits in a guest handle table, tracking whether a copy is in flight.
  */
-import { trap } from "./deps.js";
+import { trap, type Trap } from "./deps.js";
 import { Waitable, type Wake } from "./waitable.js";
 
 /** CanonicalABI.md "Stream State" `CopyState`. */
@@ -19,6 +19,8 @@ export interface SharedCopyState {
   readonly codec: { readonly typeKey: string };
   cancel(): void;
   drop(): void;
+  /** The instance holding one end trapped: a host at the other end fails with `trap`. */
+  failPeer(trap: Trap): void;
 }
 
 export abstract class CopyEnd<
@@ -31,6 +33,11 @@ export abstract class CopyEnd<
     wake: Wake,
   ) {
     super(wake);
+  }
+
+  /** The instance holding this end trapped (`TrapObserver`, instance-state.ts). */
+  onInstanceTrap(t: Trap): void {
+    this.shared.failPeer(t);
   }
 
   copying(): boolean {

@@ -4,7 +4,7 @@
  * and a completed copy finishes the end for good.
  */
 import { CopyEnd, CopyState } from "./copy-end.js";
-import { trap } from "./deps.js";
+import { trap, type Trap } from "./deps.js";
 import type { ElementCodec } from "./element-codec.js";
 import { CopyResult } from "./event-code.js";
 import type { Buffer, ReadableBuffer, WritableBuffer } from "./buffer.js";
@@ -17,6 +17,19 @@ export class SharedFuture {
   private pendingOnCopyDone: OnCopyDone | undefined;
 
   constructor(readonly codec: ElementCodec) {}
+
+  /**
+   * The trap of an instance that held an end: the host end fails with it rather than wait
+   * forever (a trapped instance never copies again; Explainer.md invariant 1).
+   */
+  peerTrap: Trap | undefined;
+
+  failPeer(t: Trap): void {
+    if (this.peerTrap) return;
+    this.peerTrap = t;
+    // A host read or write parked on the trapped guest ends now (its API sees peerTrap).
+    if (this.pendingBuffer && this.pendingInst === undefined) this.resetAndNotifyPending(CopyResult.DROPPED);
+  }
 
   hasPending(): boolean {
     return this.pendingBuffer !== undefined;

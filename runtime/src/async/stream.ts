@@ -5,7 +5,7 @@
  * shared state only sees buffers and completion callbacks.
  */
 import { CopyEnd } from "./copy-end.js";
-import { trap, type InstanceLike } from "./deps.js";
+import { trap, type InstanceLike, type Trap } from "./deps.js";
 import type { ElementCodec } from "./element-codec.js";
 import { CopyResult } from "./event-code.js";
 import type { ReadableBuffer, WritableBuffer, Buffer } from "./buffer.js";
@@ -27,6 +27,19 @@ export class SharedStream {
   private pendingOnCopyDone: OnCopyDone | undefined;
 
   constructor(readonly codec: ElementCodec) {}
+
+  /**
+   * The trap of an instance that held an end: the host end fails with it rather than wait
+   * forever (a trapped instance never copies again; Explainer.md invariant 1).
+   */
+  peerTrap: Trap | undefined;
+
+  failPeer(t: Trap): void {
+    if (this.peerTrap) return;
+    this.peerTrap = t;
+    // A host read or write parked on the trapped guest ends now (its API sees peerTrap).
+    if (this.pendingBuffer && this.pendingInst === undefined) this.resetAndNotifyPending(CopyResult.DROPPED);
+  }
 
   /** Whether one side is parked waiting for its peer (for debugging and host ends). */
   hasPending(): boolean {
