@@ -37,13 +37,23 @@ export class ComponentInstanceState {
   /** Default memory / realloc of the instance's canonical options (set by instantiation). */
   memory: CoreMemory | undefined;
   realloc: CoreRealloc | undefined;
+  /** Nested instances, for debugging views that cover a whole composition. */
+  readonly children: ComponentInstanceState[] = [];
 
   constructor(
     /** For messages, e.g. the component's name. */
     readonly name = "component",
     /** CanonicalABI.md `ComponentInstance.parent` (nested instances). */
     readonly parent?: ComponentInstanceState,
-  ) {}
+  ) {
+    parent?.children.push(this);
+  }
+
+  /** This instance and every instance nested in it. */
+  *selfAndDescendants(): Generator<ComponentInstanceState> {
+    yield this;
+    for (const c of this.children) yield* c.selfAndDescendants();
+  }
 
   selfAndAncestors(): Set<ComponentInstanceState> {
     const s = new Set<ComponentInstanceState>();
