@@ -15,8 +15,23 @@ function* coreModules(ast: ComponentAst): Generator<CoreModuleSection> {
   }
 }
 
+/** The wasm feature behind an engine's refusal, when the message tells: a hint for the user. */
+function featureHint(message: string): string {
+  // V8 before Node 22: "opcode i32.add is not allowed in constant expressions".
+  if (/opcode [if](32|64)\.(add|sub|mul) is not allowed in constant expressions/.test(message))
+    return " (the module uses the WebAssembly extended-const feature, which this engine does not enable by default: on Node 20 run node with --experimental-wasm-extended-const; Node >= 22 has it)";
+  return "";
+}
+
 function compileError(s: CoreModuleSection, e: unknown): ComponentLoadError {
-  return new ComponentLoadError(s.start, `core module (bytes 0x${s.start.toString(16)}..0x${s.end.toString(16)}) does not compile: ${e instanceof Error ? e.message : String(e)}`);
+  const message = e instanceof Error ? e.message : String(e);
+  // V8 reports the offset inside the module as "@+N"; point at the byte in the component.
+  const at = /@\+(\d+)/.exec(message);
+  const offset = at ? s.start + Number(at[1]) : s.start;
+  return new ComponentLoadError(
+    offset,
+    `core module (bytes 0x${s.start.toString(16)}..0x${s.end.toString(16)}) does not compile: ${message}${featureHint(message)}`,
+  );
 }
 
 /** A copy of the module bytes: `WebAssembly.compile` needs a BufferSource it may keep. */
