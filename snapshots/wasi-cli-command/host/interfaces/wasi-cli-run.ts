@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { CallOptions } from "@witgen/runtime";
+
 /**
  * @since 0.3.0
  */
@@ -13,6 +15,7 @@ export interface Run {
    *
    * @since 0.3.0
    * @throws {ComponentError<void>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  run(): Promise<void>;
+  run(options?: CallOptions): Promise<void>;
 }

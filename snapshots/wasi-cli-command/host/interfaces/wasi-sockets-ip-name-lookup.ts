@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { CallOptions } from "@witgen/runtime";
 import type { IpAddress } from "./wasi-sockets-types.js";
 
 export type { IpAddress };
@@ -78,6 +79,7 @@ export interface IpNameLookup {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  resolveAddresses(name: string): Promise<IpAddress[]>;
+  resolveAddresses(name: string, options?: CallOptions): Promise<IpAddress[]>;
 }

@@ -4,7 +4,13 @@
  * @module
  */
 
-import type { FutureReader, Result, StreamReader, StreamSource } from "@witgen/runtime";
+import type {
+  CallOptions,
+  FutureReader,
+  Result,
+  StreamReader,
+  StreamSource,
+} from "@witgen/runtime";
 import type { Duration } from "./wasi-clocks-types.js";
 
 export type { Duration };
@@ -300,8 +306,9 @@ export interface TcpSocket {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  connect(remoteAddress: IpSocketAddress): Promise<void>;
+  connect(remoteAddress: IpSocketAddress, options?: CallOptions): Promise<void>;
   /**
    * Start listening and return a stream of new inbound connections.
    *
@@ -833,8 +840,13 @@ export interface UdpSocket {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  send(data: Uint8Array, remoteAddress: IpSocketAddress | undefined): Promise<void>;
+  send(
+    data: Uint8Array,
+    remoteAddress: IpSocketAddress | undefined,
+    options?: CallOptions,
+  ): Promise<void>;
   /**
    * Receive a message on the socket.
    *
@@ -862,8 +874,9 @@ export interface UdpSocket {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  receive(): Promise<[Uint8Array, IpSocketAddress]>;
+  receive(options?: CallOptions): Promise<[Uint8Array, IpSocketAddress]>;
   /**
    * Get the current bound address.
    *

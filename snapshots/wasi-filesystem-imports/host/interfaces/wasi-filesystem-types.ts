@@ -40,7 +40,13 @@
  * @module
  */
 
-import type { FutureReader, Result, StreamReader, StreamSource } from "@witgen/runtime";
+import type {
+  CallOptions,
+  FutureReader,
+  Result,
+  StreamReader,
+  StreamSource,
+} from "@witgen/runtime";
 import type { Instant } from "./wasi-clocks-system-clock.js";
 
 export type { Instant };
@@ -562,8 +568,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  advise(offset: Filesize, length: Filesize, advice: Advice): Promise<void>;
+  advise(offset: Filesize, length: Filesize, advice: Advice, options?: CallOptions): Promise<void>;
   /**
    * Synchronize the data of a file to disk.
    *
@@ -574,8 +581,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  syncData(): Promise<void>;
+  syncData(options?: CallOptions): Promise<void>;
   /**
    * Get flags associated with a descriptor.
    *
@@ -586,8 +594,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  getFlags(): Promise<DescriptorFlags>;
+  getFlags(options?: CallOptions): Promise<DescriptorFlags>;
   /**
    * Get the dynamic type of a descriptor.
    *
@@ -602,8 +611,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  getType(): Promise<DescriptorType>;
+  getType(options?: CallOptions): Promise<DescriptorType>;
   /**
    * Adjust the size of an open file. If this increases the file's size, the
    * extra bytes are filled with zeros.
@@ -612,8 +622,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  setSize(size: Filesize): Promise<void>;
+  setSize(size: Filesize, options?: CallOptions): Promise<void>;
   /**
    * Adjust the timestamps of an open file or directory.
    *
@@ -623,10 +634,12 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
   setTimes(
     dataAccessTimestamp: NewTimestamp,
     dataModificationTimestamp: NewTimestamp,
+    options?: CallOptions,
   ): Promise<void>;
   /**
    * Read directory entries from a directory.
@@ -655,8 +668,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  sync(): Promise<void>;
+  sync(options?: CallOptions): Promise<void>;
   /**
    * Create a directory.
    *
@@ -664,8 +678,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  createDirectoryAt(path: string): Promise<void>;
+  createDirectoryAt(path: string, options?: CallOptions): Promise<void>;
   /**
    * Return the attributes of an open file or directory.
    *
@@ -679,8 +694,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  stat(): Promise<DescriptorStat>;
+  stat(options?: CallOptions): Promise<DescriptorStat>;
   /**
    * Return the attributes of a file or directory.
    *
@@ -692,8 +708,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  statAt(pathFlags: PathFlags, path: string): Promise<DescriptorStat>;
+  statAt(pathFlags: PathFlags, path: string, options?: CallOptions): Promise<DescriptorStat>;
   /**
    * Adjust the timestamps of a file or directory.
    *
@@ -704,12 +721,14 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
   setTimesAt(
     pathFlags: PathFlags,
     path: string,
     dataAccessTimestamp: NewTimestamp,
     dataModificationTimestamp: NewTimestamp,
+    options?: CallOptions,
   ): Promise<void>;
   /**
    * Create a hard link.
@@ -722,12 +741,14 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
   linkAt(
     oldPathFlags: PathFlags,
     oldPath: string,
     newDescriptor: Descriptor,
     newPath: string,
+    options?: CallOptions,
   ): Promise<void>;
   /**
    * Open a file or directory.
@@ -745,12 +766,14 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
   openAt(
     pathFlags: PathFlags,
     path: string,
     openFlags: OpenFlags,
     flags: DescriptorFlags,
+    options?: CallOptions,
   ): Promise<Descriptor>;
   /**
    * Read the contents of a symbolic link.
@@ -762,8 +785,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  readlinkAt(path: string): Promise<string>;
+  readlinkAt(path: string, options?: CallOptions): Promise<string>;
   /**
    * Remove a directory.
    *
@@ -773,8 +797,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  removeDirectoryAt(path: string): Promise<void>;
+  removeDirectoryAt(path: string, options?: CallOptions): Promise<void>;
   /**
    * Rename a filesystem object.
    *
@@ -782,8 +807,14 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): Promise<void>;
+  renameAt(
+    oldPath: string,
+    newDescriptor: Descriptor,
+    newPath: string,
+    options?: CallOptions,
+  ): Promise<void>;
   /**
    * Create a symbolic link (also known as a "symlink").
    *
@@ -794,8 +825,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  symlinkAt(oldPath: string, newPath: string): Promise<void>;
+  symlinkAt(oldPath: string, newPath: string, options?: CallOptions): Promise<void>;
   /**
    * Unlink a filesystem object that is not a directory.
    *
@@ -809,8 +841,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  unlinkFileAt(path: string): Promise<void>;
+  unlinkFileAt(path: string, options?: CallOptions): Promise<void>;
   /**
    * Test whether two descriptors refer to the same filesystem object.
    *
@@ -820,8 +853,9 @@ export interface Descriptor {
    * may be used instead.
    *
    * @since 0.3.0
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  isSameObject(other: Descriptor): Promise<boolean>;
+  isSameObject(other: Descriptor, options?: CallOptions): Promise<boolean>;
   /**
    * Return a hash of the metadata associated with a filesystem object referred
    * to by a descriptor.
@@ -845,8 +879,9 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  metadataHash(): Promise<MetadataHashValue>;
+  metadataHash(options?: CallOptions): Promise<MetadataHashValue>;
   /**
    * Return a hash of the metadata associated with a filesystem object referred
    * to by a directory descriptor and a relative path.
@@ -855,8 +890,13 @@ export interface Descriptor {
    *
    * @since 0.3.0
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  metadataHashAt(pathFlags: PathFlags, path: string): Promise<MetadataHashValue>;
+  metadataHashAt(
+    pathFlags: PathFlags,
+    path: string,
+    options?: CallOptions,
+  ): Promise<MetadataHashValue>;
   /** Drops the handle; for an implementation, called when the component drops its handle. */
   [Symbol.dispose](): void;
 }

@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { CallOptions } from "@witgen/runtime";
 import type { Duration } from "./wasi-clocks-types.js";
 
 export type { Duration };
@@ -64,12 +65,14 @@ export interface MonotonicClock {
    * Wait until the specified mark has occurred.
    *
    * @since 0.3.0
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  waitUntil(when: Mark): Promise<void>;
+  waitUntil(when: Mark, options?: CallOptions): Promise<void>;
   /**
    * Wait for the specified duration to elapse.
    *
    * @since 0.3.0
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  waitFor(howLong: Duration): Promise<void>;
+  waitFor(howLong: Duration, options?: CallOptions): Promise<void>;
 }

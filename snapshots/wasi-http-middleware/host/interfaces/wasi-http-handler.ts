@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { CallOptions } from "@witgen/runtime";
 import type { ErrorCode, Request, Response } from "./wasi-http-types.js";
 
 export type { Request, Response, ErrorCode };
@@ -33,6 +34,7 @@ export interface Handler {
    * network or a request synthesized or forwarded by another component.
    *
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  handle(request: Request): Promise<Response>;
+  handle(request: Request, options?: CallOptions): Promise<Response>;
 }

@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { CallOptions } from "@witgen/runtime";
 import type { ErrorCode, Request, Response } from "./wasi-http-types.js";
 
 export type { Request, Response, ErrorCode };
@@ -36,6 +37,7 @@ export type { Request, Response, ErrorCode };
 export interface Client {
   /**
    * @throws {ComponentError<ErrorCode>} The promise rejects with it when the result is `err`; `payload` holds the error value.
+   * @param options `{ signal }` to cancel the call (see `CallOptions`).
    */
-  send(request: Request): Promise<Response>;
+  send(request: Request, options?: CallOptions): Promise<Response>;
 }
