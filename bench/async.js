@@ -106,6 +106,14 @@ export async function benchAsync() {
         `${mbps(samples.dynamic)} (${pct(vsSet)} of set${hasJco ? `, ${times(pairedRatio(samples.dynamic, samples.jco))} jco` : ""})${shapeText}`,
         `>= 50% of set${shape ? ", chunks" : ""}: ${verdict(vsSet >= 0.5 && chunked)}`,
       ]);
+      if (samples.readInto) {
+        const vsSetInto = pairedRatio(samples.readInto, samples.set);
+        rows.push([
+          `stream<u8> ${what}, ${on}: dynamic API read with readInto (one reused buffer)`,
+          `${mbps(samples.readInto)} (${pct(vsSetInto)} of set)`,
+          `>= 50% of set: ${verdict(vsSetInto >= 0.5)}`,
+        ]);
+      }
       if (hasJco) {
         const js = shapes.jco;
         rows.push([
