@@ -129,6 +129,8 @@ async function put(
     return true;
   } catch (e) {
     if (e instanceof StreamClosedError) return false;
+    // The guest reading the stream trapped: its caller gets that trap; the pump just stops.
+    if (e === writer.sharedStream.peerTrap) return false;
     throw e;
   }
 }
