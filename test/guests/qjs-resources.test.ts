@@ -128,7 +128,7 @@ describe.each(MODES)("qjs guest resources and imports (%s)", (mode) => {
     expect(two.live()).toBe(0);
     // A handle of instance one's counter is not a counter of instance two: refused before entering the guest.
     expect(() => two.Counter.merge(c, new two.Counter("two", 2))).toThrow(
-      /expected a counter resource, got one of type counter in \[static\]counter\.merge \(param "a"\)/,
+      /expected a counter resource of this instance, got one of type counter from another instance in \[static\]counter\.merge \(param "a"\)/,
     );
     expect(two.live()).toBe(1); // not poisoned; the counter made for the refused call is still alive
     expect(c.value()).toBe(1);

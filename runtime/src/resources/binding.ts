@@ -165,8 +165,12 @@ export class GuestResource {
     own: boolean,
   ): number {
     if (r.#binding !== binding) {
+      const theirs = r.#binding.type.name;
+      // Same name, other type: a resource of another instance (each instantiation defines its own types).
       throw new AbiValueError(
-        `expected a ${binding.type.name} resource, got one of type ${r.#binding.type.name}`,
+        theirs === binding.type.name
+          ? `expected a ${binding.type.name} resource of this instance, got one of type ${theirs} from another instance`
+          : `expected a ${binding.type.name} resource, got one of type ${theirs}`,
       );
     }
     if (r.#state === "moved" || r.#state === "dropped") {
