@@ -22,6 +22,8 @@ export class Trap extends Error {
   readonly reason: string;
   /** Path inside the value being lifted/lowered, e.g. `.items[3]`. */
   path = "";
+  /** Functions the trap unwound through after `func`, innermost first (the export the host called last). */
+  readonly via: string[] = [];
 
   constructor(reason: string, details: TrapDetails) {
     super(
@@ -39,6 +41,8 @@ export class Trap extends Error {
   /** Adds the function / location once it is known (inner code often does not know it). */
   locate(func: string | undefined, where?: string): this {
     if (this.func === undefined && func !== undefined) this.func = func;
+    // An outer function (e.g. the export whose call reached a trapping import) is named too.
+    else if (func !== undefined && func !== this.func && this.via[this.via.length - 1] !== func) this.via.push(func);
     if (this.where === undefined && where !== undefined) this.where = where;
     this.message = this.format();
     return this;
@@ -56,6 +60,7 @@ export class Trap extends Error {
     if (this.func !== undefined) at += ` in ${this.func}`;
     if (this.where !== undefined || this.path !== "")
       at += ` (${this.where ?? "value"}${this.path})`;
+    for (const outer of this.via) at += `, called from ${outer}`;
     return `${this.reason}${at} [${this.rule}]`;
   }
 }

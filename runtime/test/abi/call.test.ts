@@ -259,7 +259,7 @@ describe("compileLift: the host calls core exports", () => {
     );
     const t = trapOf(() => echo("x"));
     expect(t.message).toMatch(
-      /instance "guest" may not leave here .* in add \[CanonicalABI.md canon_lower may_leave\]/,
+      /instance "guest" may not leave here .* in add, called from echo \[CanonicalABI.md canon_lower may_leave\]/,
     );
   });
 });
@@ -301,7 +301,7 @@ describe("compileLower: core code calls host imports", () => {
     });
     const t = trapOf(() => callAdd(1, 2));
     expect(t.message).toBe(
-      "host function threw: nope in add [CanonicalABI.md call_and_trap_on_throw]",
+      "host function threw: nope in add, called from call-add [CanonicalABI.md call_and_trap_on_throw]",
     );
     expect(t.cause).toBeInstanceOf(RangeError);
     expect(g.inst.poisoned).toBe(t);
@@ -317,7 +317,7 @@ describe("compileLower: core code calls host imports", () => {
       result: T.u32,
     });
     expect(trapOf(() => callAdd(1, 2)).message).toBe(
-      "host function returned an invalid value: expected a u32 (integer 0..4294967295), got number -1 in add (result) [CanonicalABI.md lower_flat_values]",
+      "host function returned an invalid value: expected a u32 (integer 0..4294967295), got number -1 in add (result), called from call-add [CanonicalABI.md lower_flat_values]",
     );
   });
 
@@ -333,7 +333,7 @@ describe("compileLower: core code calls host imports", () => {
       result: T.u32,
     });
     expect(trapOf(() => callAdd(1, 2)).message).toBe(
-      'instance "guest" cannot be re-entered during a synchronous call in strlen [CanonicalABI.md Store.lift may_enter_from]',
+      'instance "guest" cannot be re-entered during a synchronous call in strlen, called from add, called from call-add [CanonicalABI.md Store.lift may_enter_from]',
     );
   });
 });
