@@ -79,7 +79,7 @@ function hostImports(mode: Mode) {
   return { imports, events, Logger };
 }
 
-it("generated glue specialises the freestanding functions, including those passing host resources", async () => {
+it("generated glue specialises every function: freestanding ones, resource constructors, methods and statics, both ways", async () => {
   const { lifted, lowered } = await glueAdaptersUsed(guest, hostImports("glue").imports);
   expect(lifted).toEqual([
     "consume-logger",
@@ -88,10 +88,23 @@ it("generated glue specialises the freestanding functions, including those passi
     "make-logger",
     "scaled",
     "scratch-logger",
+    `${COUNTERS}#[constructor]counter`,
+    `${COUNTERS}#[method]counter.inc`,
+    `${COUNTERS}#[method]counter.name`,
+    `${COUNTERS}#[method]counter.value`,
+    `${COUNTERS}#[static]counter.merge`,
+    `${COUNTERS}#[static]counter.zero`,
     `${COUNTERS}#live`,
     "validate",
   ]);
-  expect(lowered).toEqual(["scale", `${HOST}#check`]);
+  expect(lowered).toEqual([
+    "scale",
+    `${HOST}#[constructor]logger`,
+    `${HOST}#[method]logger.count`,
+    `${HOST}#[method]logger.log`,
+    `${HOST}#[static]logger.named`,
+    `${HOST}#check`,
+  ]);
 });
 
 describe.each(MODES)("qjs guest resources and imports (%s)", (mode) => {

@@ -180,7 +180,7 @@ export function tsType(p: ValuePlan): string {
   }
 }
 
-/** Whether the generator can specialise values of `p` (resources and async values use the dynamic path). */
+/** Whether the generator can specialise values of `p` (streams, futures and error-contexts use the dynamic path). */
 export function supported(p: ValuePlan): boolean {
   switch (p.kind) {
     case "list":

@@ -3,9 +3,10 @@
  * per function the world imports or exports and an `instantiate(source, imports)`
  * typed by the host declarations (`index.ts`'s `Imports` / `Exports`).
  *
- * Functions the generator does not specialise (async functions, resource
- * constructors/methods, signatures with resources, streams, futures or
- * error-contexts) get no adapter: the instantiator runs them on its dynamic path.
+ * Resource constructors, methods and statics get adapters too (the runtime's resource classes
+ * call them). Functions the generator does not specialise (async functions, signatures with
+ * streams, futures or error-contexts) get no adapter: the instantiator runs them on its
+ * dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { planFunction, TypeResolver, type FunctionPlan } from "@witgen/runtime";
@@ -31,8 +32,8 @@ interface WorldFunction {
   fn: IrFunction;
   /** The instantiator's extern path (runtime/src/link/adapters.ts). */
   path: string;
-  /** The TypeScript type of the host-facing function, from the declarations. */
-  fnType: string;
+  /** The TypeScript type of the host-facing function, from the declarations (loose when absent). */
+  fnType?: string;
 }
 
 /** The world's functions with the property paths the declarations give them (emit/model.ts `apiFunctions`). */
@@ -45,6 +46,22 @@ function worldFunctions(model: WorldModel, direction: "imports" | "exports"): Wo
   }));
 }
 
+/**
+ * Constructors, methods and statics of the resources of the world's interfaces. The runtime
+ * calls their adapters as `(self, ...args)` for methods and puts them on its resource classes,
+ * so they are typed loosely here (the declarations type the classes).
+ */
+function resourceFunctions(doc: IrDocument, direction: "imports" | "exports"): WorldFunction[] {
+  const out: WorldFunction[] = [];
+  for (const item of doc.worlds[doc.world][direction]) {
+    if (item.kind !== "interface") continue;
+    for (const fn of doc.interfaces[item.interface].functions) {
+      if (fn.kind.kind !== "freestanding") out.push({ fn, path: `${item.key}#${fn.name}` });
+    }
+  }
+  return out;
+}
+
 function planOf(resolver: TypeResolver, fn: IrFunction, direction: "lift" | "lower"): FunctionPlan {
   const resolve = (t: IrType) => resolver.resolve(t);
   return planFunction(
@@ -52,6 +69,13 @@ function planOf(resolver: TypeResolver, fn: IrFunction, direction: "lift" | "low
     direction,
     { postReturn: direction === "lift" },
   );
+}
+
+/** `[constructor]r` -> `new-r`, `[method]r.m` / `[static]r.s` -> `r-m` / `r-s`: a name for the adapter. */
+function adapterBaseName(witName: string): string {
+  const m = /^\[(constructor|method|static)\]([^.]*)(?:\.(.*))?$/.exec(witName);
+  if (!m) return witName;
+  return m[1] === "constructor" ? `new-${m[2]}` : `${m[2]}-${m[3]}`;
 }
 
 function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" | "lower", options: GlueOptions, factories: Scope): GlueFunction[] {
@@ -62,7 +86,7 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" 
     const plan = planOf(resolver, fn, direction);
     if (!plan.params.every((p) => supported(p.type)) || (plan.result && !supported(plan.result))) continue;
     const params = new Scope();
-    const jsName = bindingName(fn.name);
+    const jsName = bindingName(adapterBaseName(fn.name));
     out.push({
       plan,
       path,
@@ -81,8 +105,8 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" 
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
   const factories = new Scope(["adapters", "instantiate", "liftExports", "lowerImports", "agreed"]);
   const model = new WorldModel(doc, "host", options.results, options.runtimeModule);
-  const exports = glueFunctions(doc, worldFunctions(model, "exports"), "lift", options, factories);
-  const imports = glueFunctions(doc, worldFunctions(model, "imports"), "lower", options, factories);
+  const exports = glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
+  const imports = glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,
