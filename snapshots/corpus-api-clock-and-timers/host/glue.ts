@@ -10,7 +10,14 @@ import type {
   ImportObject,
   JsFunction,
 } from "@witgen/runtime";
-import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
+import {
+  BorrowScope,
+  badValue,
+  compileComponent,
+  hostCallTrap,
+  importCallFailed,
+  resourceHandles,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
 /** `corpus:clocks/wall-clock#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -101,6 +108,60 @@ function lowerResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
   return resolution as CoreFunction;
 }
 
+/** `corpus:clocks/timers#[constructor]timer`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewTimer(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [timerHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newTimer(arg0: bigint): number {
+    let where = 'param "period"';
+    try {
+      inst.checkMayLeave("[constructor]timer");
+      const period: bigint = BigInt.asUintN(64, arg0);
+      let result: any;
+      try {
+        result = impl(period);
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]timer");
+      }
+      where = "result";
+      const resultHandle = timerHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]timer", where);
+    }
+  }
+  return newTimer as CoreFunction;
+}
+
+/** `corpus:clocks/timers#[method]timer.cancel`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTimerCancel(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [timerHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function timerCancel(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]timer.cancel");
+      const self: any = timerHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]timer.cancel");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]timer.cancel", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return timerCancel as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -115,6 +176,8 @@ const lowerImports: Record<
   "corpus:clocks/wall-clock#now": { make: lowerNow, core: "i32 ->" },
   "corpus:clocks/monotonic-clock#now": { make: lowerNow2, core: "-> i64" },
   "corpus:clocks/monotonic-clock#resolution": { make: lowerResolution, core: "-> i64" },
+  "corpus:clocks/timers#[constructor]timer": { make: lowerNewTimer, core: "i64 -> i32" },
+  "corpus:clocks/timers#[method]timer.cancel": { make: lowerTimerCancel, core: "i32 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -130,7 +193,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

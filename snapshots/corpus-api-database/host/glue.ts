@@ -10,8 +10,538 @@ import type {
   ImportObject,
   JsFunction,
 } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import {
+  BorrowScope,
+  ComponentError,
+  allocateList,
+  atPath,
+  badValue,
+  checkListRange,
+  compileComponent,
+  hostCallTrap,
+  importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
+  resourceHandles,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:database/connection#[method]statement.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [statementHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function statementBind(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]statement.bind");
+      cx.refresh();
+      const self: any = statementHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "params"';
+      const paramsPtr = arg1 >>> 0;
+      const paramsLen = arg2 >>> 0;
+      checkListRange(cx, paramsPtr, paramsLen, 32, 8);
+      const params = new Map<
+        string,
+        | { tag: "null" }
+        | { tag: "boolean"; val: boolean }
+        | { tag: "int64"; val: bigint }
+        | { tag: "float64"; val: number }
+        | { tag: "text"; val: string }
+        | { tag: "blob"; val: Uint8Array }
+        | { tag: "timestamp"; val: [bigint, number] }
+      >();
+      for (let i = 0; i < paramsLen; i++) {
+        const paramsEntryAt = paramsPtr + i * 32;
+        const paramsKey: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(paramsEntryAt, true),
+          cx.dv.getUint32(paramsEntryAt + 4, true),
+        );
+        const paramsValueCase = cx.u8[paramsEntryAt + 8];
+        let paramsValue:
+          | { tag: "null" }
+          | { tag: "boolean"; val: boolean }
+          | { tag: "int64"; val: bigint }
+          | { tag: "float64"; val: number }
+          | { tag: "text"; val: string }
+          | { tag: "blob"; val: Uint8Array }
+          | { tag: "timestamp"; val: [bigint, number] };
+        switch (paramsValueCase) {
+          case 0: {
+            paramsValue = { tag: "null" };
+            break;
+          }
+          case 1: {
+            paramsValue = { tag: "boolean", val: cx.u8[paramsEntryAt + 16] !== 0 };
+            break;
+          }
+          case 2: {
+            paramsValue = { tag: "int64", val: cx.dv.getBigInt64(paramsEntryAt + 16, true) };
+            break;
+          }
+          case 3: {
+            paramsValue = { tag: "float64", val: cx.dv.getFloat64(paramsEntryAt + 16, true) };
+            break;
+          }
+          case 4: {
+            paramsValue = {
+              tag: "text",
+              val: loadStringFromRange(
+                cx,
+                cx.dv.getUint32(paramsEntryAt + 16, true),
+                cx.dv.getUint32(paramsEntryAt + 20, true),
+              ),
+            };
+            break;
+          }
+          case 5: {
+            const paramsValueBlobPtr = cx.dv.getUint32(paramsEntryAt + 16, true);
+            const paramsValueBlobLen = cx.dv.getUint32(paramsEntryAt + 20, true);
+            checkListRange(cx, paramsValueBlobPtr, paramsValueBlobLen, 1, 1);
+            paramsValue = {
+              tag: "blob",
+              val: new Uint8Array(
+                cx.u8.slice(paramsValueBlobPtr, paramsValueBlobPtr + paramsValueBlobLen).buffer,
+              ),
+            };
+            break;
+          }
+          case 6: {
+            paramsValue = {
+              tag: "timestamp",
+              val: [
+                cx.dv.getBigInt64(paramsEntryAt + 16, true),
+                cx.dv.getUint32(paramsEntryAt + 24, true),
+              ],
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(paramsValueCase, "variant", 7);
+        }
+        params.set(paramsKey, paramsValue);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "connection-failed"; val: string }
+              | { tag: "query-failed"; val: string }
+              | { tag: "constraint-violation"; val: string }
+              | { tag: "timeout" };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, params), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]statement.bind");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "connection-failed"; val: string }
+            | { tag: "query-failed"; val: string }
+            | { tag: "constraint-violation"; val: string }
+            | { tag: "timeout" },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "connection-failed": {
+              cx.u8[outPtr + 4] = 0;
+              const resultErrConnectionfailed = resultErr.val;
+              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
+                cx,
+                resultErrConnectionfailed,
+                "<err>.val<connection-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
+              break;
+            }
+            case "query-failed": {
+              cx.u8[outPtr + 4] = 1;
+              const resultErrQueryfailed = resultErr.val;
+              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
+                cx,
+                resultErrQueryfailed,
+                "<err>.val<query-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
+              break;
+            }
+            case "constraint-violation": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrConstraintviolation = resultErr.val;
+              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
+                lowerString(
+                  cx,
+                  resultErrConstraintviolation,
+                  "<err>.val<constraint-violation>.val",
+                );
+              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]statement.bind", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return statementBind as CoreFunction;
+}
+
+/** `corpus:database/connection#[method]statement.columns`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerStatementColumns(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [statementHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function statementColumns(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]statement.columns");
+      cx.refresh();
+      const self: any = statementHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]statement.columns");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result)) throw badValue("an array", result);
+      const resultPtr = allocateList(cx, result.length, 12, 4);
+      for (let i = 0; i < result.length; i++) {
+        const resultItem = result[i];
+        const resultItemAt = resultPtr + i * 12;
+        try {
+          if (typeof resultItem !== "object" || resultItem === null)
+            throw badValue("a record object", resultItem);
+          const resultItemName = resultItem.name;
+          const [resultItemNamePtr, resultItemNameLen] = lowerString(cx, resultItemName, ".name");
+          cx.dv.setUint32(resultItemAt, resultItemNamePtr, true);
+          cx.dv.setUint32(resultItemAt + 4, resultItemNameLen, true);
+          const resultItemNullable = resultItem.nullable;
+          if (typeof resultItemNullable !== "boolean")
+            throw badValue("a boolean", resultItemNullable, ".nullable");
+          cx.u8[resultItemAt + 8] = resultItemNullable ? 1 : 0;
+        } catch (e) {
+          throw atPath(e, `[${i}]`);
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]statement.columns", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return statementColumns as CoreFunction;
+}
+
+/** `corpus:database/connection#[method]connection.prepare`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerConnectionPrepare(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles, statementHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function connectionPrepare(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]connection.prepare");
+      cx.refresh();
+      const self: any = connectionHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "sql"';
+      const sql: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "connection-failed"; val: string }
+              | { tag: "query-failed"; val: string }
+              | { tag: "constraint-violation"; val: string }
+              | { tag: "timeout" };
+          };
+      try {
+        result = { tag: "ok", val: impl(self, sql) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]connection.prepare");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "connection-failed"; val: string }
+            | { tag: "query-failed"; val: string }
+            | { tag: "constraint-violation"; val: string }
+            | { tag: "timeout" },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = statementHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "connection-failed": {
+              cx.u8[outPtr + 4] = 0;
+              const resultErrConnectionfailed = resultErr.val;
+              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
+                cx,
+                resultErrConnectionfailed,
+                "<err>.val<connection-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
+              break;
+            }
+            case "query-failed": {
+              cx.u8[outPtr + 4] = 1;
+              const resultErrQueryfailed = resultErr.val;
+              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
+                cx,
+                resultErrQueryfailed,
+                "<err>.val<query-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
+              break;
+            }
+            case "constraint-violation": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrConstraintviolation = resultErr.val;
+              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
+                lowerString(
+                  cx,
+                  resultErrConstraintviolation,
+                  "<err>.val<constraint-violation>.val",
+                );
+              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]connection.prepare", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return connectionPrepare as CoreFunction;
+}
+
+/** `corpus:database/connection#[method]connection.begin`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles, transactionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function connectionBegin(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]connection.begin");
+      cx.refresh();
+      const self: any = connectionHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "connection-failed"; val: string }
+              | { tag: "query-failed"; val: string }
+              | { tag: "constraint-violation"; val: string }
+              | { tag: "timeout" };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]connection.begin");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "connection-failed"; val: string }
+            | { tag: "query-failed"; val: string }
+            | { tag: "constraint-violation"; val: string }
+            | { tag: "timeout" },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = transactionHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "connection-failed": {
+              cx.u8[outPtr + 4] = 0;
+              const resultErrConnectionfailed = resultErr.val;
+              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
+                cx,
+                resultErrConnectionfailed,
+                "<err>.val<connection-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
+              break;
+            }
+            case "query-failed": {
+              cx.u8[outPtr + 4] = 1;
+              const resultErrQueryfailed = resultErr.val;
+              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
+                cx,
+                resultErrQueryfailed,
+                "<err>.val<query-failed>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
+              break;
+            }
+            case "constraint-violation": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrConstraintviolation = resultErr.val;
+              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
+                lowerString(
+                  cx,
+                  resultErrConstraintviolation,
+                  "<err>.val<constraint-violation>.val",
+                );
+              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]connection.begin", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return connectionBegin as CoreFunction;
+}
 
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
@@ -23,7 +553,24 @@ const liftExports: Record<
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "corpus:database/connection#[method]statement.bind": {
+    make: lowerStatementBind,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:database/connection#[method]statement.columns": {
+    make: lowerStatementColumns,
+    core: "i32 i32 ->",
+  },
+  "corpus:database/connection#[method]connection.prepare": {
+    make: lowerConnectionPrepare,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:database/connection#[method]connection.begin": {
+    make: lowerConnectionBegin,
+    core: "i32 i32 ->",
+  },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -38,7 +585,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -10,8 +10,711 @@ import type {
   ImportObject,
   JsFunction,
 } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import {
+  BorrowScope,
+  ComponentError,
+  allocateList,
+  atPath,
+  badValue,
+  checkListRange,
+  compileComponent,
+  hostCallTrap,
+  importCallFailed,
+  loadStringFromRange,
+  resourceHandles,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:http/types@0.3.0#[constructor]fields`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newFields(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]fields");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]fields");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]fields", where);
+    }
+  }
+  return newFields as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[static]fields.from-list`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsFromList(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "entries"';
+    try {
+      inst.checkMayLeave("[static]fields.from-list");
+      cx.refresh();
+      const entriesPtr = arg0 >>> 0;
+      const entriesLen = arg1 >>> 0;
+      checkListRange(cx, entriesPtr, entriesLen, 16, 4);
+      const entries: [string, Uint8Array][] = new Array(entriesLen);
+      for (let i = 0; i < entriesLen; i++) {
+        const entriesItemAt = entriesPtr + i * 16;
+        const entriesItem0: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(entriesItemAt, true),
+          cx.dv.getUint32(entriesItemAt + 4, true),
+        );
+        const entriesItem1Ptr = cx.dv.getUint32(entriesItemAt + 8, true);
+        const entriesItem1Len = cx.dv.getUint32(entriesItemAt + 12, true);
+        checkListRange(cx, entriesItem1Ptr, entriesItem1Len, 1, 1);
+        const entriesItem1: Uint8Array = new Uint8Array(
+          cx.u8.slice(entriesItem1Ptr, entriesItem1Ptr + entriesItem1Len).buffer,
+        );
+        entries[i] = [entriesItem0, entriesItem1];
+      }
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "DNS-timeout" }
+              | { tag: "connection-refused" }
+              | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+              | { tag: "internal-error"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(entries) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]fields.from-list");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "DNS-timeout" }
+            | { tag: "connection-refused" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "internal-error"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 32, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = fieldsHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 8, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "DNS-timeout": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "HTTP-request-body-size": {
+              cx.u8[outPtr + 8] = 2;
+              const resultErrHTTPrequestbodysize = resultErr.val;
+              if (
+                resultErrHTTPrequestbodysize === undefined ||
+                resultErrHTTPrequestbodysize === null
+              ) {
+                cx.u8[outPtr + 16] = 0;
+              } else {
+                cx.u8[outPtr + 16] = 1;
+                if (
+                  typeof resultErrHTTPrequestbodysize !== "bigint" ||
+                  BigInt.asUintN(64, resultErrHTTPrequestbodysize) !== resultErrHTTPrequestbodysize
+                )
+                  throw badValue(
+                    "a u64 (bigint 0n..2n**64n-1n)",
+                    resultErrHTTPrequestbodysize,
+                    "<err>.val<HTTP-request-body-size>.val",
+                  );
+                cx.dv.setBigUint64(outPtr + 24, resultErrHTTPrequestbodysize, true);
+              }
+              break;
+            }
+            case "internal-error": {
+              cx.u8[outPtr + 8] = 3;
+              const resultErrInternalerror = resultErr.val;
+              if (resultErrInternalerror === undefined || resultErrInternalerror === null) {
+                cx.u8[outPtr + 16] = 0;
+              } else {
+                cx.u8[outPtr + 16] = 1;
+                const [resultErrInternalerrorPtr, resultErrInternalerrorLen] = lowerString(
+                  cx,
+                  resultErrInternalerror,
+                  "<err>.val<internal-error>.val",
+                );
+                cx.dv.setUint32(outPtr + 20, resultErrInternalerrorPtr, true);
+                cx.dv.setUint32(outPtr + 24, resultErrInternalerrorLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]fields.from-list", where);
+    }
+  }
+  return fieldsFromList as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]fields.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsGet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function fieldsGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.get");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, name);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.get");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result)) throw badValue("an array", result);
+      const resultPtr = allocateList(cx, result.length, 8, 4);
+      for (let i = 0; i < result.length; i++) {
+        const resultItem = result[i];
+        const resultItemAt = resultPtr + i * 8;
+        try {
+          if (!(Array.isArray(resultItem) || resultItem instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultItem);
+          const resultItemPtr = allocateList(cx, resultItem.length, 1, 1);
+          if (resultItem instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultItem.buffer, resultItem.byteOffset, resultItem.byteLength),
+              resultItemPtr,
+            );
+          } else {
+            const resultItemElements = resultItem as ArrayLike<unknown>;
+            for (let i2 = 0; i2 < resultItemElements.length; i2++) {
+              const resultItemItem = resultItemElements[i2];
+              try {
+                if (
+                  typeof resultItemItem !== "number" ||
+                  (resultItemItem & 0xff) !== resultItemItem
+                )
+                  throw badValue("a u8 (integer 0..255)", resultItemItem);
+                cx.u8[resultItemPtr + i2] = resultItemItem;
+              } catch (e) {
+                throw atPath(e, `[${i2}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(resultItemAt, resultItemPtr, true);
+          cx.dv.setUint32(resultItemAt + 4, resultItem.length, true);
+        } catch (e) {
+          throw atPath(e, `[${i}]`);
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsGet as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]fields.append`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsAppend(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.append");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      where = 'param "value"';
+      const valuePtr = arg3 >>> 0;
+      const valueLen = arg4 >>> 0;
+      checkListRange(cx, valuePtr, valueLen, 1, 1);
+      const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "DNS-timeout" }
+              | { tag: "connection-refused" }
+              | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+              | { tag: "internal-error"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, name, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.append");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "DNS-timeout" }
+            | { tag: "connection-refused" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "internal-error"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg5 >>> 0;
+      cx.checkRange(outPtr, 32, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "DNS-timeout": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "HTTP-request-body-size": {
+              cx.u8[outPtr + 8] = 2;
+              const resultErrHTTPrequestbodysize = resultErr.val;
+              if (
+                resultErrHTTPrequestbodysize === undefined ||
+                resultErrHTTPrequestbodysize === null
+              ) {
+                cx.u8[outPtr + 16] = 0;
+              } else {
+                cx.u8[outPtr + 16] = 1;
+                if (
+                  typeof resultErrHTTPrequestbodysize !== "bigint" ||
+                  BigInt.asUintN(64, resultErrHTTPrequestbodysize) !== resultErrHTTPrequestbodysize
+                )
+                  throw badValue(
+                    "a u64 (bigint 0n..2n**64n-1n)",
+                    resultErrHTTPrequestbodysize,
+                    "<err>.val<HTTP-request-body-size>.val",
+                  );
+                cx.dv.setBigUint64(outPtr + 24, resultErrHTTPrequestbodysize, true);
+              }
+              break;
+            }
+            case "internal-error": {
+              cx.u8[outPtr + 8] = 3;
+              const resultErrInternalerror = resultErr.val;
+              if (resultErrInternalerror === undefined || resultErrInternalerror === null) {
+                cx.u8[outPtr + 16] = 0;
+              } else {
+                cx.u8[outPtr + 16] = 1;
+                const [resultErrInternalerrorPtr, resultErrInternalerrorLen] = lowerString(
+                  cx,
+                  resultErrInternalerror,
+                  "<err>.val<internal-error>.val",
+                );
+                cx.dv.setUint32(outPtr + 20, resultErrInternalerrorPtr, true);
+                cx.dv.setUint32(outPtr + 24, resultErrInternalerrorLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.append", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsAppend as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]fields.entries`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsEntries(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsEntries(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.entries");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.entries");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result)) throw badValue("an array", result);
+      const resultPtr = allocateList(cx, result.length, 16, 4);
+      for (let i = 0; i < result.length; i++) {
+        const resultItem = result[i];
+        const resultItemAt = resultPtr + i * 16;
+        try {
+          if (!Array.isArray(resultItem) || resultItem.length !== 2)
+            throw badValue("a tuple (array of length 2)", resultItem);
+          const resultItem0 = resultItem[0];
+          const [resultItem0Ptr, resultItem0Len] = lowerString(cx, resultItem0, "[0]");
+          cx.dv.setUint32(resultItemAt, resultItem0Ptr, true);
+          cx.dv.setUint32(resultItemAt + 4, resultItem0Len, true);
+          const resultItem1 = resultItem[1];
+          if (!(Array.isArray(resultItem1) || resultItem1 instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultItem1, "[1]");
+          const resultItem1Ptr = allocateList(cx, resultItem1.length, 1, 1, "[1]");
+          if (resultItem1 instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultItem1.buffer, resultItem1.byteOffset, resultItem1.byteLength),
+              resultItem1Ptr,
+            );
+          } else {
+            const resultItem1Elements = resultItem1 as ArrayLike<unknown>;
+            for (let i2 = 0; i2 < resultItem1Elements.length; i2++) {
+              const resultItem1Item = resultItem1Elements[i2];
+              try {
+                if (
+                  typeof resultItem1Item !== "number" ||
+                  (resultItem1Item & 0xff) !== resultItem1Item
+                )
+                  throw badValue("a u8 (integer 0..255)", resultItem1Item);
+                cx.u8[resultItem1Ptr + i2] = resultItem1Item;
+              } catch (e) {
+                throw atPath(e, `[1][${i2}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(resultItemAt + 8, resultItem1Ptr, true);
+          cx.dv.setUint32(resultItemAt + 12, resultItem1.length, true);
+        } catch (e) {
+          throw atPath(e, `[${i}]`);
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.entries", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsEntries as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]request.method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestMethod(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.method");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.method");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', result);
+      switch (result.tag) {
+        case "get": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "post": {
+          cx.u8[outPtr] = 1;
+          break;
+        }
+        case "put": {
+          cx.u8[outPtr] = 2;
+          break;
+        }
+        case "delete": {
+          cx.u8[outPtr] = 3;
+          break;
+        }
+        case "other": {
+          cx.u8[outPtr] = 4;
+          const resultOther = result.val;
+          const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
+          cx.dv.setUint32(outPtr + 4, resultOtherPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOtherLen, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.method", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestMethod as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]request.path-with-query`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestPathWithQuery(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestPathWithQuery(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.path-with-query");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.path-with-query");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.path-with-query", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestPathWithQuery as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]request.headers`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles, fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestHeaders(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.headers");
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.headers");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.headers", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestHeaders as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]response.status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseStatusCode(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseStatusCode(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]response.status-code");
+      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]response.status-code");
+      }
+      where = "result";
+      if (typeof result !== "number" || (result & 0xffff) !== result)
+        throw badValue("a u16 (integer 0..65535)", result);
+      scope.releaseLenders();
+      return result;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]response.status-code", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return responseStatusCode as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[method]response.set-status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseSetStatusCode(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseSetStatusCode(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]response.set-status-code");
+      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "code"';
+      const code: number = arg1 & 0xffff;
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, code), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]response.set-status-code");
+        result = { tag: "err", val: undefined };
+      }
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]response.set-status-code", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return responseSetStatusCode as CoreFunction;
+}
 
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
@@ -23,7 +726,45 @@ const liftExports: Record<
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "corpus:http/types@0.3.0#[constructor]fields": { make: lowerNewFields, core: "-> i32" },
+  "corpus:http/types@0.3.0#[static]fields.from-list": {
+    make: lowerFieldsFromList,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]fields.get": {
+    make: lowerFieldsGet,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]fields.append": {
+    make: lowerFieldsAppend,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]fields.entries": {
+    make: lowerFieldsEntries,
+    core: "i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]request.method": {
+    make: lowerRequestMethod,
+    core: "i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]request.path-with-query": {
+    make: lowerRequestPathWithQuery,
+    core: "i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[method]request.headers": {
+    make: lowerRequestHeaders,
+    core: "i32 -> i32",
+  },
+  "corpus:http/types@0.3.0#[method]response.status-code": {
+    make: lowerResponseStatusCode,
+    core: "i32 -> i32",
+  },
+  "corpus:http/types@0.3.0#[method]response.set-status-code": {
+    make: lowerResponseSetStatusCode,
+    core: "i32 i32 -> i32",
+  },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -38,7 +779,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

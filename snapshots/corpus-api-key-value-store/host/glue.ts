@@ -23,6 +23,7 @@ import {
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
@@ -577,6 +578,587 @@ function lowerSetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
   return setMany as CoreFunction;
 }
 
+/** `corpus:keyvalue/store@0.1.0#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.get");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: Uint8Array | undefined }
+        | {
+            tag: "err";
+            val:
+              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: impl(self, key) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.get");
+        result = {
+          tag: "err",
+          val: e.payload as
+            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (resultOk === undefined || resultOk === null) {
+            cx.u8[outPtr + 4] = 0;
+          } else {
+            cx.u8[outPtr + 4] = 1;
+            if (!(Array.isArray(resultOk) || resultOk instanceof Uint8Array))
+              throw badValue("a Uint8Array or an array", resultOk, "<ok>.val");
+            const resultOkPtr = allocateList(cx, resultOk.length, 1, 1, "<ok>.val");
+            if (resultOk instanceof Uint8Array) {
+              cx.u8.set(
+                new Uint8Array(resultOk.buffer, resultOk.byteOffset, resultOk.byteLength),
+                resultOkPtr,
+              );
+            } else {
+              const resultOkElements = resultOk as ArrayLike<unknown>;
+              for (let i = 0; i < resultOkElements.length; i++) {
+                const resultOkItem = resultOkElements[i];
+                try {
+                  if (typeof resultOkItem !== "number" || (resultOkItem & 0xff) !== resultOkItem)
+                    throw badValue("a u8 (integer 0..255)", resultOkItem);
+                  cx.u8[resultOkPtr + i] = resultOkItem;
+                } catch (e) {
+                  throw atPath(e, `<ok>.val[${i}]`);
+                }
+              }
+            }
+            cx.dv.setUint32(outPtr + 8, resultOkPtr, true);
+            cx.dv.setUint32(outPtr + 12, resultOk.length, true);
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "no-such-store" | "access-denied" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "no-such-store": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "no-such-store" | "access-denied" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketGet as CoreFunction;
+}
+
+/** `corpus:keyvalue/store@0.1.0#[method]bucket.set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketSet(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.set");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      where = 'param "value"';
+      const valuePtr = arg3 >>> 0;
+      const valueLen = arg4 >>> 0;
+      checkListRange(cx, valuePtr, valueLen, 1, 1);
+      const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, key, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.set");
+        result = {
+          tag: "err",
+          val: e.payload as
+            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg5 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "no-such-store" | "access-denied" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "no-such-store": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "no-such-store" | "access-denied" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.set", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketSet as CoreFunction;
+}
+
+/** `corpus:keyvalue/store@0.1.0#[method]bucket.delete`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.delete");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, key), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.delete");
+        result = {
+          tag: "err",
+          val: e.payload as
+            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "no-such-store" | "access-denied" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "no-such-store": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "no-such-store" | "access-denied" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.delete", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketDelete as CoreFunction;
+}
+
+/** `corpus:keyvalue/store@0.1.0#[method]bucket.exists`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketExists(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketExists(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.exists");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: boolean }
+        | {
+            tag: "err";
+            val:
+              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: impl(self, key) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.exists");
+        result = {
+          tag: "err",
+          val: e.payload as
+            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "boolean") throw badValue("a boolean", resultOk, "<ok>.val");
+          cx.u8[outPtr + 4] = resultOk ? 1 : 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "no-such-store" | "access-denied" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "no-such-store": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "no-such-store" | "access-denied" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.exists", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketExists as CoreFunction;
+}
+
+/** `corpus:keyvalue/store@0.1.0#[method]bucket.list-keys`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketListKeys(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketListKeys(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.list-keys");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "cursor"';
+      const cursorCase = arg1 >>> 0;
+      let cursor: string | undefined;
+      switch (cursorCase) {
+        case 0: {
+          cursor = undefined;
+          break;
+        }
+        case 1: {
+          cursor = loadStringFromRange(cx, arg2, arg3);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(cursorCase, "option", 2);
+      }
+      let result:
+        | { tag: "ok"; val: { keys: string[]; cursor: string | undefined } }
+        | {
+            tag: "err";
+            val:
+              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: impl(self, cursor) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.list-keys");
+        result = {
+          tag: "err",
+          val: e.payload as
+            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg4 >>> 0;
+      cx.checkRange(outPtr, 24, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "object" || resultOk === null)
+            throw badValue("a record object", resultOk, "<ok>.val");
+          const resultOkKeys = resultOk.keys;
+          if (!Array.isArray(resultOkKeys))
+            throw badValue("an array", resultOkKeys, "<ok>.val.keys");
+          const resultOkKeysPtr = allocateList(cx, resultOkKeys.length, 8, 4, "<ok>.val.keys");
+          for (let i = 0; i < resultOkKeys.length; i++) {
+            const resultOkKeysItem = resultOkKeys[i];
+            const resultOkKeysItemAt = resultOkKeysPtr + i * 8;
+            try {
+              const [resultOkKeysItemPtr, resultOkKeysItemLen] = lowerString(cx, resultOkKeysItem);
+              cx.dv.setUint32(resultOkKeysItemAt, resultOkKeysItemPtr, true);
+              cx.dv.setUint32(resultOkKeysItemAt + 4, resultOkKeysItemLen, true);
+            } catch (e) {
+              throw atPath(e, `<ok>.val.keys[${i}]`);
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOkKeysPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOkKeys.length, true);
+          const resultOkCursor = resultOk.cursor;
+          if (resultOkCursor === undefined || resultOkCursor === null) {
+            cx.u8[outPtr + 12] = 0;
+          } else {
+            cx.u8[outPtr + 12] = 1;
+            const [resultOkCursorPtr, resultOkCursorLen] = lowerString(
+              cx,
+              resultOkCursor,
+              "<ok>.val.cursor",
+            );
+            cx.dv.setUint32(outPtr + 16, resultOkCursorPtr, true);
+            cx.dv.setUint32(outPtr + 20, resultOkCursorLen, true);
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "no-such-store" | "access-denied" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "no-such-store": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "no-such-store" | "access-denied" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.list-keys", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketListKeys as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -604,6 +1186,26 @@ const lowerImports: Record<
   },
   "corpus:keyvalue/batch@0.1.0#get-many": { make: lowerGetMany, core: "i32 i32 i32 i32 ->" },
   "corpus:keyvalue/batch@0.1.0#set-many": { make: lowerSetMany, core: "i32 i32 i32 i32 ->" },
+  "corpus:keyvalue/store@0.1.0#[method]bucket.get": {
+    make: lowerBucketGet,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:keyvalue/store@0.1.0#[method]bucket.set": {
+    make: lowerBucketSet,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "corpus:keyvalue/store@0.1.0#[method]bucket.delete": {
+    make: lowerBucketDelete,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:keyvalue/store@0.1.0#[method]bucket.exists": {
+    make: lowerBucketExists,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:keyvalue/store@0.1.0#[method]bucket.list-keys": {
+    make: lowerBucketListKeys,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -619,7 +1221,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -207,6 +207,138 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
   return send as CoreFunction;
 }
 
+/** `corpus:messaging/types@0.2.0#[static]client.connect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerClientConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [clientHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function clientConnect(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "name"';
+    try {
+      inst.checkMayLeave("[static]client.connect");
+      cx.refresh();
+      const name: string = loadStringFromRange(cx, arg0, arg1);
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "unauthorized" }
+              | { tag: "unknown-topic"; val: string }
+              | { tag: "other"; val: string };
+          };
+      try {
+        result = { tag: "ok", val: impl(name) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]client.connect");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "unauthorized" }
+            | { tag: "unknown-topic"; val: string }
+            | { tag: "other"; val: string },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = clientHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "unauthorized": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "unknown-topic": {
+              cx.u8[outPtr + 4] = 1;
+              const resultErrUnknowntopic = resultErr.val;
+              const [resultErrUnknowntopicPtr, resultErrUnknowntopicLen] = lowerString(
+                cx,
+                resultErrUnknowntopic,
+                "<err>.val<unknown-topic>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrUnknowntopicPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrUnknowntopicLen, true);
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                cx,
+                resultErrOther,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
+              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]client.connect", where);
+    }
+  }
+  return clientConnect as CoreFunction;
+}
+
+/** `corpus:messaging/types@0.2.0#[method]client.disconnect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerClientDisconnect(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [clientHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function clientDisconnect(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]client.disconnect");
+      const self: any = clientHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]client.disconnect");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]client.disconnect", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return clientDisconnect as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -219,6 +351,14 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:messaging/producer@0.2.0#send": { make: lowerSend, core: "i32 i32 i32 i32 i32 i32 ->" },
+  "corpus:messaging/types@0.2.0#[static]client.connect": {
+    make: lowerClientConnect,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:messaging/types@0.2.0#[method]client.disconnect": {
+    make: lowerClientDisconnect,
+    core: "i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -234,7 +374,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

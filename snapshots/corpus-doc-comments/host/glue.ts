@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   badValue,
   callPostReturn,
   checkListRange,
@@ -20,6 +21,7 @@ import {
   hostCallTrap,
   importCallFailed,
   loadStringFromRange,
+  resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -125,6 +127,86 @@ function lowerImportedFn(host: JsFunction, ac: AdapterContext): CoreFunction {
   return importedFn as CoreFunction;
 }
 
+/** `corpus:docs/documented#[constructor]res`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewRes(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newRes(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]res");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]res");
+      }
+      where = "result";
+      const resultHandle = resHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]res", where);
+    }
+  }
+  return newRes as CoreFunction;
+}
+
+/** `corpus:docs/documented#[method]res.method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resMethod(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]res.method");
+      const self: any = resHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]res.method");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]res.method", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return resMethod as CoreFunction;
+}
+
+/** `corpus:docs/documented#[static]res.stat`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResStat(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resStat(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]res.stat");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]res.stat");
+      }
+      where = "result";
+      const resultHandle = resHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]res.stat", where);
+    }
+  }
+  return resStat as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -143,6 +225,9 @@ const lowerImports: Record<
 > = {
   "corpus:docs/documented#func-with-docs": { make: lowerFuncWithDocs, core: "i32 i32 i32 ->" },
   "imported-fn": { make: lowerImportedFn, core: "->" },
+  "corpus:docs/documented#[constructor]res": { make: lowerNewRes, core: "-> i32" },
+  "corpus:docs/documented#[method]res.method": { make: lowerResMethod, core: "i32 ->" },
+  "corpus:docs/documented#[static]res.stat": { make: lowerResStat, core: "-> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -158,7 +243,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   callPostReturn,
   compileComponent,
   coreCallTrap,
@@ -18,6 +19,7 @@ import {
   hostCallTrap,
   importCallFailed,
   loadStringFromRange,
+  resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -137,6 +139,86 @@ function lowerSlugify(host: JsFunction, ac: AdapterContext): CoreFunction {
   return slugify as CoreFunction;
 }
 
+/** `users#[method]bar.baz`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBarBaz(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [barHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function barBaz(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bar.baz");
+      cx.refresh();
+      const self: any = barHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "s"';
+      const s: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, s);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]bar.baz");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bar.baz", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return barBaz as CoreFunction;
+}
+
+/** `catalog#[method]bar.baz`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBarBaz2(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [barHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function barBaz(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bar.baz");
+      cx.refresh();
+      const self: any = barHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "s"';
+      const s: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, s);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]bar.baz");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bar.baz", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return barBaz as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -153,6 +235,8 @@ const lowerImports: Record<
   "users#foo": { make: lowerFoo, core: "i32 ->" },
   "catalog#foo": { make: lowerFoo2, core: "i32 ->" },
   slugify: { make: lowerSlugify, core: "i32 i32 i32 ->" },
+  "users#[method]bar.baz": { make: lowerBarBaz, core: "i32 i32 i32 i32 ->" },
+  "catalog#[method]bar.baz": { make: lowerBarBaz2, core: "i32 i32 i32 i32 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -168,7 +252,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

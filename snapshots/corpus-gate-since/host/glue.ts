@@ -11,12 +11,15 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
+  badValue,
   callPostReturn,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -105,6 +108,67 @@ function lowerC(host: JsFunction, ac: AdapterContext): CoreFunction {
   return c as CoreFunction;
 }
 
+/** `corpus:gate-since/foo@0.2.2#[constructor]res`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewRes(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newRes(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]res");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]res");
+      }
+      where = "result";
+      const resultHandle = resHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]res", where);
+    }
+  }
+  return newRes as CoreFunction;
+}
+
+/** `corpus:gate-since/foo@0.2.2#[method]res.m`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResM(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resM(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]res.m");
+      const self: any = resHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]res.m");
+      }
+      where = "result";
+      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
+      const resultX = result.x;
+      if (typeof resultX !== "number" || (resultX & 0xff) !== resultX)
+        throw badValue("a u8 (integer 0..255)", resultX, ".x");
+      scope.releaseLenders();
+      return resultX;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]res.m", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return resM as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -121,6 +185,8 @@ const lowerImports: Record<
   "corpus:gate-since/foo@0.2.2#a": { make: lowerA, core: "->" },
   "corpus:gate-since/foo@0.2.2#b": { make: lowerB, core: "->" },
   "corpus:gate-since/foo@0.2.2#c": { make: lowerC, core: "->" },
+  "corpus:gate-since/foo@0.2.2#[constructor]res": { make: lowerNewRes, core: "-> i32" },
+  "corpus:gate-since/foo@0.2.2#[method]res.m": { make: lowerResM, core: "i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -136,7 +202,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

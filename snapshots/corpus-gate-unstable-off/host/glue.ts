@@ -17,6 +17,7 @@ import {
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -63,6 +64,32 @@ function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
   return stableFn as CoreFunction;
 }
 
+/** `corpus:gate-unstable/api@1.0.0#[constructor]thing`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewThing(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [thingHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newThing(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]thing");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]thing");
+      }
+      where = "result";
+      const resultHandle = thingHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]thing", where);
+    }
+  }
+  return newThing as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -80,6 +107,7 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:gate-unstable/api@1.0.0#stable-fn": { make: lowerStableFn, core: "->" },
+  "corpus:gate-unstable/api@1.0.0#[constructor]thing": { make: lowerNewThing, core: "-> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -95,7 +123,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   badValue,
   callPostReturn,
   compileComponent,
@@ -18,6 +19,7 @@ import {
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -132,6 +134,60 @@ function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
   return hello as CoreFunction;
 }
 
+/** `corpus:gate-unstable/api@1.0.0#[constructor]thing`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewThing(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [thingHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newThing(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]thing");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]thing");
+      }
+      where = "result";
+      const resultHandle = thingHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]thing", where);
+    }
+  }
+  return newThing as CoreFunction;
+}
+
+/** `corpus:gate-unstable/api@1.0.0#[method]thing.fancy-method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerThingFancyMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [thingHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function thingFancyMethod(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]thing.fancy-method");
+      const self: any = thingHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]thing.fancy-method");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]thing.fancy-method", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return thingFancyMethod as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -152,6 +208,11 @@ const lowerImports: Record<
   "corpus:gate-unstable/api@1.0.0#fancy": { make: lowerFancy, core: "-> i32" },
   "corpus:gate-unstable/api@1.0.0#use-rec": { make: lowerUseRec, core: "i32 ->" },
   "corpus:gate-unstable/fancy-only@1.0.0#hello": { make: lowerHello, core: "->" },
+  "corpus:gate-unstable/api@1.0.0#[constructor]thing": { make: lowerNewThing, core: "-> i32" },
+  "corpus:gate-unstable/api@1.0.0#[method]thing.fancy-method": {
+    make: lowerThingFancyMethod,
+    core: "i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -167,7 +228,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

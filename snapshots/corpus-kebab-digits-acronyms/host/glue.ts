@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   allocateList,
   atPath,
   badValue,
@@ -351,6 +352,70 @@ function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
   return a as CoreFunction;
 }
 
+/** `corpus:kebab-names/names-with-digits#[constructor]XML`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewXML(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [XMLHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newXML(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]XML");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]XML");
+      }
+      where = "result";
+      const resultHandle = XMLHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]XML", where);
+    }
+  }
+  return newXML as CoreFunction;
+}
+
+/** `corpus:kebab-names/names-with-digits#[method]XML.to-JSON`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerXmlToJSON(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [XMLHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function xmlToJSON(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]XML.to-JSON");
+      cx.refresh();
+      const self: any = XMLHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]XML.to-JSON");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]XML.to-JSON", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return xmlToJSON as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -382,6 +447,11 @@ const lowerImports: Record<
     core: "i32 i32 i32 i32 i32 i32 -> i32",
   },
   "corpus:kebab-names/names-with-digits#a": { make: lowerA, core: "i32 f32 f32 f32 f32 ->" },
+  "corpus:kebab-names/names-with-digits#[constructor]XML": { make: lowerNewXML, core: "-> i32" },
+  "corpus:kebab-names/names-with-digits#[method]XML.to-JSON": {
+    make: lowerXmlToJSON,
+    core: "i32 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -397,7 +467,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

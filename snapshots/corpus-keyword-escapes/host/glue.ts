@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   badValue,
   callPostReturn,
   compileComponent,
@@ -20,6 +21,7 @@ import {
   importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
+  resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -204,6 +206,117 @@ function lowerWorld(host: JsFunction, ac: AdapterContext): CoreFunction {
   return world as CoreFunction;
 }
 
+/** `corpus:keywords/interface#[method]resource.constructor`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResourceConstructor(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resourceHandles2] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resourceConstructor(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]resource.constructor");
+      const self: any = resourceHandles2.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]resource.constructor");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]resource.constructor", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return resourceConstructor as CoreFunction;
+}
+
+/** `corpus:keywords/interface#[static]resource.static`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResourceStatic(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as (...args: any[]) => any;
+  function resourceStatic(): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]resource.static");
+
+      try {
+        impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]resource.static");
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]resource.static", where);
+    }
+  }
+  return resourceStatic as CoreFunction;
+}
+
+/** `corpus:keywords/interface#[method]resource.own`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResourceOwn(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resourceHandles2] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resourceOwn(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]resource.own");
+      const self: any = resourceHandles2.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]resource.own");
+      }
+      where = "result";
+      const resultHandle = resourceHandles2.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]resource.own", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return resourceOwn as CoreFunction;
+}
+
+/** `corpus:keywords/interface#[method]resource.borrow`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResourceBorrow(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [resourceHandles2] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function resourceBorrow(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]resource.borrow");
+      const self: any = resourceHandles2.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "borrow"';
+      const borrow: any = resourceHandles2.liftBorrow(cx, arg1 >>> 0);
+      try {
+        impl(self, borrow);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]resource.borrow");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]resource.borrow", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return resourceBorrow as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -226,6 +339,16 @@ const lowerImports: Record<
 > = {
   "corpus:keywords/interface#use": { make: lowerUse, core: "i32 i32 i32 i32 i32 ->" },
   "corpus:keywords/interface#world": { make: lowerWorld, core: "i32 i32 i32 i32 ->" },
+  "corpus:keywords/interface#[method]resource.constructor": {
+    make: lowerResourceConstructor,
+    core: "i32 ->",
+  },
+  "corpus:keywords/interface#[static]resource.static": { make: lowerResourceStatic, core: "->" },
+  "corpus:keywords/interface#[method]resource.own": { make: lowerResourceOwn, core: "i32 -> i32" },
+  "corpus:keywords/interface#[method]resource.borrow": {
+    make: lowerResourceBorrow,
+    core: "i32 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -241,7 +364,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,12 +11,15 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   callPostReturn,
+  checkBorrowsDropped,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
@@ -50,6 +53,63 @@ function liftOpen(core: CoreFunction, ac: AdapterContext): Exports["admin"]["ope
       throw exportCallFailed(e, inst, "open", where);
     } finally {
       inst.leave(entered);
+    }
+  };
+}
+
+/** `admin#[method]bucket.get`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBucketGet(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const postReturn = cx.opts.postReturn;
+  return function bucketGet(self: any, key: any) {
+    const entered = inst.enter("[method]bucket.get");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = bucketHandles.lowerBorrow(cx, self);
+      where = 'param "key"';
+      const [keyPtr, keyLen] = lowerString(cx, key);
+      let ret: number;
+      try {
+        ret = core(selfHandle, keyPtr, keyLen) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]bucket.get");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultCase = cx.u8[retPtr];
+      let result: string | undefined;
+      switch (resultCase) {
+        case 0: {
+          result = undefined;
+          break;
+        }
+        case 1: {
+          result = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(retPtr + 4, true),
+            cx.dv.getUint32(retPtr + 8, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(resultCase, "option", 2);
+      }
+      checkBorrowsDropped(scope, "[method]bucket.get");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]bucket.get", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]bucket.get", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
     }
   };
 }
@@ -110,6 +170,96 @@ function lowerOpen2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return open as CoreFunction;
 }
 
+/** `users#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.get");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, key);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]bucket.get");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketGet as CoreFunction;
+}
+
+/** `catalog#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketGet2(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.get");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, key);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]bucket.get");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketGet as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -118,6 +268,10 @@ const liftExports: Record<
   "admin#open": {
     make: liftOpen as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 i32 -> i32",
+  },
+  "admin#[method]bucket.get": {
+    make: liftBucketGet as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 i32 -> i32",
   },
 };
 
@@ -128,6 +282,8 @@ const lowerImports: Record<
 > = {
   "users#open": { make: lowerOpen, core: "i32 i32 -> i32" },
   "catalog#open": { make: lowerOpen2, core: "i32 i32 -> i32" },
+  "users#[method]bucket.get": { make: lowerBucketGet, core: "i32 i32 i32 i32 ->" },
+  "catalog#[method]bucket.get": { make: lowerBucketGet2, core: "i32 i32 i32 i32 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -143,7 +299,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,11 +11,13 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   compileComponent,
   hostCallTrap,
   importCallFailed,
   loadStringFromRange,
   resourceHandles,
+  stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -75,6 +77,51 @@ function lowerOpen2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return open as CoreFunction;
 }
 
+/** `corpus:labelled-shared/types#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]bucket.get");
+      cx.refresh();
+      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "key"';
+      const key: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, key);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]bucket.get");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]bucket.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return bucketGet as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -88,6 +135,10 @@ const lowerImports: Record<
 > = {
   "one#open": { make: lowerOpen, core: "i32 i32 -> i32" },
   "two#open": { make: lowerOpen2, core: "i32 i32 -> i32" },
+  "corpus:labelled-shared/types#[method]bucket.get": {
+    make: lowerBucketGet,
+    core: "i32 i32 i32 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -103,7 +154,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -12,6 +12,7 @@ import type {
 } from "@witgen/runtime";
 import {
   BorrowScope,
+  badValue,
   callPostReturn,
   checkBorrowsDropped,
   compileComponent,
@@ -19,6 +20,7 @@ import {
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
@@ -66,6 +68,91 @@ function liftOpenAt(
   };
 }
 
+/** `corpus:resource-across/dirs#[constructor]dir-walker`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewDirWalker(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [descriptorHandles, dirWalkerHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function newDirWalker(root: any) {
+    const entered = inst.enter("[constructor]dir-walker");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "root"';
+    try {
+      const rootHandle = descriptorHandles.lowerBorrow(cx, root);
+      let ret: number;
+      try {
+        ret = core(rootHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]dir-walker");
+      }
+      where = "result";
+      const result: any = dirWalkerHandles.liftOwn(cx, ret >>> 0);
+      checkBorrowsDropped(scope, "[constructor]dir-walker");
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[constructor]dir-walker", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]dir-walker", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-across/dirs#[method]dir-walker.next`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftDirWalkerNext(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [dirWalkerHandles, descriptorHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function dirWalkerNext(self: any) {
+    const entered = inst.enter("[method]dir-walker.next");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = dirWalkerHandles.lowerBorrow(cx, self);
+      let ret: number;
+      try {
+        ret = core(selfHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]dir-walker.next");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultCase = cx.u8[retPtr];
+      let result: any | undefined;
+      switch (resultCase) {
+        case 0: {
+          result = undefined;
+          break;
+        }
+        case 1: {
+          result = descriptorHandles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true));
+          break;
+        }
+        default:
+          throw invalidDiscriminant(resultCase, "option", 2);
+      }
+      checkBorrowsDropped(scope, "[method]dir-walker.next");
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[method]dir-walker.next", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]dir-walker.next", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
 /** `corpus:resource-across/dirs#open-at`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerOpenAt(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -102,6 +189,112 @@ function lowerOpenAt(host: JsFunction, ac: AdapterContext): CoreFunction {
   return openAt as CoreFunction;
 }
 
+/** `corpus:resource-across/fs#[method]descriptor.stat`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorStat(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorStat(arg0: number): bigint {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.stat");
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.stat");
+      }
+      where = "result";
+      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
+        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
+      scope.releaseLenders();
+      return BigInt.asIntN(64, result);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.stat", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorStat as CoreFunction;
+}
+
+/** `corpus:resource-across/dirs#[constructor]dir-walker`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewDirWalker(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [descriptorHandles, dirWalkerHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newDirWalker(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "root"';
+    try {
+      inst.checkMayLeave("[constructor]dir-walker");
+      const root: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(root);
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]dir-walker");
+      }
+      where = "result";
+      const resultHandle = dirWalkerHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]dir-walker", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return newDirWalker as CoreFunction;
+}
+
+/** `corpus:resource-across/dirs#[method]dir-walker.next`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDirWalkerNext(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [dirWalkerHandles, descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function dirWalkerNext(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]dir-walker.next");
+      cx.refresh();
+      const self: any = dirWalkerHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]dir-walker.next");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const resultHandle = descriptorHandles.lowerOwn(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultHandle, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]dir-walker.next", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return dirWalkerNext as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -111,6 +304,14 @@ const liftExports: Record<
     make: liftOpenAt as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 i32 i32 -> i32",
   },
+  "corpus:resource-across/dirs#[constructor]dir-walker": {
+    make: liftNewDirWalker as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+  "corpus:resource-across/dirs#[method]dir-walker.next": {
+    make: liftDirWalkerNext as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -119,6 +320,18 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:resource-across/dirs#open-at": { make: lowerOpenAt, core: "i32 i32 i32 -> i32" },
+  "corpus:resource-across/fs#[method]descriptor.stat": {
+    make: lowerDescriptorStat,
+    core: "i32 -> i64",
+  },
+  "corpus:resource-across/dirs#[constructor]dir-walker": {
+    make: lowerNewDirWalker,
+    core: "i32 -> i32",
+  },
+  "corpus:resource-across/dirs#[method]dir-walker.next": {
+    make: lowerDirWalkerNext,
+    core: "i32 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -134,7 +347,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -10,20 +10,228 @@ import type {
   ImportObject,
   JsFunction,
 } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import {
+  BorrowScope,
+  badValue,
+  callPostReturn,
+  checkBorrowsDropped,
+  compileComponent,
+  coreCallTrap,
+  exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
+  loadStringFromRange,
+  resourceHandles,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:resource-async/conn#[constructor]connection`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewConnection(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const postReturn = cx.opts.postReturn;
+  return function newConnection(addr: any) {
+    const entered = inst.enter("[constructor]connection");
+    let where = 'param "addr"';
+    try {
+      cx.refresh();
+      const [addrPtr, addrLen] = lowerString(cx, addr);
+      let ret: number;
+      try {
+        ret = core(addrPtr, addrLen) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]connection");
+      }
+      cx.refresh();
+      where = "result";
+      const result: any = connectionHandles.liftOwn(cx, ret >>> 0);
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[constructor]connection", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]connection", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:resource-async/conn#[method]connection.close`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftConnectionClose(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function connectionClose(self: any) {
+    const entered = inst.enter("[method]connection.close");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = connectionHandles.lowerBorrow(cx, self);
+      try {
+        core(selfHandle);
+      } catch (e) {
+        throw coreCallTrap(e, "[method]connection.close");
+      }
+      checkBorrowsDropped(scope, "[method]connection.close");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]connection.close");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]connection.close", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-async/conn#[static]connection.ping`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftConnectionPing(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const postReturn = cx.opts.postReturn;
+  return function connectionPing() {
+    const entered = inst.enter("[static]connection.ping");
+    let where = "result";
+    try {
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[static]connection.ping");
+      }
+      where = "result";
+      const result: boolean = ret !== 0;
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[static]connection.ping", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[static]connection.ping", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:resource-async/conn#[constructor]connection`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewConnection(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newConnection(arg0: number, arg1: number): number {
+    let where = 'param "addr"';
+    try {
+      inst.checkMayLeave("[constructor]connection");
+      cx.refresh();
+      const addr: string = loadStringFromRange(cx, arg0, arg1);
+      let result: any;
+      try {
+        result = impl(addr);
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]connection");
+      }
+      cx.refresh();
+      where = "result";
+      const resultHandle = connectionHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]connection", where);
+    }
+  }
+  return newConnection as CoreFunction;
+}
+
+/** `corpus:resource-async/conn#[method]connection.close`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerConnectionClose(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function connectionClose(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]connection.close");
+      const self: any = connectionHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]connection.close");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]connection.close", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return connectionClose as CoreFunction;
+}
+
+/** `corpus:resource-async/conn#[static]connection.ping`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerConnectionPing(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as (...args: any[]) => any;
+  function connectionPing(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]connection.ping");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]connection.ping");
+      }
+      where = "result";
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      return result ? 1 : 0;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]connection.ping", where);
+    }
+  }
+  return connectionPing as CoreFunction;
+}
 
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
-> = {};
+> = {
+  "corpus:resource-async/conn#[constructor]connection": {
+    make: liftNewConnection as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-async/conn#[method]connection.close": {
+    make: liftConnectionClose as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 ->",
+  },
+  "corpus:resource-async/conn#[static]connection.ping": {
+    make: liftConnectionPing as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+};
 
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "corpus:resource-async/conn#[constructor]connection": {
+    make: lowerNewConnection,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-async/conn#[method]connection.close": {
+    make: lowerConnectionClose,
+    core: "i32 ->",
+  },
+  "corpus:resource-async/conn#[static]connection.ping": {
+    make: lowerConnectionPing,
+    core: "-> i32",
+  },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -38,7 +246,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

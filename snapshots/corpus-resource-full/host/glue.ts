@@ -10,20 +10,758 @@ import type {
   ImportObject,
   JsFunction,
 } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import {
+  BorrowScope,
+  ComponentError,
+  allocateList,
+  atPath,
+  badValue,
+  callPostReturn,
+  checkBorrowsDropped,
+  checkListRange,
+  compileComponent,
+  coreCallTrap,
+  exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
+  resourceHandles,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:resource-full/blobs#[constructor]blob`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewBlob(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function newBlob(init: any) {
+    const entered = inst.enter("[constructor]blob");
+    let where = 'param "init"';
+    try {
+      cx.refresh();
+      if (!(Array.isArray(init) || init instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", init);
+      const initPtr = allocateList(cx, init.length, 1, 1);
+      if (init instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength), initPtr);
+      } else {
+        const initElements = init as ArrayLike<unknown>;
+        for (let i = 0; i < initElements.length; i++) {
+          const initItem = initElements[i];
+          try {
+            if (typeof initItem !== "number" || (initItem & 0xff) !== initItem)
+              throw badValue("a u8 (integer 0..255)", initItem);
+            cx.u8[initPtr + i] = initItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      let ret: number;
+      try {
+        ret = core(initPtr, init.length) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]blob");
+      }
+      cx.refresh();
+      where = "result";
+      const result: any = blobHandles.liftOwn(cx, ret >>> 0);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[constructor]blob", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]blob", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.write`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBlobWrite(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function blobWrite(self: any, bytes: any) {
+    const entered = inst.enter("[method]blob.write");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = blobHandles.lowerBorrow(cx, self);
+      where = 'param "bytes"';
+      if (!(Array.isArray(bytes) || bytes instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", bytes);
+      const bytesPtr = allocateList(cx, bytes.length, 1, 1);
+      if (bytes instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytesPtr);
+      } else {
+        const bytesElements = bytes as ArrayLike<unknown>;
+        for (let i = 0; i < bytesElements.length; i++) {
+          const bytesItem = bytesElements[i];
+          try {
+            if (typeof bytesItem !== "number" || (bytesItem & 0xff) !== bytesItem)
+              throw badValue("a u8 (integer 0..255)", bytesItem);
+            cx.u8[bytesPtr + i] = bytesItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      try {
+        core(selfHandle, bytesPtr, bytes.length);
+      } catch (e) {
+        throw coreCallTrap(e, "[method]blob.write");
+      }
+      checkBorrowsDropped(scope, "[method]blob.write");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.write");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]blob.write", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.read`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBlobRead(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function blobRead(self: any, n: any) {
+    const entered = inst.enter("[method]blob.read");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = blobHandles.lowerBorrow(cx, self);
+      where = 'param "n"';
+      if (typeof n !== "number" || n >>> 0 !== n)
+        throw badValue("a u32 (integer 0..4294967295)", n);
+      let ret: number;
+      try {
+        ret = core(selfHandle, n) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]blob.read");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultPtr = cx.dv.getUint32(retPtr, true);
+      const resultLen = cx.dv.getUint32(retPtr + 4, true);
+      checkListRange(cx, resultPtr, resultLen, 1, 1);
+      const result: Uint8Array = new Uint8Array(
+        cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+      );
+      checkBorrowsDropped(scope, "[method]blob.read");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.read", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]blob.read", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[static]blob.merge`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBlobMerge(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function blobMerge(lhs: any, rhs: any) {
+    const entered = inst.enter("[static]blob.merge");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "lhs"';
+    try {
+      const lhsHandle = blobHandles.lowerBorrow(cx, lhs);
+      where = 'param "rhs"';
+      const rhsHandle = blobHandles.lowerBorrow(cx, rhs);
+      let ret: number;
+      try {
+        ret = core(lhsHandle, rhsHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[static]blob.merge");
+      }
+      where = "result";
+      const result: any = blobHandles.liftOwn(cx, ret >>> 0);
+      checkBorrowsDropped(scope, "[static]blob.merge");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]blob.merge", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[static]blob.merge", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.size`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBlobSize(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function blobSize(self: any) {
+    const entered = inst.enter("[method]blob.size");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = blobHandles.lowerBorrow(cx, self);
+      let ret: bigint;
+      try {
+        ret = core(selfHandle) as bigint;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]blob.size");
+      }
+      where = "result";
+      const result: bigint = BigInt.asUintN(64, ret);
+      checkBorrowsDropped(scope, "[method]blob.size");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.size", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]blob.size", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob2`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewBlob2(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blob2Handles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function newBlob2(init: any) {
+    const entered = inst.enter("[constructor]blob2");
+    let where = 'param "init"';
+    try {
+      cx.refresh();
+      if (!(Array.isArray(init) || init instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", init);
+      const initPtr = allocateList(cx, init.length, 1, 1);
+      if (init instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength), initPtr);
+      } else {
+        const initElements = init as ArrayLike<unknown>;
+        for (let i = 0; i < initElements.length; i++) {
+          const initItem = initElements[i];
+          try {
+            if (typeof initItem !== "number" || (initItem & 0xff) !== initItem)
+              throw badValue("a u8 (integer 0..255)", initItem);
+            cx.u8[initPtr + i] = initItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      let ret: number;
+      try {
+        ret = core(initPtr, init.length) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]blob2");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultCase = cx.u8[retPtr];
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: undefined };
+      switch (resultCase) {
+        case 0: {
+          result = { tag: "ok", val: blob2Handles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true)) };
+          break;
+        }
+        case 1: {
+          result = { tag: "err", val: undefined };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(resultCase, "result", 2);
+      }
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[constructor]blob2", ret);
+      if (result.tag === "err") throw new ComponentError(result.val);
+      return result.val;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]blob2", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob3`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewBlob3(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function newBlob3() {
+    const entered = inst.enter("[constructor]blob3");
+    let where = "result";
+    try {
+      cx.refresh();
+
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]blob3");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultCase = cx.u8[retPtr];
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: string };
+      switch (resultCase) {
+        case 0: {
+          result = { tag: "ok", val: blob3Handles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true)) };
+          break;
+        }
+        case 1: {
+          result = {
+            tag: "err",
+            val: loadStringFromRange(
+              cx,
+              cx.dv.getUint32(retPtr + 4, true),
+              cx.dv.getUint32(retPtr + 8, true),
+            ),
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(resultCase, "result", 2);
+      }
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[constructor]blob3", ret);
+      if (result.tag === "err") throw new ComponentError(result.val);
+      return result.val;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]blob3", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob3.clone`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBlob3Clone(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function blob3Clone(self: any) {
+    const entered = inst.enter("[method]blob3.clone");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = blob3Handles.lowerBorrow(cx, self);
+      let ret: number;
+      try {
+        ret = core(selfHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]blob3.clone");
+      }
+      where = "result";
+      const result: any = blob3Handles.liftOwn(cx, ret >>> 0);
+      checkBorrowsDropped(scope, "[method]blob3.clone");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob3.clone", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]blob3.clone", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewBlob(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newBlob(arg0: number, arg1: number): number {
+    let where = 'param "init"';
+    try {
+      inst.checkMayLeave("[constructor]blob");
+      cx.refresh();
+      const initPtr = arg0 >>> 0;
+      const initLen = arg1 >>> 0;
+      checkListRange(cx, initPtr, initLen, 1, 1);
+      const init: Uint8Array = new Uint8Array(cx.u8.slice(initPtr, initPtr + initLen).buffer);
+      let result: any;
+      try {
+        result = impl(init);
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]blob");
+      }
+      cx.refresh();
+      where = "result";
+      const resultHandle = blobHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]blob", where);
+    }
+  }
+  return newBlob as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[method]blob.write`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBlobWrite(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function blobWrite(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]blob.write");
+      cx.refresh();
+      const self: any = blobHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "bytes"';
+      const bytesPtr = arg1 >>> 0;
+      const bytesLen = arg2 >>> 0;
+      checkListRange(cx, bytesPtr, bytesLen, 1, 1);
+      const bytes: Uint8Array = new Uint8Array(cx.u8.slice(bytesPtr, bytesPtr + bytesLen).buffer);
+      try {
+        impl(self, bytes);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]blob.write");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]blob.write", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return blobWrite as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[method]blob.read`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBlobRead(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function blobRead(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]blob.read");
+      cx.refresh();
+      const self: any = blobHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "n"';
+      const n: number = arg1 >>> 0;
+      let result: any;
+      try {
+        result = impl(self, n);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]blob.read");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!(Array.isArray(result) || result instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", result);
+      const resultPtr = allocateList(cx, result.length, 1, 1);
+      if (result instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
+      } else {
+        const resultElements = result as ArrayLike<unknown>;
+        for (let i = 0; i < resultElements.length; i++) {
+          const resultItem = resultElements[i];
+          try {
+            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
+              throw badValue("a u8 (integer 0..255)", resultItem);
+            cx.u8[resultPtr + i] = resultItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]blob.read", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return blobRead as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[static]blob.merge`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBlobMerge(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function blobMerge(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "lhs"';
+    try {
+      inst.checkMayLeave("[static]blob.merge");
+      const lhs: any = blobHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "rhs"';
+      const rhs: any = blobHandles.liftBorrow(cx, arg1 >>> 0);
+      let result: any;
+      try {
+        result = impl(lhs, rhs);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]blob.merge");
+      }
+      where = "result";
+      const resultHandle = blobHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]blob.merge", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return blobMerge as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[method]blob.size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBlobSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function blobSize(arg0: number): bigint {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]blob.size");
+      const self: any = blobHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]blob.size");
+      }
+      where = "result";
+      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
+        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
+      scope.releaseLenders();
+      return BigInt.asIntN(64, result);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]blob.size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return blobSize as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob2`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewBlob2(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blob2Handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newBlob2(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "init"';
+    try {
+      inst.checkMayLeave("[constructor]blob2");
+      cx.refresh();
+      const initPtr = arg0 >>> 0;
+      const initLen = arg1 >>> 0;
+      checkListRange(cx, initPtr, initLen, 1, 1);
+      const init: Uint8Array = new Uint8Array(cx.u8.slice(initPtr, initPtr + initLen).buffer);
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: impl(init) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[constructor]blob2");
+        result = { tag: "err", val: undefined };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = blob2Handles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]blob2", where);
+    }
+  }
+  return newBlob2 as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob3`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewBlob3(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function newBlob3(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]blob3");
+      cx.refresh();
+
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: string };
+      try {
+        result = { tag: "ok", val: impl() };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[constructor]blob3");
+        result = { tag: "err", val: e.payload as string };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = blob3Handles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          const [resultErrPtr, resultErrLen] = lowerString(cx, resultErr, "<err>.val");
+          cx.dv.setUint32(outPtr + 4, resultErrPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultErrLen, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]blob3", where);
+    }
+  }
+  return newBlob3 as CoreFunction;
+}
+
+/** `corpus:resource-full/blobs#[method]blob3.clone`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBlob3Clone(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function blob3Clone(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]blob3.clone");
+      const self: any = blob3Handles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]blob3.clone");
+      }
+      where = "result";
+      const resultHandle = blob3Handles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]blob3.clone", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return blob3Clone as CoreFunction;
+}
 
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
-> = {};
+> = {
+  "corpus:resource-full/blobs#[constructor]blob": {
+    make: liftNewBlob as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-full/blobs#[method]blob.write": {
+    make: liftBlobWrite as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:resource-full/blobs#[method]blob.read": {
+    make: liftBlobRead as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-full/blobs#[static]blob.merge": {
+    make: liftBlobMerge as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-full/blobs#[method]blob.size": {
+    make: liftBlobSize as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i64",
+  },
+  "corpus:resource-full/blobs#[constructor]blob2": {
+    make: liftNewBlob2 as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-full/blobs#[constructor]blob3": {
+    make: liftNewBlob3 as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:resource-full/blobs#[method]blob3.clone": {
+    make: liftBlob3Clone as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+};
 
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "corpus:resource-full/blobs#[constructor]blob": { make: lowerNewBlob, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[method]blob.write": { make: lowerBlobWrite, core: "i32 i32 i32 ->" },
+  "corpus:resource-full/blobs#[method]blob.read": { make: lowerBlobRead, core: "i32 i32 i32 ->" },
+  "corpus:resource-full/blobs#[static]blob.merge": { make: lowerBlobMerge, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[method]blob.size": { make: lowerBlobSize, core: "i32 -> i64" },
+  "corpus:resource-full/blobs#[constructor]blob2": { make: lowerNewBlob2, core: "i32 i32 i32 ->" },
+  "corpus:resource-full/blobs#[constructor]blob3": { make: lowerNewBlob3, core: "i32 ->" },
+  "corpus:resource-full/blobs#[method]blob3.clone": { make: lowerBlob3Clone, core: "i32 -> i32" },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -38,7 +776,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -13,13 +13,20 @@ import type {
 import {
   BorrowScope,
   ComponentError,
+  allocateList,
+  atPath,
+  badValue,
   callPostReturn,
   checkBorrowsDropped,
+  checkListRange,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
   invalidDiscriminant,
   resourceHandles,
+  stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -82,6 +89,136 @@ function liftCopy(
   };
 }
 
+/** `dep:io/streams#[method]input-stream.read`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerInputStreamRead(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [inputStreamHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function inputStreamRead(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]input-stream.read");
+      cx.refresh();
+      const self: any = inputStreamHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "len"';
+      const len: bigint = BigInt.asUintN(64, arg1);
+      let result: any;
+      try {
+        result = impl(self, len);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]input-stream.read");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!(Array.isArray(result) || result instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", result);
+      const resultPtr = allocateList(cx, result.length, 1, 1);
+      if (result instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
+      } else {
+        const resultElements = result as ArrayLike<unknown>;
+        for (let i = 0; i < resultElements.length; i++) {
+          const resultItem = resultElements[i];
+          try {
+            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
+              throw badValue("a u8 (integer 0..255)", resultItem);
+            cx.u8[resultPtr + i] = resultItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]input-stream.read", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return inputStreamRead as CoreFunction;
+}
+
+/** `dep:io/streams#[method]output-stream.write`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerOutputStreamWrite(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [outputStreamHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function outputStreamWrite(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]output-stream.write");
+      cx.refresh();
+      const self: any = outputStreamHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "contents"';
+      const contentsPtr = arg1 >>> 0;
+      const contentsLen = arg2 >>> 0;
+      checkListRange(cx, contentsPtr, contentsLen, 1, 1);
+      const contents: Uint8Array = new Uint8Array(
+        cx.u8.slice(contentsPtr, contentsPtr + contentsLen).buffer,
+      );
+      try {
+        impl(self, contents);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]output-stream.write");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]output-stream.write", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return outputStreamWrite as CoreFunction;
+}
+
+/** `dep:io/error#[method]io-error.to-debug-string`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerIoErrorToDebugString(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [ioErrorHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function ioErrorToDebugString(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]io-error.to-debug-string");
+      cx.refresh();
+      const self: any = ioErrorHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]io-error.to-debug-string");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]io-error.to-debug-string", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return ioErrorToDebugString as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -97,7 +234,20 @@ const liftExports: Record<
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "dep:io/streams#[method]input-stream.read": {
+    make: lowerInputStreamRead,
+    core: "i32 i64 i32 ->",
+  },
+  "dep:io/streams#[method]output-stream.write": {
+    make: lowerOutputStreamWrite,
+    core: "i32 i32 i32 ->",
+  },
+  "dep:io/error#[method]io-error.to-debug-string": {
+    make: lowerIoErrorToDebugString,
+    core: "i32 i32 ->",
+  },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -112,7 +262,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

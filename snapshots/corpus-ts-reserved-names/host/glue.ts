@@ -11,10 +11,12 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   allocateList,
   atPath,
   badValue,
   callPostReturn,
+  checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
@@ -23,6 +25,7 @@ import {
   importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
+  resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -745,6 +748,274 @@ function liftDate(
   };
 }
 
+/** `corpus:ts-reserved/class#[constructor]object`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewObject(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function newObject() {
+    const entered = inst.enter("[constructor]object");
+    let where = "result";
+    try {
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]object");
+      }
+      where = "result";
+      const result: any = objectHandles.liftOwn(cx, ret >>> 0);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[constructor]object", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]object", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.delete`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectDelete(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function objectDelete(self: any) {
+    const entered = inst.enter("[method]object.delete");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      try {
+        core(selfHandle);
+      } catch (e) {
+        throw coreCallTrap(e, "[method]object.delete");
+      }
+      checkBorrowsDropped(scope, "[method]object.delete");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.delete");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]object.delete", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.then`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectThen(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function objectThen(self: any) {
+    const entered = inst.enter("[method]object.then");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      try {
+        core(selfHandle);
+      } catch (e) {
+        throw coreCallTrap(e, "[method]object.then");
+      }
+      checkBorrowsDropped(scope, "[method]object.then");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.then");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]object.then", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.to-string`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function objectToString(self: any) {
+    const entered = inst.enter("[method]object.to-string");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      let ret: number;
+      try {
+        ret = core(selfHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]object.to-string");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const result: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(retPtr, true),
+        cx.dv.getUint32(retPtr + 4, true),
+      );
+      checkBorrowsDropped(scope, "[method]object.to-string");
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[method]object.to-string", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]object.to-string", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.call`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectCall(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const postReturn = cx.opts.postReturn;
+  return function objectCall() {
+    const entered = inst.enter("[static]object.call");
+    let where = "result";
+    try {
+      try {
+        core();
+      } catch (e) {
+        throw coreCallTrap(e, "[static]object.call");
+      }
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.call");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[static]object.call", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.apply`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectApply(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const postReturn = cx.opts.postReturn;
+  return function objectApply() {
+    const entered = inst.enter("[static]object.apply");
+    let where = "result";
+    try {
+      try {
+        core();
+      } catch (e) {
+        throw coreCallTrap(e, "[static]object.apply");
+      }
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.apply");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[static]object.apply", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.bind`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectBind(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function objectBind(self: any) {
+    const entered = inst.enter("[method]object.bind");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      try {
+        core(selfHandle);
+      } catch (e) {
+        throw coreCallTrap(e, "[method]object.bind");
+      }
+      checkBorrowsDropped(scope, "[method]object.bind");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.bind");
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]object.bind", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.name`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectName(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const postReturn = cx.opts.postReturn;
+  return function objectName() {
+    const entered = inst.enter("[static]object.name");
+    let where = "result";
+    try {
+      cx.refresh();
+
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[static]object.name");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const result: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(retPtr, true),
+        cx.dv.getUint32(retPtr + 4, true),
+      );
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.name", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[static]object.name", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.length`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function objectLength(self: any) {
+    const entered = inst.enter("[method]object.length");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      let ret: number;
+      try {
+        ret = core(selfHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]object.length");
+      }
+      where = "result";
+      const result: number = ret >>> 0;
+      checkBorrowsDropped(scope, "[method]object.length");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.length", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]object.length", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
 /** `corpus:ts-reserved/class#new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -1274,6 +1545,260 @@ function lowerDate(host: JsFunction, ac: AdapterContext): CoreFunction {
   return date as CoreFunction;
 }
 
+/** `corpus:ts-reserved/class#[constructor]object`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewObject(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newObject(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]object");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]object");
+      }
+      where = "result";
+      const resultHandle = objectHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]object", where);
+    }
+  }
+  return newObject as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[method]object.delete`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function objectDelete(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]object.delete");
+      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]object.delete");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]object.delete", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return objectDelete as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[method]object.then`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectThen(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function objectThen(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]object.then");
+      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]object.then");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]object.then", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return objectThen as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[method]object.to-string`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectToString(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function objectToString(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]object.to-string");
+      cx.refresh();
+      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]object.to-string");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]object.to-string", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return objectToString as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[static]object.call`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectCall(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as (...args: any[]) => any;
+  function objectCall(): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]object.call");
+
+      try {
+        impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]object.call");
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]object.call", where);
+    }
+  }
+  return objectCall as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[static]object.apply`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectApply(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as (...args: any[]) => any;
+  function objectApply(): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]object.apply");
+
+      try {
+        impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]object.apply");
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]object.apply", where);
+    }
+  }
+  return objectApply as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[method]object.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function objectBind(arg0: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]object.bind");
+      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      try {
+        impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]object.bind");
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]object.bind", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return objectBind as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[static]object.name`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectName(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function objectName(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[static]object.name");
+      cx.refresh();
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[static]object.name");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]object.name", where);
+    }
+  }
+  return objectName as CoreFunction;
+}
+
+/** `corpus:ts-reserved/class#[method]object.length`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerObjectLength(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function objectLength(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]object.length");
+      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]object.length");
+      }
+      where = "result";
+      if (typeof result !== "number" || result >>> 0 !== result)
+        throw badValue("a u32 (integer 0..4294967295)", result);
+      scope.releaseLenders();
+      return result;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]object.length", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return objectLength as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -1355,6 +1880,42 @@ const liftExports: Record<
     make: liftDate as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
+  "corpus:ts-reserved/class#[constructor]object": {
+    make: liftNewObject as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:ts-reserved/class#[method]object.delete": {
+    make: liftObjectDelete as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 ->",
+  },
+  "corpus:ts-reserved/class#[method]object.then": {
+    make: liftObjectThen as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 ->",
+  },
+  "corpus:ts-reserved/class#[method]object.to-string": {
+    make: liftObjectToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+  "corpus:ts-reserved/class#[static]object.call": {
+    make: liftObjectCall as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "->",
+  },
+  "corpus:ts-reserved/class#[static]object.apply": {
+    make: liftObjectApply as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "->",
+  },
+  "corpus:ts-reserved/class#[method]object.bind": {
+    make: liftObjectBind as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 ->",
+  },
+  "corpus:ts-reserved/class#[static]object.name": {
+    make: liftObjectName as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:ts-reserved/class#[method]object.length": {
+    make: liftObjectLength as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -1379,6 +1940,18 @@ const lowerImports: Record<
   "corpus:ts-reserved/class#map": { make: lowerMap, core: "->" },
   "corpus:ts-reserved/class#set": { make: lowerSet, core: "->" },
   "corpus:ts-reserved/class#date": { make: lowerDate, core: "->" },
+  "corpus:ts-reserved/class#[constructor]object": { make: lowerNewObject, core: "-> i32" },
+  "corpus:ts-reserved/class#[method]object.delete": { make: lowerObjectDelete, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.then": { make: lowerObjectThen, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.to-string": {
+    make: lowerObjectToString,
+    core: "i32 i32 ->",
+  },
+  "corpus:ts-reserved/class#[static]object.call": { make: lowerObjectCall, core: "->" },
+  "corpus:ts-reserved/class#[static]object.apply": { make: lowerObjectApply, core: "->" },
+  "corpus:ts-reserved/class#[method]object.bind": { make: lowerObjectBind, core: "i32 ->" },
+  "corpus:ts-reserved/class#[static]object.name": { make: lowerObjectName, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.length": { make: lowerObjectLength, core: "i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -1394,7 +1967,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,6 +11,7 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   compileComponent,
   hostCallTrap,
   importCallFailed,
@@ -71,6 +72,38 @@ function lowerSendHTTP(host: JsFunction, ac: AdapterContext): CoreFunction {
   return sendHTTP as CoreFunction;
 }
 
+/** `corpus:upper/API#[method]XML.to-DOM`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerXmlToDOM(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [XMLHandles, DOMHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function xmlToDOM(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]XML.to-DOM");
+      const self: any = XMLHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]XML.to-DOM");
+      }
+      where = "result";
+      const resultHandle = DOMHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]XML.to-DOM", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return xmlToDOM as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -84,6 +117,7 @@ const lowerImports: Record<
 > = {
   "corpus:upper/API#parse-XML-document": { make: lowerParseXMLDocument, core: "i32 i32 -> i32" },
   "corpus:upper/API#send-HTTP": { make: lowerSendHTTP, core: "i32 i32 i32 i32 ->" },
+  "corpus:upper/API#[method]XML.to-DOM": { make: lowerXmlToDOM, core: "i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -99,7 +133,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,11 +11,15 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   callPostReturn,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
   resourceHandles,
+  stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -79,6 +83,70 @@ function liftDefaultStatus(
   };
 }
 
+/** `dep:http/types#[method]request.path`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestPath(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestPath(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.path");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.path");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      const [resultPtr, resultLen] = lowerString(cx, result);
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, resultLen, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.path", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestPath as CoreFunction;
+}
+
+/** `dep:http/types#[constructor]response`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewResponse(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newResponse(arg0: number): number {
+    let where = 'param "status"';
+    try {
+      inst.checkMayLeave("[constructor]response");
+      const status: number = arg0 & 0xffff;
+      let result: any;
+      try {
+        result = impl(status);
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]response");
+      }
+      where = "result";
+      const resultHandle = responseHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]response", where);
+    }
+  }
+  return newResponse as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -98,7 +166,10 @@ const liftExports: Record<
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
+> = {
+  "dep:http/types#[method]request.path": { make: lowerRequestPath, core: "i32 i32 ->" },
+  "dep:http/types#[constructor]response": { make: lowerNewResponse, core: "i32 -> i32" },
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -113,7 +184,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -11,8 +11,12 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
+  ComponentError,
   badValue,
   callPostReturn,
+  checkBorrowsDropped,
+  checkListRange,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
@@ -20,6 +24,7 @@ import {
   importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
+  resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -91,6 +96,163 @@ function liftGreet(
   };
 }
 
+/** `example:hello/greetings@0.1.0#[constructor]guest-book`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNewGuestBook(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const postReturn = cx.opts.postReturn;
+  return function newGuestBook(title: any) {
+    const entered = inst.enter("[constructor]guest-book");
+    let where = 'param "title"';
+    try {
+      cx.refresh();
+      const [titlePtr, titleLen] = lowerString(cx, title);
+      let ret: number;
+      try {
+        ret = core(titlePtr, titleLen) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[constructor]guest-book");
+      }
+      cx.refresh();
+      where = "result";
+      const result: any = guestBookHandles.liftOwn(cx, ret >>> 0);
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[constructor]guest-book", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[constructor]guest-book", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `example:hello/greetings@0.1.0#[method]guest-book.sign`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftGuestBookSign(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const postReturn = cx.opts.postReturn;
+  return function guestBookSign(self: any, who: any) {
+    const entered = inst.enter("[method]guest-book.sign");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = guestBookHandles.lowerBorrow(cx, self);
+      where = 'param "who"';
+      if (typeof who !== "object" || who === null) throw badValue("a record object", who);
+      const whoName = who.name;
+      const [whoNamePtr, whoNameLen] = lowerString(cx, whoName, ".name");
+      const whoAge = who.age;
+      let whoAgeCase: number;
+      let whoAgePayload: number;
+      if (whoAge === undefined || whoAge === null) {
+        whoAgeCase = 0;
+        whoAgePayload = 0;
+      } else {
+        whoAgeCase = 1;
+        if (typeof whoAge !== "number" || (whoAge & 0xff) !== whoAge)
+          throw badValue("a u8 (integer 0..255)", whoAge, ".age");
+        whoAgePayload = whoAge;
+      }
+      let ret: number;
+      try {
+        ret = core(selfHandle, whoNamePtr, whoNameLen, whoAgeCase, whoAgePayload) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]guest-book.sign");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultCase = cx.u8[retPtr];
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: string };
+      switch (resultCase) {
+        case 0: {
+          result = { tag: "ok", val: cx.dv.getUint32(retPtr + 4, true) };
+          break;
+        }
+        case 1: {
+          result = {
+            tag: "err",
+            val: loadStringFromRange(
+              cx,
+              cx.dv.getUint32(retPtr + 4, true),
+              cx.dv.getUint32(retPtr + 8, true),
+            ),
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(resultCase, "result", 2);
+      }
+      checkBorrowsDropped(scope, "[method]guest-book.sign");
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[method]guest-book.sign", ret);
+      if (result.tag === "err") throw new ComponentError(result.val);
+      return result.val;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]guest-book.sign", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
+/** `example:hello/greetings@0.1.0#[method]guest-book.signatures`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftGuestBookSignatures(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  const postReturn = cx.opts.postReturn;
+  return function guestBookSignatures(self: any) {
+    const entered = inst.enter("[method]guest-book.signatures");
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      cx.refresh();
+      const selfHandle = guestBookHandles.lowerBorrow(cx, self);
+      let ret: number;
+      try {
+        ret = core(selfHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "[method]guest-book.signatures");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultPtr = cx.dv.getUint32(retPtr, true);
+      const resultLen = cx.dv.getUint32(retPtr + 4, true);
+      checkListRange(cx, resultPtr, resultLen, 8, 4);
+      const result: string[] = new Array(resultLen);
+      for (let i = 0; i < resultLen; i++) {
+        const resultItemAt = resultPtr + i * 8;
+        result[i] = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(resultItemAt, true),
+          cx.dv.getUint32(resultItemAt + 4, true),
+        );
+      }
+      checkBorrowsDropped(scope, "[method]guest-book.signatures");
+      if (postReturn !== undefined)
+        callPostReturn(inst, postReturn, "[method]guest-book.signatures", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "[method]guest-book.signatures", where);
+    } finally {
+      inst.leave(entered);
+      cx.borrowScope = prevScope;
+    }
+  };
+}
+
 /** `example:hello/log@0.1.0#log`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -145,6 +307,18 @@ const liftExports: Record<
     make: liftGreet as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 i32 i32 i32 i32 -> i32",
   },
+  "example:hello/greetings@0.1.0#[constructor]guest-book": {
+    make: liftNewGuestBook as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 -> i32",
+  },
+  "example:hello/greetings@0.1.0#[method]guest-book.sign": {
+    make: liftGuestBookSign as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 i32 i32 i32 i32 -> i32",
+  },
+  "example:hello/greetings@0.1.0#[method]guest-book.signatures": {
+    make: liftGuestBookSignatures as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -168,7 +342,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

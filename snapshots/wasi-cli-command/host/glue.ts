@@ -11,6 +11,8 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
+  ComponentError,
   allocateList,
   atPath,
   badValue,
@@ -659,6 +661,6812 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
   return getInsecureSeed as CoreFunction;
 }
 
+/** `wasi:sockets/types@0.3.0#[static]tcp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketCreate(arg0: number, arg1: number): void {
+    let where = 'param "address-family"';
+    try {
+      inst.checkMayLeave("[static]tcp-socket.create");
+      cx.refresh();
+      const addressFamilyCase = arg0 >>> 0;
+      let addressFamily: "ipv4" | "ipv6";
+      switch (addressFamilyCase) {
+        case 0: {
+          addressFamily = "ipv4";
+          break;
+        }
+        case 1: {
+          addressFamily = "ipv6";
+          break;
+        }
+        default:
+          throw invalidDiscriminant(addressFamilyCase, "enum", 2);
+      }
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(addressFamily) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]tcp-socket.create");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = tcpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]tcp-socket.create", where);
+    }
+  }
+  return tcpSocketCreate as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketBind(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+    arg6: number,
+    arg7: number,
+    arg8: number,
+    arg9: number,
+    arg10: number,
+    arg11: number,
+    arg12: number,
+    arg13: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.bind");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "local-address"';
+      const localAddressCase = arg1 >>> 0;
+      let localAddress:
+        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+        | {
+            tag: "ipv6";
+            val: {
+              port: number;
+              flowInfo: number;
+              address: [number, number, number, number, number, number, number, number];
+              scopeId: number;
+            };
+          };
+      switch (localAddressCase) {
+        case 0: {
+          const localAddressIpv4Address: [number, number, number, number] = [
+            arg3 & 0xff,
+            arg4 & 0xff,
+            arg5 & 0xff,
+            arg6 & 0xff,
+          ];
+          localAddress = {
+            tag: "ipv4",
+            val: { port: arg2 & 0xffff, address: localAddressIpv4Address },
+          };
+          break;
+        }
+        case 1: {
+          const localAddressIpv6Address: [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+          ] = [
+            arg4 & 0xffff,
+            arg5 & 0xffff,
+            arg6 & 0xffff,
+            arg7 & 0xffff,
+            arg8 & 0xffff,
+            arg9 & 0xffff,
+            arg10 & 0xffff,
+            arg11 & 0xffff,
+          ];
+          localAddress = {
+            tag: "ipv6",
+            val: {
+              port: arg2 & 0xffff,
+              flowInfo: arg3 >>> 0,
+              address: localAddressIpv6Address,
+              scopeId: arg12 >>> 0,
+            },
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(localAddressCase, "variant", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, localAddress), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.bind");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg13 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.bind", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketBind as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetLocalAddress(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-local-address");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | {
+            tag: "ok";
+            val:
+              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+              | {
+                  tag: "ipv6";
+                  val: {
+                    port: number;
+                    flowInfo: number;
+                    address: [number, number, number, number, number, number, number, number];
+                    scopeId: number;
+                  };
+                };
+          }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-local-address");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "object" || resultOk === null)
+            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          switch (resultOk.tag) {
+            case "ipv4": {
+              cx.u8[outPtr + 4] = 0;
+              const resultOkIpv4 = resultOk.val;
+              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
+                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
+              const resultOkIpv4Port = resultOkIpv4.port;
+              if (
+                typeof resultOkIpv4Port !== "number" ||
+                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv4Port,
+                  "<ok>.val<ipv4>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
+              const resultOkIpv4Address = resultOkIpv4.address;
+              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
+                throw badValue(
+                  "a tuple (array of length 4)",
+                  resultOkIpv4Address,
+                  "<ok>.val<ipv4>.val.address",
+                );
+              const resultOkIpv4Address0 = resultOkIpv4Address[0];
+              if (
+                typeof resultOkIpv4Address0 !== "number" ||
+                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address0,
+                  "<ok>.val<ipv4>.val.address[0]",
+                );
+              cx.u8[outPtr + 10] = resultOkIpv4Address0;
+              const resultOkIpv4Address1 = resultOkIpv4Address[1];
+              if (
+                typeof resultOkIpv4Address1 !== "number" ||
+                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address1,
+                  "<ok>.val<ipv4>.val.address[1]",
+                );
+              cx.u8[outPtr + 11] = resultOkIpv4Address1;
+              const resultOkIpv4Address2 = resultOkIpv4Address[2];
+              if (
+                typeof resultOkIpv4Address2 !== "number" ||
+                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address2,
+                  "<ok>.val<ipv4>.val.address[2]",
+                );
+              cx.u8[outPtr + 12] = resultOkIpv4Address2;
+              const resultOkIpv4Address3 = resultOkIpv4Address[3];
+              if (
+                typeof resultOkIpv4Address3 !== "number" ||
+                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address3,
+                  "<ok>.val<ipv4>.val.address[3]",
+                );
+              cx.u8[outPtr + 13] = resultOkIpv4Address3;
+              break;
+            }
+            case "ipv6": {
+              cx.u8[outPtr + 4] = 1;
+              const resultOkIpv6 = resultOk.val;
+              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
+                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
+              const resultOkIpv6Port = resultOkIpv6.port;
+              if (
+                typeof resultOkIpv6Port !== "number" ||
+                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Port,
+                  "<ok>.val<ipv6>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
+              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
+              if (
+                typeof resultOkIpv6FlowInfo !== "number" ||
+                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6FlowInfo,
+                  "<ok>.val<ipv6>.val.flowInfo",
+                );
+              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
+              const resultOkIpv6Address = resultOkIpv6.address;
+              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
+                throw badValue(
+                  "a tuple (array of length 8)",
+                  resultOkIpv6Address,
+                  "<ok>.val<ipv6>.val.address",
+                );
+              const resultOkIpv6Address0 = resultOkIpv6Address[0];
+              if (
+                typeof resultOkIpv6Address0 !== "number" ||
+                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address0,
+                  "<ok>.val<ipv6>.val.address[0]",
+                );
+              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
+              const resultOkIpv6Address1 = resultOkIpv6Address[1];
+              if (
+                typeof resultOkIpv6Address1 !== "number" ||
+                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address1,
+                  "<ok>.val<ipv6>.val.address[1]",
+                );
+              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
+              const resultOkIpv6Address2 = resultOkIpv6Address[2];
+              if (
+                typeof resultOkIpv6Address2 !== "number" ||
+                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address2,
+                  "<ok>.val<ipv6>.val.address[2]",
+                );
+              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
+              const resultOkIpv6Address3 = resultOkIpv6Address[3];
+              if (
+                typeof resultOkIpv6Address3 !== "number" ||
+                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address3,
+                  "<ok>.val<ipv6>.val.address[3]",
+                );
+              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
+              const resultOkIpv6Address4 = resultOkIpv6Address[4];
+              if (
+                typeof resultOkIpv6Address4 !== "number" ||
+                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address4,
+                  "<ok>.val<ipv6>.val.address[4]",
+                );
+              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
+              const resultOkIpv6Address5 = resultOkIpv6Address[5];
+              if (
+                typeof resultOkIpv6Address5 !== "number" ||
+                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address5,
+                  "<ok>.val<ipv6>.val.address[5]",
+                );
+              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
+              const resultOkIpv6Address6 = resultOkIpv6Address[6];
+              if (
+                typeof resultOkIpv6Address6 !== "number" ||
+                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address6,
+                  "<ok>.val<ipv6>.val.address[6]",
+                );
+              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
+              const resultOkIpv6Address7 = resultOkIpv6Address[7];
+              if (
+                typeof resultOkIpv6Address7 !== "number" ||
+                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address7,
+                  "<ok>.val<ipv6>.val.address[7]",
+                );
+              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
+              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
+              if (
+                typeof resultOkIpv6ScopeId !== "number" ||
+                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6ScopeId,
+                  "<ok>.val<ipv6>.val.scopeId",
+                );
+              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
+              break;
+            }
+            default:
+              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-local-address", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetLocalAddress as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetRemoteAddress(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-remote-address");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | {
+            tag: "ok";
+            val:
+              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+              | {
+                  tag: "ipv6";
+                  val: {
+                    port: number;
+                    flowInfo: number;
+                    address: [number, number, number, number, number, number, number, number];
+                    scopeId: number;
+                  };
+                };
+          }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-remote-address");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "object" || resultOk === null)
+            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          switch (resultOk.tag) {
+            case "ipv4": {
+              cx.u8[outPtr + 4] = 0;
+              const resultOkIpv4 = resultOk.val;
+              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
+                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
+              const resultOkIpv4Port = resultOkIpv4.port;
+              if (
+                typeof resultOkIpv4Port !== "number" ||
+                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv4Port,
+                  "<ok>.val<ipv4>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
+              const resultOkIpv4Address = resultOkIpv4.address;
+              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
+                throw badValue(
+                  "a tuple (array of length 4)",
+                  resultOkIpv4Address,
+                  "<ok>.val<ipv4>.val.address",
+                );
+              const resultOkIpv4Address0 = resultOkIpv4Address[0];
+              if (
+                typeof resultOkIpv4Address0 !== "number" ||
+                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address0,
+                  "<ok>.val<ipv4>.val.address[0]",
+                );
+              cx.u8[outPtr + 10] = resultOkIpv4Address0;
+              const resultOkIpv4Address1 = resultOkIpv4Address[1];
+              if (
+                typeof resultOkIpv4Address1 !== "number" ||
+                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address1,
+                  "<ok>.val<ipv4>.val.address[1]",
+                );
+              cx.u8[outPtr + 11] = resultOkIpv4Address1;
+              const resultOkIpv4Address2 = resultOkIpv4Address[2];
+              if (
+                typeof resultOkIpv4Address2 !== "number" ||
+                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address2,
+                  "<ok>.val<ipv4>.val.address[2]",
+                );
+              cx.u8[outPtr + 12] = resultOkIpv4Address2;
+              const resultOkIpv4Address3 = resultOkIpv4Address[3];
+              if (
+                typeof resultOkIpv4Address3 !== "number" ||
+                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address3,
+                  "<ok>.val<ipv4>.val.address[3]",
+                );
+              cx.u8[outPtr + 13] = resultOkIpv4Address3;
+              break;
+            }
+            case "ipv6": {
+              cx.u8[outPtr + 4] = 1;
+              const resultOkIpv6 = resultOk.val;
+              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
+                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
+              const resultOkIpv6Port = resultOkIpv6.port;
+              if (
+                typeof resultOkIpv6Port !== "number" ||
+                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Port,
+                  "<ok>.val<ipv6>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
+              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
+              if (
+                typeof resultOkIpv6FlowInfo !== "number" ||
+                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6FlowInfo,
+                  "<ok>.val<ipv6>.val.flowInfo",
+                );
+              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
+              const resultOkIpv6Address = resultOkIpv6.address;
+              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
+                throw badValue(
+                  "a tuple (array of length 8)",
+                  resultOkIpv6Address,
+                  "<ok>.val<ipv6>.val.address",
+                );
+              const resultOkIpv6Address0 = resultOkIpv6Address[0];
+              if (
+                typeof resultOkIpv6Address0 !== "number" ||
+                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address0,
+                  "<ok>.val<ipv6>.val.address[0]",
+                );
+              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
+              const resultOkIpv6Address1 = resultOkIpv6Address[1];
+              if (
+                typeof resultOkIpv6Address1 !== "number" ||
+                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address1,
+                  "<ok>.val<ipv6>.val.address[1]",
+                );
+              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
+              const resultOkIpv6Address2 = resultOkIpv6Address[2];
+              if (
+                typeof resultOkIpv6Address2 !== "number" ||
+                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address2,
+                  "<ok>.val<ipv6>.val.address[2]",
+                );
+              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
+              const resultOkIpv6Address3 = resultOkIpv6Address[3];
+              if (
+                typeof resultOkIpv6Address3 !== "number" ||
+                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address3,
+                  "<ok>.val<ipv6>.val.address[3]",
+                );
+              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
+              const resultOkIpv6Address4 = resultOkIpv6Address[4];
+              if (
+                typeof resultOkIpv6Address4 !== "number" ||
+                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address4,
+                  "<ok>.val<ipv6>.val.address[4]",
+                );
+              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
+              const resultOkIpv6Address5 = resultOkIpv6Address[5];
+              if (
+                typeof resultOkIpv6Address5 !== "number" ||
+                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address5,
+                  "<ok>.val<ipv6>.val.address[5]",
+                );
+              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
+              const resultOkIpv6Address6 = resultOkIpv6Address[6];
+              if (
+                typeof resultOkIpv6Address6 !== "number" ||
+                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address6,
+                  "<ok>.val<ipv6>.val.address[6]",
+                );
+              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
+              const resultOkIpv6Address7 = resultOkIpv6Address[7];
+              if (
+                typeof resultOkIpv6Address7 !== "number" ||
+                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address7,
+                  "<ok>.val<ipv6>.val.address[7]",
+                );
+              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
+              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
+              if (
+                typeof resultOkIpv6ScopeId !== "number" ||
+                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6ScopeId,
+                  "<ok>.val<ipv6>.val.scopeId",
+                );
+              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
+              break;
+            }
+            default:
+              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-remote-address", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetRemoteAddress as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetIsListening(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetIsListening(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-is-listening");
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.get-is-listening");
+      }
+      where = "result";
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      scope.releaseLenders();
+      return result ? 1 : 0;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-is-listening", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetIsListening as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetAddressFamily(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-address-family");
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.get-address-family");
+      }
+      where = "result";
+      let resultCase: number;
+      switch (result) {
+        case "ipv4": {
+          resultCase = 0;
+          break;
+        }
+        case "ipv6": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('one of "ipv4", "ipv6"', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-address-family", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetAddressFamily as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetListenBacklogSize(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-listen-backlog-size");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-listen-backlog-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-listen-backlog-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetListenBacklogSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetKeepAliveEnabled(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-enabled");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: boolean }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-enabled");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "boolean") throw badValue("a boolean", resultOk, "<ok>.val");
+          cx.u8[outPtr + 4] = resultOk ? 1 : 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-enabled", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetKeepAliveEnabled as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-enabled`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetKeepAliveEnabled(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-enabled");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: boolean = arg1 !== 0;
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-enabled");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-enabled", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetKeepAliveEnabled as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetKeepAliveIdleTime(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-idle-time");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-idle-time");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-idle-time", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetKeepAliveIdleTime as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetKeepAliveIdleTime(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-idle-time");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-idle-time");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-idle-time", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetKeepAliveIdleTime as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetKeepAliveInterval(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-interval");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-interval");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-interval", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetKeepAliveInterval as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetKeepAliveInterval(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-interval");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-interval");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-interval", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetKeepAliveInterval as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetKeepAliveCount(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-count");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: number }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-count");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "number" || resultOk >>> 0 !== resultOk)
+            throw badValue("a u32 (integer 0..4294967295)", resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-count", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetKeepAliveCount as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-count`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetKeepAliveCount(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-count");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: number = arg1 >>> 0;
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-count");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-count", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetKeepAliveCount as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetHopLimit(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-hop-limit");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: number }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-hop-limit");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "number" || (resultOk & 0xff) !== resultOk)
+            throw badValue("a u8 (integer 0..255)", resultOk, "<ok>.val");
+          cx.u8[outPtr + 4] = resultOk;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-hop-limit", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetHopLimit as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetHopLimit(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-hop-limit");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: number = arg1 & 0xff;
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-hop-limit");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-hop-limit", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetHopLimit as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-receive-buffer-size");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-receive-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-receive-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetReceiveBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-receive-buffer-size");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-receive-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-receive-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetReceiveBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketGetSendBufferSize(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.get-send-buffer-size");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.get-send-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.get-send-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketGetSendBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.set-send-buffer-size");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]tcp-socket.set-send-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.set-send-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSetSendBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[static]udp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketCreate(arg0: number, arg1: number): void {
+    let where = 'param "address-family"';
+    try {
+      inst.checkMayLeave("[static]udp-socket.create");
+      cx.refresh();
+      const addressFamilyCase = arg0 >>> 0;
+      let addressFamily: "ipv4" | "ipv6";
+      switch (addressFamilyCase) {
+        case 0: {
+          addressFamily = "ipv4";
+          break;
+        }
+        case 1: {
+          addressFamily = "ipv6";
+          break;
+        }
+        default:
+          throw invalidDiscriminant(addressFamilyCase, "enum", 2);
+      }
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(addressFamily) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]udp-socket.create");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = udpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]udp-socket.create", where);
+    }
+  }
+  return udpSocketCreate as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketBind(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+    arg6: number,
+    arg7: number,
+    arg8: number,
+    arg9: number,
+    arg10: number,
+    arg11: number,
+    arg12: number,
+    arg13: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.bind");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "local-address"';
+      const localAddressCase = arg1 >>> 0;
+      let localAddress:
+        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+        | {
+            tag: "ipv6";
+            val: {
+              port: number;
+              flowInfo: number;
+              address: [number, number, number, number, number, number, number, number];
+              scopeId: number;
+            };
+          };
+      switch (localAddressCase) {
+        case 0: {
+          const localAddressIpv4Address: [number, number, number, number] = [
+            arg3 & 0xff,
+            arg4 & 0xff,
+            arg5 & 0xff,
+            arg6 & 0xff,
+          ];
+          localAddress = {
+            tag: "ipv4",
+            val: { port: arg2 & 0xffff, address: localAddressIpv4Address },
+          };
+          break;
+        }
+        case 1: {
+          const localAddressIpv6Address: [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+          ] = [
+            arg4 & 0xffff,
+            arg5 & 0xffff,
+            arg6 & 0xffff,
+            arg7 & 0xffff,
+            arg8 & 0xffff,
+            arg9 & 0xffff,
+            arg10 & 0xffff,
+            arg11 & 0xffff,
+          ];
+          localAddress = {
+            tag: "ipv6",
+            val: {
+              port: arg2 & 0xffff,
+              flowInfo: arg3 >>> 0,
+              address: localAddressIpv6Address,
+              scopeId: arg12 >>> 0,
+            },
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(localAddressCase, "variant", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, localAddress), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.bind");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg13 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.bind", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketBind as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.connect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketConnect(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+    arg6: number,
+    arg7: number,
+    arg8: number,
+    arg9: number,
+    arg10: number,
+    arg11: number,
+    arg12: number,
+    arg13: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.connect");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "remote-address"';
+      const remoteAddressCase = arg1 >>> 0;
+      let remoteAddress:
+        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+        | {
+            tag: "ipv6";
+            val: {
+              port: number;
+              flowInfo: number;
+              address: [number, number, number, number, number, number, number, number];
+              scopeId: number;
+            };
+          };
+      switch (remoteAddressCase) {
+        case 0: {
+          const remoteAddressIpv4Address: [number, number, number, number] = [
+            arg3 & 0xff,
+            arg4 & 0xff,
+            arg5 & 0xff,
+            arg6 & 0xff,
+          ];
+          remoteAddress = {
+            tag: "ipv4",
+            val: { port: arg2 & 0xffff, address: remoteAddressIpv4Address },
+          };
+          break;
+        }
+        case 1: {
+          const remoteAddressIpv6Address: [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+          ] = [
+            arg4 & 0xffff,
+            arg5 & 0xffff,
+            arg6 & 0xffff,
+            arg7 & 0xffff,
+            arg8 & 0xffff,
+            arg9 & 0xffff,
+            arg10 & 0xffff,
+            arg11 & 0xffff,
+          ];
+          remoteAddress = {
+            tag: "ipv6",
+            val: {
+              port: arg2 & 0xffff,
+              flowInfo: arg3 >>> 0,
+              address: remoteAddressIpv6Address,
+              scopeId: arg12 >>> 0,
+            },
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(remoteAddressCase, "variant", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, remoteAddress), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.connect");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg13 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.connect", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketConnect as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.disconnect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketDisconnect(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.disconnect");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.disconnect");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.disconnect", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketDisconnect as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetLocalAddress(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-local-address");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | {
+            tag: "ok";
+            val:
+              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+              | {
+                  tag: "ipv6";
+                  val: {
+                    port: number;
+                    flowInfo: number;
+                    address: [number, number, number, number, number, number, number, number];
+                    scopeId: number;
+                  };
+                };
+          }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.get-local-address");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "object" || resultOk === null)
+            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          switch (resultOk.tag) {
+            case "ipv4": {
+              cx.u8[outPtr + 4] = 0;
+              const resultOkIpv4 = resultOk.val;
+              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
+                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
+              const resultOkIpv4Port = resultOkIpv4.port;
+              if (
+                typeof resultOkIpv4Port !== "number" ||
+                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv4Port,
+                  "<ok>.val<ipv4>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
+              const resultOkIpv4Address = resultOkIpv4.address;
+              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
+                throw badValue(
+                  "a tuple (array of length 4)",
+                  resultOkIpv4Address,
+                  "<ok>.val<ipv4>.val.address",
+                );
+              const resultOkIpv4Address0 = resultOkIpv4Address[0];
+              if (
+                typeof resultOkIpv4Address0 !== "number" ||
+                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address0,
+                  "<ok>.val<ipv4>.val.address[0]",
+                );
+              cx.u8[outPtr + 10] = resultOkIpv4Address0;
+              const resultOkIpv4Address1 = resultOkIpv4Address[1];
+              if (
+                typeof resultOkIpv4Address1 !== "number" ||
+                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address1,
+                  "<ok>.val<ipv4>.val.address[1]",
+                );
+              cx.u8[outPtr + 11] = resultOkIpv4Address1;
+              const resultOkIpv4Address2 = resultOkIpv4Address[2];
+              if (
+                typeof resultOkIpv4Address2 !== "number" ||
+                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address2,
+                  "<ok>.val<ipv4>.val.address[2]",
+                );
+              cx.u8[outPtr + 12] = resultOkIpv4Address2;
+              const resultOkIpv4Address3 = resultOkIpv4Address[3];
+              if (
+                typeof resultOkIpv4Address3 !== "number" ||
+                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address3,
+                  "<ok>.val<ipv4>.val.address[3]",
+                );
+              cx.u8[outPtr + 13] = resultOkIpv4Address3;
+              break;
+            }
+            case "ipv6": {
+              cx.u8[outPtr + 4] = 1;
+              const resultOkIpv6 = resultOk.val;
+              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
+                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
+              const resultOkIpv6Port = resultOkIpv6.port;
+              if (
+                typeof resultOkIpv6Port !== "number" ||
+                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Port,
+                  "<ok>.val<ipv6>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
+              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
+              if (
+                typeof resultOkIpv6FlowInfo !== "number" ||
+                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6FlowInfo,
+                  "<ok>.val<ipv6>.val.flowInfo",
+                );
+              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
+              const resultOkIpv6Address = resultOkIpv6.address;
+              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
+                throw badValue(
+                  "a tuple (array of length 8)",
+                  resultOkIpv6Address,
+                  "<ok>.val<ipv6>.val.address",
+                );
+              const resultOkIpv6Address0 = resultOkIpv6Address[0];
+              if (
+                typeof resultOkIpv6Address0 !== "number" ||
+                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address0,
+                  "<ok>.val<ipv6>.val.address[0]",
+                );
+              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
+              const resultOkIpv6Address1 = resultOkIpv6Address[1];
+              if (
+                typeof resultOkIpv6Address1 !== "number" ||
+                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address1,
+                  "<ok>.val<ipv6>.val.address[1]",
+                );
+              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
+              const resultOkIpv6Address2 = resultOkIpv6Address[2];
+              if (
+                typeof resultOkIpv6Address2 !== "number" ||
+                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address2,
+                  "<ok>.val<ipv6>.val.address[2]",
+                );
+              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
+              const resultOkIpv6Address3 = resultOkIpv6Address[3];
+              if (
+                typeof resultOkIpv6Address3 !== "number" ||
+                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address3,
+                  "<ok>.val<ipv6>.val.address[3]",
+                );
+              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
+              const resultOkIpv6Address4 = resultOkIpv6Address[4];
+              if (
+                typeof resultOkIpv6Address4 !== "number" ||
+                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address4,
+                  "<ok>.val<ipv6>.val.address[4]",
+                );
+              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
+              const resultOkIpv6Address5 = resultOkIpv6Address[5];
+              if (
+                typeof resultOkIpv6Address5 !== "number" ||
+                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address5,
+                  "<ok>.val<ipv6>.val.address[5]",
+                );
+              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
+              const resultOkIpv6Address6 = resultOkIpv6Address[6];
+              if (
+                typeof resultOkIpv6Address6 !== "number" ||
+                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address6,
+                  "<ok>.val<ipv6>.val.address[6]",
+                );
+              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
+              const resultOkIpv6Address7 = resultOkIpv6Address[7];
+              if (
+                typeof resultOkIpv6Address7 !== "number" ||
+                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address7,
+                  "<ok>.val<ipv6>.val.address[7]",
+                );
+              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
+              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
+              if (
+                typeof resultOkIpv6ScopeId !== "number" ||
+                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6ScopeId,
+                  "<ok>.val<ipv6>.val.scopeId",
+                );
+              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
+              break;
+            }
+            default:
+              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-local-address", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetLocalAddress as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetRemoteAddress(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-remote-address");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | {
+            tag: "ok";
+            val:
+              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
+              | {
+                  tag: "ipv6";
+                  val: {
+                    port: number;
+                    flowInfo: number;
+                    address: [number, number, number, number, number, number, number, number];
+                    scopeId: number;
+                  };
+                };
+          }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.get-remote-address");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "object" || resultOk === null)
+            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          switch (resultOk.tag) {
+            case "ipv4": {
+              cx.u8[outPtr + 4] = 0;
+              const resultOkIpv4 = resultOk.val;
+              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
+                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
+              const resultOkIpv4Port = resultOkIpv4.port;
+              if (
+                typeof resultOkIpv4Port !== "number" ||
+                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv4Port,
+                  "<ok>.val<ipv4>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
+              const resultOkIpv4Address = resultOkIpv4.address;
+              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
+                throw badValue(
+                  "a tuple (array of length 4)",
+                  resultOkIpv4Address,
+                  "<ok>.val<ipv4>.val.address",
+                );
+              const resultOkIpv4Address0 = resultOkIpv4Address[0];
+              if (
+                typeof resultOkIpv4Address0 !== "number" ||
+                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address0,
+                  "<ok>.val<ipv4>.val.address[0]",
+                );
+              cx.u8[outPtr + 10] = resultOkIpv4Address0;
+              const resultOkIpv4Address1 = resultOkIpv4Address[1];
+              if (
+                typeof resultOkIpv4Address1 !== "number" ||
+                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address1,
+                  "<ok>.val<ipv4>.val.address[1]",
+                );
+              cx.u8[outPtr + 11] = resultOkIpv4Address1;
+              const resultOkIpv4Address2 = resultOkIpv4Address[2];
+              if (
+                typeof resultOkIpv4Address2 !== "number" ||
+                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address2,
+                  "<ok>.val<ipv4>.val.address[2]",
+                );
+              cx.u8[outPtr + 12] = resultOkIpv4Address2;
+              const resultOkIpv4Address3 = resultOkIpv4Address[3];
+              if (
+                typeof resultOkIpv4Address3 !== "number" ||
+                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  resultOkIpv4Address3,
+                  "<ok>.val<ipv4>.val.address[3]",
+                );
+              cx.u8[outPtr + 13] = resultOkIpv4Address3;
+              break;
+            }
+            case "ipv6": {
+              cx.u8[outPtr + 4] = 1;
+              const resultOkIpv6 = resultOk.val;
+              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
+                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
+              const resultOkIpv6Port = resultOkIpv6.port;
+              if (
+                typeof resultOkIpv6Port !== "number" ||
+                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Port,
+                  "<ok>.val<ipv6>.val.port",
+                );
+              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
+              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
+              if (
+                typeof resultOkIpv6FlowInfo !== "number" ||
+                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6FlowInfo,
+                  "<ok>.val<ipv6>.val.flowInfo",
+                );
+              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
+              const resultOkIpv6Address = resultOkIpv6.address;
+              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
+                throw badValue(
+                  "a tuple (array of length 8)",
+                  resultOkIpv6Address,
+                  "<ok>.val<ipv6>.val.address",
+                );
+              const resultOkIpv6Address0 = resultOkIpv6Address[0];
+              if (
+                typeof resultOkIpv6Address0 !== "number" ||
+                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address0,
+                  "<ok>.val<ipv6>.val.address[0]",
+                );
+              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
+              const resultOkIpv6Address1 = resultOkIpv6Address[1];
+              if (
+                typeof resultOkIpv6Address1 !== "number" ||
+                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address1,
+                  "<ok>.val<ipv6>.val.address[1]",
+                );
+              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
+              const resultOkIpv6Address2 = resultOkIpv6Address[2];
+              if (
+                typeof resultOkIpv6Address2 !== "number" ||
+                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address2,
+                  "<ok>.val<ipv6>.val.address[2]",
+                );
+              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
+              const resultOkIpv6Address3 = resultOkIpv6Address[3];
+              if (
+                typeof resultOkIpv6Address3 !== "number" ||
+                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address3,
+                  "<ok>.val<ipv6>.val.address[3]",
+                );
+              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
+              const resultOkIpv6Address4 = resultOkIpv6Address[4];
+              if (
+                typeof resultOkIpv6Address4 !== "number" ||
+                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address4,
+                  "<ok>.val<ipv6>.val.address[4]",
+                );
+              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
+              const resultOkIpv6Address5 = resultOkIpv6Address[5];
+              if (
+                typeof resultOkIpv6Address5 !== "number" ||
+                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address5,
+                  "<ok>.val<ipv6>.val.address[5]",
+                );
+              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
+              const resultOkIpv6Address6 = resultOkIpv6Address[6];
+              if (
+                typeof resultOkIpv6Address6 !== "number" ||
+                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address6,
+                  "<ok>.val<ipv6>.val.address[6]",
+                );
+              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
+              const resultOkIpv6Address7 = resultOkIpv6Address[7];
+              if (
+                typeof resultOkIpv6Address7 !== "number" ||
+                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  resultOkIpv6Address7,
+                  "<ok>.val<ipv6>.val.address[7]",
+                );
+              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
+              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
+              if (
+                typeof resultOkIpv6ScopeId !== "number" ||
+                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  resultOkIpv6ScopeId,
+                  "<ok>.val<ipv6>.val.scopeId",
+                );
+              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
+              break;
+            }
+            default:
+              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-remote-address", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetRemoteAddress as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetAddressFamily(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-address-family");
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]udp-socket.get-address-family");
+      }
+      where = "result";
+      let resultCase: number;
+      switch (result) {
+        case "ipv4": {
+          resultCase = 0;
+          break;
+        }
+        case "ipv6": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('one of "ipv4", "ipv6"', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-address-family", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetAddressFamily as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetUnicastHopLimit(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-unicast-hop-limit");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: number }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.get-unicast-hop-limit");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "number" || (resultOk & 0xff) !== resultOk)
+            throw badValue("a u8 (integer 0..255)", resultOk, "<ok>.val");
+          cx.u8[outPtr + 4] = resultOk;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-unicast-hop-limit", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetUnicastHopLimit as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketSetUnicastHopLimit(arg0: number, arg1: number, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.set-unicast-hop-limit");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: number = arg1 & 0xff;
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.set-unicast-hop-limit");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.set-unicast-hop-limit", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketSetUnicastHopLimit as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-receive-buffer-size");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.get-receive-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-receive-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetReceiveBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.set-receive-buffer-size");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.set-receive-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.set-receive-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketSetReceiveBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketGetSendBufferSize(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.get-send-buffer-size");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result:
+        | { tag: "ok"; val: bigint }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.get-send-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 8] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 8] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 8] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 8] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 8] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 8] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 8] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 8] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 8] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 8] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 8] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 8] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 8] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 8] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 8] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 12] = 0;
+              } else {
+                cx.u8[outPtr + 12] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.get-send-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketGetSendBufferSize as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function udpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]udp-socket.set-send-buffer-size");
+      cx.refresh();
+      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "value"';
+      const value: bigint = BigInt.asUintN(64, arg1);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "access-denied" }
+              | { tag: "not-supported" }
+              | { tag: "invalid-argument" }
+              | { tag: "out-of-memory" }
+              | { tag: "timeout" }
+              | { tag: "invalid-state" }
+              | { tag: "address-not-bindable" }
+              | { tag: "address-in-use" }
+              | { tag: "remote-unreachable" }
+              | { tag: "connection-refused" }
+              | { tag: "connection-broken" }
+              | { tag: "connection-reset" }
+              | { tag: "connection-aborted" }
+              | { tag: "datagram-too-large" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]udp-socket.set-send-buffer-size");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "access-denied": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "invalid-argument": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "out-of-memory": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "timeout": {
+              cx.u8[outPtr + 4] = 4;
+              break;
+            }
+            case "invalid-state": {
+              cx.u8[outPtr + 4] = 5;
+              break;
+            }
+            case "address-not-bindable": {
+              cx.u8[outPtr + 4] = 6;
+              break;
+            }
+            case "address-in-use": {
+              cx.u8[outPtr + 4] = 7;
+              break;
+            }
+            case "remote-unreachable": {
+              cx.u8[outPtr + 4] = 8;
+              break;
+            }
+            case "connection-refused": {
+              cx.u8[outPtr + 4] = 9;
+              break;
+            }
+            case "connection-broken": {
+              cx.u8[outPtr + 4] = 10;
+              break;
+            }
+            case "connection-reset": {
+              cx.u8[outPtr + 4] = 11;
+              break;
+            }
+            case "connection-aborted": {
+              cx.u8[outPtr + 4] = 12;
+              break;
+            }
+            case "datagram-too-large": {
+              cx.u8[outPtr + 4] = 13;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 14;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]udp-socket.set-send-buffer-size", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return udpSocketSetSendBufferSize as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -706,6 +7514,142 @@ const lowerImports: Record<
     make: lowerGetInsecureSeed,
     core: "i32 ->",
   },
+  "wasi:sockets/types@0.3.0#[static]tcp-socket.create": {
+    make: lowerTcpSocketCreate,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.bind": {
+    make: lowerTcpSocketBind,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address": {
+    make: lowerTcpSocketGetLocalAddress,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address": {
+    make: lowerTcpSocketGetRemoteAddress,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening": {
+    make: lowerTcpSocketGetIsListening,
+    core: "i32 -> i32",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family": {
+    make: lowerTcpSocketGetAddressFamily,
+    core: "i32 -> i32",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size": {
+    make: lowerTcpSocketSetListenBacklogSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled": {
+    make: lowerTcpSocketGetKeepAliveEnabled,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-enabled": {
+    make: lowerTcpSocketSetKeepAliveEnabled,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time": {
+    make: lowerTcpSocketGetKeepAliveIdleTime,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time": {
+    make: lowerTcpSocketSetKeepAliveIdleTime,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval": {
+    make: lowerTcpSocketGetKeepAliveInterval,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval": {
+    make: lowerTcpSocketSetKeepAliveInterval,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count": {
+    make: lowerTcpSocketGetKeepAliveCount,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-count": {
+    make: lowerTcpSocketSetKeepAliveCount,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit": {
+    make: lowerTcpSocketGetHopLimit,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit": {
+    make: lowerTcpSocketSetHopLimit,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size": {
+    make: lowerTcpSocketGetReceiveBufferSize,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size": {
+    make: lowerTcpSocketSetReceiveBufferSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size": {
+    make: lowerTcpSocketGetSendBufferSize,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size": {
+    make: lowerTcpSocketSetSendBufferSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[static]udp-socket.create": {
+    make: lowerUdpSocketCreate,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.bind": {
+    make: lowerUdpSocketBind,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.connect": {
+    make: lowerUdpSocketConnect,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.disconnect": {
+    make: lowerUdpSocketDisconnect,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address": {
+    make: lowerUdpSocketGetLocalAddress,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address": {
+    make: lowerUdpSocketGetRemoteAddress,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family": {
+    make: lowerUdpSocketGetAddressFamily,
+    core: "i32 -> i32",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit": {
+    make: lowerUdpSocketGetUnicastHopLimit,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit": {
+    make: lowerUdpSocketSetUnicastHopLimit,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size": {
+    make: lowerUdpSocketGetReceiveBufferSize,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size": {
+    make: lowerUdpSocketSetReceiveBufferSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size": {
+    make: lowerUdpSocketGetSendBufferSize,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size": {
+    make: lowerUdpSocketSetSendBufferSize,
+    core: "i32 i64 i32 ->",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -721,7 +7665,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

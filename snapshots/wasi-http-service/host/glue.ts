@@ -11,12 +11,19 @@ import type {
   JsFunction,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
+  ComponentError,
   allocateList,
   atPath,
   badValue,
+  checkListRange,
   compileComponent,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
+  resourceHandles,
+  stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -317,6 +324,2252 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
   return getInsecureSeed as CoreFunction;
 }
 
+/** `wasi:http/types@0.3.0#[constructor]fields`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newFields(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]fields");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]fields");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]fields", where);
+    }
+  }
+  return newFields as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[static]fields.from-list`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsFromList(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "entries"';
+    try {
+      inst.checkMayLeave("[static]fields.from-list");
+      cx.refresh();
+      const entriesPtr = arg0 >>> 0;
+      const entriesLen = arg1 >>> 0;
+      checkListRange(cx, entriesPtr, entriesLen, 16, 4);
+      const entries: [string, Uint8Array][] = new Array(entriesLen);
+      for (let i = 0; i < entriesLen; i++) {
+        const entriesItemAt = entriesPtr + i * 16;
+        const entriesItem0: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(entriesItemAt, true),
+          cx.dv.getUint32(entriesItemAt + 4, true),
+        );
+        const entriesItem1Ptr = cx.dv.getUint32(entriesItemAt + 8, true);
+        const entriesItem1Len = cx.dv.getUint32(entriesItemAt + 12, true);
+        checkListRange(cx, entriesItem1Ptr, entriesItem1Len, 1, 1);
+        const entriesItem1: Uint8Array = new Uint8Array(
+          cx.u8.slice(entriesItem1Ptr, entriesItem1Ptr + entriesItem1Len).buffer,
+        );
+        entries[i] = [entriesItem0, entriesItem1];
+      }
+      let result:
+        | { tag: "ok"; val: any }
+        | {
+            tag: "err";
+            val:
+              | { tag: "invalid-syntax" }
+              | { tag: "forbidden" }
+              | { tag: "immutable" }
+              | { tag: "size-exceeded" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(entries) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]fields.from-list");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "invalid-syntax" }
+            | { tag: "forbidden" }
+            | { tag: "immutable" }
+            | { tag: "size-exceeded" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = fieldsHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "invalid-syntax": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "forbidden": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "size-exceeded": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 4;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]fields.from-list", where);
+    }
+  }
+  return fieldsFromList as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsGet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function fieldsGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.get");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, name);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.get");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result)) throw badValue("an array", result);
+      const resultPtr = allocateList(cx, result.length, 8, 4);
+      for (let i = 0; i < result.length; i++) {
+        const resultItem = result[i];
+        const resultItemAt = resultPtr + i * 8;
+        try {
+          if (!(Array.isArray(resultItem) || resultItem instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultItem);
+          const resultItemPtr = allocateList(cx, resultItem.length, 1, 1);
+          if (resultItem instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultItem.buffer, resultItem.byteOffset, resultItem.byteLength),
+              resultItemPtr,
+            );
+          } else {
+            const resultItemElements = resultItem as ArrayLike<unknown>;
+            for (let i2 = 0; i2 < resultItemElements.length; i2++) {
+              const resultItemItem = resultItemElements[i2];
+              try {
+                if (
+                  typeof resultItemItem !== "number" ||
+                  (resultItemItem & 0xff) !== resultItemItem
+                )
+                  throw badValue("a u8 (integer 0..255)", resultItemItem);
+                cx.u8[resultItemPtr + i2] = resultItemItem;
+              } catch (e) {
+                throw atPath(e, `[${i2}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(resultItemAt, resultItemPtr, true);
+          cx.dv.setUint32(resultItemAt + 4, resultItem.length, true);
+        } catch (e) {
+          throw atPath(e, `[${i}]`);
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.get", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsGet as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.has`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsHas(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function fieldsHas(arg0: number, arg1: number, arg2: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.has");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      let result: any;
+      try {
+        result = impl(self, name);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.has");
+      }
+      cx.refresh();
+      where = "result";
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      scope.releaseLenders();
+      return result ? 1 : 0;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.has", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsHas as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsSet(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsSet(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.set");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      where = 'param "value"';
+      const valuePtr = arg3 >>> 0;
+      const valueLen = arg4 >>> 0;
+      checkListRange(cx, valuePtr, valueLen, 8, 4);
+      const value: Uint8Array[] = new Array(valueLen);
+      for (let i = 0; i < valueLen; i++) {
+        const valueItemAt = valuePtr + i * 8;
+        const valueItemPtr = cx.dv.getUint32(valueItemAt, true);
+        const valueItemLen = cx.dv.getUint32(valueItemAt + 4, true);
+        checkListRange(cx, valueItemPtr, valueItemLen, 1, 1);
+        value[i] = new Uint8Array(cx.u8.slice(valueItemPtr, valueItemPtr + valueItemLen).buffer);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "invalid-syntax" }
+              | { tag: "forbidden" }
+              | { tag: "immutable" }
+              | { tag: "size-exceeded" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, name, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.set");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "invalid-syntax" }
+            | { tag: "forbidden" }
+            | { tag: "immutable" }
+            | { tag: "size-exceeded" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg5 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "invalid-syntax": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "forbidden": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "size-exceeded": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 4;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.set", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsSet as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.delete`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.delete");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "invalid-syntax" }
+              | { tag: "forbidden" }
+              | { tag: "immutable" }
+              | { tag: "size-exceeded" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, name), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.delete");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "invalid-syntax" }
+            | { tag: "forbidden" }
+            | { tag: "immutable" }
+            | { tag: "size-exceeded" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "invalid-syntax": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "forbidden": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "size-exceeded": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 4;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.delete", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsDelete as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.get-and-delete`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsGetAndDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsGetAndDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.get-and-delete");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      let result:
+        | { tag: "ok"; val: Uint8Array[] }
+        | {
+            tag: "err";
+            val:
+              | { tag: "invalid-syntax" }
+              | { tag: "forbidden" }
+              | { tag: "immutable" }
+              | { tag: "size-exceeded" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: impl(self, name) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.get-and-delete");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "invalid-syntax" }
+            | { tag: "forbidden" }
+            | { tag: "immutable" }
+            | { tag: "size-exceeded" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (!Array.isArray(resultOk)) throw badValue("an array", resultOk, "<ok>.val");
+          const resultOkPtr = allocateList(cx, resultOk.length, 8, 4, "<ok>.val");
+          for (let i = 0; i < resultOk.length; i++) {
+            const resultOkItem = resultOk[i];
+            const resultOkItemAt = resultOkPtr + i * 8;
+            try {
+              if (!(Array.isArray(resultOkItem) || resultOkItem instanceof Uint8Array))
+                throw badValue("a Uint8Array or an array", resultOkItem);
+              const resultOkItemPtr = allocateList(cx, resultOkItem.length, 1, 1);
+              if (resultOkItem instanceof Uint8Array) {
+                cx.u8.set(
+                  new Uint8Array(
+                    resultOkItem.buffer,
+                    resultOkItem.byteOffset,
+                    resultOkItem.byteLength,
+                  ),
+                  resultOkItemPtr,
+                );
+              } else {
+                const resultOkItemElements = resultOkItem as ArrayLike<unknown>;
+                for (let i2 = 0; i2 < resultOkItemElements.length; i2++) {
+                  const resultOkItemItem = resultOkItemElements[i2];
+                  try {
+                    if (
+                      typeof resultOkItemItem !== "number" ||
+                      (resultOkItemItem & 0xff) !== resultOkItemItem
+                    )
+                      throw badValue("a u8 (integer 0..255)", resultOkItemItem);
+                    cx.u8[resultOkItemPtr + i2] = resultOkItemItem;
+                  } catch (e) {
+                    throw atPath(e, `[${i2}]`);
+                  }
+                }
+              }
+              cx.dv.setUint32(resultOkItemAt, resultOkItemPtr, true);
+              cx.dv.setUint32(resultOkItemAt + 4, resultOkItem.length, true);
+            } catch (e) {
+              throw atPath(e, `<ok>.val[${i}]`);
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOkPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOk.length, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "invalid-syntax": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "forbidden": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "size-exceeded": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 4;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.get-and-delete", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsGetAndDelete as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.append`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsAppend(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.append");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "name"';
+      const name: string = loadStringFromRange(cx, arg1, arg2);
+      where = 'param "value"';
+      const valuePtr = arg3 >>> 0;
+      const valueLen = arg4 >>> 0;
+      checkListRange(cx, valuePtr, valueLen, 1, 1);
+      const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "invalid-syntax" }
+              | { tag: "forbidden" }
+              | { tag: "immutable" }
+              | { tag: "size-exceeded" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, name, value), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.append");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "invalid-syntax" }
+            | { tag: "forbidden" }
+            | { tag: "immutable" }
+            | { tag: "size-exceeded" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg5 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "invalid-syntax": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "forbidden": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 2;
+              break;
+            }
+            case "size-exceeded": {
+              cx.u8[outPtr + 4] = 3;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 4;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.append", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsAppend as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.copy-all`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsCopyAll(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function fieldsCopyAll(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.copy-all");
+      cx.refresh();
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.copy-all");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result)) throw badValue("an array", result);
+      const resultPtr = allocateList(cx, result.length, 16, 4);
+      for (let i = 0; i < result.length; i++) {
+        const resultItem = result[i];
+        const resultItemAt = resultPtr + i * 16;
+        try {
+          if (!Array.isArray(resultItem) || resultItem.length !== 2)
+            throw badValue("a tuple (array of length 2)", resultItem);
+          const resultItem0 = resultItem[0];
+          const [resultItem0Ptr, resultItem0Len] = lowerString(cx, resultItem0, "[0]");
+          cx.dv.setUint32(resultItemAt, resultItem0Ptr, true);
+          cx.dv.setUint32(resultItemAt + 4, resultItem0Len, true);
+          const resultItem1 = resultItem[1];
+          if (!(Array.isArray(resultItem1) || resultItem1 instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultItem1, "[1]");
+          const resultItem1Ptr = allocateList(cx, resultItem1.length, 1, 1, "[1]");
+          if (resultItem1 instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultItem1.buffer, resultItem1.byteOffset, resultItem1.byteLength),
+              resultItem1Ptr,
+            );
+          } else {
+            const resultItem1Elements = resultItem1 as ArrayLike<unknown>;
+            for (let i2 = 0; i2 < resultItem1Elements.length; i2++) {
+              const resultItem1Item = resultItem1Elements[i2];
+              try {
+                if (
+                  typeof resultItem1Item !== "number" ||
+                  (resultItem1Item & 0xff) !== resultItem1Item
+                )
+                  throw badValue("a u8 (integer 0..255)", resultItem1Item);
+                cx.u8[resultItem1Ptr + i2] = resultItem1Item;
+              } catch (e) {
+                throw atPath(e, `[1][${i2}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(resultItemAt + 8, resultItem1Ptr, true);
+          cx.dv.setUint32(resultItemAt + 12, resultItem1.length, true);
+        } catch (e) {
+          throw atPath(e, `[${i}]`);
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.copy-all", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsCopyAll as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]fields.clone`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFieldsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function fieldsClone(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]fields.clone");
+      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]fields.clone");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]fields.clone", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return fieldsClone as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestGetMethod(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-method");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-method");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue(
+          '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
+          result,
+        );
+      switch (result.tag) {
+        case "get": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "head": {
+          cx.u8[outPtr] = 1;
+          break;
+        }
+        case "post": {
+          cx.u8[outPtr] = 2;
+          break;
+        }
+        case "put": {
+          cx.u8[outPtr] = 3;
+          break;
+        }
+        case "delete": {
+          cx.u8[outPtr] = 4;
+          break;
+        }
+        case "connect": {
+          cx.u8[outPtr] = 5;
+          break;
+        }
+        case "options": {
+          cx.u8[outPtr] = 6;
+          break;
+        }
+        case "trace": {
+          cx.u8[outPtr] = 7;
+          break;
+        }
+        case "patch": {
+          cx.u8[outPtr] = 8;
+          break;
+        }
+        case "other": {
+          cx.u8[outPtr] = 9;
+          const resultOther = result.val;
+          const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
+          cx.dv.setUint32(outPtr + 4, resultOtherPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOtherLen, true);
+          break;
+        }
+        default:
+          throw badValue(
+            '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
+            result,
+          );
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-method", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetMethod as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.set-method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestSetMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestSetMethod(arg0: number, arg1: number, arg2: number, arg3: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.set-method");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "method"';
+      const methodCase = arg1 >>> 0;
+      let method:
+        | { tag: "get" }
+        | { tag: "head" }
+        | { tag: "post" }
+        | { tag: "put" }
+        | { tag: "delete" }
+        | { tag: "connect" }
+        | { tag: "options" }
+        | { tag: "trace" }
+        | { tag: "patch" }
+        | { tag: "other"; val: string };
+      switch (methodCase) {
+        case 0: {
+          method = { tag: "get" };
+          break;
+        }
+        case 1: {
+          method = { tag: "head" };
+          break;
+        }
+        case 2: {
+          method = { tag: "post" };
+          break;
+        }
+        case 3: {
+          method = { tag: "put" };
+          break;
+        }
+        case 4: {
+          method = { tag: "delete" };
+          break;
+        }
+        case 5: {
+          method = { tag: "connect" };
+          break;
+        }
+        case 6: {
+          method = { tag: "options" };
+          break;
+        }
+        case 7: {
+          method = { tag: "trace" };
+          break;
+        }
+        case 8: {
+          method = { tag: "patch" };
+          break;
+        }
+        case 9: {
+          method = { tag: "other", val: loadStringFromRange(cx, arg2, arg3) };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(methodCase, "variant", 10);
+      }
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, method), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]request.set-method");
+        result = { tag: "err", val: undefined };
+      }
+      cx.refresh();
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.set-method", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestSetMethod as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-path-with-query`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetPathWithQuery(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestGetPathWithQuery(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-path-with-query");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-path-with-query");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-path-with-query", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetPathWithQuery as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.set-path-with-query`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestSetPathWithQuery(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestSetPathWithQuery(arg0: number, arg1: number, arg2: number, arg3: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.set-path-with-query");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "path-with-query"';
+      const pathWithQueryCase = arg1 >>> 0;
+      let pathWithQuery: string | undefined;
+      switch (pathWithQueryCase) {
+        case 0: {
+          pathWithQuery = undefined;
+          break;
+        }
+        case 1: {
+          pathWithQuery = loadStringFromRange(cx, arg2, arg3);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(pathWithQueryCase, "option", 2);
+      }
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, pathWithQuery), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]request.set-path-with-query");
+        result = { tag: "err", val: undefined };
+      }
+      cx.refresh();
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.set-path-with-query", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestSetPathWithQuery as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-scheme`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetScheme(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestGetScheme(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-scheme");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-scheme");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        if (typeof result !== "object" || result === null)
+          throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', result);
+        switch (result.tag) {
+          case "HTTP": {
+            cx.u8[outPtr + 4] = 0;
+            break;
+          }
+          case "HTTPS": {
+            cx.u8[outPtr + 4] = 1;
+            break;
+          }
+          case "other": {
+            cx.u8[outPtr + 4] = 2;
+            const resultOther = result.val;
+            const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
+            cx.dv.setUint32(outPtr + 8, resultOtherPtr, true);
+            cx.dv.setUint32(outPtr + 12, resultOtherLen, true);
+            break;
+          }
+          default:
+            throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', result);
+        }
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-scheme", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetScheme as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.set-scheme`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestSetScheme(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestSetScheme(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+  ): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.set-scheme");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "scheme"';
+      const schemeCase = arg1 >>> 0;
+      let scheme: { tag: "HTTP" } | { tag: "HTTPS" } | { tag: "other"; val: string } | undefined;
+      switch (schemeCase) {
+        case 0: {
+          scheme = undefined;
+          break;
+        }
+        case 1: {
+          const schemeSomeCase = arg2 >>> 0;
+          let schemeSome: { tag: "HTTP" } | { tag: "HTTPS" } | { tag: "other"; val: string };
+          switch (schemeSomeCase) {
+            case 0: {
+              schemeSome = { tag: "HTTP" };
+              break;
+            }
+            case 1: {
+              schemeSome = { tag: "HTTPS" };
+              break;
+            }
+            case 2: {
+              schemeSome = { tag: "other", val: loadStringFromRange(cx, arg3, arg4) };
+              break;
+            }
+            default:
+              throw invalidDiscriminant(schemeSomeCase, "variant", 3);
+          }
+          scheme = schemeSome;
+          break;
+        }
+        default:
+          throw invalidDiscriminant(schemeCase, "option", 2);
+      }
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, scheme), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]request.set-scheme");
+        result = { tag: "err", val: undefined };
+      }
+      cx.refresh();
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.set-scheme", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestSetScheme as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-authority`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetAuthority(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestGetAuthority(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-authority");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-authority");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const [resultPtr, resultLen] = lowerString(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, resultLen, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-authority", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetAuthority as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.set-authority`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestSetAuthority(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestSetAuthority(arg0: number, arg1: number, arg2: number, arg3: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.set-authority");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "authority"';
+      const authorityCase = arg1 >>> 0;
+      let authority: string | undefined;
+      switch (authorityCase) {
+        case 0: {
+          authority = undefined;
+          break;
+        }
+        case 1: {
+          authority = loadStringFromRange(cx, arg2, arg3);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(authorityCase, "option", 2);
+      }
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, authority), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]request.set-authority");
+        result = { tag: "err", val: undefined };
+      }
+      cx.refresh();
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.set-authority", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestSetAuthority as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-options`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetOptions(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles, requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestGetOptions(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-options");
+      cx.refresh();
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-options");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        const resultHandle = requestOptionsHandles.lowerOwn(cx, result);
+        cx.dv.setUint32(outPtr + 4, resultHandle, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-options", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetOptions as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request.get-headers`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestHandles, fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestGetHeaders(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request.get-headers");
+      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request.get-headers");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request.get-headers", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestGetHeaders as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[constructor]request-options`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNewRequestOptions(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function newRequestOptions(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("[constructor]request-options");
+
+      let result: any;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "[constructor]request-options");
+      }
+      where = "result";
+      const resultHandle = requestOptionsHandles.lowerOwn(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[constructor]request-options", where);
+    }
+  }
+  return newRequestOptions as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.get-connect-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsGetConnectTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsGetConnectTimeout(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.get-connect-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request-options.get-connect-timeout");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
+        cx.dv.setBigUint64(outPtr + 8, result, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.get-connect-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsGetConnectTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.set-connect-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsSetConnectTimeout(
+    arg0: number,
+    arg1: number,
+    arg2: bigint,
+    arg3: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.set-connect-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "duration"';
+      const durationCase = arg1 >>> 0;
+      let duration: bigint | undefined;
+      switch (durationCase) {
+        case 0: {
+          duration = undefined;
+          break;
+        }
+        case 1: {
+          duration = BigInt.asUintN(64, arg2);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(durationCase, "option", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "not-supported" }
+              | { tag: "immutable" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, duration), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]request-options.set-connect-timeout");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "not-supported" }
+            | { tag: "immutable" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "not-supported" | "immutable" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "not-supported" | "immutable" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.set-connect-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsSetConnectTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.get-first-byte-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsGetFirstByteTimeout(
+  host: JsFunction,
+  ac: AdapterContext,
+): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsGetFirstByteTimeout(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.get-first-byte-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request-options.get-first-byte-timeout");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
+        cx.dv.setBigUint64(outPtr + 8, result, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.get-first-byte-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsGetFirstByteTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.set-first-byte-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsSetFirstByteTimeout(
+  host: JsFunction,
+  ac: AdapterContext,
+): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsSetFirstByteTimeout(
+    arg0: number,
+    arg1: number,
+    arg2: bigint,
+    arg3: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.set-first-byte-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "duration"';
+      const durationCase = arg1 >>> 0;
+      let duration: bigint | undefined;
+      switch (durationCase) {
+        case 0: {
+          duration = undefined;
+          break;
+        }
+        case 1: {
+          duration = BigInt.asUintN(64, arg2);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(durationCase, "option", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "not-supported" }
+              | { tag: "immutable" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, duration), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]request-options.set-first-byte-timeout");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "not-supported" }
+            | { tag: "immutable" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "not-supported" | "immutable" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "not-supported" | "immutable" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.set-first-byte-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsSetFirstByteTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.get-between-bytes-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsGetBetweenBytesTimeout(
+  host: JsFunction,
+  ac: AdapterContext,
+): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsGetBetweenBytesTimeout(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.get-between-bytes-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request-options.get-between-bytes-timeout");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
+        cx.dv.setBigUint64(outPtr + 8, result, true);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.get-between-bytes-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsGetBetweenBytesTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.set-between-bytes-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsSetBetweenBytesTimeout(
+  host: JsFunction,
+  ac: AdapterContext,
+): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsSetBetweenBytesTimeout(
+    arg0: number,
+    arg1: number,
+    arg2: bigint,
+    arg3: number,
+  ): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.set-between-bytes-timeout");
+      cx.refresh();
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "duration"';
+      const durationCase = arg1 >>> 0;
+      let duration: bigint | undefined;
+      switch (durationCase) {
+        case 0: {
+          duration = undefined;
+          break;
+        }
+        case 1: {
+          duration = BigInt.asUintN(64, arg2);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(durationCase, "option", 2);
+      }
+      let result:
+        | { tag: "ok"; val: undefined }
+        | {
+            tag: "err";
+            val:
+              | { tag: "not-supported" }
+              | { tag: "immutable" }
+              | { tag: "other"; val: string | undefined };
+          };
+      try {
+        result = { tag: "ok", val: (impl(self, duration), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]request-options.set-between-bytes-timeout");
+        result = {
+          tag: "err",
+          val: e.payload as
+            | { tag: "not-supported" }
+            | { tag: "immutable" }
+            | { tag: "other"; val: string | undefined },
+        };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          if (typeof resultErr !== "object" || resultErr === null)
+            throw badValue(
+              '{ tag: "not-supported" | "immutable" | "other", val }',
+              resultErr,
+              "<err>.val",
+            );
+          switch (resultErr.tag) {
+            case "not-supported": {
+              cx.u8[outPtr + 4] = 0;
+              break;
+            }
+            case "immutable": {
+              cx.u8[outPtr + 4] = 1;
+              break;
+            }
+            case "other": {
+              cx.u8[outPtr + 4] = 2;
+              const resultErrOther = resultErr.val;
+              if (resultErrOther === undefined || resultErrOther === null) {
+                cx.u8[outPtr + 8] = 0;
+              } else {
+                cx.u8[outPtr + 8] = 1;
+                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
+                  cx,
+                  resultErrOther,
+                  "<err>.val<other>.val",
+                );
+                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
+                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
+              }
+              break;
+            }
+            default:
+              throw badValue(
+                '{ tag: "not-supported" | "immutable" | "other", val }',
+                resultErr,
+                "<err>.val",
+              );
+          }
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.set-between-bytes-timeout", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsSetBetweenBytesTimeout as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]request-options.clone`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestOptionsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [requestOptionsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestOptionsClone(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]request-options.clone");
+      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]request-options.clone");
+      }
+      where = "result";
+      const resultHandle = requestOptionsHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]request-options.clone", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return requestOptionsClone as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]response.get-status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseGetStatusCode(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseGetStatusCode(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]response.get-status-code");
+      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]response.get-status-code");
+      }
+      where = "result";
+      if (typeof result !== "number" || (result & 0xffff) !== result)
+        throw badValue("a u16 (integer 0..65535)", result);
+      scope.releaseLenders();
+      return result;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]response.get-status-code", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return responseGetStatusCode as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]response.set-status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseSetStatusCode(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseSetStatusCode(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]response.set-status-code");
+      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "status-code"';
+      const statusCode: number = arg1 & 0xffff;
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+      try {
+        result = { tag: "ok", val: (impl(self, statusCode), undefined) };
+      } catch (e) {
+        if (!(e instanceof ComponentError))
+          throw hostCallTrap(e, "[method]response.set-status-code");
+        result = { tag: "err", val: undefined };
+      }
+      where = "result";
+      let resultCase: number;
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          resultCase = 0;
+          break;
+        }
+        case "err": {
+          resultCase = 1;
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+      return resultCase;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]response.set-status-code", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return responseSetStatusCode as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[method]response.get-headers`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const [responseHandles, fieldsHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseGetHeaders(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]response.get-headers");
+      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]response.get-headers");
+      }
+      where = "result";
+      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]response.get-headers", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return responseGetHeaders as CoreFunction;
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -346,6 +2599,115 @@ const lowerImports: Record<
     make: lowerGetInsecureSeed,
     core: "i32 ->",
   },
+  "wasi:http/types@0.3.0#[constructor]fields": { make: lowerNewFields, core: "-> i32" },
+  "wasi:http/types@0.3.0#[static]fields.from-list": {
+    make: lowerFieldsFromList,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]fields.get": { make: lowerFieldsGet, core: "i32 i32 i32 i32 ->" },
+  "wasi:http/types@0.3.0#[method]fields.has": { make: lowerFieldsHas, core: "i32 i32 i32 -> i32" },
+  "wasi:http/types@0.3.0#[method]fields.set": {
+    make: lowerFieldsSet,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]fields.delete": {
+    make: lowerFieldsDelete,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]fields.get-and-delete": {
+    make: lowerFieldsGetAndDelete,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]fields.append": {
+    make: lowerFieldsAppend,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]fields.copy-all": { make: lowerFieldsCopyAll, core: "i32 i32 ->" },
+  "wasi:http/types@0.3.0#[method]fields.clone": { make: lowerFieldsClone, core: "i32 -> i32" },
+  "wasi:http/types@0.3.0#[method]request.get-method": {
+    make: lowerRequestGetMethod,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request.set-method": {
+    make: lowerRequestSetMethod,
+    core: "i32 i32 i32 i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]request.get-path-with-query": {
+    make: lowerRequestGetPathWithQuery,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request.set-path-with-query": {
+    make: lowerRequestSetPathWithQuery,
+    core: "i32 i32 i32 i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]request.get-scheme": {
+    make: lowerRequestGetScheme,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request.set-scheme": {
+    make: lowerRequestSetScheme,
+    core: "i32 i32 i32 i32 i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]request.get-authority": {
+    make: lowerRequestGetAuthority,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request.set-authority": {
+    make: lowerRequestSetAuthority,
+    core: "i32 i32 i32 i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]request.get-options": {
+    make: lowerRequestGetOptions,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request.get-headers": {
+    make: lowerRequestGetHeaders,
+    core: "i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[constructor]request-options": {
+    make: lowerNewRequestOptions,
+    core: "-> i32",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.get-connect-timeout": {
+    make: lowerRequestOptionsGetConnectTimeout,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.set-connect-timeout": {
+    make: lowerRequestOptionsSetConnectTimeout,
+    core: "i32 i32 i64 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.get-first-byte-timeout": {
+    make: lowerRequestOptionsGetFirstByteTimeout,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.set-first-byte-timeout": {
+    make: lowerRequestOptionsSetFirstByteTimeout,
+    core: "i32 i32 i64 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.get-between-bytes-timeout": {
+    make: lowerRequestOptionsGetBetweenBytesTimeout,
+    core: "i32 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.set-between-bytes-timeout": {
+    make: lowerRequestOptionsSetBetweenBytesTimeout,
+    core: "i32 i32 i64 i32 ->",
+  },
+  "wasi:http/types@0.3.0#[method]request-options.clone": {
+    make: lowerRequestOptionsClone,
+    core: "i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]response.get-status-code": {
+    make: lowerResponseGetStatusCode,
+    core: "i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]response.set-status-code": {
+    make: lowerResponseSetStatusCode,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[method]response.get-headers": {
+    make: lowerResponseGetHeaders,
+    core: "i32 -> i32",
+  },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -361,7 +2723,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; a function without one (async
- * functions, resources, streams, futures) keeps the runtime's dynamic path.
+ * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
