@@ -487,9 +487,9 @@ export function instantiateComponent(
         }
         break;
       case "start":
-        throw new LinkError("component start functions are not supported by this runtime", section.offset);
+        throw new LinkError("component start functions (a 🪙 feature of Explainer.md, \"Start Definitions\", not in the MVP) are not supported by this runtime", section.offset);
       case "values":
-        throw new LinkError("component value definitions are not supported by this runtime", section.offset);
+        throw new LinkError("component value definitions (a 🪙 feature of Explainer.md, \"Value Definitions\", not in the MVP) are not supported by this runtime", section.offset);
     }
   });
   return { exports, state };
