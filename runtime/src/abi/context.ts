@@ -137,6 +137,12 @@ export class LiftLowerContext {
       ptr = realloc(old, oldSize, align, newSize) >>> 0;
     } catch (e) {
       if (e instanceof Trap) throw e;
+      // A realloc taking i64s (JS BigInts) belongs to a 64-bit memory (CanonicalABI.md ptr_type).
+      if (e instanceof TypeError && /BigInt/.test(e.message))
+        throw new Trap(
+          "realloc takes 64-bit arguments: components with 64-bit memories (memory64, CanonicalABI.md ptr_type i64) are not supported by this runtime yet",
+          { rule: "CanonicalABI.md LiftLowerContext.reallocate", cause: e },
+        );
       throw new Trap(
         `realloc trapped: ${e instanceof Error ? e.message : String(e)}`,
         {

@@ -50,3 +50,34 @@ it("a core module using extended-const on an engine without it: the error names 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it("a component with a 64-bit memory (where the engine runs it) gets a Trap saying memory64 is not supported", async () => {
+  const bytes = await buildWatComponent(`(component
+    (core module $M (memory (export "mem") i64 1)
+      (func (export "realloc") (param i64 i64 i64 i64) (result i64) (i64.const 64))
+      (func (export "len") (param i64 i64) (result i32) (i32.wrap_i64 (local.get 1))))
+    (core instance $m (instantiate $M))
+    (alias core export $m "mem" (core memory $mem))
+    (alias core export $m "realloc" (core func $re))
+    (func (export "len") (param "s" string) (result u32) (canon lift (core func $m "len") (memory $mem) (realloc $re))))`);
+  const dir = await mkdtemp(path.join(tmpdir(), "witgen-m64-"));
+  try {
+    const file = path.join(dir, "c.wasm");
+    await writeFile(file, bytes);
+    const runtime = pathToFileURL(path.join(repoRoot, "runtime/dist/index.js")).href;
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { compileComponent } from ${JSON.stringify(runtime)};
+      try { const c = await compileComponent(readFileSync(${JSON.stringify(file)})); console.log(c.instantiateSync({}).exports.len("hello")); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })); }`;
+    // Node 20 runs memory64 behind a flag; later versions have it.
+    const major = Number(process.versions.node.split(".")[0]);
+    const flags = major < 22 ? ["--experimental-wasm-memory64"] : [];
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, "--input-type=module", "-e", script]);
+    const error = JSON.parse(stdout) as { name: string; message: string };
+    expect(error.name).toBe("Trap");
+    expect(error.message).toMatch(/64-bit memories \(memory64, CanonicalABI.md ptr_type i64\) are not supported by this runtime yet in len \(param "s"\)/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
