@@ -147,3 +147,45 @@ describe("unifiedDiff", () => {
     expect(diff).toBe("--- old\n+++ new\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
   });
 });
+
+describe("witgen host component.wasm", () => {
+  it("generates bindings for the world a component binary implements; its glue runs that component", async () => {
+    const { buildCoreComponent } = await import("./support/build-component.js");
+    const { typecheck } = await import("./support/typecheck.js");
+    const { loadGlue } = await import("./glue/harness.js");
+    const { compileComponent } = await import("@witgen/runtime");
+    const bytes = await buildCoreComponent({
+      witSource: WIT,
+      world: "app",
+      coreWat: `(module
+        (memory (export "memory") 1)
+        (func (export "demo:app/api@1.0.0#add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`,
+    });
+    await writeFile(path.join(dir, "app.wasm"), bytes);
+    const { code, out, err } = await run("host", "app.wasm", "--out", "gen");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^witgen: host for root:component\/root: wrote 3 of 3 files to gen in \d+ ms\n$/);
+    const files = await Promise.all(
+      ["index.ts", "glue.ts", "interfaces/demo-app-api.ts"].map(async (p) => ({ path: p, contents: await readFile(path.join(dir, "gen", p), "utf8") })),
+    );
+    expect(files[2]!.contents).toContain("add(a: number, b: number): number;");
+    expect(typecheck(files)).toEqual([]);
+    const { adapters } = await loadGlue(files[1]!.contents);
+    const { exports } = (await compileComponent(bytes)).instantiateSync({}, { adapters, results: "throw" });
+    expect((exports["demo:app/api@1.0.0"] as { add(a: number, b: number): number }).add(2, 40)).toBe(42);
+  });
+
+  it("a binary that is not a component, or a --world it does not have, is a clear error", async () => {
+    await writeFile(path.join(dir, "bad.wasm"), Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
+    const bad = await run("host", "bad.wasm");
+    expect(bad.code).toBe(1);
+    // A core module's header: version 1, layer 0 where a component has layer 1 (Binary.md preamble).
+    expect(bad.err).toMatch(/^witgen: bad\.wasm: at byte 0x6: expected a component \(layer 0x01\)/);
+    const { buildWatComponent } = await import("./support/build-component.js");
+    await writeFile(path.join(dir, "empty.wasm"), await buildWatComponent("(component)"));
+    const wrongWorld = await run("host", "empty.wasm", "--world", "app");
+    expect(wrongWorld.code).toBe(1);
+    expect(wrongWorld.err).toBe("witgen: empty.wasm: a component binary has one world (root:component/root); --world app does not name it (leave --world out)\n");
+  });
+});

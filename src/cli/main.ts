@@ -16,7 +16,7 @@ function version(): string {
 
 function addWorldOptions(cmd: Command): Command {
   return cmd
-    .argument("[wit-path]", "a .wit file or a package directory (with deps/)", DEFAULT_WIT_PATH)
+    .argument("[wit-path]", "a .wit file, a package directory (with deps/), or a component binary (.wasm)", DEFAULT_WIT_PATH)
     .option("-w, --world <name>", "world of the main package (`command`) or qualified (`wasi:cli/command@0.3.0`)")
     .option("--features <list>", "comma-separated @unstable features to enable", (v) =>
       v.split(",").map((s) => s.trim()).filter(Boolean),
