@@ -40,8 +40,10 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...input.imports.map((f) => renderImportAdapter(f, helpers)),
   ];
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
+  const any = adapters.length > 0;
+  const types = any ? ["AdapterContext", "CoreFunction", "HostAdapters", "JsFunction"] : ["HostAdapters"];
   const imports = [
-    `import type { ${["AdapterContext", "CoreFunction", "HostAdapters", "JsFunction", ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
+    `import type { ${[...types, ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
     ...(values.length > 0 ? [`import { ${values.join(", ")} } from ${lit(input.runtimeModule)};`] : []),
     ...(input.moduleImports ?? []),
   ];
@@ -52,6 +54,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     adapters,
     exportTable: table(input.exports),
     importTable: table(input.imports),
+    any,
     tail: input.tail ?? "",
   });
 }
