@@ -60,12 +60,6 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
   return g as CoreFunction;
 }
 
-/** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
-const liftExports: Record<
-  string,
-  { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
-> = {};
-
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -91,10 +85,6 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
-  liftExport(path, core, ac) {
-    const adapter = liftExports[path];
-    return adapter?.make(core, agreed(path, ac, adapter.core));
-  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

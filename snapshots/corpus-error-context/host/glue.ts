@@ -2,54 +2,15 @@
 // Specialised lift/lower glue: one adapter per function, generated from its
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
-import type {
-  AdapterContext,
-  CompiledComponent,
-  CoreFunction,
-  HostAdapters,
-  ImportObject,
-  JsFunction,
-} from "@witgen/runtime";
+import type { CompiledComponent, HostAdapters, ImportObject } from "@witgen/runtime";
 import { compileComponent } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
-const liftExports: Record<
-  string,
-  { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
-> = {};
-
-/** Lowers of the host's imports, by extern path, with their core types. */
-const lowerImports: Record<
-  string,
-  { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
-
-/** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
-function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
-  const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
-  if (actual !== core) {
-    throw new Error(
-      `witgen glue: ${path} was generated for core type (${core}) but the component's is (${actual}); regenerate the bindings`,
-    );
-  }
-  return ac;
-}
-
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * No function of this world has a specialised adapter (async functions and signatures with
+ * streams, futures or error-contexts keep the runtime's dynamic path).
  */
-export const adapters: HostAdapters = {
-  liftExport(path, core, ac) {
-    const adapter = liftExports[path];
-    return adapter?.make(core, agreed(path, ac, adapter.core));
-  },
-  lowerImport(path, host, ac) {
-    const adapter = lowerImports[path];
-    return adapter?.make(host, agreed(path, ac, adapter.core));
-  },
-};
+export const adapters: HostAdapters = {};
 
 /**
  * Instantiates the component with the host's `imports` and returns its exports.

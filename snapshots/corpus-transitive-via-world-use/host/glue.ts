@@ -55,12 +55,6 @@ const liftExports: Record<
   },
 };
 
-/** Lowers of the host's imports, by extern path, with their core types. */
-const lowerImports: Record<
-  string,
-  { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
-> = {};
-
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -80,10 +74,6 @@ export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
-  },
-  lowerImport(path, host, ac) {
-    const adapter = lowerImports[path];
-    return adapter?.make(host, agreed(path, ac, adapter.core));
   },
 };
 
