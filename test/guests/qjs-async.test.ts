@@ -261,4 +261,23 @@ it("through generated host glue: same values, a top-level err is a thrown Compon
   expect(await g.awaitFuture(Promise.resolve("p"))).toBe("got p");
   const c = new g[COUNTERS].Counter(1);
   expect(await c.add(2)).toBe(3);
+
+  // Stream elements of record and string type move through the glue's generated element code.
+  const elements = guest.glue.adapters.elements!;
+  expect(Object.keys(elements).sort()).toEqual(["record{x:s32,label:string}", "string"]);
+  const calls: Record<string, number> = {};
+  const counted = Object.fromEntries(
+    Object.entries(elements).map(([key, e]) => [
+      key,
+      {
+        load: (cx: Parameters<typeof e.load>[0], ptr: number) => ((calls[`load ${key}`] = (calls[`load ${key}`] ?? 0) + 1), e.load(cx, ptr)),
+        store: (cx: Parameters<typeof e.store>[0], v: unknown, ptr: number) => ((calls[`store ${key}`] = (calls[`store ${key}`] ?? 0) + 1), e.store(cx, v, ptr)),
+      },
+    ]),
+  );
+  const viaElements = (await guest.compiled.instantiate({}, { adapters: { ...guest.glue.adapters, elements: counted }, results: "throw" }))
+    .exports as typeof g;
+  expect(await collect(await viaElements.points(3))).toEqual([0, 1, 2].map((i) => ({ x: i * 10, label: `p${i}` })));
+  expect(await collect(await viaElements.shout(streamFrom(["straße", "zoë"])))).toEqual(["STRASSE", "ZOË"]);
+  expect(calls).toEqual({ "load record{x:s32,label:string}": 3, "store string": 2, "load string": 2 });
 }, 60_000);

@@ -216,7 +216,15 @@ const TYPED_ARRAYS: Record<TypedArrayName, TypedArrayCtor> = {
 } as unknown as Record<TypedArrayName, TypedArrayCtor>;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Generated load/store of one stream/future element (link/adapters.ts `ElementAdapter`). */
+export interface ElementValueCodec {
+  load(cx: LiftLowerContext, ptr: number): unknown;
+  store(cx: LiftLowerContext, value: unknown, ptr: number): void;
+}
+
 export class CodecCompiler {
+  /** Stream/future element codecs supplied by generated glue, by `abiTypeKey` of the element type. */
+  elementAdapters: Readonly<Record<string, ElementValueCodec>> | undefined;
   private readonly cache = new WeakMap<ValuePlan, Codec>();
   private readonly bindings = new Map<TypeId, ResourceBinding>();
 

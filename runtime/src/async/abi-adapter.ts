@@ -81,7 +81,7 @@ const NUMBER_KINDS = new Set([
  */
 export function abiElementCodec(
   t: AbiType | undefined,
-  codec: Codec | undefined,
+  codec: Pick<Codec, "load" | "store"> | undefined,
 ): ElementCodec {
   if (!t) return unitCodec;
   if (NUMBER_KINDS.has(t.kind)) return numericCodec(t.kind as ScalarKind);

@@ -90,7 +90,21 @@ export interface AdapterContext {
   inst: ComponentInstanceState;
 }
 
+/**
+ * One stream/future element of a given type, loaded from or stored at `ptr` in the guest's
+ * memory (CanonicalABI.md `load` / `store`); the copy machinery loops over a batch.
+ */
+export interface ElementAdapter {
+  load(cx: LiftLowerContext, ptr: number): unknown;
+  store(cx: LiftLowerContext, value: unknown, ptr: number): void;
+}
+
 export interface HostAdapters {
+  /**
+   * Replaces the dynamic codec of stream/future elements, by element type key (`abiTypeKey`,
+   * e.g. `record{x:s32,label:string}`). Number elements always move as typed-array bulk copies.
+   */
+  elements?: Readonly<Record<string, ElementAdapter>>;
   /** Replaces the dynamic `canon lower` of a host import; `host` is the host's JS function. */
   lowerImport?(path: ExternPath, host: JsFunction, ac: AdapterContext & { dynamic(): CoreFunction }): CoreFunction | undefined;
   /** Replaces the dynamic `canon lift` of a root export; `core` is the core export being lifted. */

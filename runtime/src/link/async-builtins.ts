@@ -12,7 +12,7 @@ import type { AsyncValueHooks, CanonOptions, LiftLowerContext } from "../abi/con
 import { planValue } from "../abi/plan.js";
 import { loadStringFromRange, storeStringIntoRange } from "../abi/strings.js";
 import type { AbiType } from "../abi/valtype.js";
-import { abiElementCodec } from "../async/abi-adapter.js";
+import { abiElementCodec, abiTypeKey } from "../async/abi-adapter.js";
 import { apiAsyncValueHooks } from "../api/value-hooks.js";
 import * as b from "../async/builtins.js";
 import type { ElementCodec } from "../async/element-codec.js";
@@ -24,9 +24,11 @@ import type { RtType } from "./types.js";
 
 type Core = (...a: never[]) => unknown;
 
-/** The element codec of a `stream<T>` / `future<T>` type for one compiler. */
+/** The element codec of a `stream<T>` / `future<T>` type for one compiler (a generated `ElementAdapter` when the session has one). */
 export function elementCodecOf(compiler: CodecCompiler, element: AbiType | undefined): ElementCodec {
-  return abiElementCodec(element, element ? compiler.codec(planValue(element)) : undefined);
+  if (!element) return abiElementCodec(undefined, undefined);
+  const generated = compiler.elementAdapters?.[abiTypeKey(element)];
+  return abiElementCodec(element, generated ?? compiler.codec(planValue(element)));
 }
 
 /**

@@ -44,7 +44,10 @@ export class LinkSession {
     readonly results: ResultPolicy = { style: "union" },
     /** `instantiate(..., { jspi: true })`: sync root exports and host imports may suspend (`jspi.ts`). */
     readonly jspi = false,
-  ) {}
+  ) {
+    // Generated stream/future element code (glue) replaces the interpreted element codecs.
+    this.compiler.elementAdapters = adapters.elements;
+  }
 
   newResource(name: string, binding: ResourceBinding): RtResource {
     const id = nextResourceId++;

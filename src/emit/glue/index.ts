@@ -16,6 +16,7 @@ import { WorldModel } from "../model.js";
 import { bindingName, Scope } from "../names.js";
 import { formatTypeScript } from "../render.js";
 import { lit } from "./code.js";
+import { worldElements } from "./elements.js";
 import { supported } from "./env.js";
 import { renderGlueModule, type GlueFunction } from "./module.js";
 import { renderTemplate } from "./templates.js";
@@ -111,6 +112,7 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
     runtimeModule: options.runtimeModule,
     exports,
     imports,
+    elements: worldElements(doc),
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],
     tailRuntime: ["compileComponent"],
     tailRuntimeTypes: ["CompiledComponent", "ImportObject"],

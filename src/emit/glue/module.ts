@@ -1,6 +1,7 @@
 // A glue module: the adapters of a set of functions, their lookup tables and the HostAdapters object.
 import type { FunctionPlan } from "@witgen/runtime";
 import { renderExportAdapter, renderImportAdapter, type AdapterSpec } from "./adapters.js";
+import { renderElement, type ElementSpec } from "./elements.js";
 import { lit } from "./code.js";
 import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
 import { renderTemplate } from "./templates.js";
@@ -18,6 +19,8 @@ export interface GlueModuleInput {
   exports: GlueFunction[];
   /** Host imports (`canon lower` adapters). */
   imports: GlueFunction[];
+  /** Stream/future element types with generated load/store. */
+  elements?: ElementSpec[];
   /** More import lines (the declarations the adapters are typed with). */
   moduleImports?: string[];
   /** Runtime values and types the tail uses. */
@@ -39,9 +42,19 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...input.exports.map((f) => renderExportAdapter(f, helpers)),
     ...input.imports.map((f) => renderImportAdapter(f, helpers)),
   ];
+  const elements = (input.elements ?? []).map((spec, i) => ({
+    key: lit(spec.key),
+    typeKey: spec.key,
+    name: `element${i + 1}`,
+    code: renderElement(spec, helpers),
+  }));
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
   const any = adapters.length > 0;
-  const types = any ? ["AdapterContext", "CoreFunction", "HostAdapters", "JsFunction"] : ["HostAdapters"];
+  const types = [
+    ...(any ? ["AdapterContext", "CoreFunction", "JsFunction"] : []),
+    "HostAdapters",
+    ...(elements.length > 0 ? ["LiftLowerContext"] : []),
+  ];
   const imports = [
     `import type { ${[...types, ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
     ...(values.length > 0 ? [`import { ${values.join(", ")} } from ${lit(input.runtimeModule)};`] : []),
@@ -55,6 +68,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     exportTable: table(input.exports),
     importTable: table(input.imports),
     any,
+    elements,
     tail: input.tail ?? "",
   });
 }

@@ -1,0 +1,108 @@
+/**
+ * Stream and future payloads: for each element type the world's functions carry in a
+ * `stream<T>` or `future<T>`, generated load and store of one element (CanonicalABI.md `load` /
+ * `store`), handed to the instantiator as `adapters.elements` (runtime/src/link/adapters.ts
+ * `ElementAdapter`) so copies run no per-element type interpretation. Number elements are left
+ * to the runtime, which copies them as typed arrays in bulk; elements holding handles or nested
+ * streams/futures keep the runtime's codec.
+ */
+import type { IrDocument } from "@witgen/runtime/ir";
+import { abiTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
+import { lit } from "./code.js";
+import { Env, supported, tsType, type RuntimeHelper } from "./env.js";
+import { load } from "./lift.js";
+import { store } from "./lower.js";
+
+export interface ElementSpec {
+  /** The runtime's `abiTypeKey` of the element type. */
+  key: string;
+  plan: ValuePlan;
+}
+
+const NUMBERS = new Set(["u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f32", "f64"]);
+
+/** Element types inside `t` (at any depth), by key. */
+function collect(t: AbiType | undefined, out: Map<string, AbiType>): void {
+  if (!t) return;
+  switch (t.kind) {
+    case "stream":
+    case "future":
+      if (t.element && !NUMBERS.has(t.element.kind)) out.set(abiTypeKey(t.element), t.element);
+      return collect(t.element, out);
+    case "list":
+      return collect(t.element, out);
+    case "record":
+      return t.fields.forEach((f) => collect(f.type, out));
+    case "tuple":
+      return t.types.forEach((x) => collect(x, out));
+    case "variant":
+      return t.cases.forEach((c) => collect(c.type, out));
+    case "option":
+      return collect(t.some, out);
+    case "result":
+      collect(t.ok, out);
+      return collect(t.err, out);
+    case "map":
+      collect(t.key, out);
+      return collect(t.value, out);
+    default:
+      return;
+  }
+}
+
+/** Whether the plan holds a resource handle (its code would need the instance's handle tables). */
+function holdsHandles(p: ValuePlan): boolean {
+  return /"kind":"(own|borrow)"/.test(JSON.stringify(p));
+}
+
+/** The element types of every function of the world (imports and exports) that glue can specialise. */
+export function worldElements(doc: IrDocument): ElementSpec[] {
+  const resolver = new TypeResolver(doc);
+  const found = new Map<string, AbiType>();
+  const functions = [
+    ...Object.values(doc.interfaces).flatMap((i) => i.functions),
+    ...doc.worlds[doc.world]!.imports.concat(doc.worlds[doc.world]!.exports).flatMap((item) => (item.kind === "function" ? [item.function] : [])),
+  ];
+  for (const fn of functions) {
+    for (const p of fn.params) collect(resolver.resolve(p.type), found);
+    if (fn.result) collect(resolver.resolve(fn.result), found);
+  }
+  const out: ElementSpec[] = [];
+  for (const [key, t] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+    const plan = planValue(t);
+    if (supported(plan) && !holdsHandles(plan)) out.push({ key, plan });
+  }
+  return out;
+}
+
+/** One `ElementAdapter` object literal: load and store of one element at `ptr`. */
+export function renderElement(spec: ElementSpec, helpers: Set<RuntimeHelper>): string {
+  const env = new Env(helpers, ["ptr", "value"]);
+  const loaded = load(env, spec.plan, { base: "ptr", offset: 0 }, "element");
+  const loadBody = env.section();
+  store(env, spec.plan, "value", { base: "ptr", offset: 0 }, "element", "");
+  const storeBody = env.section();
+  if (env.lowersStrings) env.rt("stringLowerer");
+  const type = tsType(spec.plan);
+  const lowerString = env.lowersStrings ? "const lowerString = stringLowerer(cx.stringEncoding);\n" : "";
+  return `{
+  load(cx: LiftLowerContext, ptr: number): ${type} {
+${indent(loadBody)}    return ${loaded};
+  },
+  store(cx: LiftLowerContext, value: ${type}, ptr: number): void {
+${indent(lowerString + storeBody)}  },
+}`;
+}
+
+function indent(code: string): string {
+  return code
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => `    ${l}\n`)
+    .join("");
+}
+
+/** The `elements` member of the adapters: element code by type key. */
+export function elementsTable(specs: ElementSpec[], names: string[]): string {
+  return `{\n${specs.map((s, i) => `  ${lit(s.key)}: ${names[i]},`).join("\n")}\n}`;
+}
