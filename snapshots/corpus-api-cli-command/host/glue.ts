@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -206,6 +207,91 @@ function lowerExitWithCode(host: JsFunction, ac: AdapterContext): CoreFunction {
   return exitWithCode as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 1];
+        let elementErr: "io" | "illegal-byte-sequence" | "pipe";
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = "io";
+            break;
+          }
+          case 1: {
+            elementErr = "illegal-byte-sequence";
+            break;
+          }
+          case 2: {
+            elementErr = "pipe";
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "enum", 3);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" },
+    ptr: number,
+  ): void {
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        switch (elementErr2) {
+          case "io": {
+            cx.u8[ptr + 1] = 0;
+            break;
+          }
+          case "illegal-byte-sequence": {
+            cx.u8[ptr + 1] = 1;
+            break;
+          }
+          case "pipe": {
+            cx.u8[ptr + 1] = 2;
+            break;
+          }
+          default:
+            throw badValue(
+              'one of "io", "illegal-byte-sequence", "pipe"',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -234,6 +320,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "result<_,enum{io,illegal-byte-sequence,pipe}>": element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

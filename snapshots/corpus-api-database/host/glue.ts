@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -18,6 +19,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  f64ToBits,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -543,6 +545,286 @@ function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunctio
   return connectionBegin as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `record{values:list<variant{null,boolean(bool),int64(s64),float64(f64),text(string),blob(list<u8>),timestamp(tuple<s64,u32>)}>}`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): {
+    values: (
+      | { tag: "null" }
+      | { tag: "boolean"; val: boolean }
+      | { tag: "int64"; val: bigint }
+      | { tag: "float64"; val: number }
+      | { tag: "text"; val: string }
+      | { tag: "blob"; val: Uint8Array }
+      | { tag: "timestamp"; val: [bigint, number] }
+    )[];
+  } {
+    const elementValuesPtr = cx.dv.getUint32(ptr, true);
+    const elementValuesLen = cx.dv.getUint32(ptr + 4, true);
+    checkListRange(cx, elementValuesPtr, elementValuesLen, 24, 8);
+    const elementValues: (
+      | { tag: "null" }
+      | { tag: "boolean"; val: boolean }
+      | { tag: "int64"; val: bigint }
+      | { tag: "float64"; val: number }
+      | { tag: "text"; val: string }
+      | { tag: "blob"; val: Uint8Array }
+      | { tag: "timestamp"; val: [bigint, number] }
+    )[] = new Array(elementValuesLen);
+    for (let i = 0; i < elementValuesLen; i++) {
+      const elementValuesItemAt = elementValuesPtr + i * 24;
+      const elementValuesItemCase = cx.u8[elementValuesItemAt];
+      let elementValuesItem:
+        | { tag: "null" }
+        | { tag: "boolean"; val: boolean }
+        | { tag: "int64"; val: bigint }
+        | { tag: "float64"; val: number }
+        | { tag: "text"; val: string }
+        | { tag: "blob"; val: Uint8Array }
+        | { tag: "timestamp"; val: [bigint, number] };
+      switch (elementValuesItemCase) {
+        case 0: {
+          elementValuesItem = { tag: "null" };
+          break;
+        }
+        case 1: {
+          elementValuesItem = { tag: "boolean", val: cx.u8[elementValuesItemAt + 8] !== 0 };
+          break;
+        }
+        case 2: {
+          elementValuesItem = {
+            tag: "int64",
+            val: cx.dv.getBigInt64(elementValuesItemAt + 8, true),
+          };
+          break;
+        }
+        case 3: {
+          elementValuesItem = {
+            tag: "float64",
+            val: cx.dv.getFloat64(elementValuesItemAt + 8, true),
+          };
+          break;
+        }
+        case 4: {
+          elementValuesItem = {
+            tag: "text",
+            val: loadStringFromRange(
+              cx,
+              cx.dv.getUint32(elementValuesItemAt + 8, true),
+              cx.dv.getUint32(elementValuesItemAt + 12, true),
+            ),
+          };
+          break;
+        }
+        case 5: {
+          const elementValuesItemBlobPtr = cx.dv.getUint32(elementValuesItemAt + 8, true);
+          const elementValuesItemBlobLen = cx.dv.getUint32(elementValuesItemAt + 12, true);
+          checkListRange(cx, elementValuesItemBlobPtr, elementValuesItemBlobLen, 1, 1);
+          elementValuesItem = {
+            tag: "blob",
+            val: new Uint8Array(
+              cx.u8.slice(
+                elementValuesItemBlobPtr,
+                elementValuesItemBlobPtr + elementValuesItemBlobLen,
+              ).buffer,
+            ),
+          };
+          break;
+        }
+        case 6: {
+          elementValuesItem = {
+            tag: "timestamp",
+            val: [
+              cx.dv.getBigInt64(elementValuesItemAt + 8, true),
+              cx.dv.getUint32(elementValuesItemAt + 16, true),
+            ],
+          };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(elementValuesItemCase, "variant", 7);
+      }
+      elementValues[i] = elementValuesItem;
+    }
+    return { values: elementValues };
+  },
+  store(
+    cx: LiftLowerContext,
+    value: {
+      values: (
+        | { tag: "null" }
+        | { tag: "boolean"; val: boolean }
+        | { tag: "int64"; val: bigint }
+        | { tag: "float64"; val: number }
+        | { tag: "text"; val: string }
+        | { tag: "blob"; val: Uint8Array }
+        | { tag: "timestamp"; val: [bigint, number] }
+      )[];
+    },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
+    const elementValues2 = value.values;
+    if (!Array.isArray(elementValues2)) throw badValue("an array", elementValues2, ".values");
+    const elementValues2Ptr = allocateList(cx, elementValues2.length, 24, 8, ".values");
+    for (let i2 = 0; i2 < elementValues2.length; i2++) {
+      const elementValues2Item = elementValues2[i2];
+      const elementValues2ItemAt = elementValues2Ptr + i2 * 24;
+      try {
+        if (typeof elementValues2Item !== "object" || elementValues2Item === null)
+          throw badValue(
+            '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
+            elementValues2Item,
+          );
+        switch (elementValues2Item.tag) {
+          case "null": {
+            cx.u8[elementValues2ItemAt] = 0;
+            break;
+          }
+          case "boolean": {
+            cx.u8[elementValues2ItemAt] = 1;
+            const elementValues2ItemBoolean = elementValues2Item.val;
+            if (typeof elementValues2ItemBoolean !== "boolean")
+              throw badValue("a boolean", elementValues2ItemBoolean, "<boolean>.val");
+            cx.u8[elementValues2ItemAt + 8] = elementValues2ItemBoolean ? 1 : 0;
+            break;
+          }
+          case "int64": {
+            cx.u8[elementValues2ItemAt] = 2;
+            const elementValues2ItemInt64 = elementValues2Item.val;
+            if (
+              typeof elementValues2ItemInt64 !== "bigint" ||
+              BigInt.asIntN(64, elementValues2ItemInt64) !== elementValues2ItemInt64
+            )
+              throw badValue(
+                "an s64 (bigint -(2n**63n)..2n**63n-1n)",
+                elementValues2ItemInt64,
+                "<int64>.val",
+              );
+            cx.dv.setBigInt64(elementValues2ItemAt + 8, elementValues2ItemInt64, true);
+            break;
+          }
+          case "float64": {
+            cx.u8[elementValues2ItemAt] = 3;
+            const elementValues2ItemFloat64 = elementValues2Item.val;
+            if (typeof elementValues2ItemFloat64 !== "number")
+              throw badValue("a number", elementValues2ItemFloat64, "<float64>.val");
+            cx.dv.setBigUint64(
+              elementValues2ItemAt + 8,
+              f64ToBits(elementValues2ItemFloat64),
+              true,
+            );
+            break;
+          }
+          case "text": {
+            cx.u8[elementValues2ItemAt] = 4;
+            const elementValues2ItemText = elementValues2Item.val;
+            const [elementValues2ItemTextPtr, elementValues2ItemTextLen] = lowerString(
+              cx,
+              elementValues2ItemText,
+              "<text>.val",
+            );
+            cx.dv.setUint32(elementValues2ItemAt + 8, elementValues2ItemTextPtr, true);
+            cx.dv.setUint32(elementValues2ItemAt + 12, elementValues2ItemTextLen, true);
+            break;
+          }
+          case "blob": {
+            cx.u8[elementValues2ItemAt] = 5;
+            const elementValues2ItemBlob = elementValues2Item.val;
+            if (!(
+              Array.isArray(elementValues2ItemBlob) || elementValues2ItemBlob instanceof Uint8Array
+            ))
+              throw badValue("a Uint8Array or an array", elementValues2ItemBlob, "<blob>.val");
+            const elementValues2ItemBlobPtr = allocateList(
+              cx,
+              elementValues2ItemBlob.length,
+              1,
+              1,
+              "<blob>.val",
+            );
+            if (elementValues2ItemBlob instanceof Uint8Array) {
+              cx.u8.set(
+                new Uint8Array(
+                  elementValues2ItemBlob.buffer,
+                  elementValues2ItemBlob.byteOffset,
+                  elementValues2ItemBlob.byteLength,
+                ),
+                elementValues2ItemBlobPtr,
+              );
+            } else {
+              const elementValues2ItemBlobElements = elementValues2ItemBlob as ArrayLike<unknown>;
+              for (let i3 = 0; i3 < elementValues2ItemBlobElements.length; i3++) {
+                const elementValues2ItemBlobItem = elementValues2ItemBlobElements[i3];
+                try {
+                  if (
+                    typeof elementValues2ItemBlobItem !== "number" ||
+                    (elementValues2ItemBlobItem & 0xff) !== elementValues2ItemBlobItem
+                  )
+                    throw badValue("a u8 (integer 0..255)", elementValues2ItemBlobItem);
+                  cx.u8[elementValues2ItemBlobPtr + i3] = elementValues2ItemBlobItem;
+                } catch (e) {
+                  throw atPath(e, `<blob>.val[${i3}]`);
+                }
+              }
+            }
+            cx.dv.setUint32(elementValues2ItemAt + 8, elementValues2ItemBlobPtr, true);
+            cx.dv.setUint32(elementValues2ItemAt + 12, elementValues2ItemBlob.length, true);
+            break;
+          }
+          case "timestamp": {
+            cx.u8[elementValues2ItemAt] = 6;
+            const elementValues2ItemTimestamp = elementValues2Item.val;
+            if (
+              !Array.isArray(elementValues2ItemTimestamp) ||
+              elementValues2ItemTimestamp.length !== 2
+            )
+              throw badValue(
+                "a tuple (array of length 2)",
+                elementValues2ItemTimestamp,
+                "<timestamp>.val",
+              );
+            const elementValues2ItemTimestamp0 = elementValues2ItemTimestamp[0];
+            if (
+              typeof elementValues2ItemTimestamp0 !== "bigint" ||
+              BigInt.asIntN(64, elementValues2ItemTimestamp0) !== elementValues2ItemTimestamp0
+            )
+              throw badValue(
+                "an s64 (bigint -(2n**63n)..2n**63n-1n)",
+                elementValues2ItemTimestamp0,
+                "<timestamp>.val[0]",
+              );
+            cx.dv.setBigInt64(elementValues2ItemAt + 8, elementValues2ItemTimestamp0, true);
+            const elementValues2ItemTimestamp1 = elementValues2ItemTimestamp[1];
+            if (
+              typeof elementValues2ItemTimestamp1 !== "number" ||
+              elementValues2ItemTimestamp1 >>> 0 !== elementValues2ItemTimestamp1
+            )
+              throw badValue(
+                "a u32 (integer 0..4294967295)",
+                elementValues2ItemTimestamp1,
+                "<timestamp>.val[1]",
+              );
+            cx.dv.setUint32(elementValues2ItemAt + 16, elementValues2ItemTimestamp1, true);
+            break;
+          }
+          default:
+            throw badValue(
+              '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
+              elementValues2Item,
+            );
+        }
+      } catch (e) {
+        throw atPath(e, `.values[${i2}]`);
+      }
+    }
+    cx.dv.setUint32(ptr, elementValues2Ptr, true);
+    cx.dv.setUint32(ptr + 4, elementValues2.length, true);
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -582,6 +864,10 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "record{values:list<variant{null,boolean(bool),int64(s64),float64(f64),text(string),blob(list<u8>),timestamp(tuple<s64,u32>)}>}":
+      element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

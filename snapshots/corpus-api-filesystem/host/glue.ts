@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -17,6 +18,8 @@ import {
   compileComponent,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
   resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
@@ -72,6 +75,177 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `record{type:enum{unknown,directory,regular-file,symbolic-link},name:string}`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { type: "unknown" | "directory" | "regular-file" | "symbolic-link"; name: string } {
+    const elementTypeCase = cx.u8[ptr];
+    let elementType: "unknown" | "directory" | "regular-file" | "symbolic-link";
+    switch (elementTypeCase) {
+      case 0: {
+        elementType = "unknown";
+        break;
+      }
+      case 1: {
+        elementType = "directory";
+        break;
+      }
+      case 2: {
+        elementType = "regular-file";
+        break;
+      }
+      case 3: {
+        elementType = "symbolic-link";
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementTypeCase, "enum", 4);
+    }
+    const elementName: string = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(ptr + 4, true),
+      cx.dv.getUint32(ptr + 8, true),
+    );
+    return { type: elementType, name: elementName };
+  },
+  store(
+    cx: LiftLowerContext,
+    value: { type: "unknown" | "directory" | "regular-file" | "symbolic-link"; name: string },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
+    const elementType2 = value.type;
+    switch (elementType2) {
+      case "unknown": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "directory": {
+        cx.u8[ptr] = 1;
+        break;
+      }
+      case "regular-file": {
+        cx.u8[ptr] = 2;
+        break;
+      }
+      case "symbolic-link": {
+        cx.u8[ptr] = 3;
+        break;
+      }
+      default:
+        throw badValue(
+          'one of "unknown", "directory", "regular-file", "symbolic-link"',
+          elementType2,
+          ".type",
+        );
+    }
+    const elementName2 = value.name;
+    const [elementName2Ptr, elementName2Len] = lowerString(cx, elementName2, ".name");
+    cx.dv.setUint32(ptr + 4, elementName2Ptr, true);
+    cx.dv.setUint32(ptr + 8, elementName2Len, true);
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{access,exist,no-entry,not-directory}>`: load and store one at `ptr`. */
+const element2 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ):
+    | { tag: "ok"; val: undefined }
+    | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      | { tag: "ok"; val: undefined }
+      | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 1];
+        let elementErr: "access" | "exist" | "no-entry" | "not-directory";
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = "access";
+            break;
+          }
+          case 1: {
+            elementErr = "exist";
+            break;
+          }
+          case 2: {
+            elementErr = "no-entry";
+            break;
+          }
+          case 3: {
+            elementErr = "not-directory";
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "enum", 4);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      | { tag: "ok"; val: undefined }
+      | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" },
+    ptr: number,
+  ): void {
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        switch (elementErr2) {
+          case "access": {
+            cx.u8[ptr + 1] = 0;
+            break;
+          }
+          case "exist": {
+            cx.u8[ptr + 1] = 1;
+            break;
+          }
+          case "no-entry": {
+            cx.u8[ptr + 1] = 2;
+            break;
+          }
+          case "not-directory": {
+            cx.u8[ptr + 1] = 3;
+            break;
+          }
+          default:
+            throw badValue(
+              'one of "access", "exist", "no-entry", "not-directory"',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -96,6 +270,10 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "record{type:enum{unknown,directory,regular-file,symbolic-link},name:string}": element1,
+    "result<_,enum{access,exist,no-entry,not-directory}>": element2,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -20,6 +21,7 @@ import {
   compileComponent,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
@@ -716,6 +718,200 @@ function lowerResponseSetStatusCode(host: JsFunction, ac: AdapterContext): CoreF
   return responseSetStatusCode as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ):
+    | { tag: "ok"; val: undefined }
+    | {
+        tag: "err";
+        val:
+          | { tag: "DNS-timeout" }
+          | { tag: "connection-refused" }
+          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+          | { tag: "internal-error"; val: string | undefined };
+      } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "DNS-timeout" }
+            | { tag: "connection-refused" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "internal-error"; val: string | undefined };
+        };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 8];
+        let elementErr:
+          | { tag: "DNS-timeout" }
+          | { tag: "connection-refused" }
+          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+          | { tag: "internal-error"; val: string | undefined };
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = { tag: "DNS-timeout" };
+            break;
+          }
+          case 1: {
+            elementErr = { tag: "connection-refused" };
+            break;
+          }
+          case 2: {
+            const elementErrHTTPrequestbodysizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequestbodysize: bigint | undefined;
+            switch (elementErrHTTPrequestbodysizeCase) {
+              case 0: {
+                elementErrHTTPrequestbodysize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 24, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPrequestbodysizeCase, "option", 2);
+            }
+            elementErr = { tag: "HTTP-request-body-size", val: elementErrHTTPrequestbodysize };
+            break;
+          }
+          case 3: {
+            const elementErrInternalerrorCase = cx.u8[ptr + 16];
+            let elementErrInternalerror: string | undefined;
+            switch (elementErrInternalerrorCase) {
+              case 0: {
+                elementErrInternalerror = undefined;
+                break;
+              }
+              case 1: {
+                elementErrInternalerror = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrInternalerrorCase, "option", 2);
+            }
+            elementErr = { tag: "internal-error", val: elementErrInternalerror };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "variant", 4);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "DNS-timeout" }
+            | { tag: "connection-refused" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "internal-error"; val: string | undefined };
+        },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        if (typeof elementErr2 !== "object" || elementErr2 === null)
+          throw badValue(
+            '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+            elementErr2,
+            "<err>.val",
+          );
+        switch (elementErr2.tag) {
+          case "DNS-timeout": {
+            cx.u8[ptr + 8] = 0;
+            break;
+          }
+          case "connection-refused": {
+            cx.u8[ptr + 8] = 1;
+            break;
+          }
+          case "HTTP-request-body-size": {
+            cx.u8[ptr + 8] = 2;
+            const elementErr2HTTPrequestbodysize = elementErr2.val;
+            if (
+              elementErr2HTTPrequestbodysize === undefined ||
+              elementErr2HTTPrequestbodysize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPrequestbodysize !== "bigint" ||
+                BigInt.asUintN(64, elementErr2HTTPrequestbodysize) !==
+                  elementErr2HTTPrequestbodysize
+              )
+                throw badValue(
+                  "a u64 (bigint 0n..2n**64n-1n)",
+                  elementErr2HTTPrequestbodysize,
+                  "<err>.val<HTTP-request-body-size>.val",
+                );
+              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPrequestbodysize, true);
+            }
+            break;
+          }
+          case "internal-error": {
+            cx.u8[ptr + 8] = 3;
+            const elementErr2Internalerror = elementErr2.val;
+            if (elementErr2Internalerror === undefined || elementErr2Internalerror === null) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [elementErr2InternalerrorPtr, elementErr2InternalerrorLen] = lowerString(
+                cx,
+                elementErr2Internalerror,
+                "<err>.val<internal-error>.val",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2InternalerrorPtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2InternalerrorLen, true);
+            }
+            break;
+          }
+          default:
+            throw badValue(
+              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -776,6 +972,10 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "result<_,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>":
+      element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -9,10 +9,13 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
   ComponentError,
+  allocateList,
+  atPath,
   badValue,
   checkListRange,
   compileComponent,
@@ -339,6 +342,139 @@ function lowerClientDisconnect(host: JsFunction, ac: AdapterContext): CoreFuncti
   return clientDisconnect as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `record{topic:string,payload:list<u8>,metadata:option<list<tuple<string,string>>>}`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { topic: string; payload: Uint8Array; metadata: [string, string][] | undefined } {
+    const elementTopic: string = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(ptr, true),
+      cx.dv.getUint32(ptr + 4, true),
+    );
+    const elementPayloadPtr = cx.dv.getUint32(ptr + 8, true);
+    const elementPayloadLen = cx.dv.getUint32(ptr + 12, true);
+    checkListRange(cx, elementPayloadPtr, elementPayloadLen, 1, 1);
+    const elementPayload: Uint8Array = new Uint8Array(
+      cx.u8.slice(elementPayloadPtr, elementPayloadPtr + elementPayloadLen).buffer,
+    );
+    const elementMetadataCase = cx.u8[ptr + 16];
+    let elementMetadata: [string, string][] | undefined;
+    switch (elementMetadataCase) {
+      case 0: {
+        elementMetadata = undefined;
+        break;
+      }
+      case 1: {
+        const elementMetadataSomePtr = cx.dv.getUint32(ptr + 20, true);
+        const elementMetadataSomeLen = cx.dv.getUint32(ptr + 24, true);
+        checkListRange(cx, elementMetadataSomePtr, elementMetadataSomeLen, 16, 4);
+        const elementMetadataSome: [string, string][] = new Array(elementMetadataSomeLen);
+        for (let i = 0; i < elementMetadataSomeLen; i++) {
+          const elementMetadataSomeItemAt = elementMetadataSomePtr + i * 16;
+          const elementMetadataSomeItem0: string = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(elementMetadataSomeItemAt, true),
+            cx.dv.getUint32(elementMetadataSomeItemAt + 4, true),
+          );
+          const elementMetadataSomeItem1: string = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(elementMetadataSomeItemAt + 8, true),
+            cx.dv.getUint32(elementMetadataSomeItemAt + 12, true),
+          );
+          elementMetadataSome[i] = [elementMetadataSomeItem0, elementMetadataSomeItem1];
+        }
+        elementMetadata = elementMetadataSome;
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementMetadataCase, "option", 2);
+    }
+    return { topic: elementTopic, payload: elementPayload, metadata: elementMetadata };
+  },
+  store(
+    cx: LiftLowerContext,
+    value: { topic: string; payload: Uint8Array; metadata: [string, string][] | undefined },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
+    const elementTopic2 = value.topic;
+    const [elementTopic2Ptr, elementTopic2Len] = lowerString(cx, elementTopic2, ".topic");
+    cx.dv.setUint32(ptr, elementTopic2Ptr, true);
+    cx.dv.setUint32(ptr + 4, elementTopic2Len, true);
+    const elementPayload2 = value.payload;
+    if (!(Array.isArray(elementPayload2) || elementPayload2 instanceof Uint8Array))
+      throw badValue("a Uint8Array or an array", elementPayload2, ".payload");
+    const elementPayload2Ptr = allocateList(cx, elementPayload2.length, 1, 1, ".payload");
+    if (elementPayload2 instanceof Uint8Array) {
+      cx.u8.set(
+        new Uint8Array(
+          elementPayload2.buffer,
+          elementPayload2.byteOffset,
+          elementPayload2.byteLength,
+        ),
+        elementPayload2Ptr,
+      );
+    } else {
+      const elementPayload2Elements = elementPayload2 as ArrayLike<unknown>;
+      for (let i2 = 0; i2 < elementPayload2Elements.length; i2++) {
+        const elementPayload2Item = elementPayload2Elements[i2];
+        try {
+          if (
+            typeof elementPayload2Item !== "number" ||
+            (elementPayload2Item & 0xff) !== elementPayload2Item
+          )
+            throw badValue("a u8 (integer 0..255)", elementPayload2Item);
+          cx.u8[elementPayload2Ptr + i2] = elementPayload2Item;
+        } catch (e) {
+          throw atPath(e, `.payload[${i2}]`);
+        }
+      }
+    }
+    cx.dv.setUint32(ptr + 8, elementPayload2Ptr, true);
+    cx.dv.setUint32(ptr + 12, elementPayload2.length, true);
+    const elementMetadata2 = value.metadata;
+    if (elementMetadata2 === undefined || elementMetadata2 === null) {
+      cx.u8[ptr + 16] = 0;
+    } else {
+      cx.u8[ptr + 16] = 1;
+      if (!Array.isArray(elementMetadata2))
+        throw badValue("an array", elementMetadata2, ".metadata");
+      const elementMetadata2Ptr = allocateList(cx, elementMetadata2.length, 16, 4, ".metadata");
+      for (let i3 = 0; i3 < elementMetadata2.length; i3++) {
+        const elementMetadata2Item = elementMetadata2[i3];
+        const elementMetadata2ItemAt = elementMetadata2Ptr + i3 * 16;
+        try {
+          if (!Array.isArray(elementMetadata2Item) || elementMetadata2Item.length !== 2)
+            throw badValue("a tuple (array of length 2)", elementMetadata2Item);
+          const elementMetadata2Item0 = elementMetadata2Item[0];
+          const [elementMetadata2Item0Ptr, elementMetadata2Item0Len] = lowerString(
+            cx,
+            elementMetadata2Item0,
+            "[0]",
+          );
+          cx.dv.setUint32(elementMetadata2ItemAt, elementMetadata2Item0Ptr, true);
+          cx.dv.setUint32(elementMetadata2ItemAt + 4, elementMetadata2Item0Len, true);
+          const elementMetadata2Item1 = elementMetadata2Item[1];
+          const [elementMetadata2Item1Ptr, elementMetadata2Item1Len] = lowerString(
+            cx,
+            elementMetadata2Item1,
+            "[1]",
+          );
+          cx.dv.setUint32(elementMetadata2ItemAt + 8, elementMetadata2Item1Ptr, true);
+          cx.dv.setUint32(elementMetadata2ItemAt + 12, elementMetadata2Item1Len, true);
+        } catch (e) {
+          throw atPath(e, `.metadata[${i3}]`);
+        }
+      }
+      cx.dv.setUint32(ptr + 20, elementMetadata2Ptr, true);
+      cx.dv.setUint32(ptr + 24, elementMetadata2.length, true);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -371,6 +507,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "record{topic:string,payload:list<u8>,metadata:option<list<tuple<string,string>>>}": element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -20,6 +21,7 @@ import {
   importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
+  stringLowerer,
   wrongLength,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -366,6 +368,108 @@ function lowerH(host: JsFunction, ac: AdapterContext): CoreFunction {
   return h as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `option<result<list<record{v:u8}>,string>>`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined {
+    const elementCase = cx.u8[ptr];
+    let element: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined;
+    switch (elementCase) {
+      case 0: {
+        element = undefined;
+        break;
+      }
+      case 1: {
+        const elementSomeCase = cx.u8[ptr + 4];
+        let elementSome: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string };
+        switch (elementSomeCase) {
+          case 0: {
+            const elementSomeOkPtr = cx.dv.getUint32(ptr + 8, true);
+            const elementSomeOkLen = cx.dv.getUint32(ptr + 12, true);
+            checkListRange(cx, elementSomeOkPtr, elementSomeOkLen, 1, 1);
+            const elementSomeOk: { v: number }[] = new Array(elementSomeOkLen);
+            for (let i = 0; i < elementSomeOkLen; i++) {
+              const elementSomeOkItemAt = elementSomeOkPtr + i;
+              elementSomeOk[i] = { v: cx.u8[elementSomeOkItemAt] };
+            }
+            elementSome = { tag: "ok", val: elementSomeOk };
+            break;
+          }
+          case 1: {
+            elementSome = {
+              tag: "err",
+              val: loadStringFromRange(
+                cx,
+                cx.dv.getUint32(ptr + 8, true),
+                cx.dv.getUint32(ptr + 12, true),
+              ),
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementSomeCase, "result", 2);
+        }
+        element = elementSome;
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "option", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined,
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (value === undefined || value === null) {
+      cx.u8[ptr] = 0;
+    } else {
+      cx.u8[ptr] = 1;
+      if (typeof value !== "object" || value === null)
+        throw badValue('{ tag: "ok" | "err", val }', value);
+      switch (value.tag) {
+        case "ok": {
+          cx.u8[ptr + 4] = 0;
+          const valueOk = value.val;
+          if (!Array.isArray(valueOk)) throw badValue("an array", valueOk, "<ok>.val");
+          const valueOkPtr = allocateList(cx, valueOk.length, 1, 1, "<ok>.val");
+          for (let i2 = 0; i2 < valueOk.length; i2++) {
+            const valueOkItem = valueOk[i2];
+            const valueOkItemAt = valueOkPtr + i2;
+            try {
+              if (typeof valueOkItem !== "object" || valueOkItem === null)
+                throw badValue("a record object", valueOkItem);
+              const valueOkItemV = valueOkItem.v;
+              if (typeof valueOkItemV !== "number" || (valueOkItemV & 0xff) !== valueOkItemV)
+                throw badValue("a u8 (integer 0..255)", valueOkItemV, ".v");
+              cx.u8[valueOkItemAt] = valueOkItemV;
+            } catch (e) {
+              throw atPath(e, `<ok>.val[${i2}]`);
+            }
+          }
+          cx.dv.setUint32(ptr + 8, valueOkPtr, true);
+          cx.dv.setUint32(ptr + 12, valueOk.length, true);
+          break;
+        }
+        case "err": {
+          cx.u8[ptr + 4] = 1;
+          const valueErr = value.val;
+          const [valueErrPtr, valueErrLen] = lowerString(cx, valueErr, "<err>.val");
+          cx.dv.setUint32(ptr + 8, valueErrPtr, true);
+          cx.dv.setUint32(ptr + 12, valueErrLen, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', value);
+      }
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -391,6 +495,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "option<result<list<record{v:u8}>,string>>": element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -2,15 +2,147 @@
 // Specialised lift/lower glue: one adapter per function, generated from its
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
-import type { CompiledComponent, HostAdapters, ImportObject } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import type {
+  CompiledComponent,
+  HostAdapters,
+  ImportObject,
+  LiftLowerContext,
+} from "@witgen/runtime";
+import {
+  badValue,
+  compileComponent,
+  invalidDiscriminant,
+  loadStringFromRange,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Elements of `stream<T>` / `future<T>` for T = `bool`: load and store one at `ptr`. */
+const element1 = {
+  load(cx: LiftLowerContext, ptr: number): boolean {
+    return cx.u8[ptr] !== 0;
+  },
+  store(cx: LiftLowerContext, value: boolean, ptr: number): void {
+    if (typeof value !== "boolean") throw badValue("a boolean", value);
+    cx.u8[ptr] = value ? 1 : 0;
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,_>`: load and store one at `ptr`. */
+const element2 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: undefined } {
+    const elementCase = cx.u8[ptr];
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        element = { tag: "err", val: undefined };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined },
+    ptr: number,
+  ): void {
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `result<string,u8>`: load and store one at `ptr`. */
+const element3 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { tag: "ok"; val: string } | { tag: "err"; val: number } {
+    const elementCase = cx.u8[ptr];
+    let element: { tag: "ok"; val: string } | { tag: "err"; val: number };
+    switch (elementCase) {
+      case 0: {
+        element = {
+          tag: "ok",
+          val: loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 4, true),
+            cx.dv.getUint32(ptr + 8, true),
+          ),
+        };
+        break;
+      }
+      case 1: {
+        element = { tag: "err", val: cx.u8[ptr + 4] };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value: { tag: "ok"; val: string } | { tag: "err"; val: number },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        const elementOk = value.val;
+        const [elementOkPtr, elementOkLen] = lowerString(cx, elementOk, "<ok>.val");
+        cx.dv.setUint32(ptr + 4, elementOkPtr, true);
+        cx.dv.setUint32(ptr + 8, elementOkLen, true);
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr = value.val;
+        if (typeof elementErr !== "number" || (elementErr & 0xff) !== elementErr)
+          throw badValue("a u8 (integer 0..255)", elementErr, "<err>.val");
+        cx.u8[ptr + 4] = elementErr;
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
 
 /**
  * No function of this world has a specialised adapter (async functions and signatures with
  * streams, futures or error-contexts keep the runtime's dynamic path).
  */
-export const adapters: HostAdapters = {};
+export const adapters: HostAdapters = {
+  elements: {
+    bool: element1,
+    "result<_,_>": element2,
+    "result<string,u8>": element3,
+  },
+};
 
 /**
  * Instantiates the component with the host's `imports` and returns its exports.

@@ -2,15 +2,93 @@
 // Specialised lift/lower glue: one adapter per function, generated from its
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
-import type { CompiledComponent, HostAdapters, ImportObject } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import type {
+  CompiledComponent,
+  HostAdapters,
+  ImportObject,
+  LiftLowerContext,
+} from "@witgen/runtime";
+import {
+  allocateList,
+  atPath,
+  badValue,
+  checkListRange,
+  compileComponent,
+  loadStringFromRange,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Elements of `stream<T>` / `future<T>` for T = `record{seq:u32,data:list<u8>}`: load and store one at `ptr`. */
+const element1 = {
+  load(cx: LiftLowerContext, ptr: number): { seq: number; data: Uint8Array } {
+    const elementDataPtr = cx.dv.getUint32(ptr + 4, true);
+    const elementDataLen = cx.dv.getUint32(ptr + 8, true);
+    checkListRange(cx, elementDataPtr, elementDataLen, 1, 1);
+    const elementData: Uint8Array = new Uint8Array(
+      cx.u8.slice(elementDataPtr, elementDataPtr + elementDataLen).buffer,
+    );
+    return { seq: cx.dv.getUint32(ptr, true), data: elementData };
+  },
+  store(cx: LiftLowerContext, value: { seq: number; data: Uint8Array }, ptr: number): void {
+    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
+    const elementSeq = value.seq;
+    if (typeof elementSeq !== "number" || elementSeq >>> 0 !== elementSeq)
+      throw badValue("a u32 (integer 0..4294967295)", elementSeq, ".seq");
+    cx.dv.setUint32(ptr, elementSeq, true);
+    const elementData2 = value.data;
+    if (!(Array.isArray(elementData2) || elementData2 instanceof Uint8Array))
+      throw badValue("a Uint8Array or an array", elementData2, ".data");
+    const elementData2Ptr = allocateList(cx, elementData2.length, 1, 1, ".data");
+    if (elementData2 instanceof Uint8Array) {
+      cx.u8.set(
+        new Uint8Array(elementData2.buffer, elementData2.byteOffset, elementData2.byteLength),
+        elementData2Ptr,
+      );
+    } else {
+      const elementData2Elements = elementData2 as ArrayLike<unknown>;
+      for (let i = 0; i < elementData2Elements.length; i++) {
+        const elementData2Item = elementData2Elements[i];
+        try {
+          if (
+            typeof elementData2Item !== "number" ||
+            (elementData2Item & 0xff) !== elementData2Item
+          )
+            throw badValue("a u8 (integer 0..255)", elementData2Item);
+          cx.u8[elementData2Ptr + i] = elementData2Item;
+        } catch (e) {
+          throw atPath(e, `.data[${i}]`);
+        }
+      }
+    }
+    cx.dv.setUint32(ptr + 4, elementData2Ptr, true);
+    cx.dv.setUint32(ptr + 8, elementData2.length, true);
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `string`: load and store one at `ptr`. */
+const element2 = {
+  load(cx: LiftLowerContext, ptr: number): string {
+    return loadStringFromRange(cx, cx.dv.getUint32(ptr, true), cx.dv.getUint32(ptr + 4, true));
+  },
+  store(cx: LiftLowerContext, value: string, ptr: number): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    const [elementPtr, elementLen] = lowerString(cx, value);
+    cx.dv.setUint32(ptr, elementPtr, true);
+    cx.dv.setUint32(ptr + 4, elementLen, true);
+  },
+};
 
 /**
  * No function of this world has a specialised adapter (async functions and signatures with
  * streams, futures or error-contexts keep the runtime's dynamic path).
  */
-export const adapters: HostAdapters = {};
+export const adapters: HostAdapters = {
+  elements: {
+    "record{seq:u32,data:list<u8>}": element1,
+    string: element2,
+  },
+};
 
 /**
  * Instantiates the component with the host's `imports` and returns its exports.

@@ -2,15 +2,37 @@
 // Specialised lift/lower glue: one adapter per function, generated from its
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
-import type { CompiledComponent, HostAdapters, ImportObject } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import type {
+  CompiledComponent,
+  HostAdapters,
+  ImportObject,
+  LiftLowerContext,
+} from "@witgen/runtime";
+import { compileComponent, loadStringFromRange, stringLowerer } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Elements of `stream<T>` / `future<T>` for T = `string`: load and store one at `ptr`. */
+const element1 = {
+  load(cx: LiftLowerContext, ptr: number): string {
+    return loadStringFromRange(cx, cx.dv.getUint32(ptr, true), cx.dv.getUint32(ptr + 4, true));
+  },
+  store(cx: LiftLowerContext, value: string, ptr: number): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    const [elementPtr, elementLen] = lowerString(cx, value);
+    cx.dv.setUint32(ptr, elementPtr, true);
+    cx.dv.setUint32(ptr + 4, elementLen, true);
+  },
+};
 
 /**
  * No function of this world has a specialised adapter (async functions and signatures with
  * streams, futures or error-contexts keep the runtime's dynamic path).
  */
-export const adapters: HostAdapters = {};
+export const adapters: HostAdapters = {
+  elements: {
+    string: element1,
+  },
+};
 
 /**
  * Instantiates the component with the host's `imports` and returns its exports.

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -17,6 +18,8 @@ import {
   compileComponent,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
   resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
@@ -134,6 +137,735 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): {
+    type:
+      | { tag: "block-device" }
+      | { tag: "character-device" }
+      | { tag: "directory" }
+      | { tag: "fifo" }
+      | { tag: "symbolic-link" }
+      | { tag: "regular-file" }
+      | { tag: "socket" }
+      | { tag: "other"; val: string | undefined };
+    name: string;
+  } {
+    const elementTypeCase = cx.u8[ptr];
+    let elementType:
+      | { tag: "block-device" }
+      | { tag: "character-device" }
+      | { tag: "directory" }
+      | { tag: "fifo" }
+      | { tag: "symbolic-link" }
+      | { tag: "regular-file" }
+      | { tag: "socket" }
+      | { tag: "other"; val: string | undefined };
+    switch (elementTypeCase) {
+      case 0: {
+        elementType = { tag: "block-device" };
+        break;
+      }
+      case 1: {
+        elementType = { tag: "character-device" };
+        break;
+      }
+      case 2: {
+        elementType = { tag: "directory" };
+        break;
+      }
+      case 3: {
+        elementType = { tag: "fifo" };
+        break;
+      }
+      case 4: {
+        elementType = { tag: "symbolic-link" };
+        break;
+      }
+      case 5: {
+        elementType = { tag: "regular-file" };
+        break;
+      }
+      case 6: {
+        elementType = { tag: "socket" };
+        break;
+      }
+      case 7: {
+        const elementTypeOtherCase = cx.u8[ptr + 4];
+        let elementTypeOther: string | undefined;
+        switch (elementTypeOtherCase) {
+          case 0: {
+            elementTypeOther = undefined;
+            break;
+          }
+          case 1: {
+            elementTypeOther = loadStringFromRange(
+              cx,
+              cx.dv.getUint32(ptr + 8, true),
+              cx.dv.getUint32(ptr + 12, true),
+            );
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementTypeOtherCase, "option", 2);
+        }
+        elementType = { tag: "other", val: elementTypeOther };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementTypeCase, "variant", 8);
+    }
+    const elementName: string = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(ptr + 16, true),
+      cx.dv.getUint32(ptr + 20, true),
+    );
+    return { type: elementType, name: elementName };
+  },
+  store(
+    cx: LiftLowerContext,
+    value: {
+      type:
+        | { tag: "block-device" }
+        | { tag: "character-device" }
+        | { tag: "directory" }
+        | { tag: "fifo" }
+        | { tag: "symbolic-link" }
+        | { tag: "regular-file" }
+        | { tag: "socket" }
+        | { tag: "other"; val: string | undefined };
+      name: string;
+    },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
+    const elementType2 = value.type;
+    if (typeof elementType2 !== "object" || elementType2 === null)
+      throw badValue(
+        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        elementType2,
+        ".type",
+      );
+    switch (elementType2.tag) {
+      case "block-device": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "character-device": {
+        cx.u8[ptr] = 1;
+        break;
+      }
+      case "directory": {
+        cx.u8[ptr] = 2;
+        break;
+      }
+      case "fifo": {
+        cx.u8[ptr] = 3;
+        break;
+      }
+      case "symbolic-link": {
+        cx.u8[ptr] = 4;
+        break;
+      }
+      case "regular-file": {
+        cx.u8[ptr] = 5;
+        break;
+      }
+      case "socket": {
+        cx.u8[ptr] = 6;
+        break;
+      }
+      case "other": {
+        cx.u8[ptr] = 7;
+        const elementType2Other = elementType2.val;
+        if (elementType2Other === undefined || elementType2Other === null) {
+          cx.u8[ptr + 4] = 0;
+        } else {
+          cx.u8[ptr + 4] = 1;
+          const [elementType2OtherPtr, elementType2OtherLen] = lowerString(
+            cx,
+            elementType2Other,
+            ".type<other>.val",
+          );
+          cx.dv.setUint32(ptr + 8, elementType2OtherPtr, true);
+          cx.dv.setUint32(ptr + 12, elementType2OtherLen, true);
+        }
+        break;
+      }
+      default:
+        throw badValue(
+          '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+          elementType2,
+          ".type",
+        );
+    }
+    const elementName2 = value.name;
+    const [elementName2Ptr, elementName2Len] = lowerString(cx, elementName2, ".name");
+    cx.dv.setUint32(ptr + 16, elementName2Ptr, true);
+    cx.dv.setUint32(ptr + 20, elementName2Len, true);
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access,already,bad-descriptor,busy,deadlock,quota,exist,file-too-large,illegal-byte-sequence,in-progress,interrupted,invalid,io,is-directory,loop,too-many-links,message-size,name-too-long,no-device,no-entry,no-lock,insufficient-memory,insufficient-space,not-directory,not-empty,not-recoverable,unsupported,no-tty,no-such-device,overflow,not-permitted,pipe,read-only,invalid-seek,text-file-busy,cross-device,other(option<string>)}>`: load and store one at `ptr`. */
+const element2 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ):
+    | { tag: "ok"; val: undefined }
+    | {
+        tag: "err";
+        val:
+          | { tag: "access" }
+          | { tag: "already" }
+          | { tag: "bad-descriptor" }
+          | { tag: "busy" }
+          | { tag: "deadlock" }
+          | { tag: "quota" }
+          | { tag: "exist" }
+          | { tag: "file-too-large" }
+          | { tag: "illegal-byte-sequence" }
+          | { tag: "in-progress" }
+          | { tag: "interrupted" }
+          | { tag: "invalid" }
+          | { tag: "io" }
+          | { tag: "is-directory" }
+          | { tag: "loop" }
+          | { tag: "too-many-links" }
+          | { tag: "message-size" }
+          | { tag: "name-too-long" }
+          | { tag: "no-device" }
+          | { tag: "no-entry" }
+          | { tag: "no-lock" }
+          | { tag: "insufficient-memory" }
+          | { tag: "insufficient-space" }
+          | { tag: "not-directory" }
+          | { tag: "not-empty" }
+          | { tag: "not-recoverable" }
+          | { tag: "unsupported" }
+          | { tag: "no-tty" }
+          | { tag: "no-such-device" }
+          | { tag: "overflow" }
+          | { tag: "not-permitted" }
+          | { tag: "pipe" }
+          | { tag: "read-only" }
+          | { tag: "invalid-seek" }
+          | { tag: "text-file-busy" }
+          | { tag: "cross-device" }
+          | { tag: "other"; val: string | undefined };
+      } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "access" }
+            | { tag: "already" }
+            | { tag: "bad-descriptor" }
+            | { tag: "busy" }
+            | { tag: "deadlock" }
+            | { tag: "quota" }
+            | { tag: "exist" }
+            | { tag: "file-too-large" }
+            | { tag: "illegal-byte-sequence" }
+            | { tag: "in-progress" }
+            | { tag: "interrupted" }
+            | { tag: "invalid" }
+            | { tag: "io" }
+            | { tag: "is-directory" }
+            | { tag: "loop" }
+            | { tag: "too-many-links" }
+            | { tag: "message-size" }
+            | { tag: "name-too-long" }
+            | { tag: "no-device" }
+            | { tag: "no-entry" }
+            | { tag: "no-lock" }
+            | { tag: "insufficient-memory" }
+            | { tag: "insufficient-space" }
+            | { tag: "not-directory" }
+            | { tag: "not-empty" }
+            | { tag: "not-recoverable" }
+            | { tag: "unsupported" }
+            | { tag: "no-tty" }
+            | { tag: "no-such-device" }
+            | { tag: "overflow" }
+            | { tag: "not-permitted" }
+            | { tag: "pipe" }
+            | { tag: "read-only" }
+            | { tag: "invalid-seek" }
+            | { tag: "text-file-busy" }
+            | { tag: "cross-device" }
+            | { tag: "other"; val: string | undefined };
+        };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 4];
+        let elementErr:
+          | { tag: "access" }
+          | { tag: "already" }
+          | { tag: "bad-descriptor" }
+          | { tag: "busy" }
+          | { tag: "deadlock" }
+          | { tag: "quota" }
+          | { tag: "exist" }
+          | { tag: "file-too-large" }
+          | { tag: "illegal-byte-sequence" }
+          | { tag: "in-progress" }
+          | { tag: "interrupted" }
+          | { tag: "invalid" }
+          | { tag: "io" }
+          | { tag: "is-directory" }
+          | { tag: "loop" }
+          | { tag: "too-many-links" }
+          | { tag: "message-size" }
+          | { tag: "name-too-long" }
+          | { tag: "no-device" }
+          | { tag: "no-entry" }
+          | { tag: "no-lock" }
+          | { tag: "insufficient-memory" }
+          | { tag: "insufficient-space" }
+          | { tag: "not-directory" }
+          | { tag: "not-empty" }
+          | { tag: "not-recoverable" }
+          | { tag: "unsupported" }
+          | { tag: "no-tty" }
+          | { tag: "no-such-device" }
+          | { tag: "overflow" }
+          | { tag: "not-permitted" }
+          | { tag: "pipe" }
+          | { tag: "read-only" }
+          | { tag: "invalid-seek" }
+          | { tag: "text-file-busy" }
+          | { tag: "cross-device" }
+          | { tag: "other"; val: string | undefined };
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = { tag: "access" };
+            break;
+          }
+          case 1: {
+            elementErr = { tag: "already" };
+            break;
+          }
+          case 2: {
+            elementErr = { tag: "bad-descriptor" };
+            break;
+          }
+          case 3: {
+            elementErr = { tag: "busy" };
+            break;
+          }
+          case 4: {
+            elementErr = { tag: "deadlock" };
+            break;
+          }
+          case 5: {
+            elementErr = { tag: "quota" };
+            break;
+          }
+          case 6: {
+            elementErr = { tag: "exist" };
+            break;
+          }
+          case 7: {
+            elementErr = { tag: "file-too-large" };
+            break;
+          }
+          case 8: {
+            elementErr = { tag: "illegal-byte-sequence" };
+            break;
+          }
+          case 9: {
+            elementErr = { tag: "in-progress" };
+            break;
+          }
+          case 10: {
+            elementErr = { tag: "interrupted" };
+            break;
+          }
+          case 11: {
+            elementErr = { tag: "invalid" };
+            break;
+          }
+          case 12: {
+            elementErr = { tag: "io" };
+            break;
+          }
+          case 13: {
+            elementErr = { tag: "is-directory" };
+            break;
+          }
+          case 14: {
+            elementErr = { tag: "loop" };
+            break;
+          }
+          case 15: {
+            elementErr = { tag: "too-many-links" };
+            break;
+          }
+          case 16: {
+            elementErr = { tag: "message-size" };
+            break;
+          }
+          case 17: {
+            elementErr = { tag: "name-too-long" };
+            break;
+          }
+          case 18: {
+            elementErr = { tag: "no-device" };
+            break;
+          }
+          case 19: {
+            elementErr = { tag: "no-entry" };
+            break;
+          }
+          case 20: {
+            elementErr = { tag: "no-lock" };
+            break;
+          }
+          case 21: {
+            elementErr = { tag: "insufficient-memory" };
+            break;
+          }
+          case 22: {
+            elementErr = { tag: "insufficient-space" };
+            break;
+          }
+          case 23: {
+            elementErr = { tag: "not-directory" };
+            break;
+          }
+          case 24: {
+            elementErr = { tag: "not-empty" };
+            break;
+          }
+          case 25: {
+            elementErr = { tag: "not-recoverable" };
+            break;
+          }
+          case 26: {
+            elementErr = { tag: "unsupported" };
+            break;
+          }
+          case 27: {
+            elementErr = { tag: "no-tty" };
+            break;
+          }
+          case 28: {
+            elementErr = { tag: "no-such-device" };
+            break;
+          }
+          case 29: {
+            elementErr = { tag: "overflow" };
+            break;
+          }
+          case 30: {
+            elementErr = { tag: "not-permitted" };
+            break;
+          }
+          case 31: {
+            elementErr = { tag: "pipe" };
+            break;
+          }
+          case 32: {
+            elementErr = { tag: "read-only" };
+            break;
+          }
+          case 33: {
+            elementErr = { tag: "invalid-seek" };
+            break;
+          }
+          case 34: {
+            elementErr = { tag: "text-file-busy" };
+            break;
+          }
+          case 35: {
+            elementErr = { tag: "cross-device" };
+            break;
+          }
+          case 36: {
+            const elementErrOtherCase = cx.u8[ptr + 8];
+            let elementErrOther: string | undefined;
+            switch (elementErrOtherCase) {
+              case 0: {
+                elementErrOther = undefined;
+                break;
+              }
+              case 1: {
+                elementErrOther = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 12, true),
+                  cx.dv.getUint32(ptr + 16, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
+            }
+            elementErr = { tag: "other", val: elementErrOther };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "variant", 37);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "access" }
+            | { tag: "already" }
+            | { tag: "bad-descriptor" }
+            | { tag: "busy" }
+            | { tag: "deadlock" }
+            | { tag: "quota" }
+            | { tag: "exist" }
+            | { tag: "file-too-large" }
+            | { tag: "illegal-byte-sequence" }
+            | { tag: "in-progress" }
+            | { tag: "interrupted" }
+            | { tag: "invalid" }
+            | { tag: "io" }
+            | { tag: "is-directory" }
+            | { tag: "loop" }
+            | { tag: "too-many-links" }
+            | { tag: "message-size" }
+            | { tag: "name-too-long" }
+            | { tag: "no-device" }
+            | { tag: "no-entry" }
+            | { tag: "no-lock" }
+            | { tag: "insufficient-memory" }
+            | { tag: "insufficient-space" }
+            | { tag: "not-directory" }
+            | { tag: "not-empty" }
+            | { tag: "not-recoverable" }
+            | { tag: "unsupported" }
+            | { tag: "no-tty" }
+            | { tag: "no-such-device" }
+            | { tag: "overflow" }
+            | { tag: "not-permitted" }
+            | { tag: "pipe" }
+            | { tag: "read-only" }
+            | { tag: "invalid-seek" }
+            | { tag: "text-file-busy" }
+            | { tag: "cross-device" }
+            | { tag: "other"; val: string | undefined };
+        },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        if (typeof elementErr2 !== "object" || elementErr2 === null)
+          throw badValue(
+            '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+            elementErr2,
+            "<err>.val",
+          );
+        switch (elementErr2.tag) {
+          case "access": {
+            cx.u8[ptr + 4] = 0;
+            break;
+          }
+          case "already": {
+            cx.u8[ptr + 4] = 1;
+            break;
+          }
+          case "bad-descriptor": {
+            cx.u8[ptr + 4] = 2;
+            break;
+          }
+          case "busy": {
+            cx.u8[ptr + 4] = 3;
+            break;
+          }
+          case "deadlock": {
+            cx.u8[ptr + 4] = 4;
+            break;
+          }
+          case "quota": {
+            cx.u8[ptr + 4] = 5;
+            break;
+          }
+          case "exist": {
+            cx.u8[ptr + 4] = 6;
+            break;
+          }
+          case "file-too-large": {
+            cx.u8[ptr + 4] = 7;
+            break;
+          }
+          case "illegal-byte-sequence": {
+            cx.u8[ptr + 4] = 8;
+            break;
+          }
+          case "in-progress": {
+            cx.u8[ptr + 4] = 9;
+            break;
+          }
+          case "interrupted": {
+            cx.u8[ptr + 4] = 10;
+            break;
+          }
+          case "invalid": {
+            cx.u8[ptr + 4] = 11;
+            break;
+          }
+          case "io": {
+            cx.u8[ptr + 4] = 12;
+            break;
+          }
+          case "is-directory": {
+            cx.u8[ptr + 4] = 13;
+            break;
+          }
+          case "loop": {
+            cx.u8[ptr + 4] = 14;
+            break;
+          }
+          case "too-many-links": {
+            cx.u8[ptr + 4] = 15;
+            break;
+          }
+          case "message-size": {
+            cx.u8[ptr + 4] = 16;
+            break;
+          }
+          case "name-too-long": {
+            cx.u8[ptr + 4] = 17;
+            break;
+          }
+          case "no-device": {
+            cx.u8[ptr + 4] = 18;
+            break;
+          }
+          case "no-entry": {
+            cx.u8[ptr + 4] = 19;
+            break;
+          }
+          case "no-lock": {
+            cx.u8[ptr + 4] = 20;
+            break;
+          }
+          case "insufficient-memory": {
+            cx.u8[ptr + 4] = 21;
+            break;
+          }
+          case "insufficient-space": {
+            cx.u8[ptr + 4] = 22;
+            break;
+          }
+          case "not-directory": {
+            cx.u8[ptr + 4] = 23;
+            break;
+          }
+          case "not-empty": {
+            cx.u8[ptr + 4] = 24;
+            break;
+          }
+          case "not-recoverable": {
+            cx.u8[ptr + 4] = 25;
+            break;
+          }
+          case "unsupported": {
+            cx.u8[ptr + 4] = 26;
+            break;
+          }
+          case "no-tty": {
+            cx.u8[ptr + 4] = 27;
+            break;
+          }
+          case "no-such-device": {
+            cx.u8[ptr + 4] = 28;
+            break;
+          }
+          case "overflow": {
+            cx.u8[ptr + 4] = 29;
+            break;
+          }
+          case "not-permitted": {
+            cx.u8[ptr + 4] = 30;
+            break;
+          }
+          case "pipe": {
+            cx.u8[ptr + 4] = 31;
+            break;
+          }
+          case "read-only": {
+            cx.u8[ptr + 4] = 32;
+            break;
+          }
+          case "invalid-seek": {
+            cx.u8[ptr + 4] = 33;
+            break;
+          }
+          case "text-file-busy": {
+            cx.u8[ptr + 4] = 34;
+            break;
+          }
+          case "cross-device": {
+            cx.u8[ptr + 4] = 35;
+            break;
+          }
+          case "other": {
+            cx.u8[ptr + 4] = 36;
+            const elementErr2Other = elementErr2.val;
+            if (elementErr2Other === undefined || elementErr2Other === null) {
+              cx.u8[ptr + 8] = 0;
+            } else {
+              cx.u8[ptr + 8] = 1;
+              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
+                cx,
+                elementErr2Other,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
+              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
+            }
+            break;
+          }
+          default:
+            throw badValue(
+              '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -160,6 +892,12 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}":
+      element1,
+    "result<_,variant{access,already,bad-descriptor,busy,deadlock,quota,exist,file-too-large,illegal-byte-sequence,in-progress,interrupted,invalid,io,is-directory,loop,too-many-links,message-size,name-too-long,no-device,no-entry,no-lock,insufficient-memory,insufficient-space,not-directory,not-empty,not-recoverable,unsupported,no-tty,no-such-device,overflow,not-permitted,pipe,read-only,invalid-seek,text-file-busy,cross-device,other(option<string>)}>":
+      element2,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -2570,6 +2571,1593 @@ function lowerResponseGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunc
   return responseGetHeaders as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 1];
+        let elementErr: "io" | "illegal-byte-sequence" | "pipe";
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = "io";
+            break;
+          }
+          case 1: {
+            elementErr = "illegal-byte-sequence";
+            break;
+          }
+          case 2: {
+            elementErr = "pipe";
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "enum", 3);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" },
+    ptr: number,
+  ): void {
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        switch (elementErr2) {
+          case "io": {
+            cx.u8[ptr + 1] = 0;
+            break;
+          }
+          case "illegal-byte-sequence": {
+            cx.u8[ptr + 1] = 1;
+            break;
+          }
+          case "pipe": {
+            cx.u8[ptr + 1] = 2;
+            break;
+          }
+          default:
+            throw badValue(
+              'one of "io", "illegal-byte-sequence", "pipe"',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>`: load and store one at `ptr`. */
+const element2 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ):
+    | { tag: "ok"; val: undefined }
+    | {
+        tag: "err";
+        val:
+          | { tag: "DNS-timeout" }
+          | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
+          | { tag: "destination-not-found" }
+          | { tag: "destination-unavailable" }
+          | { tag: "destination-IP-prohibited" }
+          | { tag: "destination-IP-unroutable" }
+          | { tag: "connection-refused" }
+          | { tag: "connection-terminated" }
+          | { tag: "connection-timeout" }
+          | { tag: "connection-read-timeout" }
+          | { tag: "connection-write-timeout" }
+          | { tag: "connection-limit-reached" }
+          | { tag: "TLS-protocol-error" }
+          | { tag: "TLS-certificate-error" }
+          | {
+              tag: "TLS-alert-received";
+              val: { alertId: number | undefined; alertMessage: string | undefined };
+            }
+          | { tag: "HTTP-request-denied" }
+          | { tag: "HTTP-request-length-required" }
+          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+          | { tag: "HTTP-request-method-invalid" }
+          | { tag: "HTTP-request-URI-invalid" }
+          | { tag: "HTTP-request-URI-too-long" }
+          | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-request-header-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
+            }
+          | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-request-trailer-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-incomplete" }
+          | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-response-header-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+          | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-response-trailer-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+          | { tag: "HTTP-response-content-coding"; val: string | undefined }
+          | { tag: "HTTP-response-timeout" }
+          | { tag: "HTTP-upgrade-failed" }
+          | { tag: "HTTP-protocol-error" }
+          | { tag: "loop-detected" }
+          | { tag: "configuration-error" }
+          | { tag: "internal-error"; val: string | undefined };
+      } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "DNS-timeout" }
+            | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
+            | { tag: "destination-not-found" }
+            | { tag: "destination-unavailable" }
+            | { tag: "destination-IP-prohibited" }
+            | { tag: "destination-IP-unroutable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-terminated" }
+            | { tag: "connection-timeout" }
+            | { tag: "connection-read-timeout" }
+            | { tag: "connection-write-timeout" }
+            | { tag: "connection-limit-reached" }
+            | { tag: "TLS-protocol-error" }
+            | { tag: "TLS-certificate-error" }
+            | {
+                tag: "TLS-alert-received";
+                val: { alertId: number | undefined; alertMessage: string | undefined };
+              }
+            | { tag: "HTTP-request-denied" }
+            | { tag: "HTTP-request-length-required" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "HTTP-request-method-invalid" }
+            | { tag: "HTTP-request-URI-invalid" }
+            | { tag: "HTTP-request-URI-too-long" }
+            | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-request-header-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
+              }
+            | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-request-trailer-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-incomplete" }
+            | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-response-header-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+            | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-response-trailer-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+            | { tag: "HTTP-response-content-coding"; val: string | undefined }
+            | { tag: "HTTP-response-timeout" }
+            | { tag: "HTTP-upgrade-failed" }
+            | { tag: "HTTP-protocol-error" }
+            | { tag: "loop-detected" }
+            | { tag: "configuration-error" }
+            | { tag: "internal-error"; val: string | undefined };
+        };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 8];
+        let elementErr:
+          | { tag: "DNS-timeout" }
+          | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
+          | { tag: "destination-not-found" }
+          | { tag: "destination-unavailable" }
+          | { tag: "destination-IP-prohibited" }
+          | { tag: "destination-IP-unroutable" }
+          | { tag: "connection-refused" }
+          | { tag: "connection-terminated" }
+          | { tag: "connection-timeout" }
+          | { tag: "connection-read-timeout" }
+          | { tag: "connection-write-timeout" }
+          | { tag: "connection-limit-reached" }
+          | { tag: "TLS-protocol-error" }
+          | { tag: "TLS-certificate-error" }
+          | {
+              tag: "TLS-alert-received";
+              val: { alertId: number | undefined; alertMessage: string | undefined };
+            }
+          | { tag: "HTTP-request-denied" }
+          | { tag: "HTTP-request-length-required" }
+          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+          | { tag: "HTTP-request-method-invalid" }
+          | { tag: "HTTP-request-URI-invalid" }
+          | { tag: "HTTP-request-URI-too-long" }
+          | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-request-header-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
+            }
+          | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-request-trailer-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-incomplete" }
+          | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-response-header-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+          | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+          | {
+              tag: "HTTP-response-trailer-size";
+              val: { fieldName: string | undefined; fieldSize: number | undefined };
+            }
+          | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+          | { tag: "HTTP-response-content-coding"; val: string | undefined }
+          | { tag: "HTTP-response-timeout" }
+          | { tag: "HTTP-upgrade-failed" }
+          | { tag: "HTTP-protocol-error" }
+          | { tag: "loop-detected" }
+          | { tag: "configuration-error" }
+          | { tag: "internal-error"; val: string | undefined };
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = { tag: "DNS-timeout" };
+            break;
+          }
+          case 1: {
+            const elementErrDNSerrorRcodeCase = cx.u8[ptr + 16];
+            let elementErrDNSerrorRcode: string | undefined;
+            switch (elementErrDNSerrorRcodeCase) {
+              case 0: {
+                elementErrDNSerrorRcode = undefined;
+                break;
+              }
+              case 1: {
+                elementErrDNSerrorRcode = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrDNSerrorRcodeCase, "option", 2);
+            }
+            const elementErrDNSerrorInfoCodeCase = cx.u8[ptr + 28];
+            let elementErrDNSerrorInfoCode: number | undefined;
+            switch (elementErrDNSerrorInfoCodeCase) {
+              case 0: {
+                elementErrDNSerrorInfoCode = undefined;
+                break;
+              }
+              case 1: {
+                elementErrDNSerrorInfoCode = cx.dv.getUint16(ptr + 30, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrDNSerrorInfoCodeCase, "option", 2);
+            }
+            elementErr = {
+              tag: "DNS-error",
+              val: { rcode: elementErrDNSerrorRcode, infoCode: elementErrDNSerrorInfoCode },
+            };
+            break;
+          }
+          case 2: {
+            elementErr = { tag: "destination-not-found" };
+            break;
+          }
+          case 3: {
+            elementErr = { tag: "destination-unavailable" };
+            break;
+          }
+          case 4: {
+            elementErr = { tag: "destination-IP-prohibited" };
+            break;
+          }
+          case 5: {
+            elementErr = { tag: "destination-IP-unroutable" };
+            break;
+          }
+          case 6: {
+            elementErr = { tag: "connection-refused" };
+            break;
+          }
+          case 7: {
+            elementErr = { tag: "connection-terminated" };
+            break;
+          }
+          case 8: {
+            elementErr = { tag: "connection-timeout" };
+            break;
+          }
+          case 9: {
+            elementErr = { tag: "connection-read-timeout" };
+            break;
+          }
+          case 10: {
+            elementErr = { tag: "connection-write-timeout" };
+            break;
+          }
+          case 11: {
+            elementErr = { tag: "connection-limit-reached" };
+            break;
+          }
+          case 12: {
+            elementErr = { tag: "TLS-protocol-error" };
+            break;
+          }
+          case 13: {
+            elementErr = { tag: "TLS-certificate-error" };
+            break;
+          }
+          case 14: {
+            const elementErrTLSalertreceivedAlertIdCase = cx.u8[ptr + 16];
+            let elementErrTLSalertreceivedAlertId: number | undefined;
+            switch (elementErrTLSalertreceivedAlertIdCase) {
+              case 0: {
+                elementErrTLSalertreceivedAlertId = undefined;
+                break;
+              }
+              case 1: {
+                elementErrTLSalertreceivedAlertId = cx.u8[ptr + 17];
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrTLSalertreceivedAlertIdCase, "option", 2);
+            }
+            const elementErrTLSalertreceivedAlertMessageCase = cx.u8[ptr + 20];
+            let elementErrTLSalertreceivedAlertMessage: string | undefined;
+            switch (elementErrTLSalertreceivedAlertMessageCase) {
+              case 0: {
+                elementErrTLSalertreceivedAlertMessage = undefined;
+                break;
+              }
+              case 1: {
+                elementErrTLSalertreceivedAlertMessage = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 24, true),
+                  cx.dv.getUint32(ptr + 28, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrTLSalertreceivedAlertMessageCase, "option", 2);
+            }
+            elementErr = {
+              tag: "TLS-alert-received",
+              val: {
+                alertId: elementErrTLSalertreceivedAlertId,
+                alertMessage: elementErrTLSalertreceivedAlertMessage,
+              },
+            };
+            break;
+          }
+          case 15: {
+            elementErr = { tag: "HTTP-request-denied" };
+            break;
+          }
+          case 16: {
+            elementErr = { tag: "HTTP-request-length-required" };
+            break;
+          }
+          case 17: {
+            const elementErrHTTPrequestbodysizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequestbodysize: bigint | undefined;
+            switch (elementErrHTTPrequestbodysizeCase) {
+              case 0: {
+                elementErrHTTPrequestbodysize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 24, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPrequestbodysizeCase, "option", 2);
+            }
+            elementErr = { tag: "HTTP-request-body-size", val: elementErrHTTPrequestbodysize };
+            break;
+          }
+          case 18: {
+            elementErr = { tag: "HTTP-request-method-invalid" };
+            break;
+          }
+          case 19: {
+            elementErr = { tag: "HTTP-request-URI-invalid" };
+            break;
+          }
+          case 20: {
+            elementErr = { tag: "HTTP-request-URI-too-long" };
+            break;
+          }
+          case 21: {
+            const elementErrHTTPrequestheadersectionsizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequestheadersectionsize: number | undefined;
+            switch (elementErrHTTPrequestheadersectionsizeCase) {
+              case 0: {
+                elementErrHTTPrequestheadersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequestheadersectionsize = cx.dv.getUint32(ptr + 20, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPrequestheadersectionsizeCase, "option", 2);
+            }
+            elementErr = {
+              tag: "HTTP-request-header-section-size",
+              val: elementErrHTTPrequestheadersectionsize,
+            };
+            break;
+          }
+          case 22: {
+            const elementErrHTTPrequestheadersizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequestheadersize:
+              { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
+            switch (elementErrHTTPrequestheadersizeCase) {
+              case 0: {
+                elementErrHTTPrequestheadersize = undefined;
+                break;
+              }
+              case 1: {
+                const elementErrHTTPrequestheadersizeSomeFieldNameCase = cx.u8[ptr + 20];
+                let elementErrHTTPrequestheadersizeSomeFieldName: string | undefined;
+                switch (elementErrHTTPrequestheadersizeSomeFieldNameCase) {
+                  case 0: {
+                    elementErrHTTPrequestheadersizeSomeFieldName = undefined;
+                    break;
+                  }
+                  case 1: {
+                    elementErrHTTPrequestheadersizeSomeFieldName = loadStringFromRange(
+                      cx,
+                      cx.dv.getUint32(ptr + 24, true),
+                      cx.dv.getUint32(ptr + 28, true),
+                    );
+                    break;
+                  }
+                  default:
+                    throw invalidDiscriminant(
+                      elementErrHTTPrequestheadersizeSomeFieldNameCase,
+                      "option",
+                      2,
+                    );
+                }
+                const elementErrHTTPrequestheadersizeSomeFieldSizeCase = cx.u8[ptr + 32];
+                let elementErrHTTPrequestheadersizeSomeFieldSize: number | undefined;
+                switch (elementErrHTTPrequestheadersizeSomeFieldSizeCase) {
+                  case 0: {
+                    elementErrHTTPrequestheadersizeSomeFieldSize = undefined;
+                    break;
+                  }
+                  case 1: {
+                    elementErrHTTPrequestheadersizeSomeFieldSize = cx.dv.getUint32(ptr + 36, true);
+                    break;
+                  }
+                  default:
+                    throw invalidDiscriminant(
+                      elementErrHTTPrequestheadersizeSomeFieldSizeCase,
+                      "option",
+                      2,
+                    );
+                }
+                elementErrHTTPrequestheadersize = {
+                  fieldName: elementErrHTTPrequestheadersizeSomeFieldName,
+                  fieldSize: elementErrHTTPrequestheadersizeSomeFieldSize,
+                };
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPrequestheadersizeCase, "option", 2);
+            }
+            elementErr = { tag: "HTTP-request-header-size", val: elementErrHTTPrequestheadersize };
+            break;
+          }
+          case 23: {
+            const elementErrHTTPrequesttrailersectionsizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequesttrailersectionsize: number | undefined;
+            switch (elementErrHTTPrequesttrailersectionsizeCase) {
+              case 0: {
+                elementErrHTTPrequesttrailersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequesttrailersectionsize = cx.dv.getUint32(ptr + 20, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPrequesttrailersectionsizeCase, "option", 2);
+            }
+            elementErr = {
+              tag: "HTTP-request-trailer-section-size",
+              val: elementErrHTTPrequesttrailersectionsize,
+            };
+            break;
+          }
+          case 24: {
+            const elementErrHTTPrequesttrailersizeFieldNameCase = cx.u8[ptr + 16];
+            let elementErrHTTPrequesttrailersizeFieldName: string | undefined;
+            switch (elementErrHTTPrequesttrailersizeFieldNameCase) {
+              case 0: {
+                elementErrHTTPrequesttrailersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequesttrailersizeFieldName = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPrequesttrailersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const elementErrHTTPrequesttrailersizeFieldSizeCase = cx.u8[ptr + 28];
+            let elementErrHTTPrequesttrailersizeFieldSize: number | undefined;
+            switch (elementErrHTTPrequesttrailersizeFieldSizeCase) {
+              case 0: {
+                elementErrHTTPrequesttrailersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPrequesttrailersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPrequesttrailersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            elementErr = {
+              tag: "HTTP-request-trailer-size",
+              val: {
+                fieldName: elementErrHTTPrequesttrailersizeFieldName,
+                fieldSize: elementErrHTTPrequesttrailersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 25: {
+            elementErr = { tag: "HTTP-response-incomplete" };
+            break;
+          }
+          case 26: {
+            const elementErrHTTPresponseheadersectionsizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponseheadersectionsize: number | undefined;
+            switch (elementErrHTTPresponseheadersectionsizeCase) {
+              case 0: {
+                elementErrHTTPresponseheadersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponseheadersectionsize = cx.dv.getUint32(ptr + 20, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPresponseheadersectionsizeCase, "option", 2);
+            }
+            elementErr = {
+              tag: "HTTP-response-header-section-size",
+              val: elementErrHTTPresponseheadersectionsize,
+            };
+            break;
+          }
+          case 27: {
+            const elementErrHTTPresponseheadersizeFieldNameCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponseheadersizeFieldName: string | undefined;
+            switch (elementErrHTTPresponseheadersizeFieldNameCase) {
+              case 0: {
+                elementErrHTTPresponseheadersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponseheadersizeFieldName = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPresponseheadersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const elementErrHTTPresponseheadersizeFieldSizeCase = cx.u8[ptr + 28];
+            let elementErrHTTPresponseheadersizeFieldSize: number | undefined;
+            switch (elementErrHTTPresponseheadersizeFieldSizeCase) {
+              case 0: {
+                elementErrHTTPresponseheadersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponseheadersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPresponseheadersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            elementErr = {
+              tag: "HTTP-response-header-size",
+              val: {
+                fieldName: elementErrHTTPresponseheadersizeFieldName,
+                fieldSize: elementErrHTTPresponseheadersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 28: {
+            const elementErrHTTPresponsebodysizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponsebodysize: bigint | undefined;
+            switch (elementErrHTTPresponsebodysizeCase) {
+              case 0: {
+                elementErrHTTPresponsebodysize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsebodysize = cx.dv.getBigUint64(ptr + 24, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPresponsebodysizeCase, "option", 2);
+            }
+            elementErr = { tag: "HTTP-response-body-size", val: elementErrHTTPresponsebodysize };
+            break;
+          }
+          case 29: {
+            const elementErrHTTPresponsetrailersectionsizeCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponsetrailersectionsize: number | undefined;
+            switch (elementErrHTTPresponsetrailersectionsizeCase) {
+              case 0: {
+                elementErrHTTPresponsetrailersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsetrailersectionsize = cx.dv.getUint32(ptr + 20, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPresponsetrailersectionsizeCase,
+                  "option",
+                  2,
+                );
+            }
+            elementErr = {
+              tag: "HTTP-response-trailer-section-size",
+              val: elementErrHTTPresponsetrailersectionsize,
+            };
+            break;
+          }
+          case 30: {
+            const elementErrHTTPresponsetrailersizeFieldNameCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponsetrailersizeFieldName: string | undefined;
+            switch (elementErrHTTPresponsetrailersizeFieldNameCase) {
+              case 0: {
+                elementErrHTTPresponsetrailersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsetrailersizeFieldName = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPresponsetrailersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const elementErrHTTPresponsetrailersizeFieldSizeCase = cx.u8[ptr + 28];
+            let elementErrHTTPresponsetrailersizeFieldSize: number | undefined;
+            switch (elementErrHTTPresponsetrailersizeFieldSizeCase) {
+              case 0: {
+                elementErrHTTPresponsetrailersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsetrailersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  elementErrHTTPresponsetrailersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            elementErr = {
+              tag: "HTTP-response-trailer-size",
+              val: {
+                fieldName: elementErrHTTPresponsetrailersizeFieldName,
+                fieldSize: elementErrHTTPresponsetrailersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 31: {
+            const elementErrHTTPresponsetransfercodingCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponsetransfercoding: string | undefined;
+            switch (elementErrHTTPresponsetransfercodingCase) {
+              case 0: {
+                elementErrHTTPresponsetransfercoding = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsetransfercoding = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPresponsetransfercodingCase, "option", 2);
+            }
+            elementErr = {
+              tag: "HTTP-response-transfer-coding",
+              val: elementErrHTTPresponsetransfercoding,
+            };
+            break;
+          }
+          case 32: {
+            const elementErrHTTPresponsecontentcodingCase = cx.u8[ptr + 16];
+            let elementErrHTTPresponsecontentcoding: string | undefined;
+            switch (elementErrHTTPresponsecontentcodingCase) {
+              case 0: {
+                elementErrHTTPresponsecontentcoding = undefined;
+                break;
+              }
+              case 1: {
+                elementErrHTTPresponsecontentcoding = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrHTTPresponsecontentcodingCase, "option", 2);
+            }
+            elementErr = {
+              tag: "HTTP-response-content-coding",
+              val: elementErrHTTPresponsecontentcoding,
+            };
+            break;
+          }
+          case 33: {
+            elementErr = { tag: "HTTP-response-timeout" };
+            break;
+          }
+          case 34: {
+            elementErr = { tag: "HTTP-upgrade-failed" };
+            break;
+          }
+          case 35: {
+            elementErr = { tag: "HTTP-protocol-error" };
+            break;
+          }
+          case 36: {
+            elementErr = { tag: "loop-detected" };
+            break;
+          }
+          case 37: {
+            elementErr = { tag: "configuration-error" };
+            break;
+          }
+          case 38: {
+            const elementErrInternalerrorCase = cx.u8[ptr + 16];
+            let elementErrInternalerror: string | undefined;
+            switch (elementErrInternalerrorCase) {
+              case 0: {
+                elementErrInternalerror = undefined;
+                break;
+              }
+              case 1: {
+                elementErrInternalerror = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 20, true),
+                  cx.dv.getUint32(ptr + 24, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrInternalerrorCase, "option", 2);
+            }
+            elementErr = { tag: "internal-error", val: elementErrInternalerror };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "variant", 39);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "DNS-timeout" }
+            | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
+            | { tag: "destination-not-found" }
+            | { tag: "destination-unavailable" }
+            | { tag: "destination-IP-prohibited" }
+            | { tag: "destination-IP-unroutable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-terminated" }
+            | { tag: "connection-timeout" }
+            | { tag: "connection-read-timeout" }
+            | { tag: "connection-write-timeout" }
+            | { tag: "connection-limit-reached" }
+            | { tag: "TLS-protocol-error" }
+            | { tag: "TLS-certificate-error" }
+            | {
+                tag: "TLS-alert-received";
+                val: { alertId: number | undefined; alertMessage: string | undefined };
+              }
+            | { tag: "HTTP-request-denied" }
+            | { tag: "HTTP-request-length-required" }
+            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+            | { tag: "HTTP-request-method-invalid" }
+            | { tag: "HTTP-request-URI-invalid" }
+            | { tag: "HTTP-request-URI-too-long" }
+            | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-request-header-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
+              }
+            | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-request-trailer-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-incomplete" }
+            | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-response-header-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+            | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+            | {
+                tag: "HTTP-response-trailer-size";
+                val: { fieldName: string | undefined; fieldSize: number | undefined };
+              }
+            | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+            | { tag: "HTTP-response-content-coding"; val: string | undefined }
+            | { tag: "HTTP-response-timeout" }
+            | { tag: "HTTP-upgrade-failed" }
+            | { tag: "HTTP-protocol-error" }
+            | { tag: "loop-detected" }
+            | { tag: "configuration-error" }
+            | { tag: "internal-error"; val: string | undefined };
+        },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        if (typeof elementErr2 !== "object" || elementErr2 === null)
+          throw badValue(
+            '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
+            elementErr2,
+            "<err>.val",
+          );
+        switch (elementErr2.tag) {
+          case "DNS-timeout": {
+            cx.u8[ptr + 8] = 0;
+            break;
+          }
+          case "DNS-error": {
+            cx.u8[ptr + 8] = 1;
+            const elementErr2DNSerror = elementErr2.val;
+            if (typeof elementErr2DNSerror !== "object" || elementErr2DNSerror === null)
+              throw badValue("a record object", elementErr2DNSerror, "<err>.val<DNS-error>.val");
+            const elementErr2DNSerrorRcode = elementErr2DNSerror.rcode;
+            if (elementErr2DNSerrorRcode === undefined || elementErr2DNSerrorRcode === null) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [elementErr2DNSerrorRcodePtr, elementErr2DNSerrorRcodeLen] = lowerString(
+                cx,
+                elementErr2DNSerrorRcode,
+                "<err>.val<DNS-error>.val.rcode",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2DNSerrorRcodePtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2DNSerrorRcodeLen, true);
+            }
+            const elementErr2DNSerrorInfoCode = elementErr2DNSerror.infoCode;
+            if (elementErr2DNSerrorInfoCode === undefined || elementErr2DNSerrorInfoCode === null) {
+              cx.u8[ptr + 28] = 0;
+            } else {
+              cx.u8[ptr + 28] = 1;
+              if (
+                typeof elementErr2DNSerrorInfoCode !== "number" ||
+                (elementErr2DNSerrorInfoCode & 0xffff) !== elementErr2DNSerrorInfoCode
+              )
+                throw badValue(
+                  "a u16 (integer 0..65535)",
+                  elementErr2DNSerrorInfoCode,
+                  "<err>.val<DNS-error>.val.infoCode",
+                );
+              cx.dv.setUint16(ptr + 30, elementErr2DNSerrorInfoCode, true);
+            }
+            break;
+          }
+          case "destination-not-found": {
+            cx.u8[ptr + 8] = 2;
+            break;
+          }
+          case "destination-unavailable": {
+            cx.u8[ptr + 8] = 3;
+            break;
+          }
+          case "destination-IP-prohibited": {
+            cx.u8[ptr + 8] = 4;
+            break;
+          }
+          case "destination-IP-unroutable": {
+            cx.u8[ptr + 8] = 5;
+            break;
+          }
+          case "connection-refused": {
+            cx.u8[ptr + 8] = 6;
+            break;
+          }
+          case "connection-terminated": {
+            cx.u8[ptr + 8] = 7;
+            break;
+          }
+          case "connection-timeout": {
+            cx.u8[ptr + 8] = 8;
+            break;
+          }
+          case "connection-read-timeout": {
+            cx.u8[ptr + 8] = 9;
+            break;
+          }
+          case "connection-write-timeout": {
+            cx.u8[ptr + 8] = 10;
+            break;
+          }
+          case "connection-limit-reached": {
+            cx.u8[ptr + 8] = 11;
+            break;
+          }
+          case "TLS-protocol-error": {
+            cx.u8[ptr + 8] = 12;
+            break;
+          }
+          case "TLS-certificate-error": {
+            cx.u8[ptr + 8] = 13;
+            break;
+          }
+          case "TLS-alert-received": {
+            cx.u8[ptr + 8] = 14;
+            const elementErr2TLSalertreceived = elementErr2.val;
+            if (
+              typeof elementErr2TLSalertreceived !== "object" ||
+              elementErr2TLSalertreceived === null
+            )
+              throw badValue(
+                "a record object",
+                elementErr2TLSalertreceived,
+                "<err>.val<TLS-alert-received>.val",
+              );
+            const elementErr2TLSalertreceivedAlertId = elementErr2TLSalertreceived.alertId;
+            if (
+              elementErr2TLSalertreceivedAlertId === undefined ||
+              elementErr2TLSalertreceivedAlertId === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2TLSalertreceivedAlertId !== "number" ||
+                (elementErr2TLSalertreceivedAlertId & 0xff) !== elementErr2TLSalertreceivedAlertId
+              )
+                throw badValue(
+                  "a u8 (integer 0..255)",
+                  elementErr2TLSalertreceivedAlertId,
+                  "<err>.val<TLS-alert-received>.val.alertId",
+                );
+              cx.u8[ptr + 17] = elementErr2TLSalertreceivedAlertId;
+            }
+            const elementErr2TLSalertreceivedAlertMessage =
+              elementErr2TLSalertreceived.alertMessage;
+            if (
+              elementErr2TLSalertreceivedAlertMessage === undefined ||
+              elementErr2TLSalertreceivedAlertMessage === null
+            ) {
+              cx.u8[ptr + 20] = 0;
+            } else {
+              cx.u8[ptr + 20] = 1;
+              const [
+                elementErr2TLSalertreceivedAlertMessagePtr,
+                elementErr2TLSalertreceivedAlertMessageLen,
+              ] = lowerString(
+                cx,
+                elementErr2TLSalertreceivedAlertMessage,
+                "<err>.val<TLS-alert-received>.val.alertMessage",
+              );
+              cx.dv.setUint32(ptr + 24, elementErr2TLSalertreceivedAlertMessagePtr, true);
+              cx.dv.setUint32(ptr + 28, elementErr2TLSalertreceivedAlertMessageLen, true);
+            }
+            break;
+          }
+          case "HTTP-request-denied": {
+            cx.u8[ptr + 8] = 15;
+            break;
+          }
+          case "HTTP-request-length-required": {
+            cx.u8[ptr + 8] = 16;
+            break;
+          }
+          case "HTTP-request-body-size": {
+            cx.u8[ptr + 8] = 17;
+            const elementErr2HTTPrequestbodysize = elementErr2.val;
+            if (
+              elementErr2HTTPrequestbodysize === undefined ||
+              elementErr2HTTPrequestbodysize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPrequestbodysize !== "bigint" ||
+                BigInt.asUintN(64, elementErr2HTTPrequestbodysize) !==
+                  elementErr2HTTPrequestbodysize
+              )
+                throw badValue(
+                  "a u64 (bigint 0n..2n**64n-1n)",
+                  elementErr2HTTPrequestbodysize,
+                  "<err>.val<HTTP-request-body-size>.val",
+                );
+              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPrequestbodysize, true);
+            }
+            break;
+          }
+          case "HTTP-request-method-invalid": {
+            cx.u8[ptr + 8] = 18;
+            break;
+          }
+          case "HTTP-request-URI-invalid": {
+            cx.u8[ptr + 8] = 19;
+            break;
+          }
+          case "HTTP-request-URI-too-long": {
+            cx.u8[ptr + 8] = 20;
+            break;
+          }
+          case "HTTP-request-header-section-size": {
+            cx.u8[ptr + 8] = 21;
+            const elementErr2HTTPrequestheadersectionsize = elementErr2.val;
+            if (
+              elementErr2HTTPrequestheadersectionsize === undefined ||
+              elementErr2HTTPrequestheadersectionsize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPrequestheadersectionsize !== "number" ||
+                elementErr2HTTPrequestheadersectionsize >>> 0 !==
+                  elementErr2HTTPrequestheadersectionsize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPrequestheadersectionsize,
+                  "<err>.val<HTTP-request-header-section-size>.val",
+                );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequestheadersectionsize, true);
+            }
+            break;
+          }
+          case "HTTP-request-header-size": {
+            cx.u8[ptr + 8] = 22;
+            const elementErr2HTTPrequestheadersize = elementErr2.val;
+            if (
+              elementErr2HTTPrequestheadersize === undefined ||
+              elementErr2HTTPrequestheadersize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPrequestheadersize !== "object" ||
+                elementErr2HTTPrequestheadersize === null
+              )
+                throw badValue(
+                  "a record object",
+                  elementErr2HTTPrequestheadersize,
+                  "<err>.val<HTTP-request-header-size>.val",
+                );
+              const elementErr2HTTPrequestheadersizeFieldName =
+                elementErr2HTTPrequestheadersize.fieldName;
+              if (
+                elementErr2HTTPrequestheadersizeFieldName === undefined ||
+                elementErr2HTTPrequestheadersizeFieldName === null
+              ) {
+                cx.u8[ptr + 20] = 0;
+              } else {
+                cx.u8[ptr + 20] = 1;
+                const [
+                  elementErr2HTTPrequestheadersizeFieldNamePtr,
+                  elementErr2HTTPrequestheadersizeFieldNameLen,
+                ] = lowerString(
+                  cx,
+                  elementErr2HTTPrequestheadersizeFieldName,
+                  "<err>.val<HTTP-request-header-size>.val.fieldName",
+                );
+                cx.dv.setUint32(ptr + 24, elementErr2HTTPrequestheadersizeFieldNamePtr, true);
+                cx.dv.setUint32(ptr + 28, elementErr2HTTPrequestheadersizeFieldNameLen, true);
+              }
+              const elementErr2HTTPrequestheadersizeFieldSize =
+                elementErr2HTTPrequestheadersize.fieldSize;
+              if (
+                elementErr2HTTPrequestheadersizeFieldSize === undefined ||
+                elementErr2HTTPrequestheadersizeFieldSize === null
+              ) {
+                cx.u8[ptr + 32] = 0;
+              } else {
+                cx.u8[ptr + 32] = 1;
+                if (
+                  typeof elementErr2HTTPrequestheadersizeFieldSize !== "number" ||
+                  elementErr2HTTPrequestheadersizeFieldSize >>> 0 !==
+                    elementErr2HTTPrequestheadersizeFieldSize
+                )
+                  throw badValue(
+                    "a u32 (integer 0..4294967295)",
+                    elementErr2HTTPrequestheadersizeFieldSize,
+                    "<err>.val<HTTP-request-header-size>.val.fieldSize",
+                  );
+                cx.dv.setUint32(ptr + 36, elementErr2HTTPrequestheadersizeFieldSize, true);
+              }
+            }
+            break;
+          }
+          case "HTTP-request-trailer-section-size": {
+            cx.u8[ptr + 8] = 23;
+            const elementErr2HTTPrequesttrailersectionsize = elementErr2.val;
+            if (
+              elementErr2HTTPrequesttrailersectionsize === undefined ||
+              elementErr2HTTPrequesttrailersectionsize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPrequesttrailersectionsize !== "number" ||
+                elementErr2HTTPrequesttrailersectionsize >>> 0 !==
+                  elementErr2HTTPrequesttrailersectionsize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPrequesttrailersectionsize,
+                  "<err>.val<HTTP-request-trailer-section-size>.val",
+                );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequesttrailersectionsize, true);
+            }
+            break;
+          }
+          case "HTTP-request-trailer-size": {
+            cx.u8[ptr + 8] = 24;
+            const elementErr2HTTPrequesttrailersize = elementErr2.val;
+            if (
+              typeof elementErr2HTTPrequesttrailersize !== "object" ||
+              elementErr2HTTPrequesttrailersize === null
+            )
+              throw badValue(
+                "a record object",
+                elementErr2HTTPrequesttrailersize,
+                "<err>.val<HTTP-request-trailer-size>.val",
+              );
+            const elementErr2HTTPrequesttrailersizeFieldName =
+              elementErr2HTTPrequesttrailersize.fieldName;
+            if (
+              elementErr2HTTPrequesttrailersizeFieldName === undefined ||
+              elementErr2HTTPrequesttrailersizeFieldName === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [
+                elementErr2HTTPrequesttrailersizeFieldNamePtr,
+                elementErr2HTTPrequesttrailersizeFieldNameLen,
+              ] = lowerString(
+                cx,
+                elementErr2HTTPrequesttrailersizeFieldName,
+                "<err>.val<HTTP-request-trailer-size>.val.fieldName",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequesttrailersizeFieldNamePtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2HTTPrequesttrailersizeFieldNameLen, true);
+            }
+            const elementErr2HTTPrequesttrailersizeFieldSize =
+              elementErr2HTTPrequesttrailersize.fieldSize;
+            if (
+              elementErr2HTTPrequesttrailersizeFieldSize === undefined ||
+              elementErr2HTTPrequesttrailersizeFieldSize === null
+            ) {
+              cx.u8[ptr + 28] = 0;
+            } else {
+              cx.u8[ptr + 28] = 1;
+              if (
+                typeof elementErr2HTTPrequesttrailersizeFieldSize !== "number" ||
+                elementErr2HTTPrequesttrailersizeFieldSize >>> 0 !==
+                  elementErr2HTTPrequesttrailersizeFieldSize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPrequesttrailersizeFieldSize,
+                  "<err>.val<HTTP-request-trailer-size>.val.fieldSize",
+                );
+              cx.dv.setUint32(ptr + 32, elementErr2HTTPrequesttrailersizeFieldSize, true);
+            }
+            break;
+          }
+          case "HTTP-response-incomplete": {
+            cx.u8[ptr + 8] = 25;
+            break;
+          }
+          case "HTTP-response-header-section-size": {
+            cx.u8[ptr + 8] = 26;
+            const elementErr2HTTPresponseheadersectionsize = elementErr2.val;
+            if (
+              elementErr2HTTPresponseheadersectionsize === undefined ||
+              elementErr2HTTPresponseheadersectionsize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPresponseheadersectionsize !== "number" ||
+                elementErr2HTTPresponseheadersectionsize >>> 0 !==
+                  elementErr2HTTPresponseheadersectionsize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPresponseheadersectionsize,
+                  "<err>.val<HTTP-response-header-section-size>.val",
+                );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponseheadersectionsize, true);
+            }
+            break;
+          }
+          case "HTTP-response-header-size": {
+            cx.u8[ptr + 8] = 27;
+            const elementErr2HTTPresponseheadersize = elementErr2.val;
+            if (
+              typeof elementErr2HTTPresponseheadersize !== "object" ||
+              elementErr2HTTPresponseheadersize === null
+            )
+              throw badValue(
+                "a record object",
+                elementErr2HTTPresponseheadersize,
+                "<err>.val<HTTP-response-header-size>.val",
+              );
+            const elementErr2HTTPresponseheadersizeFieldName =
+              elementErr2HTTPresponseheadersize.fieldName;
+            if (
+              elementErr2HTTPresponseheadersizeFieldName === undefined ||
+              elementErr2HTTPresponseheadersizeFieldName === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [
+                elementErr2HTTPresponseheadersizeFieldNamePtr,
+                elementErr2HTTPresponseheadersizeFieldNameLen,
+              ] = lowerString(
+                cx,
+                elementErr2HTTPresponseheadersizeFieldName,
+                "<err>.val<HTTP-response-header-size>.val.fieldName",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponseheadersizeFieldNamePtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponseheadersizeFieldNameLen, true);
+            }
+            const elementErr2HTTPresponseheadersizeFieldSize =
+              elementErr2HTTPresponseheadersize.fieldSize;
+            if (
+              elementErr2HTTPresponseheadersizeFieldSize === undefined ||
+              elementErr2HTTPresponseheadersizeFieldSize === null
+            ) {
+              cx.u8[ptr + 28] = 0;
+            } else {
+              cx.u8[ptr + 28] = 1;
+              if (
+                typeof elementErr2HTTPresponseheadersizeFieldSize !== "number" ||
+                elementErr2HTTPresponseheadersizeFieldSize >>> 0 !==
+                  elementErr2HTTPresponseheadersizeFieldSize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPresponseheadersizeFieldSize,
+                  "<err>.val<HTTP-response-header-size>.val.fieldSize",
+                );
+              cx.dv.setUint32(ptr + 32, elementErr2HTTPresponseheadersizeFieldSize, true);
+            }
+            break;
+          }
+          case "HTTP-response-body-size": {
+            cx.u8[ptr + 8] = 28;
+            const elementErr2HTTPresponsebodysize = elementErr2.val;
+            if (
+              elementErr2HTTPresponsebodysize === undefined ||
+              elementErr2HTTPresponsebodysize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPresponsebodysize !== "bigint" ||
+                BigInt.asUintN(64, elementErr2HTTPresponsebodysize) !==
+                  elementErr2HTTPresponsebodysize
+              )
+                throw badValue(
+                  "a u64 (bigint 0n..2n**64n-1n)",
+                  elementErr2HTTPresponsebodysize,
+                  "<err>.val<HTTP-response-body-size>.val",
+                );
+              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPresponsebodysize, true);
+            }
+            break;
+          }
+          case "HTTP-response-trailer-section-size": {
+            cx.u8[ptr + 8] = 29;
+            const elementErr2HTTPresponsetrailersectionsize = elementErr2.val;
+            if (
+              elementErr2HTTPresponsetrailersectionsize === undefined ||
+              elementErr2HTTPresponsetrailersectionsize === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              if (
+                typeof elementErr2HTTPresponsetrailersectionsize !== "number" ||
+                elementErr2HTTPresponsetrailersectionsize >>> 0 !==
+                  elementErr2HTTPresponsetrailersectionsize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPresponsetrailersectionsize,
+                  "<err>.val<HTTP-response-trailer-section-size>.val",
+                );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetrailersectionsize, true);
+            }
+            break;
+          }
+          case "HTTP-response-trailer-size": {
+            cx.u8[ptr + 8] = 30;
+            const elementErr2HTTPresponsetrailersize = elementErr2.val;
+            if (
+              typeof elementErr2HTTPresponsetrailersize !== "object" ||
+              elementErr2HTTPresponsetrailersize === null
+            )
+              throw badValue(
+                "a record object",
+                elementErr2HTTPresponsetrailersize,
+                "<err>.val<HTTP-response-trailer-size>.val",
+              );
+            const elementErr2HTTPresponsetrailersizeFieldName =
+              elementErr2HTTPresponsetrailersize.fieldName;
+            if (
+              elementErr2HTTPresponsetrailersizeFieldName === undefined ||
+              elementErr2HTTPresponsetrailersizeFieldName === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [
+                elementErr2HTTPresponsetrailersizeFieldNamePtr,
+                elementErr2HTTPresponsetrailersizeFieldNameLen,
+              ] = lowerString(
+                cx,
+                elementErr2HTTPresponsetrailersizeFieldName,
+                "<err>.val<HTTP-response-trailer-size>.val.fieldName",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetrailersizeFieldNamePtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsetrailersizeFieldNameLen, true);
+            }
+            const elementErr2HTTPresponsetrailersizeFieldSize =
+              elementErr2HTTPresponsetrailersize.fieldSize;
+            if (
+              elementErr2HTTPresponsetrailersizeFieldSize === undefined ||
+              elementErr2HTTPresponsetrailersizeFieldSize === null
+            ) {
+              cx.u8[ptr + 28] = 0;
+            } else {
+              cx.u8[ptr + 28] = 1;
+              if (
+                typeof elementErr2HTTPresponsetrailersizeFieldSize !== "number" ||
+                elementErr2HTTPresponsetrailersizeFieldSize >>> 0 !==
+                  elementErr2HTTPresponsetrailersizeFieldSize
+              )
+                throw badValue(
+                  "a u32 (integer 0..4294967295)",
+                  elementErr2HTTPresponsetrailersizeFieldSize,
+                  "<err>.val<HTTP-response-trailer-size>.val.fieldSize",
+                );
+              cx.dv.setUint32(ptr + 32, elementErr2HTTPresponsetrailersizeFieldSize, true);
+            }
+            break;
+          }
+          case "HTTP-response-transfer-coding": {
+            cx.u8[ptr + 8] = 31;
+            const elementErr2HTTPresponsetransfercoding = elementErr2.val;
+            if (
+              elementErr2HTTPresponsetransfercoding === undefined ||
+              elementErr2HTTPresponsetransfercoding === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [
+                elementErr2HTTPresponsetransfercodingPtr,
+                elementErr2HTTPresponsetransfercodingLen,
+              ] = lowerString(
+                cx,
+                elementErr2HTTPresponsetransfercoding,
+                "<err>.val<HTTP-response-transfer-coding>.val",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetransfercodingPtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsetransfercodingLen, true);
+            }
+            break;
+          }
+          case "HTTP-response-content-coding": {
+            cx.u8[ptr + 8] = 32;
+            const elementErr2HTTPresponsecontentcoding = elementErr2.val;
+            if (
+              elementErr2HTTPresponsecontentcoding === undefined ||
+              elementErr2HTTPresponsecontentcoding === null
+            ) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [
+                elementErr2HTTPresponsecontentcodingPtr,
+                elementErr2HTTPresponsecontentcodingLen,
+              ] = lowerString(
+                cx,
+                elementErr2HTTPresponsecontentcoding,
+                "<err>.val<HTTP-response-content-coding>.val",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsecontentcodingPtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsecontentcodingLen, true);
+            }
+            break;
+          }
+          case "HTTP-response-timeout": {
+            cx.u8[ptr + 8] = 33;
+            break;
+          }
+          case "HTTP-upgrade-failed": {
+            cx.u8[ptr + 8] = 34;
+            break;
+          }
+          case "HTTP-protocol-error": {
+            cx.u8[ptr + 8] = 35;
+            break;
+          }
+          case "loop-detected": {
+            cx.u8[ptr + 8] = 36;
+            break;
+          }
+          case "configuration-error": {
+            cx.u8[ptr + 8] = 37;
+            break;
+          }
+          case "internal-error": {
+            cx.u8[ptr + 8] = 38;
+            const elementErr2Internalerror = elementErr2.val;
+            if (elementErr2Internalerror === undefined || elementErr2Internalerror === null) {
+              cx.u8[ptr + 16] = 0;
+            } else {
+              cx.u8[ptr + 16] = 1;
+              const [elementErr2InternalerrorPtr, elementErr2InternalerrorLen] = lowerString(
+                cx,
+                elementErr2Internalerror,
+                "<err>.val<internal-error>.val",
+              );
+              cx.dv.setUint32(ptr + 20, elementErr2InternalerrorPtr, true);
+              cx.dv.setUint32(ptr + 24, elementErr2InternalerrorLen, true);
+            }
+            break;
+          }
+          default:
+            throw badValue(
+              '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -2720,6 +4308,11 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "result<_,enum{io,illegal-byte-sequence,pipe}>": element1,
+    "result<_,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>":
+      element2,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

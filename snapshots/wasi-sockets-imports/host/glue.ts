@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -18,6 +19,7 @@ import {
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
+  loadStringFromRange,
   resourceHandles,
   stringLowerer,
 } from "@witgen/runtime";
@@ -6829,6 +6831,298 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
   return udpSocketSetSendBufferSize as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>`: load and store one at `ptr`. */
+const element1 = {
+  load(
+    cx: LiftLowerContext,
+    ptr: number,
+  ):
+    | { tag: "ok"; val: undefined }
+    | {
+        tag: "err";
+        val:
+          | { tag: "access-denied" }
+          | { tag: "not-supported" }
+          | { tag: "invalid-argument" }
+          | { tag: "out-of-memory" }
+          | { tag: "timeout" }
+          | { tag: "invalid-state" }
+          | { tag: "address-not-bindable" }
+          | { tag: "address-in-use" }
+          | { tag: "remote-unreachable" }
+          | { tag: "connection-refused" }
+          | { tag: "connection-broken" }
+          | { tag: "connection-reset" }
+          | { tag: "connection-aborted" }
+          | { tag: "datagram-too-large" }
+          | { tag: "other"; val: string | undefined };
+      } {
+    const elementCase = cx.u8[ptr];
+    let element:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined };
+        };
+    switch (elementCase) {
+      case 0: {
+        element = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const elementErrCase = cx.u8[ptr + 4];
+        let elementErr:
+          | { tag: "access-denied" }
+          | { tag: "not-supported" }
+          | { tag: "invalid-argument" }
+          | { tag: "out-of-memory" }
+          | { tag: "timeout" }
+          | { tag: "invalid-state" }
+          | { tag: "address-not-bindable" }
+          | { tag: "address-in-use" }
+          | { tag: "remote-unreachable" }
+          | { tag: "connection-refused" }
+          | { tag: "connection-broken" }
+          | { tag: "connection-reset" }
+          | { tag: "connection-aborted" }
+          | { tag: "datagram-too-large" }
+          | { tag: "other"; val: string | undefined };
+        switch (elementErrCase) {
+          case 0: {
+            elementErr = { tag: "access-denied" };
+            break;
+          }
+          case 1: {
+            elementErr = { tag: "not-supported" };
+            break;
+          }
+          case 2: {
+            elementErr = { tag: "invalid-argument" };
+            break;
+          }
+          case 3: {
+            elementErr = { tag: "out-of-memory" };
+            break;
+          }
+          case 4: {
+            elementErr = { tag: "timeout" };
+            break;
+          }
+          case 5: {
+            elementErr = { tag: "invalid-state" };
+            break;
+          }
+          case 6: {
+            elementErr = { tag: "address-not-bindable" };
+            break;
+          }
+          case 7: {
+            elementErr = { tag: "address-in-use" };
+            break;
+          }
+          case 8: {
+            elementErr = { tag: "remote-unreachable" };
+            break;
+          }
+          case 9: {
+            elementErr = { tag: "connection-refused" };
+            break;
+          }
+          case 10: {
+            elementErr = { tag: "connection-broken" };
+            break;
+          }
+          case 11: {
+            elementErr = { tag: "connection-reset" };
+            break;
+          }
+          case 12: {
+            elementErr = { tag: "connection-aborted" };
+            break;
+          }
+          case 13: {
+            elementErr = { tag: "datagram-too-large" };
+            break;
+          }
+          case 14: {
+            const elementErrOtherCase = cx.u8[ptr + 8];
+            let elementErrOther: string | undefined;
+            switch (elementErrOtherCase) {
+              case 0: {
+                elementErrOther = undefined;
+                break;
+              }
+              case 1: {
+                elementErrOther = loadStringFromRange(
+                  cx,
+                  cx.dv.getUint32(ptr + 12, true),
+                  cx.dv.getUint32(ptr + 16, true),
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
+            }
+            elementErr = { tag: "other", val: elementErrOther };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(elementErrCase, "variant", 15);
+        }
+        element = { tag: "err", val: elementErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(elementCase, "result", 2);
+    }
+    return element;
+  },
+  store(
+    cx: LiftLowerContext,
+    value:
+      | { tag: "ok"; val: undefined }
+      | {
+          tag: "err";
+          val:
+            | { tag: "access-denied" }
+            | { tag: "not-supported" }
+            | { tag: "invalid-argument" }
+            | { tag: "out-of-memory" }
+            | { tag: "timeout" }
+            | { tag: "invalid-state" }
+            | { tag: "address-not-bindable" }
+            | { tag: "address-in-use" }
+            | { tag: "remote-unreachable" }
+            | { tag: "connection-refused" }
+            | { tag: "connection-broken" }
+            | { tag: "connection-reset" }
+            | { tag: "connection-aborted" }
+            | { tag: "datagram-too-large" }
+            | { tag: "other"; val: string | undefined };
+        },
+    ptr: number,
+  ): void {
+    const lowerString = stringLowerer(cx.stringEncoding);
+    if (typeof value !== "object" || value === null)
+      throw badValue('{ tag: "ok" | "err", val }', value);
+    switch (value.tag) {
+      case "ok": {
+        cx.u8[ptr] = 0;
+        break;
+      }
+      case "err": {
+        cx.u8[ptr] = 1;
+        const elementErr2 = value.val;
+        if (typeof elementErr2 !== "object" || elementErr2 === null)
+          throw badValue(
+            '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+            elementErr2,
+            "<err>.val",
+          );
+        switch (elementErr2.tag) {
+          case "access-denied": {
+            cx.u8[ptr + 4] = 0;
+            break;
+          }
+          case "not-supported": {
+            cx.u8[ptr + 4] = 1;
+            break;
+          }
+          case "invalid-argument": {
+            cx.u8[ptr + 4] = 2;
+            break;
+          }
+          case "out-of-memory": {
+            cx.u8[ptr + 4] = 3;
+            break;
+          }
+          case "timeout": {
+            cx.u8[ptr + 4] = 4;
+            break;
+          }
+          case "invalid-state": {
+            cx.u8[ptr + 4] = 5;
+            break;
+          }
+          case "address-not-bindable": {
+            cx.u8[ptr + 4] = 6;
+            break;
+          }
+          case "address-in-use": {
+            cx.u8[ptr + 4] = 7;
+            break;
+          }
+          case "remote-unreachable": {
+            cx.u8[ptr + 4] = 8;
+            break;
+          }
+          case "connection-refused": {
+            cx.u8[ptr + 4] = 9;
+            break;
+          }
+          case "connection-broken": {
+            cx.u8[ptr + 4] = 10;
+            break;
+          }
+          case "connection-reset": {
+            cx.u8[ptr + 4] = 11;
+            break;
+          }
+          case "connection-aborted": {
+            cx.u8[ptr + 4] = 12;
+            break;
+          }
+          case "datagram-too-large": {
+            cx.u8[ptr + 4] = 13;
+            break;
+          }
+          case "other": {
+            cx.u8[ptr + 4] = 14;
+            const elementErr2Other = elementErr2.val;
+            if (elementErr2Other === undefined || elementErr2Other === null) {
+              cx.u8[ptr + 8] = 0;
+            } else {
+              cx.u8[ptr + 8] = 1;
+              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
+                cx,
+                elementErr2Other,
+                "<err>.val<other>.val",
+              );
+              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
+              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
+            }
+            break;
+          }
+          default:
+            throw badValue(
+              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+              elementErr2,
+              "<err>.val",
+            );
+        }
+        break;
+      }
+      default:
+        throw badValue('{ tag: "ok" | "err", val }', value);
+    }
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -6988,6 +7282,10 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>":
+      element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
