@@ -87,9 +87,24 @@ export async function benchAsync() {
       (vsRaw, _, g) =>
         `>= 10% of raw, no timers: ${verdict(vsRaw >= 0.1 && r.ourTimers === 0)} (timers started by ours: ${r.ourTimers}${g.timers.jco ? `; by jco: ${g.timers.jco}` : ""})`,
     );
-    calls("future", "returned future<u32> resolved and awaited", (_, vsJco) =>
-      vsJco === undefined ? "(>= 100x jco: needs jco's rate, on Node 26)" : `>= 100x jco: ${verdict(vsJco >= 100)}`,
+    calls(
+      "future",
+      "returned future<u32> resolved and awaited",
+      (_, vsJco) =>
+        vsJco === undefined ? "(>= 100x jco: needs jco's rate, on Node 26)" : `>= 100x jco: ${verdict(vsJco >= 100)}`,
     );
+    if (r.future?.jco)
+      rows.push([
+        `returned future<u32>, ${on}: how jco was measured`,
+        "a fresh jco instance per call, made before the clock starts (its second call on one instance never settles)",
+        "",
+      ]);
+    if (r.jcoDropErrors)
+      rows.push([
+        `jco transpile, ${on}: errors its future drops threw after the value arrived`,
+        `${r.jcoDropErrors} x "cannot drop future write end without first writing a value" (counted, not fatal)`,
+        "",
+      ]);
     const streams = (key, what) => {
       const d = r[key];
       if (!d) return;
