@@ -29,11 +29,10 @@ import { callFrom } from "./cross-call.js";
 import { asyncLift, syncTaskLift, taskLower, taskReturnBuiltin } from "./async-calls.js";
 import { noPromiseResult, promisingCore, suspendableExport, withSuspendingImports } from "./jspi.js";
 import { suspendingHostLower } from "./jspi-lower.js";
-import { suspendingCopy, suspendingWait } from "./jspi-wait.js";
+import { asyncVariant, suspendingBuiltin, suspendingWait } from "./jspi-wait.js";
 import { jspiReach } from "./jspi-reach.js";
 
 /** The copy built-ins whose sync form may block (CanonicalABI.md "canon stream.read" etc.). */
-const COPIES = new Set(["stream.read", "stream.write", "future.read", "future.write"]);
 
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
@@ -357,12 +356,13 @@ export function instantiateComponent(
           context: (opts: CanonOptions) => new LiftLowerContext(state, opts, session.hooks),
           memoryAt: (i: number) => memoryAt(i, o),
         };
-        if (suspendHere && COPIES.has(c.kind) && "options" in c && !c.options.async) {
-          // A sync copy may suspend a stackful task's wasm stack (`jspi.ts`).
+        const asyncForm = suspendHere ? asyncVariant(c) : undefined;
+        if (asyncForm) {
+          // A sync copy, cancel or subtask.cancel may suspend a stackful task's wasm stack (`jspi.ts`).
           const sync = asyncBuiltin(wiring, c);
-          const async = asyncBuiltin(wiring, { ...c, options: { ...c.options, async: true } } as Canon);
+          const async = asyncBuiltin(wiring, asyncForm);
           if (sync && async) {
-            scope.coreFuncs.push(suspendingCopy(state, sync as (...a: number[]) => unknown, async as (...a: number[]) => unknown, c.kind));
+            scope.coreFuncs.push(suspendingBuiltin(state, sync as (...a: number[]) => unknown, async as (...a: number[]) => unknown, c.kind));
             return;
           }
         }

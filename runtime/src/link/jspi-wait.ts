@@ -4,6 +4,7 @@
  * imports, and the `Thread.wait_until` they (and `jspi-lower.ts`) suspend through.
  */
 import type { CoreFunction } from "../abi/call.js";
+import type { Canon } from "../binary/ast.js";
 import { waitableSetWait } from "../async/builtins.js";
 import type { LinearMemory } from "../async/deps.js";
 import { BLOCKED, EventCode } from "../async/event-code.js";
@@ -128,12 +129,38 @@ export function waitUntil<T>(
 }
 
 /**
- * A sync `stream.read`/`write` or `future.read`/`write` under `jspi`: in an async-typed task a
- * copy that cannot finish at once suspends until its end has an event (CanonicalABI.md "canon
- * stream.read": `e.wait_for_pending_event()`), as the async variant's BLOCKED would be waited
- * for. Elsewhere, or for an end in a waitable set, the sync built-in (which traps if it would block).
+ * Sync built-ins that wait for their handle's event (CanonicalABI.md `wait_for_pending_event`):
+ * copies (`stream_copy`, `future_copy`), cancellations of a copy (`cancel_copy`) and
+ * `canon subtask.cancel`. The handle is always their first argument.
  */
-export function suspendingCopy(inst: ComponentInstanceState, sync: (...a: number[]) => unknown, async: (...a: number[]) => unknown, builtin: string): CoreFunction {
+export const SUSPENDING_BUILTINS = new Set([
+  "stream.read",
+  "stream.write",
+  "future.read",
+  "future.write",
+  "stream.cancel-read",
+  "stream.cancel-write",
+  "future.cancel-read",
+  "future.cancel-write",
+  "subtask.cancel",
+]);
+
+/** The async form of a sync built-in of `SUSPENDING_BUILTINS`; undefined for any other canon. */
+export function asyncVariant(c: Canon): Canon | undefined {
+  if (!SUSPENDING_BUILTINS.has(c.kind)) return undefined;
+  if ("options" in c) return c.options.async ? undefined : ({ ...c, options: { ...c.options, async: true } } as Canon);
+  if ("async" in c) return c.async ? undefined : ({ ...c, async: true } as Canon);
+  return undefined;
+}
+
+/**
+ * A sync built-in of `SUSPENDING_BUILTINS` under `jspi`: in an async-typed task, one that cannot
+ * finish at once suspends until its handle has an event (e.g. CanonicalABI.md "canon stream.read"
+ * or "canon subtask.cancel": `wait_for_pending_event()`), as the async variant's BLOCKED would be
+ * waited for; the event's payload is the result (copy counts, or the subtask's state). Elsewhere,
+ * or for a handle in a waitable set, the sync built-in (which traps if it would block).
+ */
+export function suspendingBuiltin(inst: ComponentInstanceState, sync: (...a: number[]) => unknown, async: (...a: number[]) => unknown, builtin: string): CoreFunction {
   const store = storeOf(inst);
   const copy = (...a: number[]): unknown => {
     const task = maybeCurrentTask(inst);

@@ -64,8 +64,10 @@ const STACKFUL_WAT = `(component
   (core func $join (canon waitable.join))
   (core func $wait (canon waitable-set.wait (memory $m)))
   (core func $st-drop (canon subtask.drop))
+  (core func $st-cancel (canon subtask.cancel))
   (core instance $b (export "slow" (func $slow-l)) (export "ws-new" (func $ws-new)) (export "join" (func $join))
-    (export "wait" (func $wait)) (export "st-drop" (func $st-drop)) (export "slow-sync" (func $slow-sync)))
+    (export "wait" (func $wait)) (export "st-drop" (func $st-drop)) (export "slow-sync" (func $slow-sync))
+    (export "st-cancel" (func $st-cancel)))
   (core module $Main
     (import "b" "slow" (func $slow (param i32 i32) (result i32)))
     (import "b" "ws-new" (func $ws-new (result i32)))
@@ -73,7 +75,17 @@ const STACKFUL_WAT = `(component
     (import "b" "wait" (func $wait (param i32 i32) (result i32)))
     (import "b" "st-drop" (func $st-drop (param i32)))
     (import "b" "slow-sync" (func $slow-sync (param i32) (result i32)))
+    (import "b" "st-cancel" (func $st-cancel (param i32) (result i32)))
     (import "m" "mem" (memory 1))
+    ;; cancel-slow(x): starts slow(x) (result at 32), cancels it with a sync subtask.cancel (the
+    ;; thread waits until the host settles), drops it; returns state * 1000 + the result slot.
+    (func (export "cancel-slow") (param i32) (result i32) (local $r i32) (local $state i32)
+      (i32.store (i32.const 32) (i32.const 0))
+      (local.set $r (call $slow (local.get 0) (i32.const 32)))
+      (if (i32.ne (i32.and (local.get $r) (i32.const 0xf)) (i32.const 1)) (then unreachable))
+      (local.set $state (call $st-cancel (i32.shr_u (local.get $r) (i32.const 4))))
+      (call $st-drop (i32.shr_u (local.get $r) (i32.const 4)))
+      (i32.add (i32.mul (local.get $state) (i32.const 1000)) (i32.load (i32.const 32))))
     ;; direct-slow(x) -> slow(x) + 2 through a sync lowering (the caller's thread waits for the subtask).
     (func (export "direct-slow") (param i32) (result i32) (i32.add (call $slow-sync (local.get 0)) (i32.const 2)))
     ;; wait-slow(x) -> slow(x) + 1; the subtask's result lands at 32.
@@ -90,7 +102,9 @@ const STACKFUL_WAT = `(component
   (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
   (func (export "wait-slow") async (param "x" u32) (result u32) (canon lift (core func $main "wait-slow")))
   (func (export "direct-slow") async (param "x" u32) (result u32) (canon lift (core func $main "direct-slow")))
-  (func (export "sync-slow") (param "x" u32) (result u32) (canon lift (core func $main "direct-slow"))))`;
+  (func (export "sync-slow") (param "x" u32) (result u32) (canon lift (core func $main "direct-slow")))
+  (func (export "cancel-slow") async (param "x" u32) (result u32) (canon lift (core func $main "cancel-slow")))
+  (func (export "sync-cancel-slow") (param "x" u32) (result u32) (canon lift (core func $main "cancel-slow"))))`;
 
 /** Callback-lifted \`async func\` exports whose core code (first call / callback) calls a sync host import. */
 const CALLBACK_WAT = `(component
@@ -332,6 +346,17 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     expect(r.direct).toEqual({ value: 17 });
     expect(r.nonAsync.error).toMatchObject({ name: "Trap", func: "slow" });
     expect(r.nonAsync.error.message).toMatch(/synchronous call to 'slow' would block inside a non-async function/);
+  });
+
+  jspiIt("a sync subtask.cancel in a sync-lifted async func waits for the host to settle; in a non-async func it traps", async () => {
+    const r = await scenario("stackful-cancel", "stackful");
+    // CANCELLED_BEFORE_RETURNED (4) when the host rejects after the abort; RETURNED (2) with its value when it answers anyway.
+    expect(r.rejected).toEqual({ value: 4000 });
+    expect(r.answered).toEqual({ value: 2015 });
+    // The non-async caller requests the cancellation too (the host sees it) before its wait traps.
+    expect(r.aborts).toEqual([5, 5, 5]);
+    expect(r.nonAsync.error).toMatchObject({ name: "Trap" });
+    expect(r.nonAsync.error.message).toMatch(/subtask.cancel would block inside a non-async function/);
   });
 
   jspiIt("a sync stream.read in a sync-lifted async func waits for the host's bytes", async () => {

@@ -127,6 +127,27 @@ const scenarios = {
     return { result: await settle(exports.waitSlow(5)) };
   },
 
+  /**
+   * A sync subtask.cancel of a pending async host import: the host's signal fires, and the guest's
+   * thread waits until the host settles (a rejection cancels, a value returns anyway).
+   */
+  async "stackful-cancel"(compiled) {
+    const aborts = [];
+    const slow = (answer) => (x, { signal }) =>
+      new Promise((resolve, reject) =>
+        signal.addEventListener("abort", async () => {
+          aborts.push(x);
+          await sleep(5);
+          if (answer) resolve(x * 3);
+          else reject(signal.reason);
+        }),
+      );
+    const rejected = await settle((await compiled.instantiate({ slow: slow(false) }, { jspi: true })).exports.cancelSlow(5));
+    const answered = await settle((await compiled.instantiate({ slow: slow(true) }, { jspi: true })).exports.cancelSlow(5));
+    const nonAsync = await settle((await compiled.instantiate({ slow: slow(true) }, { jspi: true })).exports.syncCancelSlow(5));
+    return { rejected, answered, aborts, nonAsync };
+  },
+
   /** A sync lowering of an async host import from an async func (waits) and from a non-async func (traps). */
   async "stackful-sync-lower"(compiled) {
     const { exports } = await compiled.instantiate({ slow: async (x) => (await sleep(5), x * 3) }, { jspi: true });
