@@ -83,6 +83,11 @@ export class LiftLowerContext {
   private buffer: ArrayBuffer = noMemory;
   /** The function being lifted/lowered, for trap messages. */
   func: string | undefined;
+  /**
+   * While a host call's arguments are lowered: the stream, future and error-context handles they
+   * added to `inst`, so a later argument that fails can take them back (link/async-calls.ts).
+   */
+  loweredHandles: number[] | undefined;
 
   constructor(
     readonly inst: ComponentInstanceState,

@@ -135,6 +135,12 @@ function sharedOf<S>(
   );
 }
 
+/** Records a handle lowering added, while the caller keeps a journal (`LiftLowerContext.loweredHandles`). */
+function noted(cx: LiftLowerContext, handle: number): number {
+  cx.loweredHandles?.push(handle);
+  return handle;
+}
+
 /** `AsyncValueHooks` for the ABI core; `codecOf` gives the element codec of a stream/future type. */
 export function asyncValueHooks(
   codecOf: (element: AbiType | undefined) => ElementCodec,
@@ -158,16 +164,16 @@ export function asyncValueHooks(
     lowerStream: (cx, v, t: Async) => {
       const s = sharedOf(v, SharedStream, "stream");
       checkType(s, t.element, "stream");
-      return lowerStream(cx.inst, s);
+      return noted(cx, lowerStream(cx.inst, s));
     },
     liftFuture: (cx, i, t: Async) => liftFuture(cx.inst, i, codecOf(t.element)),
     lowerFuture: (cx, v, t: Async) => {
       const s = sharedOf(v, SharedFuture, "future");
       checkType(s, t.element, "future");
-      return lowerFuture(cx.inst, s);
+      return noted(cx, lowerFuture(cx.inst, s));
     },
     liftErrorContext: (cx, i) => liftErrorContext(cx.inst, i),
     lowerErrorContext: (cx, v) =>
-      lowerErrorContext(cx.inst, sharedOf(v, ErrorContext, "error-context")),
+      noted(cx, lowerErrorContext(cx.inst, sharedOf(v, ErrorContext, "error-context"))),
   };
 }

@@ -69,6 +69,25 @@ function located(name: string, param: string, lower: () => void): void {
   }
 }
 
+/**
+ * CanonicalABI.md `lower_flat_values` of a host call's arguments. The spec's host values are
+ * always valid; ours may not be: when one is refused, the stream, future and error-context ends
+ * the arguments before it already moved into the callee are taken back out of its table and
+ * dropped (the JS ends stay moved), so the refused call leaves nothing behind.
+ */
+function lowerArguments(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
+  const journal: number[] = [];
+  cx.loweredHandles = journal;
+  try {
+    return lowerValues(cx, cs, types, args, maxFlat, name, params);
+  } catch (e) {
+    for (const h of journal.reverse()) (cx.inst.handles.remove(h) as { drop?: () => void }).drop?.();
+    throw e;
+  } finally {
+    cx.loweredHandles = undefined;
+  }
+}
+
 /** CanonicalABI.md `lower_flat_values` of the arguments with `max_flat` (spilling through realloc). */
 function lowerValues(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
   if (args.length !== cs.length) throw new AbiValueError(`${name} takes ${cs.length} argument(s), got ${args.length}`);
@@ -122,7 +141,7 @@ export function asyncLift(
       stringEncoding: opts.stringEncoding ?? "utf8",
     },
     core: core as (...a: CoreValue[]) => unknown,
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerArguments(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
   });
   const call: JsFunction = (...args) => callAsyncExport(funcInst, args, types.length, sig.name, firstResult);
   return { sig, call, funcInst };
@@ -253,7 +272,7 @@ export function syncTaskLift(
       ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
     },
     core: trapping(core),
-    lowerParams: (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    lowerParams: (task, args) => withScope(cx, task, () => lowerArguments(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
     liftResults: (_task, flat) =>
       withScope(cx, undefined, () => {
         if (!rc) return [];

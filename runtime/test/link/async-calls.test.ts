@@ -5,7 +5,7 @@
  * callback.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { AbiValueError, compileComponent, Trap, type CompiledComponent } from "@witgen/runtime";
+import { AbiValueError, compileComponent, stream, StreamClosedError, Trap, type CompiledComponent } from "@witgen/runtime";
 import { buildWatComponent } from "../../../test/support/build-component.js";
 
 const WAT = `(component
@@ -172,5 +172,39 @@ describe("link: sync lowering of an async import without async built-ins", () =>
     expect(compiled.instantiateSync({ fetch: (x: number) => x * 10 }).exports.g(4)).toBe(40);
     const { exports } = compiled.instantiateSync({ fetch: (x: number) => Promise.resolve(x) });
     expect(() => exports.g(4)).toThrow(/did not finish at once.*async option/);
+  });
+});
+
+/** An async export taking a stream and a number (the guest drops the stream and returns the number). */
+const STREAM_ARG_WAT = `(component
+  (type $s (stream u8))
+  (core func $ret (canon task.return (result u32)))
+  (core func $drop-r (canon stream.drop-readable $s))
+  (core instance $b (export "ret" (func $ret)) (export "drop-r" (func $drop-r)))
+  (core module $Main
+    (import "b" "ret" (func $ret (param i32)))
+    (import "b" "drop-r" (func $drop-r (param i32)))
+    (func (export "take") (param $s i32) (param $x i32) (result i32)
+      (call $drop-r (local.get $s))
+      (call $ret (local.get $x))
+      (i32.const 0))
+    (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+  (core instance $main (instantiate $Main (with "b" (instance $b))))
+  (func (export "take") async (param "s" $s) (param "x" u32) (result u32)
+    (canon lift (core func $main "take") async (callback (core func $main "cb")))))`;
+
+describe("link: a refused argument after a stream argument", () => {
+  it("takes the stream end already moved into the callee back out of its table and drops it", async () => {
+    const compiled = await compileComponent(await buildWatComponent(STREAM_ARG_WAT));
+    const { exports, state } = compiled.instantiateSync({});
+    const { reader, writer } = stream("u8");
+    await expect(exports.take(reader, "x")).rejects.toThrow('expected a u32 (integer 0..4294967295), got string "x" in take (param "x")');
+    // Nothing stays in the guest's table, and the host's writer learns that its reader is gone.
+    expect(state.handles.size).toBe(0);
+    await expect(writer.writeAll(new Uint8Array([1]))).rejects.toThrow(StreamClosedError);
+    // The instance is still usable, and a good call leaves the table empty too.
+    const next = stream("u8");
+    expect(await exports.take(next.reader, 7)).toBe(7);
+    expect(state.handles.size).toBe(0);
   });
 });
