@@ -4,6 +4,7 @@
  * plus a cached view of linear memory that is refreshed whenever guest code
  * (realloc, the callee) may have grown the memory.
  */
+import type { SourceFailureSink } from "../task/source-failures.js";
 import type {
   ComponentInstanceState,
   CoreMemory,
@@ -88,6 +89,8 @@ export class LiftLowerContext {
    * added to `inst`, so a later argument that fails can take them back (link/async-calls.ts).
    */
   loweredHandles: number[] | undefined;
+  /** While a host call's arguments are lowered: where the host sources among them report a failure. */
+  sourceFailures: SourceFailureSink | undefined;
 
   constructor(
     readonly inst: ComponentInstanceState,

@@ -10,7 +10,9 @@
  * Pumps (`streamFrom`, `futureFrom`) run as background work (`spawn`) in the scope current
  * when they were created. They pull the next chunk only after the previous one was taken
  * (backpressure), stop pulling and release the source (`return()` / `cancel()`) when the
- * reader is dropped, and never swallow a failure of the source (see `HostStreamReaderApi.fail`).
+ * reader is dropped, and never swallow a failure of the source (see `HostStreamReaderApi.fail`:
+ * the reader's last read, the host call the reader was passed to, or the scope). A failed
+ * `futureFrom` drops its writer without a value, so a component reading it sees DROPPED.
  * A typed array as the source itself is one chunk for a number stream (`upload(bytes)`).
  * Iterables yield elements, or, for number streams, typed-array chunks too; consecutive
  * elements of a sync iterable are written in batches of up to 1024.
@@ -237,7 +239,10 @@ export function futureFrom<T>(source: FutureSource<T>, elementType?: StreamEleme
   scope.spawn(
     Promise.resolve(source).then(
       (v) => writer.write(v),
-      (e) => reader.fail(e, scope),
+      (e) => {
+        reader.fail(e, scope);
+        writer.abandon();
+      },
     ),
   );
   return reader;

@@ -14,6 +14,7 @@
  *   writer may not be dropped before writing (unless the reader is gone), so disposing an
  *   unwritten writer throws `AsyncUsageError` instead of leaving the reader waiting forever.
  */
+import type { SourceFailureSink } from "../task/source-failures.js";
 import { CopyResult } from "../async/event-code.js";
 import type { SharedFuture } from "../async/future.js";
 import { HostFutureReader, HostFutureWriter } from "../async/host-ends.js";
@@ -30,6 +31,8 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
   private reading = false;
   private cancelled = false;
   private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
+  /** Once transferred: the host call that took this future as an argument (see `transfer`). */
+  private transferredTo: SourceFailureSink | undefined;
 
   constructor(readonly sharedFuture: SharedFuture) {
     this.end = new HostFutureReader(sharedFuture);
@@ -97,23 +100,29 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
 
   /** The source promise of `futureFrom` rejected: the value will never come. */
   fail(error: unknown, scope: BackgroundScope = currentBackgroundScope()): void {
+    if (this.state === "transferred" && this.transferredTo?.take(error, (e) => scope.report(e))) return;
     if (this.state !== "open") return scope.report(error);
     this.failure ??= { error, observed: false, scope };
     if (this.reading) this.end.cancel();
   }
 
-  /** Move the end into a component (CanonicalABI.md "Storing" lower_future). */
-  transfer(operation: string): SharedFuture {
+  /**
+   * Move the end into a component (CanonicalABI.md "Storing" lower_future). A source failure
+   * (before or after) goes to `failures` (the host call that took the future, while it runs),
+   * else to the background scope.
+   */
+  transfer(operation: string, failures?: SourceFailureSink): SharedFuture {
     if (this.state === "closed") throw new AsyncUsageError(operation, "the future reader was disposed");
     if (this.state === "transferred")
       throw new AsyncUsageError(operation, "the future reader was already passed into a component");
     if (this.outcome)
       throw new AsyncUsageError(operation, "the future is already being awaited on the host; it cannot be passed on");
     this.state = "transferred";
+    this.transferredTo = failures;
     const f = this.failure;
     if (f && !f.observed) {
       f.observed = true;
-      f.scope.report(f.error);
+      if (!failures?.take(f.error, (e) => f.scope.report(e))) f.scope.report(f.error);
     }
     return this.sharedFuture;
   }
@@ -136,6 +145,17 @@ export class HostFutureWriterApi<T> implements FutureWriter<T> {
     this.settled = true;
     this.end.drop();
     return out.result === CopyResult.COMPLETED;
+  }
+
+  /**
+   * The source of `futureFrom` failed: drop the end without a value, so a component reading the
+   * future sees it DROPPED instead of waiting forever (the failure itself goes to the reader's
+   * side: `HostFutureReaderApi.fail`).
+   */
+  abandon(): void {
+    if (this.written || this.settled) return;
+    this.settled = true;
+    this.end.abandon();
   }
 
   /** Whether a value was written (or its reader is gone, so none ever will be). */

@@ -15,8 +15,11 @@
  *   drops the end once it settled.
  * - A reader fed by a source (`streamFrom`) whose pump failed rejects the read that reaches
  *   the end with that failure; if the reader is closed before seeing it, the failure is
- *   reported to the background scope instead.
+ *   reported to the background scope instead. Passed into a component as an argument of a host
+ *   call, the failure fails that call (once the guest finished), or, after it settled, goes to
+ *   the background scope.
  */
+import type { SourceFailureSink } from "../task/source-failures.js";
 import { MAX_BUFFER_LENGTH } from "../async/buffer.js";
 import type { ElementCodec, TypedBatch } from "../async/element-codec.js";
 import { CopyResult } from "../async/event-code.js";
@@ -45,6 +48,8 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   private pending: Promise<HostReadOutcome> | undefined;
   private stopWait: (() => void) | undefined;
   private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
+  /** Once transferred: the host call that took this stream as an argument (see `transfer`). */
+  private transferredTo: SourceFailureSink | undefined;
 
   constructor(readonly sharedStream: SharedStream) {
     this.end = new HostStreamReader(sharedStream);
@@ -330,11 +335,15 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   fail(error: unknown, scope: BackgroundScope = currentBackgroundScope()): void {
     if (this.state === "open" || this.state === "consumed" || this.state === "ended")
       this.failure ??= { error, observed: false, scope };
-    else scope.report(error);
+    else if (this.state !== "transferred" || !this.transferredTo?.take(error, (e) => scope.report(e))) scope.report(error);
   }
 
-  /** Move the end into a component (CanonicalABI.md "Storing" lower_stream): the JS object becomes unusable. */
-  transfer(operation: string): SharedStream {
+  /**
+   * Move the end into a component (CanonicalABI.md "Storing" lower_stream): the JS object becomes
+   * unusable. A source failure (before or after) goes to `failures` (the host call that took the
+   * stream, while it runs), else to the background scope.
+   */
+  transfer(operation: string, failures?: SourceFailureSink): SharedStream {
     this.check(operation);
     if (this.state === "ended")
       throw new AsyncUsageError(
@@ -342,10 +351,11 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
         "the stream already ended (its writer was dropped); nothing is left to pass on",
       );
     this.state = "transferred";
+    this.transferredTo = failures;
     const f = this.failure;
     if (f && !f.observed) {
       f.observed = true;
-      f.scope.report(f.error);
+      if (!failures?.take(f.error, (e) => f.scope.report(e))) f.scope.report(f.error);
     }
     return this.sharedStream;
   }

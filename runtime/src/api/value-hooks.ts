@@ -19,6 +19,7 @@ import type { SharedStream } from "../async/stream.js";
 import { futureFrom, streamFrom, wrapLiftedFuture, wrapLiftedStream } from "./create.js";
 import type { ErrorContext } from "./error-context.js";
 import { LateCodec } from "./element-type.js";
+import type { SourceFailureSink } from "../task/source-failures.js";
 import { AbiValueError } from "../trap.js";
 import { AsyncUsageError } from "./errors.js";
 import { HostFutureReaderApi } from "./future-ends.js";
@@ -41,21 +42,21 @@ function bindOrCheck(shared: { codec: ElementCodec }, codec: ElementCodec, what:
 }
 
 /** The shared state of a `StreamSource` moved out of JS for lowering as `stream<element>`. */
-export function takeStreamForLowering(value: unknown, codec: ElementCodec): SharedStream {
+export function takeStreamForLowering(value: unknown, codec: ElementCodec, failures?: SourceFailureSink): SharedStream {
   const operation = `lowering a stream<${codec.typeKey}>`;
   return asValueError(() => {
     const reader = streamFrom(value as StreamSource<unknown>, undefined) as unknown as HostStreamReaderApi<unknown>;
     bindOrCheck(reader.sharedStream, codec, "stream", operation);
-    return reader.transfer(operation);
+    return reader.transfer(operation, failures);
   });
 }
 
-export function takeFutureForLowering(value: unknown, codec: ElementCodec): SharedFuture {
+export function takeFutureForLowering(value: unknown, codec: ElementCodec, failures?: SourceFailureSink): SharedFuture {
   const operation = `lowering a future<${codec.typeKey}>`;
   return asValueError(() => {
     const reader = futureFrom(value as FutureSource<unknown>, undefined) as unknown as HostFutureReaderApi<unknown>;
     bindOrCheck(reader.sharedFuture, codec, "future", operation);
-    return reader.transfer(operation);
+    return reader.transfer(operation, failures);
   });
 }
 
@@ -89,9 +90,9 @@ export function apiAsyncValueHooks(codecOf: (element: AbiType | undefined) => El
   const base = asyncValueHooks(codecOf);
   return {
     liftStream: (cx, i, t) => wrapLiftedStream(base.liftStream(cx, i, t) as SharedStream),
-    lowerStream: (cx, v, t) => base.lowerStream(cx, takeStreamForLowering(v, codecOf((t as Async).element)), t),
+    lowerStream: (cx, v, t) => base.lowerStream(cx, takeStreamForLowering(v, codecOf((t as Async).element), cx.sourceFailures), t),
     liftFuture: (cx, i, t) => wrapLiftedFuture(base.liftFuture(cx, i, t) as SharedFuture),
-    lowerFuture: (cx, v, t) => base.lowerFuture(cx, takeFutureForLowering(v, codecOf((t as Async).element)), t),
+    lowerFuture: (cx, v, t) => base.lowerFuture(cx, takeFutureForLowering(v, codecOf((t as Async).element), cx.sourceFailures), t),
     liftErrorContext: (cx, i) => new ErrorContextHandle(base.liftErrorContext(cx, i) as SharedErrorContext),
     lowerErrorContext: (cx, v) => base.lowerErrorContext(cx, v instanceof ErrorContextHandle ? v.shared : v),
   };

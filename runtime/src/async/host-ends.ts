@@ -203,6 +203,15 @@ export class HostFutureWriter extends HostEnd<SharedFuture> {
       );
     super.drop();
   }
+
+  /**
+   * Drop without a value: the host's source of the value failed (`futureFrom`). A component
+   * reading it sees DROPPED rather than waiting forever; the host reports the failure itself.
+   */
+  abandon(): void {
+    if (this.state === CopyState.DONE) return;
+    super.drop();
+  }
 }
 
 /** A stream the host creates: the host keeps the writer, the reader's shared state goes to a guest via `lowerStream`. */

@@ -23,6 +23,7 @@ import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
+import { sinkOfArguments } from "../task/source-failures.js";
 import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
@@ -73,11 +74,13 @@ function located(name: string, param: string, lower: () => void): void {
  * CanonicalABI.md `lower_flat_values` of a host call's arguments. The spec's host values are
  * always valid; ours may not be: when one is refused, the stream, future and error-context ends
  * the arguments before it already moved into the callee are taken back out of its table and
- * dropped (the JS ends stay moved), so the refused call leaves nothing behind.
+ * dropped (the JS ends stay moved), so the refused call leaves nothing behind. A host source
+ * among the arguments that fails later fails the call (task/source-failures.ts).
  */
 function lowerArguments(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
   const journal: number[] = [];
   cx.loweredHandles = journal;
+  cx.sourceFailures = sinkOfArguments(args);
   try {
     return lowerValues(cx, cs, types, args, maxFlat, name, params);
   } catch (e) {
@@ -85,6 +88,7 @@ function lowerArguments(cx: LiftLowerContext, cs: Codec[], types: AbiType[], arg
     throw e;
   } finally {
     cx.loweredHandles = undefined;
+    cx.sourceFailures = undefined;
   }
 }
 

@@ -3,6 +3,7 @@
  * the host implements), and calling a `FuncInst` from JS (an export).
  */
 import type { FuncInst } from "./callback-loop.js";
+import { callSourceFailures } from "./source-failures.js";
 import type { OnCancel } from "./task.js";
 
 export interface HostCallControl {
@@ -75,7 +76,12 @@ export function callFromHost<R>(
 ): HostCall<R | unknown[] | undefined> {
   let onCancel: OnCancel | undefined;
   let cancelRequested = false;
-  const result = new Promise<R | unknown[] | undefined>((resolve, reject) => {
+  const sources = callSourceFailures(args);
+  const result = new Promise<R | unknown[] | undefined>((resolve, rejectCall) => {
+    const reject = (e: unknown): void => {
+      sources.settleError();
+      rejectCall(e);
+    };
     const untrack = f.store?.trackHostCall(reject);
     const onStart = Object.assign(() => args, {
       fail: (e: unknown) => {
@@ -88,7 +94,7 @@ export function callFromHost<R>(
         onStart,
         (r) => {
           untrack?.();
-          resolve(map ? map(r) : r);
+          sources.settleValue(map ? map(r) : r, resolve, rejectCall);
         },
       );
     } catch (e) {
