@@ -12,6 +12,8 @@ export interface GenerateOptions extends WitLoadOptions {
   world?: string;
   mode: EmitMode;
   results?: "throw" | "union";
+  /** Host bindings for `instantiate(..., { jspi: true })` (docs/mapping.md "JSPI"). */
+  jspi?: boolean;
 }
 
 export interface GenerateResult {
@@ -23,7 +25,7 @@ export interface GenerateResult {
 /** Reads WIT, resolves the world and emits TypeScript: the whole pipeline in one call. */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const doc = loadWorld(options);
-  const files = await emitWorld(doc, { mode: options.mode, results: options.results });
+  const files = await emitWorld(doc, { mode: options.mode, results: options.results, jspi: options.jspi });
   return { worldName: qualifiedWorldName(doc), files };
 }
 

@@ -176,6 +176,26 @@ describe("witgen host component.wasm", () => {
     expect((exports["demo:app/api@1.0.0"] as { add(a: number, b: number): number }).add(2, 40)).toBe(42);
   });
 
+  it("--jspi writes promise-returning exports and a JSPI glue; guest bindings refuse the option", async () => {
+    const { buildCoreComponent } = await import("./support/build-component.js");
+    const bytes = await buildCoreComponent({
+      witSource: WIT,
+      world: "app",
+      coreWat: `(module
+        (memory (export "memory") 1)
+        (func (export "demo:app/api@1.0.0#add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`,
+    });
+    await writeFile(path.join(dir, "app-jspi.wasm"), bytes);
+    const { code, err } = await run("host", "app-jspi.wasm", "--jspi", "--out", "gen-jspi");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(await readFile(path.join(dir, "gen-jspi/interfaces/demo-app-api.ts"), "utf8")).toContain("add(a: number, b: number): Promise<number>;");
+    expect(await readFile(path.join(dir, "gen-jspi/glue.ts"), "utf8")).toContain("jspi: true");
+    const guest = await run("guest", "app-jspi.wasm", "--jspi", "--out", "gen-guest");
+    expect(guest.code).toBe(1);
+    expect(guest.err).toMatch(/unknown option '--jspi'/);
+  });
+
   it("a binary that is not a component, or a --world it does not have, is a clear error", async () => {
     await writeFile(path.join(dir, "bad.wasm"), Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
     const bad = await run("host", "bad.wasm");

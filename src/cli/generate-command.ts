@@ -14,6 +14,7 @@ export interface GenerateCommandOptions {
   out: string;
   check?: boolean;
   results: "throw" | "union";
+  jspi?: boolean;
 }
 
 export async function runGenerate(options: GenerateCommandOptions, io: CliIo): Promise<number> {

@@ -50,6 +50,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     ["types", "the world's types only", false],
   ] as const) {
     const cmd = addEmitOptions(addWorldOptions(program.command(mode, { isDefault }).description(summary)));
+    if (mode === "host")
+      cmd.option("--jspi", "bindings for instantiate(..., { jspi: true }): exports return promises, imports may (Node >= 24)");
     cmd.exitOverride().action((witPath: string, opts) => {
       action = runGenerate({ mode, witPath, ...opts }, io);
     });

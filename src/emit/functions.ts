@@ -15,6 +15,12 @@ export type ResultStyle = "throw" | "union";
 export interface SignatureStyle {
   results: ResultStyle;
   callOptions: boolean;
+  /**
+   * Host bindings for `instantiate(..., { jspi: true })` (docs/mapping.md "JSPI"): every
+   * export returns a Promise (its core code is entered through `WebAssembly.promising`), and an
+   * import's implementation may return one (the wasm stack suspends until it settles).
+   */
+  suspends?: "export" | "import";
 }
 
 /** A rendered signature, ready for a template: `{{name}}({{params}}): {{result}}`. */
@@ -40,9 +46,10 @@ export function signature(
   name: string,
   names: TypeNames,
   scope: ModuleScope,
-  { results: style, callOptions }: SignatureStyle,
+  { results: style, callOptions, suspends }: SignatureStyle,
   meta: ItemMeta = fn,
 ): SignatureView {
+  const promised = fn.async || suspends === "export";
   const params = fn.kind.kind === "method" ? fn.params.slice(1) : fn.params;
   const paramScope = new Scope();
   const rendered = params.map((p) => `${paramScope.claim(bindingName(p.name))}: ${renderType(p.type, names, scope, "param")}`);
@@ -57,10 +64,12 @@ export function signature(
     const { ok, err } = fn.result as Extract<IrType, { kind: "result" }>;
     result = ok ? renderType(ok, names, scope) : "void";
     const payload = err ? renderType(err, names, scope) : "void";
-    const how = fn.async ? "The promise rejects with it" : "Thrown";
+    const how = promised ? "The promise rejects with it" : "Thrown";
     tags.push(`@throws {ComponentError<${payload}>} ${how} when the result is \`err\`; \`payload\` holds the error value.`);
   } else result = renderType(fn.result, names, scope);
-  if (fn.async) result = `Promise<${result}>`;
+  if (promised) result = `Promise<${result}>`;
+  // A host constructor must give the object itself (`new`); other imports may suspend.
+  else if (suspends === "import" && fn.kind.kind !== "constructor") result = `${result} | Promise<${result}>`;
   if (fn.async && callOptions)
     tags.push("@param options `{ signal }` to cancel the call (see `CallOptions`).");
   return { docs: jsDoc(meta, tags), name, params: paramList, result };

@@ -12,6 +12,11 @@ export interface EmitOptions {
   results?: "throw" | "union";
   /** Module specifier generated code imports runtime types from; default `"@witgen/runtime"`. */
   runtimeModule?: string;
+  /**
+   * Host mode: bindings for `instantiate(..., { jspi: true })` (docs/mapping.md "JSPI"): exports
+   * return promises, imports may, and the glue instantiates with JSPI.
+   */
+  jspi?: boolean;
 }
 
 export interface EmittedFile {
@@ -31,10 +36,11 @@ export async function emitWorld(doc: IrDocument, options: EmitOptions): Promise<
     throw new Error(`emitWorld: unknown mode ${JSON.stringify(options.mode)} (expected "types", "host" or "guest")`);
   }
   const results = options.results ?? "throw";
+  if (options.jspi && options.mode !== "host") throw new Error(`emitWorld: jspi applies to host bindings, not ${options.mode}`);
   if (results !== "throw" && results !== "union") {
     throw new Error(`emitWorld: unknown results style ${JSON.stringify(results)} (expected "throw" or "union")`);
   }
-  const model = new WorldModel(doc, options.mode, results, options.runtimeModule ?? DEFAULT_RUNTIME_MODULE);
+  const model = new WorldModel(doc, options.mode, results, options.runtimeModule ?? DEFAULT_RUNTIME_MODULE, !!options.jspi);
   const interfaces = model.interfaceViews();
   const world = model.worldView(new Set(interfaces.map((v) => v.path)));
   const sources = [
@@ -45,6 +51,6 @@ export async function emitWorld(doc: IrDocument, options: EmitOptions): Promise<
     sources.map(async ({ path, source }) => ({ path, contents: await formatTypeScript(path, model.header, source) })),
   );
   // Host mode adds the typed lift/lower glue with `instantiate` (src/emit/glue).
-  if (options.mode === "host") files.push(await emitGlue(doc, { results, runtimeModule: options.runtimeModule ?? DEFAULT_RUNTIME_MODULE }));
+  if (options.mode === "host") files.push(await emitGlue(doc, { results, runtimeModule: options.runtimeModule ?? DEFAULT_RUNTIME_MODULE, jspi: !!options.jspi }));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

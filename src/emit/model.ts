@@ -99,6 +99,8 @@ export class WorldModel implements TypeNames {
     private readonly mode: EmitMode,
     results: ResultStyle,
     runtimeModule: string,
+    /** Host bindings for `instantiate(..., { jspi: true })`: see `SignatureStyle.suspends`. */
+    private readonly jspi = false,
   ) {
     this.style = { results, callOptions: mode === "host" };
     this.header = `${GENERATED_MARKER} from ${qualifiedWorldName(doc)}. Do not edit.`;
@@ -159,8 +161,8 @@ export class WorldModel implements TypeNames {
         this.mode === "host"
           ? "What the component exports: the embedder calls these."
           : "What the component exports: the component author implements these.";
-      api.push({ docs: jsDoc({ docs: importsDoc }), name: "Imports", members: this.apiMembers(world.imports, namespaces) });
-      api.push({ docs: jsDoc({ docs: exportsDoc }), name: "Exports", members: this.apiMembers(world.exports, namespaces) });
+      api.push({ docs: jsDoc({ docs: importsDoc }), name: "Imports", members: this.apiMembers(world.imports, namespaces, "import") });
+      api.push({ docs: jsDoc({ docs: exportsDoc }), name: "Exports", members: this.apiMembers(world.exports, namespaces, "export") });
       if (this.mode === "guest") {
         for (const item of world.imports) {
           const constructorType = item.kind === "type" ? this.constructorNames.get(item.type) : undefined;
@@ -225,6 +227,22 @@ export class WorldModel implements TypeNames {
             i.kind === "function" ? [i.function] : [],
           );
     return functions.filter((f) => f.kind.kind !== "freestanding" && f.kind.resource === def.id);
+  }
+
+  /** The signature style of functions on one side of the world (exports or imports). */
+  private styleOf(side: "export" | "import"): SignatureStyle {
+    return this.jspi && this.mode === "host" ? { ...this.style, suspends: side } : this.style;
+  }
+
+  /** Which side implements a resource's functions: the component (exported) or the host. */
+  private sideOfResource(def: IrTypeDef): "export" | "import" {
+    if (def.owner.kind === "interface") return this.isExported(def.owner.id) ? "export" : "import";
+    const world = this.doc.worlds[def.owner.id];
+    return world.exports.some((i) => i.kind === "type" && i.type === def.id) ? "export" : "import";
+  }
+
+  private isExported(id: InterfaceId): boolean {
+    return this.doc.worlds[this.doc.world].exports.some((i) => i.kind === "interface" && i.interface === id);
   }
 
   private isImported(id: InterfaceId): boolean {
@@ -313,7 +331,7 @@ export class WorldModel implements TypeNames {
           const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(m.id)!.name}} class.` });
           return { method: false, docs, key: memberKey(key), type: this.constructorNames.get(m.id)! };
         }
-        return { method: true, ...signature(m, memberKey(key), this, info.scope, this.style) };
+        return { method: true, ...signature(m, memberKey(key), this, info.scope, this.styleOf(this.isExported(iface.id) ? "export" : "import")) };
       });
       declarations.push({ kind: "functions", docs: jsDoc(iface), name: info.functionSet, members: view });
     }
@@ -407,9 +425,10 @@ export class WorldModel implements TypeNames {
     const functions = this.resourceFunctions(def);
     // Method and static names as the runtime puts them on the class and its prototype.
     const runtime = memberNames({ functions: functions.map((f) => f.name), resources: [] });
+    const style = this.styleOf(this.sideOfResource(def));
     const methods = functions
       .filter((f) => f.kind.kind === "method")
-      .map((f) => signature(f, memberKey(runtime.methods.get(f.name)!), this, scope, this.style));
+      .map((f) => signature(f, memberKey(runtime.methods.get(f.name)!), this, scope, style));
     const constructorName = this.constructorNames.get(def.id);
     if (!constructorName) return { kind: "resource", docs: jsDoc(def), name, methods };
     const ctor = functions.find((f) => f.kind.kind === "constructor");
@@ -421,15 +440,15 @@ export class WorldModel implements TypeNames {
       constructorType: {
         docs: jsDoc({ docs: `The constructor and static functions of {@link ${name}}.` }),
         name: constructorName,
-        construct: ctor ? signature(ctor, "new", this, scope, this.style) : undefined,
+        construct: ctor ? signature(ctor, "new", this, scope, style) : undefined,
         statics: functions
           .filter((f) => f.kind.kind === "static")
-          .map((f) => signature(f, memberKey(runtime.statics.get(f.name)!), this, scope, this.style)),
+          .map((f) => signature(f, memberKey(runtime.statics.get(f.name)!), this, scope, style)),
       },
     };
   }
 
-  private apiMembers(items: IrWorldItem[], namespaces: Map<InterfaceId, string>): MemberView[] {
+  private apiMembers(items: IrWorldItem[], namespaces: Map<InterfaceId, string>, side: "export" | "import"): MemberView[] {
     return this.apiEntries(items).map(({ item, key }): MemberView => {
       if (item.kind === "type") {
         const docs = jsDoc({ docs: `The {@link ${this.typeNames.get(item.type)!.name}} class.` });
@@ -437,7 +456,7 @@ export class WorldModel implements TypeNames {
       }
       if (item.kind === "function") {
         const meta = worldFunctionMeta(item);
-        return { method: true, ...signature(item.function, memberKey(key), this, this.worldModule.scope, this.style, meta) };
+        return { method: true, ...signature(item.function, memberKey(key), this, this.worldModule.scope, this.styleOf(side), meta) };
       }
       const info = this.modules.get(this.interfaceModules.find((m) => m.interfaceId === item.interface)!.path)!;
       const docs = jsDoc(item.docs || !info.iface!.docs ? item : info.iface!);

@@ -13,9 +13,16 @@ export interface SnapshotCase {
   world?: string;
   features?: string[];
   allFeatures?: boolean;
+  /** Host bindings for JSPI (`witgen host --jspi`): the host mode only. */
+  jspi?: boolean;
 }
 
 export const SNAPSHOT_MODES: readonly EmitMode[] = ["types", "host", "guest"];
+
+/** The modes a case is generated in. */
+export function modesOf(c: SnapshotCase): readonly EmitMode[] {
+  return c.jspi ? ["host"] : SNAPSHOT_MODES;
+}
 
 export const snapshotsRoot = path.join(repoRoot, "snapshots");
 
@@ -36,6 +43,7 @@ export function snapshotCases(): SnapshotCase[] {
   const examples = [
     { name: "example-hello", witPath: path.join(repoRoot, "examples/hello/wit"), world: "hello" },
     { name: "example-streaming", witPath: path.join(repoRoot, "examples/streaming/wit"), world: "streaming" },
+    { name: "example-hello-jspi", witPath: path.join(repoRoot, "examples/hello/wit"), world: "hello", jspi: true },
   ];
   return [...examples, ...wasi, ...corpus];
 }

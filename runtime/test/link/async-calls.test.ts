@@ -201,7 +201,7 @@ describe("link: a refused argument after a stream argument", () => {
     await expect(exports.take(reader, "x")).rejects.toThrow('expected a u32 (integer 0..4294967295), got string "x" in take (param "x")');
     // Nothing stays in the guest's table, and the host's writer learns that its reader is gone.
     expect(state.handles.size).toBe(0);
-    await expect(writer.writeAll(new Uint8Array([1]))).rejects.toThrow(StreamClosedError);
+    await expect(writer.writeAll([1])).rejects.toThrow(StreamClosedError);
     // The instance is still usable, and a good call leaves the table empty too.
     const next = stream("u8");
     expect(await exports.take(next.reader, 7)).toBe(7);

@@ -26,6 +26,8 @@ export const GLUE_PATH = "glue.ts";
 export interface GlueOptions {
   results: "throw" | "union";
   runtimeModule: string;
+  /** Instantiate with JSPI: no function adapters (see `emitGlue`). */
+  jspi?: boolean;
 }
 
 /** A function of the world with where it sits in `Imports` / `Exports` and the instantiator. */
@@ -105,9 +107,11 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" 
 /** Emits `glue.ts` for `doc`'s selected world. */
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
   const factories = new Scope(["adapters", "instantiate", "liftExports", "lowerImports", "agreed"]);
-  const model = new WorldModel(doc, "host", options.results, options.runtimeModule);
-  const exports = glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
-  const imports = glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
+  const model = new WorldModel(doc, "host", options.results, options.runtimeModule, options.jspi);
+  // Under JSPI the instantiator enters exports through `WebAssembly.promising` and lowers
+  // suspending imports itself, so only the element code is generated.
+  const exports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
+  const imports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,
@@ -116,7 +120,10 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],
     tailRuntime: ["compileComponent"],
     tailRuntimeTypes: ["CompiledComponent", "ImportObject"],
-    tail: renderTemplate("instantiate", { results: lit(options.results) }),
+    tail: renderTemplate(options.jspi ? "instantiate-jspi" : "instantiate", { results: lit(options.results) }),
+    ...(options.jspi
+      ? { noAdapters: "Bindings for JSPI: the instantiator enters exports through `WebAssembly.promising` and\n * lowers imports that may suspend itself, so no function has a specialised adapter." }
+      : {}),
   });
   return { path: GLUE_PATH, contents: await formatTypeScript(GLUE_PATH, model.header, source) };
 }

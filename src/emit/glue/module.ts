@@ -28,6 +28,8 @@ export interface GlueModuleInput {
   tailRuntimeTypes?: string[];
   /** Code after the adapters, e.g. `instantiate()`. */
   tail?: string;
+  /** Why there are no function adapters, when there are none (a doc line). */
+  noAdapters?: string;
 }
 
 /** `i32 i32 -> i32`: the core function type an adapter was generated for. */
@@ -70,5 +72,8 @@ export function renderGlueModule(input: GlueModuleInput): string {
     any,
     elements,
     tail: input.tail ?? "",
+    noAdapters:
+      input.noAdapters ??
+      "No function of this world has a specialised adapter (async functions and signatures with\n * streams, futures or error-contexts keep the runtime's dynamic path).",
   });
 }
