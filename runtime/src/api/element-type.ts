@@ -65,9 +65,16 @@ export function isNumeric(codec: ElementCodec): boolean {
   return codec.allocate !== undefined;
 }
 
+const codecKinds = new WeakMap<ElementCodec, ScalarKind | undefined>();
+
 /** The number type of a numeric codec (its typed array kind), for checking caller buffers. */
 export function scalarKindOfCodec(codec: ElementCodec): ScalarKind | undefined {
-  return codec.allocate ? scalarKindOf(codec.allocate(0)) : undefined;
+  if (!codec.allocate) return undefined;
+  // Checked on every read and write: remembered per codec (a late one may still change).
+  if (codecKinds.has(codec)) return codecKinds.get(codec);
+  const kind = scalarKindOf(codec.allocate(0));
+  if (!(codec instanceof LateCodec)) codecKinds.set(codec, kind);
+  return kind;
 }
 
 /** Elements that only ever move between host ends: plain JS values, never in linear memory. */
