@@ -87,6 +87,27 @@ describe("a component through generated glue", () => {
     expect(() => exports.add(1, 2)).toThrow(/poisoned/);
   });
 
+  it("a named type moved through memory has one store and one load function, used by every adapter", async () => {
+    // `point` is stored by the `offset` import's adapter and loaded by the `swap` and `centroid` exports'.
+    expect(glueTs.match(/^function storePoint\(/gm)).toHaveLength(1);
+    expect(glueTs.match(/^function loadPoint\(/gm)).toHaveLength(1);
+    expect(glueTs).toMatch(/^type Point = \{ x: number; y: number \};$/m);
+    const exports = await glue.instantiate(bytes, hostImports());
+    expect(exports["test:calc/geometry@1.0.0"].swap({ x: 1, y: -2 })).toEqual({ x: -2, y: 1 });
+    // A bad value inside the shared function names its place from the adapter's root.
+    const imports = hostImports();
+    imports["test:calc/host@1.0.0"].offset = () => ({ x: 100, y: "no" as unknown as number });
+    const bad = await glue.instantiate(bytes, imports);
+    let trap: unknown;
+    try {
+      bad.run(1);
+    } catch (e) {
+      trap = e;
+    }
+    expect(trap).toBeInstanceOf(Trap);
+    expect((trap as Trap).message).toMatch(/expected an s32 .*got string "no" in offset \(result\.y\)/);
+  });
+
   it("rejects a bad argument without poisoning", async () => {
     const exports = await glue.instantiate(bytes, hostImports());
     expect(() => exports.add(-1, 2)).toThrow(/expected a u32 \(integer 0..4294967295\), got number -1 in add \(param "a"\)/);

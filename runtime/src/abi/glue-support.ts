@@ -42,15 +42,23 @@ export type StringLowerer = (cx: LiftLowerContext, v: unknown, path?: string) =>
  * chosen once per adapter since the encoding is a canonical option, not part of the WIT.
  */
 export function stringLowerer(encoding: StringEncoding): StringLowerer {
-  const store = encoding === "utf8" ? storeUtf16ToUtf8 : encoding === "utf16" ? storeUtf16Copy : storeUtf16ToLatin1OrUtf16;
-  return (cx, v, path = "") => {
-    try {
-      return store(cx, checkHostString(v));
-    } catch (e) {
-      throw path === "" ? e : atPath(e, path);
-    }
-  };
+  let lower = stringLowerers.get(encoding);
+  if (lower === undefined) {
+    const store = encoding === "utf8" ? storeUtf16ToUtf8 : encoding === "utf16" ? storeUtf16Copy : storeUtf16ToLatin1OrUtf16;
+    lower = (cx, v, path = "") => {
+      try {
+        return store(cx, checkHostString(v));
+      } catch (e) {
+        throw path === "" ? e : atPath(e, path);
+      }
+    };
+    stringLowerers.set(encoding, lower);
+  }
+  return lower;
 }
+
+/** One lowerer per encoding: shared store functions of generated glue look theirs up per call. */
+const stringLowerers = new Map<StringEncoding, StringLowerer>();
 
 /** Allocates a list's elements in the callee's memory (CanonicalABI.md `store_list_into_range`). */
 export function allocateList(cx: LiftLowerContext, length: number, elemSize: number, align: number, path = ""): number {

@@ -9,9 +9,13 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { callPostReturn, compileComponent, coreCallTrap, exportCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:alias-use-chain/one.data`, as the declarations type them. */
+type Data = { v: number };
 
 /** `corpus:alias-use-chain/four#get`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftGet(
@@ -31,7 +35,7 @@ function liftGet(
         throw coreCallTrap(e, "get");
       }
       where = "result";
-      const result: { v: number } = { v: ret & 0xff };
+      const result: Data = { v: ret & 0xff };
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "get", ret);
       return result;
     } catch (e) {

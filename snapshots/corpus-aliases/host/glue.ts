@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -21,6 +22,22 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:aliases/base.point`, as the declarations type them. */
+type Point = { x: number; y: number };
+
+/** Stores a `corpus:aliases/base.point` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storePoint(cx: LiftLowerContext, ptr: number, value: Point, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueX = value.x;
+  if (typeof valueX !== "number" || (valueX | 0) !== valueX)
+    throw badValue("an s32 (integer -2147483648..2147483647)", valueX, path + ".x");
+  cx.dv.setInt32(ptr, valueX, true);
+  const valueY = value.y;
+  if (typeof valueY !== "number" || (valueY | 0) !== valueY)
+    throw badValue("an s32 (integer -2147483648..2147483647)", valueY, path + ".y");
+  cx.dv.setInt32(ptr + 4, valueY, true);
+}
 
 /** `corpus:aliases/chains#f`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -39,7 +56,7 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("f");
       cx.refresh();
-      const x: { x: number; y: number } = { x: arg0 | 0, y: arg1 | 0 };
+      const x: Point = { x: arg0 | 0, y: arg1 | 0 };
       where = 'param "y"';
       const yPtr = arg2 >>> 0;
       const yLen = arg3 >>> 0;
@@ -54,7 +71,7 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
         );
       }
       where = 'param "z"';
-      const z: { x: number; y: number } = { x: arg4 | 0, y: arg5 | 0 };
+      const z: Point = { x: arg4 | 0, y: arg5 | 0 };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(x, y, z);
@@ -96,15 +113,7 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg1 >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultX = result.x;
-      if (typeof resultX !== "number" || (resultX | 0) !== resultX)
-        throw badValue("an s32 (integer -2147483648..2147483647)", resultX, ".x");
-      cx.dv.setInt32(outPtr, resultX, true);
-      const resultY = result.y;
-      if (typeof resultY !== "number" || (resultY | 0) !== resultY)
-        throw badValue("an s32 (integer -2147483648..2147483647)", resultY, ".y");
-      cx.dv.setInt32(outPtr + 4, resultY, true);
+      storePoint(cx, outPtr, result);
       scope.releaseLenders();
     } catch (e) {
       throw importCallFailed(e, inst, "g", where);

@@ -23,6 +23,52 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:cli/stdio.error-code`, as the declarations type them. */
+type ErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Loads a `corpus:cli/stdio.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: "io" | "illegal-byte-sequence" | "pipe";
+  switch (valueCase) {
+    case 0: {
+      value = "io";
+      break;
+    }
+    case 1: {
+      value = "illegal-byte-sequence";
+      break;
+    }
+    case 2: {
+      value = "pipe";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
+
+/** Stores a `corpus:cli/stdio.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
+
 /** `corpus:cli/environment#get-environment`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGetEnvironment(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -212,34 +258,16 @@ const element1 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ): { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 1];
-        let elementErr: "io" | "illegal-byte-sequence" | "pipe";
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = "io";
-            break;
-          }
-          case 1: {
-            elementErr = "illegal-byte-sequence";
-            break;
-          }
-          case 2: {
-            elementErr = "pipe";
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "enum", 3);
-        }
+        const elementErr: ErrorCode = loadErrorCode(cx, ptr + 1);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -250,8 +278,7 @@ const element1 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode },
     ptr: number,
   ): void {
     if (typeof value !== "object" || value === null)
@@ -264,26 +291,7 @@ const element1 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        switch (elementErr2) {
-          case "io": {
-            cx.u8[ptr + 1] = 0;
-            break;
-          }
-          case "illegal-byte-sequence": {
-            cx.u8[ptr + 1] = 1;
-            break;
-          }
-          case "pipe": {
-            cx.u8[ptr + 1] = 2;
-            break;
-          }
-          default:
-            throw badValue(
-              'one of "io", "illegal-byte-sequence", "pipe"',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeErrorCode(cx, ptr + 1, elementErr2, "<err>.val");
         break;
       }
       default:

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -19,6 +20,22 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:clocks/wall-clock.datetime`, as the declarations type them. */
+type Datetime = { seconds: bigint; nanoseconds: number };
+
+/** Stores a `corpus:clocks/wall-clock.datetime` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDatetime(cx: LiftLowerContext, ptr: number, value: Datetime, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asIntN(64, valueSeconds) !== valueSeconds)
+    throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigInt64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
 
 /** `corpus:clocks/wall-clock#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -40,15 +57,7 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asIntN(64, resultSeconds) !== resultSeconds)
-        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigInt64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeDatetime(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }

@@ -29,11 +29,310 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:database/types.value`, as the declarations type them. */
+type Value =
+  | { tag: "null" }
+  | { tag: "boolean"; val: boolean }
+  | { tag: "int64"; val: bigint }
+  | { tag: "float64"; val: number }
+  | { tag: "text"; val: string }
+  | { tag: "blob"; val: Uint8Array }
+  | { tag: "timestamp"; val: [bigint, number] };
+
+/** Loads a `corpus:database/types.value` from `ptr` (CanonicalABI.md `load`). */
+function loadValue(cx: LiftLowerContext, ptr: number): Value {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "null" }
+    | { tag: "boolean"; val: boolean }
+    | { tag: "int64"; val: bigint }
+    | { tag: "float64"; val: number }
+    | { tag: "text"; val: string }
+    | { tag: "blob"; val: Uint8Array }
+    | { tag: "timestamp"; val: [bigint, number] };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "null" };
+      break;
+    }
+    case 1: {
+      value = { tag: "boolean", val: cx.u8[ptr + 8] !== 0 };
+      break;
+    }
+    case 2: {
+      value = { tag: "int64", val: cx.dv.getBigInt64(ptr + 8, true) };
+      break;
+    }
+    case 3: {
+      value = { tag: "float64", val: cx.dv.getFloat64(ptr + 8, true) };
+      break;
+    }
+    case 4: {
+      value = {
+        tag: "text",
+        val: loadStringFromRange(
+          cx,
+          cx.dv.getUint32(ptr + 8, true),
+          cx.dv.getUint32(ptr + 12, true),
+        ),
+      };
+      break;
+    }
+    case 5: {
+      const valueBlobPtr = cx.dv.getUint32(ptr + 8, true);
+      const valueBlobLen = cx.dv.getUint32(ptr + 12, true);
+      checkListRange(cx, valueBlobPtr, valueBlobLen, 1, 1);
+      value = {
+        tag: "blob",
+        val: new Uint8Array(cx.u8.slice(valueBlobPtr, valueBlobPtr + valueBlobLen).buffer),
+      };
+      break;
+    }
+    case 6: {
+      value = {
+        tag: "timestamp",
+        val: [cx.dv.getBigInt64(ptr + 8, true), cx.dv.getUint32(ptr + 16, true)],
+      };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 7);
+  }
+  return value;
+}
+
+/** Values of `corpus:database/types.db-error`, as the declarations type them. */
+type DbError =
+  | { tag: "connection-failed"; val: string }
+  | { tag: "query-failed"; val: string }
+  | { tag: "constraint-violation"; val: string }
+  | { tag: "timeout" };
+
+/** Stores a `corpus:database/types.db-error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDbError(cx: LiftLowerContext, ptr: number, value: DbError, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "connection-failed": {
+      cx.u8[ptr] = 0;
+      const valueConnectionfailed = value.val;
+      const [valueConnectionfailedPtr, valueConnectionfailedLen] = lowerString(
+        cx,
+        valueConnectionfailed,
+        path + "<connection-failed>.val",
+      );
+      cx.dv.setUint32(ptr + 4, valueConnectionfailedPtr, true);
+      cx.dv.setUint32(ptr + 8, valueConnectionfailedLen, true);
+      break;
+    }
+    case "query-failed": {
+      cx.u8[ptr] = 1;
+      const valueQueryfailed = value.val;
+      const [valueQueryfailedPtr, valueQueryfailedLen] = lowerString(
+        cx,
+        valueQueryfailed,
+        path + "<query-failed>.val",
+      );
+      cx.dv.setUint32(ptr + 4, valueQueryfailedPtr, true);
+      cx.dv.setUint32(ptr + 8, valueQueryfailedLen, true);
+      break;
+    }
+    case "constraint-violation": {
+      cx.u8[ptr] = 2;
+      const valueConstraintviolation = value.val;
+      const [valueConstraintviolationPtr, valueConstraintviolationLen] = lowerString(
+        cx,
+        valueConstraintviolation,
+        path + "<constraint-violation>.val",
+      );
+      cx.dv.setUint32(ptr + 4, valueConstraintviolationPtr, true);
+      cx.dv.setUint32(ptr + 8, valueConstraintviolationLen, true);
+      break;
+    }
+    case "timeout": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `corpus:database/types.column`, as the declarations type them. */
+type Column = { name: string; nullable: boolean };
+
+/** Stores a `corpus:database/types.column` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeColumn(cx: LiftLowerContext, ptr: number, value: Column, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 4, valueNameLen, true);
+  const valueNullable = value.nullable;
+  if (typeof valueNullable !== "boolean")
+    throw badValue("a boolean", valueNullable, path + ".nullable");
+  cx.u8[ptr + 8] = valueNullable ? 1 : 0;
+}
+
+/** Values of `corpus:database/types.row`, as the declarations type them. */
+type Row = { values: Value[] };
+
+/** Loads a `corpus:database/types.row` from `ptr` (CanonicalABI.md `load`). */
+function loadRow(cx: LiftLowerContext, ptr: number): Row {
+  const valueValuesPtr = cx.dv.getUint32(ptr, true);
+  const valueValuesLen = cx.dv.getUint32(ptr + 4, true);
+  checkListRange(cx, valueValuesPtr, valueValuesLen, 24, 8);
+  const valueValues: Value[] = new Array(valueValuesLen);
+  for (let i = 0; i < valueValuesLen; i++) {
+    const valueValuesItemAt = valueValuesPtr + i * 24;
+    const valueValuesItem: Value = loadValue(cx, valueValuesItemAt);
+    valueValues[i] = valueValuesItem;
+  }
+  return { values: valueValues };
+}
+
+/** Stores a `corpus:database/types.value` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeValue(cx: LiftLowerContext, ptr: number, value: Value, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "null": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "boolean": {
+      cx.u8[ptr] = 1;
+      const valueBoolean = value.val;
+      if (typeof valueBoolean !== "boolean")
+        throw badValue("a boolean", valueBoolean, path + "<boolean>.val");
+      cx.u8[ptr + 8] = valueBoolean ? 1 : 0;
+      break;
+    }
+    case "int64": {
+      cx.u8[ptr] = 2;
+      const valueInt64 = value.val;
+      if (typeof valueInt64 !== "bigint" || BigInt.asIntN(64, valueInt64) !== valueInt64)
+        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueInt64, path + "<int64>.val");
+      cx.dv.setBigInt64(ptr + 8, valueInt64, true);
+      break;
+    }
+    case "float64": {
+      cx.u8[ptr] = 3;
+      const valueFloat64 = value.val;
+      if (typeof valueFloat64 !== "number")
+        throw badValue("a number", valueFloat64, path + "<float64>.val");
+      cx.dv.setBigUint64(ptr + 8, f64ToBits(valueFloat64), true);
+      break;
+    }
+    case "text": {
+      cx.u8[ptr] = 4;
+      const valueText = value.val;
+      const [valueTextPtr, valueTextLen] = lowerString(cx, valueText, path + "<text>.val");
+      cx.dv.setUint32(ptr + 8, valueTextPtr, true);
+      cx.dv.setUint32(ptr + 12, valueTextLen, true);
+      break;
+    }
+    case "blob": {
+      cx.u8[ptr] = 5;
+      const valueBlob = value.val;
+      if (!(Array.isArray(valueBlob) || valueBlob instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", valueBlob, path + "<blob>.val");
+      const valueBlobPtr = allocateList(cx, valueBlob.length, 1, 1, path + "<blob>.val");
+      if (valueBlob instanceof Uint8Array) {
+        cx.u8.set(
+          new Uint8Array(valueBlob.buffer, valueBlob.byteOffset, valueBlob.byteLength),
+          valueBlobPtr,
+        );
+      } else {
+        const valueBlobElements = valueBlob as ArrayLike<unknown>;
+        for (let i = 0; i < valueBlobElements.length; i++) {
+          const valueBlobItem = valueBlobElements[i];
+          try {
+            if (typeof valueBlobItem !== "number" || (valueBlobItem & 0xff) !== valueBlobItem)
+              throw badValue("a u8 (integer 0..255)", valueBlobItem, path);
+            cx.u8[valueBlobPtr + i] = valueBlobItem;
+          } catch (e) {
+            throw atPath(e, `${path}<blob>.val[${i}]`);
+          }
+        }
+      }
+      cx.dv.setUint32(ptr + 8, valueBlobPtr, true);
+      cx.dv.setUint32(ptr + 12, valueBlob.length, true);
+      break;
+    }
+    case "timestamp": {
+      cx.u8[ptr] = 6;
+      const valueTimestamp = value.val;
+      if (!Array.isArray(valueTimestamp) || valueTimestamp.length !== 2)
+        throw badValue("a tuple (array of length 2)", valueTimestamp, path + "<timestamp>.val");
+      const valueTimestamp0 = valueTimestamp[0];
+      if (
+        typeof valueTimestamp0 !== "bigint" ||
+        BigInt.asIntN(64, valueTimestamp0) !== valueTimestamp0
+      )
+        throw badValue(
+          "an s64 (bigint -(2n**63n)..2n**63n-1n)",
+          valueTimestamp0,
+          path + "<timestamp>.val[0]",
+        );
+      cx.dv.setBigInt64(ptr + 8, valueTimestamp0, true);
+      const valueTimestamp1 = valueTimestamp[1];
+      if (typeof valueTimestamp1 !== "number" || valueTimestamp1 >>> 0 !== valueTimestamp1)
+        throw badValue(
+          "a u32 (integer 0..4294967295)",
+          valueTimestamp1,
+          path + "<timestamp>.val[1]",
+        );
+      cx.dv.setUint32(ptr + 16, valueTimestamp1, true);
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Stores a `corpus:database/types.row` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeRow(cx: LiftLowerContext, ptr: number, value: Row, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueValues = value.values;
+  if (!Array.isArray(valueValues)) throw badValue("an array", valueValues, path + ".values");
+  const valueValuesPtr = allocateList(cx, valueValues.length, 24, 8, path + ".values");
+  for (let i = 0; i < valueValues.length; i++) {
+    const valueValuesItem = valueValues[i];
+    const valueValuesItemAt = valueValuesPtr + i * 24;
+    try {
+      storeValue(cx, valueValuesItemAt, valueValuesItem, path);
+    } catch (e) {
+      throw atPath(e, `${path}.values[${i}]`);
+    }
+  }
+  cx.dv.setUint32(ptr, valueValuesPtr, true);
+  cx.dv.setUint32(ptr + 4, valueValues.length, true);
+}
+
 /** `corpus:database/connection#[method]statement.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [statementHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function statementBind(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -48,16 +347,7 @@ function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       const paramsPtr = arg1 >>> 0;
       const paramsLen = arg2 >>> 0;
       checkListRange(cx, paramsPtr, paramsLen, 32, 8);
-      const params = new Map<
-        string,
-        | { tag: "null" }
-        | { tag: "boolean"; val: boolean }
-        | { tag: "int64"; val: bigint }
-        | { tag: "float64"; val: number }
-        | { tag: "text"; val: string }
-        | { tag: "blob"; val: Uint8Array }
-        | { tag: "timestamp"; val: [bigint, number] }
-      >();
+      const params = new Map<string, Value>();
       for (let i = 0; i < paramsLen; i++) {
         const paramsEntryAt = paramsPtr + i * 32;
         const paramsKey: string = loadStringFromRange(
@@ -65,92 +355,15 @@ function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction 
           cx.dv.getUint32(paramsEntryAt, true),
           cx.dv.getUint32(paramsEntryAt + 4, true),
         );
-        const paramsValueCase = cx.u8[paramsEntryAt + 8];
-        let paramsValue:
-          | { tag: "null" }
-          | { tag: "boolean"; val: boolean }
-          | { tag: "int64"; val: bigint }
-          | { tag: "float64"; val: number }
-          | { tag: "text"; val: string }
-          | { tag: "blob"; val: Uint8Array }
-          | { tag: "timestamp"; val: [bigint, number] };
-        switch (paramsValueCase) {
-          case 0: {
-            paramsValue = { tag: "null" };
-            break;
-          }
-          case 1: {
-            paramsValue = { tag: "boolean", val: cx.u8[paramsEntryAt + 16] !== 0 };
-            break;
-          }
-          case 2: {
-            paramsValue = { tag: "int64", val: cx.dv.getBigInt64(paramsEntryAt + 16, true) };
-            break;
-          }
-          case 3: {
-            paramsValue = { tag: "float64", val: cx.dv.getFloat64(paramsEntryAt + 16, true) };
-            break;
-          }
-          case 4: {
-            paramsValue = {
-              tag: "text",
-              val: loadStringFromRange(
-                cx,
-                cx.dv.getUint32(paramsEntryAt + 16, true),
-                cx.dv.getUint32(paramsEntryAt + 20, true),
-              ),
-            };
-            break;
-          }
-          case 5: {
-            const paramsValueBlobPtr = cx.dv.getUint32(paramsEntryAt + 16, true);
-            const paramsValueBlobLen = cx.dv.getUint32(paramsEntryAt + 20, true);
-            checkListRange(cx, paramsValueBlobPtr, paramsValueBlobLen, 1, 1);
-            paramsValue = {
-              tag: "blob",
-              val: new Uint8Array(
-                cx.u8.slice(paramsValueBlobPtr, paramsValueBlobPtr + paramsValueBlobLen).buffer,
-              ),
-            };
-            break;
-          }
-          case 6: {
-            paramsValue = {
-              tag: "timestamp",
-              val: [
-                cx.dv.getBigInt64(paramsEntryAt + 16, true),
-                cx.dv.getUint32(paramsEntryAt + 24, true),
-              ],
-            };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(paramsValueCase, "variant", 7);
-        }
+        const paramsValue: Value = loadValue(cx, paramsEntryAt + 8);
         params.set(paramsKey, paramsValue);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "connection-failed"; val: string }
-              | { tag: "query-failed"; val: string }
-              | { tag: "constraint-violation"; val: string }
-              | { tag: "timeout" };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: DbError };
       try {
         result = { tag: "ok", val: (impl(self, params), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]statement.bind");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "connection-failed"; val: string }
-            | { tag: "query-failed"; val: string }
-            | { tag: "constraint-violation"; val: string }
-            | { tag: "timeout" },
-        };
+        result = { tag: "err", val: e.payload as DbError };
       }
       cx.refresh();
       where = "result";
@@ -166,61 +379,7 @@ function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "connection-failed": {
-              cx.u8[outPtr + 4] = 0;
-              const resultErrConnectionfailed = resultErr.val;
-              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
-                cx,
-                resultErrConnectionfailed,
-                "<err>.val<connection-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
-              break;
-            }
-            case "query-failed": {
-              cx.u8[outPtr + 4] = 1;
-              const resultErrQueryfailed = resultErr.val;
-              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
-                cx,
-                resultErrQueryfailed,
-                "<err>.val<query-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
-              break;
-            }
-            case "constraint-violation": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrConstraintviolation = resultErr.val;
-              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
-                lowerString(
-                  cx,
-                  resultErrConstraintviolation,
-                  "<err>.val<constraint-violation>.val",
-                );
-              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -240,7 +399,6 @@ function lowerStatementBind(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerStatementColumns(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [statementHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function statementColumns(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -267,16 +425,7 @@ function lowerStatementColumns(host: JsFunction, ac: AdapterContext): CoreFuncti
         const resultItem = result[i];
         const resultItemAt = resultPtr + i * 12;
         try {
-          if (typeof resultItem !== "object" || resultItem === null)
-            throw badValue("a record object", resultItem);
-          const resultItemName = resultItem.name;
-          const [resultItemNamePtr, resultItemNameLen] = lowerString(cx, resultItemName, ".name");
-          cx.dv.setUint32(resultItemAt, resultItemNamePtr, true);
-          cx.dv.setUint32(resultItemAt + 4, resultItemNameLen, true);
-          const resultItemNullable = resultItem.nullable;
-          if (typeof resultItemNullable !== "boolean")
-            throw badValue("a boolean", resultItemNullable, ".nullable");
-          cx.u8[resultItemAt + 8] = resultItemNullable ? 1 : 0;
+          storeColumn(cx, resultItemAt, resultItem);
         } catch (e) {
           throw atPath(e, `[${i}]`);
         }
@@ -297,7 +446,6 @@ function lowerStatementColumns(host: JsFunction, ac: AdapterContext): CoreFuncti
 function lowerConnectionPrepare(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [connectionHandles, statementHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function connectionPrepare(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -310,28 +458,12 @@ function lowerConnectionPrepare(host: JsFunction, ac: AdapterContext): CoreFunct
       const self: any = connectionHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "sql"';
       const sql: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "connection-failed"; val: string }
-              | { tag: "query-failed"; val: string }
-              | { tag: "constraint-violation"; val: string }
-              | { tag: "timeout" };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: DbError };
       try {
         result = { tag: "ok", val: impl(self, sql) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]connection.prepare");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "connection-failed"; val: string }
-            | { tag: "query-failed"; val: string }
-            | { tag: "constraint-violation"; val: string }
-            | { tag: "timeout" },
-        };
+        result = { tag: "err", val: e.payload as DbError };
       }
       cx.refresh();
       where = "result";
@@ -350,61 +482,7 @@ function lowerConnectionPrepare(host: JsFunction, ac: AdapterContext): CoreFunct
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "connection-failed": {
-              cx.u8[outPtr + 4] = 0;
-              const resultErrConnectionfailed = resultErr.val;
-              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
-                cx,
-                resultErrConnectionfailed,
-                "<err>.val<connection-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
-              break;
-            }
-            case "query-failed": {
-              cx.u8[outPtr + 4] = 1;
-              const resultErrQueryfailed = resultErr.val;
-              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
-                cx,
-                resultErrQueryfailed,
-                "<err>.val<query-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
-              break;
-            }
-            case "constraint-violation": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrConstraintviolation = resultErr.val;
-              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
-                lowerString(
-                  cx,
-                  resultErrConstraintviolation,
-                  "<err>.val<constraint-violation>.val",
-                );
-              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -424,7 +502,6 @@ function lowerConnectionPrepare(host: JsFunction, ac: AdapterContext): CoreFunct
 function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [connectionHandles, transactionHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function connectionBegin(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -435,28 +512,12 @@ function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunctio
       inst.checkMayLeave("[method]connection.begin");
       cx.refresh();
       const self: any = connectionHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "connection-failed"; val: string }
-              | { tag: "query-failed"; val: string }
-              | { tag: "constraint-violation"; val: string }
-              | { tag: "timeout" };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: DbError };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]connection.begin");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "connection-failed"; val: string }
-            | { tag: "query-failed"; val: string }
-            | { tag: "constraint-violation"; val: string }
-            | { tag: "timeout" },
-        };
+        result = { tag: "err", val: e.payload as DbError };
       }
       cx.refresh();
       where = "result";
@@ -475,61 +536,7 @@ function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "connection-failed": {
-              cx.u8[outPtr + 4] = 0;
-              const resultErrConnectionfailed = resultErr.val;
-              const [resultErrConnectionfailedPtr, resultErrConnectionfailedLen] = lowerString(
-                cx,
-                resultErrConnectionfailed,
-                "<err>.val<connection-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrConnectionfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConnectionfailedLen, true);
-              break;
-            }
-            case "query-failed": {
-              cx.u8[outPtr + 4] = 1;
-              const resultErrQueryfailed = resultErr.val;
-              const [resultErrQueryfailedPtr, resultErrQueryfailedLen] = lowerString(
-                cx,
-                resultErrQueryfailed,
-                "<err>.val<query-failed>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrQueryfailedPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrQueryfailedLen, true);
-              break;
-            }
-            case "constraint-violation": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrConstraintviolation = resultErr.val;
-              const [resultErrConstraintviolationPtr, resultErrConstraintviolationLen] =
-                lowerString(
-                  cx,
-                  resultErrConstraintviolation,
-                  "<err>.val<constraint-violation>.val",
-                );
-              cx.dv.setUint32(outPtr + 8, resultErrConstraintviolationPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrConstraintviolationLen, true);
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "connection-failed" | "query-failed" | "constraint-violation" | "timeout", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -547,281 +554,12 @@ function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunctio
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{values:list<variant{null,boolean(bool),int64(s64),float64(f64),text(string),blob(list<u8>),timestamp(tuple<s64,u32>)}>}`: load and store one at `ptr`. */
 const element1 = {
-  load(
-    cx: LiftLowerContext,
-    ptr: number,
-  ): {
-    values: (
-      | { tag: "null" }
-      | { tag: "boolean"; val: boolean }
-      | { tag: "int64"; val: bigint }
-      | { tag: "float64"; val: number }
-      | { tag: "text"; val: string }
-      | { tag: "blob"; val: Uint8Array }
-      | { tag: "timestamp"; val: [bigint, number] }
-    )[];
-  } {
-    const elementValuesPtr = cx.dv.getUint32(ptr, true);
-    const elementValuesLen = cx.dv.getUint32(ptr + 4, true);
-    checkListRange(cx, elementValuesPtr, elementValuesLen, 24, 8);
-    const elementValues: (
-      | { tag: "null" }
-      | { tag: "boolean"; val: boolean }
-      | { tag: "int64"; val: bigint }
-      | { tag: "float64"; val: number }
-      | { tag: "text"; val: string }
-      | { tag: "blob"; val: Uint8Array }
-      | { tag: "timestamp"; val: [bigint, number] }
-    )[] = new Array(elementValuesLen);
-    for (let i = 0; i < elementValuesLen; i++) {
-      const elementValuesItemAt = elementValuesPtr + i * 24;
-      const elementValuesItemCase = cx.u8[elementValuesItemAt];
-      let elementValuesItem:
-        | { tag: "null" }
-        | { tag: "boolean"; val: boolean }
-        | { tag: "int64"; val: bigint }
-        | { tag: "float64"; val: number }
-        | { tag: "text"; val: string }
-        | { tag: "blob"; val: Uint8Array }
-        | { tag: "timestamp"; val: [bigint, number] };
-      switch (elementValuesItemCase) {
-        case 0: {
-          elementValuesItem = { tag: "null" };
-          break;
-        }
-        case 1: {
-          elementValuesItem = { tag: "boolean", val: cx.u8[elementValuesItemAt + 8] !== 0 };
-          break;
-        }
-        case 2: {
-          elementValuesItem = {
-            tag: "int64",
-            val: cx.dv.getBigInt64(elementValuesItemAt + 8, true),
-          };
-          break;
-        }
-        case 3: {
-          elementValuesItem = {
-            tag: "float64",
-            val: cx.dv.getFloat64(elementValuesItemAt + 8, true),
-          };
-          break;
-        }
-        case 4: {
-          elementValuesItem = {
-            tag: "text",
-            val: loadStringFromRange(
-              cx,
-              cx.dv.getUint32(elementValuesItemAt + 8, true),
-              cx.dv.getUint32(elementValuesItemAt + 12, true),
-            ),
-          };
-          break;
-        }
-        case 5: {
-          const elementValuesItemBlobPtr = cx.dv.getUint32(elementValuesItemAt + 8, true);
-          const elementValuesItemBlobLen = cx.dv.getUint32(elementValuesItemAt + 12, true);
-          checkListRange(cx, elementValuesItemBlobPtr, elementValuesItemBlobLen, 1, 1);
-          elementValuesItem = {
-            tag: "blob",
-            val: new Uint8Array(
-              cx.u8.slice(
-                elementValuesItemBlobPtr,
-                elementValuesItemBlobPtr + elementValuesItemBlobLen,
-              ).buffer,
-            ),
-          };
-          break;
-        }
-        case 6: {
-          elementValuesItem = {
-            tag: "timestamp",
-            val: [
-              cx.dv.getBigInt64(elementValuesItemAt + 8, true),
-              cx.dv.getUint32(elementValuesItemAt + 16, true),
-            ],
-          };
-          break;
-        }
-        default:
-          throw invalidDiscriminant(elementValuesItemCase, "variant", 7);
-      }
-      elementValues[i] = elementValuesItem;
-    }
-    return { values: elementValues };
+  load(cx: LiftLowerContext, ptr: number): Row {
+    const element: Row = loadRow(cx, ptr);
+    return element;
   },
-  store(
-    cx: LiftLowerContext,
-    value: {
-      values: (
-        | { tag: "null" }
-        | { tag: "boolean"; val: boolean }
-        | { tag: "int64"; val: bigint }
-        | { tag: "float64"; val: number }
-        | { tag: "text"; val: string }
-        | { tag: "blob"; val: Uint8Array }
-        | { tag: "timestamp"; val: [bigint, number] }
-      )[];
-    },
-    ptr: number,
-  ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementValues2 = value.values;
-    if (!Array.isArray(elementValues2)) throw badValue("an array", elementValues2, ".values");
-    const elementValues2Ptr = allocateList(cx, elementValues2.length, 24, 8, ".values");
-    for (let i2 = 0; i2 < elementValues2.length; i2++) {
-      const elementValues2Item = elementValues2[i2];
-      const elementValues2ItemAt = elementValues2Ptr + i2 * 24;
-      try {
-        if (typeof elementValues2Item !== "object" || elementValues2Item === null)
-          throw badValue(
-            '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
-            elementValues2Item,
-          );
-        switch (elementValues2Item.tag) {
-          case "null": {
-            cx.u8[elementValues2ItemAt] = 0;
-            break;
-          }
-          case "boolean": {
-            cx.u8[elementValues2ItemAt] = 1;
-            const elementValues2ItemBoolean = elementValues2Item.val;
-            if (typeof elementValues2ItemBoolean !== "boolean")
-              throw badValue("a boolean", elementValues2ItemBoolean, "<boolean>.val");
-            cx.u8[elementValues2ItemAt + 8] = elementValues2ItemBoolean ? 1 : 0;
-            break;
-          }
-          case "int64": {
-            cx.u8[elementValues2ItemAt] = 2;
-            const elementValues2ItemInt64 = elementValues2Item.val;
-            if (
-              typeof elementValues2ItemInt64 !== "bigint" ||
-              BigInt.asIntN(64, elementValues2ItemInt64) !== elementValues2ItemInt64
-            )
-              throw badValue(
-                "an s64 (bigint -(2n**63n)..2n**63n-1n)",
-                elementValues2ItemInt64,
-                "<int64>.val",
-              );
-            cx.dv.setBigInt64(elementValues2ItemAt + 8, elementValues2ItemInt64, true);
-            break;
-          }
-          case "float64": {
-            cx.u8[elementValues2ItemAt] = 3;
-            const elementValues2ItemFloat64 = elementValues2Item.val;
-            if (typeof elementValues2ItemFloat64 !== "number")
-              throw badValue("a number", elementValues2ItemFloat64, "<float64>.val");
-            cx.dv.setBigUint64(
-              elementValues2ItemAt + 8,
-              f64ToBits(elementValues2ItemFloat64),
-              true,
-            );
-            break;
-          }
-          case "text": {
-            cx.u8[elementValues2ItemAt] = 4;
-            const elementValues2ItemText = elementValues2Item.val;
-            const [elementValues2ItemTextPtr, elementValues2ItemTextLen] = lowerString(
-              cx,
-              elementValues2ItemText,
-              "<text>.val",
-            );
-            cx.dv.setUint32(elementValues2ItemAt + 8, elementValues2ItemTextPtr, true);
-            cx.dv.setUint32(elementValues2ItemAt + 12, elementValues2ItemTextLen, true);
-            break;
-          }
-          case "blob": {
-            cx.u8[elementValues2ItemAt] = 5;
-            const elementValues2ItemBlob = elementValues2Item.val;
-            if (!(
-              Array.isArray(elementValues2ItemBlob) || elementValues2ItemBlob instanceof Uint8Array
-            ))
-              throw badValue("a Uint8Array or an array", elementValues2ItemBlob, "<blob>.val");
-            const elementValues2ItemBlobPtr = allocateList(
-              cx,
-              elementValues2ItemBlob.length,
-              1,
-              1,
-              "<blob>.val",
-            );
-            if (elementValues2ItemBlob instanceof Uint8Array) {
-              cx.u8.set(
-                new Uint8Array(
-                  elementValues2ItemBlob.buffer,
-                  elementValues2ItemBlob.byteOffset,
-                  elementValues2ItemBlob.byteLength,
-                ),
-                elementValues2ItemBlobPtr,
-              );
-            } else {
-              const elementValues2ItemBlobElements = elementValues2ItemBlob as ArrayLike<unknown>;
-              for (let i3 = 0; i3 < elementValues2ItemBlobElements.length; i3++) {
-                const elementValues2ItemBlobItem = elementValues2ItemBlobElements[i3];
-                try {
-                  if (
-                    typeof elementValues2ItemBlobItem !== "number" ||
-                    (elementValues2ItemBlobItem & 0xff) !== elementValues2ItemBlobItem
-                  )
-                    throw badValue("a u8 (integer 0..255)", elementValues2ItemBlobItem);
-                  cx.u8[elementValues2ItemBlobPtr + i3] = elementValues2ItemBlobItem;
-                } catch (e) {
-                  throw atPath(e, `<blob>.val[${i3}]`);
-                }
-              }
-            }
-            cx.dv.setUint32(elementValues2ItemAt + 8, elementValues2ItemBlobPtr, true);
-            cx.dv.setUint32(elementValues2ItemAt + 12, elementValues2ItemBlob.length, true);
-            break;
-          }
-          case "timestamp": {
-            cx.u8[elementValues2ItemAt] = 6;
-            const elementValues2ItemTimestamp = elementValues2Item.val;
-            if (
-              !Array.isArray(elementValues2ItemTimestamp) ||
-              elementValues2ItemTimestamp.length !== 2
-            )
-              throw badValue(
-                "a tuple (array of length 2)",
-                elementValues2ItemTimestamp,
-                "<timestamp>.val",
-              );
-            const elementValues2ItemTimestamp0 = elementValues2ItemTimestamp[0];
-            if (
-              typeof elementValues2ItemTimestamp0 !== "bigint" ||
-              BigInt.asIntN(64, elementValues2ItemTimestamp0) !== elementValues2ItemTimestamp0
-            )
-              throw badValue(
-                "an s64 (bigint -(2n**63n)..2n**63n-1n)",
-                elementValues2ItemTimestamp0,
-                "<timestamp>.val[0]",
-              );
-            cx.dv.setBigInt64(elementValues2ItemAt + 8, elementValues2ItemTimestamp0, true);
-            const elementValues2ItemTimestamp1 = elementValues2ItemTimestamp[1];
-            if (
-              typeof elementValues2ItemTimestamp1 !== "number" ||
-              elementValues2ItemTimestamp1 >>> 0 !== elementValues2ItemTimestamp1
-            )
-              throw badValue(
-                "a u32 (integer 0..4294967295)",
-                elementValues2ItemTimestamp1,
-                "<timestamp>.val[1]",
-              );
-            cx.dv.setUint32(elementValues2ItemAt + 16, elementValues2ItemTimestamp1, true);
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "null" | "boolean" | "int64" | "float64" | "text" | "blob" | "timestamp", val }',
-              elementValues2Item,
-            );
-        }
-      } catch (e) {
-        throw atPath(e, `.values[${i2}]`);
-      }
-    }
-    cx.dv.setUint32(ptr, elementValues2Ptr, true);
-    cx.dv.setUint32(ptr + 4, elementValues2.length, true);
+  store(cx: LiftLowerContext, value: Row, ptr: number): void {
+    storeRow(cx, ptr, value);
   },
 };
 

@@ -25,6 +25,150 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:filesystem/types.descriptor-type`, as the declarations type them. */
+type DescriptorType = "unknown" | "directory" | "regular-file" | "symbolic-link";
+
+/** Loads a `corpus:filesystem/types.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
+  const valueCase = cx.u8[ptr];
+  let value: "unknown" | "directory" | "regular-file" | "symbolic-link";
+  switch (valueCase) {
+    case 0: {
+      value = "unknown";
+      break;
+    }
+    case 1: {
+      value = "directory";
+      break;
+    }
+    case 2: {
+      value = "regular-file";
+      break;
+    }
+    case 3: {
+      value = "symbolic-link";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 4);
+  }
+  return value;
+}
+
+/** Values of `corpus:filesystem/types.directory-entry`, as the declarations type them. */
+type DirectoryEntry = { type: DescriptorType; name: string };
+
+/** Loads a `corpus:filesystem/types.directory-entry` from `ptr` (CanonicalABI.md `load`). */
+function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+  const valueType: DescriptorType = loadDescriptorType(cx, ptr);
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 4, true),
+    cx.dv.getUint32(ptr + 8, true),
+  );
+  return { type: valueType, name: valueName };
+}
+
+/** Stores a `corpus:filesystem/types.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  switch (value) {
+    case "unknown": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "unknown", "directory", "regular-file", "symbolic-link"', value, path);
+  }
+}
+
+/** Stores a `corpus:filesystem/types.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDirectoryEntry(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DirectoryEntry,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr + 4, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 8, valueNameLen, true);
+}
+
+/** Values of `corpus:filesystem/types.error-code`, as the declarations type them. */
+type ErrorCode = "access" | "exist" | "no-entry" | "not-directory";
+
+/** Loads a `corpus:filesystem/types.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: "access" | "exist" | "no-entry" | "not-directory";
+  switch (valueCase) {
+    case 0: {
+      value = "access";
+      break;
+    }
+    case 1: {
+      value = "exist";
+      break;
+    }
+    case 2: {
+      value = "no-entry";
+      break;
+    }
+    case 3: {
+      value = "not-directory";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 4);
+  }
+  return value;
+}
+
+/** Stores a `corpus:filesystem/types.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  switch (value) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "access", "exist", "no-entry", "not-directory"', value, path);
+  }
+}
+
 /** `corpus:filesystem/preopens#get-directories`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -77,75 +221,12 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:enum{unknown,directory,regular-file,symbolic-link},name:string}`: load and store one at `ptr`. */
 const element1 = {
-  load(
-    cx: LiftLowerContext,
-    ptr: number,
-  ): { type: "unknown" | "directory" | "regular-file" | "symbolic-link"; name: string } {
-    const elementTypeCase = cx.u8[ptr];
-    let elementType: "unknown" | "directory" | "regular-file" | "symbolic-link";
-    switch (elementTypeCase) {
-      case 0: {
-        elementType = "unknown";
-        break;
-      }
-      case 1: {
-        elementType = "directory";
-        break;
-      }
-      case 2: {
-        elementType = "regular-file";
-        break;
-      }
-      case 3: {
-        elementType = "symbolic-link";
-        break;
-      }
-      default:
-        throw invalidDiscriminant(elementTypeCase, "enum", 4);
-    }
-    const elementName: string = loadStringFromRange(
-      cx,
-      cx.dv.getUint32(ptr + 4, true),
-      cx.dv.getUint32(ptr + 8, true),
-    );
-    return { type: elementType, name: elementName };
+  load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+    const element: DirectoryEntry = loadDirectoryEntry(cx, ptr);
+    return element;
   },
-  store(
-    cx: LiftLowerContext,
-    value: { type: "unknown" | "directory" | "regular-file" | "symbolic-link"; name: string },
-    ptr: number,
-  ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementType2 = value.type;
-    switch (elementType2) {
-      case "unknown": {
-        cx.u8[ptr] = 0;
-        break;
-      }
-      case "directory": {
-        cx.u8[ptr] = 1;
-        break;
-      }
-      case "regular-file": {
-        cx.u8[ptr] = 2;
-        break;
-      }
-      case "symbolic-link": {
-        cx.u8[ptr] = 3;
-        break;
-      }
-      default:
-        throw badValue(
-          'one of "unknown", "directory", "regular-file", "symbolic-link"',
-          elementType2,
-          ".type",
-        );
-    }
-    const elementName2 = value.name;
-    const [elementName2Ptr, elementName2Len] = lowerString(cx, elementName2, ".name");
-    cx.dv.setUint32(ptr + 4, elementName2Ptr, true);
-    cx.dv.setUint32(ptr + 8, elementName2Len, true);
+  store(cx: LiftLowerContext, value: DirectoryEntry, ptr: number): void {
+    storeDirectoryEntry(cx, ptr, value);
   },
 };
 
@@ -154,41 +235,16 @@ const element2 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 1];
-        let elementErr: "access" | "exist" | "no-entry" | "not-directory";
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = "access";
-            break;
-          }
-          case 1: {
-            elementErr = "exist";
-            break;
-          }
-          case 2: {
-            elementErr = "no-entry";
-            break;
-          }
-          case 3: {
-            elementErr = "not-directory";
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "enum", 4);
-        }
+        const elementErr: ErrorCode = loadErrorCode(cx, ptr + 1);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -199,9 +255,7 @@ const element2 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | { tag: "err"; val: "access" | "exist" | "no-entry" | "not-directory" },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode },
     ptr: number,
   ): void {
     if (typeof value !== "object" || value === null)
@@ -214,30 +268,7 @@ const element2 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        switch (elementErr2) {
-          case "access": {
-            cx.u8[ptr + 1] = 0;
-            break;
-          }
-          case "exist": {
-            cx.u8[ptr + 1] = 1;
-            break;
-          }
-          case "no-entry": {
-            cx.u8[ptr + 1] = 2;
-            break;
-          }
-          case "not-directory": {
-            cx.u8[ptr + 1] = 3;
-            break;
-          }
-          default:
-            throw badValue(
-              'one of "access", "exist", "no-entry", "not-directory"',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeErrorCode(cx, ptr + 1, elementErr2, "<err>.val");
         break;
       }
       default:

@@ -28,6 +28,183 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:http/types@0.3.0.error-code`, as the declarations type them. */
+type ErrorCode =
+  | { tag: "DNS-timeout" }
+  | { tag: "connection-refused" }
+  | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+  | { tag: "internal-error"; val: string | undefined };
+
+/** Stores a `corpus:http/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "DNS-timeout": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "connection-refused": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "HTTP-request-body-size": {
+      cx.u8[ptr] = 2;
+      const valueHTTPrequestbodysize = value.val;
+      if (valueHTTPrequestbodysize === undefined || valueHTTPrequestbodysize === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPrequestbodysize !== "bigint" ||
+          BigInt.asUintN(64, valueHTTPrequestbodysize) !== valueHTTPrequestbodysize
+        )
+          throw badValue(
+            "a u64 (bigint 0n..2n**64n-1n)",
+            valueHTTPrequestbodysize,
+            path + "<HTTP-request-body-size>.val",
+          );
+        cx.dv.setBigUint64(ptr + 16, valueHTTPrequestbodysize, true);
+      }
+      break;
+    }
+    case "internal-error": {
+      cx.u8[ptr] = 3;
+      const valueInternalerror = value.val;
+      if (valueInternalerror === undefined || valueInternalerror === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        const [valueInternalerrorPtr, valueInternalerrorLen] = lowerString(
+          cx,
+          valueInternalerror,
+          path + "<internal-error>.val",
+        );
+        cx.dv.setUint32(ptr + 12, valueInternalerrorPtr, true);
+        cx.dv.setUint32(ptr + 16, valueInternalerrorLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `corpus:http/types@0.3.0.method`, as the declarations type them. */
+type Method =
+  | { tag: "get" }
+  | { tag: "post" }
+  | { tag: "put" }
+  | { tag: "delete" }
+  | { tag: "other"; val: string };
+
+/** Stores a `corpus:http/types@0.3.0.method` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMethod(cx: LiftLowerContext, ptr: number, value: Method, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', value, path);
+  switch (value.tag) {
+    case "get": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "post": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "put": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "delete": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 4;
+      const valueOther = value.val;
+      const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+      cx.dv.setUint32(ptr + 4, valueOtherPtr, true);
+      cx.dv.setUint32(ptr + 8, valueOtherLen, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', value, path);
+  }
+}
+
+/** Loads a `corpus:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "DNS-timeout" }
+    | { tag: "connection-refused" }
+    | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+    | { tag: "internal-error"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "DNS-timeout" };
+      break;
+    }
+    case 1: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 2: {
+      const valueHTTPrequestbodysizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestbodysize: bigint | undefined;
+      switch (valueHTTPrequestbodysizeCase) {
+        case 0: {
+          valueHTTPrequestbodysize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 16, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestbodysizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-body-size", val: valueHTTPrequestbodysize };
+      break;
+    }
+    case 3: {
+      const valueInternalerrorCase = cx.u8[ptr + 8];
+      let valueInternalerror: string | undefined;
+      switch (valueInternalerrorCase) {
+        case 0: {
+          valueInternalerror = undefined;
+          break;
+        }
+        case 1: {
+          valueInternalerror = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueInternalerrorCase, "option", 2);
+      }
+      value = { tag: "internal-error", val: valueInternalerror };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 4);
+  }
+  return value;
+}
+
 /** `corpus:http/types@0.3.0#[constructor]fields`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -58,7 +235,6 @@ function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsFromList(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "entries"';
@@ -84,28 +260,12 @@ function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction
         );
         entries[i] = [entriesItem0, entriesItem1];
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "DNS-timeout" }
-              | { tag: "connection-refused" }
-              | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-              | { tag: "internal-error"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: ErrorCode };
       try {
         result = { tag: "ok", val: impl(entries) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]fields.from-list");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "DNS-timeout" }
-            | { tag: "connection-refused" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "internal-error"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as ErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -124,68 +284,7 @@ function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "DNS-timeout": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "HTTP-request-body-size": {
-              cx.u8[outPtr + 8] = 2;
-              const resultErrHTTPrequestbodysize = resultErr.val;
-              if (
-                resultErrHTTPrequestbodysize === undefined ||
-                resultErrHTTPrequestbodysize === null
-              ) {
-                cx.u8[outPtr + 16] = 0;
-              } else {
-                cx.u8[outPtr + 16] = 1;
-                if (
-                  typeof resultErrHTTPrequestbodysize !== "bigint" ||
-                  BigInt.asUintN(64, resultErrHTTPrequestbodysize) !== resultErrHTTPrequestbodysize
-                )
-                  throw badValue(
-                    "a u64 (bigint 0n..2n**64n-1n)",
-                    resultErrHTTPrequestbodysize,
-                    "<err>.val<HTTP-request-body-size>.val",
-                  );
-                cx.dv.setBigUint64(outPtr + 24, resultErrHTTPrequestbodysize, true);
-              }
-              break;
-            }
-            case "internal-error": {
-              cx.u8[outPtr + 8] = 3;
-              const resultErrInternalerror = resultErr.val;
-              if (resultErrInternalerror === undefined || resultErrInternalerror === null) {
-                cx.u8[outPtr + 16] = 0;
-              } else {
-                cx.u8[outPtr + 16] = 1;
-                const [resultErrInternalerrorPtr, resultErrInternalerrorLen] = lowerString(
-                  cx,
-                  resultErrInternalerror,
-                  "<err>.val<internal-error>.val",
-                );
-                cx.dv.setUint32(outPtr + 20, resultErrInternalerrorPtr, true);
-                cx.dv.setUint32(outPtr + 24, resultErrInternalerrorLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -276,7 +375,6 @@ function lowerFieldsGet(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsAppend(
     arg0: number,
@@ -301,28 +399,12 @@ function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
       const valueLen = arg4 >>> 0;
       checkListRange(cx, valuePtr, valueLen, 1, 1);
       const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "DNS-timeout" }
-              | { tag: "connection-refused" }
-              | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-              | { tag: "internal-error"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, name, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.append");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "DNS-timeout" }
-            | { tag: "connection-refused" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "internal-error"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as ErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -338,68 +420,7 @@ function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "DNS-timeout": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "HTTP-request-body-size": {
-              cx.u8[outPtr + 8] = 2;
-              const resultErrHTTPrequestbodysize = resultErr.val;
-              if (
-                resultErrHTTPrequestbodysize === undefined ||
-                resultErrHTTPrequestbodysize === null
-              ) {
-                cx.u8[outPtr + 16] = 0;
-              } else {
-                cx.u8[outPtr + 16] = 1;
-                if (
-                  typeof resultErrHTTPrequestbodysize !== "bigint" ||
-                  BigInt.asUintN(64, resultErrHTTPrequestbodysize) !== resultErrHTTPrequestbodysize
-                )
-                  throw badValue(
-                    "a u64 (bigint 0n..2n**64n-1n)",
-                    resultErrHTTPrequestbodysize,
-                    "<err>.val<HTTP-request-body-size>.val",
-                  );
-                cx.dv.setBigUint64(outPtr + 24, resultErrHTTPrequestbodysize, true);
-              }
-              break;
-            }
-            case "internal-error": {
-              cx.u8[outPtr + 8] = 3;
-              const resultErrInternalerror = resultErr.val;
-              if (resultErrInternalerror === undefined || resultErrInternalerror === null) {
-                cx.u8[outPtr + 16] = 0;
-              } else {
-                cx.u8[outPtr + 16] = 1;
-                const [resultErrInternalerrorPtr, resultErrInternalerrorLen] = lowerString(
-                  cx,
-                  resultErrInternalerror,
-                  "<err>.val<internal-error>.val",
-                );
-                cx.dv.setUint32(outPtr + 20, resultErrInternalerrorPtr, true);
-                cx.dv.setUint32(outPtr + 24, resultErrInternalerrorLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -499,7 +520,6 @@ function lowerFieldsEntries(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerRequestMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [requestHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestMethod(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -520,36 +540,7 @@ function lowerRequestMethod(host: JsFunction, ac: AdapterContext): CoreFunction 
       where = "result";
       const outPtr = arg1 >>> 0;
       cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', result);
-      switch (result.tag) {
-        case "get": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "post": {
-          cx.u8[outPtr] = 1;
-          break;
-        }
-        case "put": {
-          cx.u8[outPtr] = 2;
-          break;
-        }
-        case "delete": {
-          cx.u8[outPtr] = 3;
-          break;
-        }
-        case "other": {
-          cx.u8[outPtr] = 4;
-          const resultOther = result.val;
-          const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
-          cx.dv.setUint32(outPtr + 4, resultOtherPtr, true);
-          cx.dv.setUint32(outPtr + 8, resultOtherLen, true);
-          break;
-        }
-        default:
-          throw badValue('{ tag: "get" | "post" | "put" | "delete" | "other", val }', result);
-      }
+      storeMethod(cx, outPtr, result);
       scope.releaseLenders();
     } catch (e) {
       throw importCallFailed(e, inst, "[method]request.method", where);
@@ -723,91 +714,16 @@ const element1 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "DNS-timeout" }
-          | { tag: "connection-refused" }
-          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-          | { tag: "internal-error"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "DNS-timeout" }
-            | { tag: "connection-refused" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "internal-error"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 8];
-        let elementErr:
-          | { tag: "DNS-timeout" }
-          | { tag: "connection-refused" }
-          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-          | { tag: "internal-error"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "DNS-timeout" };
-            break;
-          }
-          case 1: {
-            elementErr = { tag: "connection-refused" };
-            break;
-          }
-          case 2: {
-            const elementErrHTTPrequestbodysizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequestbodysize: bigint | undefined;
-            switch (elementErrHTTPrequestbodysizeCase) {
-              case 0: {
-                elementErrHTTPrequestbodysize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 24, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPrequestbodysizeCase, "option", 2);
-            }
-            elementErr = { tag: "HTTP-request-body-size", val: elementErrHTTPrequestbodysize };
-            break;
-          }
-          case 3: {
-            const elementErrInternalerrorCase = cx.u8[ptr + 16];
-            let elementErrInternalerror: string | undefined;
-            switch (elementErrInternalerrorCase) {
-              case 0: {
-                elementErrInternalerror = undefined;
-                break;
-              }
-              case 1: {
-                elementErrInternalerror = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrInternalerrorCase, "option", 2);
-            }
-            elementErr = { tag: "internal-error", val: elementErrInternalerror };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 4);
-        }
+        const elementErr: ErrorCode = loadErrorCode(cx, ptr + 8);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -818,19 +734,9 @@ const element1 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "DNS-timeout" }
-            | { tag: "connection-refused" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "internal-error"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -841,69 +747,7 @@ const element1 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "DNS-timeout": {
-            cx.u8[ptr + 8] = 0;
-            break;
-          }
-          case "connection-refused": {
-            cx.u8[ptr + 8] = 1;
-            break;
-          }
-          case "HTTP-request-body-size": {
-            cx.u8[ptr + 8] = 2;
-            const elementErr2HTTPrequestbodysize = elementErr2.val;
-            if (
-              elementErr2HTTPrequestbodysize === undefined ||
-              elementErr2HTTPrequestbodysize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPrequestbodysize !== "bigint" ||
-                BigInt.asUintN(64, elementErr2HTTPrequestbodysize) !==
-                  elementErr2HTTPrequestbodysize
-              )
-                throw badValue(
-                  "a u64 (bigint 0n..2n**64n-1n)",
-                  elementErr2HTTPrequestbodysize,
-                  "<err>.val<HTTP-request-body-size>.val",
-                );
-              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPrequestbodysize, true);
-            }
-            break;
-          }
-          case "internal-error": {
-            cx.u8[ptr + 8] = 3;
-            const elementErr2Internalerror = elementErr2.val;
-            if (elementErr2Internalerror === undefined || elementErr2Internalerror === null) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [elementErr2InternalerrorPtr, elementErr2InternalerrorLen] = lowerString(
-                cx,
-                elementErr2Internalerror,
-                "<err>.val<internal-error>.val",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2InternalerrorPtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2InternalerrorLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "DNS-timeout" | "connection-refused" | "HTTP-request-body-size" | "internal-error", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeErrorCode(cx, ptr + 8, elementErr2, "<err>.val");
         break;
       }
       default:

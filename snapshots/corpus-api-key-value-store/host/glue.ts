@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -29,6 +30,70 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:keyvalue/store@0.1.0.error`, as the declarations type them. */
+type Error_ = { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
+
+/** Stores a `corpus:keyvalue/store@0.1.0.error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeError_(cx: LiftLowerContext, ptr: number, value: Error_, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "no-such-store" | "access-denied" | "other", val }', value, path);
+  switch (value.tag) {
+    case "no-such-store": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "access-denied": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 2;
+      const valueOther = value.val;
+      const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+      cx.dv.setUint32(ptr + 4, valueOtherPtr, true);
+      cx.dv.setUint32(ptr + 8, valueOtherLen, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "no-such-store" | "access-denied" | "other", val }', value, path);
+  }
+}
+
+/** Values of `corpus:keyvalue/store@0.1.0.key-response`, as the declarations type them. */
+type KeyResponse = { keys: string[]; cursor?: string | undefined };
+
+/** Stores a `corpus:keyvalue/store@0.1.0.key-response` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeKeyResponse(cx: LiftLowerContext, ptr: number, value: KeyResponse, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueKeys = value.keys;
+  if (!Array.isArray(valueKeys)) throw badValue("an array", valueKeys, path + ".keys");
+  const valueKeysPtr = allocateList(cx, valueKeys.length, 8, 4, path + ".keys");
+  for (let i = 0; i < valueKeys.length; i++) {
+    const valueKeysItem = valueKeys[i];
+    const valueKeysItemAt = valueKeysPtr + i * 8;
+    try {
+      const [valueKeysItemPtr, valueKeysItemLen] = lowerString(cx, valueKeysItem, path);
+      cx.dv.setUint32(valueKeysItemAt, valueKeysItemPtr, true);
+      cx.dv.setUint32(valueKeysItemAt + 4, valueKeysItemLen, true);
+    } catch (e) {
+      throw atPath(e, `${path}.keys[${i}]`);
+    }
+  }
+  cx.dv.setUint32(ptr, valueKeysPtr, true);
+  cx.dv.setUint32(ptr + 4, valueKeys.length, true);
+  const valueCursor = value.cursor;
+  if (valueCursor === undefined || valueCursor === null) {
+    cx.u8[ptr + 8] = 0;
+  } else {
+    cx.u8[ptr + 8] = 1;
+    const [valueCursorPtr, valueCursorLen] = lowerString(cx, valueCursor, path + ".cursor");
+    cx.dv.setUint32(ptr + 12, valueCursorPtr, true);
+    cx.dv.setUint32(ptr + 16, valueCursorLen, true);
+  }
+}
 
 /** `watcher#on-set`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftOnSet(core: CoreFunction, ac: AdapterContext): Exports["watcher"]["onSet"] {
@@ -109,7 +174,6 @@ function liftOnDelete(core: CoreFunction, ac: AdapterContext): Exports["watcher"
 function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:keyvalue/store@0.1.0"]["open"];
   function open(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "identifier"';
@@ -117,22 +181,12 @@ function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("open");
       cx.refresh();
       const identifier: string = loadStringFromRange(cx, arg0, arg1);
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(identifier) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "open");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -151,40 +205,7 @@ function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -201,7 +222,6 @@ function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerIncrement(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:keyvalue/atomics@0.1.0"]["increment"];
   function increment(arg0: number, arg1: number, arg2: number, arg3: bigint, arg4: number): void {
     const prevScope = cx.borrowScope;
@@ -216,22 +236,12 @@ function lowerIncrement(host: JsFunction, ac: AdapterContext): CoreFunction {
       const key: string = loadStringFromRange(cx, arg1, arg2);
       where = 'param "delta"';
       const delta: bigint = BigInt.asIntN(64, arg3);
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(bucket, key, delta) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "increment");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -251,40 +261,7 @@ function lowerIncrement(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -328,22 +305,12 @@ function lowerGetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
           cx.dv.getUint32(keysItemAt + 4, true),
         );
       }
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(bucket, keys) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "get-many");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -414,40 +381,7 @@ function lowerGetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -467,7 +401,6 @@ function lowerGetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerSetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:keyvalue/batch@0.1.0"]["setMany"];
   function setMany(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -498,22 +431,12 @@ function lowerSetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
         );
         entries.set(entriesKey, entriesValue);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: (impl(bucket, entries), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "set-many");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -529,40 +452,7 @@ function lowerSetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -582,7 +472,6 @@ function lowerSetMany(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -595,22 +484,12 @@ function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
       const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "key"';
       const key: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: Uint8Array | undefined }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: Uint8Array | undefined } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(self, key) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.get");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -655,40 +534,7 @@ function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -708,7 +554,6 @@ function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerBucketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function bucketSet(
     arg0: number,
@@ -733,22 +578,12 @@ function lowerBucketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
       const valueLen = arg4 >>> 0;
       checkListRange(cx, valuePtr, valueLen, 1, 1);
       const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: (impl(self, key, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.set");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -764,40 +599,7 @@ function lowerBucketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -817,7 +619,6 @@ function lowerBucketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerBucketDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function bucketDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -830,22 +631,12 @@ function lowerBucketDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
       const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "key"';
       const key: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: (impl(self, key), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.delete");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -861,40 +652,7 @@ function lowerBucketDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -914,7 +672,6 @@ function lowerBucketDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerBucketExists(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function bucketExists(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -927,22 +684,12 @@ function lowerBucketExists(host: JsFunction, ac: AdapterContext): CoreFunction {
       const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "key"';
       const key: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: boolean }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: boolean } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(self, key) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.exists");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -961,40 +708,7 @@ function lowerBucketExists(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1014,7 +728,6 @@ function lowerBucketExists(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerBucketListKeys(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function bucketListKeys(
     arg0: number,
@@ -1046,22 +759,12 @@ function lowerBucketListKeys(host: JsFunction, ac: AdapterContext): CoreFunction
         default:
           throw invalidDiscriminant(cursorCase, "option", 2);
       }
-      let result:
-        | { tag: "ok"; val: { keys: string[]; cursor: string | undefined } }
-        | {
-            tag: "err";
-            val:
-              { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: KeyResponse } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(self, cursor) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]bucket.list-keys");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "no-such-store" } | { tag: "access-denied" } | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -1073,77 +776,13 @@ function lowerBucketListKeys(host: JsFunction, ac: AdapterContext): CoreFunction
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue("a record object", resultOk, "<ok>.val");
-          const resultOkKeys = resultOk.keys;
-          if (!Array.isArray(resultOkKeys))
-            throw badValue("an array", resultOkKeys, "<ok>.val.keys");
-          const resultOkKeysPtr = allocateList(cx, resultOkKeys.length, 8, 4, "<ok>.val.keys");
-          for (let i = 0; i < resultOkKeys.length; i++) {
-            const resultOkKeysItem = resultOkKeys[i];
-            const resultOkKeysItemAt = resultOkKeysPtr + i * 8;
-            try {
-              const [resultOkKeysItemPtr, resultOkKeysItemLen] = lowerString(cx, resultOkKeysItem);
-              cx.dv.setUint32(resultOkKeysItemAt, resultOkKeysItemPtr, true);
-              cx.dv.setUint32(resultOkKeysItemAt + 4, resultOkKeysItemLen, true);
-            } catch (e) {
-              throw atPath(e, `<ok>.val.keys[${i}]`);
-            }
-          }
-          cx.dv.setUint32(outPtr + 4, resultOkKeysPtr, true);
-          cx.dv.setUint32(outPtr + 8, resultOkKeys.length, true);
-          const resultOkCursor = resultOk.cursor;
-          if (resultOkCursor === undefined || resultOkCursor === null) {
-            cx.u8[outPtr + 12] = 0;
-          } else {
-            cx.u8[outPtr + 12] = 1;
-            const [resultOkCursorPtr, resultOkCursorLen] = lowerString(
-              cx,
-              resultOkCursor,
-              "<ok>.val.cursor",
-            );
-            cx.dv.setUint32(outPtr + 16, resultOkCursorPtr, true);
-            cx.dv.setUint32(outPtr + 20, resultOkCursorLen, true);
-          }
+          storeKeyResponse(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "no-such-store" | "access-denied" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "no-such-store": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "no-such-store" | "access-denied" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -23,6 +24,27 @@ import {
   loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:logging/logging.level`, as the declarations type them. */
+type Level = "trace" | "debug" | "info" | "warn" | "error" | "critical";
+
+/** Values of `corpus:logging/logging.field`, as the declarations type them. */
+type Field = { key: string; value: string };
+
+/** Loads a `corpus:logging/logging.field` from `ptr` (CanonicalABI.md `load`). */
+function loadField(cx: LiftLowerContext, ptr: number): Field {
+  const valueKey: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr, true),
+    cx.dv.getUint32(ptr + 4, true),
+  );
+  const valueValue: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 8, true),
+    cx.dv.getUint32(ptr + 12, true),
+  );
+  return { key: valueKey, value: valueValue };
+}
 
 /** `run`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
@@ -56,7 +78,7 @@ function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("log");
       cx.refresh();
       const levelCase = arg0 >>> 0;
-      let level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+      let level: Level;
       switch (levelCase) {
         case 0: {
           level = "trace";
@@ -117,7 +139,7 @@ function lowerLogStructured(host: JsFunction, ac: AdapterContext): CoreFunction 
       inst.checkMayLeave("log-structured");
       cx.refresh();
       const levelCase = arg0 >>> 0;
-      let level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+      let level: Level;
       switch (levelCase) {
         case 0: {
           level = "trace";
@@ -152,20 +174,11 @@ function lowerLogStructured(host: JsFunction, ac: AdapterContext): CoreFunction 
       const fieldsPtr = arg3 >>> 0;
       const fieldsLen = arg4 >>> 0;
       checkListRange(cx, fieldsPtr, fieldsLen, 16, 4);
-      const fields: { key: string; value: string }[] = new Array(fieldsLen);
+      const fields: Field[] = new Array(fieldsLen);
       for (let i = 0; i < fieldsLen; i++) {
         const fieldsItemAt = fieldsPtr + i * 16;
-        const fieldsItemKey: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(fieldsItemAt, true),
-          cx.dv.getUint32(fieldsItemAt + 4, true),
-        );
-        const fieldsItemValue: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(fieldsItemAt + 8, true),
-          cx.dv.getUint32(fieldsItemAt + 12, true),
-        );
-        fields[i] = { key: fieldsItemKey, value: fieldsItemValue };
+        const fieldsItem: Field = loadField(cx, fieldsItemAt);
+        fields[i] = fieldsItem;
       }
       try {
         impl(level, message, fields);
@@ -188,7 +201,7 @@ function lowerEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("enabled");
       const levelCase = arg0 >>> 0;
-      let level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+      let level: Level;
       switch (levelCase) {
         case 0: {
           level = "trace";

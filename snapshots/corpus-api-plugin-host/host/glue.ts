@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -23,6 +24,50 @@ import {
   loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:plugins/host-api.plugin-info`, as the declarations type them. */
+type PluginInfo = { name: string; version: [number, number, number] };
+
+/** Loads a `corpus:plugins/host-api.plugin-info` from `ptr` (CanonicalABI.md `load`). */
+function loadPluginInfo(cx: LiftLowerContext, ptr: number): PluginInfo {
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr, true),
+    cx.dv.getUint32(ptr + 4, true),
+  );
+  const valueVersion: [number, number, number] = [
+    cx.dv.getUint16(ptr + 8, true),
+    cx.dv.getUint16(ptr + 10, true),
+    cx.dv.getUint16(ptr + 12, true),
+  ];
+  return { name: valueName, version: valueVersion };
+}
+
+/** Values of `corpus:plugins/plugin.capability`, as the declarations type them. */
+type Capability = "render" | "transform" | "analyze";
+
+/** Loads a `corpus:plugins/plugin.capability` from `ptr` (CanonicalABI.md `load`). */
+function loadCapability(cx: LiftLowerContext, ptr: number): Capability {
+  const valueCase = cx.u8[ptr];
+  let value: "render" | "transform" | "analyze";
+  switch (valueCase) {
+    case 0: {
+      value = "render";
+      break;
+    }
+    case 1: {
+      value = "transform";
+      break;
+    }
+    case 2: {
+      value = "analyze";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
 
 /** `corpus:plugins/plugin#info`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftInfo(
@@ -47,20 +92,7 @@ function liftInfo(
       where = "result";
       const retPtr = ret >>> 0;
       cx.checkRange(retPtr, 16, 4, "result", "CanonicalABI.md lift_flat_values");
-      const resultName: string = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(retPtr, true),
-        cx.dv.getUint32(retPtr + 4, true),
-      );
-      const resultVersion: [number, number, number] = [
-        cx.dv.getUint16(retPtr + 8, true),
-        cx.dv.getUint16(retPtr + 10, true),
-        cx.dv.getUint16(retPtr + 12, true),
-      ];
-      const result: { name: string; version: [number, number, number] } = {
-        name: resultName,
-        version: resultVersion,
-      };
+      const result: PluginInfo = loadPluginInfo(cx, retPtr);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "info", ret);
       return result;
     } catch (e) {
@@ -97,27 +129,10 @@ function liftCapabilities(
       const resultPtr = cx.dv.getUint32(retPtr, true);
       const resultLen = cx.dv.getUint32(retPtr + 4, true);
       checkListRange(cx, resultPtr, resultLen, 1, 1);
-      const result: ("render" | "transform" | "analyze")[] = new Array(resultLen);
+      const result: Capability[] = new Array(resultLen);
       for (let i = 0; i < resultLen; i++) {
         const resultItemAt = resultPtr + i;
-        const resultItemCase = cx.u8[resultItemAt];
-        let resultItem: "render" | "transform" | "analyze";
-        switch (resultItemCase) {
-          case 0: {
-            resultItem = "render";
-            break;
-          }
-          case 1: {
-            resultItem = "transform";
-            break;
-          }
-          case 2: {
-            resultItem = "analyze";
-            break;
-          }
-          default:
-            throw invalidDiscriminant(resultItemCase, "enum", 3);
-        }
+        const resultItem: Capability = loadCapability(cx, resultItemAt);
         result[i] = resultItem;
       }
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "capabilities", ret);
@@ -141,10 +156,7 @@ function lowerRegister(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.refresh();
       const infoName: string = loadStringFromRange(cx, arg0, arg1);
       const infoVersion: [number, number, number] = [arg2 & 0xffff, arg3 & 0xffff, arg4 & 0xffff];
-      const info: { name: string; version: [number, number, number] } = {
-        name: infoName,
-        version: infoVersion,
-      };
+      const info: PluginInfo = { name: infoName, version: infoVersion };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(info);

@@ -28,11 +28,171 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:messaging/types@0.2.0.message`, as the declarations type them. */
+type Message = { topic: string; payload: Uint8Array; metadata?: [string, string][] | undefined };
+
+/** Loads a `corpus:messaging/types@0.2.0.message` from `ptr` (CanonicalABI.md `load`). */
+function loadMessage(cx: LiftLowerContext, ptr: number): Message {
+  const valueTopic: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr, true),
+    cx.dv.getUint32(ptr + 4, true),
+  );
+  const valuePayloadPtr = cx.dv.getUint32(ptr + 8, true);
+  const valuePayloadLen = cx.dv.getUint32(ptr + 12, true);
+  checkListRange(cx, valuePayloadPtr, valuePayloadLen, 1, 1);
+  const valuePayload: Uint8Array = new Uint8Array(
+    cx.u8.slice(valuePayloadPtr, valuePayloadPtr + valuePayloadLen).buffer,
+  );
+  const valueMetadataCase = cx.u8[ptr + 16];
+  let valueMetadata: [string, string][] | undefined;
+  switch (valueMetadataCase) {
+    case 0: {
+      valueMetadata = undefined;
+      break;
+    }
+    case 1: {
+      const valueMetadataSomePtr = cx.dv.getUint32(ptr + 20, true);
+      const valueMetadataSomeLen = cx.dv.getUint32(ptr + 24, true);
+      checkListRange(cx, valueMetadataSomePtr, valueMetadataSomeLen, 16, 4);
+      const valueMetadataSome: [string, string][] = new Array(valueMetadataSomeLen);
+      for (let i = 0; i < valueMetadataSomeLen; i++) {
+        const valueMetadataSomeItemAt = valueMetadataSomePtr + i * 16;
+        const valueMetadataSomeItem0: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(valueMetadataSomeItemAt, true),
+          cx.dv.getUint32(valueMetadataSomeItemAt + 4, true),
+        );
+        const valueMetadataSomeItem1: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(valueMetadataSomeItemAt + 8, true),
+          cx.dv.getUint32(valueMetadataSomeItemAt + 12, true),
+        );
+        valueMetadataSome[i] = [valueMetadataSomeItem0, valueMetadataSomeItem1];
+      }
+      valueMetadata = valueMetadataSome;
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueMetadataCase, "option", 2);
+  }
+  return { topic: valueTopic, payload: valuePayload, metadata: valueMetadata };
+}
+
+/** Values of `corpus:messaging/types@0.2.0.error`, as the declarations type them. */
+type Error_ =
+  { tag: "unauthorized" } | { tag: "unknown-topic"; val: string } | { tag: "other"; val: string };
+
+/** Stores a `corpus:messaging/types@0.2.0.error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeError_(cx: LiftLowerContext, ptr: number, value: Error_, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "unauthorized" | "unknown-topic" | "other", val }', value, path);
+  switch (value.tag) {
+    case "unauthorized": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "unknown-topic": {
+      cx.u8[ptr] = 1;
+      const valueUnknowntopic = value.val;
+      const [valueUnknowntopicPtr, valueUnknowntopicLen] = lowerString(
+        cx,
+        valueUnknowntopic,
+        path + "<unknown-topic>.val",
+      );
+      cx.dv.setUint32(ptr + 4, valueUnknowntopicPtr, true);
+      cx.dv.setUint32(ptr + 8, valueUnknowntopicLen, true);
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 2;
+      const valueOther = value.val;
+      const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+      cx.dv.setUint32(ptr + 4, valueOtherPtr, true);
+      cx.dv.setUint32(ptr + 8, valueOtherLen, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "unauthorized" | "unknown-topic" | "other", val }', value, path);
+  }
+}
+
+/** Stores a `corpus:messaging/types@0.2.0.message` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMessage(cx: LiftLowerContext, ptr: number, value: Message, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueTopic = value.topic;
+  const [valueTopicPtr, valueTopicLen] = lowerString(cx, valueTopic, path + ".topic");
+  cx.dv.setUint32(ptr, valueTopicPtr, true);
+  cx.dv.setUint32(ptr + 4, valueTopicLen, true);
+  const valuePayload = value.payload;
+  if (!(Array.isArray(valuePayload) || valuePayload instanceof Uint8Array))
+    throw badValue("a Uint8Array or an array", valuePayload, path + ".payload");
+  const valuePayloadPtr = allocateList(cx, valuePayload.length, 1, 1, path + ".payload");
+  if (valuePayload instanceof Uint8Array) {
+    cx.u8.set(
+      new Uint8Array(valuePayload.buffer, valuePayload.byteOffset, valuePayload.byteLength),
+      valuePayloadPtr,
+    );
+  } else {
+    const valuePayloadElements = valuePayload as ArrayLike<unknown>;
+    for (let i = 0; i < valuePayloadElements.length; i++) {
+      const valuePayloadItem = valuePayloadElements[i];
+      try {
+        if (typeof valuePayloadItem !== "number" || (valuePayloadItem & 0xff) !== valuePayloadItem)
+          throw badValue("a u8 (integer 0..255)", valuePayloadItem, path);
+        cx.u8[valuePayloadPtr + i] = valuePayloadItem;
+      } catch (e) {
+        throw atPath(e, `${path}.payload[${i}]`);
+      }
+    }
+  }
+  cx.dv.setUint32(ptr + 8, valuePayloadPtr, true);
+  cx.dv.setUint32(ptr + 12, valuePayload.length, true);
+  const valueMetadata = value.metadata;
+  if (valueMetadata === undefined || valueMetadata === null) {
+    cx.u8[ptr + 16] = 0;
+  } else {
+    cx.u8[ptr + 16] = 1;
+    if (!Array.isArray(valueMetadata))
+      throw badValue("an array", valueMetadata, path + ".metadata");
+    const valueMetadataPtr = allocateList(cx, valueMetadata.length, 16, 4, path + ".metadata");
+    for (let i2 = 0; i2 < valueMetadata.length; i2++) {
+      const valueMetadataItem = valueMetadata[i2];
+      const valueMetadataItemAt = valueMetadataPtr + i2 * 16;
+      try {
+        if (!Array.isArray(valueMetadataItem) || valueMetadataItem.length !== 2)
+          throw badValue("a tuple (array of length 2)", valueMetadataItem, path);
+        const valueMetadataItem0 = valueMetadataItem[0];
+        const [valueMetadataItem0Ptr, valueMetadataItem0Len] = lowerString(
+          cx,
+          valueMetadataItem0,
+          path + "[0]",
+        );
+        cx.dv.setUint32(valueMetadataItemAt, valueMetadataItem0Ptr, true);
+        cx.dv.setUint32(valueMetadataItemAt + 4, valueMetadataItem0Len, true);
+        const valueMetadataItem1 = valueMetadataItem[1];
+        const [valueMetadataItem1Ptr, valueMetadataItem1Len] = lowerString(
+          cx,
+          valueMetadataItem1,
+          path + "[1]",
+        );
+        cx.dv.setUint32(valueMetadataItemAt + 8, valueMetadataItem1Ptr, true);
+        cx.dv.setUint32(valueMetadataItemAt + 12, valueMetadataItem1Len, true);
+      } catch (e) {
+        throw atPath(e, `${path}.metadata[${i2}]`);
+      }
+    }
+    cx.dv.setUint32(ptr + 20, valueMetadataPtr, true);
+    cx.dv.setUint32(ptr + 24, valueMetadata.length, true);
+  }
+}
+
 /** `corpus:messaging/producer@0.2.0#send`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [clientHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:messaging/producer@0.2.0"]["send"];
   function send(
     arg0: number,
@@ -56,88 +216,18 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
       const messagesPtr = arg3 >>> 0;
       const messagesLen = arg4 >>> 0;
       checkListRange(cx, messagesPtr, messagesLen, 28, 4);
-      const messages: {
-        topic: string;
-        payload: Uint8Array;
-        metadata: [string, string][] | undefined;
-      }[] = new Array(messagesLen);
+      const messages: Message[] = new Array(messagesLen);
       for (let i = 0; i < messagesLen; i++) {
         const messagesItemAt = messagesPtr + i * 28;
-        const messagesItemTopic: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(messagesItemAt, true),
-          cx.dv.getUint32(messagesItemAt + 4, true),
-        );
-        const messagesItemPayloadPtr = cx.dv.getUint32(messagesItemAt + 8, true);
-        const messagesItemPayloadLen = cx.dv.getUint32(messagesItemAt + 12, true);
-        checkListRange(cx, messagesItemPayloadPtr, messagesItemPayloadLen, 1, 1);
-        const messagesItemPayload: Uint8Array = new Uint8Array(
-          cx.u8.slice(messagesItemPayloadPtr, messagesItemPayloadPtr + messagesItemPayloadLen)
-            .buffer,
-        );
-        const messagesItemMetadataCase = cx.u8[messagesItemAt + 16];
-        let messagesItemMetadata: [string, string][] | undefined;
-        switch (messagesItemMetadataCase) {
-          case 0: {
-            messagesItemMetadata = undefined;
-            break;
-          }
-          case 1: {
-            const messagesItemMetadataSomePtr = cx.dv.getUint32(messagesItemAt + 20, true);
-            const messagesItemMetadataSomeLen = cx.dv.getUint32(messagesItemAt + 24, true);
-            checkListRange(cx, messagesItemMetadataSomePtr, messagesItemMetadataSomeLen, 16, 4);
-            const messagesItemMetadataSome: [string, string][] = new Array(
-              messagesItemMetadataSomeLen,
-            );
-            for (let i2 = 0; i2 < messagesItemMetadataSomeLen; i2++) {
-              const messagesItemMetadataSomeItemAt = messagesItemMetadataSomePtr + i2 * 16;
-              const messagesItemMetadataSomeItem0: string = loadStringFromRange(
-                cx,
-                cx.dv.getUint32(messagesItemMetadataSomeItemAt, true),
-                cx.dv.getUint32(messagesItemMetadataSomeItemAt + 4, true),
-              );
-              const messagesItemMetadataSomeItem1: string = loadStringFromRange(
-                cx,
-                cx.dv.getUint32(messagesItemMetadataSomeItemAt + 8, true),
-                cx.dv.getUint32(messagesItemMetadataSomeItemAt + 12, true),
-              );
-              messagesItemMetadataSome[i2] = [
-                messagesItemMetadataSomeItem0,
-                messagesItemMetadataSomeItem1,
-              ];
-            }
-            messagesItemMetadata = messagesItemMetadataSome;
-            break;
-          }
-          default:
-            throw invalidDiscriminant(messagesItemMetadataCase, "option", 2);
-        }
-        messages[i] = {
-          topic: messagesItemTopic,
-          payload: messagesItemPayload,
-          metadata: messagesItemMetadata,
-        };
+        const messagesItem: Message = loadMessage(cx, messagesItemAt);
+        messages[i] = messagesItem;
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "unauthorized" }
-              | { tag: "unknown-topic"; val: string }
-              | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: (impl(c, channel, messages), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "send");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "unauthorized" }
-            | { tag: "unknown-topic"; val: string }
-            | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -153,48 +243,7 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "unauthorized": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "unknown-topic": {
-              cx.u8[outPtr + 4] = 1;
-              const resultErrUnknowntopic = resultErr.val;
-              const [resultErrUnknowntopicPtr, resultErrUnknowntopicLen] = lowerString(
-                cx,
-                resultErrUnknowntopic,
-                "<err>.val<unknown-topic>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrUnknowntopicPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrUnknowntopicLen, true);
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -214,7 +263,6 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerClientConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [clientHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function clientConnect(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "name"';
@@ -222,26 +270,12 @@ function lowerClientConnect(host: JsFunction, ac: AdapterContext): CoreFunction 
       inst.checkMayLeave("[static]client.connect");
       cx.refresh();
       const name: string = loadStringFromRange(cx, arg0, arg1);
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "unauthorized" }
-              | { tag: "unknown-topic"; val: string }
-              | { tag: "other"; val: string };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: Error_ };
       try {
         result = { tag: "ok", val: impl(name) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]client.connect");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "unauthorized" }
-            | { tag: "unknown-topic"; val: string }
-            | { tag: "other"; val: string },
-        };
+        result = { tag: "err", val: e.payload as Error_ };
       }
       cx.refresh();
       where = "result";
@@ -260,48 +294,7 @@ function lowerClientConnect(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "unauthorized": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "unknown-topic": {
-              cx.u8[outPtr + 4] = 1;
-              const resultErrUnknowntopic = resultErr.val;
-              const [resultErrUnknowntopicPtr, resultErrUnknowntopicLen] = lowerString(
-                cx,
-                resultErrUnknowntopic,
-                "<err>.val<unknown-topic>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrUnknowntopicPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrUnknowntopicLen, true);
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                cx,
-                resultErrOther,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(outPtr + 8, resultErrOtherPtr, true);
-              cx.dv.setUint32(outPtr + 12, resultErrOtherLen, true);
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "unauthorized" | "unknown-topic" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -344,134 +337,12 @@ function lowerClientDisconnect(host: JsFunction, ac: AdapterContext): CoreFuncti
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{topic:string,payload:list<u8>,metadata:option<list<tuple<string,string>>>}`: load and store one at `ptr`. */
 const element1 = {
-  load(
-    cx: LiftLowerContext,
-    ptr: number,
-  ): { topic: string; payload: Uint8Array; metadata: [string, string][] | undefined } {
-    const elementTopic: string = loadStringFromRange(
-      cx,
-      cx.dv.getUint32(ptr, true),
-      cx.dv.getUint32(ptr + 4, true),
-    );
-    const elementPayloadPtr = cx.dv.getUint32(ptr + 8, true);
-    const elementPayloadLen = cx.dv.getUint32(ptr + 12, true);
-    checkListRange(cx, elementPayloadPtr, elementPayloadLen, 1, 1);
-    const elementPayload: Uint8Array = new Uint8Array(
-      cx.u8.slice(elementPayloadPtr, elementPayloadPtr + elementPayloadLen).buffer,
-    );
-    const elementMetadataCase = cx.u8[ptr + 16];
-    let elementMetadata: [string, string][] | undefined;
-    switch (elementMetadataCase) {
-      case 0: {
-        elementMetadata = undefined;
-        break;
-      }
-      case 1: {
-        const elementMetadataSomePtr = cx.dv.getUint32(ptr + 20, true);
-        const elementMetadataSomeLen = cx.dv.getUint32(ptr + 24, true);
-        checkListRange(cx, elementMetadataSomePtr, elementMetadataSomeLen, 16, 4);
-        const elementMetadataSome: [string, string][] = new Array(elementMetadataSomeLen);
-        for (let i = 0; i < elementMetadataSomeLen; i++) {
-          const elementMetadataSomeItemAt = elementMetadataSomePtr + i * 16;
-          const elementMetadataSomeItem0: string = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(elementMetadataSomeItemAt, true),
-            cx.dv.getUint32(elementMetadataSomeItemAt + 4, true),
-          );
-          const elementMetadataSomeItem1: string = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(elementMetadataSomeItemAt + 8, true),
-            cx.dv.getUint32(elementMetadataSomeItemAt + 12, true),
-          );
-          elementMetadataSome[i] = [elementMetadataSomeItem0, elementMetadataSomeItem1];
-        }
-        elementMetadata = elementMetadataSome;
-        break;
-      }
-      default:
-        throw invalidDiscriminant(elementMetadataCase, "option", 2);
-    }
-    return { topic: elementTopic, payload: elementPayload, metadata: elementMetadata };
+  load(cx: LiftLowerContext, ptr: number): Message {
+    const element: Message = loadMessage(cx, ptr);
+    return element;
   },
-  store(
-    cx: LiftLowerContext,
-    value: { topic: string; payload: Uint8Array; metadata: [string, string][] | undefined },
-    ptr: number,
-  ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementTopic2 = value.topic;
-    const [elementTopic2Ptr, elementTopic2Len] = lowerString(cx, elementTopic2, ".topic");
-    cx.dv.setUint32(ptr, elementTopic2Ptr, true);
-    cx.dv.setUint32(ptr + 4, elementTopic2Len, true);
-    const elementPayload2 = value.payload;
-    if (!(Array.isArray(elementPayload2) || elementPayload2 instanceof Uint8Array))
-      throw badValue("a Uint8Array or an array", elementPayload2, ".payload");
-    const elementPayload2Ptr = allocateList(cx, elementPayload2.length, 1, 1, ".payload");
-    if (elementPayload2 instanceof Uint8Array) {
-      cx.u8.set(
-        new Uint8Array(
-          elementPayload2.buffer,
-          elementPayload2.byteOffset,
-          elementPayload2.byteLength,
-        ),
-        elementPayload2Ptr,
-      );
-    } else {
-      const elementPayload2Elements = elementPayload2 as ArrayLike<unknown>;
-      for (let i2 = 0; i2 < elementPayload2Elements.length; i2++) {
-        const elementPayload2Item = elementPayload2Elements[i2];
-        try {
-          if (
-            typeof elementPayload2Item !== "number" ||
-            (elementPayload2Item & 0xff) !== elementPayload2Item
-          )
-            throw badValue("a u8 (integer 0..255)", elementPayload2Item);
-          cx.u8[elementPayload2Ptr + i2] = elementPayload2Item;
-        } catch (e) {
-          throw atPath(e, `.payload[${i2}]`);
-        }
-      }
-    }
-    cx.dv.setUint32(ptr + 8, elementPayload2Ptr, true);
-    cx.dv.setUint32(ptr + 12, elementPayload2.length, true);
-    const elementMetadata2 = value.metadata;
-    if (elementMetadata2 === undefined || elementMetadata2 === null) {
-      cx.u8[ptr + 16] = 0;
-    } else {
-      cx.u8[ptr + 16] = 1;
-      if (!Array.isArray(elementMetadata2))
-        throw badValue("an array", elementMetadata2, ".metadata");
-      const elementMetadata2Ptr = allocateList(cx, elementMetadata2.length, 16, 4, ".metadata");
-      for (let i3 = 0; i3 < elementMetadata2.length; i3++) {
-        const elementMetadata2Item = elementMetadata2[i3];
-        const elementMetadata2ItemAt = elementMetadata2Ptr + i3 * 16;
-        try {
-          if (!Array.isArray(elementMetadata2Item) || elementMetadata2Item.length !== 2)
-            throw badValue("a tuple (array of length 2)", elementMetadata2Item);
-          const elementMetadata2Item0 = elementMetadata2Item[0];
-          const [elementMetadata2Item0Ptr, elementMetadata2Item0Len] = lowerString(
-            cx,
-            elementMetadata2Item0,
-            "[0]",
-          );
-          cx.dv.setUint32(elementMetadata2ItemAt, elementMetadata2Item0Ptr, true);
-          cx.dv.setUint32(elementMetadata2ItemAt + 4, elementMetadata2Item0Len, true);
-          const elementMetadata2Item1 = elementMetadata2Item[1];
-          const [elementMetadata2Item1Ptr, elementMetadata2Item1Len] = lowerString(
-            cx,
-            elementMetadata2Item1,
-            "[1]",
-          );
-          cx.dv.setUint32(elementMetadata2ItemAt + 8, elementMetadata2Item1Ptr, true);
-          cx.dv.setUint32(elementMetadata2ItemAt + 12, elementMetadata2Item1Len, true);
-        } catch (e) {
-          throw atPath(e, `.metadata[${i3}]`);
-        }
-      }
-      cx.dv.setUint32(ptr + 20, elementMetadata2Ptr, true);
-      cx.dv.setUint32(ptr + 24, elementMetadata2.length, true);
-    }
+  store(cx: LiftLowerContext, value: Message, ptr: number): void {
+    storeMessage(cx, ptr, value);
   },
 };
 

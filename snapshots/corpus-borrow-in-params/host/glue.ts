@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -21,6 +22,9 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:borrow-params/handles.borrowed-pair`, as the declarations type them. */
+type BorrowedPair = { first: any; second: any };
 
 /** `corpus:borrow-params/handles#use-pair`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerUsePair(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -36,7 +40,7 @@ function lowerUsePair(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("use-pair");
       const pFirst: any = rHandles.liftBorrow(cx, arg0 >>> 0);
       const pSecond: any = rHandles.liftBorrow(cx, arg1 >>> 0);
-      const p: { first: any; second: any } = { first: pFirst, second: pSecond };
+      const p: BorrowedPair = { first: pFirst, second: pSecond };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(p);

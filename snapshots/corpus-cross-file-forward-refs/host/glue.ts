@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   compileComponent,
@@ -17,6 +18,9 @@ import {
   loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:forward-files/producer.token`, as the declarations type them. */
+type Token = { id: string };
 
 /** `corpus:forward-files/consumer#consume`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerConsume(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -28,7 +32,7 @@ function lowerConsume(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("consume");
       cx.refresh();
       const tId: string = loadStringFromRange(cx, arg0, arg1);
-      const t: { id: string } = { id: tId };
+      const t: Token = { id: tId };
       try {
         impl(t);
       } catch (e) {

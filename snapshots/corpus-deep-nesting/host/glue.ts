@@ -26,6 +26,23 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:deep/deep.leaf`, as the declarations type them. */
+type Leaf = { v: number };
+
+/** Loads a `corpus:deep/deep.leaf` from `ptr` (CanonicalABI.md `load`). */
+function loadLeaf(cx: LiftLowerContext, ptr: number): Leaf {
+  return { v: cx.u8[ptr] };
+}
+
+/** Stores a `corpus:deep/deep.leaf` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeLeaf(cx: LiftLowerContext, ptr: number, value: Leaf, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueV = value.v;
+  if (typeof valueV !== "number" || (valueV & 0xff) !== valueV)
+    throw badValue("a u8 (integer 0..255)", valueV, path + ".v");
+  cx.u8[ptr] = valueV;
+}
+
 /** `corpus:deep/deep#f`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -38,12 +55,10 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
       const xCase = arg0 >>> 0;
       let x:
         | (
-            | { tag: "ok"; val: [string, { v: number }[] | undefined] }
+            | { tag: "ok"; val: [string, Leaf[] | undefined] }
             | {
                 tag: "err";
-                val: (
-                  { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } } | undefined
-                )[];
+                val: ({ tag: "ok"; val: undefined } | { tag: "err"; val: Leaf } | undefined)[];
               }
           )[]
         | undefined;
@@ -57,24 +72,20 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
           const xSomeLen = arg2 >>> 0;
           checkListRange(cx, xSomePtr, xSomeLen, 24, 4);
           const xSome: (
-            | { tag: "ok"; val: [string, { v: number }[] | undefined] }
+            | { tag: "ok"; val: [string, Leaf[] | undefined] }
             | {
                 tag: "err";
-                val: (
-                  { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } } | undefined
-                )[];
+                val: ({ tag: "ok"; val: undefined } | { tag: "err"; val: Leaf } | undefined)[];
               }
           )[] = new Array(xSomeLen);
           for (let i = 0; i < xSomeLen; i++) {
             const xSomeItemAt = xSomePtr + i * 24;
             const xSomeItemCase = cx.u8[xSomeItemAt];
             let xSomeItem:
-              | { tag: "ok"; val: [string, { v: number }[] | undefined] }
+              | { tag: "ok"; val: [string, Leaf[] | undefined] }
               | {
                   tag: "err";
-                  val: (
-                    { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } } | undefined
-                  )[];
+                  val: ({ tag: "ok"; val: undefined } | { tag: "err"; val: Leaf } | undefined)[];
                 };
             switch (xSomeItemCase) {
               case 0: {
@@ -84,7 +95,7 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
                   cx.dv.getUint32(xSomeItemAt + 8, true),
                 );
                 const xSomeItemOk1Case = cx.u8[xSomeItemAt + 12];
-                let xSomeItemOk1: { v: number }[] | undefined;
+                let xSomeItemOk1: Leaf[] | undefined;
                 switch (xSomeItemOk1Case) {
                   case 0: {
                     xSomeItemOk1 = undefined;
@@ -94,10 +105,11 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
                     const xSomeItemOk1SomePtr = cx.dv.getUint32(xSomeItemAt + 16, true);
                     const xSomeItemOk1SomeLen = cx.dv.getUint32(xSomeItemAt + 20, true);
                     checkListRange(cx, xSomeItemOk1SomePtr, xSomeItemOk1SomeLen, 1, 1);
-                    const xSomeItemOk1Some: { v: number }[] = new Array(xSomeItemOk1SomeLen);
+                    const xSomeItemOk1Some: Leaf[] = new Array(xSomeItemOk1SomeLen);
                     for (let i2 = 0; i2 < xSomeItemOk1SomeLen; i2++) {
                       const xSomeItemOk1SomeItemAt = xSomeItemOk1SomePtr + i2;
-                      xSomeItemOk1Some[i2] = { v: cx.u8[xSomeItemOk1SomeItemAt] };
+                      const xSomeItemOk1SomeItem: Leaf = loadLeaf(cx, xSomeItemOk1SomeItemAt);
+                      xSomeItemOk1Some[i2] = xSomeItemOk1SomeItem;
                     }
                     xSomeItemOk1 = xSomeItemOk1Some;
                     break;
@@ -113,13 +125,13 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
                 const xSomeItemErrLen = cx.dv.getUint32(xSomeItemAt + 8, true);
                 checkListRange(cx, xSomeItemErrPtr, xSomeItemErrLen, 3, 1);
                 const xSomeItemErr: (
-                  { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } } | undefined
+                  { tag: "ok"; val: undefined } | { tag: "err"; val: Leaf } | undefined
                 )[] = new Array(xSomeItemErrLen);
                 for (let i3 = 0; i3 < xSomeItemErrLen; i3++) {
                   const xSomeItemErrItemAt = xSomeItemErrPtr + i3 * 3;
                   const xSomeItemErrItemCase = cx.u8[xSomeItemErrItemAt];
                   let xSomeItemErrItem:
-                    { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } } | undefined;
+                    { tag: "ok"; val: undefined } | { tag: "err"; val: Leaf } | undefined;
                   switch (xSomeItemErrItemCase) {
                     case 0: {
                       xSomeItemErrItem = undefined;
@@ -128,17 +140,18 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
                     case 1: {
                       const xSomeItemErrItemSomeCase = cx.u8[xSomeItemErrItemAt + 1];
                       let xSomeItemErrItemSome:
-                        { tag: "ok"; val: undefined } | { tag: "err"; val: { v: number } };
+                        { tag: "ok"; val: undefined } | { tag: "err"; val: Leaf };
                       switch (xSomeItemErrItemSomeCase) {
                         case 0: {
                           xSomeItemErrItemSome = { tag: "ok", val: undefined };
                           break;
                         }
                         case 1: {
-                          xSomeItemErrItemSome = {
-                            tag: "err",
-                            val: { v: cx.u8[xSomeItemErrItemAt + 2] },
-                          };
+                          const xSomeItemErrItemSomeErr: Leaf = loadLeaf(
+                            cx,
+                            xSomeItemErrItemAt + 2,
+                          );
+                          xSomeItemErrItemSome = { tag: "err", val: xSomeItemErrItemSomeErr };
                           break;
                         }
                         default:
@@ -263,7 +276,7 @@ function lowerH(host: JsFunction, ac: AdapterContext): CoreFunction {
       const mPtr = arg0 >>> 0;
       const mLen = arg1 >>> 0;
       checkListRange(cx, mPtr, mLen, 16, 4);
-      const m = new Map<string, Map<number, [{ v: number }, { v: number } | undefined]>[]>();
+      const m = new Map<string, Map<number, [Leaf, Leaf | undefined]>[]>();
       for (let i = 0; i < mLen; i++) {
         const mEntryAt = mPtr + i * 16;
         const mKey: string = loadStringFromRange(
@@ -274,36 +287,32 @@ function lowerH(host: JsFunction, ac: AdapterContext): CoreFunction {
         const mValuePtr = cx.dv.getUint32(mEntryAt + 8, true);
         const mValueLen = cx.dv.getUint32(mEntryAt + 12, true);
         checkListRange(cx, mValuePtr, mValueLen, 8, 4);
-        const mValue: Map<number, [{ v: number }, { v: number } | undefined]>[] = new Array(
-          mValueLen,
-        );
+        const mValue: Map<number, [Leaf, Leaf | undefined]>[] = new Array(mValueLen);
         for (let i2 = 0; i2 < mValueLen; i2++) {
           const mValueItemAt = mValuePtr + i2 * 8;
           const mValueItemPtr = cx.dv.getUint32(mValueItemAt, true);
           const mValueItemLen = cx.dv.getUint32(mValueItemAt + 4, true);
           checkListRange(cx, mValueItemPtr, mValueItemLen, 8, 4);
-          const mValueItem = new Map<number, [{ v: number }, { v: number } | undefined]>();
+          const mValueItem = new Map<number, [Leaf, Leaf | undefined]>();
           for (let i3 = 0; i3 < mValueItemLen; i3++) {
             const mValueItemEntryAt = mValueItemPtr + i3 * 8;
-            const mValueItemValue0: { v: number } = { v: cx.u8[mValueItemEntryAt + 4] };
+            const mValueItemValue0: Leaf = loadLeaf(cx, mValueItemEntryAt + 4);
             const mValueItemValue1Case = cx.u8[mValueItemEntryAt + 5];
-            let mValueItemValue1: { v: number } | undefined;
+            let mValueItemValue1: Leaf | undefined;
             switch (mValueItemValue1Case) {
               case 0: {
                 mValueItemValue1 = undefined;
                 break;
               }
               case 1: {
-                mValueItemValue1 = { v: cx.u8[mValueItemEntryAt + 6] };
+                const mValueItemValue1Some: Leaf = loadLeaf(cx, mValueItemEntryAt + 6);
+                mValueItemValue1 = mValueItemValue1Some;
                 break;
               }
               default:
                 throw invalidDiscriminant(mValueItemValue1Case, "option", 2);
             }
-            const mValueItemValue: [{ v: number }, { v: number } | undefined] = [
-              mValueItemValue0,
-              mValueItemValue1,
-            ];
+            const mValueItemValue: [Leaf, Leaf | undefined] = [mValueItemValue0, mValueItemValue1];
             mValueItem.set(cx.dv.getUint32(mValueItemEntryAt, true), mValueItemValue);
           }
           mValue[i2] = mValueItem;
@@ -373,9 +382,9 @@ const element1 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ): { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined {
+  ): { tag: "ok"; val: Leaf[] } | { tag: "err"; val: string } | undefined {
     const elementCase = cx.u8[ptr];
-    let element: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined;
+    let element: { tag: "ok"; val: Leaf[] } | { tag: "err"; val: string } | undefined;
     switch (elementCase) {
       case 0: {
         element = undefined;
@@ -383,16 +392,17 @@ const element1 = {
       }
       case 1: {
         const elementSomeCase = cx.u8[ptr + 4];
-        let elementSome: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string };
+        let elementSome: { tag: "ok"; val: Leaf[] } | { tag: "err"; val: string };
         switch (elementSomeCase) {
           case 0: {
             const elementSomeOkPtr = cx.dv.getUint32(ptr + 8, true);
             const elementSomeOkLen = cx.dv.getUint32(ptr + 12, true);
             checkListRange(cx, elementSomeOkPtr, elementSomeOkLen, 1, 1);
-            const elementSomeOk: { v: number }[] = new Array(elementSomeOkLen);
+            const elementSomeOk: Leaf[] = new Array(elementSomeOkLen);
             for (let i = 0; i < elementSomeOkLen; i++) {
               const elementSomeOkItemAt = elementSomeOkPtr + i;
-              elementSomeOk[i] = { v: cx.u8[elementSomeOkItemAt] };
+              const elementSomeOkItem: Leaf = loadLeaf(cx, elementSomeOkItemAt);
+              elementSomeOk[i] = elementSomeOkItem;
             }
             elementSome = { tag: "ok", val: elementSomeOk };
             break;
@@ -421,7 +431,7 @@ const element1 = {
   },
   store(
     cx: LiftLowerContext,
-    value: { tag: "ok"; val: { v: number }[] } | { tag: "err"; val: string } | undefined,
+    value: { tag: "ok"; val: Leaf[] } | { tag: "err"; val: string } | undefined,
     ptr: number,
   ): void {
     const lowerString = stringLowerer(cx.stringEncoding);
@@ -441,12 +451,7 @@ const element1 = {
             const valueOkItem = valueOk[i2];
             const valueOkItemAt = valueOkPtr + i2;
             try {
-              if (typeof valueOkItem !== "object" || valueOkItem === null)
-                throw badValue("a record object", valueOkItem);
-              const valueOkItemV = valueOkItem.v;
-              if (typeof valueOkItemV !== "number" || (valueOkItemV & 0xff) !== valueOkItemV)
-                throw badValue("a u8 (integer 0..255)", valueOkItemV, ".v");
-              cx.u8[valueOkItemAt] = valueOkItemV;
+              storeLeaf(cx, valueOkItemAt, valueOkItem);
             } catch (e) {
               throw atPath(e, `<ok>.val[${i2}]`);
             }

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   compileComponent,
@@ -19,6 +20,9 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `dep:fmt/format.style`, as the declarations type them. */
+type Style = "plain" | "bold" | "italic";
 
 /** `dep:fmt/format#render`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerRender(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -33,7 +37,7 @@ function lowerRender(host: JsFunction, ac: AdapterContext): CoreFunction {
       const text: string = loadStringFromRange(cx, arg0, arg1);
       where = 'param "style"';
       const styleCase = arg2 >>> 0;
-      let style: "plain" | "bold" | "italic";
+      let style: Style;
       switch (styleCase) {
         case 0: {
           style = "plain";
@@ -82,7 +86,7 @@ function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
       const message: string = loadStringFromRange(cx, arg0, arg1);
       where = 'param "style"';
       const styleCase = arg2 >>> 0;
-      let style: "plain" | "bold" | "italic";
+      let style: Style;
       switch (styleCase) {
         case 0: {
           style = "plain";

@@ -9,9 +9,16 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `dep:a/bottom.base`, as the declarations type them. */
+type Base = { value: number };
+
+/** Values of `dep:b/mid.wrapped`, as the declarations type them. */
+type Wrapped = { inner: Base };
 
 /** `dep:c/top#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -52,8 +59,8 @@ function lowerUnwrap(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = 'param "w"';
     try {
       inst.checkMayLeave("unwrap");
-      const wInner: { value: number } = { value: arg0 >>> 0 };
-      const w: { inner: { value: number } } = { inner: wInner };
+      const wInner: Base = { value: arg0 >>> 0 };
+      const w: Wrapped = { inner: wInner };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(w);

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -24,6 +25,41 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:docs/documented.rec`, as the declarations type them. */
+type Rec = { field: number };
+
+/** Stores a `corpus:docs/documented.rec` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeRec(cx: LiftLowerContext, ptr: number, value: Rec, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueField = value.field;
+  if (typeof valueField !== "number" || valueField >>> 0 !== valueField)
+    throw badValue("a u32 (integer 0..4294967295)", valueField, path + ".field");
+  cx.dv.setUint32(ptr, valueField, true);
+}
+
+/** Values of `corpus:docs/documented.var`, as the declarations type them. */
+type Var = { tag: "none" } | { tag: "some"; val: Rec };
+
+/** Stores a `corpus:docs/documented.var` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeVar(cx: LiftLowerContext, ptr: number, value: Var, path = ""): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "none" | "some", val }', value, path);
+  switch (value.tag) {
+    case "none": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "some": {
+      cx.u8[ptr] = 1;
+      const valueSome = value.val;
+      storeRec(cx, ptr + 4, valueSome, path + "<some>.val");
+      break;
+    }
+    default:
+      throw badValue('{ tag: "none" | "some", val }', value, path);
+  }
+}
 
 /** `inline#inner`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftInner(core: CoreFunction, ac: AdapterContext): Exports["inline"]["inner"] {
@@ -78,27 +114,7 @@ function lowerFuncWithDocs(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg2 >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "none" | "some", val }', result);
-      switch (result.tag) {
-        case "none": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "some": {
-          cx.u8[outPtr] = 1;
-          const resultSome = result.val;
-          if (typeof resultSome !== "object" || resultSome === null)
-            throw badValue("a record object", resultSome, "<some>.val");
-          const resultSomeField = resultSome.field;
-          if (typeof resultSomeField !== "number" || resultSomeField >>> 0 !== resultSomeField)
-            throw badValue("a u32 (integer 0..4294967295)", resultSomeField, "<some>.val.field");
-          cx.dv.setUint32(outPtr + 4, resultSomeField, true);
-          break;
-        }
-        default:
-          throw badValue('{ tag: "none" | "some", val }', result);
-      }
+      storeVar(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "func-with-docs", where);
     }

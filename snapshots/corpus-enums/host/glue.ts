@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -20,6 +21,51 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:enums/enums.color`, as the declarations type them. */
+type Color = "red" | "green" | "blue" | "yellow" | "other";
+
+/** Values of `corpus:enums/enums.errno`, as the declarations type them. */
+type Errno = "too-big" | "too-small" | "too-fast" | "too-slow";
+
+/** Values of `corpus:enums/enums.single`, as the declarations type them. */
+type Single = "only";
+
+/** Stores a `corpus:enums/enums.single` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSingle(cx: LiftLowerContext, ptr: number, value: Single, path = ""): void {
+  switch (value) {
+    case "only": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    default:
+      throw badValue('one of "only"', value, path);
+  }
+}
+
+/** Stores a `corpus:enums/enums.errno` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrno(cx: LiftLowerContext, ptr: number, value: Errno, path = ""): void {
+  switch (value) {
+    case "too-big": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "too-small": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "too-fast": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "too-slow": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "too-big", "too-small", "too-fast", "too-slow"', value, path);
+  }
+}
+
 /** `corpus:enums/enums#paint`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerPaint(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -30,7 +76,7 @@ function lowerPaint(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("paint");
       cx.refresh();
       const cCase = arg0 >>> 0;
-      let c: "red" | "green" | "blue" | "yellow" | "other";
+      let c: Color;
       switch (cCase) {
         case 0: {
           c = "red";
@@ -55,17 +101,12 @@ function lowerPaint(host: JsFunction, ac: AdapterContext): CoreFunction {
         default:
           throw invalidDiscriminant(cCase, "enum", 5);
       }
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | { tag: "err"; val: "too-big" | "too-small" | "too-fast" | "too-slow" };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Errno };
       try {
         result = { tag: "ok", val: impl(c) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "paint");
-        result = {
-          tag: "err",
-          val: e.payload as "too-big" | "too-small" | "too-fast" | "too-slow",
-        };
+        result = { tag: "err", val: e.payload as Errno };
       }
       cx.refresh();
       where = "result";
@@ -77,43 +118,13 @@ function lowerPaint(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          switch (resultOk) {
-            case "only": {
-              cx.u8[outPtr + 1] = 0;
-              break;
-            }
-            default:
-              throw badValue('one of "only"', resultOk, "<ok>.val");
-          }
+          storeSingle(cx, outPtr + 1, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          switch (resultErr) {
-            case "too-big": {
-              cx.u8[outPtr + 1] = 0;
-              break;
-            }
-            case "too-small": {
-              cx.u8[outPtr + 1] = 1;
-              break;
-            }
-            case "too-fast": {
-              cx.u8[outPtr + 1] = 2;
-              break;
-            }
-            case "too-slow": {
-              cx.u8[outPtr + 1] = 3;
-              break;
-            }
-            default:
-              throw badValue(
-                'one of "too-big", "too-small", "too-fast", "too-slow"',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeErrno(cx, outPtr + 1, resultErr, "<err>.val");
           break;
         }
         default:

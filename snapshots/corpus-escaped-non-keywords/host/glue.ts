@@ -9,9 +9,26 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:escaped-plain/plain.point`, as the declarations type them. */
+type Point = { x: number; y: number };
+
+/** Stores a `corpus:escaped-plain/plain.point` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storePoint(cx: LiftLowerContext, ptr: number, value: Point, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueX = value.x;
+  if (typeof valueX !== "number" || valueX >>> 0 !== valueX)
+    throw badValue("a u32 (integer 0..4294967295)", valueX, path + ".x");
+  cx.dv.setUint32(ptr, valueX, true);
+  const valueY = value.y;
+  if (typeof valueY !== "number" || valueY >>> 0 !== valueY)
+    throw badValue("a u32 (integer 0..4294967295)", valueY, path + ".y");
+  cx.dv.setUint32(ptr + 4, valueY, true);
+}
 
 /** `corpus:escaped-plain/plain#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -33,15 +50,7 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultX = result.x;
-      if (typeof resultX !== "number" || resultX >>> 0 !== resultX)
-        throw badValue("a u32 (integer 0..4294967295)", resultX, ".x");
-      cx.dv.setUint32(outPtr, resultX, true);
-      const resultY = result.y;
-      if (typeof resultY !== "number" || resultY >>> 0 !== resultY)
-        throw badValue("a u32 (integer 0..4294967295)", resultY, ".y");
-      cx.dv.setUint32(outPtr + 4, resultY, true);
+      storePoint(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "get", where);
     }

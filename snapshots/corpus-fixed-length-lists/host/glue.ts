@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   atPath,
@@ -22,6 +23,21 @@ import {
   wrongLength,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:fixed-lists/fixed.packet`, as the declarations type them. */
+type Packet = { header: Uint8Array; payload: Uint8Array };
+
+/** Loads a `corpus:fixed-lists/fixed.packet` from `ptr` (CanonicalABI.md `load`). */
+function loadPacket(cx: LiftLowerContext, ptr: number): Packet {
+  const valueHeader: Uint8Array = new Uint8Array(cx.u8.slice(ptr, ptr + 16).buffer);
+  const valuePayloadPtr = cx.dv.getUint32(ptr + 16, true);
+  const valuePayloadLen = cx.dv.getUint32(ptr + 20, true);
+  checkListRange(cx, valuePayloadPtr, valuePayloadLen, 1, 1);
+  const valuePayload: Uint8Array = new Uint8Array(
+    cx.u8.slice(valuePayloadPtr, valuePayloadPtr + valuePayloadLen).buffer,
+  );
+  return { header: valueHeader, payload: valuePayload };
+}
 
 /** `corpus:fixed-lists/fixed#get-ipv4-address1`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGetIpv4Address1(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -255,14 +271,7 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
       // More than MAX_FLAT_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
       const args = arg0 >>> 0;
       cx.checkRange(args, 24, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
-      const pHeader: Uint8Array = new Uint8Array(cx.u8.slice(args, args + 16).buffer);
-      const pPayloadPtr = cx.dv.getUint32(args + 16, true);
-      const pPayloadLen = cx.dv.getUint32(args + 20, true);
-      checkListRange(cx, pPayloadPtr, pPayloadLen, 1, 1);
-      const pPayload: Uint8Array = new Uint8Array(
-        cx.u8.slice(pPayloadPtr, pPayloadPtr + pPayloadLen).buffer,
-      );
-      const p: { header: Uint8Array; payload: Uint8Array } = { header: pHeader, payload: pPayload };
+      const p: Packet = loadPacket(cx, args);
       try {
         impl(p);
       } catch (e) {

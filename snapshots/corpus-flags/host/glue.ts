@@ -9,9 +9,52 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:bitflags/flags-types.permissions`, as the declarations type them. */
+type Permissions = { read: boolean; write: boolean; exec: boolean };
+
+/** Values of `corpus:bitflags/flags-types.one`, as the declarations type them. */
+type One = { only: boolean };
+
+/** Values of `corpus:bitflags/flags-types.thirty-two`, as the declarations type them. */
+type ThirtyTwo = {
+  bit1: boolean;
+  bit2: boolean;
+  bit3: boolean;
+  bit4: boolean;
+  bit5: boolean;
+  bit6: boolean;
+  bit7: boolean;
+  bit8: boolean;
+  bit9: boolean;
+  bit10: boolean;
+  bit11: boolean;
+  bit12: boolean;
+  bit13: boolean;
+  bit14: boolean;
+  bit15: boolean;
+  bit16: boolean;
+  bit17: boolean;
+  bit18: boolean;
+  bit19: boolean;
+  bit20: boolean;
+  bit21: boolean;
+  bit22: boolean;
+  bit23: boolean;
+  bit24: boolean;
+  bit25: boolean;
+  bit26: boolean;
+  bit27: boolean;
+  bit28: boolean;
+  bit29: boolean;
+  bit30: boolean;
+  bit31: boolean;
+  bit32: boolean;
+};
 
 /** `corpus:bitflags/flags-types#check`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerCheck(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -22,50 +65,17 @@ function lowerCheck(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("check");
       const pBits = arg0 >>> 0;
-      const p: { read: boolean; write: boolean; exec: boolean } = {
+      const p: Permissions = {
         read: (pBits & 0x1) !== 0,
         write: (pBits & 0x2) !== 0,
         exec: (pBits & 0x4) !== 0,
       };
       where = 'param "o"';
       const oBits = arg1 >>> 0;
-      const o: { only: boolean } = { only: (oBits & 0x1) !== 0 };
+      const o: One = { only: (oBits & 0x1) !== 0 };
       where = 'param "t"';
       const tBits = arg2 >>> 0;
-      const t: {
-        bit1: boolean;
-        bit2: boolean;
-        bit3: boolean;
-        bit4: boolean;
-        bit5: boolean;
-        bit6: boolean;
-        bit7: boolean;
-        bit8: boolean;
-        bit9: boolean;
-        bit10: boolean;
-        bit11: boolean;
-        bit12: boolean;
-        bit13: boolean;
-        bit14: boolean;
-        bit15: boolean;
-        bit16: boolean;
-        bit17: boolean;
-        bit18: boolean;
-        bit19: boolean;
-        bit20: boolean;
-        bit21: boolean;
-        bit22: boolean;
-        bit23: boolean;
-        bit24: boolean;
-        bit25: boolean;
-        bit26: boolean;
-        bit27: boolean;
-        bit28: boolean;
-        bit29: boolean;
-        bit30: boolean;
-        bit31: boolean;
-        bit32: boolean;
-      } = {
+      const t: ThirtyTwo = {
         bit1: (tBits & 0x1) !== 0,
         bit2: (tBits & 0x2) !== 0,
         bit3: (tBits & 0x4) !== 0,

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -18,6 +19,39 @@ import {
   importCallFailed,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:gate-deprecated/calc@0.2.0.calc-error`, as the declarations type them. */
+type CalcError = { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" };
+
+/** Stores a `corpus:gate-deprecated/calc@0.2.0.calc-error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeCalcError(cx: LiftLowerContext, ptr: number, value: CalcError, path = ""): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "integer-overflow": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "integer-underflow": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "unexpected": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
+        value,
+        path,
+      );
+  }
+}
 
 /** `corpus:gate-deprecated/calc@0.2.0#add-one`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerAddOne(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -29,21 +63,12 @@ function lowerAddOne(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("add-one");
       cx.refresh();
       const x: number = arg0 | 0;
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val: { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: CalcError };
       try {
         result = { tag: "ok", val: impl(x) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "add-one");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" },
-        };
+        result = { tag: "err", val: e.payload as CalcError };
       }
       cx.refresh();
       where = "result";
@@ -63,32 +88,7 @@ function lowerAddOne(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "integer-overflow": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "integer-underflow": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "unexpected": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeCalcError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -113,21 +113,12 @@ function lowerAdd(host: JsFunction, ac: AdapterContext): CoreFunction {
       const x: number = arg0 | 0;
       where = 'param "y"';
       const y: number = arg1 | 0;
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val: { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: CalcError };
       try {
         result = { tag: "ok", val: impl(x, y) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "add");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" },
-        };
+        result = { tag: "err", val: e.payload as CalcError };
       }
       cx.refresh();
       where = "result";
@@ -147,32 +138,7 @@ function lowerAdd(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "integer-overflow": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "integer-underflow": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "unexpected": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeCalcError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -197,21 +163,12 @@ function lowerSub(host: JsFunction, ac: AdapterContext): CoreFunction {
       const x: number = arg0 | 0;
       where = 'param "y"';
       const y: number = arg1 | 0;
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | {
-            tag: "err";
-            val: { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" };
-          };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: CalcError };
       try {
         result = { tag: "ok", val: impl(x, y) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "sub");
-        result = {
-          tag: "err",
-          val: e.payload as
-            { tag: "integer-overflow" } | { tag: "integer-underflow" } | { tag: "unexpected" },
-        };
+        result = { tag: "err", val: e.payload as CalcError };
       }
       cx.refresh();
       where = "result";
@@ -231,32 +188,7 @@ function lowerSub(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "integer-overflow": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "integer-underflow": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "unexpected": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "integer-overflow" | "integer-underflow" | "unexpected", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeCalcError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:

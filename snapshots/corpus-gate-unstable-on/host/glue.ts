@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -22,6 +23,9 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:gate-unstable/api@1.0.0.fancy-rec`, as the declarations type them. */
+type FancyRec = { a: number };
 
 /** `always`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftAlways(core: CoreFunction, ac: AdapterContext): Exports["always"] {
@@ -100,7 +104,7 @@ function lowerUseRec(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = 'param "r"';
     try {
       inst.checkMayLeave("use-rec");
-      const r: { a: number } = { a: arg0 >>> 0 };
+      const r: FancyRec = { a: arg0 >>> 0 };
       try {
         impl(r);
       } catch (e) {

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -23,6 +24,26 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:inline-interfaces/shared.metadata`, as the declarations type them. */
+type Metadata = { name: string; size: bigint };
+
+/** Stores a `corpus:inline-interfaces/shared.metadata` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMetadata(cx: LiftLowerContext, ptr: number, value: Metadata, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 4, valueNameLen, true);
+  const valueSize = value.size;
+  if (typeof valueSize !== "bigint" || BigInt.asUintN(64, valueSize) !== valueSize)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueSize, path + ".size");
+  cx.dv.setBigUint64(ptr + 8, valueSize, true);
+}
+
+/** Values of `local-only`, as the declarations type them. */
+type LocalOnly = { flag: boolean };
 
 /** `guest#run`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftRun(core: CoreFunction, ac: AdapterContext): Exports["guest"]["run"] {
@@ -69,7 +90,6 @@ function liftRun(core: CoreFunction, ac: AdapterContext): Exports["guest"]["run"
 /** `host#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["host"]["get"];
   function get(arg0: number): void {
     let where = "result";
@@ -87,15 +107,7 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultName = result.name;
-      const [resultNamePtr, resultNameLen] = lowerString(cx, resultName, ".name");
-      cx.dv.setUint32(outPtr, resultNamePtr, true);
-      cx.dv.setUint32(outPtr + 4, resultNameLen, true);
-      const resultSize = result.size;
-      if (typeof resultSize !== "bigint" || BigInt.asUintN(64, resultSize) !== resultSize)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultSize, ".size");
-      cx.dv.setBigUint64(outPtr + 8, resultSize, true);
+      storeMetadata(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "get", where);
     }
@@ -111,7 +123,7 @@ function lowerCheck(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = 'param "x"';
     try {
       inst.checkMayLeave("check");
-      const x: { flag: boolean } = { flag: arg0 !== 0 };
+      const x: LocalOnly = { flag: arg0 !== 0 };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(x);

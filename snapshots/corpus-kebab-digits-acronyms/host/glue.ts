@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -26,6 +27,12 @@ import {
   wrongLength,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:kebab-names/names-with-digits.HTTP-method`, as the declarations type them. */
+type HTTPMethod = "GET" | "POST" | "put" | "delete-ALL";
+
+/** Values of `corpus:kebab-names/names-with-digits.point3d`, as the declarations type them. */
+type Point3d = { x: number; y: number; z: number; w2: number };
 
 /** `corpus:kebab-names/names-with-digits#parse-XML-document`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerParseXMLDocument(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -312,7 +319,7 @@ function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("a");
       const vCase = arg0 >>> 0;
-      let v: "GET" | "POST" | "put" | "delete-ALL";
+      let v: HTTPMethod;
       switch (vCase) {
         case 0: {
           v = "GET";
@@ -334,12 +341,7 @@ function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
           throw invalidDiscriminant(vCase, "enum", 4);
       }
       where = 'param "p"';
-      const p: { x: number; y: number; z: number; w2: number } = {
-        x: arg1,
-        y: arg2,
-        z: arg3,
-        w2: arg4,
-      };
+      const p: Point3d = { x: arg1, y: arg2, z: arg3, w2: arg4 };
       try {
         impl(v, p);
       } catch (e) {

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -25,6 +26,61 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:keywords/interface.variant`, as the declarations type them. */
+type Variant =
+  | { tag: "result" }
+  | { tag: "option"; val: number }
+  | { tag: "list"; val: string }
+  | { tag: "stream" }
+  | { tag: "future" };
+
+/** Values of `corpus:keywords/interface.enum`, as the declarations type them. */
+type Enum = "u8" | "string" | "bool" | "func";
+
+/** Values of `corpus:keywords/interface.record`, as the declarations type them. */
+type Record_ = {
+  type: number;
+  enum: string;
+  flags: boolean;
+  from: number;
+  as: number;
+  async: number;
+  with: number;
+};
+
+/** Stores a `corpus:keywords/interface.record` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeRecord_(cx: LiftLowerContext, ptr: number, value: Record_, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  if (typeof valueType !== "number" || valueType >>> 0 !== valueType)
+    throw badValue("a u32 (integer 0..4294967295)", valueType, path + ".type");
+  cx.dv.setUint32(ptr, valueType, true);
+  const valueEnum = value.enum;
+  const [valueEnumPtr, valueEnumLen] = lowerString(cx, valueEnum, path + ".enum");
+  cx.dv.setUint32(ptr + 4, valueEnumPtr, true);
+  cx.dv.setUint32(ptr + 8, valueEnumLen, true);
+  const valueFlags = value.flags;
+  if (typeof valueFlags !== "boolean") throw badValue("a boolean", valueFlags, path + ".flags");
+  cx.u8[ptr + 12] = valueFlags ? 1 : 0;
+  const valueFrom = value.from;
+  if (typeof valueFrom !== "number" || (valueFrom & 0xff) !== valueFrom)
+    throw badValue("a u8 (integer 0..255)", valueFrom, path + ".from");
+  cx.u8[ptr + 13] = valueFrom;
+  const valueAs = value.as;
+  if (typeof valueAs !== "number" || (valueAs & 0xff) !== valueAs)
+    throw badValue("a u8 (integer 0..255)", valueAs, path + ".as");
+  cx.u8[ptr + 14] = valueAs;
+  const valueAsync = value.async;
+  if (typeof valueAsync !== "number" || (valueAsync & 0xff) !== valueAsync)
+    throw badValue("a u8 (integer 0..255)", valueAsync, path + ".async");
+  cx.u8[ptr + 15] = valueAsync;
+  const valueWith = value.with;
+  if (typeof valueWith !== "number" || (valueWith & 0xff) !== valueWith)
+    throw badValue("a u8 (integer 0..255)", valueWith, path + ".with");
+  cx.u8[ptr + 16] = valueWith;
+}
 
 /** `include`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftInclude(core: CoreFunction, ac: AdapterContext): Exports["include"] {
@@ -73,7 +129,6 @@ function liftList(core: CoreFunction, ac: AdapterContext): Exports["package"]["l
 /** `corpus:keywords/interface#use`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerUse(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:keywords/interface"]["use"];
   function use(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
     let where = 'param "import"';
@@ -81,12 +136,7 @@ function lowerUse(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("use");
       cx.refresh();
       const import_Case = arg0 >>> 0;
-      let import_:
-        | { tag: "result" }
-        | { tag: "option"; val: number }
-        | { tag: "list"; val: string }
-        | { tag: "stream" }
-        | { tag: "future" };
+      let import_: Variant;
       switch (import_Case) {
         case 0: {
           import_ = { tag: "result" };
@@ -113,7 +163,7 @@ function lowerUse(host: JsFunction, ac: AdapterContext): CoreFunction {
       }
       where = 'param "export"';
       const export_Case = arg3 >>> 0;
-      let export_: "u8" | "string" | "bool" | "func";
+      let export_: Enum;
       switch (export_Case) {
         case 0: {
           export_ = "u8";
@@ -144,34 +194,7 @@ function lowerUse(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg4 >>> 0;
       cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultType = result.type;
-      if (typeof resultType !== "number" || resultType >>> 0 !== resultType)
-        throw badValue("a u32 (integer 0..4294967295)", resultType, ".type");
-      cx.dv.setUint32(outPtr, resultType, true);
-      const resultEnum = result.enum;
-      const [resultEnumPtr, resultEnumLen] = lowerString(cx, resultEnum, ".enum");
-      cx.dv.setUint32(outPtr + 4, resultEnumPtr, true);
-      cx.dv.setUint32(outPtr + 8, resultEnumLen, true);
-      const resultFlags = result.flags;
-      if (typeof resultFlags !== "boolean") throw badValue("a boolean", resultFlags, ".flags");
-      cx.u8[outPtr + 12] = resultFlags ? 1 : 0;
-      const resultFrom = result.from;
-      if (typeof resultFrom !== "number" || (resultFrom & 0xff) !== resultFrom)
-        throw badValue("a u8 (integer 0..255)", resultFrom, ".from");
-      cx.u8[outPtr + 13] = resultFrom;
-      const resultAs = result.as;
-      if (typeof resultAs !== "number" || (resultAs & 0xff) !== resultAs)
-        throw badValue("a u8 (integer 0..255)", resultAs, ".as");
-      cx.u8[outPtr + 14] = resultAs;
-      const resultAsync = result.async;
-      if (typeof resultAsync !== "number" || (resultAsync & 0xff) !== resultAsync)
-        throw badValue("a u8 (integer 0..255)", resultAsync, ".async");
-      cx.u8[outPtr + 15] = resultAsync;
-      const resultWith = result.with;
-      if (typeof resultWith !== "number" || (resultWith & 0xff) !== resultWith)
-        throw badValue("a u8 (integer 0..255)", resultWith, ".with");
-      cx.u8[outPtr + 16] = resultWith;
+      storeRecord_(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "use", where);
     }

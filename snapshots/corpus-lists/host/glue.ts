@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -23,10 +24,51 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:lists/lists.item`, as the declarations type them. */
+type Item = { tags: string[] };
+
+/** Loads a `corpus:lists/lists.item` from `ptr` (CanonicalABI.md `load`). */
+function loadItem(cx: LiftLowerContext, ptr: number): Item {
+  const valueTagsPtr = cx.dv.getUint32(ptr, true);
+  const valueTagsLen = cx.dv.getUint32(ptr + 4, true);
+  checkListRange(cx, valueTagsPtr, valueTagsLen, 8, 4);
+  const valueTags: string[] = new Array(valueTagsLen);
+  for (let i = 0; i < valueTagsLen; i++) {
+    const valueTagsItemAt = valueTagsPtr + i * 8;
+    valueTags[i] = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(valueTagsItemAt, true),
+      cx.dv.getUint32(valueTagsItemAt + 4, true),
+    );
+  }
+  return { tags: valueTags };
+}
+
+/** Stores a `corpus:lists/lists.item` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeItem(cx: LiftLowerContext, ptr: number, value: Item, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueTags = value.tags;
+  if (!Array.isArray(valueTags)) throw badValue("an array", valueTags, path + ".tags");
+  const valueTagsPtr = allocateList(cx, valueTags.length, 8, 4, path + ".tags");
+  for (let i = 0; i < valueTags.length; i++) {
+    const valueTagsItem = valueTags[i];
+    const valueTagsItemAt = valueTagsPtr + i * 8;
+    try {
+      const [valueTagsItemPtr, valueTagsItemLen] = lowerString(cx, valueTagsItem, path);
+      cx.dv.setUint32(valueTagsItemAt, valueTagsItemPtr, true);
+      cx.dv.setUint32(valueTagsItemAt + 4, valueTagsItemLen, true);
+    } catch (e) {
+      throw atPath(e, `${path}.tags[${i}]`);
+    }
+  }
+  cx.dv.setUint32(ptr, valueTagsPtr, true);
+  cx.dv.setUint32(ptr + 4, valueTags.length, true);
+}
+
 /** `corpus:lists/lists#items`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerItems(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:lists/lists"]["items"];
   function items(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "xs"';
@@ -36,22 +78,11 @@ function lowerItems(host: JsFunction, ac: AdapterContext): CoreFunction {
       const xsPtr = arg0 >>> 0;
       const xsLen = arg1 >>> 0;
       checkListRange(cx, xsPtr, xsLen, 8, 4);
-      const xs: { tags: string[] }[] = new Array(xsLen);
+      const xs: Item[] = new Array(xsLen);
       for (let i = 0; i < xsLen; i++) {
         const xsItemAt = xsPtr + i * 8;
-        const xsItemTagsPtr = cx.dv.getUint32(xsItemAt, true);
-        const xsItemTagsLen = cx.dv.getUint32(xsItemAt + 4, true);
-        checkListRange(cx, xsItemTagsPtr, xsItemTagsLen, 8, 4);
-        const xsItemTags: string[] = new Array(xsItemTagsLen);
-        for (let i2 = 0; i2 < xsItemTagsLen; i2++) {
-          const xsItemTagsItemAt = xsItemTagsPtr + i2 * 8;
-          xsItemTags[i2] = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(xsItemTagsItemAt, true),
-            cx.dv.getUint32(xsItemTagsItemAt + 4, true),
-          );
-        }
-        xs[i] = { tags: xsItemTags };
+        const xsItem: Item = loadItem(cx, xsItemAt);
+        xs[i] = xsItem;
       }
       let result: ReturnType<typeof impl>;
       try {
@@ -65,52 +96,25 @@ function lowerItems(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
       if (!Array.isArray(result)) throw badValue("an array", result);
       const resultPtr = allocateList(cx, result.length, 8, 4);
-      for (let i3 = 0; i3 < result.length; i3++) {
-        const resultItem = result[i3];
-        const resultItemAt = resultPtr + i3 * 8;
+      for (let i2 = 0; i2 < result.length; i2++) {
+        const resultItem = result[i2];
+        const resultItemAt = resultPtr + i2 * 8;
         try {
           if (!Array.isArray(resultItem)) throw badValue("an array", resultItem);
           const resultItemPtr = allocateList(cx, resultItem.length, 8, 4);
-          for (let i4 = 0; i4 < resultItem.length; i4++) {
-            const resultItemItem = resultItem[i4];
-            const resultItemItemAt = resultItemPtr + i4 * 8;
+          for (let i3 = 0; i3 < resultItem.length; i3++) {
+            const resultItemItem = resultItem[i3];
+            const resultItemItemAt = resultItemPtr + i3 * 8;
             try {
-              if (typeof resultItemItem !== "object" || resultItemItem === null)
-                throw badValue("a record object", resultItemItem);
-              const resultItemItemTags = resultItemItem.tags;
-              if (!Array.isArray(resultItemItemTags))
-                throw badValue("an array", resultItemItemTags, ".tags");
-              const resultItemItemTagsPtr = allocateList(
-                cx,
-                resultItemItemTags.length,
-                8,
-                4,
-                ".tags",
-              );
-              for (let i5 = 0; i5 < resultItemItemTags.length; i5++) {
-                const resultItemItemTagsItem = resultItemItemTags[i5];
-                const resultItemItemTagsItemAt = resultItemItemTagsPtr + i5 * 8;
-                try {
-                  const [resultItemItemTagsItemPtr, resultItemItemTagsItemLen] = lowerString(
-                    cx,
-                    resultItemItemTagsItem,
-                  );
-                  cx.dv.setUint32(resultItemItemTagsItemAt, resultItemItemTagsItemPtr, true);
-                  cx.dv.setUint32(resultItemItemTagsItemAt + 4, resultItemItemTagsItemLen, true);
-                } catch (e) {
-                  throw atPath(e, `.tags[${i5}]`);
-                }
-              }
-              cx.dv.setUint32(resultItemItemAt, resultItemItemTagsPtr, true);
-              cx.dv.setUint32(resultItemItemAt + 4, resultItemItemTags.length, true);
+              storeItem(cx, resultItemItemAt, resultItemItem);
             } catch (e) {
-              throw atPath(e, `[${i4}]`);
+              throw atPath(e, `[${i3}]`);
             }
           }
           cx.dv.setUint32(resultItemAt, resultItemPtr, true);
           cx.dv.setUint32(resultItemAt + 4, resultItem.length, true);
         } catch (e) {
-          throw atPath(e, `[${i3}]`);
+          throw atPath(e, `[${i2}]`);
         }
       }
       cx.dv.setUint32(outPtr, resultPtr, true);

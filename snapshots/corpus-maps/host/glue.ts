@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -24,6 +25,32 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:maps/maps.config`, as the declarations type them. */
+type Config = { values: Map<string, string> };
+
+/** Loads a `corpus:maps/maps.config` from `ptr` (CanonicalABI.md `load`). */
+function loadConfig(cx: LiftLowerContext, ptr: number): Config {
+  const valueValuesPtr = cx.dv.getUint32(ptr, true);
+  const valueValuesLen = cx.dv.getUint32(ptr + 4, true);
+  checkListRange(cx, valueValuesPtr, valueValuesLen, 16, 4);
+  const valueValues = new Map<string, string>();
+  for (let i = 0; i < valueValuesLen; i++) {
+    const valueValuesEntryAt = valueValuesPtr + i * 16;
+    const valueValuesKey: string = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(valueValuesEntryAt, true),
+      cx.dv.getUint32(valueValuesEntryAt + 4, true),
+    );
+    const valueValuesValue: string = loadStringFromRange(
+      cx,
+      cx.dv.getUint32(valueValuesEntryAt + 8, true),
+      cx.dv.getUint32(valueValuesEntryAt + 12, true),
+    );
+    valueValues.set(valueValuesKey, valueValuesValue);
+  }
+  return { values: valueValues };
+}
 
 /** `corpus:maps/maps#keys`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerKeys(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -166,7 +193,7 @@ function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
       const mPtr = arg0 >>> 0;
       const mLen = arg1 >>> 0;
       checkListRange(cx, mPtr, mLen, 16, 4);
-      const m = new Map<string, Map<number, { values: Map<string, string> } | undefined>>();
+      const m = new Map<string, Map<number, Config | undefined>>();
       for (let i = 0; i < mLen; i++) {
         const mEntryAt = mPtr + i * 16;
         const mKey: string = loadStringFromRange(
@@ -177,36 +204,19 @@ function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
         const mValuePtr = cx.dv.getUint32(mEntryAt + 8, true);
         const mValueLen = cx.dv.getUint32(mEntryAt + 12, true);
         checkListRange(cx, mValuePtr, mValueLen, 16, 4);
-        const mValue = new Map<number, { values: Map<string, string> } | undefined>();
+        const mValue = new Map<number, Config | undefined>();
         for (let i2 = 0; i2 < mValueLen; i2++) {
           const mValueEntryAt = mValuePtr + i2 * 16;
           const mValueValueCase = cx.u8[mValueEntryAt + 4];
-          let mValueValue: { values: Map<string, string> } | undefined;
+          let mValueValue: Config | undefined;
           switch (mValueValueCase) {
             case 0: {
               mValueValue = undefined;
               break;
             }
             case 1: {
-              const mValueValueSomeValuesPtr = cx.dv.getUint32(mValueEntryAt + 8, true);
-              const mValueValueSomeValuesLen = cx.dv.getUint32(mValueEntryAt + 12, true);
-              checkListRange(cx, mValueValueSomeValuesPtr, mValueValueSomeValuesLen, 16, 4);
-              const mValueValueSomeValues = new Map<string, string>();
-              for (let i3 = 0; i3 < mValueValueSomeValuesLen; i3++) {
-                const mValueValueSomeValuesEntryAt = mValueValueSomeValuesPtr + i3 * 16;
-                const mValueValueSomeValuesKey: string = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(mValueValueSomeValuesEntryAt, true),
-                  cx.dv.getUint32(mValueValueSomeValuesEntryAt + 4, true),
-                );
-                const mValueValueSomeValuesValue: string = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(mValueValueSomeValuesEntryAt + 8, true),
-                  cx.dv.getUint32(mValueValueSomeValuesEntryAt + 12, true),
-                );
-                mValueValueSomeValues.set(mValueValueSomeValuesKey, mValueValueSomeValuesValue);
-              }
-              mValueValue = { values: mValueValueSomeValues };
+              const mValueValueSome: Config = loadConfig(cx, mValueEntryAt + 8);
+              mValueValue = mValueValueSome;
               break;
             }
             default:
@@ -237,32 +247,32 @@ function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
       const resultEntries =
         result instanceof Map ? result : new Map(Object.entries(result as object));
       const resultPtr = allocateList(cx, resultEntries.size, 16, 4);
-      let i4 = 0;
+      let i3 = 0;
       for (const [resultKey, resultValue] of resultEntries) {
-        const resultEntryAt = resultPtr + i4 * 16;
+        const resultEntryAt = resultPtr + i3 * 16;
         try {
           const [resultKeyPtr, resultKeyLen] = lowerString(cx, resultKey, "[0]");
           cx.dv.setUint32(resultEntryAt, resultKeyPtr, true);
           cx.dv.setUint32(resultEntryAt + 4, resultKeyLen, true);
           if (!Array.isArray(resultValue)) throw badValue("an array", resultValue, "[1]");
           const resultValuePtr = allocateList(cx, resultValue.length, 8, 4, "[1]");
-          for (let i5 = 0; i5 < resultValue.length; i5++) {
-            const resultValueItem = resultValue[i5];
-            const resultValueItemAt = resultValuePtr + i5 * 8;
+          for (let i4 = 0; i4 < resultValue.length; i4++) {
+            const resultValueItem = resultValue[i4];
+            const resultValueItemAt = resultValuePtr + i4 * 8;
             try {
               const [resultValueItemPtr, resultValueItemLen] = lowerString(cx, resultValueItem);
               cx.dv.setUint32(resultValueItemAt, resultValueItemPtr, true);
               cx.dv.setUint32(resultValueItemAt + 4, resultValueItemLen, true);
             } catch (e) {
-              throw atPath(e, `[1][${i5}]`);
+              throw atPath(e, `[1][${i4}]`);
             }
           }
           cx.dv.setUint32(resultEntryAt + 8, resultValuePtr, true);
           cx.dv.setUint32(resultEntryAt + 12, resultValue.length, true);
         } catch (e) {
-          throw atPath(e, `[${i4}]`);
+          throw atPath(e, `[${i3}]`);
         }
-        i4++;
+        i3++;
       }
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, resultEntries.size, true);

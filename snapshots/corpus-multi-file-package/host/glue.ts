@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -25,6 +26,43 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:multi-file/types.entry`, as the declarations type them. */
+type Entry = { key: string; value: Uint8Array };
+
+/** Stores a `corpus:multi-file/types.entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeEntry(cx: LiftLowerContext, ptr: number, value: Entry, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueKey = value.key;
+  const [valueKeyPtr, valueKeyLen] = lowerString(cx, valueKey, path + ".key");
+  cx.dv.setUint32(ptr, valueKeyPtr, true);
+  cx.dv.setUint32(ptr + 4, valueKeyLen, true);
+  const valueValue = value.value;
+  if (!(Array.isArray(valueValue) || valueValue instanceof Uint8Array))
+    throw badValue("a Uint8Array or an array", valueValue, path + ".value");
+  const valueValuePtr = allocateList(cx, valueValue.length, 1, 1, path + ".value");
+  if (valueValue instanceof Uint8Array) {
+    cx.u8.set(
+      new Uint8Array(valueValue.buffer, valueValue.byteOffset, valueValue.byteLength),
+      valueValuePtr,
+    );
+  } else {
+    const valueValueElements = valueValue as ArrayLike<unknown>;
+    for (let i = 0; i < valueValueElements.length; i++) {
+      const valueValueItem = valueValueElements[i];
+      try {
+        if (typeof valueValueItem !== "number" || (valueValueItem & 0xff) !== valueValueItem)
+          throw badValue("a u8 (integer 0..255)", valueValueItem, path);
+        cx.u8[valueValuePtr + i] = valueValueItem;
+      } catch (e) {
+        throw atPath(e, `${path}.value[${i}]`);
+      }
+    }
+  }
+  cx.dv.setUint32(ptr + 8, valueValuePtr, true);
+  cx.dv.setUint32(ptr + 12, valueValue.length, true);
+}
 
 /** `run`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
@@ -68,7 +106,7 @@ function lowerPut(host: JsFunction, ac: AdapterContext): CoreFunction {
       const eValue: Uint8Array = new Uint8Array(
         cx.u8.slice(eValuePtr, eValuePtr + eValueLen).buffer,
       );
-      const e2: { key: string; value: Uint8Array } = { key: eKey, value: eValue };
+      const e2: Entry = { key: eKey, value: eValue };
       try {
         impl(e2);
       } catch (e) {
@@ -84,7 +122,6 @@ function lowerPut(host: JsFunction, ac: AdapterContext): CoreFunction {
 /** `corpus:multi-file/store#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:multi-file/store"]["get"];
   function get(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "key"';
@@ -106,39 +143,7 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
         cx.u8[outPtr] = 0;
       } else {
         cx.u8[outPtr] = 1;
-        if (typeof result !== "object" || result === null)
-          throw badValue("a record object", result);
-        const resultKey = result.key;
-        const [resultKeyPtr, resultKeyLen] = lowerString(cx, resultKey, ".key");
-        cx.dv.setUint32(outPtr + 4, resultKeyPtr, true);
-        cx.dv.setUint32(outPtr + 8, resultKeyLen, true);
-        const resultValue = result.value;
-        if (!(Array.isArray(resultValue) || resultValue instanceof Uint8Array))
-          throw badValue("a Uint8Array or an array", resultValue, ".value");
-        const resultValuePtr = allocateList(cx, resultValue.length, 1, 1, ".value");
-        if (resultValue instanceof Uint8Array) {
-          cx.u8.set(
-            new Uint8Array(resultValue.buffer, resultValue.byteOffset, resultValue.byteLength),
-            resultValuePtr,
-          );
-        } else {
-          const resultValueElements = resultValue as ArrayLike<unknown>;
-          for (let i = 0; i < resultValueElements.length; i++) {
-            const resultValueItem = resultValueElements[i];
-            try {
-              if (
-                typeof resultValueItem !== "number" ||
-                (resultValueItem & 0xff) !== resultValueItem
-              )
-                throw badValue("a u8 (integer 0..255)", resultValueItem);
-              cx.u8[resultValuePtr + i] = resultValueItem;
-            } catch (e) {
-              throw atPath(e, `.value[${i}]`);
-            }
-          }
-        }
-        cx.dv.setUint32(outPtr + 12, resultValuePtr, true);
-        cx.dv.setUint32(outPtr + 16, resultValue.length, true);
+        storeEntry(cx, outPtr + 4, result);
       }
     } catch (e) {
       throw importCallFailed(e, inst, "get", where);

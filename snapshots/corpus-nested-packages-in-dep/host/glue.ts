@@ -9,9 +9,13 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { checkListRange, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `dep:inner/types.payload`, as the declarations type them. */
+type Payload = { bytes: Uint8Array };
 
 /** `dep:outer/api#send`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -28,7 +32,7 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
       const pBytes: Uint8Array = new Uint8Array(
         cx.u8.slice(pBytesPtr, pBytesPtr + pBytesLen).buffer,
       );
-      const p: { bytes: Uint8Array } = { bytes: pBytes };
+      const p: Payload = { bytes: pBytes };
       try {
         impl(p);
       } catch (e) {

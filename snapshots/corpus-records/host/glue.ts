@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -20,6 +21,29 @@ import {
   loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:records/records.pair`, as the declarations type them. */
+type Pair = { x: number; y: number };
+
+/** Values of `corpus:records/records.person`, as the declarations type them. */
+type Person = { name: string; age: number; hasLegoActionFigure: boolean };
+
+/** Loads a `corpus:records/records.person` from `ptr` (CanonicalABI.md `load`). */
+function loadPerson(cx: LiftLowerContext, ptr: number): Person {
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr, true),
+    cx.dv.getUint32(ptr + 4, true),
+  );
+  return {
+    name: valueName,
+    age: cx.dv.getUint32(ptr + 8, true),
+    hasLegoActionFigure: cx.u8[ptr + 12] !== 0,
+  };
+}
+
+/** Values of `corpus:records/records.nested`, as the declarations type them. */
+type Nested = { pair: Pair; people: Person[]; bestFriend?: Person | undefined };
 
 /** `corpus:records/records#make`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerMake(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -40,28 +64,18 @@ function lowerMake(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("make");
       cx.refresh();
-      const nPair: { x: number; y: number } = { x: arg0 >>> 0, y: arg1 >>> 0 };
+      const nPair: Pair = { x: arg0 >>> 0, y: arg1 >>> 0 };
       const nPeoplePtr = arg2 >>> 0;
       const nPeopleLen = arg3 >>> 0;
       checkListRange(cx, nPeoplePtr, nPeopleLen, 16, 4);
-      const nPeople: { name: string; age: number; hasLegoActionFigure: boolean }[] = new Array(
-        nPeopleLen,
-      );
+      const nPeople: Person[] = new Array(nPeopleLen);
       for (let i = 0; i < nPeopleLen; i++) {
         const nPeopleItemAt = nPeoplePtr + i * 16;
-        const nPeopleItemName: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(nPeopleItemAt, true),
-          cx.dv.getUint32(nPeopleItemAt + 4, true),
-        );
-        nPeople[i] = {
-          name: nPeopleItemName,
-          age: cx.dv.getUint32(nPeopleItemAt + 8, true),
-          hasLegoActionFigure: cx.u8[nPeopleItemAt + 12] !== 0,
-        };
+        const nPeopleItem: Person = loadPerson(cx, nPeopleItemAt);
+        nPeople[i] = nPeopleItem;
       }
       const nBestFriendCase = arg4 >>> 0;
-      let nBestFriend: { name: string; age: number; hasLegoActionFigure: boolean } | undefined;
+      let nBestFriend: Person | undefined;
       switch (nBestFriendCase) {
         case 0: {
           nBestFriend = undefined;
@@ -79,11 +93,7 @@ function lowerMake(host: JsFunction, ac: AdapterContext): CoreFunction {
         default:
           throw invalidDiscriminant(nBestFriendCase, "option", 2);
       }
-      const n: {
-        pair: { x: number; y: number };
-        people: { name: string; age: number; hasLegoActionFigure: boolean }[];
-        bestFriend: { name: string; age: number; hasLegoActionFigure: boolean } | undefined;
-      } = { pair: nPair, people: nPeople, bestFriend: nBestFriend };
+      const n: Nested = { pair: nPair, people: nPeople, bestFriend: nBestFriend };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(n);

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -22,6 +23,9 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:results/results.errno`, as the declarations type them. */
+type Errno = "bad" | "worse";
 
 /** `corpus:results/results#both`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerBoth(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -311,7 +315,7 @@ function lowerAliases(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("aliases");
       cx.refresh();
       const aCase = arg0 >>> 0;
-      let a: { tag: "ok"; val: undefined } | { tag: "err"; val: "bad" | "worse" };
+      let a: { tag: "ok"; val: undefined } | { tag: "err"; val: Errno };
       switch (aCase) {
         case 0: {
           a = { tag: "ok", val: undefined };
@@ -319,7 +323,7 @@ function lowerAliases(host: JsFunction, ac: AdapterContext): CoreFunction {
         }
         case 1: {
           const aErrCase = arg1 >>> 0;
-          let aErr: "bad" | "worse";
+          let aErr: Errno;
           switch (aErrCase) {
             case 0: {
               aErr = "bad";
@@ -355,7 +359,7 @@ function lowerAliases(host: JsFunction, ac: AdapterContext): CoreFunction {
       }
       where = 'param "c"';
       const cCase = arg5 >>> 0;
-      let c: { tag: "ok"; val: string } | { tag: "err"; val: "bad" | "worse" };
+      let c: { tag: "ok"; val: string } | { tag: "err"; val: Errno };
       switch (cCase) {
         case 0: {
           c = { tag: "ok", val: i32ToChar(arg6 >>> 0) };
@@ -363,7 +367,7 @@ function lowerAliases(host: JsFunction, ac: AdapterContext): CoreFunction {
         }
         case 1: {
           const cErrCase = arg6 >>> 0;
-          let cErr: "bad" | "worse";
+          let cErr: Errno;
           switch (cErrCase) {
             case 0: {
               cErr = "bad";

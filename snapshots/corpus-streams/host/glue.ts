@@ -19,50 +19,61 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** Elements of `stream<T>` / `future<T>` for T = `record{seq:u32,data:list<u8>}`: load and store one at `ptr`. */
-const element1 = {
-  load(cx: LiftLowerContext, ptr: number): { seq: number; data: Uint8Array } {
-    const elementDataPtr = cx.dv.getUint32(ptr + 4, true);
-    const elementDataLen = cx.dv.getUint32(ptr + 8, true);
-    checkListRange(cx, elementDataPtr, elementDataLen, 1, 1);
-    const elementData: Uint8Array = new Uint8Array(
-      cx.u8.slice(elementDataPtr, elementDataPtr + elementDataLen).buffer,
+/** Values of `corpus:streams/pipes.frame`, as the declarations type them. */
+type Frame = { seq: number; data: Uint8Array };
+
+/** Loads a `corpus:streams/pipes.frame` from `ptr` (CanonicalABI.md `load`). */
+function loadFrame(cx: LiftLowerContext, ptr: number): Frame {
+  const valueDataPtr = cx.dv.getUint32(ptr + 4, true);
+  const valueDataLen = cx.dv.getUint32(ptr + 8, true);
+  checkListRange(cx, valueDataPtr, valueDataLen, 1, 1);
+  const valueData: Uint8Array = new Uint8Array(
+    cx.u8.slice(valueDataPtr, valueDataPtr + valueDataLen).buffer,
+  );
+  return { seq: cx.dv.getUint32(ptr, true), data: valueData };
+}
+
+/** Stores a `corpus:streams/pipes.frame` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeFrame(cx: LiftLowerContext, ptr: number, value: Frame, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeq = value.seq;
+  if (typeof valueSeq !== "number" || valueSeq >>> 0 !== valueSeq)
+    throw badValue("a u32 (integer 0..4294967295)", valueSeq, path + ".seq");
+  cx.dv.setUint32(ptr, valueSeq, true);
+  const valueData = value.data;
+  if (!(Array.isArray(valueData) || valueData instanceof Uint8Array))
+    throw badValue("a Uint8Array or an array", valueData, path + ".data");
+  const valueDataPtr = allocateList(cx, valueData.length, 1, 1, path + ".data");
+  if (valueData instanceof Uint8Array) {
+    cx.u8.set(
+      new Uint8Array(valueData.buffer, valueData.byteOffset, valueData.byteLength),
+      valueDataPtr,
     );
-    return { seq: cx.dv.getUint32(ptr, true), data: elementData };
-  },
-  store(cx: LiftLowerContext, value: { seq: number; data: Uint8Array }, ptr: number): void {
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementSeq = value.seq;
-    if (typeof elementSeq !== "number" || elementSeq >>> 0 !== elementSeq)
-      throw badValue("a u32 (integer 0..4294967295)", elementSeq, ".seq");
-    cx.dv.setUint32(ptr, elementSeq, true);
-    const elementData2 = value.data;
-    if (!(Array.isArray(elementData2) || elementData2 instanceof Uint8Array))
-      throw badValue("a Uint8Array or an array", elementData2, ".data");
-    const elementData2Ptr = allocateList(cx, elementData2.length, 1, 1, ".data");
-    if (elementData2 instanceof Uint8Array) {
-      cx.u8.set(
-        new Uint8Array(elementData2.buffer, elementData2.byteOffset, elementData2.byteLength),
-        elementData2Ptr,
-      );
-    } else {
-      const elementData2Elements = elementData2 as ArrayLike<unknown>;
-      for (let i = 0; i < elementData2Elements.length; i++) {
-        const elementData2Item = elementData2Elements[i];
-        try {
-          if (
-            typeof elementData2Item !== "number" ||
-            (elementData2Item & 0xff) !== elementData2Item
-          )
-            throw badValue("a u8 (integer 0..255)", elementData2Item);
-          cx.u8[elementData2Ptr + i] = elementData2Item;
-        } catch (e) {
-          throw atPath(e, `.data[${i}]`);
-        }
+  } else {
+    const valueDataElements = valueData as ArrayLike<unknown>;
+    for (let i = 0; i < valueDataElements.length; i++) {
+      const valueDataItem = valueDataElements[i];
+      try {
+        if (typeof valueDataItem !== "number" || (valueDataItem & 0xff) !== valueDataItem)
+          throw badValue("a u8 (integer 0..255)", valueDataItem, path);
+        cx.u8[valueDataPtr + i] = valueDataItem;
+      } catch (e) {
+        throw atPath(e, `${path}.data[${i}]`);
       }
     }
-    cx.dv.setUint32(ptr + 4, elementData2Ptr, true);
-    cx.dv.setUint32(ptr + 8, elementData2.length, true);
+  }
+  cx.dv.setUint32(ptr + 4, valueDataPtr, true);
+  cx.dv.setUint32(ptr + 8, valueData.length, true);
+}
+
+/** Elements of `stream<T>` / `future<T>` for T = `record{seq:u32,data:list<u8>}`: load and store one at `ptr`. */
+const element1 = {
+  load(cx: LiftLowerContext, ptr: number): Frame {
+    const element: Frame = loadFrame(cx, ptr);
+    return element;
+  },
+  store(cx: LiftLowerContext, value: Frame, ptr: number): void {
+    storeFrame(cx, ptr, value);
   },
 };
 

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -22,6 +23,28 @@ import {
   importCallFailed,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:syntax-edge/edge.r`, as the declarations type them. */
+type R = { x: number; y: Uint8Array };
+
+/** Values of `corpus:syntax-edge/edge.e`, as the declarations type them. */
+type E = "one" | "two";
+
+/** Stores a `corpus:syntax-edge/edge.e` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeE(cx: LiftLowerContext, ptr: number, value: E, path = ""): void {
+  switch (value) {
+    case "one": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "two": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    default:
+      throw badValue('one of "one", "two"', value, path);
+  }
+}
 
 /** `k`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftK(core: CoreFunction, ac: AdapterContext): Exports["k"] {
@@ -60,13 +83,13 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
       const bYLen = arg3 >>> 0;
       checkListRange(cx, bYPtr, bYLen, 1, 1);
       const bY: Uint8Array = new Uint8Array(cx.u8.slice(bYPtr, bYPtr + bYLen).buffer);
-      const b: { x: number; y: Uint8Array } = { x: arg1 & 0xff, y: bY };
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: "one" | "two" };
+      const b: R = { x: arg1 & 0xff, y: bY };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: E };
       try {
         result = { tag: "ok", val: (impl(a, b), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "g");
-        result = { tag: "err", val: e.payload as "one" | "two" };
+        result = { tag: "err", val: e.payload as E };
       }
       cx.refresh();
       where = "result";
@@ -82,18 +105,7 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          switch (resultErr) {
-            case "one": {
-              cx.u8[outPtr + 1] = 0;
-              break;
-            }
-            case "two": {
-              cx.u8[outPtr + 1] = 1;
-              break;
-            }
-            default:
-              throw badValue('one of "one", "two"', resultErr, "<err>.val");
-          }
+          storeE(cx, outPtr + 1, resultErr, "<err>.val");
           break;
         }
         default:

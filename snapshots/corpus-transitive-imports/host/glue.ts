@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -22,6 +23,19 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:transitive/shared.metadata`, as the declarations type them. */
+type Metadata = { name: string };
+
+/** Stores a `corpus:transitive/shared.metadata` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMetadata(cx: LiftLowerContext, ptr: number, value: Metadata, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 4, valueNameLen, true);
+}
 
 /** `corpus:transitive/b#foo`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftFoo(core: CoreFunction, ac: AdapterContext): Exports["corpus:transitive/b"]["foo"] {
@@ -53,7 +67,6 @@ function liftFoo(core: CoreFunction, ac: AdapterContext): Exports["corpus:transi
 /** `host#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["host"]["get"];
   function get(arg0: number): void {
     let where = "result";
@@ -71,11 +84,7 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultName = result.name;
-      const [resultNamePtr, resultNameLen] = lowerString(cx, resultName, ".name");
-      cx.dv.setUint32(outPtr, resultNamePtr, true);
-      cx.dv.setUint32(outPtr + 4, resultNameLen, true);
+      storeMetadata(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "get", where);
     }

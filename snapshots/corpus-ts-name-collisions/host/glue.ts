@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -21,6 +22,53 @@ import {
   invalidDiscriminant,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:ts-collisions/collisions.my-type`, as the declarations type them. */
+type MyType = { x: number };
+
+/** Values of `corpus:ts-collisions/types.value`, as the declarations type them. */
+type TsCollisionsValue = { v: number };
+
+/** Values of `corpus:ts-collisions/collisions.fields`, as the declarations type them. */
+type Fields = { fields: number; getHTTP: number; getHttp2: number; getHTTP2x: number };
+
+/** Loads a `corpus:ts-collisions/collisions.fields` from `ptr` (CanonicalABI.md `load`). */
+function loadFields(cx: LiftLowerContext, ptr: number): Fields {
+  return {
+    fields: cx.u8[ptr],
+    getHTTP: cx.u8[ptr + 1],
+    getHttp2: cx.u8[ptr + 2],
+    getHTTP2x: cx.u8[ptr + 3],
+  };
+}
+
+/** Values of `corpus:ts-collisions/foo-bar.foo-bar`, as the declarations type them. */
+type FooBar = { fooBar: number };
+
+/** Values of `corpus:ts-collisions/collisions.choice`, as the declarations type them. */
+type Choice =
+  { tag: "value"; val: TsCollisionsValue } | { tag: "choice" } | { tag: "fields"; val: Fields };
+
+/** Stores a `corpus:ts-collisions/collisions.fields` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeFields(cx: LiftLowerContext, ptr: number, value: Fields, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueFields = value.fields;
+  if (typeof valueFields !== "number" || (valueFields & 0xff) !== valueFields)
+    throw badValue("a u8 (integer 0..255)", valueFields, path + ".fields");
+  cx.u8[ptr] = valueFields;
+  const valueGetHTTP = value.getHTTP;
+  if (typeof valueGetHTTP !== "number" || (valueGetHTTP & 0xff) !== valueGetHTTP)
+    throw badValue("a u8 (integer 0..255)", valueGetHTTP, path + ".getHTTP");
+  cx.u8[ptr + 1] = valueGetHTTP;
+  const valueGetHttp2 = value.getHttp2;
+  if (typeof valueGetHttp2 !== "number" || (valueGetHttp2 & 0xff) !== valueGetHttp2)
+    throw badValue("a u8 (integer 0..255)", valueGetHttp2, path + ".getHttp2");
+  cx.u8[ptr + 2] = valueGetHttp2;
+  const valueGetHTTP2x = value.getHTTP2x;
+  if (typeof valueGetHTTP2x !== "number" || (valueGetHTTP2x & 0xff) !== valueGetHTTP2x)
+    throw badValue("a u8 (integer 0..255)", valueGetHTTP2x, path + ".getHTTP2x");
+  cx.u8[ptr + 3] = valueGetHTTP2x;
+}
 
 /** `run`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
@@ -62,7 +110,7 @@ function liftMyTypeFn(
         throw coreCallTrap(e, "my-type-fn");
       }
       where = "result";
-      const result: { x: number } = { x: ret & 0xff };
+      const result: MyType = { x: ret & 0xff };
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "my-type-fn", ret);
       return result;
     } catch (e) {
@@ -91,7 +139,7 @@ function liftMakeValue(
         throw coreCallTrap(e, "make-value");
       }
       where = "result";
-      const result: { v: number } = { v: ret & 0xff };
+      const result: TsCollisionsValue = { v: ret & 0xff };
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "make-value", ret);
       return result;
     } catch (e) {
@@ -188,12 +236,7 @@ function liftFooBar(
       where = "result";
       const retPtr = ret >>> 0;
       cx.checkRange(retPtr, 4, 1, "result", "CanonicalABI.md lift_flat_values");
-      const result: { fields: number; getHTTP: number; getHttp2: number; getHTTP2x: number } = {
-        fields: cx.u8[retPtr],
-        getHTTP: cx.u8[retPtr + 1],
-        getHttp2: cx.u8[retPtr + 2],
-        getHTTP2x: cx.u8[retPtr + 3],
-      };
+      const result: Fields = loadFields(cx, retPtr);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "foo-bar", ret);
       return result;
     } catch (e) {
@@ -277,16 +320,10 @@ function lowerFooBar(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("foo-bar");
       cx.refresh();
-      const x: { fooBar: number } = { fooBar: arg0 & 0xff };
+      const x: FooBar = { fooBar: arg0 & 0xff };
       where = 'param "c"';
       const cCase = arg1 >>> 0;
-      let c:
-        | { tag: "value"; val: { v: number } }
-        | { tag: "choice" }
-        | {
-            tag: "fields";
-            val: { fields: number; getHTTP: number; getHttp2: number; getHTTP2x: number };
-          };
+      let c: Choice;
       switch (cCase) {
         case 0: {
           c = { tag: "value", val: { v: arg2 & 0xff } };
@@ -321,23 +358,7 @@ function lowerFooBar(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg6 >>> 0;
       cx.checkRange(outPtr, 4, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultFields = result.fields;
-      if (typeof resultFields !== "number" || (resultFields & 0xff) !== resultFields)
-        throw badValue("a u8 (integer 0..255)", resultFields, ".fields");
-      cx.u8[outPtr] = resultFields;
-      const resultGetHTTP = result.getHTTP;
-      if (typeof resultGetHTTP !== "number" || (resultGetHTTP & 0xff) !== resultGetHTTP)
-        throw badValue("a u8 (integer 0..255)", resultGetHTTP, ".getHTTP");
-      cx.u8[outPtr + 1] = resultGetHTTP;
-      const resultGetHttp2 = result.getHttp2;
-      if (typeof resultGetHttp2 !== "number" || (resultGetHttp2 & 0xff) !== resultGetHttp2)
-        throw badValue("a u8 (integer 0..255)", resultGetHttp2, ".getHttp2");
-      cx.u8[outPtr + 2] = resultGetHttp2;
-      const resultGetHTTP2x = result.getHTTP2x;
-      if (typeof resultGetHTTP2x !== "number" || (resultGetHTTP2x & 0xff) !== resultGetHTTP2x)
-        throw badValue("a u8 (integer 0..255)", resultGetHTTP2x, ".getHTTP2x");
-      cx.u8[outPtr + 3] = resultGetHTTP2x;
+      storeFields(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "foo-bar", where);
     }

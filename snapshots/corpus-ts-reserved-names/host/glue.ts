@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -29,6 +30,386 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:ts-reserved/class.delete`, as the declarations type them. */
+type Delete = {
+  new: number;
+  this: number;
+  default: string;
+  function: boolean;
+  var: number;
+  let: number;
+  const: number;
+  void: number;
+  null: number;
+  undefined: number;
+  constructor: number;
+  prototype: number;
+  proto: number;
+  then: number;
+  toString: number;
+  valueOf: number;
+  hasOwnProperty: number;
+  arguments: number;
+  eval: number;
+  await: number;
+  yield: number;
+  symbol: number;
+  tag: number;
+  val: number;
+};
+
+/** Stores a `corpus:ts-reserved/class.delete` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDelete(cx: LiftLowerContext, ptr: number, value: Delete, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueNew = value.new;
+  if (typeof valueNew !== "number" || valueNew >>> 0 !== valueNew)
+    throw badValue("a u32 (integer 0..4294967295)", valueNew, path + ".new");
+  cx.dv.setUint32(ptr, valueNew, true);
+  const valueThis = value.this;
+  if (typeof valueThis !== "number" || valueThis >>> 0 !== valueThis)
+    throw badValue("a u32 (integer 0..4294967295)", valueThis, path + ".this");
+  cx.dv.setUint32(ptr + 4, valueThis, true);
+  const valueDefault = value.default;
+  const [valueDefaultPtr, valueDefaultLen] = lowerString(cx, valueDefault, path + ".default");
+  cx.dv.setUint32(ptr + 8, valueDefaultPtr, true);
+  cx.dv.setUint32(ptr + 12, valueDefaultLen, true);
+  const valueFunction = value.function;
+  if (typeof valueFunction !== "boolean")
+    throw badValue("a boolean", valueFunction, path + ".function");
+  cx.u8[ptr + 16] = valueFunction ? 1 : 0;
+  const valueVar = value.var;
+  if (typeof valueVar !== "number" || (valueVar & 0xff) !== valueVar)
+    throw badValue("a u8 (integer 0..255)", valueVar, path + ".var");
+  cx.u8[ptr + 17] = valueVar;
+  const valueLet = value.let;
+  if (typeof valueLet !== "number" || (valueLet & 0xff) !== valueLet)
+    throw badValue("a u8 (integer 0..255)", valueLet, path + ".let");
+  cx.u8[ptr + 18] = valueLet;
+  const valueConst = value.const;
+  if (typeof valueConst !== "number" || (valueConst & 0xff) !== valueConst)
+    throw badValue("a u8 (integer 0..255)", valueConst, path + ".const");
+  cx.u8[ptr + 19] = valueConst;
+  const valueVoid = value.void;
+  if (typeof valueVoid !== "number" || (valueVoid & 0xff) !== valueVoid)
+    throw badValue("a u8 (integer 0..255)", valueVoid, path + ".void");
+  cx.u8[ptr + 20] = valueVoid;
+  const valueNull = value.null;
+  if (typeof valueNull !== "number" || (valueNull & 0xff) !== valueNull)
+    throw badValue("a u8 (integer 0..255)", valueNull, path + ".null");
+  cx.u8[ptr + 21] = valueNull;
+  const valueUndefined = value.undefined;
+  if (typeof valueUndefined !== "number" || (valueUndefined & 0xff) !== valueUndefined)
+    throw badValue("a u8 (integer 0..255)", valueUndefined, path + ".undefined");
+  cx.u8[ptr + 22] = valueUndefined;
+  const valueConstructor = value.constructor;
+  if (typeof valueConstructor !== "number" || (valueConstructor & 0xff) !== valueConstructor)
+    throw badValue("a u8 (integer 0..255)", valueConstructor, path + ".constructor");
+  cx.u8[ptr + 23] = valueConstructor;
+  const valuePrototype = value.prototype;
+  if (typeof valuePrototype !== "number" || (valuePrototype & 0xff) !== valuePrototype)
+    throw badValue("a u8 (integer 0..255)", valuePrototype, path + ".prototype");
+  cx.u8[ptr + 24] = valuePrototype;
+  const valueProto = value.proto;
+  if (typeof valueProto !== "number" || (valueProto & 0xff) !== valueProto)
+    throw badValue("a u8 (integer 0..255)", valueProto, path + ".proto");
+  cx.u8[ptr + 25] = valueProto;
+  const valueThen = value.then;
+  if (typeof valueThen !== "number" || (valueThen & 0xff) !== valueThen)
+    throw badValue("a u8 (integer 0..255)", valueThen, path + ".then");
+  cx.u8[ptr + 26] = valueThen;
+  const valueToString = value.toString;
+  if (typeof valueToString !== "number" || (valueToString & 0xff) !== valueToString)
+    throw badValue("a u8 (integer 0..255)", valueToString, path + ".toString");
+  cx.u8[ptr + 27] = valueToString;
+  const valueValueOf = value.valueOf;
+  if (typeof valueValueOf !== "number" || (valueValueOf & 0xff) !== valueValueOf)
+    throw badValue("a u8 (integer 0..255)", valueValueOf, path + ".valueOf");
+  cx.u8[ptr + 28] = valueValueOf;
+  const valueHasOwnProperty = value.hasOwnProperty;
+  if (
+    typeof valueHasOwnProperty !== "number" ||
+    (valueHasOwnProperty & 0xff) !== valueHasOwnProperty
+  )
+    throw badValue("a u8 (integer 0..255)", valueHasOwnProperty, path + ".hasOwnProperty");
+  cx.u8[ptr + 29] = valueHasOwnProperty;
+  const valueArguments = value.arguments;
+  if (typeof valueArguments !== "number" || (valueArguments & 0xff) !== valueArguments)
+    throw badValue("a u8 (integer 0..255)", valueArguments, path + ".arguments");
+  cx.u8[ptr + 30] = valueArguments;
+  const valueEval = value.eval;
+  if (typeof valueEval !== "number" || (valueEval & 0xff) !== valueEval)
+    throw badValue("a u8 (integer 0..255)", valueEval, path + ".eval");
+  cx.u8[ptr + 31] = valueEval;
+  const valueAwait = value.await;
+  if (typeof valueAwait !== "number" || (valueAwait & 0xff) !== valueAwait)
+    throw badValue("a u8 (integer 0..255)", valueAwait, path + ".await");
+  cx.u8[ptr + 32] = valueAwait;
+  const valueYield = value.yield;
+  if (typeof valueYield !== "number" || (valueYield & 0xff) !== valueYield)
+    throw badValue("a u8 (integer 0..255)", valueYield, path + ".yield");
+  cx.u8[ptr + 33] = valueYield;
+  const valueSymbol = value.symbol;
+  if (typeof valueSymbol !== "number" || (valueSymbol & 0xff) !== valueSymbol)
+    throw badValue("a u8 (integer 0..255)", valueSymbol, path + ".symbol");
+  cx.u8[ptr + 34] = valueSymbol;
+  const valueTag = value.tag;
+  if (typeof valueTag !== "number" || (valueTag & 0xff) !== valueTag)
+    throw badValue("a u8 (integer 0..255)", valueTag, path + ".tag");
+  cx.u8[ptr + 35] = valueTag;
+  const valueVal = value.val;
+  if (typeof valueVal !== "number" || (valueVal & 0xff) !== valueVal)
+    throw badValue("a u8 (integer 0..255)", valueVal, path + ".val");
+  cx.u8[ptr + 36] = valueVal;
+}
+
+/** Values of `corpus:ts-reserved/class.switch`, as the declarations type them. */
+type Switch = "case" | "break" | "continue" | "return" | "throw" | "try" | "catch" | "finally";
+
+/** Stores a `corpus:ts-reserved/class.switch` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSwitch(cx: LiftLowerContext, ptr: number, value: Switch, path = ""): void {
+  switch (value) {
+    case "case": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "break": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "continue": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "return": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "throw": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "try": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "catch": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "finally": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    default:
+      throw badValue(
+        'one of "case", "break", "continue", "return", "throw", "try", "catch", "finally"',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `corpus:ts-reserved/class.instanceof`, as the declarations type them. */
+type Instanceof =
+  | { tag: "typeof"; val: number }
+  | { tag: "in" }
+  | { tag: "of" }
+  | { tag: "none" }
+  | { tag: "some"; val: number }
+  | { tag: "ok" }
+  | { tag: "err"; val: string };
+
+/** Loads a `corpus:ts-reserved/class.instanceof` from `ptr` (CanonicalABI.md `load`). */
+function loadInstanceof(cx: LiftLowerContext, ptr: number): Instanceof {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "typeof"; val: number }
+    | { tag: "in" }
+    | { tag: "of" }
+    | { tag: "none" }
+    | { tag: "some"; val: number }
+    | { tag: "ok" }
+    | { tag: "err"; val: string };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "typeof", val: cx.u8[ptr + 4] };
+      break;
+    }
+    case 1: {
+      value = { tag: "in" };
+      break;
+    }
+    case 2: {
+      value = { tag: "of" };
+      break;
+    }
+    case 3: {
+      value = { tag: "none" };
+      break;
+    }
+    case 4: {
+      value = { tag: "some", val: cx.u8[ptr + 4] };
+      break;
+    }
+    case 5: {
+      value = { tag: "ok" };
+      break;
+    }
+    case 6: {
+      value = {
+        tag: "err",
+        val: loadStringFromRange(
+          cx,
+          cx.dv.getUint32(ptr + 4, true),
+          cx.dv.getUint32(ptr + 8, true),
+        ),
+      };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 7);
+  }
+  return value;
+}
+
+/** Loads a `corpus:ts-reserved/class.delete` from `ptr` (CanonicalABI.md `load`). */
+function loadDelete(cx: LiftLowerContext, ptr: number): Delete {
+  const valueDefault: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 8, true),
+    cx.dv.getUint32(ptr + 12, true),
+  );
+  return {
+    new: cx.dv.getUint32(ptr, true),
+    this: cx.dv.getUint32(ptr + 4, true),
+    default: valueDefault,
+    function: cx.u8[ptr + 16] !== 0,
+    var: cx.u8[ptr + 17],
+    let: cx.u8[ptr + 18],
+    const: cx.u8[ptr + 19],
+    void: cx.u8[ptr + 20],
+    null: cx.u8[ptr + 21],
+    undefined: cx.u8[ptr + 22],
+    constructor: cx.u8[ptr + 23],
+    prototype: cx.u8[ptr + 24],
+    proto: cx.u8[ptr + 25],
+    then: cx.u8[ptr + 26],
+    toString: cx.u8[ptr + 27],
+    valueOf: cx.u8[ptr + 28],
+    hasOwnProperty: cx.u8[ptr + 29],
+    arguments: cx.u8[ptr + 30],
+    eval: cx.u8[ptr + 31],
+    await: cx.u8[ptr + 32],
+    yield: cx.u8[ptr + 33],
+    symbol: cx.u8[ptr + 34],
+    tag: cx.u8[ptr + 35],
+    val: cx.u8[ptr + 36],
+  };
+}
+
+/** Loads a `corpus:ts-reserved/class.switch` from `ptr` (CanonicalABI.md `load`). */
+function loadSwitch(cx: LiftLowerContext, ptr: number): Switch {
+  const valueCase = cx.u8[ptr];
+  let value: "case" | "break" | "continue" | "return" | "throw" | "try" | "catch" | "finally";
+  switch (valueCase) {
+    case 0: {
+      value = "case";
+      break;
+    }
+    case 1: {
+      value = "break";
+      break;
+    }
+    case 2: {
+      value = "continue";
+      break;
+    }
+    case 3: {
+      value = "return";
+      break;
+    }
+    case 4: {
+      value = "throw";
+      break;
+    }
+    case 5: {
+      value = "try";
+      break;
+    }
+    case 6: {
+      value = "catch";
+      break;
+    }
+    case 7: {
+      value = "finally";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 8);
+  }
+  return value;
+}
+
+/** Stores a `corpus:ts-reserved/class.instanceof` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeInstanceof(cx: LiftLowerContext, ptr: number, value: Instanceof, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "typeof" | "in" | "of" | "none" | "some" | "ok" | "err", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "typeof": {
+      cx.u8[ptr] = 0;
+      const valueTypeof = value.val;
+      if (typeof valueTypeof !== "number" || (valueTypeof & 0xff) !== valueTypeof)
+        throw badValue("a u8 (integer 0..255)", valueTypeof, path + "<typeof>.val");
+      cx.u8[ptr + 4] = valueTypeof;
+      break;
+    }
+    case "in": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "of": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "none": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "some": {
+      cx.u8[ptr] = 4;
+      const valueSome = value.val;
+      if (typeof valueSome !== "number" || (valueSome & 0xff) !== valueSome)
+        throw badValue("a u8 (integer 0..255)", valueSome, path + "<some>.val");
+      cx.u8[ptr + 4] = valueSome;
+      break;
+    }
+    case "ok": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "err": {
+      cx.u8[ptr] = 6;
+      const valueErr = value.val;
+      const [valueErrPtr, valueErrLen] = lowerString(cx, valueErr, path + "<err>.val");
+      cx.dv.setUint32(ptr + 4, valueErrPtr, true);
+      cx.dv.setUint32(ptr + 8, valueErrLen, true);
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "typeof" | "in" | "of" | "none" | "some" | "ok" | "err", val }',
+        value,
+        path,
+      );
+  }
+}
 
 /** `default`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftDefault_(core: CoreFunction, ac: AdapterContext): Exports["default"] {
@@ -93,7 +474,6 @@ function liftNew_(
   ac: AdapterContext,
 ): Exports["corpus:ts-reserved/class"]["new"] {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const postReturn = cx.opts.postReturn;
   return function new_(class_, this_) {
     const entered = inst.enter("new");
@@ -103,146 +483,9 @@ function liftNew_(
       // More than MAX_FLAT_PARAMS flat values: the arguments go through memory (CanonicalABI.md "Flattening").
       const args = cx.allocate(4, 44);
       cx.checkRange(args, 44, 4, "parameter tuple", "CanonicalABI.md lower_flat_values");
-      if (typeof class_ !== "object" || class_ === null) throw badValue("a record object", class_);
-      const class_New = class_.new;
-      if (typeof class_New !== "number" || class_New >>> 0 !== class_New)
-        throw badValue("a u32 (integer 0..4294967295)", class_New, ".new");
-      cx.dv.setUint32(args, class_New, true);
-      const class_This = class_.this;
-      if (typeof class_This !== "number" || class_This >>> 0 !== class_This)
-        throw badValue("a u32 (integer 0..4294967295)", class_This, ".this");
-      cx.dv.setUint32(args + 4, class_This, true);
-      const class_Default = class_.default;
-      const [class_DefaultPtr, class_DefaultLen] = lowerString(cx, class_Default, ".default");
-      cx.dv.setUint32(args + 8, class_DefaultPtr, true);
-      cx.dv.setUint32(args + 12, class_DefaultLen, true);
-      const class_Function = class_.function;
-      if (typeof class_Function !== "boolean")
-        throw badValue("a boolean", class_Function, ".function");
-      cx.u8[args + 16] = class_Function ? 1 : 0;
-      const class_Var = class_.var;
-      if (typeof class_Var !== "number" || (class_Var & 0xff) !== class_Var)
-        throw badValue("a u8 (integer 0..255)", class_Var, ".var");
-      cx.u8[args + 17] = class_Var;
-      const class_Let = class_.let;
-      if (typeof class_Let !== "number" || (class_Let & 0xff) !== class_Let)
-        throw badValue("a u8 (integer 0..255)", class_Let, ".let");
-      cx.u8[args + 18] = class_Let;
-      const class_Const = class_.const;
-      if (typeof class_Const !== "number" || (class_Const & 0xff) !== class_Const)
-        throw badValue("a u8 (integer 0..255)", class_Const, ".const");
-      cx.u8[args + 19] = class_Const;
-      const class_Void = class_.void;
-      if (typeof class_Void !== "number" || (class_Void & 0xff) !== class_Void)
-        throw badValue("a u8 (integer 0..255)", class_Void, ".void");
-      cx.u8[args + 20] = class_Void;
-      const class_Null = class_.null;
-      if (typeof class_Null !== "number" || (class_Null & 0xff) !== class_Null)
-        throw badValue("a u8 (integer 0..255)", class_Null, ".null");
-      cx.u8[args + 21] = class_Null;
-      const class_Undefined = class_.undefined;
-      if (typeof class_Undefined !== "number" || (class_Undefined & 0xff) !== class_Undefined)
-        throw badValue("a u8 (integer 0..255)", class_Undefined, ".undefined");
-      cx.u8[args + 22] = class_Undefined;
-      const class_Constructor = class_.constructor;
-      if (typeof class_Constructor !== "number" || (class_Constructor & 0xff) !== class_Constructor)
-        throw badValue("a u8 (integer 0..255)", class_Constructor, ".constructor");
-      cx.u8[args + 23] = class_Constructor;
-      const class_Prototype = class_.prototype;
-      if (typeof class_Prototype !== "number" || (class_Prototype & 0xff) !== class_Prototype)
-        throw badValue("a u8 (integer 0..255)", class_Prototype, ".prototype");
-      cx.u8[args + 24] = class_Prototype;
-      const class_Proto = class_.proto;
-      if (typeof class_Proto !== "number" || (class_Proto & 0xff) !== class_Proto)
-        throw badValue("a u8 (integer 0..255)", class_Proto, ".proto");
-      cx.u8[args + 25] = class_Proto;
-      const class_Then = class_.then;
-      if (typeof class_Then !== "number" || (class_Then & 0xff) !== class_Then)
-        throw badValue("a u8 (integer 0..255)", class_Then, ".then");
-      cx.u8[args + 26] = class_Then;
-      const class_ToString = class_.toString;
-      if (typeof class_ToString !== "number" || (class_ToString & 0xff) !== class_ToString)
-        throw badValue("a u8 (integer 0..255)", class_ToString, ".toString");
-      cx.u8[args + 27] = class_ToString;
-      const class_ValueOf = class_.valueOf;
-      if (typeof class_ValueOf !== "number" || (class_ValueOf & 0xff) !== class_ValueOf)
-        throw badValue("a u8 (integer 0..255)", class_ValueOf, ".valueOf");
-      cx.u8[args + 28] = class_ValueOf;
-      const class_HasOwnProperty = class_.hasOwnProperty;
-      if (
-        typeof class_HasOwnProperty !== "number" ||
-        (class_HasOwnProperty & 0xff) !== class_HasOwnProperty
-      )
-        throw badValue("a u8 (integer 0..255)", class_HasOwnProperty, ".hasOwnProperty");
-      cx.u8[args + 29] = class_HasOwnProperty;
-      const class_Arguments = class_.arguments;
-      if (typeof class_Arguments !== "number" || (class_Arguments & 0xff) !== class_Arguments)
-        throw badValue("a u8 (integer 0..255)", class_Arguments, ".arguments");
-      cx.u8[args + 30] = class_Arguments;
-      const class_Eval = class_.eval;
-      if (typeof class_Eval !== "number" || (class_Eval & 0xff) !== class_Eval)
-        throw badValue("a u8 (integer 0..255)", class_Eval, ".eval");
-      cx.u8[args + 31] = class_Eval;
-      const class_Await = class_.await;
-      if (typeof class_Await !== "number" || (class_Await & 0xff) !== class_Await)
-        throw badValue("a u8 (integer 0..255)", class_Await, ".await");
-      cx.u8[args + 32] = class_Await;
-      const class_Yield = class_.yield;
-      if (typeof class_Yield !== "number" || (class_Yield & 0xff) !== class_Yield)
-        throw badValue("a u8 (integer 0..255)", class_Yield, ".yield");
-      cx.u8[args + 33] = class_Yield;
-      const class_Symbol = class_.symbol;
-      if (typeof class_Symbol !== "number" || (class_Symbol & 0xff) !== class_Symbol)
-        throw badValue("a u8 (integer 0..255)", class_Symbol, ".symbol");
-      cx.u8[args + 34] = class_Symbol;
-      const class_Tag = class_.tag;
-      if (typeof class_Tag !== "number" || (class_Tag & 0xff) !== class_Tag)
-        throw badValue("a u8 (integer 0..255)", class_Tag, ".tag");
-      cx.u8[args + 35] = class_Tag;
-      const class_Val = class_.val;
-      if (typeof class_Val !== "number" || (class_Val & 0xff) !== class_Val)
-        throw badValue("a u8 (integer 0..255)", class_Val, ".val");
-      cx.u8[args + 36] = class_Val;
+      storeDelete(cx, args, class_);
       where = 'param "this"';
-      switch (this_) {
-        case "case": {
-          cx.u8[args + 40] = 0;
-          break;
-        }
-        case "break": {
-          cx.u8[args + 40] = 1;
-          break;
-        }
-        case "continue": {
-          cx.u8[args + 40] = 2;
-          break;
-        }
-        case "return": {
-          cx.u8[args + 40] = 3;
-          break;
-        }
-        case "throw": {
-          cx.u8[args + 40] = 4;
-          break;
-        }
-        case "try": {
-          cx.u8[args + 40] = 5;
-          break;
-        }
-        case "catch": {
-          cx.u8[args + 40] = 6;
-          break;
-        }
-        case "finally": {
-          cx.u8[args + 40] = 7;
-          break;
-        }
-        default:
-          throw badValue(
-            'one of "case", "break", "continue", "return", "throw", "try", "catch", "finally"',
-            this_,
-          );
-      }
+      storeSwitch(cx, args + 40, this_);
       let ret: number;
       try {
         ret = core(args) as number;
@@ -253,54 +496,7 @@ function liftNew_(
       where = "result";
       const retPtr = ret >>> 0;
       cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
-      const resultCase = cx.u8[retPtr];
-      let result:
-        | { tag: "typeof"; val: number }
-        | { tag: "in" }
-        | { tag: "of" }
-        | { tag: "none" }
-        | { tag: "some"; val: number }
-        | { tag: "ok" }
-        | { tag: "err"; val: string };
-      switch (resultCase) {
-        case 0: {
-          result = { tag: "typeof", val: cx.u8[retPtr + 4] };
-          break;
-        }
-        case 1: {
-          result = { tag: "in" };
-          break;
-        }
-        case 2: {
-          result = { tag: "of" };
-          break;
-        }
-        case 3: {
-          result = { tag: "none" };
-          break;
-        }
-        case 4: {
-          result = { tag: "some", val: cx.u8[retPtr + 4] };
-          break;
-        }
-        case 5: {
-          result = { tag: "ok" };
-          break;
-        }
-        case 6: {
-          result = {
-            tag: "err",
-            val: loadStringFromRange(
-              cx,
-              cx.dv.getUint32(retPtr + 4, true),
-              cx.dv.getUint32(retPtr + 8, true),
-            ),
-          };
-          break;
-        }
-        default:
-          throw invalidDiscriminant(resultCase, "variant", 7);
-      }
+      const result: Instanceof = loadInstanceof(cx, retPtr);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "new", ret);
       return result;
     } catch (e) {
@@ -1019,7 +1215,6 @@ function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
 /** `corpus:ts-reserved/class#new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["corpus:ts-reserved/class"]["new"];
   function new_(arg0: number, arg1: number): void {
     let where = 'param "class"';
@@ -1029,101 +1224,9 @@ function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
       // More than MAX_FLAT_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
       const args = arg0 >>> 0;
       cx.checkRange(args, 44, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
-      const class_Default: string = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(args + 8, true),
-        cx.dv.getUint32(args + 12, true),
-      );
-      const class_: {
-        new: number;
-        this: number;
-        default: string;
-        function: boolean;
-        var: number;
-        let: number;
-        const: number;
-        void: number;
-        null: number;
-        undefined: number;
-        constructor: number;
-        prototype: number;
-        proto: number;
-        then: number;
-        toString: number;
-        valueOf: number;
-        hasOwnProperty: number;
-        arguments: number;
-        eval: number;
-        await: number;
-        yield: number;
-        symbol: number;
-        tag: number;
-        val: number;
-      } = {
-        new: cx.dv.getUint32(args, true),
-        this: cx.dv.getUint32(args + 4, true),
-        default: class_Default,
-        function: cx.u8[args + 16] !== 0,
-        var: cx.u8[args + 17],
-        let: cx.u8[args + 18],
-        const: cx.u8[args + 19],
-        void: cx.u8[args + 20],
-        null: cx.u8[args + 21],
-        undefined: cx.u8[args + 22],
-        constructor: cx.u8[args + 23],
-        prototype: cx.u8[args + 24],
-        proto: cx.u8[args + 25],
-        then: cx.u8[args + 26],
-        toString: cx.u8[args + 27],
-        valueOf: cx.u8[args + 28],
-        hasOwnProperty: cx.u8[args + 29],
-        arguments: cx.u8[args + 30],
-        eval: cx.u8[args + 31],
-        await: cx.u8[args + 32],
-        yield: cx.u8[args + 33],
-        symbol: cx.u8[args + 34],
-        tag: cx.u8[args + 35],
-        val: cx.u8[args + 36],
-      };
+      const class_: Delete = loadDelete(cx, args);
       where = 'param "this"';
-      const this_Case = cx.u8[args + 40];
-      let this_: "case" | "break" | "continue" | "return" | "throw" | "try" | "catch" | "finally";
-      switch (this_Case) {
-        case 0: {
-          this_ = "case";
-          break;
-        }
-        case 1: {
-          this_ = "break";
-          break;
-        }
-        case 2: {
-          this_ = "continue";
-          break;
-        }
-        case 3: {
-          this_ = "return";
-          break;
-        }
-        case 4: {
-          this_ = "throw";
-          break;
-        }
-        case 5: {
-          this_ = "try";
-          break;
-        }
-        case 6: {
-          this_ = "catch";
-          break;
-        }
-        case 7: {
-          this_ = "finally";
-          break;
-        }
-        default:
-          throw invalidDiscriminant(this_Case, "enum", 8);
-      }
+      const this_: Switch = loadSwitch(cx, args + 40);
       let result: ReturnType<typeof impl>;
       try {
         result = impl(class_, this_);
@@ -1134,58 +1237,7 @@ function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg1 >>> 0;
       cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue(
-          '{ tag: "typeof" | "in" | "of" | "none" | "some" | "ok" | "err", val }',
-          result,
-        );
-      switch (result.tag) {
-        case "typeof": {
-          cx.u8[outPtr] = 0;
-          const resultTypeof = result.val;
-          if (typeof resultTypeof !== "number" || (resultTypeof & 0xff) !== resultTypeof)
-            throw badValue("a u8 (integer 0..255)", resultTypeof, "<typeof>.val");
-          cx.u8[outPtr + 4] = resultTypeof;
-          break;
-        }
-        case "in": {
-          cx.u8[outPtr] = 1;
-          break;
-        }
-        case "of": {
-          cx.u8[outPtr] = 2;
-          break;
-        }
-        case "none": {
-          cx.u8[outPtr] = 3;
-          break;
-        }
-        case "some": {
-          cx.u8[outPtr] = 4;
-          const resultSome = result.val;
-          if (typeof resultSome !== "number" || (resultSome & 0xff) !== resultSome)
-            throw badValue("a u8 (integer 0..255)", resultSome, "<some>.val");
-          cx.u8[outPtr + 4] = resultSome;
-          break;
-        }
-        case "ok": {
-          cx.u8[outPtr] = 5;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 6;
-          const resultErr = result.val;
-          const [resultErrPtr, resultErrLen] = lowerString(cx, resultErr, "<err>.val");
-          cx.dv.setUint32(outPtr + 4, resultErrPtr, true);
-          cx.dv.setUint32(outPtr + 8, resultErrLen, true);
-          break;
-        }
-        default:
-          throw badValue(
-            '{ tag: "typeof" | "in" | "of" | "none" | "some" | "ok" | "err", val }',
-            result,
-          );
-      }
+      storeInstanceof(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "new", where);
     }

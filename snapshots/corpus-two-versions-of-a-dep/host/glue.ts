@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -20,6 +21,32 @@ import {
   importCallFailed,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `dep:clock/wall@2.0.0.datetime`, as the declarations type them. */
+type ClockWallDatetime = { seconds: bigint; nanoseconds: number };
+
+/** Loads a `dep:clock/wall@2.0.0.datetime` from `ptr` (CanonicalABI.md `load`). */
+function loadClockWallDatetime(cx: LiftLowerContext, ptr: number): ClockWallDatetime {
+  return { seconds: cx.dv.getBigUint64(ptr, true), nanoseconds: cx.dv.getUint32(ptr + 8, true) };
+}
+
+/** Stores a `dep:clock/wall@2.0.0.datetime` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeClockWallDatetime(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: ClockWallDatetime,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asUintN(64, valueSeconds) !== valueSeconds)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigUint64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
 
 /** `corpus:two-versions/bridge#upgrade`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftUpgrade(
@@ -47,10 +74,7 @@ function liftUpgrade(
       where = "result";
       const retPtr = ret >>> 0;
       cx.checkRange(retPtr, 16, 8, "result", "CanonicalABI.md lift_flat_values");
-      const result: { seconds: bigint; nanoseconds: number } = {
-        seconds: cx.dv.getBigUint64(retPtr, true),
-        nanoseconds: cx.dv.getUint32(retPtr + 8, true),
-      };
+      const result: ClockWallDatetime = loadClockWallDatetime(cx, retPtr);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "upgrade", ret);
       return result;
     } catch (e) {
@@ -109,15 +133,7 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asUintN(64, resultSeconds) !== resultSeconds)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigUint64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeClockWallDatetime(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -19,6 +20,9 @@ import {
   resourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:upper/API.HTTP-request`, as the declarations type them. */
+type HTTPRequest = { url: string; methodNAME: string };
 
 /** `corpus:upper/API#parse-XML-document`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerParseXMLDocument(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -59,7 +63,7 @@ function lowerSendHTTP(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.refresh();
       const rUrl: string = loadStringFromRange(cx, arg0, arg1);
       const rMethodNAME: string = loadStringFromRange(cx, arg2, arg3);
-      const r: { url: string; methodNAME: string } = { url: rUrl, methodNAME: rMethodNAME };
+      const r: HTTPRequest = { url: rUrl, methodNAME: rMethodNAME };
       try {
         impl(r);
       } catch (e) {

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -19,6 +20,36 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:use-as/b.point`, as the declarations type them. */
+type UseAsBPoint = { lat: number; lon: number };
+
+/** Values of `corpus:use-as/a.point`, as the declarations type them. */
+type UseAsAPoint = { x: number; y: number };
+
+/** Stores a `corpus:use-as/a.point` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeUseAsAPoint(cx: LiftLowerContext, ptr: number, value: UseAsAPoint, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueX = value.x;
+  if (typeof valueX !== "number" || (valueX | 0) !== valueX)
+    throw badValue("an s32 (integer -2147483648..2147483647)", valueX, path + ".x");
+  cx.dv.setInt32(ptr, valueX, true);
+  const valueY = value.y;
+  if (typeof valueY !== "number" || (valueY | 0) !== valueY)
+    throw badValue("an s32 (integer -2147483648..2147483647)", valueY, path + ".y");
+  cx.dv.setInt32(ptr + 4, valueY, true);
+}
+
+/** Stores a `corpus:use-as/b.point` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeUseAsBPoint(cx: LiftLowerContext, ptr: number, value: UseAsBPoint, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueLat = value.lat;
+  if (typeof valueLat !== "number") throw badValue("a number", valueLat, path + ".lat");
+  cx.dv.setBigUint64(ptr, f64ToBits(valueLat), true);
+  const valueLon = value.lon;
+  if (typeof valueLon !== "number") throw badValue("a number", valueLon, path + ".lon");
+  cx.dv.setBigUint64(ptr + 8, f64ToBits(valueLon), true);
+}
+
 /** `corpus:use-as/map-view#project`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerProject(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -28,7 +59,7 @@ function lowerProject(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("project");
       cx.refresh();
-      const p: { lat: number; lon: number } = { lat: arg0, lon: arg1 };
+      const p: UseAsBPoint = { lat: arg0, lon: arg1 };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(p);
@@ -39,15 +70,7 @@ function lowerProject(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg2 >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultX = result.x;
-      if (typeof resultX !== "number" || (resultX | 0) !== resultX)
-        throw badValue("an s32 (integer -2147483648..2147483647)", resultX, ".x");
-      cx.dv.setInt32(outPtr, resultX, true);
-      const resultY = result.y;
-      if (typeof resultY !== "number" || (resultY | 0) !== resultY)
-        throw badValue("an s32 (integer -2147483648..2147483647)", resultY, ".y");
-      cx.dv.setInt32(outPtr + 4, resultY, true);
+      storeUseAsAPoint(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "project", where);
     }
@@ -64,7 +87,7 @@ function lowerSame(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("same");
       cx.refresh();
-      const p: { lat: number; lon: number } = { lat: arg0, lon: arg1 };
+      const p: UseAsBPoint = { lat: arg0, lon: arg1 };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(p);
@@ -75,13 +98,7 @@ function lowerSame(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg2 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultLat = result.lat;
-      if (typeof resultLat !== "number") throw badValue("a number", resultLat, ".lat");
-      cx.dv.setBigUint64(outPtr, f64ToBits(resultLat), true);
-      const resultLon = result.lon;
-      if (typeof resultLon !== "number") throw badValue("a number", resultLon, ".lon");
-      cx.dv.setBigUint64(outPtr + 8, f64ToBits(resultLon), true);
+      storeUseAsBPoint(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "same", where);
     }

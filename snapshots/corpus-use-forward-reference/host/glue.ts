@@ -9,9 +9,16 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { callPostReturn, compileComponent, coreCallTrap, exportCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:use-forward/provider.thing`, as the declarations type them. */
+type Thing = { weight: number };
+
+/** Values of `corpus:use-forward/user.later`, as the declarations type them. */
+type Later = { t: Thing };
 
 /** `corpus:use-forward/user#make`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftMake(
@@ -31,8 +38,8 @@ function liftMake(
         throw coreCallTrap(e, "make");
       }
       where = "result";
-      const resultT: { weight: number } = { weight: ret };
-      const result: { t: { weight: number } } = { t: resultT };
+      const resultT: Thing = { weight: ret };
+      const result: Later = { t: resultT };
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "make", ret);
       return result;
     } catch (e) {

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -21,6 +22,29 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `corpus:use-local/types.errno`, as the declarations type them. */
+type Errno = "access" | "exists" | "not-found";
+
+/** Stores a `corpus:use-local/types.errno` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrno(cx: LiftLowerContext, ptr: number, value: Errno, path = ""): void {
+  switch (value) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "exists": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "not-found": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "access", "exists", "not-found"', value, path);
+  }
+}
+
 /** `corpus:use-local/files#read`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerRead(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -31,14 +55,12 @@ function lowerRead(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("read");
       cx.refresh();
       const n: number = arg0 >>> 0;
-      let result:
-        | { tag: "ok"; val: ReturnType<typeof impl> }
-        | { tag: "err"; val: "access" | "exists" | "not-found" };
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Errno };
       try {
         result = { tag: "ok", val: impl(n) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "read");
-        result = { tag: "err", val: e.payload as "access" | "exists" | "not-found" };
+        result = { tag: "err", val: e.payload as Errno };
       }
       cx.refresh();
       where = "result";
@@ -78,22 +100,7 @@ function lowerRead(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          switch (resultErr) {
-            case "access": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "exists": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "not-found": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            default:
-              throw badValue('one of "access", "exists", "not-found"', resultErr, "<err>.val");
-          }
+          storeErrno(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:

@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -20,6 +21,20 @@ import {
   loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `corpus:variants/variants.filter`, as the declarations type them. */
+type Filter = { tag: "all" } | { tag: "none" } | { tag: "some"; val: string[] };
+
+/** Values of `corpus:variants/variants.human`, as the declarations type them. */
+type Human = { tag: "baby" } | { tag: "child"; val: number } | { tag: "adult" };
+
+/** Values of `corpus:variants/variants.payloads`, as the declarations type them. */
+type Payloads =
+  | { tag: "a"; val: number }
+  | { tag: "b"; val: string }
+  | { tag: "c"; val: [number, number] }
+  | { tag: "d"; val: Filter | undefined }
+  | { tag: "e"; val: Human };
 
 /** `corpus:variants/variants#apply`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -40,7 +55,7 @@ function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("apply");
       cx.refresh();
       const fCase = arg0 >>> 0;
-      let f: { tag: "all" } | { tag: "none" } | { tag: "some"; val: string[] };
+      let f: Filter;
       switch (fCase) {
         case 0: {
           f = { tag: "all" };
@@ -71,15 +86,7 @@ function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
       }
       where = 'param "p"';
       const pCase = arg3 >>> 0;
-      let p:
-        | { tag: "a"; val: number }
-        | { tag: "b"; val: string }
-        | { tag: "c"; val: [number, number] }
-        | {
-            tag: "d";
-            val: { tag: "all" } | { tag: "none" } | { tag: "some"; val: string[] } | undefined;
-          }
-        | { tag: "e"; val: { tag: "baby" } | { tag: "child"; val: number } | { tag: "adult" } };
+      let p: Payloads;
       switch (pCase) {
         case 0: {
           p = { tag: "a", val: arg4 & 0xff };
@@ -95,7 +102,7 @@ function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
         }
         case 3: {
           const pDCase = arg4 >>> 0;
-          let pD: { tag: "all" } | { tag: "none" } | { tag: "some"; val: string[] } | undefined;
+          let pD: Filter | undefined;
           switch (pDCase) {
             case 0: {
               pD = undefined;
@@ -103,7 +110,7 @@ function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
             }
             case 1: {
               const pDSomeCase = arg5 >>> 0;
-              let pDSome: { tag: "all" } | { tag: "none" } | { tag: "some"; val: string[] };
+              let pDSome: Filter;
               switch (pDSomeCase) {
                 case 0: {
                   pDSome = { tag: "all" };
@@ -143,7 +150,7 @@ function lowerApply(host: JsFunction, ac: AdapterContext): CoreFunction {
         }
         case 4: {
           const pECase = arg4 >>> 0;
-          let pE: { tag: "baby" } | { tag: "child"; val: number } | { tag: "adult" };
+          let pE: Human;
           switch (pECase) {
             case 0: {
               pE = { tag: "baby" };

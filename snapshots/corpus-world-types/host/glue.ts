@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -27,11 +28,63 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `app.config`, as the declarations type them. */
+type Config = { name: string; retries: number };
+
+/** Stores a `app.config` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeConfig(cx: LiftLowerContext, ptr: number, value: Config, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 4, valueNameLen, true);
+  const valueRetries = value.retries;
+  if (typeof valueRetries !== "number" || (valueRetries & 0xff) !== valueRetries)
+    throw badValue("a u8 (integer 0..255)", valueRetries, path + ".retries");
+  cx.u8[ptr + 8] = valueRetries;
+}
+
+/** Values of `app.mode`, as the declarations type them. */
+type Mode = "fast" | "safe";
+
+/** Values of `app.perms`, as the declarations type them. */
+type Perms = { read: boolean; write: boolean };
+
+/** Values of `app.outcome`, as the declarations type them. */
+type Outcome = { tag: "done"; val: number } | { tag: "failed"; val: string };
+
+/** Stores a `app.outcome` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeOutcome(cx: LiftLowerContext, ptr: number, value: Outcome, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "done" | "failed", val }', value, path);
+  switch (value.tag) {
+    case "done": {
+      cx.u8[ptr] = 0;
+      const valueDone = value.val;
+      if (typeof valueDone !== "number" || valueDone >>> 0 !== valueDone)
+        throw badValue("a u32 (integer 0..4294967295)", valueDone, path + "<done>.val");
+      cx.dv.setUint32(ptr + 4, valueDone, true);
+      break;
+    }
+    case "failed": {
+      cx.u8[ptr] = 1;
+      const valueFailed = value.val;
+      const [valueFailedPtr, valueFailedLen] = lowerString(cx, valueFailed, path + "<failed>.val");
+      cx.dv.setUint32(ptr + 4, valueFailedPtr, true);
+      cx.dv.setUint32(ptr + 8, valueFailedLen, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "done" | "failed", val }', value, path);
+  }
+}
+
 /** `start`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftStart(core: CoreFunction, ac: AdapterContext): Exports["start"] {
   const { cx, inst } = ac;
   const [sessionHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const postReturn = cx.opts.postReturn;
   return function start(all) {
     const entered = inst.enter("start");
@@ -44,16 +97,7 @@ function liftStart(core: CoreFunction, ac: AdapterContext): Exports["start"] {
         const allItem = all[i];
         const allItemAt = allPtr + i * 12;
         try {
-          if (typeof allItem !== "object" || allItem === null)
-            throw badValue("a record object", allItem);
-          const allItemName = allItem.name;
-          const [allItemNamePtr, allItemNameLen] = lowerString(cx, allItemName, ".name");
-          cx.dv.setUint32(allItemAt, allItemNamePtr, true);
-          cx.dv.setUint32(allItemAt + 4, allItemNameLen, true);
-          const allItemRetries = allItem.retries;
-          if (typeof allItemRetries !== "number" || (allItemRetries & 0xff) !== allItemRetries)
-            throw badValue("a u8 (integer 0..255)", allItemRetries, ".retries");
-          cx.u8[allItemAt + 8] = allItemRetries;
+          storeConfig(cx, allItemAt, allItem);
         } catch (e) {
           throw atPath(e, `[${i}]`);
         }
@@ -80,7 +124,6 @@ function liftStart(core: CoreFunction, ac: AdapterContext): Exports["start"] {
 /** `configure`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerConfigure(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as Imports["configure"];
   function configure(
     arg0: number,
@@ -95,10 +138,10 @@ function lowerConfigure(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("configure");
       cx.refresh();
       const cName: string = loadStringFromRange(cx, arg0, arg1);
-      const c: { name: string; retries: number } = { name: cName, retries: arg2 & 0xff };
+      const c: Config = { name: cName, retries: arg2 & 0xff };
       where = 'param "m"';
       const mCase = arg3 >>> 0;
-      let m: "fast" | "safe";
+      let m: Mode;
       switch (mCase) {
         case 0: {
           m = "fast";
@@ -113,10 +156,7 @@ function lowerConfigure(host: JsFunction, ac: AdapterContext): CoreFunction {
       }
       where = 'param "p"';
       const pBits = arg4 >>> 0;
-      const p: { read: boolean; write: boolean } = {
-        read: (pBits & 0x1) !== 0,
-        write: (pBits & 0x2) !== 0,
-      };
+      const p: Perms = { read: (pBits & 0x1) !== 0, write: (pBits & 0x2) !== 0 };
       let result: ReturnType<typeof impl>;
       try {
         result = impl(c, m, p);
@@ -127,28 +167,7 @@ function lowerConfigure(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg5 >>> 0;
       cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "done" | "failed", val }', result);
-      switch (result.tag) {
-        case "done": {
-          cx.u8[outPtr] = 0;
-          const resultDone = result.val;
-          if (typeof resultDone !== "number" || resultDone >>> 0 !== resultDone)
-            throw badValue("a u32 (integer 0..4294967295)", resultDone, "<done>.val");
-          cx.dv.setUint32(outPtr + 4, resultDone, true);
-          break;
-        }
-        case "failed": {
-          cx.u8[outPtr] = 1;
-          const resultFailed = result.val;
-          const [resultFailedPtr, resultFailedLen] = lowerString(cx, resultFailed, "<failed>.val");
-          cx.dv.setUint32(outPtr + 4, resultFailedPtr, true);
-          cx.dv.setUint32(outPtr + 8, resultFailedLen, true);
-          break;
-        }
-        default:
-          throw badValue('{ tag: "done" | "failed", val }', result);
-      }
+      storeOutcome(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "configure", where);
     }

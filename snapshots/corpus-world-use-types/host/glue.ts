@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   callPostReturn,
@@ -19,6 +20,27 @@ import {
   importCallFailed,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `dep:shapes/geometry.point`, as the declarations type them. */
+type Point = { x: number; y: number };
+
+/** Loads a `dep:shapes/geometry.point` from `ptr` (CanonicalABI.md `load`). */
+function loadPoint(cx: LiftLowerContext, ptr: number): Point {
+  return { x: cx.dv.getFloat32(ptr, true), y: cx.dv.getFloat32(ptr + 4, true) };
+}
+
+/** Values of `dep:shapes/geometry.rect`, as the declarations type them. */
+type Rect = { origin: Point; width: number; height: number };
+
+/** Loads a `dep:shapes/geometry.rect` from `ptr` (CanonicalABI.md `load`). */
+function loadRect(cx: LiftLowerContext, ptr: number): Rect {
+  const valueOrigin: Point = loadPoint(cx, ptr);
+  return {
+    origin: valueOrigin,
+    width: cx.dv.getFloat32(ptr + 8, true),
+    height: cx.dv.getFloat32(ptr + 12, true),
+  };
+}
 
 /** `bounds`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftBounds(core: CoreFunction, ac: AdapterContext): Exports["bounds"] {
@@ -40,15 +62,7 @@ function liftBounds(core: CoreFunction, ac: AdapterContext): Exports["bounds"] {
       where = "result";
       const retPtr = ret >>> 0;
       cx.checkRange(retPtr, 16, 4, "result", "CanonicalABI.md lift_flat_values");
-      const resultOrigin: { x: number; y: number } = {
-        x: cx.dv.getFloat32(retPtr, true),
-        y: cx.dv.getFloat32(retPtr + 4, true),
-      };
-      const result: { origin: { x: number; y: number }; width: number; height: number } = {
-        origin: resultOrigin,
-        width: cx.dv.getFloat32(retPtr + 8, true),
-        height: cx.dv.getFloat32(retPtr + 12, true),
-      };
+      const result: Rect = loadRect(cx, retPtr);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "bounds", ret);
       return result;
     } catch (e) {
@@ -74,14 +88,10 @@ function lowerDraw(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = 'param "at"';
     try {
       inst.checkMayLeave("draw");
-      const at: { x: number; y: number } = { x: arg0, y: arg1 };
+      const at: Point = { x: arg0, y: arg1 };
       where = 'param "r"';
-      const rOrigin: { x: number; y: number } = { x: arg2, y: arg3 };
-      const r: { origin: { x: number; y: number }; width: number; height: number } = {
-        origin: rOrigin,
-        width: arg4,
-        height: arg5,
-      };
+      const rOrigin: Point = { x: arg2, y: arg3 };
+      const r: Rect = { origin: rOrigin, width: arg4, height: arg5 };
       try {
         impl(at, r);
       } catch (e) {

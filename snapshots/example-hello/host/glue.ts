@@ -9,6 +9,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -28,6 +29,9 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `example:hello/log@0.1.0.level`, as the declarations type them. */
+type Level = "debug" | "info" | "warn" | "error";
 
 /** `example:hello/greetings@0.1.0#greet`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftGreet(
@@ -263,7 +267,7 @@ function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
       inst.checkMayLeave("log");
       cx.refresh();
       const levelCase = arg0 >>> 0;
-      let level: "debug" | "info" | "warn" | "error";
+      let level: Level;
       switch (levelCase) {
         case 0: {
           level = "debug";

@@ -27,6 +27,1034 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `wasi:clocks/system-clock@0.3.0.instant`, as the declarations type them. */
+type Instant = { seconds: bigint; nanoseconds: number };
+
+/** Stores a `wasi:clocks/system-clock@0.3.0.instant` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asIntN(64, valueSeconds) !== valueSeconds)
+    throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigInt64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
+
+/** Values of `wasi:sockets/types@0.3.0.ip-address-family`, as the declarations type them. */
+type IpAddressFamily = "ipv4" | "ipv6";
+
+/** Values of `wasi:sockets/types@0.3.0.error-code`, as the declarations type them. */
+type SocketsTypesErrorCode =
+  | { tag: "access-denied" }
+  | { tag: "not-supported" }
+  | { tag: "invalid-argument" }
+  | { tag: "out-of-memory" }
+  | { tag: "timeout" }
+  | { tag: "invalid-state" }
+  | { tag: "address-not-bindable" }
+  | { tag: "address-in-use" }
+  | { tag: "remote-unreachable" }
+  | { tag: "connection-refused" }
+  | { tag: "connection-broken" }
+  | { tag: "connection-reset" }
+  | { tag: "connection-aborted" }
+  | { tag: "datagram-too-large" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:sockets/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSocketsTypesErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: SocketsTypesErrorCode,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access-denied": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "not-supported": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "invalid-argument": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "out-of-memory": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "timeout": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "invalid-state": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "address-not-bindable": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "address-in-use": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "remote-unreachable": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "connection-refused": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "connection-broken": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "connection-reset": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "connection-aborted": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "datagram-too-large": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 14;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:sockets/types@0.3.0.ipv4-socket-address`, as the declarations type them. */
+type Ipv4SocketAddress = { port: number; address: [number, number, number, number] };
+
+/** Values of `wasi:sockets/types@0.3.0.ipv6-socket-address`, as the declarations type them. */
+type Ipv6SocketAddress = {
+  port: number;
+  flowInfo: number;
+  address: [number, number, number, number, number, number, number, number];
+  scopeId: number;
+};
+
+/** Values of `wasi:sockets/types@0.3.0.ip-socket-address`, as the declarations type them. */
+type IpSocketAddress =
+  { tag: "ipv4"; val: Ipv4SocketAddress } | { tag: "ipv6"; val: Ipv6SocketAddress };
+
+/** Stores a `wasi:sockets/types@0.3.0.ipv4-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpv4SocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: Ipv4SocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valuePort = value.port;
+  if (typeof valuePort !== "number" || (valuePort & 0xffff) !== valuePort)
+    throw badValue("a u16 (integer 0..65535)", valuePort, path + ".port");
+  cx.dv.setUint16(ptr, valuePort, true);
+  const valueAddress = value.address;
+  if (!Array.isArray(valueAddress) || valueAddress.length !== 4)
+    throw badValue("a tuple (array of length 4)", valueAddress, path + ".address");
+  const valueAddress0 = valueAddress[0];
+  if (typeof valueAddress0 !== "number" || (valueAddress0 & 0xff) !== valueAddress0)
+    throw badValue("a u8 (integer 0..255)", valueAddress0, path + ".address[0]");
+  cx.u8[ptr + 2] = valueAddress0;
+  const valueAddress1 = valueAddress[1];
+  if (typeof valueAddress1 !== "number" || (valueAddress1 & 0xff) !== valueAddress1)
+    throw badValue("a u8 (integer 0..255)", valueAddress1, path + ".address[1]");
+  cx.u8[ptr + 3] = valueAddress1;
+  const valueAddress2 = valueAddress[2];
+  if (typeof valueAddress2 !== "number" || (valueAddress2 & 0xff) !== valueAddress2)
+    throw badValue("a u8 (integer 0..255)", valueAddress2, path + ".address[2]");
+  cx.u8[ptr + 4] = valueAddress2;
+  const valueAddress3 = valueAddress[3];
+  if (typeof valueAddress3 !== "number" || (valueAddress3 & 0xff) !== valueAddress3)
+    throw badValue("a u8 (integer 0..255)", valueAddress3, path + ".address[3]");
+  cx.u8[ptr + 5] = valueAddress3;
+}
+
+/** Stores a `wasi:sockets/types@0.3.0.ipv6-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpv6SocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: Ipv6SocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valuePort = value.port;
+  if (typeof valuePort !== "number" || (valuePort & 0xffff) !== valuePort)
+    throw badValue("a u16 (integer 0..65535)", valuePort, path + ".port");
+  cx.dv.setUint16(ptr, valuePort, true);
+  const valueFlowInfo = value.flowInfo;
+  if (typeof valueFlowInfo !== "number" || valueFlowInfo >>> 0 !== valueFlowInfo)
+    throw badValue("a u32 (integer 0..4294967295)", valueFlowInfo, path + ".flowInfo");
+  cx.dv.setUint32(ptr + 4, valueFlowInfo, true);
+  const valueAddress = value.address;
+  if (!Array.isArray(valueAddress) || valueAddress.length !== 8)
+    throw badValue("a tuple (array of length 8)", valueAddress, path + ".address");
+  const valueAddress0 = valueAddress[0];
+  if (typeof valueAddress0 !== "number" || (valueAddress0 & 0xffff) !== valueAddress0)
+    throw badValue("a u16 (integer 0..65535)", valueAddress0, path + ".address[0]");
+  cx.dv.setUint16(ptr + 8, valueAddress0, true);
+  const valueAddress1 = valueAddress[1];
+  if (typeof valueAddress1 !== "number" || (valueAddress1 & 0xffff) !== valueAddress1)
+    throw badValue("a u16 (integer 0..65535)", valueAddress1, path + ".address[1]");
+  cx.dv.setUint16(ptr + 10, valueAddress1, true);
+  const valueAddress2 = valueAddress[2];
+  if (typeof valueAddress2 !== "number" || (valueAddress2 & 0xffff) !== valueAddress2)
+    throw badValue("a u16 (integer 0..65535)", valueAddress2, path + ".address[2]");
+  cx.dv.setUint16(ptr + 12, valueAddress2, true);
+  const valueAddress3 = valueAddress[3];
+  if (typeof valueAddress3 !== "number" || (valueAddress3 & 0xffff) !== valueAddress3)
+    throw badValue("a u16 (integer 0..65535)", valueAddress3, path + ".address[3]");
+  cx.dv.setUint16(ptr + 14, valueAddress3, true);
+  const valueAddress4 = valueAddress[4];
+  if (typeof valueAddress4 !== "number" || (valueAddress4 & 0xffff) !== valueAddress4)
+    throw badValue("a u16 (integer 0..65535)", valueAddress4, path + ".address[4]");
+  cx.dv.setUint16(ptr + 16, valueAddress4, true);
+  const valueAddress5 = valueAddress[5];
+  if (typeof valueAddress5 !== "number" || (valueAddress5 & 0xffff) !== valueAddress5)
+    throw badValue("a u16 (integer 0..65535)", valueAddress5, path + ".address[5]");
+  cx.dv.setUint16(ptr + 18, valueAddress5, true);
+  const valueAddress6 = valueAddress[6];
+  if (typeof valueAddress6 !== "number" || (valueAddress6 & 0xffff) !== valueAddress6)
+    throw badValue("a u16 (integer 0..65535)", valueAddress6, path + ".address[6]");
+  cx.dv.setUint16(ptr + 20, valueAddress6, true);
+  const valueAddress7 = valueAddress[7];
+  if (typeof valueAddress7 !== "number" || (valueAddress7 & 0xffff) !== valueAddress7)
+    throw badValue("a u16 (integer 0..65535)", valueAddress7, path + ".address[7]");
+  cx.dv.setUint16(ptr + 22, valueAddress7, true);
+  const valueScopeId = value.scopeId;
+  if (typeof valueScopeId !== "number" || valueScopeId >>> 0 !== valueScopeId)
+    throw badValue("a u32 (integer 0..4294967295)", valueScopeId, path + ".scopeId");
+  cx.dv.setUint32(ptr + 24, valueScopeId, true);
+}
+
+/** Stores a `wasi:sockets/types@0.3.0.ip-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpSocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: IpSocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  switch (value.tag) {
+    case "ipv4": {
+      cx.u8[ptr] = 0;
+      const valueIpv4 = value.val;
+      storeIpv4SocketAddress(cx, ptr + 4, valueIpv4, path + "<ipv4>.val");
+      break;
+    }
+    case "ipv6": {
+      cx.u8[ptr] = 1;
+      const valueIpv6 = value.val;
+      storeIpv6SocketAddress(cx, ptr + 4, valueIpv6, path + "<ipv6>.val");
+      break;
+    }
+    default:
+      throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-type`, as the declarations type them. */
+type DescriptorType =
+  | { tag: "block-device" }
+  | { tag: "character-device" }
+  | { tag: "directory" }
+  | { tag: "fifo" }
+  | { tag: "symbolic-link" }
+  | { tag: "regular-file" }
+  | { tag: "socket" }
+  | { tag: "other"; val: string | undefined };
+
+/** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "block-device" }
+    | { tag: "character-device" }
+    | { tag: "directory" }
+    | { tag: "fifo" }
+    | { tag: "symbolic-link" }
+    | { tag: "regular-file" }
+    | { tag: "socket" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "block-device" };
+      break;
+    }
+    case 1: {
+      value = { tag: "character-device" };
+      break;
+    }
+    case 2: {
+      value = { tag: "directory" };
+      break;
+    }
+    case 3: {
+      value = { tag: "fifo" };
+      break;
+    }
+    case 4: {
+      value = { tag: "symbolic-link" };
+      break;
+    }
+    case 5: {
+      value = { tag: "regular-file" };
+      break;
+    }
+    case 6: {
+      value = { tag: "socket" };
+      break;
+    }
+    case 7: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 8);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.directory-entry`, as the declarations type them. */
+type DirectoryEntry = { type: DescriptorType; name: string };
+
+/** Loads a `wasi:filesystem/types@0.3.0.directory-entry` from `ptr` (CanonicalABI.md `load`). */
+function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+  const valueType: DescriptorType = loadDescriptorType(cx, ptr);
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 16, true),
+    cx.dv.getUint32(ptr + 20, true),
+  );
+  return { type: valueType, name: valueName };
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "block-device": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "character-device": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "fifo": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "socket": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 7;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDirectoryEntry(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DirectoryEntry,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr + 16, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 20, valueNameLen, true);
+}
+
+/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
+type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: "io" | "illegal-byte-sequence" | "pipe";
+  switch (valueCase) {
+    case 0: {
+      value = "io";
+      break;
+    }
+    case 1: {
+      value = "illegal-byte-sequence";
+      break;
+    }
+    case 2: {
+      value = "pipe";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
+
+/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeCliErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: CliErrorCode,
+  path = "",
+): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "access-denied" }
+    | { tag: "not-supported" }
+    | { tag: "invalid-argument" }
+    | { tag: "out-of-memory" }
+    | { tag: "timeout" }
+    | { tag: "invalid-state" }
+    | { tag: "address-not-bindable" }
+    | { tag: "address-in-use" }
+    | { tag: "remote-unreachable" }
+    | { tag: "connection-refused" }
+    | { tag: "connection-broken" }
+    | { tag: "connection-reset" }
+    | { tag: "connection-aborted" }
+    | { tag: "datagram-too-large" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access-denied" };
+      break;
+    }
+    case 1: {
+      value = { tag: "not-supported" };
+      break;
+    }
+    case 2: {
+      value = { tag: "invalid-argument" };
+      break;
+    }
+    case 3: {
+      value = { tag: "out-of-memory" };
+      break;
+    }
+    case 4: {
+      value = { tag: "timeout" };
+      break;
+    }
+    case 5: {
+      value = { tag: "invalid-state" };
+      break;
+    }
+    case 6: {
+      value = { tag: "address-not-bindable" };
+      break;
+    }
+    case 7: {
+      value = { tag: "address-in-use" };
+      break;
+    }
+    case 8: {
+      value = { tag: "remote-unreachable" };
+      break;
+    }
+    case 9: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 10: {
+      value = { tag: "connection-broken" };
+      break;
+    }
+    case 11: {
+      value = { tag: "connection-reset" };
+      break;
+    }
+    case 12: {
+      value = { tag: "connection-aborted" };
+      break;
+    }
+    case 13: {
+      value = { tag: "datagram-too-large" };
+      break;
+    }
+    case 14: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 15);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.error-code`, as the declarations type them. */
+type FilesystemErrorCode =
+  | { tag: "access" }
+  | { tag: "already" }
+  | { tag: "bad-descriptor" }
+  | { tag: "busy" }
+  | { tag: "deadlock" }
+  | { tag: "quota" }
+  | { tag: "exist" }
+  | { tag: "file-too-large" }
+  | { tag: "illegal-byte-sequence" }
+  | { tag: "in-progress" }
+  | { tag: "interrupted" }
+  | { tag: "invalid" }
+  | { tag: "io" }
+  | { tag: "is-directory" }
+  | { tag: "loop" }
+  | { tag: "too-many-links" }
+  | { tag: "message-size" }
+  | { tag: "name-too-long" }
+  | { tag: "no-device" }
+  | { tag: "no-entry" }
+  | { tag: "no-lock" }
+  | { tag: "insufficient-memory" }
+  | { tag: "insufficient-space" }
+  | { tag: "not-directory" }
+  | { tag: "not-empty" }
+  | { tag: "not-recoverable" }
+  | { tag: "unsupported" }
+  | { tag: "no-tty" }
+  | { tag: "no-such-device" }
+  | { tag: "overflow" }
+  | { tag: "not-permitted" }
+  | { tag: "pipe" }
+  | { tag: "read-only" }
+  | { tag: "invalid-seek" }
+  | { tag: "text-file-busy" }
+  | { tag: "cross-device" }
+  | { tag: "other"; val: string | undefined };
+
+/** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadFilesystemErrorCode(cx: LiftLowerContext, ptr: number): FilesystemErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "access" }
+    | { tag: "already" }
+    | { tag: "bad-descriptor" }
+    | { tag: "busy" }
+    | { tag: "deadlock" }
+    | { tag: "quota" }
+    | { tag: "exist" }
+    | { tag: "file-too-large" }
+    | { tag: "illegal-byte-sequence" }
+    | { tag: "in-progress" }
+    | { tag: "interrupted" }
+    | { tag: "invalid" }
+    | { tag: "io" }
+    | { tag: "is-directory" }
+    | { tag: "loop" }
+    | { tag: "too-many-links" }
+    | { tag: "message-size" }
+    | { tag: "name-too-long" }
+    | { tag: "no-device" }
+    | { tag: "no-entry" }
+    | { tag: "no-lock" }
+    | { tag: "insufficient-memory" }
+    | { tag: "insufficient-space" }
+    | { tag: "not-directory" }
+    | { tag: "not-empty" }
+    | { tag: "not-recoverable" }
+    | { tag: "unsupported" }
+    | { tag: "no-tty" }
+    | { tag: "no-such-device" }
+    | { tag: "overflow" }
+    | { tag: "not-permitted" }
+    | { tag: "pipe" }
+    | { tag: "read-only" }
+    | { tag: "invalid-seek" }
+    | { tag: "text-file-busy" }
+    | { tag: "cross-device" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access" };
+      break;
+    }
+    case 1: {
+      value = { tag: "already" };
+      break;
+    }
+    case 2: {
+      value = { tag: "bad-descriptor" };
+      break;
+    }
+    case 3: {
+      value = { tag: "busy" };
+      break;
+    }
+    case 4: {
+      value = { tag: "deadlock" };
+      break;
+    }
+    case 5: {
+      value = { tag: "quota" };
+      break;
+    }
+    case 6: {
+      value = { tag: "exist" };
+      break;
+    }
+    case 7: {
+      value = { tag: "file-too-large" };
+      break;
+    }
+    case 8: {
+      value = { tag: "illegal-byte-sequence" };
+      break;
+    }
+    case 9: {
+      value = { tag: "in-progress" };
+      break;
+    }
+    case 10: {
+      value = { tag: "interrupted" };
+      break;
+    }
+    case 11: {
+      value = { tag: "invalid" };
+      break;
+    }
+    case 12: {
+      value = { tag: "io" };
+      break;
+    }
+    case 13: {
+      value = { tag: "is-directory" };
+      break;
+    }
+    case 14: {
+      value = { tag: "loop" };
+      break;
+    }
+    case 15: {
+      value = { tag: "too-many-links" };
+      break;
+    }
+    case 16: {
+      value = { tag: "message-size" };
+      break;
+    }
+    case 17: {
+      value = { tag: "name-too-long" };
+      break;
+    }
+    case 18: {
+      value = { tag: "no-device" };
+      break;
+    }
+    case 19: {
+      value = { tag: "no-entry" };
+      break;
+    }
+    case 20: {
+      value = { tag: "no-lock" };
+      break;
+    }
+    case 21: {
+      value = { tag: "insufficient-memory" };
+      break;
+    }
+    case 22: {
+      value = { tag: "insufficient-space" };
+      break;
+    }
+    case 23: {
+      value = { tag: "not-directory" };
+      break;
+    }
+    case 24: {
+      value = { tag: "not-empty" };
+      break;
+    }
+    case 25: {
+      value = { tag: "not-recoverable" };
+      break;
+    }
+    case 26: {
+      value = { tag: "unsupported" };
+      break;
+    }
+    case 27: {
+      value = { tag: "no-tty" };
+      break;
+    }
+    case 28: {
+      value = { tag: "no-such-device" };
+      break;
+    }
+    case 29: {
+      value = { tag: "overflow" };
+      break;
+    }
+    case 30: {
+      value = { tag: "not-permitted" };
+      break;
+    }
+    case 31: {
+      value = { tag: "pipe" };
+      break;
+    }
+    case 32: {
+      value = { tag: "read-only" };
+      break;
+    }
+    case 33: {
+      value = { tag: "invalid-seek" };
+      break;
+    }
+    case 34: {
+      value = { tag: "text-file-busy" };
+      break;
+    }
+    case 35: {
+      value = { tag: "cross-device" };
+      break;
+    }
+    case 36: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 37);
+  }
+  return value;
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeFilesystemErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: FilesystemErrorCode,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "already": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "bad-descriptor": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "busy": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "deadlock": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "quota": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "file-too-large": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "in-progress": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "interrupted": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "invalid": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "io": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "is-directory": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "loop": {
+      cx.u8[ptr] = 14;
+      break;
+    }
+    case "too-many-links": {
+      cx.u8[ptr] = 15;
+      break;
+    }
+    case "message-size": {
+      cx.u8[ptr] = 16;
+      break;
+    }
+    case "name-too-long": {
+      cx.u8[ptr] = 17;
+      break;
+    }
+    case "no-device": {
+      cx.u8[ptr] = 18;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 19;
+      break;
+    }
+    case "no-lock": {
+      cx.u8[ptr] = 20;
+      break;
+    }
+    case "insufficient-memory": {
+      cx.u8[ptr] = 21;
+      break;
+    }
+    case "insufficient-space": {
+      cx.u8[ptr] = 22;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 23;
+      break;
+    }
+    case "not-empty": {
+      cx.u8[ptr] = 24;
+      break;
+    }
+    case "not-recoverable": {
+      cx.u8[ptr] = 25;
+      break;
+    }
+    case "unsupported": {
+      cx.u8[ptr] = 26;
+      break;
+    }
+    case "no-tty": {
+      cx.u8[ptr] = 27;
+      break;
+    }
+    case "no-such-device": {
+      cx.u8[ptr] = 28;
+      break;
+    }
+    case "overflow": {
+      cx.u8[ptr] = 29;
+      break;
+    }
+    case "not-permitted": {
+      cx.u8[ptr] = 30;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 31;
+      break;
+    }
+    case "read-only": {
+      cx.u8[ptr] = 32;
+      break;
+    }
+    case "invalid-seek": {
+      cx.u8[ptr] = 33;
+      break;
+    }
+    case "text-file-busy": {
+      cx.u8[ptr] = 34;
+      break;
+    }
+    case "cross-device": {
+      cx.u8[ptr] = 35;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 36;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
 /** `wasi:cli/environment@0.3.0#get-environment`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGetEnvironment(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -388,15 +1416,7 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asIntN(64, resultSeconds) !== resultSeconds)
-        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigInt64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeInstant(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }
@@ -667,7 +1687,6 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
 function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketCreate(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
@@ -675,7 +1694,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       inst.checkMayLeave("[static]tcp-socket.create");
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: "ipv4" | "ipv6";
+      let addressFamily: IpAddressFamily;
       switch (addressFamilyCase) {
         case 0: {
           addressFamily = "ipv4";
@@ -688,50 +1707,12 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         default:
           throw invalidDiscriminant(addressFamilyCase, "enum", 2);
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]tcp-socket.create");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -750,93 +1731,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -853,7 +1748,6 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
 function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketBind(
     arg0: number,
@@ -881,17 +1775,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
-      let localAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let localAddress: IpSocketAddress;
       switch (localAddressCase) {
         case 0: {
           const localAddressIpv4Address: [number, number, number, number] = [
@@ -940,50 +1824,12 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         default:
           throw invalidDiscriminant(localAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.bind");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -999,93 +1845,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1105,7 +1865,6 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetLocalAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1116,64 +1875,13 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       inst.checkMayLeave("[method]tcp-socket.get-local-address");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-local-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1185,308 +1893,13 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1506,7 +1919,6 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
 function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetRemoteAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1517,64 +1929,13 @@ function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
       inst.checkMayLeave("[method]tcp-socket.get-remote-address");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-remote-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1586,308 +1947,13 @@ function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1983,7 +2049,6 @@ function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
 function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetListenBacklogSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -1996,51 +2061,13 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-listen-backlog-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2056,93 +2083,7 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2162,7 +2103,6 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveEnabled(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2173,51 +2113,13 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-enabled");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: boolean }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: boolean } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-enabled");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2236,93 +2138,7 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2342,7 +2158,6 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
 function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveEnabled(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -2355,51 +2170,13 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: boolean = arg1 !== 0;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-enabled");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2415,93 +2192,7 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2521,7 +2212,6 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
 function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveIdleTime(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2532,51 +2222,13 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-idle-time");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-idle-time");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2596,93 +2248,7 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2702,7 +2268,6 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveIdleTime(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -2715,51 +2280,13 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-idle-time");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2775,93 +2302,7 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2881,7 +2322,6 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveInterval(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2892,51 +2332,13 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-interval");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-interval");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2956,93 +2358,7 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3062,7 +2378,6 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveInterval(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3075,51 +2390,13 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-interval");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3135,93 +2412,7 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3241,7 +2432,6 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveCount(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -3252,51 +2442,13 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-count");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-count");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3316,93 +2468,7 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3422,7 +2488,6 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveCount(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3435,51 +2500,13 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 >>> 0;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-count");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3495,93 +2522,7 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3601,7 +2542,6 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetHopLimit(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -3612,51 +2552,13 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       inst.checkMayLeave("[method]tcp-socket.get-hop-limit");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3676,93 +2578,7 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3782,7 +2598,6 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
 function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetHopLimit(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3795,51 +2610,13 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3855,93 +2632,7 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3961,7 +2652,6 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
 function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -3972,51 +2662,13 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-receive-buffer-size");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4036,93 +2688,7 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4142,7 +2708,6 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -4155,51 +2720,13 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4215,93 +2742,7 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4321,7 +2762,6 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetSendBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -4332,51 +2772,13 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]tcp-socket.get-send-buffer-size");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4396,93 +2798,7 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4502,7 +2818,6 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -4515,51 +2830,13 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4575,93 +2852,7 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4681,7 +2872,6 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketCreate(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
@@ -4689,7 +2879,7 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       inst.checkMayLeave("[static]udp-socket.create");
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: "ipv4" | "ipv6";
+      let addressFamily: IpAddressFamily;
       switch (addressFamilyCase) {
         case 0: {
           addressFamily = "ipv4";
@@ -4702,50 +2892,12 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         default:
           throw invalidDiscriminant(addressFamilyCase, "enum", 2);
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]udp-socket.create");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4764,93 +2916,7 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4867,7 +2933,6 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
 function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketBind(
     arg0: number,
@@ -4895,17 +2960,7 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
-      let localAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let localAddress: IpSocketAddress;
       switch (localAddressCase) {
         case 0: {
           const localAddressIpv4Address: [number, number, number, number] = [
@@ -4954,50 +3009,12 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         default:
           throw invalidDiscriminant(localAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.bind");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5013,93 +3030,7 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5119,7 +3050,6 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketConnect(
     arg0: number,
@@ -5147,17 +3077,7 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "remote-address"';
       const remoteAddressCase = arg1 >>> 0;
-      let remoteAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let remoteAddress: IpSocketAddress;
       switch (remoteAddressCase) {
         case 0: {
           const remoteAddressIpv4Address: [number, number, number, number] = [
@@ -5206,50 +3126,12 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
         default:
           throw invalidDiscriminant(remoteAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, remoteAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.connect");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5265,93 +3147,7 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5371,7 +3167,6 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
 function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketDisconnect(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -5382,50 +3177,12 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
       inst.checkMayLeave("[method]udp-socket.disconnect");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.disconnect");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5441,93 +3198,7 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5547,7 +3218,6 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
 function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetLocalAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -5558,64 +3228,13 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       inst.checkMayLeave("[method]udp-socket.get-local-address");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-local-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5627,308 +3246,13 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5948,7 +3272,6 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
 function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetRemoteAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -5959,64 +3282,13 @@ function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
       inst.checkMayLeave("[method]udp-socket.get-remote-address");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-remote-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6028,308 +3300,13 @@ function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6393,7 +3370,6 @@ function lowerUdpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
 function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetUnicastHopLimit(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -6404,51 +3380,13 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
       inst.checkMayLeave("[method]udp-socket.get-unicast-hop-limit");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-unicast-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6468,93 +3406,7 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6574,7 +3426,6 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
 function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetUnicastHopLimit(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -6587,51 +3438,13 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-unicast-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6647,93 +3460,7 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6753,7 +3480,6 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
 function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -6764,51 +3490,13 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]udp-socket.get-receive-buffer-size");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6828,93 +3516,7 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6934,7 +3536,6 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -6947,51 +3548,13 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -7007,93 +3570,7 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -7113,7 +3590,6 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetSendBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -7124,51 +3600,13 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]udp-socket.get-send-buffer-size");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -7188,93 +3626,7 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -7294,7 +3646,6 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -7307,51 +3658,13 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -7367,93 +3680,7 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -7471,174 +3698,12 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
 const element1 = {
-  load(
-    cx: LiftLowerContext,
-    ptr: number,
-  ): {
-    type:
-      | { tag: "block-device" }
-      | { tag: "character-device" }
-      | { tag: "directory" }
-      | { tag: "fifo" }
-      | { tag: "symbolic-link" }
-      | { tag: "regular-file" }
-      | { tag: "socket" }
-      | { tag: "other"; val: string | undefined };
-    name: string;
-  } {
-    const elementTypeCase = cx.u8[ptr];
-    let elementType:
-      | { tag: "block-device" }
-      | { tag: "character-device" }
-      | { tag: "directory" }
-      | { tag: "fifo" }
-      | { tag: "symbolic-link" }
-      | { tag: "regular-file" }
-      | { tag: "socket" }
-      | { tag: "other"; val: string | undefined };
-    switch (elementTypeCase) {
-      case 0: {
-        elementType = { tag: "block-device" };
-        break;
-      }
-      case 1: {
-        elementType = { tag: "character-device" };
-        break;
-      }
-      case 2: {
-        elementType = { tag: "directory" };
-        break;
-      }
-      case 3: {
-        elementType = { tag: "fifo" };
-        break;
-      }
-      case 4: {
-        elementType = { tag: "symbolic-link" };
-        break;
-      }
-      case 5: {
-        elementType = { tag: "regular-file" };
-        break;
-      }
-      case 6: {
-        elementType = { tag: "socket" };
-        break;
-      }
-      case 7: {
-        const elementTypeOtherCase = cx.u8[ptr + 4];
-        let elementTypeOther: string | undefined;
-        switch (elementTypeOtherCase) {
-          case 0: {
-            elementTypeOther = undefined;
-            break;
-          }
-          case 1: {
-            elementTypeOther = loadStringFromRange(
-              cx,
-              cx.dv.getUint32(ptr + 8, true),
-              cx.dv.getUint32(ptr + 12, true),
-            );
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementTypeOtherCase, "option", 2);
-        }
-        elementType = { tag: "other", val: elementTypeOther };
-        break;
-      }
-      default:
-        throw invalidDiscriminant(elementTypeCase, "variant", 8);
-    }
-    const elementName: string = loadStringFromRange(
-      cx,
-      cx.dv.getUint32(ptr + 16, true),
-      cx.dv.getUint32(ptr + 20, true),
-    );
-    return { type: elementType, name: elementName };
+  load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+    const element: DirectoryEntry = loadDirectoryEntry(cx, ptr);
+    return element;
   },
-  store(
-    cx: LiftLowerContext,
-    value: {
-      type:
-        | { tag: "block-device" }
-        | { tag: "character-device" }
-        | { tag: "directory" }
-        | { tag: "fifo" }
-        | { tag: "symbolic-link" }
-        | { tag: "regular-file" }
-        | { tag: "socket" }
-        | { tag: "other"; val: string | undefined };
-      name: string;
-    },
-    ptr: number,
-  ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementType2 = value.type;
-    if (typeof elementType2 !== "object" || elementType2 === null)
-      throw badValue(
-        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-        elementType2,
-        ".type",
-      );
-    switch (elementType2.tag) {
-      case "block-device": {
-        cx.u8[ptr] = 0;
-        break;
-      }
-      case "character-device": {
-        cx.u8[ptr] = 1;
-        break;
-      }
-      case "directory": {
-        cx.u8[ptr] = 2;
-        break;
-      }
-      case "fifo": {
-        cx.u8[ptr] = 3;
-        break;
-      }
-      case "symbolic-link": {
-        cx.u8[ptr] = 4;
-        break;
-      }
-      case "regular-file": {
-        cx.u8[ptr] = 5;
-        break;
-      }
-      case "socket": {
-        cx.u8[ptr] = 6;
-        break;
-      }
-      case "other": {
-        cx.u8[ptr] = 7;
-        const elementType2Other = elementType2.val;
-        if (elementType2Other === undefined || elementType2Other === null) {
-          cx.u8[ptr + 4] = 0;
-        } else {
-          cx.u8[ptr + 4] = 1;
-          const [elementType2OtherPtr, elementType2OtherLen] = lowerString(
-            cx,
-            elementType2Other,
-            ".type<other>.val",
-          );
-          cx.dv.setUint32(ptr + 8, elementType2OtherPtr, true);
-          cx.dv.setUint32(ptr + 12, elementType2OtherLen, true);
-        }
-        break;
-      }
-      default:
-        throw badValue(
-          '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-          elementType2,
-          ".type",
-        );
-    }
-    const elementName2 = value.name;
-    const [elementName2Ptr, elementName2Len] = lowerString(cx, elementName2, ".name");
-    cx.dv.setUint32(ptr + 16, elementName2Ptr, true);
-    cx.dv.setUint32(ptr + 20, elementName2Len, true);
+  store(cx: LiftLowerContext, value: DirectoryEntry, ptr: number): void {
+    storeDirectoryEntry(cx, ptr, value);
   },
 };
 
@@ -7647,34 +3712,16 @@ const element2 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ): { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 1];
-        let elementErr: "io" | "illegal-byte-sequence" | "pipe";
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = "io";
-            break;
-          }
-          case 1: {
-            elementErr = "illegal-byte-sequence";
-            break;
-          }
-          case 2: {
-            elementErr = "pipe";
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "enum", 3);
-        }
+        const elementErr: CliErrorCode = loadCliErrorCode(cx, ptr + 1);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -7685,8 +3732,7 @@ const element2 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode },
     ptr: number,
   ): void {
     if (typeof value !== "object" || value === null)
@@ -7699,26 +3745,7 @@ const element2 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        switch (elementErr2) {
-          case "io": {
-            cx.u8[ptr + 1] = 0;
-            break;
-          }
-          case "illegal-byte-sequence": {
-            cx.u8[ptr + 1] = 1;
-            break;
-          }
-          case "pipe": {
-            cx.u8[ptr + 1] = 2;
-            break;
-          }
-          default:
-            throw badValue(
-              'one of "io", "illegal-byte-sequence", "pipe"',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeCliErrorCode(cx, ptr + 1, elementErr2, "<err>.val");
         break;
       }
       default:
@@ -7732,154 +3759,16 @@ const element3 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "access-denied" }
-          | { tag: "not-supported" }
-          | { tag: "invalid-argument" }
-          | { tag: "out-of-memory" }
-          | { tag: "timeout" }
-          | { tag: "invalid-state" }
-          | { tag: "address-not-bindable" }
-          | { tag: "address-in-use" }
-          | { tag: "remote-unreachable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-broken" }
-          | { tag: "connection-reset" }
-          | { tag: "connection-aborted" }
-          | { tag: "datagram-too-large" }
-          | { tag: "other"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 4];
-        let elementErr:
-          | { tag: "access-denied" }
-          | { tag: "not-supported" }
-          | { tag: "invalid-argument" }
-          | { tag: "out-of-memory" }
-          | { tag: "timeout" }
-          | { tag: "invalid-state" }
-          | { tag: "address-not-bindable" }
-          | { tag: "address-in-use" }
-          | { tag: "remote-unreachable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-broken" }
-          | { tag: "connection-reset" }
-          | { tag: "connection-aborted" }
-          | { tag: "datagram-too-large" }
-          | { tag: "other"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "access-denied" };
-            break;
-          }
-          case 1: {
-            elementErr = { tag: "not-supported" };
-            break;
-          }
-          case 2: {
-            elementErr = { tag: "invalid-argument" };
-            break;
-          }
-          case 3: {
-            elementErr = { tag: "out-of-memory" };
-            break;
-          }
-          case 4: {
-            elementErr = { tag: "timeout" };
-            break;
-          }
-          case 5: {
-            elementErr = { tag: "invalid-state" };
-            break;
-          }
-          case 6: {
-            elementErr = { tag: "address-not-bindable" };
-            break;
-          }
-          case 7: {
-            elementErr = { tag: "address-in-use" };
-            break;
-          }
-          case 8: {
-            elementErr = { tag: "remote-unreachable" };
-            break;
-          }
-          case 9: {
-            elementErr = { tag: "connection-refused" };
-            break;
-          }
-          case 10: {
-            elementErr = { tag: "connection-broken" };
-            break;
-          }
-          case 11: {
-            elementErr = { tag: "connection-reset" };
-            break;
-          }
-          case 12: {
-            elementErr = { tag: "connection-aborted" };
-            break;
-          }
-          case 13: {
-            elementErr = { tag: "datagram-too-large" };
-            break;
-          }
-          case 14: {
-            const elementErrOtherCase = cx.u8[ptr + 8];
-            let elementErrOther: string | undefined;
-            switch (elementErrOtherCase) {
-              case 0: {
-                elementErrOther = undefined;
-                break;
-              }
-              case 1: {
-                elementErrOther = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 12, true),
-                  cx.dv.getUint32(ptr + 16, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
-            }
-            elementErr = { tag: "other", val: elementErrOther };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 15);
-        }
+        const elementErr: SocketsTypesErrorCode = loadSocketsTypesErrorCode(cx, ptr + 4);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -7890,30 +3779,9 @@ const element3 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -7924,93 +3792,7 @@ const element3 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "access-denied": {
-            cx.u8[ptr + 4] = 0;
-            break;
-          }
-          case "not-supported": {
-            cx.u8[ptr + 4] = 1;
-            break;
-          }
-          case "invalid-argument": {
-            cx.u8[ptr + 4] = 2;
-            break;
-          }
-          case "out-of-memory": {
-            cx.u8[ptr + 4] = 3;
-            break;
-          }
-          case "timeout": {
-            cx.u8[ptr + 4] = 4;
-            break;
-          }
-          case "invalid-state": {
-            cx.u8[ptr + 4] = 5;
-            break;
-          }
-          case "address-not-bindable": {
-            cx.u8[ptr + 4] = 6;
-            break;
-          }
-          case "address-in-use": {
-            cx.u8[ptr + 4] = 7;
-            break;
-          }
-          case "remote-unreachable": {
-            cx.u8[ptr + 4] = 8;
-            break;
-          }
-          case "connection-refused": {
-            cx.u8[ptr + 4] = 9;
-            break;
-          }
-          case "connection-broken": {
-            cx.u8[ptr + 4] = 10;
-            break;
-          }
-          case "connection-reset": {
-            cx.u8[ptr + 4] = 11;
-            break;
-          }
-          case "connection-aborted": {
-            cx.u8[ptr + 4] = 12;
-            break;
-          }
-          case "datagram-too-large": {
-            cx.u8[ptr + 4] = 13;
-            break;
-          }
-          case "other": {
-            cx.u8[ptr + 4] = 14;
-            const elementErr2Other = elementErr2.val;
-            if (elementErr2Other === undefined || elementErr2Other === null) {
-              cx.u8[ptr + 8] = 0;
-            } else {
-              cx.u8[ptr + 8] = 1;
-              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
-                cx,
-                elementErr2Other,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
-              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeSocketsTypesErrorCode(cx, ptr + 4, elementErr2, "<err>.val");
         break;
       }
       default:
@@ -8024,308 +3806,16 @@ const element4 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "access" }
-          | { tag: "already" }
-          | { tag: "bad-descriptor" }
-          | { tag: "busy" }
-          | { tag: "deadlock" }
-          | { tag: "quota" }
-          | { tag: "exist" }
-          | { tag: "file-too-large" }
-          | { tag: "illegal-byte-sequence" }
-          | { tag: "in-progress" }
-          | { tag: "interrupted" }
-          | { tag: "invalid" }
-          | { tag: "io" }
-          | { tag: "is-directory" }
-          | { tag: "loop" }
-          | { tag: "too-many-links" }
-          | { tag: "message-size" }
-          | { tag: "name-too-long" }
-          | { tag: "no-device" }
-          | { tag: "no-entry" }
-          | { tag: "no-lock" }
-          | { tag: "insufficient-memory" }
-          | { tag: "insufficient-space" }
-          | { tag: "not-directory" }
-          | { tag: "not-empty" }
-          | { tag: "not-recoverable" }
-          | { tag: "unsupported" }
-          | { tag: "no-tty" }
-          | { tag: "no-such-device" }
-          | { tag: "overflow" }
-          | { tag: "not-permitted" }
-          | { tag: "pipe" }
-          | { tag: "read-only" }
-          | { tag: "invalid-seek" }
-          | { tag: "text-file-busy" }
-          | { tag: "cross-device" }
-          | { tag: "other"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access" }
-            | { tag: "already" }
-            | { tag: "bad-descriptor" }
-            | { tag: "busy" }
-            | { tag: "deadlock" }
-            | { tag: "quota" }
-            | { tag: "exist" }
-            | { tag: "file-too-large" }
-            | { tag: "illegal-byte-sequence" }
-            | { tag: "in-progress" }
-            | { tag: "interrupted" }
-            | { tag: "invalid" }
-            | { tag: "io" }
-            | { tag: "is-directory" }
-            | { tag: "loop" }
-            | { tag: "too-many-links" }
-            | { tag: "message-size" }
-            | { tag: "name-too-long" }
-            | { tag: "no-device" }
-            | { tag: "no-entry" }
-            | { tag: "no-lock" }
-            | { tag: "insufficient-memory" }
-            | { tag: "insufficient-space" }
-            | { tag: "not-directory" }
-            | { tag: "not-empty" }
-            | { tag: "not-recoverable" }
-            | { tag: "unsupported" }
-            | { tag: "no-tty" }
-            | { tag: "no-such-device" }
-            | { tag: "overflow" }
-            | { tag: "not-permitted" }
-            | { tag: "pipe" }
-            | { tag: "read-only" }
-            | { tag: "invalid-seek" }
-            | { tag: "text-file-busy" }
-            | { tag: "cross-device" }
-            | { tag: "other"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 4];
-        let elementErr:
-          | { tag: "access" }
-          | { tag: "already" }
-          | { tag: "bad-descriptor" }
-          | { tag: "busy" }
-          | { tag: "deadlock" }
-          | { tag: "quota" }
-          | { tag: "exist" }
-          | { tag: "file-too-large" }
-          | { tag: "illegal-byte-sequence" }
-          | { tag: "in-progress" }
-          | { tag: "interrupted" }
-          | { tag: "invalid" }
-          | { tag: "io" }
-          | { tag: "is-directory" }
-          | { tag: "loop" }
-          | { tag: "too-many-links" }
-          | { tag: "message-size" }
-          | { tag: "name-too-long" }
-          | { tag: "no-device" }
-          | { tag: "no-entry" }
-          | { tag: "no-lock" }
-          | { tag: "insufficient-memory" }
-          | { tag: "insufficient-space" }
-          | { tag: "not-directory" }
-          | { tag: "not-empty" }
-          | { tag: "not-recoverable" }
-          | { tag: "unsupported" }
-          | { tag: "no-tty" }
-          | { tag: "no-such-device" }
-          | { tag: "overflow" }
-          | { tag: "not-permitted" }
-          | { tag: "pipe" }
-          | { tag: "read-only" }
-          | { tag: "invalid-seek" }
-          | { tag: "text-file-busy" }
-          | { tag: "cross-device" }
-          | { tag: "other"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "access" };
-            break;
-          }
-          case 1: {
-            elementErr = { tag: "already" };
-            break;
-          }
-          case 2: {
-            elementErr = { tag: "bad-descriptor" };
-            break;
-          }
-          case 3: {
-            elementErr = { tag: "busy" };
-            break;
-          }
-          case 4: {
-            elementErr = { tag: "deadlock" };
-            break;
-          }
-          case 5: {
-            elementErr = { tag: "quota" };
-            break;
-          }
-          case 6: {
-            elementErr = { tag: "exist" };
-            break;
-          }
-          case 7: {
-            elementErr = { tag: "file-too-large" };
-            break;
-          }
-          case 8: {
-            elementErr = { tag: "illegal-byte-sequence" };
-            break;
-          }
-          case 9: {
-            elementErr = { tag: "in-progress" };
-            break;
-          }
-          case 10: {
-            elementErr = { tag: "interrupted" };
-            break;
-          }
-          case 11: {
-            elementErr = { tag: "invalid" };
-            break;
-          }
-          case 12: {
-            elementErr = { tag: "io" };
-            break;
-          }
-          case 13: {
-            elementErr = { tag: "is-directory" };
-            break;
-          }
-          case 14: {
-            elementErr = { tag: "loop" };
-            break;
-          }
-          case 15: {
-            elementErr = { tag: "too-many-links" };
-            break;
-          }
-          case 16: {
-            elementErr = { tag: "message-size" };
-            break;
-          }
-          case 17: {
-            elementErr = { tag: "name-too-long" };
-            break;
-          }
-          case 18: {
-            elementErr = { tag: "no-device" };
-            break;
-          }
-          case 19: {
-            elementErr = { tag: "no-entry" };
-            break;
-          }
-          case 20: {
-            elementErr = { tag: "no-lock" };
-            break;
-          }
-          case 21: {
-            elementErr = { tag: "insufficient-memory" };
-            break;
-          }
-          case 22: {
-            elementErr = { tag: "insufficient-space" };
-            break;
-          }
-          case 23: {
-            elementErr = { tag: "not-directory" };
-            break;
-          }
-          case 24: {
-            elementErr = { tag: "not-empty" };
-            break;
-          }
-          case 25: {
-            elementErr = { tag: "not-recoverable" };
-            break;
-          }
-          case 26: {
-            elementErr = { tag: "unsupported" };
-            break;
-          }
-          case 27: {
-            elementErr = { tag: "no-tty" };
-            break;
-          }
-          case 28: {
-            elementErr = { tag: "no-such-device" };
-            break;
-          }
-          case 29: {
-            elementErr = { tag: "overflow" };
-            break;
-          }
-          case 30: {
-            elementErr = { tag: "not-permitted" };
-            break;
-          }
-          case 31: {
-            elementErr = { tag: "pipe" };
-            break;
-          }
-          case 32: {
-            elementErr = { tag: "read-only" };
-            break;
-          }
-          case 33: {
-            elementErr = { tag: "invalid-seek" };
-            break;
-          }
-          case 34: {
-            elementErr = { tag: "text-file-busy" };
-            break;
-          }
-          case 35: {
-            elementErr = { tag: "cross-device" };
-            break;
-          }
-          case 36: {
-            const elementErrOtherCase = cx.u8[ptr + 8];
-            let elementErrOther: string | undefined;
-            switch (elementErrOtherCase) {
-              case 0: {
-                elementErrOther = undefined;
-                break;
-              }
-              case 1: {
-                elementErrOther = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 12, true),
-                  cx.dv.getUint32(ptr + 16, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
-            }
-            elementErr = { tag: "other", val: elementErrOther };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 37);
-        }
+        const elementErr: FilesystemErrorCode = loadFilesystemErrorCode(cx, ptr + 4);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -8336,52 +3826,9 @@ const element4 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access" }
-            | { tag: "already" }
-            | { tag: "bad-descriptor" }
-            | { tag: "busy" }
-            | { tag: "deadlock" }
-            | { tag: "quota" }
-            | { tag: "exist" }
-            | { tag: "file-too-large" }
-            | { tag: "illegal-byte-sequence" }
-            | { tag: "in-progress" }
-            | { tag: "interrupted" }
-            | { tag: "invalid" }
-            | { tag: "io" }
-            | { tag: "is-directory" }
-            | { tag: "loop" }
-            | { tag: "too-many-links" }
-            | { tag: "message-size" }
-            | { tag: "name-too-long" }
-            | { tag: "no-device" }
-            | { tag: "no-entry" }
-            | { tag: "no-lock" }
-            | { tag: "insufficient-memory" }
-            | { tag: "insufficient-space" }
-            | { tag: "not-directory" }
-            | { tag: "not-empty" }
-            | { tag: "not-recoverable" }
-            | { tag: "unsupported" }
-            | { tag: "no-tty" }
-            | { tag: "no-such-device" }
-            | { tag: "overflow" }
-            | { tag: "not-permitted" }
-            | { tag: "pipe" }
-            | { tag: "read-only" }
-            | { tag: "invalid-seek" }
-            | { tag: "text-file-busy" }
-            | { tag: "cross-device" }
-            | { tag: "other"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -8392,181 +3839,7 @@ const element4 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "access": {
-            cx.u8[ptr + 4] = 0;
-            break;
-          }
-          case "already": {
-            cx.u8[ptr + 4] = 1;
-            break;
-          }
-          case "bad-descriptor": {
-            cx.u8[ptr + 4] = 2;
-            break;
-          }
-          case "busy": {
-            cx.u8[ptr + 4] = 3;
-            break;
-          }
-          case "deadlock": {
-            cx.u8[ptr + 4] = 4;
-            break;
-          }
-          case "quota": {
-            cx.u8[ptr + 4] = 5;
-            break;
-          }
-          case "exist": {
-            cx.u8[ptr + 4] = 6;
-            break;
-          }
-          case "file-too-large": {
-            cx.u8[ptr + 4] = 7;
-            break;
-          }
-          case "illegal-byte-sequence": {
-            cx.u8[ptr + 4] = 8;
-            break;
-          }
-          case "in-progress": {
-            cx.u8[ptr + 4] = 9;
-            break;
-          }
-          case "interrupted": {
-            cx.u8[ptr + 4] = 10;
-            break;
-          }
-          case "invalid": {
-            cx.u8[ptr + 4] = 11;
-            break;
-          }
-          case "io": {
-            cx.u8[ptr + 4] = 12;
-            break;
-          }
-          case "is-directory": {
-            cx.u8[ptr + 4] = 13;
-            break;
-          }
-          case "loop": {
-            cx.u8[ptr + 4] = 14;
-            break;
-          }
-          case "too-many-links": {
-            cx.u8[ptr + 4] = 15;
-            break;
-          }
-          case "message-size": {
-            cx.u8[ptr + 4] = 16;
-            break;
-          }
-          case "name-too-long": {
-            cx.u8[ptr + 4] = 17;
-            break;
-          }
-          case "no-device": {
-            cx.u8[ptr + 4] = 18;
-            break;
-          }
-          case "no-entry": {
-            cx.u8[ptr + 4] = 19;
-            break;
-          }
-          case "no-lock": {
-            cx.u8[ptr + 4] = 20;
-            break;
-          }
-          case "insufficient-memory": {
-            cx.u8[ptr + 4] = 21;
-            break;
-          }
-          case "insufficient-space": {
-            cx.u8[ptr + 4] = 22;
-            break;
-          }
-          case "not-directory": {
-            cx.u8[ptr + 4] = 23;
-            break;
-          }
-          case "not-empty": {
-            cx.u8[ptr + 4] = 24;
-            break;
-          }
-          case "not-recoverable": {
-            cx.u8[ptr + 4] = 25;
-            break;
-          }
-          case "unsupported": {
-            cx.u8[ptr + 4] = 26;
-            break;
-          }
-          case "no-tty": {
-            cx.u8[ptr + 4] = 27;
-            break;
-          }
-          case "no-such-device": {
-            cx.u8[ptr + 4] = 28;
-            break;
-          }
-          case "overflow": {
-            cx.u8[ptr + 4] = 29;
-            break;
-          }
-          case "not-permitted": {
-            cx.u8[ptr + 4] = 30;
-            break;
-          }
-          case "pipe": {
-            cx.u8[ptr + 4] = 31;
-            break;
-          }
-          case "read-only": {
-            cx.u8[ptr + 4] = 32;
-            break;
-          }
-          case "invalid-seek": {
-            cx.u8[ptr + 4] = 33;
-            break;
-          }
-          case "text-file-busy": {
-            cx.u8[ptr + 4] = 34;
-            break;
-          }
-          case "cross-device": {
-            cx.u8[ptr + 4] = 35;
-            break;
-          }
-          case "other": {
-            cx.u8[ptr + 4] = 36;
-            const elementErr2Other = elementErr2.val;
-            if (elementErr2Other === undefined || elementErr2Other === null) {
-              cx.u8[ptr + 8] = 0;
-            } else {
-              cx.u8[ptr + 8] = 1;
-              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
-                cx,
-                elementErr2Other,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
-              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeFilesystemErrorCode(cx, ptr + 4, elementErr2, "<err>.val");
         break;
       }
       default:

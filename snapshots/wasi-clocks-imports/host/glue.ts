@@ -9,9 +9,26 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** Values of `wasi:clocks/system-clock@0.3.0.instant`, as the declarations type them. */
+type Instant = { seconds: bigint; nanoseconds: number };
+
+/** Stores a `wasi:clocks/system-clock@0.3.0.instant` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asIntN(64, valueSeconds) !== valueSeconds)
+    throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigInt64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
 
 /** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
@@ -85,15 +102,7 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asIntN(64, resultSeconds) !== resultSeconds)
-        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigInt64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeInstant(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }

@@ -25,6 +25,628 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `wasi:clocks/system-clock@0.3.0.instant`, as the declarations type them. */
+type Instant = { seconds: bigint; nanoseconds: number };
+
+/** Stores a `wasi:clocks/system-clock@0.3.0.instant` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asIntN(64, valueSeconds) !== valueSeconds)
+    throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigInt64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-type`, as the declarations type them. */
+type DescriptorType =
+  | { tag: "block-device" }
+  | { tag: "character-device" }
+  | { tag: "directory" }
+  | { tag: "fifo" }
+  | { tag: "symbolic-link" }
+  | { tag: "regular-file" }
+  | { tag: "socket" }
+  | { tag: "other"; val: string | undefined };
+
+/** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "block-device" }
+    | { tag: "character-device" }
+    | { tag: "directory" }
+    | { tag: "fifo" }
+    | { tag: "symbolic-link" }
+    | { tag: "regular-file" }
+    | { tag: "socket" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "block-device" };
+      break;
+    }
+    case 1: {
+      value = { tag: "character-device" };
+      break;
+    }
+    case 2: {
+      value = { tag: "directory" };
+      break;
+    }
+    case 3: {
+      value = { tag: "fifo" };
+      break;
+    }
+    case 4: {
+      value = { tag: "symbolic-link" };
+      break;
+    }
+    case 5: {
+      value = { tag: "regular-file" };
+      break;
+    }
+    case 6: {
+      value = { tag: "socket" };
+      break;
+    }
+    case 7: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 8);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.directory-entry`, as the declarations type them. */
+type DirectoryEntry = { type: DescriptorType; name: string };
+
+/** Loads a `wasi:filesystem/types@0.3.0.directory-entry` from `ptr` (CanonicalABI.md `load`). */
+function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+  const valueType: DescriptorType = loadDescriptorType(cx, ptr);
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 16, true),
+    cx.dv.getUint32(ptr + 20, true),
+  );
+  return { type: valueType, name: valueName };
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "block-device": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "character-device": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "fifo": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "socket": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 7;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDirectoryEntry(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DirectoryEntry,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr + 16, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 20, valueNameLen, true);
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.error-code`, as the declarations type them. */
+type ErrorCode =
+  | { tag: "access" }
+  | { tag: "already" }
+  | { tag: "bad-descriptor" }
+  | { tag: "busy" }
+  | { tag: "deadlock" }
+  | { tag: "quota" }
+  | { tag: "exist" }
+  | { tag: "file-too-large" }
+  | { tag: "illegal-byte-sequence" }
+  | { tag: "in-progress" }
+  | { tag: "interrupted" }
+  | { tag: "invalid" }
+  | { tag: "io" }
+  | { tag: "is-directory" }
+  | { tag: "loop" }
+  | { tag: "too-many-links" }
+  | { tag: "message-size" }
+  | { tag: "name-too-long" }
+  | { tag: "no-device" }
+  | { tag: "no-entry" }
+  | { tag: "no-lock" }
+  | { tag: "insufficient-memory" }
+  | { tag: "insufficient-space" }
+  | { tag: "not-directory" }
+  | { tag: "not-empty" }
+  | { tag: "not-recoverable" }
+  | { tag: "unsupported" }
+  | { tag: "no-tty" }
+  | { tag: "no-such-device" }
+  | { tag: "overflow" }
+  | { tag: "not-permitted" }
+  | { tag: "pipe" }
+  | { tag: "read-only" }
+  | { tag: "invalid-seek" }
+  | { tag: "text-file-busy" }
+  | { tag: "cross-device" }
+  | { tag: "other"; val: string | undefined };
+
+/** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "access" }
+    | { tag: "already" }
+    | { tag: "bad-descriptor" }
+    | { tag: "busy" }
+    | { tag: "deadlock" }
+    | { tag: "quota" }
+    | { tag: "exist" }
+    | { tag: "file-too-large" }
+    | { tag: "illegal-byte-sequence" }
+    | { tag: "in-progress" }
+    | { tag: "interrupted" }
+    | { tag: "invalid" }
+    | { tag: "io" }
+    | { tag: "is-directory" }
+    | { tag: "loop" }
+    | { tag: "too-many-links" }
+    | { tag: "message-size" }
+    | { tag: "name-too-long" }
+    | { tag: "no-device" }
+    | { tag: "no-entry" }
+    | { tag: "no-lock" }
+    | { tag: "insufficient-memory" }
+    | { tag: "insufficient-space" }
+    | { tag: "not-directory" }
+    | { tag: "not-empty" }
+    | { tag: "not-recoverable" }
+    | { tag: "unsupported" }
+    | { tag: "no-tty" }
+    | { tag: "no-such-device" }
+    | { tag: "overflow" }
+    | { tag: "not-permitted" }
+    | { tag: "pipe" }
+    | { tag: "read-only" }
+    | { tag: "invalid-seek" }
+    | { tag: "text-file-busy" }
+    | { tag: "cross-device" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access" };
+      break;
+    }
+    case 1: {
+      value = { tag: "already" };
+      break;
+    }
+    case 2: {
+      value = { tag: "bad-descriptor" };
+      break;
+    }
+    case 3: {
+      value = { tag: "busy" };
+      break;
+    }
+    case 4: {
+      value = { tag: "deadlock" };
+      break;
+    }
+    case 5: {
+      value = { tag: "quota" };
+      break;
+    }
+    case 6: {
+      value = { tag: "exist" };
+      break;
+    }
+    case 7: {
+      value = { tag: "file-too-large" };
+      break;
+    }
+    case 8: {
+      value = { tag: "illegal-byte-sequence" };
+      break;
+    }
+    case 9: {
+      value = { tag: "in-progress" };
+      break;
+    }
+    case 10: {
+      value = { tag: "interrupted" };
+      break;
+    }
+    case 11: {
+      value = { tag: "invalid" };
+      break;
+    }
+    case 12: {
+      value = { tag: "io" };
+      break;
+    }
+    case 13: {
+      value = { tag: "is-directory" };
+      break;
+    }
+    case 14: {
+      value = { tag: "loop" };
+      break;
+    }
+    case 15: {
+      value = { tag: "too-many-links" };
+      break;
+    }
+    case 16: {
+      value = { tag: "message-size" };
+      break;
+    }
+    case 17: {
+      value = { tag: "name-too-long" };
+      break;
+    }
+    case 18: {
+      value = { tag: "no-device" };
+      break;
+    }
+    case 19: {
+      value = { tag: "no-entry" };
+      break;
+    }
+    case 20: {
+      value = { tag: "no-lock" };
+      break;
+    }
+    case 21: {
+      value = { tag: "insufficient-memory" };
+      break;
+    }
+    case 22: {
+      value = { tag: "insufficient-space" };
+      break;
+    }
+    case 23: {
+      value = { tag: "not-directory" };
+      break;
+    }
+    case 24: {
+      value = { tag: "not-empty" };
+      break;
+    }
+    case 25: {
+      value = { tag: "not-recoverable" };
+      break;
+    }
+    case 26: {
+      value = { tag: "unsupported" };
+      break;
+    }
+    case 27: {
+      value = { tag: "no-tty" };
+      break;
+    }
+    case 28: {
+      value = { tag: "no-such-device" };
+      break;
+    }
+    case 29: {
+      value = { tag: "overflow" };
+      break;
+    }
+    case 30: {
+      value = { tag: "not-permitted" };
+      break;
+    }
+    case 31: {
+      value = { tag: "pipe" };
+      break;
+    }
+    case 32: {
+      value = { tag: "read-only" };
+      break;
+    }
+    case 33: {
+      value = { tag: "invalid-seek" };
+      break;
+    }
+    case 34: {
+      value = { tag: "text-file-busy" };
+      break;
+    }
+    case 35: {
+      value = { tag: "cross-device" };
+      break;
+    }
+    case 36: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 37);
+  }
+  return value;
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "already": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "bad-descriptor": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "busy": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "deadlock": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "quota": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "file-too-large": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "in-progress": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "interrupted": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "invalid": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "io": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "is-directory": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "loop": {
+      cx.u8[ptr] = 14;
+      break;
+    }
+    case "too-many-links": {
+      cx.u8[ptr] = 15;
+      break;
+    }
+    case "message-size": {
+      cx.u8[ptr] = 16;
+      break;
+    }
+    case "name-too-long": {
+      cx.u8[ptr] = 17;
+      break;
+    }
+    case "no-device": {
+      cx.u8[ptr] = 18;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 19;
+      break;
+    }
+    case "no-lock": {
+      cx.u8[ptr] = 20;
+      break;
+    }
+    case "insufficient-memory": {
+      cx.u8[ptr] = 21;
+      break;
+    }
+    case "insufficient-space": {
+      cx.u8[ptr] = 22;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 23;
+      break;
+    }
+    case "not-empty": {
+      cx.u8[ptr] = 24;
+      break;
+    }
+    case "not-recoverable": {
+      cx.u8[ptr] = 25;
+      break;
+    }
+    case "unsupported": {
+      cx.u8[ptr] = 26;
+      break;
+    }
+    case "no-tty": {
+      cx.u8[ptr] = 27;
+      break;
+    }
+    case "no-such-device": {
+      cx.u8[ptr] = 28;
+      break;
+    }
+    case "overflow": {
+      cx.u8[ptr] = 29;
+      break;
+    }
+    case "not-permitted": {
+      cx.u8[ptr] = 30;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 31;
+      break;
+    }
+    case "read-only": {
+      cx.u8[ptr] = 32;
+      break;
+    }
+    case "invalid-seek": {
+      cx.u8[ptr] = 33;
+      break;
+    }
+    case "text-file-busy": {
+      cx.u8[ptr] = 34;
+      break;
+    }
+    case "cross-device": {
+      cx.u8[ptr] = 35;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 36;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
 /** `wasi:clocks/system-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -45,15 +667,7 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asIntN(64, resultSeconds) !== resultSeconds)
-        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigInt64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeInstant(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }
@@ -139,174 +753,12 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
 const element1 = {
-  load(
-    cx: LiftLowerContext,
-    ptr: number,
-  ): {
-    type:
-      | { tag: "block-device" }
-      | { tag: "character-device" }
-      | { tag: "directory" }
-      | { tag: "fifo" }
-      | { tag: "symbolic-link" }
-      | { tag: "regular-file" }
-      | { tag: "socket" }
-      | { tag: "other"; val: string | undefined };
-    name: string;
-  } {
-    const elementTypeCase = cx.u8[ptr];
-    let elementType:
-      | { tag: "block-device" }
-      | { tag: "character-device" }
-      | { tag: "directory" }
-      | { tag: "fifo" }
-      | { tag: "symbolic-link" }
-      | { tag: "regular-file" }
-      | { tag: "socket" }
-      | { tag: "other"; val: string | undefined };
-    switch (elementTypeCase) {
-      case 0: {
-        elementType = { tag: "block-device" };
-        break;
-      }
-      case 1: {
-        elementType = { tag: "character-device" };
-        break;
-      }
-      case 2: {
-        elementType = { tag: "directory" };
-        break;
-      }
-      case 3: {
-        elementType = { tag: "fifo" };
-        break;
-      }
-      case 4: {
-        elementType = { tag: "symbolic-link" };
-        break;
-      }
-      case 5: {
-        elementType = { tag: "regular-file" };
-        break;
-      }
-      case 6: {
-        elementType = { tag: "socket" };
-        break;
-      }
-      case 7: {
-        const elementTypeOtherCase = cx.u8[ptr + 4];
-        let elementTypeOther: string | undefined;
-        switch (elementTypeOtherCase) {
-          case 0: {
-            elementTypeOther = undefined;
-            break;
-          }
-          case 1: {
-            elementTypeOther = loadStringFromRange(
-              cx,
-              cx.dv.getUint32(ptr + 8, true),
-              cx.dv.getUint32(ptr + 12, true),
-            );
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementTypeOtherCase, "option", 2);
-        }
-        elementType = { tag: "other", val: elementTypeOther };
-        break;
-      }
-      default:
-        throw invalidDiscriminant(elementTypeCase, "variant", 8);
-    }
-    const elementName: string = loadStringFromRange(
-      cx,
-      cx.dv.getUint32(ptr + 16, true),
-      cx.dv.getUint32(ptr + 20, true),
-    );
-    return { type: elementType, name: elementName };
+  load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+    const element: DirectoryEntry = loadDirectoryEntry(cx, ptr);
+    return element;
   },
-  store(
-    cx: LiftLowerContext,
-    value: {
-      type:
-        | { tag: "block-device" }
-        | { tag: "character-device" }
-        | { tag: "directory" }
-        | { tag: "fifo" }
-        | { tag: "symbolic-link" }
-        | { tag: "regular-file" }
-        | { tag: "socket" }
-        | { tag: "other"; val: string | undefined };
-      name: string;
-    },
-    ptr: number,
-  ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
-    if (typeof value !== "object" || value === null) throw badValue("a record object", value);
-    const elementType2 = value.type;
-    if (typeof elementType2 !== "object" || elementType2 === null)
-      throw badValue(
-        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-        elementType2,
-        ".type",
-      );
-    switch (elementType2.tag) {
-      case "block-device": {
-        cx.u8[ptr] = 0;
-        break;
-      }
-      case "character-device": {
-        cx.u8[ptr] = 1;
-        break;
-      }
-      case "directory": {
-        cx.u8[ptr] = 2;
-        break;
-      }
-      case "fifo": {
-        cx.u8[ptr] = 3;
-        break;
-      }
-      case "symbolic-link": {
-        cx.u8[ptr] = 4;
-        break;
-      }
-      case "regular-file": {
-        cx.u8[ptr] = 5;
-        break;
-      }
-      case "socket": {
-        cx.u8[ptr] = 6;
-        break;
-      }
-      case "other": {
-        cx.u8[ptr] = 7;
-        const elementType2Other = elementType2.val;
-        if (elementType2Other === undefined || elementType2Other === null) {
-          cx.u8[ptr + 4] = 0;
-        } else {
-          cx.u8[ptr + 4] = 1;
-          const [elementType2OtherPtr, elementType2OtherLen] = lowerString(
-            cx,
-            elementType2Other,
-            ".type<other>.val",
-          );
-          cx.dv.setUint32(ptr + 8, elementType2OtherPtr, true);
-          cx.dv.setUint32(ptr + 12, elementType2OtherLen, true);
-        }
-        break;
-      }
-      default:
-        throw badValue(
-          '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-          elementType2,
-          ".type",
-        );
-    }
-    const elementName2 = value.name;
-    const [elementName2Ptr, elementName2Len] = lowerString(cx, elementName2, ".name");
-    cx.dv.setUint32(ptr + 16, elementName2Ptr, true);
-    cx.dv.setUint32(ptr + 20, elementName2Len, true);
+  store(cx: LiftLowerContext, value: DirectoryEntry, ptr: number): void {
+    storeDirectoryEntry(cx, ptr, value);
   },
 };
 
@@ -315,308 +767,16 @@ const element2 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "access" }
-          | { tag: "already" }
-          | { tag: "bad-descriptor" }
-          | { tag: "busy" }
-          | { tag: "deadlock" }
-          | { tag: "quota" }
-          | { tag: "exist" }
-          | { tag: "file-too-large" }
-          | { tag: "illegal-byte-sequence" }
-          | { tag: "in-progress" }
-          | { tag: "interrupted" }
-          | { tag: "invalid" }
-          | { tag: "io" }
-          | { tag: "is-directory" }
-          | { tag: "loop" }
-          | { tag: "too-many-links" }
-          | { tag: "message-size" }
-          | { tag: "name-too-long" }
-          | { tag: "no-device" }
-          | { tag: "no-entry" }
-          | { tag: "no-lock" }
-          | { tag: "insufficient-memory" }
-          | { tag: "insufficient-space" }
-          | { tag: "not-directory" }
-          | { tag: "not-empty" }
-          | { tag: "not-recoverable" }
-          | { tag: "unsupported" }
-          | { tag: "no-tty" }
-          | { tag: "no-such-device" }
-          | { tag: "overflow" }
-          | { tag: "not-permitted" }
-          | { tag: "pipe" }
-          | { tag: "read-only" }
-          | { tag: "invalid-seek" }
-          | { tag: "text-file-busy" }
-          | { tag: "cross-device" }
-          | { tag: "other"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access" }
-            | { tag: "already" }
-            | { tag: "bad-descriptor" }
-            | { tag: "busy" }
-            | { tag: "deadlock" }
-            | { tag: "quota" }
-            | { tag: "exist" }
-            | { tag: "file-too-large" }
-            | { tag: "illegal-byte-sequence" }
-            | { tag: "in-progress" }
-            | { tag: "interrupted" }
-            | { tag: "invalid" }
-            | { tag: "io" }
-            | { tag: "is-directory" }
-            | { tag: "loop" }
-            | { tag: "too-many-links" }
-            | { tag: "message-size" }
-            | { tag: "name-too-long" }
-            | { tag: "no-device" }
-            | { tag: "no-entry" }
-            | { tag: "no-lock" }
-            | { tag: "insufficient-memory" }
-            | { tag: "insufficient-space" }
-            | { tag: "not-directory" }
-            | { tag: "not-empty" }
-            | { tag: "not-recoverable" }
-            | { tag: "unsupported" }
-            | { tag: "no-tty" }
-            | { tag: "no-such-device" }
-            | { tag: "overflow" }
-            | { tag: "not-permitted" }
-            | { tag: "pipe" }
-            | { tag: "read-only" }
-            | { tag: "invalid-seek" }
-            | { tag: "text-file-busy" }
-            | { tag: "cross-device" }
-            | { tag: "other"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 4];
-        let elementErr:
-          | { tag: "access" }
-          | { tag: "already" }
-          | { tag: "bad-descriptor" }
-          | { tag: "busy" }
-          | { tag: "deadlock" }
-          | { tag: "quota" }
-          | { tag: "exist" }
-          | { tag: "file-too-large" }
-          | { tag: "illegal-byte-sequence" }
-          | { tag: "in-progress" }
-          | { tag: "interrupted" }
-          | { tag: "invalid" }
-          | { tag: "io" }
-          | { tag: "is-directory" }
-          | { tag: "loop" }
-          | { tag: "too-many-links" }
-          | { tag: "message-size" }
-          | { tag: "name-too-long" }
-          | { tag: "no-device" }
-          | { tag: "no-entry" }
-          | { tag: "no-lock" }
-          | { tag: "insufficient-memory" }
-          | { tag: "insufficient-space" }
-          | { tag: "not-directory" }
-          | { tag: "not-empty" }
-          | { tag: "not-recoverable" }
-          | { tag: "unsupported" }
-          | { tag: "no-tty" }
-          | { tag: "no-such-device" }
-          | { tag: "overflow" }
-          | { tag: "not-permitted" }
-          | { tag: "pipe" }
-          | { tag: "read-only" }
-          | { tag: "invalid-seek" }
-          | { tag: "text-file-busy" }
-          | { tag: "cross-device" }
-          | { tag: "other"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "access" };
-            break;
-          }
-          case 1: {
-            elementErr = { tag: "already" };
-            break;
-          }
-          case 2: {
-            elementErr = { tag: "bad-descriptor" };
-            break;
-          }
-          case 3: {
-            elementErr = { tag: "busy" };
-            break;
-          }
-          case 4: {
-            elementErr = { tag: "deadlock" };
-            break;
-          }
-          case 5: {
-            elementErr = { tag: "quota" };
-            break;
-          }
-          case 6: {
-            elementErr = { tag: "exist" };
-            break;
-          }
-          case 7: {
-            elementErr = { tag: "file-too-large" };
-            break;
-          }
-          case 8: {
-            elementErr = { tag: "illegal-byte-sequence" };
-            break;
-          }
-          case 9: {
-            elementErr = { tag: "in-progress" };
-            break;
-          }
-          case 10: {
-            elementErr = { tag: "interrupted" };
-            break;
-          }
-          case 11: {
-            elementErr = { tag: "invalid" };
-            break;
-          }
-          case 12: {
-            elementErr = { tag: "io" };
-            break;
-          }
-          case 13: {
-            elementErr = { tag: "is-directory" };
-            break;
-          }
-          case 14: {
-            elementErr = { tag: "loop" };
-            break;
-          }
-          case 15: {
-            elementErr = { tag: "too-many-links" };
-            break;
-          }
-          case 16: {
-            elementErr = { tag: "message-size" };
-            break;
-          }
-          case 17: {
-            elementErr = { tag: "name-too-long" };
-            break;
-          }
-          case 18: {
-            elementErr = { tag: "no-device" };
-            break;
-          }
-          case 19: {
-            elementErr = { tag: "no-entry" };
-            break;
-          }
-          case 20: {
-            elementErr = { tag: "no-lock" };
-            break;
-          }
-          case 21: {
-            elementErr = { tag: "insufficient-memory" };
-            break;
-          }
-          case 22: {
-            elementErr = { tag: "insufficient-space" };
-            break;
-          }
-          case 23: {
-            elementErr = { tag: "not-directory" };
-            break;
-          }
-          case 24: {
-            elementErr = { tag: "not-empty" };
-            break;
-          }
-          case 25: {
-            elementErr = { tag: "not-recoverable" };
-            break;
-          }
-          case 26: {
-            elementErr = { tag: "unsupported" };
-            break;
-          }
-          case 27: {
-            elementErr = { tag: "no-tty" };
-            break;
-          }
-          case 28: {
-            elementErr = { tag: "no-such-device" };
-            break;
-          }
-          case 29: {
-            elementErr = { tag: "overflow" };
-            break;
-          }
-          case 30: {
-            elementErr = { tag: "not-permitted" };
-            break;
-          }
-          case 31: {
-            elementErr = { tag: "pipe" };
-            break;
-          }
-          case 32: {
-            elementErr = { tag: "read-only" };
-            break;
-          }
-          case 33: {
-            elementErr = { tag: "invalid-seek" };
-            break;
-          }
-          case 34: {
-            elementErr = { tag: "text-file-busy" };
-            break;
-          }
-          case 35: {
-            elementErr = { tag: "cross-device" };
-            break;
-          }
-          case 36: {
-            const elementErrOtherCase = cx.u8[ptr + 8];
-            let elementErrOther: string | undefined;
-            switch (elementErrOtherCase) {
-              case 0: {
-                elementErrOther = undefined;
-                break;
-              }
-              case 1: {
-                elementErrOther = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 12, true),
-                  cx.dv.getUint32(ptr + 16, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
-            }
-            elementErr = { tag: "other", val: elementErrOther };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 37);
-        }
+        const elementErr: ErrorCode = loadErrorCode(cx, ptr + 4);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -627,52 +787,9 @@ const element2 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access" }
-            | { tag: "already" }
-            | { tag: "bad-descriptor" }
-            | { tag: "busy" }
-            | { tag: "deadlock" }
-            | { tag: "quota" }
-            | { tag: "exist" }
-            | { tag: "file-too-large" }
-            | { tag: "illegal-byte-sequence" }
-            | { tag: "in-progress" }
-            | { tag: "interrupted" }
-            | { tag: "invalid" }
-            | { tag: "io" }
-            | { tag: "is-directory" }
-            | { tag: "loop" }
-            | { tag: "too-many-links" }
-            | { tag: "message-size" }
-            | { tag: "name-too-long" }
-            | { tag: "no-device" }
-            | { tag: "no-entry" }
-            | { tag: "no-lock" }
-            | { tag: "insufficient-memory" }
-            | { tag: "insufficient-space" }
-            | { tag: "not-directory" }
-            | { tag: "not-empty" }
-            | { tag: "not-recoverable" }
-            | { tag: "unsupported" }
-            | { tag: "no-tty" }
-            | { tag: "no-such-device" }
-            | { tag: "overflow" }
-            | { tag: "not-permitted" }
-            | { tag: "pipe" }
-            | { tag: "read-only" }
-            | { tag: "invalid-seek" }
-            | { tag: "text-file-busy" }
-            | { tag: "cross-device" }
-            | { tag: "other"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -683,181 +800,7 @@ const element2 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "access": {
-            cx.u8[ptr + 4] = 0;
-            break;
-          }
-          case "already": {
-            cx.u8[ptr + 4] = 1;
-            break;
-          }
-          case "bad-descriptor": {
-            cx.u8[ptr + 4] = 2;
-            break;
-          }
-          case "busy": {
-            cx.u8[ptr + 4] = 3;
-            break;
-          }
-          case "deadlock": {
-            cx.u8[ptr + 4] = 4;
-            break;
-          }
-          case "quota": {
-            cx.u8[ptr + 4] = 5;
-            break;
-          }
-          case "exist": {
-            cx.u8[ptr + 4] = 6;
-            break;
-          }
-          case "file-too-large": {
-            cx.u8[ptr + 4] = 7;
-            break;
-          }
-          case "illegal-byte-sequence": {
-            cx.u8[ptr + 4] = 8;
-            break;
-          }
-          case "in-progress": {
-            cx.u8[ptr + 4] = 9;
-            break;
-          }
-          case "interrupted": {
-            cx.u8[ptr + 4] = 10;
-            break;
-          }
-          case "invalid": {
-            cx.u8[ptr + 4] = 11;
-            break;
-          }
-          case "io": {
-            cx.u8[ptr + 4] = 12;
-            break;
-          }
-          case "is-directory": {
-            cx.u8[ptr + 4] = 13;
-            break;
-          }
-          case "loop": {
-            cx.u8[ptr + 4] = 14;
-            break;
-          }
-          case "too-many-links": {
-            cx.u8[ptr + 4] = 15;
-            break;
-          }
-          case "message-size": {
-            cx.u8[ptr + 4] = 16;
-            break;
-          }
-          case "name-too-long": {
-            cx.u8[ptr + 4] = 17;
-            break;
-          }
-          case "no-device": {
-            cx.u8[ptr + 4] = 18;
-            break;
-          }
-          case "no-entry": {
-            cx.u8[ptr + 4] = 19;
-            break;
-          }
-          case "no-lock": {
-            cx.u8[ptr + 4] = 20;
-            break;
-          }
-          case "insufficient-memory": {
-            cx.u8[ptr + 4] = 21;
-            break;
-          }
-          case "insufficient-space": {
-            cx.u8[ptr + 4] = 22;
-            break;
-          }
-          case "not-directory": {
-            cx.u8[ptr + 4] = 23;
-            break;
-          }
-          case "not-empty": {
-            cx.u8[ptr + 4] = 24;
-            break;
-          }
-          case "not-recoverable": {
-            cx.u8[ptr + 4] = 25;
-            break;
-          }
-          case "unsupported": {
-            cx.u8[ptr + 4] = 26;
-            break;
-          }
-          case "no-tty": {
-            cx.u8[ptr + 4] = 27;
-            break;
-          }
-          case "no-such-device": {
-            cx.u8[ptr + 4] = 28;
-            break;
-          }
-          case "overflow": {
-            cx.u8[ptr + 4] = 29;
-            break;
-          }
-          case "not-permitted": {
-            cx.u8[ptr + 4] = 30;
-            break;
-          }
-          case "pipe": {
-            cx.u8[ptr + 4] = 31;
-            break;
-          }
-          case "read-only": {
-            cx.u8[ptr + 4] = 32;
-            break;
-          }
-          case "invalid-seek": {
-            cx.u8[ptr + 4] = 33;
-            break;
-          }
-          case "text-file-busy": {
-            cx.u8[ptr + 4] = 34;
-            break;
-          }
-          case "cross-device": {
-            cx.u8[ptr + 4] = 35;
-            break;
-          }
-          case "other": {
-            cx.u8[ptr + 4] = 36;
-            const elementErr2Other = elementErr2.val;
-            if (elementErr2Other === undefined || elementErr2Other === null) {
-              cx.u8[ptr + 8] = 0;
-            } else {
-              cx.u8[ptr + 8] = 1;
-              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
-                cx,
-                elementErr2Other,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
-              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeErrorCode(cx, ptr + 4, elementErr2, "<err>.val");
         break;
       }
       default:

@@ -28,6 +28,1279 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `wasi:clocks/system-clock@0.3.0.instant`, as the declarations type them. */
+type Instant = { seconds: bigint; nanoseconds: number };
+
+/** Stores a `wasi:clocks/system-clock@0.3.0.instant` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = ""): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueSeconds = value.seconds;
+  if (typeof valueSeconds !== "bigint" || BigInt.asIntN(64, valueSeconds) !== valueSeconds)
+    throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", valueSeconds, path + ".seconds");
+  cx.dv.setBigInt64(ptr, valueSeconds, true);
+  const valueNanoseconds = value.nanoseconds;
+  if (typeof valueNanoseconds !== "number" || valueNanoseconds >>> 0 !== valueNanoseconds)
+    throw badValue("a u32 (integer 0..4294967295)", valueNanoseconds, path + ".nanoseconds");
+  cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
+}
+
+/** Values of `wasi:http/types@0.3.0.header-error`, as the declarations type them. */
+type HeaderError =
+  | { tag: "invalid-syntax" }
+  | { tag: "forbidden" }
+  | { tag: "immutable" }
+  | { tag: "size-exceeded" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:http/types@0.3.0.header-error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeHeaderError(cx: LiftLowerContext, ptr: number, value: HeaderError, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "invalid-syntax": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "forbidden": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "immutable": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "size-exceeded": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 4;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:http/types@0.3.0.method`, as the declarations type them. */
+type Method =
+  | { tag: "get" }
+  | { tag: "head" }
+  | { tag: "post" }
+  | { tag: "put" }
+  | { tag: "delete" }
+  | { tag: "connect" }
+  | { tag: "options" }
+  | { tag: "trace" }
+  | { tag: "patch" }
+  | { tag: "other"; val: string };
+
+/** Stores a `wasi:http/types@0.3.0.method` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMethod(cx: LiftLowerContext, ptr: number, value: Method, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "get": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "head": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "post": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "put": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "delete": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "connect": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "options": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "trace": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "patch": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 9;
+      const valueOther = value.val;
+      const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+      cx.dv.setUint32(ptr + 4, valueOtherPtr, true);
+      cx.dv.setUint32(ptr + 8, valueOtherLen, true);
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:http/types@0.3.0.scheme`, as the declarations type them. */
+type Scheme = { tag: "HTTP" } | { tag: "HTTPS" } | { tag: "other"; val: string };
+
+/** Stores a `wasi:http/types@0.3.0.scheme` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeScheme(cx: LiftLowerContext, ptr: number, value: Scheme, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', value, path);
+  switch (value.tag) {
+    case "HTTP": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "HTTPS": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 2;
+      const valueOther = value.val;
+      const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+      cx.dv.setUint32(ptr + 4, valueOtherPtr, true);
+      cx.dv.setUint32(ptr + 8, valueOtherLen, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', value, path);
+  }
+}
+
+/** Values of `wasi:http/types@0.3.0.request-options-error`, as the declarations type them. */
+type RequestOptionsError =
+  { tag: "not-supported" } | { tag: "immutable" } | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:http/types@0.3.0.request-options-error` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeRequestOptionsError(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: RequestOptionsError,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "not-supported" | "immutable" | "other", val }', value, path);
+  switch (value.tag) {
+    case "not-supported": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "immutable": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 2;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue('{ tag: "not-supported" | "immutable" | "other", val }', value, path);
+  }
+}
+
+/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
+type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: "io" | "illegal-byte-sequence" | "pipe";
+  switch (valueCase) {
+    case 0: {
+      value = "io";
+      break;
+    }
+    case 1: {
+      value = "illegal-byte-sequence";
+      break;
+    }
+    case 2: {
+      value = "pipe";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
+
+/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeCliErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: CliErrorCode,
+  path = "",
+): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
+
+/** Values of `wasi:http/types@0.3.0.DNS-error-payload`, as the declarations type them. */
+type DNSErrorPayload = { rcode?: string | undefined; infoCode?: number | undefined };
+
+/** Values of `wasi:http/types@0.3.0.TLS-alert-received-payload`, as the declarations type them. */
+type TLSAlertReceivedPayload = { alertId?: number | undefined; alertMessage?: string | undefined };
+
+/** Values of `wasi:http/types@0.3.0.field-size-payload`, as the declarations type them. */
+type FieldSizePayload = { fieldName?: string | undefined; fieldSize?: number | undefined };
+
+/** Values of `wasi:http/types@0.3.0.error-code`, as the declarations type them. */
+type HttpErrorCode =
+  | { tag: "DNS-timeout" }
+  | { tag: "DNS-error"; val: DNSErrorPayload }
+  | { tag: "destination-not-found" }
+  | { tag: "destination-unavailable" }
+  | { tag: "destination-IP-prohibited" }
+  | { tag: "destination-IP-unroutable" }
+  | { tag: "connection-refused" }
+  | { tag: "connection-terminated" }
+  | { tag: "connection-timeout" }
+  | { tag: "connection-read-timeout" }
+  | { tag: "connection-write-timeout" }
+  | { tag: "connection-limit-reached" }
+  | { tag: "TLS-protocol-error" }
+  | { tag: "TLS-certificate-error" }
+  | { tag: "TLS-alert-received"; val: TLSAlertReceivedPayload }
+  | { tag: "HTTP-request-denied" }
+  | { tag: "HTTP-request-length-required" }
+  | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+  | { tag: "HTTP-request-method-invalid" }
+  | { tag: "HTTP-request-URI-invalid" }
+  | { tag: "HTTP-request-URI-too-long" }
+  | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+  | { tag: "HTTP-request-header-size"; val: FieldSizePayload | undefined }
+  | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+  | { tag: "HTTP-request-trailer-size"; val: FieldSizePayload }
+  | { tag: "HTTP-response-incomplete" }
+  | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+  | { tag: "HTTP-response-header-size"; val: FieldSizePayload }
+  | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+  | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+  | { tag: "HTTP-response-trailer-size"; val: FieldSizePayload }
+  | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+  | { tag: "HTTP-response-content-coding"; val: string | undefined }
+  | { tag: "HTTP-response-timeout" }
+  | { tag: "HTTP-upgrade-failed" }
+  | { tag: "HTTP-protocol-error" }
+  | { tag: "loop-detected" }
+  | { tag: "configuration-error" }
+  | { tag: "internal-error"; val: string | undefined };
+
+/** Loads a `wasi:http/types@0.3.0.DNS-error-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadDNSErrorPayload(cx: LiftLowerContext, ptr: number): DNSErrorPayload {
+  const valueRcodeCase = cx.u8[ptr];
+  let valueRcode: string | undefined;
+  switch (valueRcodeCase) {
+    case 0: {
+      valueRcode = undefined;
+      break;
+    }
+    case 1: {
+      valueRcode = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 4, true),
+        cx.dv.getUint32(ptr + 8, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueRcodeCase, "option", 2);
+  }
+  const valueInfoCodeCase = cx.u8[ptr + 12];
+  let valueInfoCode: number | undefined;
+  switch (valueInfoCodeCase) {
+    case 0: {
+      valueInfoCode = undefined;
+      break;
+    }
+    case 1: {
+      valueInfoCode = cx.dv.getUint16(ptr + 14, true);
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueInfoCodeCase, "option", 2);
+  }
+  return { rcode: valueRcode, infoCode: valueInfoCode };
+}
+
+/** Loads a `wasi:http/types@0.3.0.TLS-alert-received-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadTLSAlertReceivedPayload(cx: LiftLowerContext, ptr: number): TLSAlertReceivedPayload {
+  const valueAlertIdCase = cx.u8[ptr];
+  let valueAlertId: number | undefined;
+  switch (valueAlertIdCase) {
+    case 0: {
+      valueAlertId = undefined;
+      break;
+    }
+    case 1: {
+      valueAlertId = cx.u8[ptr + 1];
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueAlertIdCase, "option", 2);
+  }
+  const valueAlertMessageCase = cx.u8[ptr + 4];
+  let valueAlertMessage: string | undefined;
+  switch (valueAlertMessageCase) {
+    case 0: {
+      valueAlertMessage = undefined;
+      break;
+    }
+    case 1: {
+      valueAlertMessage = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 8, true),
+        cx.dv.getUint32(ptr + 12, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueAlertMessageCase, "option", 2);
+  }
+  return { alertId: valueAlertId, alertMessage: valueAlertMessage };
+}
+
+/** Loads a `wasi:http/types@0.3.0.field-size-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadFieldSizePayload(cx: LiftLowerContext, ptr: number): FieldSizePayload {
+  const valueFieldNameCase = cx.u8[ptr];
+  let valueFieldName: string | undefined;
+  switch (valueFieldNameCase) {
+    case 0: {
+      valueFieldName = undefined;
+      break;
+    }
+    case 1: {
+      valueFieldName = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 4, true),
+        cx.dv.getUint32(ptr + 8, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueFieldNameCase, "option", 2);
+  }
+  const valueFieldSizeCase = cx.u8[ptr + 12];
+  let valueFieldSize: number | undefined;
+  switch (valueFieldSizeCase) {
+    case 0: {
+      valueFieldSize = undefined;
+      break;
+    }
+    case 1: {
+      valueFieldSize = cx.dv.getUint32(ptr + 16, true);
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueFieldSizeCase, "option", 2);
+  }
+  return { fieldName: valueFieldName, fieldSize: valueFieldSize };
+}
+
+/** Loads a `wasi:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "DNS-timeout" }
+    | { tag: "DNS-error"; val: DNSErrorPayload }
+    | { tag: "destination-not-found" }
+    | { tag: "destination-unavailable" }
+    | { tag: "destination-IP-prohibited" }
+    | { tag: "destination-IP-unroutable" }
+    | { tag: "connection-refused" }
+    | { tag: "connection-terminated" }
+    | { tag: "connection-timeout" }
+    | { tag: "connection-read-timeout" }
+    | { tag: "connection-write-timeout" }
+    | { tag: "connection-limit-reached" }
+    | { tag: "TLS-protocol-error" }
+    | { tag: "TLS-certificate-error" }
+    | { tag: "TLS-alert-received"; val: TLSAlertReceivedPayload }
+    | { tag: "HTTP-request-denied" }
+    | { tag: "HTTP-request-length-required" }
+    | { tag: "HTTP-request-body-size"; val: bigint | undefined }
+    | { tag: "HTTP-request-method-invalid" }
+    | { tag: "HTTP-request-URI-invalid" }
+    | { tag: "HTTP-request-URI-too-long" }
+    | { tag: "HTTP-request-header-section-size"; val: number | undefined }
+    | { tag: "HTTP-request-header-size"; val: FieldSizePayload | undefined }
+    | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
+    | { tag: "HTTP-request-trailer-size"; val: FieldSizePayload }
+    | { tag: "HTTP-response-incomplete" }
+    | { tag: "HTTP-response-header-section-size"; val: number | undefined }
+    | { tag: "HTTP-response-header-size"; val: FieldSizePayload }
+    | { tag: "HTTP-response-body-size"; val: bigint | undefined }
+    | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
+    | { tag: "HTTP-response-trailer-size"; val: FieldSizePayload }
+    | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
+    | { tag: "HTTP-response-content-coding"; val: string | undefined }
+    | { tag: "HTTP-response-timeout" }
+    | { tag: "HTTP-upgrade-failed" }
+    | { tag: "HTTP-protocol-error" }
+    | { tag: "loop-detected" }
+    | { tag: "configuration-error" }
+    | { tag: "internal-error"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "DNS-timeout" };
+      break;
+    }
+    case 1: {
+      const valueDNSerror: DNSErrorPayload = loadDNSErrorPayload(cx, ptr + 8);
+      value = { tag: "DNS-error", val: valueDNSerror };
+      break;
+    }
+    case 2: {
+      value = { tag: "destination-not-found" };
+      break;
+    }
+    case 3: {
+      value = { tag: "destination-unavailable" };
+      break;
+    }
+    case 4: {
+      value = { tag: "destination-IP-prohibited" };
+      break;
+    }
+    case 5: {
+      value = { tag: "destination-IP-unroutable" };
+      break;
+    }
+    case 6: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 7: {
+      value = { tag: "connection-terminated" };
+      break;
+    }
+    case 8: {
+      value = { tag: "connection-timeout" };
+      break;
+    }
+    case 9: {
+      value = { tag: "connection-read-timeout" };
+      break;
+    }
+    case 10: {
+      value = { tag: "connection-write-timeout" };
+      break;
+    }
+    case 11: {
+      value = { tag: "connection-limit-reached" };
+      break;
+    }
+    case 12: {
+      value = { tag: "TLS-protocol-error" };
+      break;
+    }
+    case 13: {
+      value = { tag: "TLS-certificate-error" };
+      break;
+    }
+    case 14: {
+      const valueTLSalertreceived: TLSAlertReceivedPayload = loadTLSAlertReceivedPayload(
+        cx,
+        ptr + 8,
+      );
+      value = { tag: "TLS-alert-received", val: valueTLSalertreceived };
+      break;
+    }
+    case 15: {
+      value = { tag: "HTTP-request-denied" };
+      break;
+    }
+    case 16: {
+      value = { tag: "HTTP-request-length-required" };
+      break;
+    }
+    case 17: {
+      const valueHTTPrequestbodysizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestbodysize: bigint | undefined;
+      switch (valueHTTPrequestbodysizeCase) {
+        case 0: {
+          valueHTTPrequestbodysize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 16, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestbodysizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-body-size", val: valueHTTPrequestbodysize };
+      break;
+    }
+    case 18: {
+      value = { tag: "HTTP-request-method-invalid" };
+      break;
+    }
+    case 19: {
+      value = { tag: "HTTP-request-URI-invalid" };
+      break;
+    }
+    case 20: {
+      value = { tag: "HTTP-request-URI-too-long" };
+      break;
+    }
+    case 21: {
+      const valueHTTPrequestheadersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestheadersectionsize: number | undefined;
+      switch (valueHTTPrequestheadersectionsizeCase) {
+        case 0: {
+          valueHTTPrequestheadersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequestheadersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestheadersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-header-section-size", val: valueHTTPrequestheadersectionsize };
+      break;
+    }
+    case 22: {
+      const valueHTTPrequestheadersizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestheadersize: FieldSizePayload | undefined;
+      switch (valueHTTPrequestheadersizeCase) {
+        case 0: {
+          valueHTTPrequestheadersize = undefined;
+          break;
+        }
+        case 1: {
+          const valueHTTPrequestheadersizeSome: FieldSizePayload = loadFieldSizePayload(
+            cx,
+            ptr + 12,
+          );
+          valueHTTPrequestheadersize = valueHTTPrequestheadersizeSome;
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestheadersizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-header-size", val: valueHTTPrequestheadersize };
+      break;
+    }
+    case 23: {
+      const valueHTTPrequesttrailersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequesttrailersectionsize: number | undefined;
+      switch (valueHTTPrequesttrailersectionsizeCase) {
+        case 0: {
+          valueHTTPrequesttrailersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequesttrailersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequesttrailersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-trailer-section-size", val: valueHTTPrequesttrailersectionsize };
+      break;
+    }
+    case 24: {
+      const valueHTTPrequesttrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-request-trailer-size", val: valueHTTPrequesttrailersize };
+      break;
+    }
+    case 25: {
+      value = { tag: "HTTP-response-incomplete" };
+      break;
+    }
+    case 26: {
+      const valueHTTPresponseheadersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponseheadersectionsize: number | undefined;
+      switch (valueHTTPresponseheadersectionsizeCase) {
+        case 0: {
+          valueHTTPresponseheadersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponseheadersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponseheadersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-header-section-size", val: valueHTTPresponseheadersectionsize };
+      break;
+    }
+    case 27: {
+      const valueHTTPresponseheadersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-response-header-size", val: valueHTTPresponseheadersize };
+      break;
+    }
+    case 28: {
+      const valueHTTPresponsebodysizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponsebodysize: bigint | undefined;
+      switch (valueHTTPresponsebodysizeCase) {
+        case 0: {
+          valueHTTPresponsebodysize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsebodysize = cx.dv.getBigUint64(ptr + 16, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsebodysizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-body-size", val: valueHTTPresponsebodysize };
+      break;
+    }
+    case 29: {
+      const valueHTTPresponsetrailersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponsetrailersectionsize: number | undefined;
+      switch (valueHTTPresponsetrailersectionsizeCase) {
+        case 0: {
+          valueHTTPresponsetrailersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsetrailersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsetrailersectionsizeCase, "option", 2);
+      }
+      value = {
+        tag: "HTTP-response-trailer-section-size",
+        val: valueHTTPresponsetrailersectionsize,
+      };
+      break;
+    }
+    case 30: {
+      const valueHTTPresponsetrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-response-trailer-size", val: valueHTTPresponsetrailersize };
+      break;
+    }
+    case 31: {
+      const valueHTTPresponsetransfercodingCase = cx.u8[ptr + 8];
+      let valueHTTPresponsetransfercoding: string | undefined;
+      switch (valueHTTPresponsetransfercodingCase) {
+        case 0: {
+          valueHTTPresponsetransfercoding = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsetransfercoding = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsetransfercodingCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-transfer-coding", val: valueHTTPresponsetransfercoding };
+      break;
+    }
+    case 32: {
+      const valueHTTPresponsecontentcodingCase = cx.u8[ptr + 8];
+      let valueHTTPresponsecontentcoding: string | undefined;
+      switch (valueHTTPresponsecontentcodingCase) {
+        case 0: {
+          valueHTTPresponsecontentcoding = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsecontentcoding = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsecontentcodingCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-content-coding", val: valueHTTPresponsecontentcoding };
+      break;
+    }
+    case 33: {
+      value = { tag: "HTTP-response-timeout" };
+      break;
+    }
+    case 34: {
+      value = { tag: "HTTP-upgrade-failed" };
+      break;
+    }
+    case 35: {
+      value = { tag: "HTTP-protocol-error" };
+      break;
+    }
+    case 36: {
+      value = { tag: "loop-detected" };
+      break;
+    }
+    case 37: {
+      value = { tag: "configuration-error" };
+      break;
+    }
+    case 38: {
+      const valueInternalerrorCase = cx.u8[ptr + 8];
+      let valueInternalerror: string | undefined;
+      switch (valueInternalerrorCase) {
+        case 0: {
+          valueInternalerror = undefined;
+          break;
+        }
+        case 1: {
+          valueInternalerror = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueInternalerrorCase, "option", 2);
+      }
+      value = { tag: "internal-error", val: valueInternalerror };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 39);
+  }
+  return value;
+}
+
+/** Stores a `wasi:http/types@0.3.0.DNS-error-payload` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDNSErrorPayload(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DNSErrorPayload,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueRcode = value.rcode;
+  if (valueRcode === undefined || valueRcode === null) {
+    cx.u8[ptr] = 0;
+  } else {
+    cx.u8[ptr] = 1;
+    const [valueRcodePtr, valueRcodeLen] = lowerString(cx, valueRcode, path + ".rcode");
+    cx.dv.setUint32(ptr + 4, valueRcodePtr, true);
+    cx.dv.setUint32(ptr + 8, valueRcodeLen, true);
+  }
+  const valueInfoCode = value.infoCode;
+  if (valueInfoCode === undefined || valueInfoCode === null) {
+    cx.u8[ptr + 12] = 0;
+  } else {
+    cx.u8[ptr + 12] = 1;
+    if (typeof valueInfoCode !== "number" || (valueInfoCode & 0xffff) !== valueInfoCode)
+      throw badValue("a u16 (integer 0..65535)", valueInfoCode, path + ".infoCode");
+    cx.dv.setUint16(ptr + 14, valueInfoCode, true);
+  }
+}
+
+/** Stores a `wasi:http/types@0.3.0.TLS-alert-received-payload` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeTLSAlertReceivedPayload(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: TLSAlertReceivedPayload,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueAlertId = value.alertId;
+  if (valueAlertId === undefined || valueAlertId === null) {
+    cx.u8[ptr] = 0;
+  } else {
+    cx.u8[ptr] = 1;
+    if (typeof valueAlertId !== "number" || (valueAlertId & 0xff) !== valueAlertId)
+      throw badValue("a u8 (integer 0..255)", valueAlertId, path + ".alertId");
+    cx.u8[ptr + 1] = valueAlertId;
+  }
+  const valueAlertMessage = value.alertMessage;
+  if (valueAlertMessage === undefined || valueAlertMessage === null) {
+    cx.u8[ptr + 4] = 0;
+  } else {
+    cx.u8[ptr + 4] = 1;
+    const [valueAlertMessagePtr, valueAlertMessageLen] = lowerString(
+      cx,
+      valueAlertMessage,
+      path + ".alertMessage",
+    );
+    cx.dv.setUint32(ptr + 8, valueAlertMessagePtr, true);
+    cx.dv.setUint32(ptr + 12, valueAlertMessageLen, true);
+  }
+}
+
+/** Stores a `wasi:http/types@0.3.0.field-size-payload` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeFieldSizePayload(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: FieldSizePayload,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueFieldName = value.fieldName;
+  if (valueFieldName === undefined || valueFieldName === null) {
+    cx.u8[ptr] = 0;
+  } else {
+    cx.u8[ptr] = 1;
+    const [valueFieldNamePtr, valueFieldNameLen] = lowerString(
+      cx,
+      valueFieldName,
+      path + ".fieldName",
+    );
+    cx.dv.setUint32(ptr + 4, valueFieldNamePtr, true);
+    cx.dv.setUint32(ptr + 8, valueFieldNameLen, true);
+  }
+  const valueFieldSize = value.fieldSize;
+  if (valueFieldSize === undefined || valueFieldSize === null) {
+    cx.u8[ptr + 12] = 0;
+  } else {
+    cx.u8[ptr + 12] = 1;
+    if (typeof valueFieldSize !== "number" || valueFieldSize >>> 0 !== valueFieldSize)
+      throw badValue("a u32 (integer 0..4294967295)", valueFieldSize, path + ".fieldSize");
+    cx.dv.setUint32(ptr + 16, valueFieldSize, true);
+  }
+}
+
+/** Stores a `wasi:http/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeHttpErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: HttpErrorCode,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "DNS-timeout": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "DNS-error": {
+      cx.u8[ptr] = 1;
+      const valueDNSerror = value.val;
+      storeDNSErrorPayload(cx, ptr + 8, valueDNSerror, path + "<DNS-error>.val");
+      break;
+    }
+    case "destination-not-found": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "destination-unavailable": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "destination-IP-prohibited": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "destination-IP-unroutable": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "connection-refused": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "connection-terminated": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "connection-timeout": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "connection-read-timeout": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "connection-write-timeout": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "connection-limit-reached": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "TLS-protocol-error": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "TLS-certificate-error": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "TLS-alert-received": {
+      cx.u8[ptr] = 14;
+      const valueTLSalertreceived = value.val;
+      storeTLSAlertReceivedPayload(
+        cx,
+        ptr + 8,
+        valueTLSalertreceived,
+        path + "<TLS-alert-received>.val",
+      );
+      break;
+    }
+    case "HTTP-request-denied": {
+      cx.u8[ptr] = 15;
+      break;
+    }
+    case "HTTP-request-length-required": {
+      cx.u8[ptr] = 16;
+      break;
+    }
+    case "HTTP-request-body-size": {
+      cx.u8[ptr] = 17;
+      const valueHTTPrequestbodysize = value.val;
+      if (valueHTTPrequestbodysize === undefined || valueHTTPrequestbodysize === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPrequestbodysize !== "bigint" ||
+          BigInt.asUintN(64, valueHTTPrequestbodysize) !== valueHTTPrequestbodysize
+        )
+          throw badValue(
+            "a u64 (bigint 0n..2n**64n-1n)",
+            valueHTTPrequestbodysize,
+            path + "<HTTP-request-body-size>.val",
+          );
+        cx.dv.setBigUint64(ptr + 16, valueHTTPrequestbodysize, true);
+      }
+      break;
+    }
+    case "HTTP-request-method-invalid": {
+      cx.u8[ptr] = 18;
+      break;
+    }
+    case "HTTP-request-URI-invalid": {
+      cx.u8[ptr] = 19;
+      break;
+    }
+    case "HTTP-request-URI-too-long": {
+      cx.u8[ptr] = 20;
+      break;
+    }
+    case "HTTP-request-header-section-size": {
+      cx.u8[ptr] = 21;
+      const valueHTTPrequestheadersectionsize = value.val;
+      if (
+        valueHTTPrequestheadersectionsize === undefined ||
+        valueHTTPrequestheadersectionsize === null
+      ) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPrequestheadersectionsize !== "number" ||
+          valueHTTPrequestheadersectionsize >>> 0 !== valueHTTPrequestheadersectionsize
+        )
+          throw badValue(
+            "a u32 (integer 0..4294967295)",
+            valueHTTPrequestheadersectionsize,
+            path + "<HTTP-request-header-section-size>.val",
+          );
+        cx.dv.setUint32(ptr + 12, valueHTTPrequestheadersectionsize, true);
+      }
+      break;
+    }
+    case "HTTP-request-header-size": {
+      cx.u8[ptr] = 22;
+      const valueHTTPrequestheadersize = value.val;
+      if (valueHTTPrequestheadersize === undefined || valueHTTPrequestheadersize === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        storeFieldSizePayload(
+          cx,
+          ptr + 12,
+          valueHTTPrequestheadersize,
+          path + "<HTTP-request-header-size>.val",
+        );
+      }
+      break;
+    }
+    case "HTTP-request-trailer-section-size": {
+      cx.u8[ptr] = 23;
+      const valueHTTPrequesttrailersectionsize = value.val;
+      if (
+        valueHTTPrequesttrailersectionsize === undefined ||
+        valueHTTPrequesttrailersectionsize === null
+      ) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPrequesttrailersectionsize !== "number" ||
+          valueHTTPrequesttrailersectionsize >>> 0 !== valueHTTPrequesttrailersectionsize
+        )
+          throw badValue(
+            "a u32 (integer 0..4294967295)",
+            valueHTTPrequesttrailersectionsize,
+            path + "<HTTP-request-trailer-section-size>.val",
+          );
+        cx.dv.setUint32(ptr + 12, valueHTTPrequesttrailersectionsize, true);
+      }
+      break;
+    }
+    case "HTTP-request-trailer-size": {
+      cx.u8[ptr] = 24;
+      const valueHTTPrequesttrailersize = value.val;
+      storeFieldSizePayload(
+        cx,
+        ptr + 8,
+        valueHTTPrequesttrailersize,
+        path + "<HTTP-request-trailer-size>.val",
+      );
+      break;
+    }
+    case "HTTP-response-incomplete": {
+      cx.u8[ptr] = 25;
+      break;
+    }
+    case "HTTP-response-header-section-size": {
+      cx.u8[ptr] = 26;
+      const valueHTTPresponseheadersectionsize = value.val;
+      if (
+        valueHTTPresponseheadersectionsize === undefined ||
+        valueHTTPresponseheadersectionsize === null
+      ) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPresponseheadersectionsize !== "number" ||
+          valueHTTPresponseheadersectionsize >>> 0 !== valueHTTPresponseheadersectionsize
+        )
+          throw badValue(
+            "a u32 (integer 0..4294967295)",
+            valueHTTPresponseheadersectionsize,
+            path + "<HTTP-response-header-section-size>.val",
+          );
+        cx.dv.setUint32(ptr + 12, valueHTTPresponseheadersectionsize, true);
+      }
+      break;
+    }
+    case "HTTP-response-header-size": {
+      cx.u8[ptr] = 27;
+      const valueHTTPresponseheadersize = value.val;
+      storeFieldSizePayload(
+        cx,
+        ptr + 8,
+        valueHTTPresponseheadersize,
+        path + "<HTTP-response-header-size>.val",
+      );
+      break;
+    }
+    case "HTTP-response-body-size": {
+      cx.u8[ptr] = 28;
+      const valueHTTPresponsebodysize = value.val;
+      if (valueHTTPresponsebodysize === undefined || valueHTTPresponsebodysize === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPresponsebodysize !== "bigint" ||
+          BigInt.asUintN(64, valueHTTPresponsebodysize) !== valueHTTPresponsebodysize
+        )
+          throw badValue(
+            "a u64 (bigint 0n..2n**64n-1n)",
+            valueHTTPresponsebodysize,
+            path + "<HTTP-response-body-size>.val",
+          );
+        cx.dv.setBigUint64(ptr + 16, valueHTTPresponsebodysize, true);
+      }
+      break;
+    }
+    case "HTTP-response-trailer-section-size": {
+      cx.u8[ptr] = 29;
+      const valueHTTPresponsetrailersectionsize = value.val;
+      if (
+        valueHTTPresponsetrailersectionsize === undefined ||
+        valueHTTPresponsetrailersectionsize === null
+      ) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        if (
+          typeof valueHTTPresponsetrailersectionsize !== "number" ||
+          valueHTTPresponsetrailersectionsize >>> 0 !== valueHTTPresponsetrailersectionsize
+        )
+          throw badValue(
+            "a u32 (integer 0..4294967295)",
+            valueHTTPresponsetrailersectionsize,
+            path + "<HTTP-response-trailer-section-size>.val",
+          );
+        cx.dv.setUint32(ptr + 12, valueHTTPresponsetrailersectionsize, true);
+      }
+      break;
+    }
+    case "HTTP-response-trailer-size": {
+      cx.u8[ptr] = 30;
+      const valueHTTPresponsetrailersize = value.val;
+      storeFieldSizePayload(
+        cx,
+        ptr + 8,
+        valueHTTPresponsetrailersize,
+        path + "<HTTP-response-trailer-size>.val",
+      );
+      break;
+    }
+    case "HTTP-response-transfer-coding": {
+      cx.u8[ptr] = 31;
+      const valueHTTPresponsetransfercoding = value.val;
+      if (
+        valueHTTPresponsetransfercoding === undefined ||
+        valueHTTPresponsetransfercoding === null
+      ) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        const [valueHTTPresponsetransfercodingPtr, valueHTTPresponsetransfercodingLen] =
+          lowerString(
+            cx,
+            valueHTTPresponsetransfercoding,
+            path + "<HTTP-response-transfer-coding>.val",
+          );
+        cx.dv.setUint32(ptr + 12, valueHTTPresponsetransfercodingPtr, true);
+        cx.dv.setUint32(ptr + 16, valueHTTPresponsetransfercodingLen, true);
+      }
+      break;
+    }
+    case "HTTP-response-content-coding": {
+      cx.u8[ptr] = 32;
+      const valueHTTPresponsecontentcoding = value.val;
+      if (valueHTTPresponsecontentcoding === undefined || valueHTTPresponsecontentcoding === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        const [valueHTTPresponsecontentcodingPtr, valueHTTPresponsecontentcodingLen] = lowerString(
+          cx,
+          valueHTTPresponsecontentcoding,
+          path + "<HTTP-response-content-coding>.val",
+        );
+        cx.dv.setUint32(ptr + 12, valueHTTPresponsecontentcodingPtr, true);
+        cx.dv.setUint32(ptr + 16, valueHTTPresponsecontentcodingLen, true);
+      }
+      break;
+    }
+    case "HTTP-response-timeout": {
+      cx.u8[ptr] = 33;
+      break;
+    }
+    case "HTTP-upgrade-failed": {
+      cx.u8[ptr] = 34;
+      break;
+    }
+    case "HTTP-protocol-error": {
+      cx.u8[ptr] = 35;
+      break;
+    }
+    case "loop-detected": {
+      cx.u8[ptr] = 36;
+      break;
+    }
+    case "configuration-error": {
+      cx.u8[ptr] = 37;
+      break;
+    }
+    case "internal-error": {
+      cx.u8[ptr] = 38;
+      const valueInternalerror = value.val;
+      if (valueInternalerror === undefined || valueInternalerror === null) {
+        cx.u8[ptr + 8] = 0;
+      } else {
+        cx.u8[ptr + 8] = 1;
+        const [valueInternalerrorPtr, valueInternalerrorLen] = lowerString(
+          cx,
+          valueInternalerror,
+          path + "<internal-error>.val",
+        );
+        cx.dv.setUint32(ptr + 12, valueInternalerrorPtr, true);
+        cx.dv.setUint32(ptr + 16, valueInternalerrorLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
+        value,
+        path,
+      );
+  }
+}
+
 /** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -100,15 +1373,7 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
       where = "result";
       const outPtr = arg0 >>> 0;
       cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
-      const resultSeconds = result.seconds;
-      if (typeof resultSeconds !== "bigint" || BigInt.asIntN(64, resultSeconds) !== resultSeconds)
-        throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", resultSeconds, ".seconds");
-      cx.dv.setBigInt64(outPtr, resultSeconds, true);
-      const resultNanoseconds = result.nanoseconds;
-      if (typeof resultNanoseconds !== "number" || resultNanoseconds >>> 0 !== resultNanoseconds)
-        throw badValue("a u32 (integer 0..4294967295)", resultNanoseconds, ".nanoseconds");
-      cx.dv.setUint32(outPtr + 8, resultNanoseconds, true);
+      storeInstant(cx, outPtr, result);
     } catch (e) {
       throw importCallFailed(e, inst, "now", where);
     }
@@ -355,7 +1620,6 @@ function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsFromList(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "entries"';
@@ -381,30 +1645,12 @@ function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction
         );
         entries[i] = [entriesItem0, entriesItem1];
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "invalid-syntax" }
-              | { tag: "forbidden" }
-              | { tag: "immutable" }
-              | { tag: "size-exceeded" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: HeaderError };
       try {
         result = { tag: "ok", val: impl(entries) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]fields.from-list");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "invalid-syntax" }
-            | { tag: "forbidden" }
-            | { tag: "immutable" }
-            | { tag: "size-exceeded" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as HeaderError };
       }
       cx.refresh();
       where = "result";
@@ -423,53 +1669,7 @@ function lowerFieldsFromList(host: JsFunction, ac: AdapterContext): CoreFunction
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "invalid-syntax": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "forbidden": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "size-exceeded": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 4;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeHeaderError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -596,7 +1796,6 @@ function lowerFieldsHas(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsSet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsSet(
     arg0: number,
@@ -628,30 +1827,12 @@ function lowerFieldsSet(host: JsFunction, ac: AdapterContext): CoreFunction {
         checkListRange(cx, valueItemPtr, valueItemLen, 1, 1);
         value[i] = new Uint8Array(cx.u8.slice(valueItemPtr, valueItemPtr + valueItemLen).buffer);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "invalid-syntax" }
-              | { tag: "forbidden" }
-              | { tag: "immutable" }
-              | { tag: "size-exceeded" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: HeaderError };
       try {
         result = { tag: "ok", val: (impl(self, name, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.set");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "invalid-syntax" }
-            | { tag: "forbidden" }
-            | { tag: "immutable" }
-            | { tag: "size-exceeded" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as HeaderError };
       }
       cx.refresh();
       where = "result";
@@ -667,53 +1848,7 @@ function lowerFieldsSet(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "invalid-syntax": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "forbidden": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "size-exceeded": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 4;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeHeaderError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -733,7 +1868,6 @@ function lowerFieldsSet(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -746,30 +1880,12 @@ function lowerFieldsDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
       const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "name"';
       const name: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "invalid-syntax" }
-              | { tag: "forbidden" }
-              | { tag: "immutable" }
-              | { tag: "size-exceeded" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: HeaderError };
       try {
         result = { tag: "ok", val: (impl(self, name), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.delete");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "invalid-syntax" }
-            | { tag: "forbidden" }
-            | { tag: "immutable" }
-            | { tag: "size-exceeded" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as HeaderError };
       }
       cx.refresh();
       where = "result";
@@ -785,53 +1901,7 @@ function lowerFieldsDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "invalid-syntax": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "forbidden": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "size-exceeded": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 4;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeHeaderError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -851,7 +1921,6 @@ function lowerFieldsDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerFieldsGetAndDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsGetAndDelete(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
@@ -864,30 +1933,12 @@ function lowerFieldsGetAndDelete(host: JsFunction, ac: AdapterContext): CoreFunc
       const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "name"';
       const name: string = loadStringFromRange(cx, arg1, arg2);
-      let result:
-        | { tag: "ok"; val: Uint8Array[] }
-        | {
-            tag: "err";
-            val:
-              | { tag: "invalid-syntax" }
-              | { tag: "forbidden" }
-              | { tag: "immutable" }
-              | { tag: "size-exceeded" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: Uint8Array[] } | { tag: "err"; val: HeaderError };
       try {
         result = { tag: "ok", val: impl(self, name) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.get-and-delete");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "invalid-syntax" }
-            | { tag: "forbidden" }
-            | { tag: "immutable" }
-            | { tag: "size-exceeded" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as HeaderError };
       }
       cx.refresh();
       where = "result";
@@ -946,53 +1997,7 @@ function lowerFieldsGetAndDelete(host: JsFunction, ac: AdapterContext): CoreFunc
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "invalid-syntax": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "forbidden": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "size-exceeded": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 4;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeHeaderError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1012,7 +2017,6 @@ function lowerFieldsGetAndDelete(host: JsFunction, ac: AdapterContext): CoreFunc
 function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [fieldsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function fieldsAppend(
     arg0: number,
@@ -1037,30 +2041,12 @@ function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
       const valueLen = arg4 >>> 0;
       checkListRange(cx, valuePtr, valueLen, 1, 1);
       const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "invalid-syntax" }
-              | { tag: "forbidden" }
-              | { tag: "immutable" }
-              | { tag: "size-exceeded" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: HeaderError };
       try {
         result = { tag: "ok", val: (impl(self, name, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]fields.append");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "invalid-syntax" }
-            | { tag: "forbidden" }
-            | { tag: "immutable" }
-            | { tag: "size-exceeded" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as HeaderError };
       }
       cx.refresh();
       where = "result";
@@ -1076,53 +2062,7 @@ function lowerFieldsAppend(host: JsFunction, ac: AdapterContext): CoreFunction {
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "invalid-syntax": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "forbidden": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "size-exceeded": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 4;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "invalid-syntax" | "forbidden" | "immutable" | "size-exceeded" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeHeaderError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1254,7 +2194,6 @@ function lowerFieldsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
 function lowerRequestGetMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [requestHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestGetMethod(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1275,62 +2214,7 @@ function lowerRequestGetMethod(host: JsFunction, ac: AdapterContext): CoreFuncti
       where = "result";
       const outPtr = arg1 >>> 0;
       cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue(
-          '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
-          result,
-        );
-      switch (result.tag) {
-        case "get": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "head": {
-          cx.u8[outPtr] = 1;
-          break;
-        }
-        case "post": {
-          cx.u8[outPtr] = 2;
-          break;
-        }
-        case "put": {
-          cx.u8[outPtr] = 3;
-          break;
-        }
-        case "delete": {
-          cx.u8[outPtr] = 4;
-          break;
-        }
-        case "connect": {
-          cx.u8[outPtr] = 5;
-          break;
-        }
-        case "options": {
-          cx.u8[outPtr] = 6;
-          break;
-        }
-        case "trace": {
-          cx.u8[outPtr] = 7;
-          break;
-        }
-        case "patch": {
-          cx.u8[outPtr] = 8;
-          break;
-        }
-        case "other": {
-          cx.u8[outPtr] = 9;
-          const resultOther = result.val;
-          const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
-          cx.dv.setUint32(outPtr + 4, resultOtherPtr, true);
-          cx.dv.setUint32(outPtr + 8, resultOtherLen, true);
-          break;
-        }
-        default:
-          throw badValue(
-            '{ tag: "get" | "head" | "post" | "put" | "delete" | "connect" | "options" | "trace" | "patch" | "other", val }',
-            result,
-          );
-      }
+      storeMethod(cx, outPtr, result);
       scope.releaseLenders();
     } catch (e) {
       throw importCallFailed(e, inst, "[method]request.get-method", where);
@@ -1357,17 +2241,7 @@ function lowerRequestSetMethod(host: JsFunction, ac: AdapterContext): CoreFuncti
       const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "method"';
       const methodCase = arg1 >>> 0;
-      let method:
-        | { tag: "get" }
-        | { tag: "head" }
-        | { tag: "post" }
-        | { tag: "put" }
-        | { tag: "delete" }
-        | { tag: "connect" }
-        | { tag: "options" }
-        | { tag: "trace" }
-        | { tag: "patch" }
-        | { tag: "other"; val: string };
+      let method: Method;
       switch (methodCase) {
         case 0: {
           method = { tag: "get" };
@@ -1559,7 +2433,6 @@ function lowerRequestSetPathWithQuery(host: JsFunction, ac: AdapterContext): Cor
 function lowerRequestGetScheme(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [requestHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestGetScheme(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1584,28 +2457,7 @@ function lowerRequestGetScheme(host: JsFunction, ac: AdapterContext): CoreFuncti
         cx.u8[outPtr] = 0;
       } else {
         cx.u8[outPtr] = 1;
-        if (typeof result !== "object" || result === null)
-          throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', result);
-        switch (result.tag) {
-          case "HTTP": {
-            cx.u8[outPtr + 4] = 0;
-            break;
-          }
-          case "HTTPS": {
-            cx.u8[outPtr + 4] = 1;
-            break;
-          }
-          case "other": {
-            cx.u8[outPtr + 4] = 2;
-            const resultOther = result.val;
-            const [resultOtherPtr, resultOtherLen] = lowerString(cx, resultOther, "<other>.val");
-            cx.dv.setUint32(outPtr + 8, resultOtherPtr, true);
-            cx.dv.setUint32(outPtr + 12, resultOtherLen, true);
-            break;
-          }
-          default:
-            throw badValue('{ tag: "HTTP" | "HTTPS" | "other", val }', result);
-        }
+        storeScheme(cx, outPtr + 4, result);
       }
       scope.releaseLenders();
     } catch (e) {
@@ -1639,7 +2491,7 @@ function lowerRequestSetScheme(host: JsFunction, ac: AdapterContext): CoreFuncti
       const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "scheme"';
       const schemeCase = arg1 >>> 0;
-      let scheme: { tag: "HTTP" } | { tag: "HTTPS" } | { tag: "other"; val: string } | undefined;
+      let scheme: Scheme | undefined;
       switch (schemeCase) {
         case 0: {
           scheme = undefined;
@@ -1647,7 +2499,7 @@ function lowerRequestSetScheme(host: JsFunction, ac: AdapterContext): CoreFuncti
         }
         case 1: {
           const schemeSomeCase = arg2 >>> 0;
-          let schemeSome: { tag: "HTTP" } | { tag: "HTTPS" } | { tag: "other"; val: string };
+          let schemeSome: Scheme;
           switch (schemeSomeCase) {
             case 0: {
               schemeSome = { tag: "HTTP" };
@@ -1957,7 +2809,6 @@ function lowerRequestOptionsGetConnectTimeout(host: JsFunction, ac: AdapterConte
 function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [requestOptionsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestOptionsSetConnectTimeout(
     arg0: number,
@@ -1988,27 +2839,13 @@ function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterConte
         default:
           throw invalidDiscriminant(durationCase, "option", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "not-supported" }
-              | { tag: "immutable" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: RequestOptionsError };
       try {
         result = { tag: "ok", val: (impl(self, duration), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]request-options.set-connect-timeout");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "not-supported" }
-            | { tag: "immutable" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as RequestOptionsError };
       }
       cx.refresh();
       where = "result";
@@ -2024,45 +2861,7 @@ function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterConte
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "not-supported" | "immutable" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "not-supported" | "immutable" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeRequestOptionsError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2130,7 +2929,6 @@ function lowerRequestOptionsSetFirstByteTimeout(
 ): CoreFunction {
   const { cx, inst } = ac;
   const [requestOptionsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestOptionsSetFirstByteTimeout(
     arg0: number,
@@ -2161,27 +2959,13 @@ function lowerRequestOptionsSetFirstByteTimeout(
         default:
           throw invalidDiscriminant(durationCase, "option", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "not-supported" }
-              | { tag: "immutable" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: RequestOptionsError };
       try {
         result = { tag: "ok", val: (impl(self, duration), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]request-options.set-first-byte-timeout");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "not-supported" }
-            | { tag: "immutable" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as RequestOptionsError };
       }
       cx.refresh();
       where = "result";
@@ -2197,45 +2981,7 @@ function lowerRequestOptionsSetFirstByteTimeout(
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "not-supported" | "immutable" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "not-supported" | "immutable" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeRequestOptionsError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2303,7 +3049,6 @@ function lowerRequestOptionsSetBetweenBytesTimeout(
 ): CoreFunction {
   const { cx, inst } = ac;
   const [requestOptionsHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function requestOptionsSetBetweenBytesTimeout(
     arg0: number,
@@ -2334,27 +3079,13 @@ function lowerRequestOptionsSetBetweenBytesTimeout(
         default:
           throw invalidDiscriminant(durationCase, "option", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "not-supported" }
-              | { tag: "immutable" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: RequestOptionsError };
       try {
         result = { tag: "ok", val: (impl(self, duration), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]request-options.set-between-bytes-timeout");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "not-supported" }
-            | { tag: "immutable" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as RequestOptionsError };
       }
       cx.refresh();
       where = "result";
@@ -2370,45 +3101,7 @@ function lowerRequestOptionsSetBetweenBytesTimeout(
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "not-supported" | "immutable" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "immutable": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 2;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "not-supported" | "immutable" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeRequestOptionsError(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2576,34 +3269,16 @@ const element1 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ): { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 1];
-        let elementErr: "io" | "illegal-byte-sequence" | "pipe";
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = "io";
-            break;
-          }
-          case 1: {
-            elementErr = "illegal-byte-sequence";
-            break;
-          }
-          case 2: {
-            elementErr = "pipe";
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "enum", 3);
-        }
+        const elementErr: CliErrorCode = loadCliErrorCode(cx, ptr + 1);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -2614,8 +3289,7 @@ const element1 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      { tag: "ok"; val: undefined } | { tag: "err"; val: "io" | "illegal-byte-sequence" | "pipe" },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: CliErrorCode },
     ptr: number,
   ): void {
     if (typeof value !== "object" || value === null)
@@ -2628,26 +3302,7 @@ const element1 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        switch (elementErr2) {
-          case "io": {
-            cx.u8[ptr + 1] = 0;
-            break;
-          }
-          case "illegal-byte-sequence": {
-            cx.u8[ptr + 1] = 1;
-            break;
-          }
-          case "pipe": {
-            cx.u8[ptr + 1] = 2;
-            break;
-          }
-          default:
-            throw badValue(
-              'one of "io", "illegal-byte-sequence", "pipe"',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeCliErrorCode(cx, ptr + 1, elementErr2, "<err>.val");
         break;
       }
       default:
@@ -2661,778 +3316,16 @@ const element2 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "DNS-timeout" }
-          | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
-          | { tag: "destination-not-found" }
-          | { tag: "destination-unavailable" }
-          | { tag: "destination-IP-prohibited" }
-          | { tag: "destination-IP-unroutable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-terminated" }
-          | { tag: "connection-timeout" }
-          | { tag: "connection-read-timeout" }
-          | { tag: "connection-write-timeout" }
-          | { tag: "connection-limit-reached" }
-          | { tag: "TLS-protocol-error" }
-          | { tag: "TLS-certificate-error" }
-          | {
-              tag: "TLS-alert-received";
-              val: { alertId: number | undefined; alertMessage: string | undefined };
-            }
-          | { tag: "HTTP-request-denied" }
-          | { tag: "HTTP-request-length-required" }
-          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-          | { tag: "HTTP-request-method-invalid" }
-          | { tag: "HTTP-request-URI-invalid" }
-          | { tag: "HTTP-request-URI-too-long" }
-          | { tag: "HTTP-request-header-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-request-header-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
-            }
-          | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-request-trailer-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-incomplete" }
-          | { tag: "HTTP-response-header-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-response-header-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-body-size"; val: bigint | undefined }
-          | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-response-trailer-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
-          | { tag: "HTTP-response-content-coding"; val: string | undefined }
-          | { tag: "HTTP-response-timeout" }
-          | { tag: "HTTP-upgrade-failed" }
-          | { tag: "HTTP-protocol-error" }
-          | { tag: "loop-detected" }
-          | { tag: "configuration-error" }
-          | { tag: "internal-error"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: HttpErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "DNS-timeout" }
-            | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
-            | { tag: "destination-not-found" }
-            | { tag: "destination-unavailable" }
-            | { tag: "destination-IP-prohibited" }
-            | { tag: "destination-IP-unroutable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-terminated" }
-            | { tag: "connection-timeout" }
-            | { tag: "connection-read-timeout" }
-            | { tag: "connection-write-timeout" }
-            | { tag: "connection-limit-reached" }
-            | { tag: "TLS-protocol-error" }
-            | { tag: "TLS-certificate-error" }
-            | {
-                tag: "TLS-alert-received";
-                val: { alertId: number | undefined; alertMessage: string | undefined };
-              }
-            | { tag: "HTTP-request-denied" }
-            | { tag: "HTTP-request-length-required" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "HTTP-request-method-invalid" }
-            | { tag: "HTTP-request-URI-invalid" }
-            | { tag: "HTTP-request-URI-too-long" }
-            | { tag: "HTTP-request-header-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-request-header-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
-              }
-            | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-request-trailer-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-incomplete" }
-            | { tag: "HTTP-response-header-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-response-header-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-body-size"; val: bigint | undefined }
-            | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-response-trailer-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
-            | { tag: "HTTP-response-content-coding"; val: string | undefined }
-            | { tag: "HTTP-response-timeout" }
-            | { tag: "HTTP-upgrade-failed" }
-            | { tag: "HTTP-protocol-error" }
-            | { tag: "loop-detected" }
-            | { tag: "configuration-error" }
-            | { tag: "internal-error"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: HttpErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 8];
-        let elementErr:
-          | { tag: "DNS-timeout" }
-          | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
-          | { tag: "destination-not-found" }
-          | { tag: "destination-unavailable" }
-          | { tag: "destination-IP-prohibited" }
-          | { tag: "destination-IP-unroutable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-terminated" }
-          | { tag: "connection-timeout" }
-          | { tag: "connection-read-timeout" }
-          | { tag: "connection-write-timeout" }
-          | { tag: "connection-limit-reached" }
-          | { tag: "TLS-protocol-error" }
-          | { tag: "TLS-certificate-error" }
-          | {
-              tag: "TLS-alert-received";
-              val: { alertId: number | undefined; alertMessage: string | undefined };
-            }
-          | { tag: "HTTP-request-denied" }
-          | { tag: "HTTP-request-length-required" }
-          | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-          | { tag: "HTTP-request-method-invalid" }
-          | { tag: "HTTP-request-URI-invalid" }
-          | { tag: "HTTP-request-URI-too-long" }
-          | { tag: "HTTP-request-header-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-request-header-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
-            }
-          | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-request-trailer-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-incomplete" }
-          | { tag: "HTTP-response-header-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-response-header-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-body-size"; val: bigint | undefined }
-          | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
-          | {
-              tag: "HTTP-response-trailer-size";
-              val: { fieldName: string | undefined; fieldSize: number | undefined };
-            }
-          | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
-          | { tag: "HTTP-response-content-coding"; val: string | undefined }
-          | { tag: "HTTP-response-timeout" }
-          | { tag: "HTTP-upgrade-failed" }
-          | { tag: "HTTP-protocol-error" }
-          | { tag: "loop-detected" }
-          | { tag: "configuration-error" }
-          | { tag: "internal-error"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "DNS-timeout" };
-            break;
-          }
-          case 1: {
-            const elementErrDNSerrorRcodeCase = cx.u8[ptr + 16];
-            let elementErrDNSerrorRcode: string | undefined;
-            switch (elementErrDNSerrorRcodeCase) {
-              case 0: {
-                elementErrDNSerrorRcode = undefined;
-                break;
-              }
-              case 1: {
-                elementErrDNSerrorRcode = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrDNSerrorRcodeCase, "option", 2);
-            }
-            const elementErrDNSerrorInfoCodeCase = cx.u8[ptr + 28];
-            let elementErrDNSerrorInfoCode: number | undefined;
-            switch (elementErrDNSerrorInfoCodeCase) {
-              case 0: {
-                elementErrDNSerrorInfoCode = undefined;
-                break;
-              }
-              case 1: {
-                elementErrDNSerrorInfoCode = cx.dv.getUint16(ptr + 30, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrDNSerrorInfoCodeCase, "option", 2);
-            }
-            elementErr = {
-              tag: "DNS-error",
-              val: { rcode: elementErrDNSerrorRcode, infoCode: elementErrDNSerrorInfoCode },
-            };
-            break;
-          }
-          case 2: {
-            elementErr = { tag: "destination-not-found" };
-            break;
-          }
-          case 3: {
-            elementErr = { tag: "destination-unavailable" };
-            break;
-          }
-          case 4: {
-            elementErr = { tag: "destination-IP-prohibited" };
-            break;
-          }
-          case 5: {
-            elementErr = { tag: "destination-IP-unroutable" };
-            break;
-          }
-          case 6: {
-            elementErr = { tag: "connection-refused" };
-            break;
-          }
-          case 7: {
-            elementErr = { tag: "connection-terminated" };
-            break;
-          }
-          case 8: {
-            elementErr = { tag: "connection-timeout" };
-            break;
-          }
-          case 9: {
-            elementErr = { tag: "connection-read-timeout" };
-            break;
-          }
-          case 10: {
-            elementErr = { tag: "connection-write-timeout" };
-            break;
-          }
-          case 11: {
-            elementErr = { tag: "connection-limit-reached" };
-            break;
-          }
-          case 12: {
-            elementErr = { tag: "TLS-protocol-error" };
-            break;
-          }
-          case 13: {
-            elementErr = { tag: "TLS-certificate-error" };
-            break;
-          }
-          case 14: {
-            const elementErrTLSalertreceivedAlertIdCase = cx.u8[ptr + 16];
-            let elementErrTLSalertreceivedAlertId: number | undefined;
-            switch (elementErrTLSalertreceivedAlertIdCase) {
-              case 0: {
-                elementErrTLSalertreceivedAlertId = undefined;
-                break;
-              }
-              case 1: {
-                elementErrTLSalertreceivedAlertId = cx.u8[ptr + 17];
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrTLSalertreceivedAlertIdCase, "option", 2);
-            }
-            const elementErrTLSalertreceivedAlertMessageCase = cx.u8[ptr + 20];
-            let elementErrTLSalertreceivedAlertMessage: string | undefined;
-            switch (elementErrTLSalertreceivedAlertMessageCase) {
-              case 0: {
-                elementErrTLSalertreceivedAlertMessage = undefined;
-                break;
-              }
-              case 1: {
-                elementErrTLSalertreceivedAlertMessage = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 24, true),
-                  cx.dv.getUint32(ptr + 28, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrTLSalertreceivedAlertMessageCase, "option", 2);
-            }
-            elementErr = {
-              tag: "TLS-alert-received",
-              val: {
-                alertId: elementErrTLSalertreceivedAlertId,
-                alertMessage: elementErrTLSalertreceivedAlertMessage,
-              },
-            };
-            break;
-          }
-          case 15: {
-            elementErr = { tag: "HTTP-request-denied" };
-            break;
-          }
-          case 16: {
-            elementErr = { tag: "HTTP-request-length-required" };
-            break;
-          }
-          case 17: {
-            const elementErrHTTPrequestbodysizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequestbodysize: bigint | undefined;
-            switch (elementErrHTTPrequestbodysizeCase) {
-              case 0: {
-                elementErrHTTPrequestbodysize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 24, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPrequestbodysizeCase, "option", 2);
-            }
-            elementErr = { tag: "HTTP-request-body-size", val: elementErrHTTPrequestbodysize };
-            break;
-          }
-          case 18: {
-            elementErr = { tag: "HTTP-request-method-invalid" };
-            break;
-          }
-          case 19: {
-            elementErr = { tag: "HTTP-request-URI-invalid" };
-            break;
-          }
-          case 20: {
-            elementErr = { tag: "HTTP-request-URI-too-long" };
-            break;
-          }
-          case 21: {
-            const elementErrHTTPrequestheadersectionsizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequestheadersectionsize: number | undefined;
-            switch (elementErrHTTPrequestheadersectionsizeCase) {
-              case 0: {
-                elementErrHTTPrequestheadersectionsize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequestheadersectionsize = cx.dv.getUint32(ptr + 20, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPrequestheadersectionsizeCase, "option", 2);
-            }
-            elementErr = {
-              tag: "HTTP-request-header-section-size",
-              val: elementErrHTTPrequestheadersectionsize,
-            };
-            break;
-          }
-          case 22: {
-            const elementErrHTTPrequestheadersizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequestheadersize:
-              { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
-            switch (elementErrHTTPrequestheadersizeCase) {
-              case 0: {
-                elementErrHTTPrequestheadersize = undefined;
-                break;
-              }
-              case 1: {
-                const elementErrHTTPrequestheadersizeSomeFieldNameCase = cx.u8[ptr + 20];
-                let elementErrHTTPrequestheadersizeSomeFieldName: string | undefined;
-                switch (elementErrHTTPrequestheadersizeSomeFieldNameCase) {
-                  case 0: {
-                    elementErrHTTPrequestheadersizeSomeFieldName = undefined;
-                    break;
-                  }
-                  case 1: {
-                    elementErrHTTPrequestheadersizeSomeFieldName = loadStringFromRange(
-                      cx,
-                      cx.dv.getUint32(ptr + 24, true),
-                      cx.dv.getUint32(ptr + 28, true),
-                    );
-                    break;
-                  }
-                  default:
-                    throw invalidDiscriminant(
-                      elementErrHTTPrequestheadersizeSomeFieldNameCase,
-                      "option",
-                      2,
-                    );
-                }
-                const elementErrHTTPrequestheadersizeSomeFieldSizeCase = cx.u8[ptr + 32];
-                let elementErrHTTPrequestheadersizeSomeFieldSize: number | undefined;
-                switch (elementErrHTTPrequestheadersizeSomeFieldSizeCase) {
-                  case 0: {
-                    elementErrHTTPrequestheadersizeSomeFieldSize = undefined;
-                    break;
-                  }
-                  case 1: {
-                    elementErrHTTPrequestheadersizeSomeFieldSize = cx.dv.getUint32(ptr + 36, true);
-                    break;
-                  }
-                  default:
-                    throw invalidDiscriminant(
-                      elementErrHTTPrequestheadersizeSomeFieldSizeCase,
-                      "option",
-                      2,
-                    );
-                }
-                elementErrHTTPrequestheadersize = {
-                  fieldName: elementErrHTTPrequestheadersizeSomeFieldName,
-                  fieldSize: elementErrHTTPrequestheadersizeSomeFieldSize,
-                };
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPrequestheadersizeCase, "option", 2);
-            }
-            elementErr = { tag: "HTTP-request-header-size", val: elementErrHTTPrequestheadersize };
-            break;
-          }
-          case 23: {
-            const elementErrHTTPrequesttrailersectionsizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequesttrailersectionsize: number | undefined;
-            switch (elementErrHTTPrequesttrailersectionsizeCase) {
-              case 0: {
-                elementErrHTTPrequesttrailersectionsize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequesttrailersectionsize = cx.dv.getUint32(ptr + 20, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPrequesttrailersectionsizeCase, "option", 2);
-            }
-            elementErr = {
-              tag: "HTTP-request-trailer-section-size",
-              val: elementErrHTTPrequesttrailersectionsize,
-            };
-            break;
-          }
-          case 24: {
-            const elementErrHTTPrequesttrailersizeFieldNameCase = cx.u8[ptr + 16];
-            let elementErrHTTPrequesttrailersizeFieldName: string | undefined;
-            switch (elementErrHTTPrequesttrailersizeFieldNameCase) {
-              case 0: {
-                elementErrHTTPrequesttrailersizeFieldName = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequesttrailersizeFieldName = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPrequesttrailersizeFieldNameCase,
-                  "option",
-                  2,
-                );
-            }
-            const elementErrHTTPrequesttrailersizeFieldSizeCase = cx.u8[ptr + 28];
-            let elementErrHTTPrequesttrailersizeFieldSize: number | undefined;
-            switch (elementErrHTTPrequesttrailersizeFieldSizeCase) {
-              case 0: {
-                elementErrHTTPrequesttrailersizeFieldSize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPrequesttrailersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPrequesttrailersizeFieldSizeCase,
-                  "option",
-                  2,
-                );
-            }
-            elementErr = {
-              tag: "HTTP-request-trailer-size",
-              val: {
-                fieldName: elementErrHTTPrequesttrailersizeFieldName,
-                fieldSize: elementErrHTTPrequesttrailersizeFieldSize,
-              },
-            };
-            break;
-          }
-          case 25: {
-            elementErr = { tag: "HTTP-response-incomplete" };
-            break;
-          }
-          case 26: {
-            const elementErrHTTPresponseheadersectionsizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponseheadersectionsize: number | undefined;
-            switch (elementErrHTTPresponseheadersectionsizeCase) {
-              case 0: {
-                elementErrHTTPresponseheadersectionsize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponseheadersectionsize = cx.dv.getUint32(ptr + 20, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPresponseheadersectionsizeCase, "option", 2);
-            }
-            elementErr = {
-              tag: "HTTP-response-header-section-size",
-              val: elementErrHTTPresponseheadersectionsize,
-            };
-            break;
-          }
-          case 27: {
-            const elementErrHTTPresponseheadersizeFieldNameCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponseheadersizeFieldName: string | undefined;
-            switch (elementErrHTTPresponseheadersizeFieldNameCase) {
-              case 0: {
-                elementErrHTTPresponseheadersizeFieldName = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponseheadersizeFieldName = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPresponseheadersizeFieldNameCase,
-                  "option",
-                  2,
-                );
-            }
-            const elementErrHTTPresponseheadersizeFieldSizeCase = cx.u8[ptr + 28];
-            let elementErrHTTPresponseheadersizeFieldSize: number | undefined;
-            switch (elementErrHTTPresponseheadersizeFieldSizeCase) {
-              case 0: {
-                elementErrHTTPresponseheadersizeFieldSize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponseheadersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPresponseheadersizeFieldSizeCase,
-                  "option",
-                  2,
-                );
-            }
-            elementErr = {
-              tag: "HTTP-response-header-size",
-              val: {
-                fieldName: elementErrHTTPresponseheadersizeFieldName,
-                fieldSize: elementErrHTTPresponseheadersizeFieldSize,
-              },
-            };
-            break;
-          }
-          case 28: {
-            const elementErrHTTPresponsebodysizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponsebodysize: bigint | undefined;
-            switch (elementErrHTTPresponsebodysizeCase) {
-              case 0: {
-                elementErrHTTPresponsebodysize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsebodysize = cx.dv.getBigUint64(ptr + 24, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPresponsebodysizeCase, "option", 2);
-            }
-            elementErr = { tag: "HTTP-response-body-size", val: elementErrHTTPresponsebodysize };
-            break;
-          }
-          case 29: {
-            const elementErrHTTPresponsetrailersectionsizeCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponsetrailersectionsize: number | undefined;
-            switch (elementErrHTTPresponsetrailersectionsizeCase) {
-              case 0: {
-                elementErrHTTPresponsetrailersectionsize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsetrailersectionsize = cx.dv.getUint32(ptr + 20, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPresponsetrailersectionsizeCase,
-                  "option",
-                  2,
-                );
-            }
-            elementErr = {
-              tag: "HTTP-response-trailer-section-size",
-              val: elementErrHTTPresponsetrailersectionsize,
-            };
-            break;
-          }
-          case 30: {
-            const elementErrHTTPresponsetrailersizeFieldNameCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponsetrailersizeFieldName: string | undefined;
-            switch (elementErrHTTPresponsetrailersizeFieldNameCase) {
-              case 0: {
-                elementErrHTTPresponsetrailersizeFieldName = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsetrailersizeFieldName = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPresponsetrailersizeFieldNameCase,
-                  "option",
-                  2,
-                );
-            }
-            const elementErrHTTPresponsetrailersizeFieldSizeCase = cx.u8[ptr + 28];
-            let elementErrHTTPresponsetrailersizeFieldSize: number | undefined;
-            switch (elementErrHTTPresponsetrailersizeFieldSizeCase) {
-              case 0: {
-                elementErrHTTPresponsetrailersizeFieldSize = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsetrailersizeFieldSize = cx.dv.getUint32(ptr + 32, true);
-                break;
-              }
-              default:
-                throw invalidDiscriminant(
-                  elementErrHTTPresponsetrailersizeFieldSizeCase,
-                  "option",
-                  2,
-                );
-            }
-            elementErr = {
-              tag: "HTTP-response-trailer-size",
-              val: {
-                fieldName: elementErrHTTPresponsetrailersizeFieldName,
-                fieldSize: elementErrHTTPresponsetrailersizeFieldSize,
-              },
-            };
-            break;
-          }
-          case 31: {
-            const elementErrHTTPresponsetransfercodingCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponsetransfercoding: string | undefined;
-            switch (elementErrHTTPresponsetransfercodingCase) {
-              case 0: {
-                elementErrHTTPresponsetransfercoding = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsetransfercoding = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPresponsetransfercodingCase, "option", 2);
-            }
-            elementErr = {
-              tag: "HTTP-response-transfer-coding",
-              val: elementErrHTTPresponsetransfercoding,
-            };
-            break;
-          }
-          case 32: {
-            const elementErrHTTPresponsecontentcodingCase = cx.u8[ptr + 16];
-            let elementErrHTTPresponsecontentcoding: string | undefined;
-            switch (elementErrHTTPresponsecontentcodingCase) {
-              case 0: {
-                elementErrHTTPresponsecontentcoding = undefined;
-                break;
-              }
-              case 1: {
-                elementErrHTTPresponsecontentcoding = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrHTTPresponsecontentcodingCase, "option", 2);
-            }
-            elementErr = {
-              tag: "HTTP-response-content-coding",
-              val: elementErrHTTPresponsecontentcoding,
-            };
-            break;
-          }
-          case 33: {
-            elementErr = { tag: "HTTP-response-timeout" };
-            break;
-          }
-          case 34: {
-            elementErr = { tag: "HTTP-upgrade-failed" };
-            break;
-          }
-          case 35: {
-            elementErr = { tag: "HTTP-protocol-error" };
-            break;
-          }
-          case 36: {
-            elementErr = { tag: "loop-detected" };
-            break;
-          }
-          case 37: {
-            elementErr = { tag: "configuration-error" };
-            break;
-          }
-          case 38: {
-            const elementErrInternalerrorCase = cx.u8[ptr + 16];
-            let elementErrInternalerror: string | undefined;
-            switch (elementErrInternalerrorCase) {
-              case 0: {
-                elementErrInternalerror = undefined;
-                break;
-              }
-              case 1: {
-                elementErrInternalerror = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 20, true),
-                  cx.dv.getUint32(ptr + 24, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrInternalerrorCase, "option", 2);
-            }
-            elementErr = { tag: "internal-error", val: elementErrInternalerror };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 39);
-        }
+        const elementErr: HttpErrorCode = loadHttpErrorCode(cx, ptr + 8);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -3443,69 +3336,9 @@ const element2 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "DNS-timeout" }
-            | { tag: "DNS-error"; val: { rcode: string | undefined; infoCode: number | undefined } }
-            | { tag: "destination-not-found" }
-            | { tag: "destination-unavailable" }
-            | { tag: "destination-IP-prohibited" }
-            | { tag: "destination-IP-unroutable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-terminated" }
-            | { tag: "connection-timeout" }
-            | { tag: "connection-read-timeout" }
-            | { tag: "connection-write-timeout" }
-            | { tag: "connection-limit-reached" }
-            | { tag: "TLS-protocol-error" }
-            | { tag: "TLS-certificate-error" }
-            | {
-                tag: "TLS-alert-received";
-                val: { alertId: number | undefined; alertMessage: string | undefined };
-              }
-            | { tag: "HTTP-request-denied" }
-            | { tag: "HTTP-request-length-required" }
-            | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-            | { tag: "HTTP-request-method-invalid" }
-            | { tag: "HTTP-request-URI-invalid" }
-            | { tag: "HTTP-request-URI-too-long" }
-            | { tag: "HTTP-request-header-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-request-header-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined } | undefined;
-              }
-            | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-request-trailer-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-incomplete" }
-            | { tag: "HTTP-response-header-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-response-header-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-body-size"; val: bigint | undefined }
-            | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
-            | {
-                tag: "HTTP-response-trailer-size";
-                val: { fieldName: string | undefined; fieldSize: number | undefined };
-              }
-            | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
-            | { tag: "HTTP-response-content-coding"; val: string | undefined }
-            | { tag: "HTTP-response-timeout" }
-            | { tag: "HTTP-upgrade-failed" }
-            | { tag: "HTTP-protocol-error" }
-            | { tag: "loop-detected" }
-            | { tag: "configuration-error" }
-            | { tag: "internal-error"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: HttpErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -3516,640 +3349,7 @@ const element2 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "DNS-timeout": {
-            cx.u8[ptr + 8] = 0;
-            break;
-          }
-          case "DNS-error": {
-            cx.u8[ptr + 8] = 1;
-            const elementErr2DNSerror = elementErr2.val;
-            if (typeof elementErr2DNSerror !== "object" || elementErr2DNSerror === null)
-              throw badValue("a record object", elementErr2DNSerror, "<err>.val<DNS-error>.val");
-            const elementErr2DNSerrorRcode = elementErr2DNSerror.rcode;
-            if (elementErr2DNSerrorRcode === undefined || elementErr2DNSerrorRcode === null) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [elementErr2DNSerrorRcodePtr, elementErr2DNSerrorRcodeLen] = lowerString(
-                cx,
-                elementErr2DNSerrorRcode,
-                "<err>.val<DNS-error>.val.rcode",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2DNSerrorRcodePtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2DNSerrorRcodeLen, true);
-            }
-            const elementErr2DNSerrorInfoCode = elementErr2DNSerror.infoCode;
-            if (elementErr2DNSerrorInfoCode === undefined || elementErr2DNSerrorInfoCode === null) {
-              cx.u8[ptr + 28] = 0;
-            } else {
-              cx.u8[ptr + 28] = 1;
-              if (
-                typeof elementErr2DNSerrorInfoCode !== "number" ||
-                (elementErr2DNSerrorInfoCode & 0xffff) !== elementErr2DNSerrorInfoCode
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  elementErr2DNSerrorInfoCode,
-                  "<err>.val<DNS-error>.val.infoCode",
-                );
-              cx.dv.setUint16(ptr + 30, elementErr2DNSerrorInfoCode, true);
-            }
-            break;
-          }
-          case "destination-not-found": {
-            cx.u8[ptr + 8] = 2;
-            break;
-          }
-          case "destination-unavailable": {
-            cx.u8[ptr + 8] = 3;
-            break;
-          }
-          case "destination-IP-prohibited": {
-            cx.u8[ptr + 8] = 4;
-            break;
-          }
-          case "destination-IP-unroutable": {
-            cx.u8[ptr + 8] = 5;
-            break;
-          }
-          case "connection-refused": {
-            cx.u8[ptr + 8] = 6;
-            break;
-          }
-          case "connection-terminated": {
-            cx.u8[ptr + 8] = 7;
-            break;
-          }
-          case "connection-timeout": {
-            cx.u8[ptr + 8] = 8;
-            break;
-          }
-          case "connection-read-timeout": {
-            cx.u8[ptr + 8] = 9;
-            break;
-          }
-          case "connection-write-timeout": {
-            cx.u8[ptr + 8] = 10;
-            break;
-          }
-          case "connection-limit-reached": {
-            cx.u8[ptr + 8] = 11;
-            break;
-          }
-          case "TLS-protocol-error": {
-            cx.u8[ptr + 8] = 12;
-            break;
-          }
-          case "TLS-certificate-error": {
-            cx.u8[ptr + 8] = 13;
-            break;
-          }
-          case "TLS-alert-received": {
-            cx.u8[ptr + 8] = 14;
-            const elementErr2TLSalertreceived = elementErr2.val;
-            if (
-              typeof elementErr2TLSalertreceived !== "object" ||
-              elementErr2TLSalertreceived === null
-            )
-              throw badValue(
-                "a record object",
-                elementErr2TLSalertreceived,
-                "<err>.val<TLS-alert-received>.val",
-              );
-            const elementErr2TLSalertreceivedAlertId = elementErr2TLSalertreceived.alertId;
-            if (
-              elementErr2TLSalertreceivedAlertId === undefined ||
-              elementErr2TLSalertreceivedAlertId === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2TLSalertreceivedAlertId !== "number" ||
-                (elementErr2TLSalertreceivedAlertId & 0xff) !== elementErr2TLSalertreceivedAlertId
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  elementErr2TLSalertreceivedAlertId,
-                  "<err>.val<TLS-alert-received>.val.alertId",
-                );
-              cx.u8[ptr + 17] = elementErr2TLSalertreceivedAlertId;
-            }
-            const elementErr2TLSalertreceivedAlertMessage =
-              elementErr2TLSalertreceived.alertMessage;
-            if (
-              elementErr2TLSalertreceivedAlertMessage === undefined ||
-              elementErr2TLSalertreceivedAlertMessage === null
-            ) {
-              cx.u8[ptr + 20] = 0;
-            } else {
-              cx.u8[ptr + 20] = 1;
-              const [
-                elementErr2TLSalertreceivedAlertMessagePtr,
-                elementErr2TLSalertreceivedAlertMessageLen,
-              ] = lowerString(
-                cx,
-                elementErr2TLSalertreceivedAlertMessage,
-                "<err>.val<TLS-alert-received>.val.alertMessage",
-              );
-              cx.dv.setUint32(ptr + 24, elementErr2TLSalertreceivedAlertMessagePtr, true);
-              cx.dv.setUint32(ptr + 28, elementErr2TLSalertreceivedAlertMessageLen, true);
-            }
-            break;
-          }
-          case "HTTP-request-denied": {
-            cx.u8[ptr + 8] = 15;
-            break;
-          }
-          case "HTTP-request-length-required": {
-            cx.u8[ptr + 8] = 16;
-            break;
-          }
-          case "HTTP-request-body-size": {
-            cx.u8[ptr + 8] = 17;
-            const elementErr2HTTPrequestbodysize = elementErr2.val;
-            if (
-              elementErr2HTTPrequestbodysize === undefined ||
-              elementErr2HTTPrequestbodysize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPrequestbodysize !== "bigint" ||
-                BigInt.asUintN(64, elementErr2HTTPrequestbodysize) !==
-                  elementErr2HTTPrequestbodysize
-              )
-                throw badValue(
-                  "a u64 (bigint 0n..2n**64n-1n)",
-                  elementErr2HTTPrequestbodysize,
-                  "<err>.val<HTTP-request-body-size>.val",
-                );
-              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPrequestbodysize, true);
-            }
-            break;
-          }
-          case "HTTP-request-method-invalid": {
-            cx.u8[ptr + 8] = 18;
-            break;
-          }
-          case "HTTP-request-URI-invalid": {
-            cx.u8[ptr + 8] = 19;
-            break;
-          }
-          case "HTTP-request-URI-too-long": {
-            cx.u8[ptr + 8] = 20;
-            break;
-          }
-          case "HTTP-request-header-section-size": {
-            cx.u8[ptr + 8] = 21;
-            const elementErr2HTTPrequestheadersectionsize = elementErr2.val;
-            if (
-              elementErr2HTTPrequestheadersectionsize === undefined ||
-              elementErr2HTTPrequestheadersectionsize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPrequestheadersectionsize !== "number" ||
-                elementErr2HTTPrequestheadersectionsize >>> 0 !==
-                  elementErr2HTTPrequestheadersectionsize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPrequestheadersectionsize,
-                  "<err>.val<HTTP-request-header-section-size>.val",
-                );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequestheadersectionsize, true);
-            }
-            break;
-          }
-          case "HTTP-request-header-size": {
-            cx.u8[ptr + 8] = 22;
-            const elementErr2HTTPrequestheadersize = elementErr2.val;
-            if (
-              elementErr2HTTPrequestheadersize === undefined ||
-              elementErr2HTTPrequestheadersize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPrequestheadersize !== "object" ||
-                elementErr2HTTPrequestheadersize === null
-              )
-                throw badValue(
-                  "a record object",
-                  elementErr2HTTPrequestheadersize,
-                  "<err>.val<HTTP-request-header-size>.val",
-                );
-              const elementErr2HTTPrequestheadersizeFieldName =
-                elementErr2HTTPrequestheadersize.fieldName;
-              if (
-                elementErr2HTTPrequestheadersizeFieldName === undefined ||
-                elementErr2HTTPrequestheadersizeFieldName === null
-              ) {
-                cx.u8[ptr + 20] = 0;
-              } else {
-                cx.u8[ptr + 20] = 1;
-                const [
-                  elementErr2HTTPrequestheadersizeFieldNamePtr,
-                  elementErr2HTTPrequestheadersizeFieldNameLen,
-                ] = lowerString(
-                  cx,
-                  elementErr2HTTPrequestheadersizeFieldName,
-                  "<err>.val<HTTP-request-header-size>.val.fieldName",
-                );
-                cx.dv.setUint32(ptr + 24, elementErr2HTTPrequestheadersizeFieldNamePtr, true);
-                cx.dv.setUint32(ptr + 28, elementErr2HTTPrequestheadersizeFieldNameLen, true);
-              }
-              const elementErr2HTTPrequestheadersizeFieldSize =
-                elementErr2HTTPrequestheadersize.fieldSize;
-              if (
-                elementErr2HTTPrequestheadersizeFieldSize === undefined ||
-                elementErr2HTTPrequestheadersizeFieldSize === null
-              ) {
-                cx.u8[ptr + 32] = 0;
-              } else {
-                cx.u8[ptr + 32] = 1;
-                if (
-                  typeof elementErr2HTTPrequestheadersizeFieldSize !== "number" ||
-                  elementErr2HTTPrequestheadersizeFieldSize >>> 0 !==
-                    elementErr2HTTPrequestheadersizeFieldSize
-                )
-                  throw badValue(
-                    "a u32 (integer 0..4294967295)",
-                    elementErr2HTTPrequestheadersizeFieldSize,
-                    "<err>.val<HTTP-request-header-size>.val.fieldSize",
-                  );
-                cx.dv.setUint32(ptr + 36, elementErr2HTTPrequestheadersizeFieldSize, true);
-              }
-            }
-            break;
-          }
-          case "HTTP-request-trailer-section-size": {
-            cx.u8[ptr + 8] = 23;
-            const elementErr2HTTPrequesttrailersectionsize = elementErr2.val;
-            if (
-              elementErr2HTTPrequesttrailersectionsize === undefined ||
-              elementErr2HTTPrequesttrailersectionsize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPrequesttrailersectionsize !== "number" ||
-                elementErr2HTTPrequesttrailersectionsize >>> 0 !==
-                  elementErr2HTTPrequesttrailersectionsize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPrequesttrailersectionsize,
-                  "<err>.val<HTTP-request-trailer-section-size>.val",
-                );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequesttrailersectionsize, true);
-            }
-            break;
-          }
-          case "HTTP-request-trailer-size": {
-            cx.u8[ptr + 8] = 24;
-            const elementErr2HTTPrequesttrailersize = elementErr2.val;
-            if (
-              typeof elementErr2HTTPrequesttrailersize !== "object" ||
-              elementErr2HTTPrequesttrailersize === null
-            )
-              throw badValue(
-                "a record object",
-                elementErr2HTTPrequesttrailersize,
-                "<err>.val<HTTP-request-trailer-size>.val",
-              );
-            const elementErr2HTTPrequesttrailersizeFieldName =
-              elementErr2HTTPrequesttrailersize.fieldName;
-            if (
-              elementErr2HTTPrequesttrailersizeFieldName === undefined ||
-              elementErr2HTTPrequesttrailersizeFieldName === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [
-                elementErr2HTTPrequesttrailersizeFieldNamePtr,
-                elementErr2HTTPrequesttrailersizeFieldNameLen,
-              ] = lowerString(
-                cx,
-                elementErr2HTTPrequesttrailersizeFieldName,
-                "<err>.val<HTTP-request-trailer-size>.val.fieldName",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPrequesttrailersizeFieldNamePtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2HTTPrequesttrailersizeFieldNameLen, true);
-            }
-            const elementErr2HTTPrequesttrailersizeFieldSize =
-              elementErr2HTTPrequesttrailersize.fieldSize;
-            if (
-              elementErr2HTTPrequesttrailersizeFieldSize === undefined ||
-              elementErr2HTTPrequesttrailersizeFieldSize === null
-            ) {
-              cx.u8[ptr + 28] = 0;
-            } else {
-              cx.u8[ptr + 28] = 1;
-              if (
-                typeof elementErr2HTTPrequesttrailersizeFieldSize !== "number" ||
-                elementErr2HTTPrequesttrailersizeFieldSize >>> 0 !==
-                  elementErr2HTTPrequesttrailersizeFieldSize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPrequesttrailersizeFieldSize,
-                  "<err>.val<HTTP-request-trailer-size>.val.fieldSize",
-                );
-              cx.dv.setUint32(ptr + 32, elementErr2HTTPrequesttrailersizeFieldSize, true);
-            }
-            break;
-          }
-          case "HTTP-response-incomplete": {
-            cx.u8[ptr + 8] = 25;
-            break;
-          }
-          case "HTTP-response-header-section-size": {
-            cx.u8[ptr + 8] = 26;
-            const elementErr2HTTPresponseheadersectionsize = elementErr2.val;
-            if (
-              elementErr2HTTPresponseheadersectionsize === undefined ||
-              elementErr2HTTPresponseheadersectionsize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPresponseheadersectionsize !== "number" ||
-                elementErr2HTTPresponseheadersectionsize >>> 0 !==
-                  elementErr2HTTPresponseheadersectionsize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPresponseheadersectionsize,
-                  "<err>.val<HTTP-response-header-section-size>.val",
-                );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponseheadersectionsize, true);
-            }
-            break;
-          }
-          case "HTTP-response-header-size": {
-            cx.u8[ptr + 8] = 27;
-            const elementErr2HTTPresponseheadersize = elementErr2.val;
-            if (
-              typeof elementErr2HTTPresponseheadersize !== "object" ||
-              elementErr2HTTPresponseheadersize === null
-            )
-              throw badValue(
-                "a record object",
-                elementErr2HTTPresponseheadersize,
-                "<err>.val<HTTP-response-header-size>.val",
-              );
-            const elementErr2HTTPresponseheadersizeFieldName =
-              elementErr2HTTPresponseheadersize.fieldName;
-            if (
-              elementErr2HTTPresponseheadersizeFieldName === undefined ||
-              elementErr2HTTPresponseheadersizeFieldName === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [
-                elementErr2HTTPresponseheadersizeFieldNamePtr,
-                elementErr2HTTPresponseheadersizeFieldNameLen,
-              ] = lowerString(
-                cx,
-                elementErr2HTTPresponseheadersizeFieldName,
-                "<err>.val<HTTP-response-header-size>.val.fieldName",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponseheadersizeFieldNamePtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponseheadersizeFieldNameLen, true);
-            }
-            const elementErr2HTTPresponseheadersizeFieldSize =
-              elementErr2HTTPresponseheadersize.fieldSize;
-            if (
-              elementErr2HTTPresponseheadersizeFieldSize === undefined ||
-              elementErr2HTTPresponseheadersizeFieldSize === null
-            ) {
-              cx.u8[ptr + 28] = 0;
-            } else {
-              cx.u8[ptr + 28] = 1;
-              if (
-                typeof elementErr2HTTPresponseheadersizeFieldSize !== "number" ||
-                elementErr2HTTPresponseheadersizeFieldSize >>> 0 !==
-                  elementErr2HTTPresponseheadersizeFieldSize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPresponseheadersizeFieldSize,
-                  "<err>.val<HTTP-response-header-size>.val.fieldSize",
-                );
-              cx.dv.setUint32(ptr + 32, elementErr2HTTPresponseheadersizeFieldSize, true);
-            }
-            break;
-          }
-          case "HTTP-response-body-size": {
-            cx.u8[ptr + 8] = 28;
-            const elementErr2HTTPresponsebodysize = elementErr2.val;
-            if (
-              elementErr2HTTPresponsebodysize === undefined ||
-              elementErr2HTTPresponsebodysize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPresponsebodysize !== "bigint" ||
-                BigInt.asUintN(64, elementErr2HTTPresponsebodysize) !==
-                  elementErr2HTTPresponsebodysize
-              )
-                throw badValue(
-                  "a u64 (bigint 0n..2n**64n-1n)",
-                  elementErr2HTTPresponsebodysize,
-                  "<err>.val<HTTP-response-body-size>.val",
-                );
-              cx.dv.setBigUint64(ptr + 24, elementErr2HTTPresponsebodysize, true);
-            }
-            break;
-          }
-          case "HTTP-response-trailer-section-size": {
-            cx.u8[ptr + 8] = 29;
-            const elementErr2HTTPresponsetrailersectionsize = elementErr2.val;
-            if (
-              elementErr2HTTPresponsetrailersectionsize === undefined ||
-              elementErr2HTTPresponsetrailersectionsize === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              if (
-                typeof elementErr2HTTPresponsetrailersectionsize !== "number" ||
-                elementErr2HTTPresponsetrailersectionsize >>> 0 !==
-                  elementErr2HTTPresponsetrailersectionsize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPresponsetrailersectionsize,
-                  "<err>.val<HTTP-response-trailer-section-size>.val",
-                );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetrailersectionsize, true);
-            }
-            break;
-          }
-          case "HTTP-response-trailer-size": {
-            cx.u8[ptr + 8] = 30;
-            const elementErr2HTTPresponsetrailersize = elementErr2.val;
-            if (
-              typeof elementErr2HTTPresponsetrailersize !== "object" ||
-              elementErr2HTTPresponsetrailersize === null
-            )
-              throw badValue(
-                "a record object",
-                elementErr2HTTPresponsetrailersize,
-                "<err>.val<HTTP-response-trailer-size>.val",
-              );
-            const elementErr2HTTPresponsetrailersizeFieldName =
-              elementErr2HTTPresponsetrailersize.fieldName;
-            if (
-              elementErr2HTTPresponsetrailersizeFieldName === undefined ||
-              elementErr2HTTPresponsetrailersizeFieldName === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [
-                elementErr2HTTPresponsetrailersizeFieldNamePtr,
-                elementErr2HTTPresponsetrailersizeFieldNameLen,
-              ] = lowerString(
-                cx,
-                elementErr2HTTPresponsetrailersizeFieldName,
-                "<err>.val<HTTP-response-trailer-size>.val.fieldName",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetrailersizeFieldNamePtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsetrailersizeFieldNameLen, true);
-            }
-            const elementErr2HTTPresponsetrailersizeFieldSize =
-              elementErr2HTTPresponsetrailersize.fieldSize;
-            if (
-              elementErr2HTTPresponsetrailersizeFieldSize === undefined ||
-              elementErr2HTTPresponsetrailersizeFieldSize === null
-            ) {
-              cx.u8[ptr + 28] = 0;
-            } else {
-              cx.u8[ptr + 28] = 1;
-              if (
-                typeof elementErr2HTTPresponsetrailersizeFieldSize !== "number" ||
-                elementErr2HTTPresponsetrailersizeFieldSize >>> 0 !==
-                  elementErr2HTTPresponsetrailersizeFieldSize
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  elementErr2HTTPresponsetrailersizeFieldSize,
-                  "<err>.val<HTTP-response-trailer-size>.val.fieldSize",
-                );
-              cx.dv.setUint32(ptr + 32, elementErr2HTTPresponsetrailersizeFieldSize, true);
-            }
-            break;
-          }
-          case "HTTP-response-transfer-coding": {
-            cx.u8[ptr + 8] = 31;
-            const elementErr2HTTPresponsetransfercoding = elementErr2.val;
-            if (
-              elementErr2HTTPresponsetransfercoding === undefined ||
-              elementErr2HTTPresponsetransfercoding === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [
-                elementErr2HTTPresponsetransfercodingPtr,
-                elementErr2HTTPresponsetransfercodingLen,
-              ] = lowerString(
-                cx,
-                elementErr2HTTPresponsetransfercoding,
-                "<err>.val<HTTP-response-transfer-coding>.val",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsetransfercodingPtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsetransfercodingLen, true);
-            }
-            break;
-          }
-          case "HTTP-response-content-coding": {
-            cx.u8[ptr + 8] = 32;
-            const elementErr2HTTPresponsecontentcoding = elementErr2.val;
-            if (
-              elementErr2HTTPresponsecontentcoding === undefined ||
-              elementErr2HTTPresponsecontentcoding === null
-            ) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [
-                elementErr2HTTPresponsecontentcodingPtr,
-                elementErr2HTTPresponsecontentcodingLen,
-              ] = lowerString(
-                cx,
-                elementErr2HTTPresponsecontentcoding,
-                "<err>.val<HTTP-response-content-coding>.val",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2HTTPresponsecontentcodingPtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2HTTPresponsecontentcodingLen, true);
-            }
-            break;
-          }
-          case "HTTP-response-timeout": {
-            cx.u8[ptr + 8] = 33;
-            break;
-          }
-          case "HTTP-upgrade-failed": {
-            cx.u8[ptr + 8] = 34;
-            break;
-          }
-          case "HTTP-protocol-error": {
-            cx.u8[ptr + 8] = 35;
-            break;
-          }
-          case "loop-detected": {
-            cx.u8[ptr + 8] = 36;
-            break;
-          }
-          case "configuration-error": {
-            cx.u8[ptr + 8] = 37;
-            break;
-          }
-          case "internal-error": {
-            cx.u8[ptr + 8] = 38;
-            const elementErr2Internalerror = elementErr2.val;
-            if (elementErr2Internalerror === undefined || elementErr2Internalerror === null) {
-              cx.u8[ptr + 16] = 0;
-            } else {
-              cx.u8[ptr + 16] = 1;
-              const [elementErr2InternalerrorPtr, elementErr2InternalerrorLen] = lowerString(
-                cx,
-                elementErr2Internalerror,
-                "<err>.val<internal-error>.val",
-              );
-              cx.dv.setUint32(ptr + 20, elementErr2InternalerrorPtr, true);
-              cx.dv.setUint32(ptr + 24, elementErr2InternalerrorLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "DNS-timeout" | "DNS-error" | "destination-not-found" | "destination-unavailable" | "destination-IP-prohibited" | "destination-IP-unroutable" | "connection-refused" | "connection-terminated" | "connection-timeout" | "connection-read-timeout" | "connection-write-timeout" | "connection-limit-reached" | "TLS-protocol-error" | "TLS-certificate-error" | "TLS-alert-received" | "HTTP-request-denied" | "HTTP-request-length-required" | "HTTP-request-body-size" | "HTTP-request-method-invalid" | "HTTP-request-URI-invalid" | "HTTP-request-URI-too-long" | "HTTP-request-header-section-size" | "HTTP-request-header-size" | "HTTP-request-trailer-section-size" | "HTTP-request-trailer-size" | "HTTP-response-incomplete" | "HTTP-response-header-section-size" | "HTTP-response-header-size" | "HTTP-response-body-size" | "HTTP-response-trailer-section-size" | "HTTP-response-trailer-size" | "HTTP-response-transfer-coding" | "HTTP-response-content-coding" | "HTTP-response-timeout" | "HTTP-upgrade-failed" | "HTTP-protocol-error" | "loop-detected" | "configuration-error" | "internal-error", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeHttpErrorCode(cx, ptr + 8, elementErr2, "<err>.val");
         break;
       }
       default:

@@ -25,11 +25,360 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** Values of `wasi:sockets/types@0.3.0.ip-address-family`, as the declarations type them. */
+type IpAddressFamily = "ipv4" | "ipv6";
+
+/** Values of `wasi:sockets/types@0.3.0.error-code`, as the declarations type them. */
+type SocketsTypesErrorCode =
+  | { tag: "access-denied" }
+  | { tag: "not-supported" }
+  | { tag: "invalid-argument" }
+  | { tag: "out-of-memory" }
+  | { tag: "timeout" }
+  | { tag: "invalid-state" }
+  | { tag: "address-not-bindable" }
+  | { tag: "address-in-use" }
+  | { tag: "remote-unreachable" }
+  | { tag: "connection-refused" }
+  | { tag: "connection-broken" }
+  | { tag: "connection-reset" }
+  | { tag: "connection-aborted" }
+  | { tag: "datagram-too-large" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:sockets/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSocketsTypesErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: SocketsTypesErrorCode,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access-denied": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "not-supported": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "invalid-argument": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "out-of-memory": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "timeout": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "invalid-state": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "address-not-bindable": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "address-in-use": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "remote-unreachable": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "connection-refused": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "connection-broken": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "connection-reset": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "connection-aborted": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "datagram-too-large": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 14;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:sockets/types@0.3.0.ipv4-socket-address`, as the declarations type them. */
+type Ipv4SocketAddress = { port: number; address: [number, number, number, number] };
+
+/** Values of `wasi:sockets/types@0.3.0.ipv6-socket-address`, as the declarations type them. */
+type Ipv6SocketAddress = {
+  port: number;
+  flowInfo: number;
+  address: [number, number, number, number, number, number, number, number];
+  scopeId: number;
+};
+
+/** Values of `wasi:sockets/types@0.3.0.ip-socket-address`, as the declarations type them. */
+type IpSocketAddress =
+  { tag: "ipv4"; val: Ipv4SocketAddress } | { tag: "ipv6"; val: Ipv6SocketAddress };
+
+/** Stores a `wasi:sockets/types@0.3.0.ipv4-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpv4SocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: Ipv4SocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valuePort = value.port;
+  if (typeof valuePort !== "number" || (valuePort & 0xffff) !== valuePort)
+    throw badValue("a u16 (integer 0..65535)", valuePort, path + ".port");
+  cx.dv.setUint16(ptr, valuePort, true);
+  const valueAddress = value.address;
+  if (!Array.isArray(valueAddress) || valueAddress.length !== 4)
+    throw badValue("a tuple (array of length 4)", valueAddress, path + ".address");
+  const valueAddress0 = valueAddress[0];
+  if (typeof valueAddress0 !== "number" || (valueAddress0 & 0xff) !== valueAddress0)
+    throw badValue("a u8 (integer 0..255)", valueAddress0, path + ".address[0]");
+  cx.u8[ptr + 2] = valueAddress0;
+  const valueAddress1 = valueAddress[1];
+  if (typeof valueAddress1 !== "number" || (valueAddress1 & 0xff) !== valueAddress1)
+    throw badValue("a u8 (integer 0..255)", valueAddress1, path + ".address[1]");
+  cx.u8[ptr + 3] = valueAddress1;
+  const valueAddress2 = valueAddress[2];
+  if (typeof valueAddress2 !== "number" || (valueAddress2 & 0xff) !== valueAddress2)
+    throw badValue("a u8 (integer 0..255)", valueAddress2, path + ".address[2]");
+  cx.u8[ptr + 4] = valueAddress2;
+  const valueAddress3 = valueAddress[3];
+  if (typeof valueAddress3 !== "number" || (valueAddress3 & 0xff) !== valueAddress3)
+    throw badValue("a u8 (integer 0..255)", valueAddress3, path + ".address[3]");
+  cx.u8[ptr + 5] = valueAddress3;
+}
+
+/** Stores a `wasi:sockets/types@0.3.0.ipv6-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpv6SocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: Ipv6SocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valuePort = value.port;
+  if (typeof valuePort !== "number" || (valuePort & 0xffff) !== valuePort)
+    throw badValue("a u16 (integer 0..65535)", valuePort, path + ".port");
+  cx.dv.setUint16(ptr, valuePort, true);
+  const valueFlowInfo = value.flowInfo;
+  if (typeof valueFlowInfo !== "number" || valueFlowInfo >>> 0 !== valueFlowInfo)
+    throw badValue("a u32 (integer 0..4294967295)", valueFlowInfo, path + ".flowInfo");
+  cx.dv.setUint32(ptr + 4, valueFlowInfo, true);
+  const valueAddress = value.address;
+  if (!Array.isArray(valueAddress) || valueAddress.length !== 8)
+    throw badValue("a tuple (array of length 8)", valueAddress, path + ".address");
+  const valueAddress0 = valueAddress[0];
+  if (typeof valueAddress0 !== "number" || (valueAddress0 & 0xffff) !== valueAddress0)
+    throw badValue("a u16 (integer 0..65535)", valueAddress0, path + ".address[0]");
+  cx.dv.setUint16(ptr + 8, valueAddress0, true);
+  const valueAddress1 = valueAddress[1];
+  if (typeof valueAddress1 !== "number" || (valueAddress1 & 0xffff) !== valueAddress1)
+    throw badValue("a u16 (integer 0..65535)", valueAddress1, path + ".address[1]");
+  cx.dv.setUint16(ptr + 10, valueAddress1, true);
+  const valueAddress2 = valueAddress[2];
+  if (typeof valueAddress2 !== "number" || (valueAddress2 & 0xffff) !== valueAddress2)
+    throw badValue("a u16 (integer 0..65535)", valueAddress2, path + ".address[2]");
+  cx.dv.setUint16(ptr + 12, valueAddress2, true);
+  const valueAddress3 = valueAddress[3];
+  if (typeof valueAddress3 !== "number" || (valueAddress3 & 0xffff) !== valueAddress3)
+    throw badValue("a u16 (integer 0..65535)", valueAddress3, path + ".address[3]");
+  cx.dv.setUint16(ptr + 14, valueAddress3, true);
+  const valueAddress4 = valueAddress[4];
+  if (typeof valueAddress4 !== "number" || (valueAddress4 & 0xffff) !== valueAddress4)
+    throw badValue("a u16 (integer 0..65535)", valueAddress4, path + ".address[4]");
+  cx.dv.setUint16(ptr + 16, valueAddress4, true);
+  const valueAddress5 = valueAddress[5];
+  if (typeof valueAddress5 !== "number" || (valueAddress5 & 0xffff) !== valueAddress5)
+    throw badValue("a u16 (integer 0..65535)", valueAddress5, path + ".address[5]");
+  cx.dv.setUint16(ptr + 18, valueAddress5, true);
+  const valueAddress6 = valueAddress[6];
+  if (typeof valueAddress6 !== "number" || (valueAddress6 & 0xffff) !== valueAddress6)
+    throw badValue("a u16 (integer 0..65535)", valueAddress6, path + ".address[6]");
+  cx.dv.setUint16(ptr + 20, valueAddress6, true);
+  const valueAddress7 = valueAddress[7];
+  if (typeof valueAddress7 !== "number" || (valueAddress7 & 0xffff) !== valueAddress7)
+    throw badValue("a u16 (integer 0..65535)", valueAddress7, path + ".address[7]");
+  cx.dv.setUint16(ptr + 22, valueAddress7, true);
+  const valueScopeId = value.scopeId;
+  if (typeof valueScopeId !== "number" || valueScopeId >>> 0 !== valueScopeId)
+    throw badValue("a u32 (integer 0..4294967295)", valueScopeId, path + ".scopeId");
+  cx.dv.setUint32(ptr + 24, valueScopeId, true);
+}
+
+/** Stores a `wasi:sockets/types@0.3.0.ip-socket-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpSocketAddress(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: IpSocketAddress,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  switch (value.tag) {
+    case "ipv4": {
+      cx.u8[ptr] = 0;
+      const valueIpv4 = value.val;
+      storeIpv4SocketAddress(cx, ptr + 4, valueIpv4, path + "<ipv4>.val");
+      break;
+    }
+    case "ipv6": {
+      cx.u8[ptr] = 1;
+      const valueIpv6 = value.val;
+      storeIpv6SocketAddress(cx, ptr + 4, valueIpv6, path + "<ipv6>.val");
+      break;
+    }
+    default:
+      throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  }
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value:
+    | { tag: "access-denied" }
+    | { tag: "not-supported" }
+    | { tag: "invalid-argument" }
+    | { tag: "out-of-memory" }
+    | { tag: "timeout" }
+    | { tag: "invalid-state" }
+    | { tag: "address-not-bindable" }
+    | { tag: "address-in-use" }
+    | { tag: "remote-unreachable" }
+    | { tag: "connection-refused" }
+    | { tag: "connection-broken" }
+    | { tag: "connection-reset" }
+    | { tag: "connection-aborted" }
+    | { tag: "datagram-too-large" }
+    | { tag: "other"; val: string | undefined };
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access-denied" };
+      break;
+    }
+    case 1: {
+      value = { tag: "not-supported" };
+      break;
+    }
+    case 2: {
+      value = { tag: "invalid-argument" };
+      break;
+    }
+    case 3: {
+      value = { tag: "out-of-memory" };
+      break;
+    }
+    case 4: {
+      value = { tag: "timeout" };
+      break;
+    }
+    case 5: {
+      value = { tag: "invalid-state" };
+      break;
+    }
+    case 6: {
+      value = { tag: "address-not-bindable" };
+      break;
+    }
+    case 7: {
+      value = { tag: "address-in-use" };
+      break;
+    }
+    case 8: {
+      value = { tag: "remote-unreachable" };
+      break;
+    }
+    case 9: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 10: {
+      value = { tag: "connection-broken" };
+      break;
+    }
+    case 11: {
+      value = { tag: "connection-reset" };
+      break;
+    }
+    case 12: {
+      value = { tag: "connection-aborted" };
+      break;
+    }
+    case 13: {
+      value = { tag: "datagram-too-large" };
+      break;
+    }
+    case 14: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 15);
+  }
+  return value;
+}
+
 /** `wasi:sockets/types@0.3.0#[static]tcp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketCreate(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
@@ -37,7 +386,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       inst.checkMayLeave("[static]tcp-socket.create");
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: "ipv4" | "ipv6";
+      let addressFamily: IpAddressFamily;
       switch (addressFamilyCase) {
         case 0: {
           addressFamily = "ipv4";
@@ -50,50 +399,12 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         default:
           throw invalidDiscriminant(addressFamilyCase, "enum", 2);
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]tcp-socket.create");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -112,93 +423,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -215,7 +440,6 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
 function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketBind(
     arg0: number,
@@ -243,17 +467,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
-      let localAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let localAddress: IpSocketAddress;
       switch (localAddressCase) {
         case 0: {
           const localAddressIpv4Address: [number, number, number, number] = [
@@ -302,50 +516,12 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         default:
           throw invalidDiscriminant(localAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.bind");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -361,93 +537,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -467,7 +557,6 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetLocalAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -478,64 +567,13 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       inst.checkMayLeave("[method]tcp-socket.get-local-address");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-local-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -547,308 +585,13 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -868,7 +611,6 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
 function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetRemoteAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -879,64 +621,13 @@ function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
       inst.checkMayLeave("[method]tcp-socket.get-remote-address");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-remote-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -948,308 +639,13 @@ function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1345,7 +741,6 @@ function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
 function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetListenBacklogSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -1358,51 +753,13 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-listen-backlog-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1418,93 +775,7 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1524,7 +795,6 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveEnabled(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1535,51 +805,13 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-enabled");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: boolean }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: boolean } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-enabled");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1598,93 +830,7 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1704,7 +850,6 @@ function lowerTcpSocketGetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
 function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveEnabled(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -1717,51 +862,13 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: boolean = arg1 !== 0;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-enabled");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1777,93 +884,7 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -1883,7 +904,6 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
 function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveIdleTime(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -1894,51 +914,13 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-idle-time");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-idle-time");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -1958,93 +940,7 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2064,7 +960,6 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveIdleTime(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -2077,51 +972,13 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-idle-time");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2137,93 +994,7 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2243,7 +1014,6 @@ function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveInterval(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2254,51 +1024,13 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-interval");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-interval");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2318,93 +1050,7 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2424,7 +1070,6 @@ function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveInterval(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -2437,51 +1082,13 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-interval");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2497,93 +1104,7 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2603,7 +1124,6 @@ function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetKeepAliveCount(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2614,51 +1134,13 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]tcp-socket.get-keep-alive-count");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-count");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2678,93 +1160,7 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2784,7 +1180,6 @@ function lowerTcpSocketGetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetKeepAliveCount(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -2797,51 +1192,13 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 >>> 0;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-count");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -2857,93 +1214,7 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -2963,7 +1234,6 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetHopLimit(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -2974,51 +1244,13 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       inst.checkMayLeave("[method]tcp-socket.get-hop-limit");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3038,93 +1270,7 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3144,7 +1290,6 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
 function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetHopLimit(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3157,51 +1302,13 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3217,93 +1324,7 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3323,7 +1344,6 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
 function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -3334,51 +1354,13 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]tcp-socket.get-receive-buffer-size");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3398,93 +1380,7 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3504,7 +1400,6 @@ function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3517,51 +1412,13 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3577,93 +1434,7 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3683,7 +1454,6 @@ function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketGetSendBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -3694,51 +1464,13 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]tcp-socket.get-send-buffer-size");
       cx.refresh();
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.get-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3758,93 +1490,7 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -3864,7 +1510,6 @@ function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [tcpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function tcpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -3877,51 +1522,13 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]tcp-socket.set-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -3937,93 +1544,7 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4043,7 +1564,6 @@ function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketCreate(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
@@ -4051,7 +1571,7 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       inst.checkMayLeave("[static]udp-socket.create");
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: "ipv4" | "ipv6";
+      let addressFamily: IpAddressFamily;
       switch (addressFamilyCase) {
         case 0: {
           addressFamily = "ipv4";
@@ -4064,50 +1584,12 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         default:
           throw invalidDiscriminant(addressFamilyCase, "enum", 2);
       }
-      let result:
-        | { tag: "ok"; val: any }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]udp-socket.create");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4126,93 +1608,7 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4229,7 +1625,6 @@ function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
 function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketBind(
     arg0: number,
@@ -4257,17 +1652,7 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
-      let localAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let localAddress: IpSocketAddress;
       switch (localAddressCase) {
         case 0: {
           const localAddressIpv4Address: [number, number, number, number] = [
@@ -4316,50 +1701,12 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         default:
           throw invalidDiscriminant(localAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.bind");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4375,93 +1722,7 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4481,7 +1742,6 @@ function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
 function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketConnect(
     arg0: number,
@@ -4509,17 +1769,7 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "remote-address"';
       const remoteAddressCase = arg1 >>> 0;
-      let remoteAddress:
-        | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-        | {
-            tag: "ipv6";
-            val: {
-              port: number;
-              flowInfo: number;
-              address: [number, number, number, number, number, number, number, number];
-              scopeId: number;
-            };
-          };
+      let remoteAddress: IpSocketAddress;
       switch (remoteAddressCase) {
         case 0: {
           const remoteAddressIpv4Address: [number, number, number, number] = [
@@ -4568,50 +1818,12 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
         default:
           throw invalidDiscriminant(remoteAddressCase, "variant", 2);
       }
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, remoteAddress), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.connect");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4627,93 +1839,7 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4733,7 +1859,6 @@ function lowerUdpSocketConnect(host: JsFunction, ac: AdapterContext): CoreFuncti
 function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketDisconnect(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -4744,50 +1869,12 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
       inst.checkMayLeave("[method]udp-socket.disconnect");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.disconnect");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4803,93 +1890,7 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -4909,7 +1910,6 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
 function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetLocalAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -4920,64 +1920,13 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       inst.checkMayLeave("[method]udp-socket.get-local-address");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-local-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -4989,308 +1938,13 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5310,7 +1964,6 @@ function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
 function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetRemoteAddress(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -5321,64 +1974,13 @@ function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
       inst.checkMayLeave("[method]udp-socket.get-remote-address");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | {
-            tag: "ok";
-            val:
-              | { tag: "ipv4"; val: { port: number; address: [number, number, number, number] } }
-              | {
-                  tag: "ipv6";
-                  val: {
-                    port: number;
-                    flowInfo: number;
-                    address: [number, number, number, number, number, number, number, number];
-                    scopeId: number;
-                  };
-                };
-          }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-remote-address");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5390,308 +1992,13 @@ function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): C
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          if (typeof resultOk !== "object" || resultOk === null)
-            throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          switch (resultOk.tag) {
-            case "ipv4": {
-              cx.u8[outPtr + 4] = 0;
-              const resultOkIpv4 = resultOk.val;
-              if (typeof resultOkIpv4 !== "object" || resultOkIpv4 === null)
-                throw badValue("a record object", resultOkIpv4, "<ok>.val<ipv4>.val");
-              const resultOkIpv4Port = resultOkIpv4.port;
-              if (
-                typeof resultOkIpv4Port !== "number" ||
-                (resultOkIpv4Port & 0xffff) !== resultOkIpv4Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv4Port,
-                  "<ok>.val<ipv4>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv4Port, true);
-              const resultOkIpv4Address = resultOkIpv4.address;
-              if (!Array.isArray(resultOkIpv4Address) || resultOkIpv4Address.length !== 4)
-                throw badValue(
-                  "a tuple (array of length 4)",
-                  resultOkIpv4Address,
-                  "<ok>.val<ipv4>.val.address",
-                );
-              const resultOkIpv4Address0 = resultOkIpv4Address[0];
-              if (
-                typeof resultOkIpv4Address0 !== "number" ||
-                (resultOkIpv4Address0 & 0xff) !== resultOkIpv4Address0
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address0,
-                  "<ok>.val<ipv4>.val.address[0]",
-                );
-              cx.u8[outPtr + 10] = resultOkIpv4Address0;
-              const resultOkIpv4Address1 = resultOkIpv4Address[1];
-              if (
-                typeof resultOkIpv4Address1 !== "number" ||
-                (resultOkIpv4Address1 & 0xff) !== resultOkIpv4Address1
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address1,
-                  "<ok>.val<ipv4>.val.address[1]",
-                );
-              cx.u8[outPtr + 11] = resultOkIpv4Address1;
-              const resultOkIpv4Address2 = resultOkIpv4Address[2];
-              if (
-                typeof resultOkIpv4Address2 !== "number" ||
-                (resultOkIpv4Address2 & 0xff) !== resultOkIpv4Address2
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address2,
-                  "<ok>.val<ipv4>.val.address[2]",
-                );
-              cx.u8[outPtr + 12] = resultOkIpv4Address2;
-              const resultOkIpv4Address3 = resultOkIpv4Address[3];
-              if (
-                typeof resultOkIpv4Address3 !== "number" ||
-                (resultOkIpv4Address3 & 0xff) !== resultOkIpv4Address3
-              )
-                throw badValue(
-                  "a u8 (integer 0..255)",
-                  resultOkIpv4Address3,
-                  "<ok>.val<ipv4>.val.address[3]",
-                );
-              cx.u8[outPtr + 13] = resultOkIpv4Address3;
-              break;
-            }
-            case "ipv6": {
-              cx.u8[outPtr + 4] = 1;
-              const resultOkIpv6 = resultOk.val;
-              if (typeof resultOkIpv6 !== "object" || resultOkIpv6 === null)
-                throw badValue("a record object", resultOkIpv6, "<ok>.val<ipv6>.val");
-              const resultOkIpv6Port = resultOkIpv6.port;
-              if (
-                typeof resultOkIpv6Port !== "number" ||
-                (resultOkIpv6Port & 0xffff) !== resultOkIpv6Port
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Port,
-                  "<ok>.val<ipv6>.val.port",
-                );
-              cx.dv.setUint16(outPtr + 8, resultOkIpv6Port, true);
-              const resultOkIpv6FlowInfo = resultOkIpv6.flowInfo;
-              if (
-                typeof resultOkIpv6FlowInfo !== "number" ||
-                resultOkIpv6FlowInfo >>> 0 !== resultOkIpv6FlowInfo
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6FlowInfo,
-                  "<ok>.val<ipv6>.val.flowInfo",
-                );
-              cx.dv.setUint32(outPtr + 12, resultOkIpv6FlowInfo, true);
-              const resultOkIpv6Address = resultOkIpv6.address;
-              if (!Array.isArray(resultOkIpv6Address) || resultOkIpv6Address.length !== 8)
-                throw badValue(
-                  "a tuple (array of length 8)",
-                  resultOkIpv6Address,
-                  "<ok>.val<ipv6>.val.address",
-                );
-              const resultOkIpv6Address0 = resultOkIpv6Address[0];
-              if (
-                typeof resultOkIpv6Address0 !== "number" ||
-                (resultOkIpv6Address0 & 0xffff) !== resultOkIpv6Address0
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address0,
-                  "<ok>.val<ipv6>.val.address[0]",
-                );
-              cx.dv.setUint16(outPtr + 16, resultOkIpv6Address0, true);
-              const resultOkIpv6Address1 = resultOkIpv6Address[1];
-              if (
-                typeof resultOkIpv6Address1 !== "number" ||
-                (resultOkIpv6Address1 & 0xffff) !== resultOkIpv6Address1
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address1,
-                  "<ok>.val<ipv6>.val.address[1]",
-                );
-              cx.dv.setUint16(outPtr + 18, resultOkIpv6Address1, true);
-              const resultOkIpv6Address2 = resultOkIpv6Address[2];
-              if (
-                typeof resultOkIpv6Address2 !== "number" ||
-                (resultOkIpv6Address2 & 0xffff) !== resultOkIpv6Address2
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address2,
-                  "<ok>.val<ipv6>.val.address[2]",
-                );
-              cx.dv.setUint16(outPtr + 20, resultOkIpv6Address2, true);
-              const resultOkIpv6Address3 = resultOkIpv6Address[3];
-              if (
-                typeof resultOkIpv6Address3 !== "number" ||
-                (resultOkIpv6Address3 & 0xffff) !== resultOkIpv6Address3
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address3,
-                  "<ok>.val<ipv6>.val.address[3]",
-                );
-              cx.dv.setUint16(outPtr + 22, resultOkIpv6Address3, true);
-              const resultOkIpv6Address4 = resultOkIpv6Address[4];
-              if (
-                typeof resultOkIpv6Address4 !== "number" ||
-                (resultOkIpv6Address4 & 0xffff) !== resultOkIpv6Address4
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address4,
-                  "<ok>.val<ipv6>.val.address[4]",
-                );
-              cx.dv.setUint16(outPtr + 24, resultOkIpv6Address4, true);
-              const resultOkIpv6Address5 = resultOkIpv6Address[5];
-              if (
-                typeof resultOkIpv6Address5 !== "number" ||
-                (resultOkIpv6Address5 & 0xffff) !== resultOkIpv6Address5
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address5,
-                  "<ok>.val<ipv6>.val.address[5]",
-                );
-              cx.dv.setUint16(outPtr + 26, resultOkIpv6Address5, true);
-              const resultOkIpv6Address6 = resultOkIpv6Address[6];
-              if (
-                typeof resultOkIpv6Address6 !== "number" ||
-                (resultOkIpv6Address6 & 0xffff) !== resultOkIpv6Address6
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address6,
-                  "<ok>.val<ipv6>.val.address[6]",
-                );
-              cx.dv.setUint16(outPtr + 28, resultOkIpv6Address6, true);
-              const resultOkIpv6Address7 = resultOkIpv6Address[7];
-              if (
-                typeof resultOkIpv6Address7 !== "number" ||
-                (resultOkIpv6Address7 & 0xffff) !== resultOkIpv6Address7
-              )
-                throw badValue(
-                  "a u16 (integer 0..65535)",
-                  resultOkIpv6Address7,
-                  "<ok>.val<ipv6>.val.address[7]",
-                );
-              cx.dv.setUint16(outPtr + 30, resultOkIpv6Address7, true);
-              const resultOkIpv6ScopeId = resultOkIpv6.scopeId;
-              if (
-                typeof resultOkIpv6ScopeId !== "number" ||
-                resultOkIpv6ScopeId >>> 0 !== resultOkIpv6ScopeId
-              )
-                throw badValue(
-                  "a u32 (integer 0..4294967295)",
-                  resultOkIpv6ScopeId,
-                  "<ok>.val<ipv6>.val.scopeId",
-                );
-              cx.dv.setUint32(outPtr + 32, resultOkIpv6ScopeId, true);
-              break;
-            }
-            default:
-              throw badValue('{ tag: "ipv4" | "ipv6", val }', resultOk, "<ok>.val");
-          }
+          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
           break;
         }
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5755,7 +2062,6 @@ function lowerUdpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
 function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetUnicastHopLimit(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -5766,51 +2072,13 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
       inst.checkMayLeave("[method]udp-socket.get-unicast-hop-limit");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: number }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-unicast-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -5830,93 +2098,7 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -5936,7 +2118,6 @@ function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
 function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetUnicastHopLimit(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -5949,51 +2130,13 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-unicast-hop-limit");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6009,93 +2152,7 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6115,7 +2172,6 @@ function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext):
 function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -6126,51 +2182,13 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       inst.checkMayLeave("[method]udp-socket.get-receive-buffer-size");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6190,93 +2208,7 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6296,7 +2228,6 @@ function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -6309,51 +2240,13 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-receive-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6369,93 +2262,7 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6475,7 +2282,6 @@ function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext
 function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketGetSendBufferSize(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
@@ -6486,51 +2292,13 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       inst.checkMayLeave("[method]udp-socket.get-send-buffer-size");
       cx.refresh();
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result:
-        | { tag: "ok"; val: bigint }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.get-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6550,93 +2318,7 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 8] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 8] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 8] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 8] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 8] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 8] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 8] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 8] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 8] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 8] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 8] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 8] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 8] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 8] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 8] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 12] = 0;
-              } else {
-                cx.u8[outPtr + 12] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 16, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 20, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6656,7 +2338,6 @@ function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): 
 function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
   const [udpSocketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
   function udpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
@@ -6669,51 +2350,13 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
       const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
-      let result:
-        | { tag: "ok"; val: undefined }
-        | {
-            tag: "err";
-            val:
-              | { tag: "access-denied" }
-              | { tag: "not-supported" }
-              | { tag: "invalid-argument" }
-              | { tag: "out-of-memory" }
-              | { tag: "timeout" }
-              | { tag: "invalid-state" }
-              | { tag: "address-not-bindable" }
-              | { tag: "address-in-use" }
-              | { tag: "remote-unreachable" }
-              | { tag: "connection-refused" }
-              | { tag: "connection-broken" }
-              | { tag: "connection-reset" }
-              | { tag: "connection-aborted" }
-              | { tag: "datagram-too-large" }
-              | { tag: "other"; val: string | undefined };
-          };
+      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
         if (!(e instanceof ComponentError))
           throw hostCallTrap(e, "[method]udp-socket.set-send-buffer-size");
-        result = {
-          tag: "err",
-          val: e.payload as
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined },
-        };
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
       where = "result";
@@ -6729,93 +2372,7 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
         case "err": {
           cx.u8[outPtr] = 1;
           const resultErr = result.val;
-          if (typeof resultErr !== "object" || resultErr === null)
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              resultErr,
-              "<err>.val",
-            );
-          switch (resultErr.tag) {
-            case "access-denied": {
-              cx.u8[outPtr + 4] = 0;
-              break;
-            }
-            case "not-supported": {
-              cx.u8[outPtr + 4] = 1;
-              break;
-            }
-            case "invalid-argument": {
-              cx.u8[outPtr + 4] = 2;
-              break;
-            }
-            case "out-of-memory": {
-              cx.u8[outPtr + 4] = 3;
-              break;
-            }
-            case "timeout": {
-              cx.u8[outPtr + 4] = 4;
-              break;
-            }
-            case "invalid-state": {
-              cx.u8[outPtr + 4] = 5;
-              break;
-            }
-            case "address-not-bindable": {
-              cx.u8[outPtr + 4] = 6;
-              break;
-            }
-            case "address-in-use": {
-              cx.u8[outPtr + 4] = 7;
-              break;
-            }
-            case "remote-unreachable": {
-              cx.u8[outPtr + 4] = 8;
-              break;
-            }
-            case "connection-refused": {
-              cx.u8[outPtr + 4] = 9;
-              break;
-            }
-            case "connection-broken": {
-              cx.u8[outPtr + 4] = 10;
-              break;
-            }
-            case "connection-reset": {
-              cx.u8[outPtr + 4] = 11;
-              break;
-            }
-            case "connection-aborted": {
-              cx.u8[outPtr + 4] = 12;
-              break;
-            }
-            case "datagram-too-large": {
-              cx.u8[outPtr + 4] = 13;
-              break;
-            }
-            case "other": {
-              cx.u8[outPtr + 4] = 14;
-              const resultErrOther = resultErr.val;
-              if (resultErrOther === undefined || resultErrOther === null) {
-                cx.u8[outPtr + 8] = 0;
-              } else {
-                cx.u8[outPtr + 8] = 1;
-                const [resultErrOtherPtr, resultErrOtherLen] = lowerString(
-                  cx,
-                  resultErrOther,
-                  "<err>.val<other>.val",
-                );
-                cx.dv.setUint32(outPtr + 12, resultErrOtherPtr, true);
-                cx.dv.setUint32(outPtr + 16, resultErrOtherLen, true);
-              }
-              break;
-            }
-            default:
-              throw badValue(
-                '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-                resultErr,
-                "<err>.val",
-              );
-          }
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
           break;
         }
         default:
@@ -6836,154 +2393,16 @@ const element1 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
-  ):
-    | { tag: "ok"; val: undefined }
-    | {
-        tag: "err";
-        val:
-          | { tag: "access-denied" }
-          | { tag: "not-supported" }
-          | { tag: "invalid-argument" }
-          | { tag: "out-of-memory" }
-          | { tag: "timeout" }
-          | { tag: "invalid-state" }
-          | { tag: "address-not-bindable" }
-          | { tag: "address-in-use" }
-          | { tag: "remote-unreachable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-broken" }
-          | { tag: "connection-reset" }
-          | { tag: "connection-aborted" }
-          | { tag: "datagram-too-large" }
-          | { tag: "other"; val: string | undefined };
-      } {
+  ): { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode } {
     const elementCase = cx.u8[ptr];
-    let element:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined };
-        };
+    let element: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
     switch (elementCase) {
       case 0: {
         element = { tag: "ok", val: undefined };
         break;
       }
       case 1: {
-        const elementErrCase = cx.u8[ptr + 4];
-        let elementErr:
-          | { tag: "access-denied" }
-          | { tag: "not-supported" }
-          | { tag: "invalid-argument" }
-          | { tag: "out-of-memory" }
-          | { tag: "timeout" }
-          | { tag: "invalid-state" }
-          | { tag: "address-not-bindable" }
-          | { tag: "address-in-use" }
-          | { tag: "remote-unreachable" }
-          | { tag: "connection-refused" }
-          | { tag: "connection-broken" }
-          | { tag: "connection-reset" }
-          | { tag: "connection-aborted" }
-          | { tag: "datagram-too-large" }
-          | { tag: "other"; val: string | undefined };
-        switch (elementErrCase) {
-          case 0: {
-            elementErr = { tag: "access-denied" };
-            break;
-          }
-          case 1: {
-            elementErr = { tag: "not-supported" };
-            break;
-          }
-          case 2: {
-            elementErr = { tag: "invalid-argument" };
-            break;
-          }
-          case 3: {
-            elementErr = { tag: "out-of-memory" };
-            break;
-          }
-          case 4: {
-            elementErr = { tag: "timeout" };
-            break;
-          }
-          case 5: {
-            elementErr = { tag: "invalid-state" };
-            break;
-          }
-          case 6: {
-            elementErr = { tag: "address-not-bindable" };
-            break;
-          }
-          case 7: {
-            elementErr = { tag: "address-in-use" };
-            break;
-          }
-          case 8: {
-            elementErr = { tag: "remote-unreachable" };
-            break;
-          }
-          case 9: {
-            elementErr = { tag: "connection-refused" };
-            break;
-          }
-          case 10: {
-            elementErr = { tag: "connection-broken" };
-            break;
-          }
-          case 11: {
-            elementErr = { tag: "connection-reset" };
-            break;
-          }
-          case 12: {
-            elementErr = { tag: "connection-aborted" };
-            break;
-          }
-          case 13: {
-            elementErr = { tag: "datagram-too-large" };
-            break;
-          }
-          case 14: {
-            const elementErrOtherCase = cx.u8[ptr + 8];
-            let elementErrOther: string | undefined;
-            switch (elementErrOtherCase) {
-              case 0: {
-                elementErrOther = undefined;
-                break;
-              }
-              case 1: {
-                elementErrOther = loadStringFromRange(
-                  cx,
-                  cx.dv.getUint32(ptr + 12, true),
-                  cx.dv.getUint32(ptr + 16, true),
-                );
-                break;
-              }
-              default:
-                throw invalidDiscriminant(elementErrOtherCase, "option", 2);
-            }
-            elementErr = { tag: "other", val: elementErrOther };
-            break;
-          }
-          default:
-            throw invalidDiscriminant(elementErrCase, "variant", 15);
-        }
+        const elementErr: SocketsTypesErrorCode = loadSocketsTypesErrorCode(cx, ptr + 4);
         element = { tag: "err", val: elementErr };
         break;
       }
@@ -6994,30 +2413,9 @@ const element1 = {
   },
   store(
     cx: LiftLowerContext,
-    value:
-      | { tag: "ok"; val: undefined }
-      | {
-          tag: "err";
-          val:
-            | { tag: "access-denied" }
-            | { tag: "not-supported" }
-            | { tag: "invalid-argument" }
-            | { tag: "out-of-memory" }
-            | { tag: "timeout" }
-            | { tag: "invalid-state" }
-            | { tag: "address-not-bindable" }
-            | { tag: "address-in-use" }
-            | { tag: "remote-unreachable" }
-            | { tag: "connection-refused" }
-            | { tag: "connection-broken" }
-            | { tag: "connection-reset" }
-            | { tag: "connection-aborted" }
-            | { tag: "datagram-too-large" }
-            | { tag: "other"; val: string | undefined };
-        },
+    value: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode },
     ptr: number,
   ): void {
-    const lowerString = stringLowerer(cx.stringEncoding);
     if (typeof value !== "object" || value === null)
       throw badValue('{ tag: "ok" | "err", val }', value);
     switch (value.tag) {
@@ -7028,93 +2426,7 @@ const element1 = {
       case "err": {
         cx.u8[ptr] = 1;
         const elementErr2 = value.val;
-        if (typeof elementErr2 !== "object" || elementErr2 === null)
-          throw badValue(
-            '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-            elementErr2,
-            "<err>.val",
-          );
-        switch (elementErr2.tag) {
-          case "access-denied": {
-            cx.u8[ptr + 4] = 0;
-            break;
-          }
-          case "not-supported": {
-            cx.u8[ptr + 4] = 1;
-            break;
-          }
-          case "invalid-argument": {
-            cx.u8[ptr + 4] = 2;
-            break;
-          }
-          case "out-of-memory": {
-            cx.u8[ptr + 4] = 3;
-            break;
-          }
-          case "timeout": {
-            cx.u8[ptr + 4] = 4;
-            break;
-          }
-          case "invalid-state": {
-            cx.u8[ptr + 4] = 5;
-            break;
-          }
-          case "address-not-bindable": {
-            cx.u8[ptr + 4] = 6;
-            break;
-          }
-          case "address-in-use": {
-            cx.u8[ptr + 4] = 7;
-            break;
-          }
-          case "remote-unreachable": {
-            cx.u8[ptr + 4] = 8;
-            break;
-          }
-          case "connection-refused": {
-            cx.u8[ptr + 4] = 9;
-            break;
-          }
-          case "connection-broken": {
-            cx.u8[ptr + 4] = 10;
-            break;
-          }
-          case "connection-reset": {
-            cx.u8[ptr + 4] = 11;
-            break;
-          }
-          case "connection-aborted": {
-            cx.u8[ptr + 4] = 12;
-            break;
-          }
-          case "datagram-too-large": {
-            cx.u8[ptr + 4] = 13;
-            break;
-          }
-          case "other": {
-            cx.u8[ptr + 4] = 14;
-            const elementErr2Other = elementErr2.val;
-            if (elementErr2Other === undefined || elementErr2Other === null) {
-              cx.u8[ptr + 8] = 0;
-            } else {
-              cx.u8[ptr + 8] = 1;
-              const [elementErr2OtherPtr, elementErr2OtherLen] = lowerString(
-                cx,
-                elementErr2Other,
-                "<err>.val<other>.val",
-              );
-              cx.dv.setUint32(ptr + 12, elementErr2OtherPtr, true);
-              cx.dv.setUint32(ptr + 16, elementErr2OtherLen, true);
-            }
-            break;
-          }
-          default:
-            throw badValue(
-              '{ tag: "access-denied" | "not-supported" | "invalid-argument" | "out-of-memory" | "timeout" | "invalid-state" | "address-not-bindable" | "address-in-use" | "remote-unreachable" | "connection-refused" | "connection-broken" | "connection-reset" | "connection-aborted" | "datagram-too-large" | "other", val }',
-              elementErr2,
-              "<err>.val",
-            );
-        }
+        storeSocketsTypesErrorCode(cx, ptr + 4, elementErr2, "<err>.val");
         break;
       }
       default:

@@ -7,7 +7,7 @@
  */
 import { containsBorrow, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
-import { coreTsType, Env, tsType, type RuntimeHelper } from "./env.js";
+import { coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
 import { lowerFlat, store } from "./lower.js";
 import { renderTemplate } from "./templates.js";
@@ -45,10 +45,11 @@ function reindent(code: string, depth: number): string {
 }
 
 /** Renders the `canon lift` adapter of an export. */
-export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>): string {
+export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
   const { plan } = spec;
   if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: an export adapter needs a "lift" plan`);
   const env = new Env(helpers);
+  env.shared = shared;
   const jsName = env.locals.claim(spec.jsName);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
   const { resources, borrows } = prepare(env, plan);
@@ -94,7 +95,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
     let local = value;
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(value)) {
       local = env.locals.claim("result");
-      code().line(`const ${local}: ${tsType(result)} = ${value};`);
+      code().line(`const ${local}: ${env.typeOf(result)} = ${value};`);
     }
     returnResult = spec.throwsErr
       ? [`if (${local}.tag === "err") throw new ${env.rt("ComponentError")}(${local}.val);`, `return ${local}.val;`].join("\n")
@@ -127,10 +128,11 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
 }
 
 /** Renders the `canon lower` adapter of an import. */
-export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>): string {
+export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
   const { plan } = spec;
   if (plan.direction !== "lower") throw new Error(`glue: ${plan.name}: an import adapter needs a "lower" plan`);
   const env = new Env(helpers);
+  env.shared = shared;
   const jsName = env.locals.claim(spec.jsName);
   const resultLocal = env.locals.claim("result");
   const coreParams = plan.core.params.map((t, i) => ({ name: env.locals.claim(`arg${i}`), type: coreTsType(t) }));
@@ -171,12 +173,12 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   } else if (spec.throwsErr && result.kind === "variant") {
     // `results: "throw"`: the host returns the `ok` payload, or throws a ComponentError holding the `err` payload.
     const [ok, err] = result.cases;
-    const okType = ok.type ? (spec.fnType ? "ReturnType<typeof impl>" : tsType(ok.type)) : "undefined";
-    code().line(`let ${resultLocal}: { tag: "ok"; val: ${okType} } | { tag: "err"; val: ${err.type ? tsType(err.type) : "undefined"} };`);
+    const okType = ok.type ? (spec.fnType ? "ReturnType<typeof impl>" : env.typeOf(ok.type)) : "undefined";
+    code().line(`let ${resultLocal}: { tag: "ok"; val: ${okType} } | { tag: "err"; val: ${err.type ? env.typeOf(err.type) : "undefined"} };`);
     code().block("try", () => code().line(`${resultLocal} = { tag: "ok", val: ${ok.type ? call : `(${call}, undefined)`} };`));
     code().block("catch (e)", () => {
       code().line(`if (!(e instanceof ${env.rt("ComponentError")})) ${hostTrap}`);
-      code().line(`${resultLocal} = { tag: "err", val: ${err.type ? `e.payload as ${tsType(err.type)}` : "undefined"} };`);
+      code().line(`${resultLocal} = { tag: "err", val: ${err.type ? `e.payload as ${env.typeOf(err.type)}` : "undefined"} };`);
     });
   } else {
     code().line(`let ${resultLocal}: ${spec.fnType ? "ReturnType<typeof impl>" : "any"};`);
@@ -244,6 +246,6 @@ function prepare(env: Env, plan: FunctionPlan): { resources: string; borrows: bo
 function bindValue(env: Env, p: ValuePlan, expr: string, name: string): string {
   if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(expr) && expr !== "undefined") return expr;
   const local = env.locals.claim(name);
-  env.code.line(`const ${local}: ${tsType(p)} = ${expr};`);
+  env.code.line(`const ${local}: ${env.typeOf(p)} = ${expr};`);
   return local;
 }

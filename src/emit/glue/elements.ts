@@ -9,7 +9,7 @@
 import type { IrDocument } from "@witgen/runtime/ir";
 import { abiTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
-import { Env, supported, tsType, type RuntimeHelper } from "./env.js";
+import { Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { load } from "./lift.js";
 import { store } from "./lower.js";
 
@@ -76,14 +76,15 @@ export function worldElements(doc: IrDocument): ElementSpec[] {
 }
 
 /** One `ElementAdapter` object literal: load and store of one element at `ptr`. */
-export function renderElement(spec: ElementSpec, helpers: Set<RuntimeHelper>): string {
+export function renderElement(spec: ElementSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
   const env = new Env(helpers, ["ptr", "value"]);
+  env.shared = shared;
   const loaded = load(env, spec.plan, { base: "ptr", offset: 0 }, "element");
   const loadBody = env.section();
   store(env, spec.plan, "value", { base: "ptr", offset: 0 }, "element", "");
   const storeBody = env.section();
   if (env.lowersStrings) env.rt("stringLowerer");
-  const type = tsType(spec.plan);
+  const type = env.typeOf(spec.plan);
   const lowerString = env.lowersStrings ? "const lowerString = stringLowerer(cx.stringEncoding);\n" : "";
   return `{
   load(cx: LiftLowerContext, ptr: number): ${type} {

@@ -1,6 +1,6 @@
 // What value code generation shares within one adapter: its code, locals and the runtime helpers it uses.
 import type { CoreType, ValuePlan } from "@witgen/runtime";
-import { Code, Locals } from "./code.js";
+import { Code, lit, Locals } from "./code.js";
 
 /** Runtime helpers generated code may import from `@witgen/runtime` (all from `abi/glue-support.ts` or `abi/`). */
 export const RUNTIME_HELPERS = [
@@ -34,9 +34,31 @@ export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];
 /** Names every adapter binds itself; value code never claims them. */
 export const ADAPTER_NAMES = ["cx", "inst", "ac", "core", "host", "impl", "where", "entered", "ret", "postReturn", "lowerString", "e", "scope", "prevScope"];
 
+/**
+ * Module-level code shared by the adapters (shared.ts): a type alias and store/load functions
+ * per named WIT type, so a type used by many functions is written once.
+ */
+export interface SharedValueCode {
+  /** The alias of a named type's JS shape, or undefined for an anonymous one. */
+  typeName(p: ValuePlan): string | undefined;
+  /** The function storing values of `p` (`(cx, ptr, value, path)`), if `p` gets one. */
+  storeFunction(p: ValuePlan): string | undefined;
+  /** The function loading values of `p` (`(cx, ptr)`), if `p` gets one. */
+  loadFunction(p: ValuePlan): string | undefined;
+}
+
 export class Env {
   /** Where value code goes; adapters swap it per section (parameters, call, result). */
   code = new Code();
+  /** Shared functions and aliases of the module, when the module has them. */
+  shared: SharedValueCode | undefined;
+  /**
+   * Inside a shared store function: the parameter holding the path of its value, which every
+   * path the code reports starts with (value paths are otherwise static, see lower.ts).
+   */
+  pathPrefix: string | undefined;
+  /** Inside a shared function: its own type, which it writes out rather than calling itself. */
+  sharedOwner: ValuePlan | undefined;
   readonly locals: Locals;
   /** Whether the adapter needs a `lowerString` for the instance's string encoding. */
   lowersStrings = false;
@@ -94,6 +116,28 @@ export class Env {
     this.helpers.add(name);
     return name;
   }
+
+  /** The code of a value path `rel` (relative to the value this code handles); undefined if empty. */
+  pathExpr(rel: string): string | undefined {
+    if (this.pathPrefix === undefined) return rel ? lit(rel) : undefined;
+    return rel ? `${this.pathPrefix} + ${lit(rel)}` : this.pathPrefix;
+  }
+
+  /** `, <path>` as a trailing call argument, or nothing for an empty path. */
+  pathArg(rel: string): string {
+    const e = this.pathExpr(rel);
+    return e === undefined ? "" : `, ${e}`;
+  }
+
+  /** A template literal's text for `rel` followed by `suffix` (which may hold `${...}`). */
+  pathTemplate(rel: string, suffix: string): string {
+    return `\`${this.pathPrefix === undefined ? "" : `\${${this.pathPrefix}}`}${rel}${suffix}\``;
+  }
+
+  /** The TypeScript type of values of `p`, naming shared named types. */
+  typeOf(p: ValuePlan): string {
+    return tsType(p, this.shared && ((q) => (q === this.sharedOwner ? undefined : this.shared!.typeName(q))));
+  }
 }
 
 function camel(kebab: string): string {
@@ -128,7 +172,10 @@ const MAX_TUPLE_LENGTH = 32;
  * A structural TypeScript type for values of `p` as the glue builds them. The declarations
  * name these types; structurally they are the same, so lifted values are assignable to them.
  */
-export function tsType(p: ValuePlan): string {
+export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefined): string {
+  const alias = named?.(p);
+  if (alias !== undefined) return alias;
+  const inner = (q: ValuePlan): string => tsType(q, named);
   switch (p.kind) {
     case "bool":
       return "boolean";
@@ -140,28 +187,29 @@ export function tsType(p: ValuePlan): string {
       return "string";
     case "list": {
       if (p.typedArray) return p.typedArray;
-      const element = tsType(p.element);
+      const element = inner(p.element);
       if (p.length !== undefined && p.length <= MAX_TUPLE_LENGTH) return `[${Array(p.length).fill(element).join(", ")}]`;
       return `(${element})[]`;
     }
     case "record":
-      if (p.shape === "tuple") return `[${p.fields.map((f) => tsType(f.type)).join(", ")}]`;
-      return `{ ${p.fields.map((f) => `${JSON.stringify(f.jsName)}: ${tsType(f.type)}`).join("; ")} }`;
+      if (p.shape === "tuple") return `[${p.fields.map((f) => inner(f.type)).join(", ")}]`;
+      // An `option` field is optional, as in the declarations (emit/model.ts), so both types agree.
+      return `{ ${p.fields.map((f) => `${JSON.stringify(f.jsName)}${f.type.kind === "variant" && f.type.shape === "option" ? "?" : ""}: ${inner(f.type)}`).join("; ")} }`;
     case "variant":
       switch (p.shape) {
         case "enum":
           return p.cases.map((c) => JSON.stringify(c.witName)).join(" | ");
         case "option":
-          return `${tsType(p.cases[1].type!)} | undefined`;
+          return `${inner(p.cases[1].type!)} | undefined`;
         case "result":
-          return p.cases.map((c) => `{ tag: ${JSON.stringify(c.tag)}; val: ${c.type ? tsType(c.type) : "undefined"} }`).join(" | ");
+          return p.cases.map((c) => `{ tag: ${JSON.stringify(c.tag)}; val: ${c.type ? inner(c.type) : "undefined"} }`).join(" | ");
         default:
-          return p.cases.map((c) => (c.type ? `{ tag: ${JSON.stringify(c.tag)}; val: ${tsType(c.type)} }` : `{ tag: ${JSON.stringify(c.tag)} }`)).join(" | ");
+          return p.cases.map((c) => (c.type ? `{ tag: ${JSON.stringify(c.tag)}; val: ${inner(c.type)} }` : `{ tag: ${JSON.stringify(c.tag)} }`)).join(" | ");
       }
     case "flags":
       return `{ ${p.flags.map((f) => `${JSON.stringify(f.jsName)}: boolean`).join("; ")} }`;
     case "map":
-      return `Map<${tsType(p.entry.kind === "record" ? p.entry.fields[0].type : p.entry)}, ${tsType(p.entry.kind === "record" ? p.entry.fields[1].type : p.entry)}>`;
+      return `Map<${inner(p.entry.kind === "record" ? p.entry.fields[0].type : p.entry)}, ${inner(p.entry.kind === "record" ? p.entry.fields[1].type : p.entry)}>`;
     case "u8":
     case "u16":
     case "u32":

@@ -4,7 +4,8 @@
  * typed by the host declarations (`index.ts`'s `Imports` / `Exports`).
  *
  * Resource constructors, methods and statics get adapters too (the runtime's resource classes
- * call them). Functions the generator does not specialise (async functions, signatures with
+ * call them). Named types moved through memory get one alias and store/load function each,
+ * shared by the adapters (shared.ts). Functions the generator does not specialise (async functions, signatures with
  * streams, futures or error-contexts) get no adapter: the instantiator runs them on its
  * dynamic path.
  */
@@ -17,7 +18,8 @@ import { bindingName, Scope } from "../names.js";
 import { formatTypeScript } from "../render.js";
 import { lit } from "./code.js";
 import { worldElements } from "./elements.js";
-import { supported } from "./env.js";
+import { RUNTIME_HELPERS, supported } from "./env.js";
+import { namedPlans } from "./shared.js";
 import { renderGlueModule, type GlueFunction } from "./module.js";
 import { renderTemplate } from "./templates.js";
 
@@ -106,7 +108,12 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" 
 
 /** Emits `glue.ts` for `doc`'s selected world. */
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
-  const factories = new Scope(["adapters", "instantiate", "liftExports", "lowerImports", "agreed"]);
+  // The module's top-level names: adapter factories and shared type code (shared.ts) claim theirs here.
+  const factories = new Scope([
+    "adapters", "instantiate", "liftExports", "lowerImports", "agreed", "Exports", "Imports",
+    "AdapterContext", "CompiledComponent", "CoreFunction", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext",
+    ...RUNTIME_HELPERS,
+  ]);
   const model = new WorldModel(doc, "host", options.results, options.runtimeModule, options.jspi);
   // Under JSPI the instantiator enters exports through `WebAssembly.promising` and lowers
   // suspending imports itself, so only the element code is generated.
@@ -117,6 +124,7 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
     exports,
     imports,
     elements: worldElements(doc),
+    named: { plans: namedPlans(doc), names: factories },
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],
     tailRuntime: ["compileComponent"],
     tailRuntimeTypes: ["CompiledComponent", "ImportObject"],

@@ -10,7 +10,7 @@
 import type { CoreType, ValuePlan } from "@witgen/runtime";
 import { addr, at, child, elementAt, lit, type Addr } from "./code.js";
 import { isScalar } from "./lower.js";
-import { tsType, type Env } from "./env.js";
+import type { Env } from "./env.js";
 
 type Variant = Extract<ValuePlan, { kind: "variant" }>;
 type List = Extract<ValuePlan, { kind: "list" }>;
@@ -107,7 +107,7 @@ export function liftFlat(env: Env, p: ValuePlan, slots: Slots, name: string): st
  */
 function liftFlatInto(env: Env, p: ValuePlan, slots: Slots, name: string): string {
   const expr = liftFlat(env, p, slots, name);
-  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, tsType(p)) : expr;
+  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, env.typeOf(p)) : expr;
 }
 
 const isIdentifier = (expr: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(expr);
@@ -130,6 +130,9 @@ function unpackFlags(p: Extract<ValuePlan, { kind: "flags" }>, bits: string): st
 /** Loads a value stored at `a`. */
 export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
   const at0 = addr(a);
+  // A named type's load function, written once per module (shared.ts); bound, as it may trap.
+  const shared = env.sharedOwner === p ? undefined : env.shared?.loadFunction(p);
+  if (shared !== undefined) return bind(env, name, `${shared}(cx, ${at0})`, env.typeOf(p));
   switch (p.kind) {
     case "bool":
       return `cx.u8[${at0}] !== 0`;
@@ -189,7 +192,7 @@ export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
 
 function loadInto(env: Env, p: ValuePlan, a: Addr, name: string): string {
   const expr = load(env, p, a, name);
-  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, tsType(p)) : expr;
+  return mayTrap(p) && !isIdentifier(expr) ? bind(env, name, expr, env.typeOf(p)) : expr;
 }
 
 /** CanonicalABI.md `load_list_from_range`: range check, then the elements. */
@@ -208,14 +211,14 @@ function loadElements(env: Env, p: List, a: Addr, len: string, name: string): st
   }
   const list = env.locals.claim(name);
   const i = env.locals.claim("i");
-  const type = p.length !== undefined ? `${tsType(p.element)}[]` : tsType(p);
+  const type = p.length !== undefined ? `${env.typeOf(p.element)}[]` : env.typeOf(p);
   code.line(`const ${list}: ${type} = new Array(${len});`);
   code.block(`for (let ${i} = 0; ${i} < ${len}; ${i}++)`, () => {
     const base = elementAt(a, i, size);
     const elemAt: Addr = { base: isScalar(p.element) ? base : bind(env, child(name, "itemAt"), base), offset: 0 };
     code.line(`${list}[${i}] = ${load(env, p.element, elemAt, child(name, "item"))};`);
   });
-  return p.length !== undefined && p.length <= 32 ? `${list} as ${tsType(p)}` : list;
+  return p.length !== undefined && p.length <= 32 ? `${list} as ${env.typeOf(p)}` : list;
 }
 
 function loadMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, ptr: string, len: string, name: string): string {
@@ -225,7 +228,7 @@ function loadMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, ptr: string, 
   code.line(`${env.rt("checkListRange")}(cx, ${ptr}, ${len}, ${entry.size}, ${entry.align});`);
   const map = env.locals.claim(name);
   const i = env.locals.claim("i");
-  code.line(`const ${map} = new Map<${tsType(keyField.type)}, ${tsType(valueField.type)}>();`);
+  code.line(`const ${map} = new Map<${env.typeOf(keyField.type)}, ${env.typeOf(valueField.type)}>();`);
   code.block(`for (let ${i} = 0; ${i} < ${len}; ${i}++)`, () => {
     const entryAt: Addr = { base: bind(env, child(name, "entryAt"), elementAt({ base: ptr, offset: 0 }, i, entry.size)), offset: 0 };
     const key = loadInto(env, keyField.type, at(entryAt, keyField.offset), child(name, "key"));
@@ -254,7 +257,7 @@ function caseValue(p: Variant, index: number, payload: string | undefined): stri
 function switchCases(env: Env, p: Variant, disc: string, name: string, payloadOf: (index: number) => string | undefined): string {
   const code = env.code;
   const value = env.locals.claim(name);
-  code.line(`let ${value}: ${tsType(p)};`);
+  code.line(`let ${value}: ${env.typeOf(p)};`);
   code.block(`switch (${disc})`, () => {
     p.cases.forEach((_, index) => {
       code.block(`case ${index}:`, () => {

@@ -17,7 +17,7 @@ type List = Extract<ValuePlan, { kind: "list" }>;
 
 /** `if (bad) throw badValue(...)`: the host's value does not fit the type. */
 function check(env: Env, bad: string, expected: string, v: string, path: string): void {
-  env.code.line(`if (${bad}) throw ${env.rt("badValue")}(${lit(expected)}, ${v}${path ? `, ${lit(path)}` : ""});`);
+  env.code.line(`if (${bad}) throw ${env.rt("badValue")}(${lit(expected)}, ${v}${env.pathArg(path)});`);
 }
 
 /** The type check of a scalar; returns the flat expression of the checked value. */
@@ -58,11 +58,11 @@ function scalar(env: Env, p: ValuePlan, v: string, path: string): string {
     case "borrow": {
       // CanonicalABI.md lower_own / lower_borrow (the runtime's codecs, via resourceHandles).
       const how = p.kind === "own" ? "lowerOwn" : "lowerBorrow";
-      return bind(env, `${v}Handle`, `${env.handles(p)}.${how}(cx, ${v}${path ? `, ${lit(path)}` : ""})`);
+      return bind(env, `${v}Handle`, `${env.handles(p)}.${how}(cx, ${v}${env.pathArg(path)})`);
     }
     case "char":
       // Bound now: a flat expression is only evaluated in the core call's argument list.
-      return bind(env, `${v}Code`, `${env.rt("lowerChar")}(${v}${path ? `, ${lit(path)}` : ""})`);
+      return bind(env, `${v}Code`, `${env.rt("lowerChar")}(${v}${env.pathArg(path)})`);
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
@@ -87,7 +87,7 @@ export function lowerFlat(env: Env, p: ValuePlan, v: string, name: string, path:
       env.lowersStrings = true;
       const ptr = env.locals.claim(`${name}Ptr`);
       const len = env.locals.claim(`${name}Len`);
-      env.code.line(`const [${ptr}, ${len}] = lowerString(cx, ${v}${path ? `, ${lit(path)}` : ""});`);
+      env.code.line(`const [${ptr}, ${len}] = lowerString(cx, ${v}${env.pathArg(path)});`);
       return [ptr, len];
     }
     case "list":
@@ -125,6 +125,12 @@ export function lowerFlat(env: Env, p: ValuePlan, v: string, name: string, path:
 export function store(env: Env, p: ValuePlan, v: string, a: Addr, name: string, path: string): void {
   const code = env.code;
   const at0 = addr(a);
+  // A named type's store function, written once per module (shared.ts).
+  const shared = env.sharedOwner === p ? undefined : env.shared?.storeFunction(p);
+  if (shared !== undefined) {
+    code.line(`${shared}(cx, ${at0}, ${v}${env.pathArg(path)});`);
+    return;
+  }
   switch (p.kind) {
     case "bool":
     case "u8":
@@ -219,7 +225,7 @@ function checkArray(env: Env, p: List, v: string, path: string): void {
   const isArray = p.typedArray ? `(Array.isArray(${v}) || ${v} instanceof ${p.typedArray})` : `Array.isArray(${v})`;
   if (p.length !== undefined) {
     check(env, `!${isArray}`, `a list of ${p.length} elements`, v, path);
-    env.code.line(`if (${v}.length !== ${p.length}) throw ${env.rt("wrongLength")}(${p.length}, ${v}.length${path ? `, ${lit(path)}` : ""});`);
+    env.code.line(`if (${v}.length !== ${p.length}) throw ${env.rt("wrongLength")}(${p.length}, ${v}.length${env.pathArg(path)});`);
   } else {
     check(env, `!${isArray}`, p.typedArray ? `a ${p.typedArray} or an array` : "an array", v, path);
   }
@@ -229,7 +235,7 @@ function checkArray(env: Env, p: List, v: string, path: string): void {
 function storeList(env: Env, p: List, v: string, name: string, path: string): string {
   checkArray(env, p, v, path);
   const { size, align } = p.element;
-  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${v}.length, ${size}, ${align}${path ? `, ${lit(path)}` : ""})`);
+  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${v}.length, ${size}, ${align}${env.pathArg(path)})`);
   storeElements(env, p, v, { base: ptr, offset: 0 }, name, path);
   return ptr;
 }
@@ -263,7 +269,7 @@ function storeElements(env: Env, p: List, v: string, a: Addr, name: string, path
 function tryElement(env: Env, i: string, path: string, body: () => void): void {
   const code = env.code;
   code.block("try", body);
-  code.block("catch (e)", () => code.line(`throw ${env.rt("atPath")}(e, \`${path}[\${${i}}]\`);`));
+  code.block("catch (e)", () => code.line(`throw ${env.rt("atPath")}(e, ${env.pathTemplate(path, `[\${${i}}]`)});`));
 }
 
 /** `map<K, V>` is `list<tuple<K, V>>` (CanonicalABI.md "Despecialization"); returns `[ptr, length]`. */
@@ -280,7 +286,7 @@ function storeMap(env: Env, p: Extract<ValuePlan, { kind: "map" }>, v: string, n
   const entries = bind(env, `${name}Entries`, `${v} instanceof Map ? ${v} : new Map(Object.entries(${v} as object))`);
   const entry = p.entry as Extract<ValuePlan, { kind: "record" }>;
   const [keyField, valueField] = entry.fields;
-  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${entries}.size, ${entry.size}, ${entry.align}${path ? `, ${lit(path)}` : ""})`);
+  const ptr = bind(env, `${name}Ptr`, `${env.rt("allocateList")}(cx, ${entries}.size, ${entry.size}, ${entry.align}${env.pathArg(path)})`);
   const i = env.locals.claim("i");
   code.line(`let ${i} = 0;`);
   const key = env.locals.claim(child(name, "key"));
@@ -357,7 +363,7 @@ function dispatch(env: Env, p: Variant, v: string, path: string, arm: (a: Arm) =
       });
     }
       code.line(`default:`);
-      code.indent(() => code.line(`throw ${env.rt("badValue")}(${lit(d.expected)}, ${v}${path ? `, ${lit(path)}` : ""});`));
+      code.indent(() => code.line(`throw ${env.rt("badValue")}(${lit(d.expected)}, ${v}${env.pathArg(path)});`));
     });
   };
   if (p.shape !== "option-wrapped") return tagSwitch();

@@ -1,9 +1,11 @@
 // A glue module: the adapters of a set of functions, their lookup tables and the HostAdapters object.
-import type { FunctionPlan } from "@witgen/runtime";
+import type { FunctionPlan, ValuePlan } from "@witgen/runtime";
+import type { Scope } from "../names.js";
 import { renderExportAdapter, renderImportAdapter, type AdapterSpec } from "./adapters.js";
 import { renderElement, type ElementSpec } from "./elements.js";
 import { lit } from "./code.js";
 import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
+import { SharedValues, type NamedType } from "./shared.js";
 import { renderTemplate } from "./templates.js";
 
 export interface GlueFunction extends AdapterSpec {
@@ -30,6 +32,11 @@ export interface GlueModuleInput {
   tail?: string;
   /** Why there are no function adapters, when there are none (a doc line). */
   noAdapters?: string;
+  /**
+   * The named WIT types of the world (shared.ts): each one moved through memory gets one type
+   * alias and store/load function, named in `names` (the module's top-level names).
+   */
+  named?: { plans: Map<ValuePlan, NamedType>; names: Scope };
 }
 
 /** `i32 i32 -> i32`: the core function type an adapter was generated for. */
@@ -40,22 +47,23 @@ export function coreSignature(plan: FunctionPlan): string {
 /** Renders the module (unformatted TypeScript). */
 export function renderGlueModule(input: GlueModuleInput): string {
   const helpers = new Set<RuntimeHelper>();
+  const shared = input.named && new SharedValues(input.named.plans, input.named.names, helpers);
   const adapters = [
-    ...input.exports.map((f) => renderExportAdapter(f, helpers)),
-    ...input.imports.map((f) => renderImportAdapter(f, helpers)),
+    ...input.exports.map((f) => renderExportAdapter(f, helpers, shared)),
+    ...input.imports.map((f) => renderImportAdapter(f, helpers, shared)),
   ];
   const elements = (input.elements ?? []).map((spec, i) => ({
     key: lit(spec.key),
     typeKey: spec.key,
     name: `element${i + 1}`,
-    code: renderElement(spec, helpers),
+    code: renderElement(spec, helpers, shared),
   }));
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
   const any = adapters.length > 0;
   const types = [
     ...(any ? ["AdapterContext", "CoreFunction", "JsFunction"] : []),
     "HostAdapters",
-    ...(elements.length > 0 ? ["LiftLowerContext"] : []),
+    ...(elements.length > 0 || shared?.any ? ["LiftLowerContext"] : []),
   ];
   const imports = [
     `import type { ${[...types, ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
@@ -66,6 +74,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
   return renderTemplate("module", {
     header: input.header ?? "",
     imports,
+    shared: shared?.declarations ?? [],
     adapters,
     exportTable: table(input.exports),
     importTable: table(input.imports),
