@@ -34,6 +34,8 @@ export class ComponentInstanceState {
   mayEnter = true;
   /** The first trap raised in this instance; once set every entry traps. */
   poisoned: Trap | undefined;
+  /** The task layer's state (task/instance.ts `concurrencyOf`). */
+  concurrency: object | undefined = undefined;
   /** Default memory / realloc of the instance's canonical options (set by instantiation). */
   memory: CoreMemory | undefined;
   realloc: CoreRealloc | undefined;

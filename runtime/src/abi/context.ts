@@ -89,6 +89,8 @@ export class LiftLowerContext {
    * added to `inst`, so a later argument that fails can take them back (link/async-calls.ts).
    */
   loweredHandles: number[] | undefined;
+  /** The array `loweredHandles` is while journaling (one per context, reused). */
+  readonly loweredJournal: number[] = [];
   /** While a host call's arguments are lowered: where the host sources among them report a failure. */
   sourceFailures: SourceFailureSink | undefined;
 

@@ -38,6 +38,8 @@ export interface InstanceLike {
   /** Lockdown after a trap (Explainer.md invariant 1): set by `poison`, checked on entry. */
   readonly poisoned?: Trap;
   poison?(trap: Trap): void;
+  /** The task layer's state of the instance (task/instance.ts), kept here for a cheap lookup on every call. */
+  concurrency?: object;
 }
 
 /** CanonicalABI.md `trap_if`: every rule violation ends here; `rule` names the spec definition. */

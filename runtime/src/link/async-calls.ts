@@ -9,6 +9,7 @@
  * Task: async built-ins that need the current task therefore trap when used
  * from a sync-lifted function (see the report's gaps).
  */
+import type { Task } from "../task/task.js";
 import { FlatReader, type CodecCompiler, type Codec, type Flat } from "../abi/codec.js";
 import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
 import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
@@ -23,7 +24,6 @@ import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
 import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
-import { sinkOfArguments } from "../task/source-failures.js";
 import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
@@ -77,10 +77,12 @@ function located(name: string, param: string, lower: () => void): void {
  * dropped (the JS ends stay moved), so the refused call leaves nothing behind. A host source
  * among the arguments that fails later fails the call (task/source-failures.ts).
  */
-function lowerArguments(cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
-  const journal: number[] = [];
+function lowerArguments(task: Task, cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
+  // The context's journal, reused: lowering arguments never nests within one context.
+  const journal = cx.loweredJournal;
+  journal.length = 0;
   cx.loweredHandles = journal;
-  cx.sourceFailures = sinkOfArguments(args);
+  cx.sourceFailures = task.sourceFailures;
   try {
     return lowerValues(cx, cs, types, args, maxFlat, name, params);
   } catch (e) {
@@ -90,6 +92,11 @@ function lowerArguments(cx: LiftLowerContext, cs: Codec[], types: AbiType[], arg
     cx.loweredHandles = undefined;
     cx.sourceFailures = undefined;
   }
+}
+
+/** Whether values of `types` can hold stream, future or error-context ends. */
+function movesEnds(types: AbiType[]): boolean {
+  return /"kind":"(stream|future|error-context)"/.test(JSON.stringify(types));
 }
 
 /** CanonicalABI.md `lower_flat_values` of the arguments with `max_flat` (spilling through realloc). */
@@ -145,7 +152,10 @@ export function asyncLift(
       stringEncoding: opts.stringEncoding ?? "utf8",
     },
     core: core as (...a: CoreValue[]) => unknown,
-    lowerParams: (task, args) => withScope(cx, task, () => lowerArguments(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    // Only parameters that can hold stream/future/error-context ends need `lowerArguments`' journal.
+    lowerParams: movesEnds(types)
+      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
+      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
   });
   const call: JsFunction = (...args) => callAsyncExport(funcInst, args, types.length, sig.name, firstResult);
   return { sig, call, funcInst };
@@ -276,7 +286,10 @@ export function syncTaskLift(
       ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
     },
     core: trapping(core),
-    lowerParams: (task, args) => withScope(cx, task, () => lowerArguments(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    // Only parameters that can hold stream/future/error-context ends need `lowerArguments`' journal.
+    lowerParams: movesEnds(types)
+      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
+      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
     liftResults: (_task, flat) =>
       withScope(cx, undefined, () => {
         if (!rc) return [];

@@ -3,7 +3,7 @@
  * the host implements), and calling a `FuncInst` from JS (an export).
  */
 import type { FuncInst } from "./callback-loop.js";
-import { callSourceFailures } from "./source-failures.js";
+import { CallSourceFailures } from "./source-failures.js";
 import type { OnCancel } from "./task.js";
 
 export interface HostCallControl {
@@ -76,25 +76,22 @@ export function callFromHost<R>(
 ): HostCall<R | unknown[] | undefined> {
   let onCancel: OnCancel | undefined;
   let cancelRequested = false;
-  const sources = callSourceFailures(args);
-  const result = new Promise<R | unknown[] | undefined>((resolve, rejectCall) => {
-    const reject = (e: unknown): void => {
-      sources.settleError();
-      rejectCall(e);
-    };
+  const sources = new CallSourceFailures();
+  const result = new Promise<R | unknown[] | undefined>((resolve, reject) => {
     const untrack = f.store?.trackHostCall(reject);
     const onStart = Object.assign(() => args, {
       fail: (e: unknown) => {
         untrack?.();
         reject(e);
       },
+      sources,
     });
     try {
       onCancel = f(
         onStart,
         (r) => {
           untrack?.();
-          sources.settleValue(map ? map(r) : r, resolve, rejectCall);
+          sources.settleValue(map ? map(r) : r, resolve, reject);
         },
       );
     } catch (e) {
@@ -102,6 +99,7 @@ export function callFromHost<R>(
       reject(e);
     }
   });
+  sources.call = result;
   return {
     result,
     cancel() {

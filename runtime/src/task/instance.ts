@@ -3,8 +3,8 @@
  * ABI core's instance state does not carry: `backpressure`,
  * `num_waiting_to_enter`, `exclusive_thread` and the store (`may_enter`,
  * `may_leave` and `parent` live on the instance state itself).
- * Kept beside the instance (a WeakMap) so the instance state stays the ABI
- * core's to define.
+ * Kept in the instance's opaque `concurrency` slot, so the instance state stays the
+ * ABI core's to define and the lookup on every call is a property read.
  */
 import { trap, type InstanceLike } from "../async/deps.js";
 import { Store } from "./store.js";
@@ -21,7 +21,6 @@ export class InstanceConcurrency {
   constructor(readonly store: Store) {}
 }
 
-const states = new WeakMap<InstanceLike, InstanceConcurrency>();
 let defaultStore: Store | undefined;
 
 /** Register an instance with its store. Call once at instantiation, before any built-in runs. */
@@ -29,7 +28,7 @@ export function attachConcurrency(
   inst: InstanceLike,
   store: Store,
 ): InstanceConcurrency {
-  let s = states.get(inst);
+  let s = inst.concurrency as InstanceConcurrency | undefined;
   if (s) {
     if (s.store !== store)
       throw new Error(
@@ -38,14 +37,14 @@ export function attachConcurrency(
     return s;
   }
   s = new InstanceConcurrency(store);
-  states.set(inst, s);
+  inst.concurrency = s;
   return s;
 }
 
 /** The instance's concurrency state; an instance never attached joins a shared default store. */
 export function concurrencyOf(inst: InstanceLike): InstanceConcurrency {
   return (
-    states.get(inst) ?? attachConcurrency(inst, (defaultStore ??= new Store()))
+    (inst.concurrency as InstanceConcurrency | undefined) ?? attachConcurrency(inst, (defaultStore ??= new Store()))
   );
 }
 

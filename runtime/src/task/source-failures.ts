@@ -14,40 +14,37 @@ export interface SourceFailureSink {
   take(error: unknown, report: (error: unknown) => void): boolean;
 }
 
-/** The sink of a host call, keyed by the call's argument array (what its lowering receives). */
-const sinks = new WeakMap<readonly unknown[], SourceFailureSink>();
-
-export function sinkOfArguments(args: readonly unknown[]): SourceFailureSink | undefined {
-  return sinks.get(args);
-}
-
 /**
- * A sink for one host call with arguments `args`: `settle` wraps the call's resolution so that a
- * failure taken before it turns the value into that failure.
+ * The sink of one host call (`callFromHost`), reached by the lowering of its arguments through
+ * the call's `OnStart` (`Task.sourceFailures`). One small object per call, no closures.
  */
-export function callSourceFailures(args: readonly unknown[]): {
-  settleValue<T>(value: T, resolve: (v: T) => void, reject: (e: unknown) => void): void;
-  settleError(): void;
-} {
-  let settled = false;
-  let failure: { error: unknown; report: (error: unknown) => void } | undefined;
-  sinks.set(args, {
-    take(error, report) {
-      if (settled) return false;
-      failure ??= { error, report };
-      return true;
-    },
-  });
-  return {
-    settleValue(value, resolve, reject) {
-      settled = true;
-      if (failure) reject(failure.error);
-      else resolve(value);
-    },
-    /** The call failed on its own: its error wins, and a source failure taken before is reported. */
-    settleError() {
-      settled = true;
-      failure?.report(failure.error);
-    },
-  };
+export class CallSourceFailures implements SourceFailureSink {
+  private settled = false;
+  private failure: { error: unknown; report: (error: unknown) => void } | undefined;
+  /** The call's promise: if it fails on its own, a failure taken before is reported instead. */
+  call: Promise<unknown> | undefined;
+
+  take(error: unknown, report: (error: unknown) => void): boolean {
+    if (this.settled) return false;
+    if (this.failure === undefined) {
+      this.failure = { error, report };
+      // Off the hot path: only a call that took a failure watches for its own rejection.
+      this.call?.then(undefined, () => this.settleError());
+    }
+    return true;
+  }
+
+  /** The call returned `value`: a failure taken before turns it into that failure. */
+  settleValue<T>(value: T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+    this.settled = true;
+    if (this.failure) reject(this.failure.error);
+    else resolve(value);
+  }
+
+  /** The call failed on its own: its error wins, and a source failure taken before is reported. */
+  private settleError(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.failure?.report(this.failure.error);
+  }
 }

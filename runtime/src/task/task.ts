@@ -2,6 +2,7 @@
  * CanonicalABI.md "Tasks": one call of a lifted function, from the callee's
  * side: its state, its cancellation protocol, its result delivery.
  */
+import type { SourceFailureSink } from "./source-failures.js";
 import { trap, type InstanceLike, type LinearMemory } from "../async/deps.js";
 import { BorrowScope } from "../resources/handle.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
@@ -40,7 +41,11 @@ export interface LiftOptionsInfo {
  * Caller-side hooks of a call (CanonicalABI.md "Tasks" `OnStart`/`OnResolve`). A host caller
  * may add `fail` to learn that its arguments could not be lowered (see `Task.abandon`).
  */
-export type OnStart = (() => unknown[]) & { fail?: (error: unknown) => void };
+export type OnStart = (() => unknown[]) & {
+  fail?: (error: unknown) => void;
+  /** A host caller's sink for failures of host sources among the arguments (source-failures.ts). */
+  sources?: SourceFailureSink;
+};
 /** `undefined` means the call was cancelled before returning a value. */
 export type OnResolve = (result: unknown[] | undefined) => void;
 export type OnCancel = (caller?: InstanceLike) => void;
@@ -76,6 +81,11 @@ export class Task extends BorrowScope {
   start(): unknown[] {
     this.state = TaskState.STARTED;
     return this.onStart();
+  }
+
+  /** Where failures of host sources among a host caller's arguments go (source-failures.ts). */
+  get sourceFailures(): SourceFailureSink | undefined {
+    return this.onStart.sources;
   }
 
   /**
