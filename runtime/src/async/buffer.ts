@@ -176,3 +176,21 @@ export class HostWritableBuffer implements WritableBuffer {
     return typed.length === this.progress ? typed : typed.subarray(0, this.progress);
   }
 }
+
+/** Room for the one value of a host future read: kept as it is, with no array around it. */
+export class HostValueBuffer implements WritableBuffer {
+  progress = 0;
+  value: unknown;
+  constructor(readonly codec: ElementCodec) {}
+  remain(): number {
+    return 1 - this.progress;
+  }
+  isZeroLength(): boolean {
+    return false;
+  }
+  write(batch: ElementBatch): void {
+    // A number batch is a view of guest memory: reading the element copies it out.
+    if (batch.length > 0) this.value = batch[0];
+    this.progress += batch.length;
+  }
+}

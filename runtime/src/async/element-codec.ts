@@ -186,6 +186,15 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Falls back to `scalarCodec` on big-endian hosts.
  */
 export function numericCodec(kind: ScalarKind): ElementCodec {
+  let codec = numericCodecs.get(kind);
+  if (codec === undefined) numericCodecs.set(kind, (codec = makeNumericCodec(kind)));
+  return codec;
+}
+
+/** One codec per number kind: they hold no state. */
+const numericCodecs = new Map<ScalarKind, ElementCodec>();
+
+function makeNumericCodec(kind: ScalarKind): ElementCodec {
   if (!LITTLE_ENDIAN) return scalarCodec(kind);
   const Ctor = typedArrays[kind];
   const size = scalarSizes[kind];

@@ -7,7 +7,7 @@
  * The JS API (`StreamReader`, `StreamWriter`, `FutureReader`, `FutureWriter`)
  * wraps these; misuse by the host is an `Error`, not a `Trap`.
  */
-import { HostReadableBuffer, HostWritableBuffer } from "./buffer.js";
+import { HostReadableBuffer, HostValueBuffer, HostWritableBuffer } from "./buffer.js";
 import { CopyState } from "./copy-end.js";
 import type {
   ElementBatch,
@@ -154,16 +154,15 @@ export class HostFutureReader extends HostEnd<SharedFuture> {
 
   read(): Promise<{ result: CopyResult; value?: unknown }> {
     this.begin();
-    const buffer = new HostWritableBuffer(this.shared.codec, 1);
+    const buffer = new HostValueBuffer(this.shared.codec);
     return new Promise((resolve) => {
       this.shared.read(undefined, buffer, (result) =>
         this.setPending(() => {
           this.state =
             result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
-          const v = buffer.take();
           resolve(
             result === CopyResult.COMPLETED
-              ? { result, value: v[0] }
+              ? { result, value: buffer.value }
               : { result },
           );
         }),

@@ -37,7 +37,13 @@ export function elementCodecOf(compiler: CodecCompiler, element: AbiType | undef
  * (StreamReader, FutureReader, ErrorContext) and lower from any of their sources.
  */
 export function hooksFor(compiler: CodecCompiler): AsyncValueHooks {
-  return apiAsyncValueHooks((element) => elementCodecOf(compiler, element));
+  // One element codec per element type (every lifted or lowered stream/future asks for it).
+  const codecs = new Map<AbiType | undefined, ElementCodec>();
+  return apiAsyncValueHooks((element) => {
+    let codec = codecs.get(element);
+    if (codec === undefined) codecs.set(element, (codec = elementCodecOf(compiler, element)));
+    return codec;
+  });
 }
 
 export interface AsyncWiring {
