@@ -314,7 +314,11 @@ function idleStreamsHeap() {
 
 // ---------------------------------------------------------------------------
 
-const names = Object.keys(apis);
+/**
+ * The variants this process measures (`config.variants` narrows them); `config.soloJco` names
+ * benchmarks whose jco variant runs in a process of its own (see bench/async.js).
+ */
+const names = Object.keys(apis).filter((n) => !config.variants || config.variants.includes(n));
 
 /**
  * Timers our runtime starts on the async paths (ready, relay, future, a byte stream each way),
@@ -371,8 +375,9 @@ function guarded(run) {
 /** One benchmark over every variant; if jco fails it, again without jco (the failure is reported). */
 async function withFallback(what, run) {
   if (newJco) apis.jco = newJco();
+  const these = config.soloJco?.includes(what) ? names.filter((n) => n !== "jco") : names;
   try {
-    return await guarded(() => run(names));
+    return await guarded(() => run(these));
   } catch (e) {
     if (!names.includes("jco")) throw e;
     out.jcoFailed[what] = (e instanceof Error ? e.message : String(e)).split("\n")[0];
