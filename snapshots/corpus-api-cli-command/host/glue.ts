@@ -29,7 +29,7 @@ type ErrorCode = "io" | "illegal-byte-sequence" | "pipe";
 /** Loads a `corpus:cli/stdio.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
   const valueCase = cx.u8[ptr];
-  let value: "io" | "illegal-byte-sequence" | "pipe";
+  let value: ErrorCode;
   switch (valueCase) {
     case 0: {
       value = "io";

@@ -42,14 +42,7 @@ type Value =
 /** Loads a `corpus:database/types.value` from `ptr` (CanonicalABI.md `load`). */
 function loadValue(cx: LiftLowerContext, ptr: number): Value {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "null" }
-    | { tag: "boolean"; val: boolean }
-    | { tag: "int64"; val: bigint }
-    | { tag: "float64"; val: number }
-    | { tag: "text"; val: string }
-    | { tag: "blob"; val: Uint8Array }
-    | { tag: "timestamp"; val: [bigint, number] };
+  let value: Value;
   switch (valueCase) {
     case 0: {
       value = { tag: "null" };

@@ -31,7 +31,7 @@ type DescriptorType = "unknown" | "directory" | "regular-file" | "symbolic-link"
 /** Loads a `corpus:filesystem/types.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
 function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
   const valueCase = cx.u8[ptr];
-  let value: "unknown" | "directory" | "regular-file" | "symbolic-link";
+  let value: DescriptorType;
   switch (valueCase) {
     case 0: {
       value = "unknown";
@@ -121,7 +121,7 @@ type ErrorCode = "access" | "exist" | "no-entry" | "not-directory";
 /** Loads a `corpus:filesystem/types.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
   const valueCase = cx.u8[ptr];
-  let value: "access" | "exist" | "no-entry" | "not-directory";
+  let value: ErrorCode;
   switch (valueCase) {
     case 0: {
       value = "access";

@@ -145,11 +145,7 @@ function storeMethod(cx: LiftLowerContext, ptr: number, value: Method, path = ""
 /** Loads a `corpus:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "DNS-timeout" }
-    | { tag: "connection-refused" }
-    | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-    | { tag: "internal-error"; val: string | undefined };
+  let value: ErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "DNS-timeout" };

@@ -49,7 +49,7 @@ type Capability = "render" | "transform" | "analyze";
 /** Loads a `corpus:plugins/plugin.capability` from `ptr` (CanonicalABI.md `load`). */
 function loadCapability(cx: LiftLowerContext, ptr: number): Capability {
   const valueCase = cx.u8[ptr];
-  let value: "render" | "transform" | "analyze";
+  let value: Capability;
   switch (valueCase) {
     case 0: {
       value = "render";

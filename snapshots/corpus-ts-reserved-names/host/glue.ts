@@ -224,14 +224,7 @@ type Instanceof =
 /** Loads a `corpus:ts-reserved/class.instanceof` from `ptr` (CanonicalABI.md `load`). */
 function loadInstanceof(cx: LiftLowerContext, ptr: number): Instanceof {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "typeof"; val: number }
-    | { tag: "in" }
-    | { tag: "of" }
-    | { tag: "none" }
-    | { tag: "some"; val: number }
-    | { tag: "ok" }
-    | { tag: "err"; val: string };
+  let value: Instanceof;
   switch (valueCase) {
     case 0: {
       value = { tag: "typeof", val: cx.u8[ptr + 4] };
@@ -312,7 +305,7 @@ function loadDelete(cx: LiftLowerContext, ptr: number): Delete {
 /** Loads a `corpus:ts-reserved/class.switch` from `ptr` (CanonicalABI.md `load`). */
 function loadSwitch(cx: LiftLowerContext, ptr: number): Switch {
   const valueCase = cx.u8[ptr];
-  let value: "case" | "break" | "continue" | "return" | "throw" | "try" | "catch" | "finally";
+  let value: Switch;
   switch (valueCase) {
     case 0: {
       value = "case";

@@ -303,15 +303,7 @@ type DescriptorType =
 /** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
 function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "block-device" }
-    | { tag: "character-device" }
-    | { tag: "directory" }
-    | { tag: "fifo" }
-    | { tag: "symbolic-link" }
-    | { tag: "regular-file" }
-    | { tag: "socket" }
-    | { tag: "other"; val: string | undefined };
+  let value: DescriptorType;
   switch (valueCase) {
     case 0: {
       value = { tag: "block-device" };
@@ -471,7 +463,7 @@ type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
 /** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
   const valueCase = cx.u8[ptr];
-  let value: "io" | "illegal-byte-sequence" | "pipe";
+  let value: CliErrorCode;
   switch (valueCase) {
     case 0: {
       value = "io";
@@ -519,22 +511,7 @@ function storeCliErrorCode(
 /** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "access-denied" }
-    | { tag: "not-supported" }
-    | { tag: "invalid-argument" }
-    | { tag: "out-of-memory" }
-    | { tag: "timeout" }
-    | { tag: "invalid-state" }
-    | { tag: "address-not-bindable" }
-    | { tag: "address-in-use" }
-    | { tag: "remote-unreachable" }
-    | { tag: "connection-refused" }
-    | { tag: "connection-broken" }
-    | { tag: "connection-reset" }
-    | { tag: "connection-aborted" }
-    | { tag: "datagram-too-large" }
-    | { tag: "other"; val: string | undefined };
+  let value: SocketsTypesErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "access-denied" };
@@ -663,44 +640,7 @@ type FilesystemErrorCode =
 /** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadFilesystemErrorCode(cx: LiftLowerContext, ptr: number): FilesystemErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "access" }
-    | { tag: "already" }
-    | { tag: "bad-descriptor" }
-    | { tag: "busy" }
-    | { tag: "deadlock" }
-    | { tag: "quota" }
-    | { tag: "exist" }
-    | { tag: "file-too-large" }
-    | { tag: "illegal-byte-sequence" }
-    | { tag: "in-progress" }
-    | { tag: "interrupted" }
-    | { tag: "invalid" }
-    | { tag: "io" }
-    | { tag: "is-directory" }
-    | { tag: "loop" }
-    | { tag: "too-many-links" }
-    | { tag: "message-size" }
-    | { tag: "name-too-long" }
-    | { tag: "no-device" }
-    | { tag: "no-entry" }
-    | { tag: "no-lock" }
-    | { tag: "insufficient-memory" }
-    | { tag: "insufficient-space" }
-    | { tag: "not-directory" }
-    | { tag: "not-empty" }
-    | { tag: "not-recoverable" }
-    | { tag: "unsupported" }
-    | { tag: "no-tty" }
-    | { tag: "no-such-device" }
-    | { tag: "overflow" }
-    | { tag: "not-permitted" }
-    | { tag: "pipe" }
-    | { tag: "read-only" }
-    | { tag: "invalid-seek" }
-    | { tag: "text-file-busy" }
-    | { tag: "cross-device" }
-    | { tag: "other"; val: string | undefined };
+  let value: FilesystemErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "access" };

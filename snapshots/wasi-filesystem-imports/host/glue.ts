@@ -55,15 +55,7 @@ type DescriptorType =
 /** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
 function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "block-device" }
-    | { tag: "character-device" }
-    | { tag: "directory" }
-    | { tag: "fifo" }
-    | { tag: "symbolic-link" }
-    | { tag: "regular-file" }
-    | { tag: "socket" }
-    | { tag: "other"; val: string | undefined };
+  let value: DescriptorType;
   switch (valueCase) {
     case 0: {
       value = { tag: "block-device" };
@@ -260,44 +252,7 @@ type ErrorCode =
 /** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "access" }
-    | { tag: "already" }
-    | { tag: "bad-descriptor" }
-    | { tag: "busy" }
-    | { tag: "deadlock" }
-    | { tag: "quota" }
-    | { tag: "exist" }
-    | { tag: "file-too-large" }
-    | { tag: "illegal-byte-sequence" }
-    | { tag: "in-progress" }
-    | { tag: "interrupted" }
-    | { tag: "invalid" }
-    | { tag: "io" }
-    | { tag: "is-directory" }
-    | { tag: "loop" }
-    | { tag: "too-many-links" }
-    | { tag: "message-size" }
-    | { tag: "name-too-long" }
-    | { tag: "no-device" }
-    | { tag: "no-entry" }
-    | { tag: "no-lock" }
-    | { tag: "insufficient-memory" }
-    | { tag: "insufficient-space" }
-    | { tag: "not-directory" }
-    | { tag: "not-empty" }
-    | { tag: "not-recoverable" }
-    | { tag: "unsupported" }
-    | { tag: "no-tty" }
-    | { tag: "no-such-device" }
-    | { tag: "overflow" }
-    | { tag: "not-permitted" }
-    | { tag: "pipe" }
-    | { tag: "read-only" }
-    | { tag: "invalid-seek" }
-    | { tag: "text-file-busy" }
-    | { tag: "cross-device" }
-    | { tag: "other"; val: string | undefined };
+  let value: ErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "access" };

@@ -253,7 +253,7 @@ type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
 /** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
   const valueCase = cx.u8[ptr];
-  let value: "io" | "illegal-byte-sequence" | "pipe";
+  let value: CliErrorCode;
   switch (valueCase) {
     case 0: {
       value = "io";
@@ -463,46 +463,7 @@ function loadFieldSizePayload(cx: LiftLowerContext, ptr: number): FieldSizePaylo
 /** Loads a `wasi:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "DNS-timeout" }
-    | { tag: "DNS-error"; val: DNSErrorPayload }
-    | { tag: "destination-not-found" }
-    | { tag: "destination-unavailable" }
-    | { tag: "destination-IP-prohibited" }
-    | { tag: "destination-IP-unroutable" }
-    | { tag: "connection-refused" }
-    | { tag: "connection-terminated" }
-    | { tag: "connection-timeout" }
-    | { tag: "connection-read-timeout" }
-    | { tag: "connection-write-timeout" }
-    | { tag: "connection-limit-reached" }
-    | { tag: "TLS-protocol-error" }
-    | { tag: "TLS-certificate-error" }
-    | { tag: "TLS-alert-received"; val: TLSAlertReceivedPayload }
-    | { tag: "HTTP-request-denied" }
-    | { tag: "HTTP-request-length-required" }
-    | { tag: "HTTP-request-body-size"; val: bigint | undefined }
-    | { tag: "HTTP-request-method-invalid" }
-    | { tag: "HTTP-request-URI-invalid" }
-    | { tag: "HTTP-request-URI-too-long" }
-    | { tag: "HTTP-request-header-section-size"; val: number | undefined }
-    | { tag: "HTTP-request-header-size"; val: FieldSizePayload | undefined }
-    | { tag: "HTTP-request-trailer-section-size"; val: number | undefined }
-    | { tag: "HTTP-request-trailer-size"; val: FieldSizePayload }
-    | { tag: "HTTP-response-incomplete" }
-    | { tag: "HTTP-response-header-section-size"; val: number | undefined }
-    | { tag: "HTTP-response-header-size"; val: FieldSizePayload }
-    | { tag: "HTTP-response-body-size"; val: bigint | undefined }
-    | { tag: "HTTP-response-trailer-section-size"; val: number | undefined }
-    | { tag: "HTTP-response-trailer-size"; val: FieldSizePayload }
-    | { tag: "HTTP-response-transfer-coding"; val: string | undefined }
-    | { tag: "HTTP-response-content-coding"; val: string | undefined }
-    | { tag: "HTTP-response-timeout" }
-    | { tag: "HTTP-upgrade-failed" }
-    | { tag: "HTTP-protocol-error" }
-    | { tag: "loop-detected" }
-    | { tag: "configuration-error" }
-    | { tag: "internal-error"; val: string | undefined };
+  let value: HttpErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "DNS-timeout" };

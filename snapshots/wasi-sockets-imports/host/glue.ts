@@ -274,22 +274,7 @@ function storeIpSocketAddress(
 /** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
   const valueCase = cx.u8[ptr];
-  let value:
-    | { tag: "access-denied" }
-    | { tag: "not-supported" }
-    | { tag: "invalid-argument" }
-    | { tag: "out-of-memory" }
-    | { tag: "timeout" }
-    | { tag: "invalid-state" }
-    | { tag: "address-not-bindable" }
-    | { tag: "address-in-use" }
-    | { tag: "remote-unreachable" }
-    | { tag: "connection-refused" }
-    | { tag: "connection-broken" }
-    | { tag: "connection-reset" }
-    | { tag: "connection-aborted" }
-    | { tag: "datagram-too-large" }
-    | { tag: "other"; val: string | undefined };
+  let value: SocketsTypesErrorCode;
   switch (valueCase) {
     case 0: {
       value = { tag: "access-denied" };

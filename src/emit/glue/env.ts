@@ -136,7 +136,7 @@ export class Env {
 
   /** The TypeScript type of values of `p`, naming shared named types. */
   typeOf(p: ValuePlan): string {
-    return tsType(p, this.shared && ((q) => (q === this.sharedOwner ? undefined : this.shared!.typeName(q))));
+    return tsType(p, this.shared && ((q) => this.shared!.typeName(q)));
   }
 }
 
