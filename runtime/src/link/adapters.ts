@@ -12,10 +12,12 @@
  * - `lowerImport`: every `canon lower` (in any nested component) whose callee
  *   is a function the *host* supplied for an import of the root component;
  * - `liftExport`: every function the *root* component exports that is a
- *   sync `canon lift` (possibly re-exported through nested instances).
- * Calls between components inside one composed component (fused adapters),
- * `canon lift ... async` and `canon lower ... async` (task machinery,
- * `async-calls.ts`) always use the dynamic path.
+ *   sync `canon lift` (possibly re-exported through nested instances), in a component
+ *   that uses no async features;
+ * - `taskExport`: the value code of every other root export (lifted sync or async in a
+ *   component using async features: the task machinery makes the call, `async-calls.ts`).
+ * Calls between components inside one composed component (fused adapters) and
+ * `canon lower ... async` always use the dynamic path.
  *
  * Keys ({@link ExternPath}): `"<import-or-export-name>"` for a function
  * imported/exported directly by the world (e.g. `"run"`), and
@@ -109,6 +111,26 @@ export interface HostAdapters {
   lowerImport?(path: ExternPath, host: JsFunction, ac: AdapterContext & { dynamic(): CoreFunction }): CoreFunction | undefined;
   /** Replaces the dynamic `canon lift` of a root export; `core` is the core export being lifted. */
   liftExport?(path: ExternPath, core: CoreFunction, ac: AdapterContext & { dynamic(): JsFunction }): JsFunction | undefined;
+  /**
+   * Replaces the value code of a root export the task machinery runs (every export of a
+   * component that uses async features, sync or async lifted): the call itself stays the
+   * runtime's (`liftExport` is not asked for these).
+   */
+  taskExport?(path: ExternPath, ac: AdapterContext): TaskExportValues | undefined;
+}
+
+/**
+ * The value code of an export run by the task machinery; it runs with `cx.borrowScope` set to the
+ * task and memory views fresh (`cx.refresh()` done).
+ */
+export interface TaskExportValues {
+  /**
+   * CanonicalABI.md `lower_flat_values` of the host's arguments (through `cx.allocate` past
+   * MAX_FLAT_PARAMS); a value the types refuse throws an `AbiValueError` naming the parameter.
+   */
+  lowerParams(args: readonly unknown[]): Flat[];
+  /** A sync lift: CanonicalABI.md `lift_flat_values` of the core results, `[]` or `[value]`. */
+  liftResults?(flat: readonly Flat[]): unknown[];
 }
 
 /** The default: no adapters, everything dynamic. */

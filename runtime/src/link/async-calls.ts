@@ -23,7 +23,7 @@ import { liftFunction, type FuncInst } from "../task/callback-loop.js";
 import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
-import type { CoreFunction, FunctionSignature, JsFunction } from "./adapters.js";
+import type { CoreFunction, FunctionSignature, JsFunction, TaskExportValues } from "./adapters.js";
 import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
@@ -129,6 +129,34 @@ const firstResult = (r: unknown[] | undefined): unknown => (r === undefined ? un
 
 const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 
+/**
+ * A task lift's value code: the dynamic codecs, until a `taskExport` adapter gives generated
+ * code (`use`). Signatures that can move stream/future/error-context ends keep the dynamic
+ * lowering, whose journal and source-failure sink those need.
+ */
+class TaskValues {
+  lowerParams: (task: Task, args: unknown[]) => Flat[];
+  liftResults: ((flat: readonly Flat[]) => unknown[]) | undefined;
+
+  constructor(
+    private readonly cx: LiftLowerContext,
+    private readonly types: AbiType[],
+    dynamicLower: (task: Task, args: unknown[]) => Flat[],
+  ) {
+    this.lowerParams = dynamicLower;
+  }
+
+  use(values: TaskExportValues): void {
+    if (movesEnds(this.types)) return;
+    const cx = this.cx;
+    this.lowerParams = (task, args) => withScope(cx, task, () => values.lowerParams(args));
+    if (values.liftResults) {
+      const lift = values.liftResults;
+      this.liftResults = (flat) => withScope(cx, undefined, () => lift(flat));
+    }
+  }
+}
+
 /** `canon lift ... async (callback f)?`: a FuncInst, and a JS function returning a Promise of the result. */
 export function asyncLift(
   compiler: CodecCompiler,
@@ -142,6 +170,13 @@ export function asyncLift(
   const types = sig.params.map((p) => p.type);
   const paramNames = sig.params.map((p) => p.name);
   const cs = codecs(compiler, types);
+  const values = new TaskValues(
+    cx,
+    types,
+    movesEnds(types)
+      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
+      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+  );
   const funcInst = liftFunction({
     inst: state,
     ft: { async: sig.async, resultTypeKey: resultKey(sig.result), name: sig.name },
@@ -152,13 +187,10 @@ export function asyncLift(
       stringEncoding: opts.stringEncoding ?? "utf8",
     },
     core: core as (...a: CoreValue[]) => unknown,
-    // Only parameters that can hold stream/future/error-context ends need `lowerArguments`' journal.
-    lowerParams: movesEnds(types)
-      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
-      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    lowerParams: (task, args) => values.lowerParams(task, args),
   });
   const call: JsFunction = (...args) => callAsyncExport(funcInst, args, types.length, sig.name, firstResult);
-  return { sig, call, funcInst };
+  return { sig, call, funcInst, taskLift: { cx, opts, use: (v) => values.use(v) } };
 }
 
 /** `canon task.return (result T)? opts`. */
@@ -276,6 +308,13 @@ export function syncTaskLift(
       throw new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md call_and_trap_on_throw", cause: e });
     }
   };
+  const values = new TaskValues(
+    cx,
+    types,
+    movesEnds(types)
+      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
+      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+  );
   const funcInst = liftFunction({
     inst: state,
     ft: { async: sig.async, resultTypeKey: resultKey(result), name: sig.name },
@@ -286,12 +325,9 @@ export function syncTaskLift(
       ...(opts.postReturn ? { postReturn: trapping(opts.postReturn as CoreFunction) } : {}),
     },
     core: trapping(core),
-    // Only parameters that can hold stream/future/error-context ends need `lowerArguments`' journal.
-    lowerParams: movesEnds(types)
-      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
-      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
+    lowerParams: (task, args) => values.lowerParams(task, args),
     liftResults: (_task, flat) =>
-      withScope(cx, undefined, () => {
+      values.liftResults !== undefined ? values.liftResults(flat as Flat[]) : withScope(cx, undefined, () => {
         if (!rc) return [];
         if (resultSpilled) {
           const ptr = (flat[0] as number) >>> 0;
@@ -323,5 +359,5 @@ export function syncTaskLift(
     if (!done) throw new Trap(`${sig.name} did not return synchronously`, { rule: 'CanonicalABI.md "canon lift"' });
     return out?.[0];
   };
-  return { sig, call, funcInst };
+  return { sig, call, funcInst, taskLift: { cx, opts, use: (v) => values.use(v) } };
 }

@@ -6,6 +6,7 @@
  * {@link memberNames} (docs/mapping.md "Names"), as generated declarations name them.
  */
 import { memberNames, parseResourceFunction } from "../abi/naming.js";
+import { planFunction } from "../abi/plan.js";
 import { GuestResourceBinding, type ResourceBinding } from "../resources/binding.js";
 import { externPath, type JsFunction } from "./adapters.js";
 import type { RtFunc, RtInstance, RtItem } from "./items.js";
@@ -22,6 +23,21 @@ function jsFunction(session: LinkSession, f: RtFunc, path: string): JsFunction {
     // Under `jspi` every export is entered through WebAssembly.promising and returns a Promise (`jspi.ts`); generated adapters are not used.
     const call = f.jspi();
     return throwsErr(session.results, "exports", path, f.sig) ? throwingExport(call) : call;
+  }
+  const task = session.adapters.taskExport;
+  if (task && f.taskLift) {
+    // The task machinery makes the call; generated code may give the value code.
+    const { cx, opts, use } = f.taskLift;
+    const values = task(path, {
+      path,
+      signature: f.sig,
+      plan: planFunction(f.sig, "lift", { stringEncoding: opts.stringEncoding, postReturn: !!opts.postReturn }),
+      cx,
+      codecs: session.compiler,
+      resource: (id) => session.binding(id),
+      inst: cx.inst,
+    });
+    if (values) use(values);
   }
   const lift = session.adapters.liftExport;
   if (lift && f.lift) {

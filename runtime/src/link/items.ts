@@ -4,13 +4,13 @@
  * the core index spaces (plain `WebAssembly` JS API objects).
  */
 import type { CoreFunction } from "../abi/call.js";
-import type { LiftLowerContext } from "../abi/context.js";
+import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
 import type { FunctionPlan } from "../abi/plan.js";
 import type { ComponentAst } from "../binary/ast.js";
 import type { FuncInst } from "../task/callback-loop.js";
 import type { ComponentInstanceState } from "../instance-state.js";
 import type { WasmModule } from "./wasm-api.js";
-import type { ExternPath, FunctionSignature, JsFunction } from "./adapters.js";
+import type { ExternPath, FunctionSignature, JsFunction, TaskExportValues } from "./adapters.js";
 import type { RtType, TypeEnv } from "./types.js";
 
 /** A component function: JS values in and out. */
@@ -29,6 +29,8 @@ export interface RtFunc {
   funcInst?: FuncInst;
   /** Under `jspi` (a sync lift): builds the root export entered through `WebAssembly.promising` (`jspi.ts`). */
   jspi?: () => JsFunction;
+  /** A lift the task machinery runs: its context, and where generated value code plugs in (`taskExport` adapters). */
+  taskLift?: { cx: LiftLowerContext; opts: CanonOptions; use(values: TaskExportValues): void };
 }
 
 export interface RtInstance {

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import { callPostReturn, compileComponent, coreCallTrap, exportCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -46,6 +48,25 @@ function liftGet(
   };
 }
 
+/** `corpus:alias-use-chain/four#get`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskGet(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: Data = { v: ret & 0xff };
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "get", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -55,6 +76,14 @@ const liftExports: Record<
     make: liftGet as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
+};
+
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:alias-use-chain/four#get": { make: taskGet, core: "-> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -69,13 +98,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,16 +6,19 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
   atPath,
   badValue,
   compileComponent,
+  exportCallFailed,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -253,6 +256,16 @@ function lowerExitWithCode(host: JsFunction, ac: AdapterContext): CoreFunction {
   return exitWithCode as CoreFunction;
 }
 
+/** `corpus:cli/run#run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRun(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -312,6 +325,14 @@ const lowerImports: Record<
   "corpus:cli/exit#exit-with-code": { make: lowerExitWithCode, core: "i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:cli/run#run": { make: taskRun, core: "-> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -324,8 +345,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -334,6 +355,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

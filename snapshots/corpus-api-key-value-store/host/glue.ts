@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -798,6 +800,67 @@ function lowerBucketListKeys(host: JsFunction, ac: AdapterContext): CoreFunction
   return bucketListKeys as CoreFunction;
 }
 
+/** `watcher#on-set`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskOnSet(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [bucket, key, value] = args as Parameters<Exports["watcher"]["onSet"]>;
+      let where = 'param "bucket"';
+      try {
+        const bucketHandle = bucketHandles.lowerOwn(cx, bucket);
+        where = 'param "key"';
+        const [keyPtr, keyLen] = lowerString(cx, key);
+        where = 'param "value"';
+        if (!(Array.isArray(value) || value instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", value);
+        const valuePtr = allocateList(cx, value.length, 1, 1);
+        if (value instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), valuePtr);
+        } else {
+          const valueElements = value as ArrayLike<unknown>;
+          for (let i = 0; i < valueElements.length; i++) {
+            const valueItem = valueElements[i];
+            try {
+              if (typeof valueItem !== "number" || (valueItem & 0xff) !== valueItem)
+                throw badValue("a u8 (integer 0..255)", valueItem);
+              cx.u8[valuePtr + i] = valueItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [bucketHandle, keyPtr, keyLen, valuePtr, value.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "on-set", where);
+      }
+    },
+  };
+}
+
+/** `watcher#on-delete`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskOnDelete(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [bucket, key] = args as Parameters<Exports["watcher"]["onDelete"]>;
+      let where = 'param "bucket"';
+      try {
+        const bucketHandle = bucketHandles.lowerOwn(cx, bucket);
+        where = 'param "key"';
+        const [keyPtr, keyLen] = lowerString(cx, key);
+        return [bucketHandle, keyPtr, keyLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "on-delete", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -847,6 +910,15 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "watcher#on-set": { make: taskOnSet, core: "i32 i32 i32 i32 i32 ->" },
+  "watcher#on-delete": { make: taskOnDelete, core: "i32 i32 i32 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -859,8 +931,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -870,6 +942,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

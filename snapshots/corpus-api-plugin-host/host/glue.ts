@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -197,6 +199,56 @@ function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
   return log as CoreFunction;
 }
 
+/** `corpus:plugins/plugin#info`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskInfo(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 16, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: PluginInfo = loadPluginInfo(cx, retPtr);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "info", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:plugins/plugin#capabilities`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCapabilities(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 1, 1);
+        const result: Capability[] = new Array(resultLen);
+        for (let i = 0; i < resultLen; i++) {
+          const resultItemAt = resultPtr + i;
+          const resultItem: Capability = loadCapability(cx, resultItemAt);
+          result[i] = resultItem;
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "capabilities", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -221,6 +273,15 @@ const lowerImports: Record<
   "corpus:plugins/host-api#log": { make: lowerLog, core: "i32 i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:plugins/plugin#info": { make: taskInfo, core: "-> i32" },
+  "corpus:plugins/plugin#capabilities": { make: taskCapabilities, core: "-> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -233,8 +294,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -244,6 +305,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -19,6 +21,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  exportCallFailed,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -335,6 +338,89 @@ function lowerClientDisconnect(host: JsFunction, ac: AdapterContext): CoreFuncti
   return clientDisconnect as CoreFunction;
 }
 
+/** `corpus:messaging/guest@0.2.0#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskHandle(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [m] = args as Parameters<Exports["corpus:messaging/guest@0.2.0"]["handle"]>;
+      let where = 'param "m"';
+      try {
+        if (typeof m !== "object" || m === null) throw badValue("a record object", m);
+        const mTopic = m.topic;
+        const [mTopicPtr, mTopicLen] = lowerString(cx, mTopic, ".topic");
+        const mPayload = m.payload;
+        if (!(Array.isArray(mPayload) || mPayload instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", mPayload, ".payload");
+        const mPayloadPtr = allocateList(cx, mPayload.length, 1, 1, ".payload");
+        if (mPayload instanceof Uint8Array) {
+          cx.u8.set(
+            new Uint8Array(mPayload.buffer, mPayload.byteOffset, mPayload.byteLength),
+            mPayloadPtr,
+          );
+        } else {
+          const mPayloadElements = mPayload as ArrayLike<unknown>;
+          for (let i = 0; i < mPayloadElements.length; i++) {
+            const mPayloadItem = mPayloadElements[i];
+            try {
+              if (typeof mPayloadItem !== "number" || (mPayloadItem & 0xff) !== mPayloadItem)
+                throw badValue("a u8 (integer 0..255)", mPayloadItem);
+              cx.u8[mPayloadPtr + i] = mPayloadItem;
+            } catch (e) {
+              throw atPath(e, `.payload[${i}]`);
+            }
+          }
+        }
+        const mMetadata = m.metadata;
+        let mMetadataCase: number;
+        let mMetadataPayload0: number;
+        let mMetadataPayload1: number;
+        if (mMetadata === undefined || mMetadata === null) {
+          mMetadataCase = 0;
+          mMetadataPayload0 = 0;
+          mMetadataPayload1 = 0;
+        } else {
+          mMetadataCase = 1;
+          if (!Array.isArray(mMetadata)) throw badValue("an array", mMetadata, ".metadata");
+          const mMetadataPtr = allocateList(cx, mMetadata.length, 16, 4, ".metadata");
+          for (let i2 = 0; i2 < mMetadata.length; i2++) {
+            const mMetadataItem = mMetadata[i2];
+            const mMetadataItemAt = mMetadataPtr + i2 * 16;
+            try {
+              if (!Array.isArray(mMetadataItem) || mMetadataItem.length !== 2)
+                throw badValue("a tuple (array of length 2)", mMetadataItem);
+              const mMetadataItem0 = mMetadataItem[0];
+              const [mMetadataItem0Ptr, mMetadataItem0Len] = lowerString(cx, mMetadataItem0, "[0]");
+              cx.dv.setUint32(mMetadataItemAt, mMetadataItem0Ptr, true);
+              cx.dv.setUint32(mMetadataItemAt + 4, mMetadataItem0Len, true);
+              const mMetadataItem1 = mMetadataItem[1];
+              const [mMetadataItem1Ptr, mMetadataItem1Len] = lowerString(cx, mMetadataItem1, "[1]");
+              cx.dv.setUint32(mMetadataItemAt + 8, mMetadataItem1Ptr, true);
+              cx.dv.setUint32(mMetadataItemAt + 12, mMetadataItem1Len, true);
+            } catch (e) {
+              throw atPath(e, `.metadata[${i2}]`);
+            }
+          }
+          mMetadataPayload0 = mMetadataPtr;
+          mMetadataPayload1 = mMetadata.length;
+        }
+        return [
+          mTopicPtr,
+          mTopicLen,
+          mPayloadPtr,
+          mPayload.length,
+          mMetadataCase,
+          mMetadataPayload0,
+          mMetadataPayload1,
+        ];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", where);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{topic:string,payload:list<u8>,metadata:option<list<tuple<string,string>>>}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): Message {
@@ -362,6 +448,17 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:messaging/guest@0.2.0#handle": {
+    make: taskHandle,
+    core: "i32 i32 i32 i32 i32 i32 i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -374,8 +471,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -384,6 +481,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

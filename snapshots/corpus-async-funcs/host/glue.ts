@@ -6,11 +6,15 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
+  allocateList,
+  atPath,
   badValue,
   callPostReturn,
   compileComponent,
@@ -76,6 +80,79 @@ function lowerSyncOne(host: JsFunction, ac: AdapterContext): CoreFunction {
   return syncOne as CoreFunction;
 }
 
+/** `main`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskMain(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:async-funcs/work#compute`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCompute(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [input] = args as Parameters<Exports["corpus:async-funcs/work"]["compute"]>;
+      let where = 'param "input"';
+      try {
+        if (!(Array.isArray(input) || input instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", input);
+        const inputPtr = allocateList(cx, input.length, 1, 1);
+        if (input instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), inputPtr);
+        } else {
+          const inputElements = input as ArrayLike<unknown>;
+          for (let i = 0; i < inputElements.length; i++) {
+            const inputItem = inputElements[i];
+            try {
+              if (typeof inputItem !== "number" || (inputItem & 0xff) !== inputItem)
+                throw badValue("a u8 (integer 0..255)", inputItem);
+              cx.u8[inputPtr + i] = inputItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [inputPtr, input.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "compute", where);
+      }
+    },
+  };
+}
+
+/** `corpus:async-funcs/work#fire`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskFire(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:async-funcs/work#sync-one`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskSyncOne(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: number = ret >>> 0;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "sync-one", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -95,6 +172,17 @@ const lowerImports: Record<
   "corpus:async-funcs/work#sync-one": { make: lowerSyncOne, core: "-> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  main: { make: taskMain, core: "-> i32" },
+  "corpus:async-funcs/work#compute": { make: taskCompute, core: "i32 i32 -> i32" },
+  "corpus:async-funcs/work#fire": { make: taskFire, core: "->" },
+  "corpus:async-funcs/work#sync-one": { make: taskSyncOne, core: "-> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -107,8 +195,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -118,6 +206,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

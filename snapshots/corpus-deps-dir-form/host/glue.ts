@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -111,6 +113,40 @@ function lowerCurrent(host: JsFunction, ac: AdapterContext): CoreFunction {
   return current as CoreFunction;
 }
 
+/** `corpus:deps-dir/ticker#tick`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskTick(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [at] = args as Parameters<Exports["corpus:deps-dir/ticker"]["tick"]>;
+      let where = 'param "at"';
+      try {
+        if (typeof at !== "object" || at === null) throw badValue("a record object", at);
+        const atSeconds = at.seconds;
+        if (typeof atSeconds !== "bigint" || BigInt.asUintN(64, atSeconds) !== atSeconds)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", atSeconds, ".seconds");
+        const atNanoseconds = at.nanoseconds;
+        if (typeof atNanoseconds !== "number" || atNanoseconds >>> 0 !== atNanoseconds)
+          throw badValue("a u32 (integer 0..4294967295)", atNanoseconds, ".nanoseconds");
+        return [BigInt.asIntN(64, atSeconds), atNanoseconds];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "tick", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 16, 8, "result", "CanonicalABI.md lift_flat_values");
+        const result: Instant = loadInstant(cx, retPtr);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "tick", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -130,6 +166,14 @@ const lowerImports: Record<
   "dep:clock/now#current": { make: lowerCurrent, core: "i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:deps-dir/ticker#tick": { make: taskTick, core: "i64 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -142,8 +186,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -153,6 +197,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

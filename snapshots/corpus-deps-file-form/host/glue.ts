@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -124,6 +126,33 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   return getRandomU64 as CoreFunction;
 }
 
+/** `roll`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRoll(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [sides] = args as Parameters<Exports["roll"]>;
+      let where = 'param "sides"';
+      try {
+        if (typeof sides !== "number" || (sides & 0xff) !== sides)
+          throw badValue("a u8 (integer 0..255)", sides);
+        return [sides];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "roll", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: number = ret & 0xff;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "roll", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -144,6 +173,14 @@ const lowerImports: Record<
   "dep:rand/random#get-random-u64": { make: lowerGetRandomU64, core: "-> i64" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  roll: { make: taskRoll, core: "i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -156,8 +193,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -167,6 +204,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   callPostReturn,
@@ -104,6 +106,44 @@ function lowerMake(host: JsFunction, ac: AdapterContext): CoreFunction {
   return make as CoreFunction;
 }
 
+/** `corpus:import-export-same/a#make`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskMake(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [rHandles] = resourceHandles(ac);
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = rHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "make", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:import-export-same/b#f`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskF(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [rHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [x] = args as Parameters<Exports["corpus:import-export-same/b"]["f"]>;
+      let where = 'param "x"';
+      try {
+        const xHandle = rHandles.lowerOwn(cx, x);
+        return [xHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "f", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -127,6 +167,15 @@ const lowerImports: Record<
   "corpus:import-export-same/a#make": { make: lowerMake, core: "-> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:import-export-same/a#make": { make: taskMake, core: "-> i32" },
+  "corpus:import-export-same/b#f": { make: taskF, core: "i32 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -139,8 +188,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -150,6 +199,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

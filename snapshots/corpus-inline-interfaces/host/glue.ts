@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -140,6 +142,45 @@ function lowerCheck(host: JsFunction, ac: AdapterContext): CoreFunction {
   return check as CoreFunction;
 }
 
+/** `guest#run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRun(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [args2] = args as Parameters<Exports["guest"]["run"]>;
+      let where = 'param "args"';
+      try {
+        if (!Array.isArray(args2)) throw badValue("an array", args2);
+        const args2Ptr = allocateList(cx, args2.length, 8, 4);
+        for (let i = 0; i < args2.length; i++) {
+          const args2Item = args2[i];
+          const args2ItemAt = args2Ptr + i * 8;
+          try {
+            const [args2ItemPtr, args2ItemLen] = lowerString(cx, args2Item);
+            cx.dv.setUint32(args2ItemAt, args2ItemPtr, true);
+            cx.dv.setUint32(args2ItemAt + 4, args2ItemLen, true);
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+        return [args2Ptr, args2.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "run", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: number = ret | 0;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "run", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -160,6 +201,14 @@ const lowerImports: Record<
   "host#check": { make: lowerCheck, core: "i32 -> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "guest#run": { make: taskRun, core: "i32 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -172,8 +221,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -183,6 +232,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

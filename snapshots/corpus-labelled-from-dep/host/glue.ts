@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -260,6 +262,83 @@ function lowerBucketGet2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return bucketGet as CoreFunction;
 }
 
+/** `admin#open`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskOpen(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [name] = args as Parameters<Exports["admin"]["open"]>;
+      let where = 'param "name"';
+      try {
+        const [namePtr, nameLen] = lowerString(cx, name);
+        return [namePtr, nameLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "open", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = bucketHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "open", "result");
+      }
+    },
+  };
+}
+
+/** `admin#[method]bucket.get`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBucketGet(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [bucketHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self, key] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = bucketHandles.lowerBorrow(cx, self);
+        where = 'param "key"';
+        const [keyPtr, keyLen] = lowerString(cx, key);
+        return [selfHandle, keyPtr, keyLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]bucket.get", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: string | undefined;
+        switch (resultCase) {
+          case 0: {
+            result = undefined;
+            break;
+          }
+          case 1: {
+            result = loadStringFromRange(
+              cx,
+              cx.dv.getUint32(retPtr + 4, true),
+              cx.dv.getUint32(retPtr + 8, true),
+            );
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "option", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]bucket.get", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -286,6 +365,15 @@ const lowerImports: Record<
   "catalog#[method]bucket.get": { make: lowerBucketGet2, core: "i32 i32 i32 i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "admin#open": { make: taskOpen, core: "i32 i32 -> i32" },
+  "admin#[method]bucket.get": { make: taskBucketGet, core: "i32 i32 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -298,8 +386,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -309,6 +397,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -371,6 +373,106 @@ function lowerSet3(host: JsFunction, ac: AdapterContext): CoreFunction {
   return set as CoreFunction;
 }
 
+/** `my-handler#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskHandle(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [body] = args as Parameters<Exports["my-handler"]["handle"]>;
+      let where = 'param "body"';
+      try {
+        if (!(Array.isArray(body) || body instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", body);
+        const bodyPtr = allocateList(cx, body.length, 1, 1);
+        if (body instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), bodyPtr);
+        } else {
+          const bodyElements = body as ArrayLike<unknown>;
+          for (let i = 0; i < bodyElements.length; i++) {
+            const bodyItem = bodyElements[i];
+            try {
+              if (typeof bodyItem !== "number" || (bodyItem & 0xff) !== bodyItem)
+                throw badValue("a u8 (integer 0..255)", bodyItem);
+              cx.u8[bodyPtr + i] = bodyItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [bodyPtr, body.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 1, 1);
+        const result: Uint8Array = new Uint8Array(
+          cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:labelled/handler#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskHandle2(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [body] = args as Parameters<Exports["corpus:labelled/handler"]["handle"]>;
+      let where = 'param "body"';
+      try {
+        if (!(Array.isArray(body) || body instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", body);
+        const bodyPtr = allocateList(cx, body.length, 1, 1);
+        if (body instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), bodyPtr);
+        } else {
+          const bodyElements = body as ArrayLike<unknown>;
+          for (let i = 0; i < bodyElements.length; i++) {
+            const bodyItem = bodyElements[i];
+            try {
+              if (typeof bodyItem !== "number" || (bodyItem & 0xff) !== bodyItem)
+                throw badValue("a u8 (integer 0..255)", bodyItem);
+              cx.u8[bodyPtr + i] = bodyItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [bodyPtr, body.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 1, 1);
+        const result: Uint8Array = new Uint8Array(
+          cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -399,6 +501,15 @@ const lowerImports: Record<
   "corpus:labelled/store#set": { make: lowerSet3, core: "i32 i32 i32 i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "my-handler#handle": { make: taskHandle, core: "i32 i32 -> i32" },
+  "corpus:labelled/handler#handle": { make: taskHandle2, core: "i32 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -411,8 +522,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -422,6 +533,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

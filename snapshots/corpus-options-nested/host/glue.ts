@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -358,6 +360,336 @@ function liftG(core: CoreFunction, ac: AdapterContext): Exports["corpus:options/
   };
 }
 
+/** `corpus:options/opts#f`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskF(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [a, b, c, d] = args as Parameters<Exports["corpus:options/opts"]["f"]>;
+      let where = 'param "a"';
+      try {
+        let aCase: number;
+        let aPayload: number;
+        if (a === undefined || a === null) {
+          aCase = 0;
+          aPayload = 0;
+        } else {
+          aCase = 1;
+          if (typeof a !== "number" || a >>> 0 !== a)
+            throw badValue("a u32 (integer 0..4294967295)", a);
+          aPayload = a;
+        }
+        where = 'param "b"';
+        let bCase: number;
+        let bPayload0: number;
+        let bPayload1: number;
+        if (b === undefined || b === null) {
+          bCase = 0;
+          bPayload0 = 0;
+          bPayload1 = 0;
+        } else {
+          if (typeof b !== "object" || b === null)
+            throw badValue('{ tag: "none" | "some", val }', b);
+          switch (b.tag) {
+            case "none": {
+              bCase = 0;
+              bPayload0 = 0;
+              bPayload1 = 0;
+              break;
+            }
+            case "some": {
+              bCase = 1;
+              const bSome = b.val;
+              let bSomeCase: number;
+              let bSomePayload: number;
+              if (bSome === undefined || bSome === null) {
+                bSomeCase = 0;
+                bSomePayload = 0;
+              } else {
+                bSomeCase = 1;
+                if (typeof bSome !== "number" || bSome >>> 0 !== bSome)
+                  throw badValue("a u32 (integer 0..4294967295)", bSome, "<some>.val");
+                bSomePayload = bSome;
+              }
+              bPayload0 = bSomeCase;
+              bPayload1 = bSomePayload;
+              break;
+            }
+            default:
+              throw badValue('{ tag: "none" | "some", val }', b);
+          }
+        }
+        where = 'param "c"';
+        let cCase: number;
+        let cPayload0: number;
+        let cPayload1: number;
+        let cPayload2: number;
+        let cPayload3: number;
+        if (c === undefined || c === null) {
+          cCase = 0;
+          cPayload0 = 0;
+          cPayload1 = 0;
+          cPayload2 = 0;
+          cPayload3 = 0;
+        } else {
+          if (typeof c !== "object" || c === null)
+            throw badValue('{ tag: "none" | "some", val }', c);
+          switch (c.tag) {
+            case "none": {
+              cCase = 0;
+              cPayload0 = 0;
+              cPayload1 = 0;
+              cPayload2 = 0;
+              cPayload3 = 0;
+              break;
+            }
+            case "some": {
+              cCase = 1;
+              const cSome = c.val;
+              let cSomeCase: number;
+              let cSomePayload0: number;
+              let cSomePayload1: number;
+              let cSomePayload2: number;
+              if (cSome === undefined || cSome === null) {
+                cSomeCase = 0;
+                cSomePayload0 = 0;
+                cSomePayload1 = 0;
+                cSomePayload2 = 0;
+              } else {
+                if (typeof cSome !== "object" || cSome === null)
+                  throw badValue('{ tag: "none" | "some", val }', cSome, "<some>.val");
+                switch (cSome.tag) {
+                  case "none": {
+                    cSomeCase = 0;
+                    cSomePayload0 = 0;
+                    cSomePayload1 = 0;
+                    cSomePayload2 = 0;
+                    break;
+                  }
+                  case "some": {
+                    cSomeCase = 1;
+                    const cSomeSome = cSome.val;
+                    let cSomeSomeCase: number;
+                    let cSomeSomePayload0: number;
+                    let cSomeSomePayload1: number;
+                    if (cSomeSome === undefined || cSomeSome === null) {
+                      cSomeSomeCase = 0;
+                      cSomeSomePayload0 = 0;
+                      cSomeSomePayload1 = 0;
+                    } else {
+                      cSomeSomeCase = 1;
+                      const [cSomeSomePtr, cSomeSomeLen] = lowerString(
+                        cx,
+                        cSomeSome,
+                        "<some>.val<some>.val",
+                      );
+                      cSomeSomePayload0 = cSomeSomePtr;
+                      cSomeSomePayload1 = cSomeSomeLen;
+                    }
+                    cSomePayload0 = cSomeSomeCase;
+                    cSomePayload1 = cSomeSomePayload0;
+                    cSomePayload2 = cSomeSomePayload1;
+                    break;
+                  }
+                  default:
+                    throw badValue('{ tag: "none" | "some", val }', cSome, "<some>.val");
+                }
+              }
+              cPayload0 = cSomeCase;
+              cPayload1 = cSomePayload0;
+              cPayload2 = cSomePayload1;
+              cPayload3 = cSomePayload2;
+              break;
+            }
+            default:
+              throw badValue('{ tag: "none" | "some", val }', c);
+          }
+        }
+        where = 'param "d"';
+        let dCase: number;
+        let dPayload0: number;
+        let dPayload1: number;
+        if (d === undefined || d === null) {
+          dCase = 0;
+          dPayload0 = 0;
+          dPayload1 = 0;
+        } else {
+          if (typeof d !== "object" || d === null)
+            throw badValue('{ tag: "none" | "some", val }', d);
+          switch (d.tag) {
+            case "none": {
+              dCase = 0;
+              dPayload0 = 0;
+              dPayload1 = 0;
+              break;
+            }
+            case "some": {
+              dCase = 1;
+              const dSome = d.val;
+              let dSomeCase: number;
+              let dSomePayload: number;
+              if (dSome === undefined || dSome === null) {
+                dSomeCase = 0;
+                dSomePayload = 0;
+              } else {
+                dSomeCase = 1;
+                if (typeof dSome !== "number" || dSome >>> 0 !== dSome)
+                  throw badValue("a u32 (integer 0..4294967295)", dSome, "<some>.val");
+                dSomePayload = dSome;
+              }
+              dPayload0 = dSomeCase;
+              dPayload1 = dSomePayload;
+              break;
+            }
+            default:
+              throw badValue('{ tag: "none" | "some", val }', d);
+          }
+        }
+        return [
+          aCase,
+          aPayload,
+          bCase,
+          bPayload0,
+          bPayload1,
+          cCase,
+          cPayload0,
+          cPayload1,
+          cPayload2,
+          cPayload3,
+          dCase,
+          dPayload0,
+          dPayload1,
+        ];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "f", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 3, 1, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: { tag: "none" } | { tag: "some"; val: boolean | undefined };
+        switch (resultCase) {
+          case 0: {
+            result = { tag: "none" };
+            break;
+          }
+          case 1: {
+            const resultSomeCase = cx.u8[retPtr + 1];
+            let resultSome: boolean | undefined;
+            switch (resultSomeCase) {
+              case 0: {
+                resultSome = undefined;
+                break;
+              }
+              case 1: {
+                resultSome = cx.u8[retPtr + 2] !== 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultSomeCase, "option", 2);
+            }
+            result = { tag: "some", val: resultSome };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "option-wrapped", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "f", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:options/opts#g`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskG(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [x] = args as Parameters<Exports["corpus:options/opts"]["g"]>;
+      let where = 'param "x"';
+      try {
+        let xCase: number;
+        let xPayload0: number;
+        let xPayload1: number;
+        let xPayload2: number;
+        let xPayload3: number;
+        if (x === undefined || x === null) {
+          xCase = 0;
+          xPayload0 = 0;
+          xPayload1 = 0;
+          xPayload2 = 0;
+          xPayload3 = 0;
+        } else {
+          xCase = 1;
+          let xCase2: number;
+          let xPayload02: number;
+          let xPayload12: number;
+          let xPayload22: number;
+          if (typeof x !== "object" || x === null) throw badValue('{ tag: "ok" | "err", val }', x);
+          switch (x.tag) {
+            case "ok": {
+              xCase2 = 0;
+              const xOk = x.val;
+              let xOkCase: number;
+              let xOkPayload: number;
+              if (xOk === undefined || xOk === null) {
+                xOkCase = 0;
+                xOkPayload = 0;
+              } else {
+                xOkCase = 1;
+                if (typeof xOk !== "number" || (xOk & 0xff) !== xOk)
+                  throw badValue("a u8 (integer 0..255)", xOk, "<ok>.val");
+                xOkPayload = xOk;
+              }
+              xPayload02 = xOkCase;
+              xPayload12 = xOkPayload;
+              xPayload22 = 0;
+              break;
+            }
+            case "err": {
+              xCase2 = 1;
+              const xErr = x.val;
+              let xErrCase: number;
+              let xErrPayload0: number;
+              let xErrPayload1: number;
+              if (xErr === undefined || xErr === null) {
+                xErrCase = 0;
+                xErrPayload0 = 0;
+                xErrPayload1 = 0;
+              } else {
+                xErrCase = 1;
+                const [xErrPtr, xErrLen] = lowerString(cx, xErr, "<err>.val");
+                xErrPayload0 = xErrPtr;
+                xErrPayload1 = xErrLen;
+              }
+              xPayload02 = xErrCase;
+              xPayload12 = xErrPayload0;
+              xPayload22 = xErrPayload1;
+              break;
+            }
+            default:
+              throw badValue('{ tag: "ok" | "err", val }', x);
+          }
+          xPayload0 = xCase2;
+          xPayload1 = xPayload02;
+          xPayload2 = xPayload12;
+          xPayload3 = xPayload22;
+        }
+        return [xCase, xPayload0, xPayload1, xPayload2, xPayload3];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "g", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -373,6 +705,18 @@ const liftExports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:options/opts#f": {
+    make: taskF,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 -> i32",
+  },
+  "corpus:options/opts#g": { make: taskG, core: "i32 i32 i32 i32 i32 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -385,13 +729,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

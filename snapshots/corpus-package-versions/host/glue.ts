@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -73,6 +75,52 @@ function liftLookup(
   };
 }
 
+/** `corpus:versions/api@1.2.3-rc.1+build.5#lookup`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskLookup(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [id] = args as Parameters<Exports["corpus:versions/api@1.2.3-rc.1+build.5"]["lookup"]>;
+      let where = 'param "id"';
+      try {
+        if (typeof id !== "bigint" || BigInt.asUintN(64, id) !== id)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", id);
+        return [BigInt.asIntN(64, id)];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "lookup", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: string | undefined;
+        switch (resultCase) {
+          case 0: {
+            result = undefined;
+            break;
+          }
+          case 1: {
+            result = loadStringFromRange(
+              cx,
+              cx.dv.getUint32(retPtr + 4, true),
+              cx.dv.getUint32(retPtr + 8, true),
+            );
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "option", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "lookup", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -82,6 +130,14 @@ const liftExports: Record<
     make: liftLookup as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i64 -> i32",
   },
+};
+
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:versions/api@1.2.3-rc.1+build.5#lookup": { make: taskLookup, core: "i64 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -96,13 +152,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -258,6 +260,102 @@ function lowerAll(host: JsFunction, ac: AdapterContext): CoreFunction {
   return all as CoreFunction;
 }
 
+/** `corpus:primitives/prims#all`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskAll(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [a, b, c, d, e2, f, g, h, i, j, k, l, m] = args as Parameters<
+        Exports["corpus:primitives/prims"]["all"]
+      >;
+      let where = 'param "a"';
+      try {
+        if (typeof a !== "boolean") throw badValue("a boolean", a);
+        where = 'param "b"';
+        if (typeof b !== "number" || (b & 0xff) !== b) throw badValue("a u8 (integer 0..255)", b);
+        where = 'param "c"';
+        if (typeof c !== "number" || (c & 0xffff) !== c)
+          throw badValue("a u16 (integer 0..65535)", c);
+        where = 'param "d"';
+        if (typeof d !== "number" || d >>> 0 !== d)
+          throw badValue("a u32 (integer 0..4294967295)", d);
+        where = 'param "e"';
+        if (typeof e2 !== "bigint" || BigInt.asUintN(64, e2) !== e2)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", e2);
+        where = 'param "f"';
+        if (typeof f !== "number" || (f << 24) >> 24 !== f)
+          throw badValue("an s8 (integer -128..127)", f);
+        where = 'param "g"';
+        if (typeof g !== "number" || (g << 16) >> 16 !== g)
+          throw badValue("an s16 (integer -32768..32767)", g);
+        where = 'param "h"';
+        if (typeof h !== "number" || (h | 0) !== h)
+          throw badValue("an s32 (integer -2147483648..2147483647)", h);
+        where = 'param "i"';
+        if (typeof i !== "bigint" || BigInt.asIntN(64, i) !== i)
+          throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", i);
+        where = 'param "j"';
+        if (typeof j !== "number") throw badValue("a number", j);
+        where = 'param "k"';
+        if (typeof k !== "number") throw badValue("a number", k);
+        where = 'param "l"';
+        const lCode = lowerChar(l);
+        where = 'param "m"';
+        const [mPtr, mLen] = lowerString(cx, m);
+        return [a ? 1 : 0, b, c, d, BigInt.asIntN(64, e2), f, g, h, i, j, k, lCode, mPtr, mLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "all", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 64, 8, "result", "CanonicalABI.md lift_flat_values");
+        const result11: string = i32ToChar(cx.dv.getUint32(retPtr + 48, true));
+        const result12: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr + 52, true),
+          cx.dv.getUint32(retPtr + 56, true),
+        );
+        const result: [
+          boolean,
+          number,
+          number,
+          number,
+          bigint,
+          number,
+          number,
+          number,
+          bigint,
+          number,
+          number,
+          string,
+          string,
+        ] = [
+          cx.u8[retPtr] !== 0,
+          cx.u8[retPtr + 1],
+          cx.dv.getUint16(retPtr + 2, true),
+          cx.dv.getUint32(retPtr + 4, true),
+          cx.dv.getBigUint64(retPtr + 8, true),
+          cx.dv.getInt8(retPtr + 16),
+          cx.dv.getInt16(retPtr + 18, true),
+          cx.dv.getInt32(retPtr + 20, true),
+          cx.dv.getBigInt64(retPtr + 24, true),
+          cx.dv.getFloat32(retPtr + 32, true),
+          cx.dv.getFloat64(retPtr + 40, true),
+          result11,
+          result12,
+        ];
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "all", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -280,6 +378,17 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:primitives/prims#all": {
+    make: taskAll,
+    core: "i32 i32 i32 i32 i64 i32 i32 i32 i64 f32 f64 i32 i32 i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -292,8 +401,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -303,6 +412,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

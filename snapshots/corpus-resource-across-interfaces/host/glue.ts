@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -295,6 +297,105 @@ function lowerDirWalkerNext(host: JsFunction, ac: AdapterContext): CoreFunction 
   return dirWalkerNext as CoreFunction;
 }
 
+/** `corpus:resource-across/dirs#open-at`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskOpenAt(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [base, path] = args as Parameters<Exports["corpus:resource-across/dirs"]["openAt"]>;
+      let where = 'param "base"';
+      try {
+        const baseHandle = descriptorHandles.lowerBorrow(cx, base);
+        where = 'param "path"';
+        const [pathPtr, pathLen] = lowerString(cx, path);
+        return [baseHandle, pathPtr, pathLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "open-at", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = descriptorHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "open-at", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-across/dirs#[constructor]dir-walker`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewDirWalker(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [descriptorHandles, dirWalkerHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [root] = args as any[];
+      let where = 'param "root"';
+      try {
+        const rootHandle = descriptorHandles.lowerBorrow(cx, root);
+        return [rootHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]dir-walker", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = dirWalkerHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]dir-walker", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-across/dirs#[method]dir-walker.next`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskDirWalkerNext(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [dirWalkerHandles, descriptorHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = dirWalkerHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]dir-walker.next", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: any | undefined;
+        switch (resultCase) {
+          case 0: {
+            result = undefined;
+            break;
+          }
+          case 1: {
+            result = descriptorHandles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true));
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "option", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]dir-walker.next", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -334,6 +435,22 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:resource-across/dirs#open-at": { make: taskOpenAt, core: "i32 i32 i32 -> i32" },
+  "corpus:resource-across/dirs#[constructor]dir-walker": {
+    make: taskNewDirWalker,
+    core: "i32 -> i32",
+  },
+  "corpus:resource-across/dirs#[method]dir-walker.next": {
+    make: taskDirWalkerNext,
+    core: "i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -346,8 +463,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -357,6 +474,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,12 +6,16 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
+  allocateList,
+  atPath,
   badValue,
   callPostReturn,
   checkBorrowsDropped,
@@ -195,6 +199,145 @@ function lowerConnectionPing(host: JsFunction, ac: AdapterContext): CoreFunction
   return connectionPing as CoreFunction;
 }
 
+/** `corpus:resource-async/conn#[constructor]connection`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewConnection(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [addr] = args as any[];
+      let where = 'param "addr"';
+      try {
+        const [addrPtr, addrLen] = lowerString(cx, addr);
+        return [addrPtr, addrLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]connection", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = connectionHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]connection", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[method]connection.send`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskConnectionSend(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self, data] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = connectionHandles.lowerBorrow(cx, self);
+        where = 'param "data"';
+        if (!(Array.isArray(data) || data instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", data);
+        const dataPtr = allocateList(cx, data.length, 1, 1);
+        if (data instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dataPtr);
+        } else {
+          const dataElements = data as ArrayLike<unknown>;
+          for (let i = 0; i < dataElements.length; i++) {
+            const dataItem = dataElements[i];
+            try {
+              if (typeof dataItem !== "number" || (dataItem & 0xff) !== dataItem)
+                throw badValue("a u8 (integer 0..255)", dataItem);
+              cx.u8[dataPtr + i] = dataItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [selfHandle, dataPtr, data.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]connection.send", where);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[method]connection.receive`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskConnectionReceive(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = connectionHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]connection.receive", where);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[method]connection.close`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskConnectionClose(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = connectionHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]connection.close", where);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[static]connection.open`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskConnectionOpen(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [addr] = args as any[];
+      let where = 'param "addr"';
+      try {
+        const [addrPtr, addrLen] = lowerString(cx, addr);
+        return [addrPtr, addrLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[static]connection.open", where);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[static]connection.ping`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskConnectionPing(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: boolean = ret !== 0;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[static]connection.ping", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -233,6 +376,37 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:resource-async/conn#[constructor]connection": {
+    make: taskNewConnection,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-async/conn#[method]connection.send": {
+    make: taskConnectionSend,
+    core: "i32 i32 i32 -> i32",
+  },
+  "corpus:resource-async/conn#[method]connection.receive": {
+    make: taskConnectionReceive,
+    core: "i32 -> i32",
+  },
+  "corpus:resource-async/conn#[method]connection.close": {
+    make: taskConnectionClose,
+    core: "i32 ->",
+  },
+  "corpus:resource-async/conn#[static]connection.open": {
+    make: taskConnectionOpen,
+    core: "i32 i32 -> i32",
+  },
+  "corpus:resource-async/conn#[static]connection.ping": {
+    make: taskConnectionPing,
+    core: "-> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -245,8 +419,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -256,6 +430,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

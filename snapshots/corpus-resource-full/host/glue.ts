@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -709,6 +711,314 @@ function lowerBlob3Clone(host: JsFunction, ac: AdapterContext): CoreFunction {
   return blob3Clone as CoreFunction;
 }
 
+/** `corpus:resource-full/blobs#[constructor]blob`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewBlob(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [init] = args as any[];
+      let where = 'param "init"';
+      try {
+        if (!(Array.isArray(init) || init instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", init);
+        const initPtr = allocateList(cx, init.length, 1, 1);
+        if (init instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength), initPtr);
+        } else {
+          const initElements = init as ArrayLike<unknown>;
+          for (let i = 0; i < initElements.length; i++) {
+            const initItem = initElements[i];
+            try {
+              if (typeof initItem !== "number" || (initItem & 0xff) !== initItem)
+                throw badValue("a u8 (integer 0..255)", initItem);
+              cx.u8[initPtr + i] = initItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [initPtr, init.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]blob", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = blobHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]blob", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.write`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBlobWrite(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self, bytes] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = blobHandles.lowerBorrow(cx, self);
+        where = 'param "bytes"';
+        if (!(Array.isArray(bytes) || bytes instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", bytes);
+        const bytesPtr = allocateList(cx, bytes.length, 1, 1);
+        if (bytes instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytesPtr);
+        } else {
+          const bytesElements = bytes as ArrayLike<unknown>;
+          for (let i = 0; i < bytesElements.length; i++) {
+            const bytesItem = bytesElements[i];
+            try {
+              if (typeof bytesItem !== "number" || (bytesItem & 0xff) !== bytesItem)
+                throw badValue("a u8 (integer 0..255)", bytesItem);
+              cx.u8[bytesPtr + i] = bytesItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [selfHandle, bytesPtr, bytes.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob.write", where);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.read`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBlobRead(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self, n] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = blobHandles.lowerBorrow(cx, self);
+        where = 'param "n"';
+        if (typeof n !== "number" || n >>> 0 !== n)
+          throw badValue("a u32 (integer 0..4294967295)", n);
+        return [selfHandle, n];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob.read", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 1, 1);
+        const result: Uint8Array = new Uint8Array(
+          cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob.read", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[static]blob.merge`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBlobMerge(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [lhs, rhs] = args as any[];
+      let where = 'param "lhs"';
+      try {
+        const lhsHandle = blobHandles.lowerBorrow(cx, lhs);
+        where = 'param "rhs"';
+        const rhsHandle = blobHandles.lowerBorrow(cx, rhs);
+        return [lhsHandle, rhsHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[static]blob.merge", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = blobHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[static]blob.merge", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob.size`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBlobSize(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blobHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = blobHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob.size", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as bigint;
+      try {
+        const result: bigint = BigInt.asUintN(64, ret);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob.size", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob2`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewBlob2(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blob2Handles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [init] = args as any[];
+      let where = 'param "init"';
+      try {
+        if (!(Array.isArray(init) || init instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", init);
+        const initPtr = allocateList(cx, init.length, 1, 1);
+        if (init instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength), initPtr);
+        } else {
+          const initElements = init as ArrayLike<unknown>;
+          for (let i = 0; i < initElements.length; i++) {
+            const initItem = initElements[i];
+            try {
+              if (typeof initItem !== "number" || (initItem & 0xff) !== initItem)
+                throw badValue("a u8 (integer 0..255)", initItem);
+              cx.u8[initPtr + i] = initItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [initPtr, init.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]blob2", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: { tag: "ok"; val: any } | { tag: "err"; val: undefined };
+        switch (resultCase) {
+          case 0: {
+            result = {
+              tag: "ok",
+              val: blob2Handles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true)),
+            };
+            break;
+          }
+          case 1: {
+            result = { tag: "err", val: undefined };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "result", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]blob2", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[constructor]blob3`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewBlob3(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: { tag: "ok"; val: any } | { tag: "err"; val: string };
+        switch (resultCase) {
+          case 0: {
+            result = {
+              tag: "ok",
+              val: blob3Handles.liftOwn(cx, cx.dv.getUint32(retPtr + 4, true)),
+            };
+            break;
+          }
+          case 1: {
+            result = {
+              tag: "err",
+              val: loadStringFromRange(
+                cx,
+                cx.dv.getUint32(retPtr + 4, true),
+                cx.dv.getUint32(retPtr + 8, true),
+              ),
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "result", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]blob3", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:resource-full/blobs#[method]blob3.clone`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBlob3Clone(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [blob3Handles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = blob3Handles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob3.clone", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = blob3Handles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]blob3.clone", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -763,6 +1073,21 @@ const lowerImports: Record<
   "corpus:resource-full/blobs#[method]blob3.clone": { make: lowerBlob3Clone, core: "i32 -> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:resource-full/blobs#[constructor]blob": { make: taskNewBlob, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[method]blob.write": { make: taskBlobWrite, core: "i32 i32 i32 ->" },
+  "corpus:resource-full/blobs#[method]blob.read": { make: taskBlobRead, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[static]blob.merge": { make: taskBlobMerge, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[method]blob.size": { make: taskBlobSize, core: "i32 -> i64" },
+  "corpus:resource-full/blobs#[constructor]blob2": { make: taskNewBlob2, core: "i32 i32 -> i32" },
+  "corpus:resource-full/blobs#[constructor]blob3": { make: taskNewBlob3, core: "-> i32" },
+  "corpus:resource-full/blobs#[method]blob3.clone": { make: taskBlob3Clone, core: "i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -775,8 +1100,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -786,6 +1111,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -219,6 +221,53 @@ function lowerIoErrorToDebugString(host: JsFunction, ac: AdapterContext): CoreFu
   return ioErrorToDebugString as CoreFunction;
 }
 
+/** `corpus:toplevel-use/copier#copy`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCopy(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [inputStreamHandles, outputStreamHandles, ioErrorHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [src, dst] = args as Parameters<Exports["corpus:toplevel-use/copier"]["copy"]>;
+      let where = 'param "src"';
+      try {
+        const srcHandle = inputStreamHandles.lowerBorrow(cx, src);
+        where = 'param "dst"';
+        const dstHandle = outputStreamHandles.lowerBorrow(cx, dst);
+        return [srcHandle, dstHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "copy", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 16, 8, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: { tag: "ok"; val: bigint } | { tag: "err"; val: any };
+        switch (resultCase) {
+          case 0: {
+            result = { tag: "ok", val: cx.dv.getBigUint64(retPtr + 8, true) };
+            break;
+          }
+          case 1: {
+            result = {
+              tag: "err",
+              val: ioErrorHandles.liftOwn(cx, cx.dv.getUint32(retPtr + 8, true)),
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "result", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "copy", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -249,6 +298,14 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:toplevel-use/copier#copy": { make: taskCopy, core: "i32 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -261,8 +318,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -272,6 +329,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -70,6 +72,49 @@ function liftArea(core: CoreFunction, ac: AdapterContext): Exports["area"] {
   };
 }
 
+/** `area`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskArea(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [s] = args as Parameters<Exports["area"]>;
+      let where = 'param "s"';
+      try {
+        let sCase: number;
+        let sPayload: number;
+        if (typeof s !== "object" || s === null)
+          throw badValue('{ tag: "circle" | "square" | "nothing", val }', s);
+        switch (s.tag) {
+          case "circle": {
+            sCase = 0;
+            const sCircle = s.val;
+            if (typeof sCircle !== "number") throw badValue("a number", sCircle, "<circle>.val");
+            sPayload = sCircle;
+            break;
+          }
+          case "square": {
+            sCase = 1;
+            const sSquare = s.val;
+            if (typeof sSquare !== "number") throw badValue("a number", sSquare, "<square>.val");
+            sPayload = sSquare;
+            break;
+          }
+          case "nothing": {
+            sCase = 2;
+            sPayload = 0;
+            break;
+          }
+          default:
+            throw badValue('{ tag: "circle" | "square" | "nothing", val }', s);
+        }
+        return [sCase, sPayload];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "area", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -79,6 +124,14 @@ const liftExports: Record<
     make: liftArea as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 f32 -> f32",
   },
+};
+
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  area: { make: taskArea, core: "i32 f32 -> f32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -93,13 +146,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

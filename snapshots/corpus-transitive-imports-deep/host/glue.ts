@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -98,6 +100,68 @@ function liftTouch(
   };
 }
 
+/** `corpus:transitive-deep/top#walk`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskWalk(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [n] = args as Parameters<Exports["corpus:transitive-deep/top"]["walk"]>;
+      let where = 'param "n"';
+      try {
+        if (typeof n !== "object" || n === null) throw badValue("a record object", n);
+        const nId = n.id;
+        if (typeof nId !== "bigint" || BigInt.asUintN(64, nId) !== nId)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", nId, ".id");
+        return [BigInt.asIntN(64, nId)];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "walk", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 8, 4);
+        const result: string[] = new Array(resultLen);
+        for (let i = 0; i < resultLen; i++) {
+          const resultItemAt = resultPtr + i * 8;
+          result[i] = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(resultItemAt, true),
+            cx.dv.getUint32(resultItemAt + 4, true),
+          );
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "walk", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:transitive-deep/exported-too#touch`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskTouch(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [n] = args as Parameters<Exports["corpus:transitive-deep/exported-too"]["touch"]>;
+      let where = 'param "n"';
+      try {
+        if (typeof n !== "object" || n === null) throw badValue("a record object", n);
+        const nId = n.id;
+        if (typeof nId !== "bigint" || BigInt.asUintN(64, nId) !== nId)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", nId, ".id");
+        return [BigInt.asIntN(64, nId)];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "touch", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -113,6 +177,15 @@ const liftExports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:transitive-deep/top#walk": { make: taskWalk, core: "i64 -> i32" },
+  "corpus:transitive-deep/exported-too#touch": { make: taskTouch, core: "i64 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -125,13 +198,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -44,6 +46,25 @@ function liftStart(core: CoreFunction, ac: AdapterContext): Exports["start"] {
   };
 }
 
+/** `start`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskStart(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [c] = args as Parameters<Exports["start"]>;
+      let where = 'param "c"';
+      try {
+        if (typeof c !== "object" || c === null) throw badValue("a record object", c);
+        const cDebug = c.debug;
+        if (typeof cDebug !== "boolean") throw badValue("a boolean", cDebug, ".debug");
+        return [cDebug ? 1 : 0];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "start", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -53,6 +74,14 @@ const liftExports: Record<
     make: liftStart as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 ->",
   },
+};
+
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  start: { make: taskStart, core: "i32 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -67,13 +96,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
     const adapter = liftExports[path];
     return adapter?.make(core, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -408,6 +410,145 @@ function lowerRun(host: JsFunction, ac: AdapterContext): CoreFunction {
   return run as CoreFunction;
 }
 
+/** `run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRun(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-collisions/collisions#my-type-fn`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskMyTypeFn(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: MyType = { x: ret & 0xff };
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "my-type-fn", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-collisions/collisions#make-value`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskMakeValue(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: TsCollisionsValue = { v: ret & 0xff };
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "make-value", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-collisions/collisions#foo-bar`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskFooBar(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [x, c] = args as Parameters<Exports["corpus:ts-collisions/collisions"]["fooBar"]>;
+      let where = 'param "x"';
+      try {
+        if (typeof x !== "object" || x === null) throw badValue("a record object", x);
+        const xFooBar = x.fooBar;
+        if (typeof xFooBar !== "number" || (xFooBar & 0xff) !== xFooBar)
+          throw badValue("a u8 (integer 0..255)", xFooBar, ".fooBar");
+        where = 'param "c"';
+        let cCase: number;
+        let cPayload0: number;
+        let cPayload1: number;
+        let cPayload2: number;
+        let cPayload3: number;
+        if (typeof c !== "object" || c === null)
+          throw badValue('{ tag: "value" | "choice" | "fields", val }', c);
+        switch (c.tag) {
+          case "value": {
+            cCase = 0;
+            const cValue = c.val;
+            if (typeof cValue !== "object" || cValue === null)
+              throw badValue("a record object", cValue, "<value>.val");
+            const cValueV = cValue.v;
+            if (typeof cValueV !== "number" || (cValueV & 0xff) !== cValueV)
+              throw badValue("a u8 (integer 0..255)", cValueV, "<value>.val.v");
+            cPayload0 = cValueV;
+            cPayload1 = 0;
+            cPayload2 = 0;
+            cPayload3 = 0;
+            break;
+          }
+          case "choice": {
+            cCase = 1;
+            cPayload0 = 0;
+            cPayload1 = 0;
+            cPayload2 = 0;
+            cPayload3 = 0;
+            break;
+          }
+          case "fields": {
+            cCase = 2;
+            const cFields = c.val;
+            if (typeof cFields !== "object" || cFields === null)
+              throw badValue("a record object", cFields, "<fields>.val");
+            const cFieldsFields = cFields.fields;
+            if (typeof cFieldsFields !== "number" || (cFieldsFields & 0xff) !== cFieldsFields)
+              throw badValue("a u8 (integer 0..255)", cFieldsFields, "<fields>.val.fields");
+            const cFieldsGetHTTP = cFields.getHTTP;
+            if (typeof cFieldsGetHTTP !== "number" || (cFieldsGetHTTP & 0xff) !== cFieldsGetHTTP)
+              throw badValue("a u8 (integer 0..255)", cFieldsGetHTTP, "<fields>.val.getHTTP");
+            const cFieldsGetHttp2 = cFields.getHttp2;
+            if (typeof cFieldsGetHttp2 !== "number" || (cFieldsGetHttp2 & 0xff) !== cFieldsGetHttp2)
+              throw badValue("a u8 (integer 0..255)", cFieldsGetHttp2, "<fields>.val.getHttp2");
+            const cFieldsGetHTTP2x = cFields.getHTTP2x;
+            if (
+              typeof cFieldsGetHTTP2x !== "number" ||
+              (cFieldsGetHTTP2x & 0xff) !== cFieldsGetHTTP2x
+            )
+              throw badValue("a u8 (integer 0..255)", cFieldsGetHTTP2x, "<fields>.val.getHTTP2x");
+            cPayload0 = cFieldsFields;
+            cPayload1 = cFieldsGetHTTP;
+            cPayload2 = cFieldsGetHttp2;
+            cPayload3 = cFieldsGetHTTP2x;
+            break;
+          }
+          default:
+            throw badValue('{ tag: "value" | "choice" | "fields", val }', c);
+        }
+        return [xFooBar, cCase, cPayload0, cPayload1, cPayload2, cPayload3];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "foo-bar", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 4, 1, "result", "CanonicalABI.md lift_flat_values");
+        const result: Fields = loadFields(cx, retPtr);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "foo-bar", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -443,6 +584,20 @@ const lowerImports: Record<
   run: { make: lowerRun, core: "->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  run: { make: taskRun, core: "->" },
+  "corpus:ts-collisions/collisions#my-type-fn": { make: taskMyTypeFn, core: "-> i32" },
+  "corpus:ts-collisions/collisions#make-value": { make: taskMakeValue, core: "-> i32" },
+  "corpus:ts-collisions/collisions#foo-bar": {
+    make: taskFooBar,
+    core: "i32 i32 i32 i32 i32 i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -455,8 +610,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -466,6 +621,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

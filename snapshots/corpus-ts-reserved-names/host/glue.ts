@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -1844,6 +1846,463 @@ function lowerObjectLength(host: JsFunction, ac: AdapterContext): CoreFunction {
   return objectLength as CoreFunction;
 }
 
+/** `default`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskDefault_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `interface`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskInterface_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr, true),
+          cx.dv.getUint32(retPtr + 4, true),
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "interface", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#new`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNew_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [class_, this_] = args as Parameters<Exports["corpus:ts-reserved/class"]["new"]>;
+      let where = 'param "class"';
+      try {
+        // More than MAX_FLAT_PARAMS flat values: the arguments go through memory (CanonicalABI.md "Flattening").
+        const args2 = cx.allocate(4, 44);
+        cx.checkRange(args2, 44, 4, "parameter tuple", "CanonicalABI.md lower_flat_values");
+        storeDelete(cx, args2, class_);
+        where = 'param "this"';
+        storeSwitch(cx, args2 + 40, this_);
+        return [args2];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "new", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: Instanceof = loadInstanceof(cx, retPtr);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "new", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#function`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskFunction_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [arguments_] = args as Parameters<Exports["corpus:ts-reserved/class"]["function"]>;
+      let where = 'param "arguments"';
+      try {
+        if (!(Array.isArray(arguments_) || arguments_ instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", arguments_);
+        const arguments_Ptr = allocateList(cx, arguments_.length, 1, 1);
+        if (arguments_ instanceof Uint8Array) {
+          cx.u8.set(
+            new Uint8Array(arguments_.buffer, arguments_.byteOffset, arguments_.byteLength),
+            arguments_Ptr,
+          );
+        } else {
+          const arguments_Elements = arguments_ as ArrayLike<unknown>;
+          for (let i = 0; i < arguments_Elements.length; i++) {
+            const arguments_Item = arguments_Elements[i];
+            try {
+              if (typeof arguments_Item !== "number" || (arguments_Item & 0xff) !== arguments_Item)
+                throw badValue("a u8 (integer 0..255)", arguments_Item);
+              cx.u8[arguments_Ptr + i] = arguments_Item;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [arguments_Ptr, arguments_.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "function", where);
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#export`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskExport_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#import`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskImport_(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#promise`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskPromise(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [then] = args as Parameters<Exports["corpus:ts-reserved/class"]["promise"]>;
+      let where = 'param "then"';
+      try {
+        if (typeof then !== "number" || (then & 0xff) !== then)
+          throw badValue("a u8 (integer 0..255)", then);
+        return [then];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "promise", where);
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#symbol`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskSymbol(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#string`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskString(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr, true),
+          cx.dv.getUint32(retPtr + 4, true),
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "string", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#number`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNumber(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#boolean`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBoolean(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#any`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskAny(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#unknown`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskUnknown(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#never`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNever(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#error`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskError(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#array`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskArray(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#map`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskMap(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#set`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskSet(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#date`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskDate(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[constructor]object`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewObject(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = objectHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]object", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.delete`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectDelete(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.delete", where);
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.then`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectThen(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.then", where);
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.to-string`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectToString(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.to-string", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr, true),
+          cx.dv.getUint32(retPtr + 4, true),
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.to-string", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.call`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectCall(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.apply`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectApply(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.bind`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectBind(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.bind", where);
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[static]object.name`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectName(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr, true),
+          cx.dv.getUint32(retPtr + 4, true),
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[static]object.name", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:ts-reserved/class#[method]object.length`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskObjectLength(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [objectHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.length", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: number = ret >>> 0;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]object.length", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -1999,6 +2458,44 @@ const lowerImports: Record<
   "corpus:ts-reserved/class#[method]object.length": { make: lowerObjectLength, core: "i32 -> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  default: { make: taskDefault_, core: "->" },
+  interface: { make: taskInterface_, core: "-> i32" },
+  "corpus:ts-reserved/class#new": { make: taskNew_, core: "i32 -> i32" },
+  "corpus:ts-reserved/class#function": { make: taskFunction_, core: "i32 i32 ->" },
+  "corpus:ts-reserved/class#export": { make: taskExport_, core: "->" },
+  "corpus:ts-reserved/class#import": { make: taskImport_, core: "->" },
+  "corpus:ts-reserved/class#promise": { make: taskPromise, core: "i32 ->" },
+  "corpus:ts-reserved/class#symbol": { make: taskSymbol, core: "->" },
+  "corpus:ts-reserved/class#string": { make: taskString, core: "-> i32" },
+  "corpus:ts-reserved/class#number": { make: taskNumber, core: "->" },
+  "corpus:ts-reserved/class#boolean": { make: taskBoolean, core: "->" },
+  "corpus:ts-reserved/class#any": { make: taskAny, core: "->" },
+  "corpus:ts-reserved/class#unknown": { make: taskUnknown, core: "->" },
+  "corpus:ts-reserved/class#never": { make: taskNever, core: "->" },
+  "corpus:ts-reserved/class#error": { make: taskError, core: "->" },
+  "corpus:ts-reserved/class#array": { make: taskArray, core: "->" },
+  "corpus:ts-reserved/class#map": { make: taskMap, core: "->" },
+  "corpus:ts-reserved/class#set": { make: taskSet, core: "->" },
+  "corpus:ts-reserved/class#date": { make: taskDate, core: "->" },
+  "corpus:ts-reserved/class#[constructor]object": { make: taskNewObject, core: "-> i32" },
+  "corpus:ts-reserved/class#[method]object.delete": { make: taskObjectDelete, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.then": { make: taskObjectThen, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.to-string": {
+    make: taskObjectToString,
+    core: "i32 -> i32",
+  },
+  "corpus:ts-reserved/class#[static]object.call": { make: taskObjectCall, core: "->" },
+  "corpus:ts-reserved/class#[static]object.apply": { make: taskObjectApply, core: "->" },
+  "corpus:ts-reserved/class#[method]object.bind": { make: taskObjectBind, core: "i32 ->" },
+  "corpus:ts-reserved/class#[static]object.name": { make: taskObjectName, core: "-> i32" },
+  "corpus:ts-reserved/class#[method]object.length": { make: taskObjectLength, core: "i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -2011,8 +2508,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -2022,6 +2519,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   badValue,
@@ -141,6 +143,37 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return now as CoreFunction;
 }
 
+/** `corpus:two-versions/bridge#upgrade`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskUpgrade(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [t] = args as Parameters<Exports["corpus:two-versions/bridge"]["upgrade"]>;
+      let where = 'param "t"';
+      try {
+        if (typeof t !== "object" || t === null) throw badValue("a record object", t);
+        const tSeconds = t.seconds;
+        if (typeof tSeconds !== "bigint" || BigInt.asUintN(64, tSeconds) !== tSeconds)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", tSeconds, ".seconds");
+        return [BigInt.asIntN(64, tSeconds)];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "upgrade", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 16, 8, "result", "CanonicalABI.md lift_flat_values");
+        const result: ClockWallDatetime = loadClockWallDatetime(cx, retPtr);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "upgrade", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -161,6 +194,14 @@ const lowerImports: Record<
   "dep:clock/wall@2.0.0#now": { make: lowerNow2, core: "i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:two-versions/bridge#upgrade": { make: taskUpgrade, core: "i64 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -173,8 +214,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -184,6 +225,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

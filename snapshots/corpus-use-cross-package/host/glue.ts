@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -147,6 +149,52 @@ function lowerNewResponse(host: JsFunction, ac: AdapterContext): CoreFunction {
   return newResponse as CoreFunction;
 }
 
+/** `corpus:use-cross/handler#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskHandle(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [requestHandles, responseHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [req] = args as Parameters<Exports["corpus:use-cross/handler"]["handle"]>;
+      let where = 'param "req"';
+      try {
+        const reqHandle = requestHandles.lowerOwn(cx, req);
+        return [reqHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = responseHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:use-cross/handler#default-status`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskDefaultStatus(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: number = ret & 0xffff;
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "default-status", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -171,6 +219,15 @@ const lowerImports: Record<
   "dep:http/types#[constructor]response": { make: lowerNewResponse, core: "i32 -> i32" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:use-cross/handler#handle": { make: taskHandle, core: "i32 -> i32" },
+  "corpus:use-cross/handler#default-status": { make: taskDefaultStatus, core: "-> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -183,8 +240,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -194,6 +251,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

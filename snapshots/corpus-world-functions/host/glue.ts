@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -219,6 +221,127 @@ function lowerNothing(host: JsFunction, ac: AdapterContext): CoreFunction {
   return nothing as CoreFunction;
 }
 
+/** `run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRun(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [args2, env] = args as Parameters<Exports["run"]>;
+      let where = 'param "args"';
+      try {
+        if (!Array.isArray(args2)) throw badValue("an array", args2);
+        const args2Ptr = allocateList(cx, args2.length, 8, 4);
+        for (let i = 0; i < args2.length; i++) {
+          const args2Item = args2[i];
+          const args2ItemAt = args2Ptr + i * 8;
+          try {
+            const [args2ItemPtr, args2ItemLen] = lowerString(cx, args2Item);
+            cx.dv.setUint32(args2ItemAt, args2ItemPtr, true);
+            cx.dv.setUint32(args2ItemAt + 4, args2ItemLen, true);
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+        where = 'param "env"';
+        if (!Array.isArray(env)) throw badValue("an array", env);
+        const envPtr = allocateList(cx, env.length, 16, 4);
+        for (let i2 = 0; i2 < env.length; i2++) {
+          const envItem = env[i2];
+          const envItemAt = envPtr + i2 * 16;
+          try {
+            if (!Array.isArray(envItem) || envItem.length !== 2)
+              throw badValue("a tuple (array of length 2)", envItem);
+            const envItem0 = envItem[0];
+            const [envItem0Ptr, envItem0Len] = lowerString(cx, envItem0, "[0]");
+            cx.dv.setUint32(envItemAt, envItem0Ptr, true);
+            cx.dv.setUint32(envItemAt + 4, envItem0Len, true);
+            const envItem1 = envItem[1];
+            const [envItem1Ptr, envItem1Len] = lowerString(cx, envItem1, "[1]");
+            cx.dv.setUint32(envItemAt + 8, envItem1Ptr, true);
+            cx.dv.setUint32(envItemAt + 12, envItem1Len, true);
+          } catch (e) {
+            throw atPath(e, `[${i2}]`);
+          }
+        }
+        return [args2Ptr, args2.length, envPtr, env.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "run", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const resultCase = ret >>> 0;
+        let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+        switch (resultCase) {
+          case 0: {
+            result = { tag: "ok", val: undefined };
+            break;
+          }
+          case 1: {
+            result = { tag: "err", val: undefined };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "result", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "run", "result");
+      }
+    },
+  };
+}
+
+/** `init`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskInit(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
+/** `many-params`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskManyParams(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [a, b, c, d, e2, f, g, h] = args as Parameters<Exports["manyParams"]>;
+      let where = 'param "a"';
+      try {
+        if (typeof a !== "number" || (a & 0xff) !== a) throw badValue("a u8 (integer 0..255)", a);
+        where = 'param "b"';
+        if (typeof b !== "number" || (b & 0xffff) !== b)
+          throw badValue("a u16 (integer 0..65535)", b);
+        where = 'param "c"';
+        if (typeof c !== "number" || c >>> 0 !== c)
+          throw badValue("a u32 (integer 0..4294967295)", c);
+        where = 'param "d"';
+        if (typeof d !== "bigint" || BigInt.asUintN(64, d) !== d)
+          throw badValue("a u64 (bigint 0n..2n**64n-1n)", d);
+        where = 'param "e"';
+        if (typeof e2 !== "number" || (e2 << 24) >> 24 !== e2)
+          throw badValue("an s8 (integer -128..127)", e2);
+        where = 'param "f"';
+        if (typeof f !== "number" || (f << 16) >> 16 !== f)
+          throw badValue("an s16 (integer -32768..32767)", f);
+        where = 'param "g"';
+        if (typeof g !== "number" || (g | 0) !== g)
+          throw badValue("an s32 (integer -2147483648..2147483647)", g);
+        where = 'param "h"';
+        if (typeof h !== "bigint" || BigInt.asIntN(64, h) !== h)
+          throw badValue("an s64 (bigint -(2n**63n)..2n**63n-1n)", h);
+        return [a, b, c, BigInt.asIntN(64, d), e2, f, g, h];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "many-params", where);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -244,6 +367,16 @@ const lowerImports: Record<
   nothing: { make: lowerNothing, core: "->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  run: { make: taskRun, core: "i32 i32 i32 i32 -> i32" },
+  init: { make: taskInit, core: "->" },
+  "many-params": { make: taskManyParams, core: "i32 i32 i32 i64 i32 i32 i32 i64 -> f64" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -256,8 +389,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -267,6 +400,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -175,6 +177,43 @@ function lowerConfigure(host: JsFunction, ac: AdapterContext): CoreFunction {
   return configure as CoreFunction;
 }
 
+/** `start`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskStart(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [sessionHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [all] = args as Parameters<Exports["start"]>;
+      let where = 'param "all"';
+      try {
+        if (!Array.isArray(all)) throw badValue("an array", all);
+        const allPtr = allocateList(cx, all.length, 12, 4);
+        for (let i = 0; i < all.length; i++) {
+          const allItem = all[i];
+          const allItemAt = allPtr + i * 12;
+          try {
+            storeConfig(cx, allItemAt, allItem);
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+        return [allPtr, all.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "start", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = sessionHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "start", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -194,6 +233,14 @@ const lowerImports: Record<
   configure: { make: lowerConfigure, core: "i32 i32 i32 i32 i32 i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  start: { make: taskStart, core: "i32 i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -206,8 +253,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -217,6 +264,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -302,6 +304,201 @@ function lowerLog(host: JsFunction, ac: AdapterContext): CoreFunction {
   return log as CoreFunction;
 }
 
+/** `example:hello/greetings@0.1.0#greet`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskGreet(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [who, style] = args as Parameters<Exports["example:hello/greetings@0.1.0"]["greet"]>;
+      let where = 'param "who"';
+      try {
+        if (typeof who !== "object" || who === null) throw badValue("a record object", who);
+        const whoName = who.name;
+        const [whoNamePtr, whoNameLen] = lowerString(cx, whoName, ".name");
+        const whoAge = who.age;
+        let whoAgeCase: number;
+        let whoAgePayload: number;
+        if (whoAge === undefined || whoAge === null) {
+          whoAgeCase = 0;
+          whoAgePayload = 0;
+        } else {
+          whoAgeCase = 1;
+          if (typeof whoAge !== "number" || (whoAge & 0xff) !== whoAge)
+            throw badValue("a u8 (integer 0..255)", whoAge, ".age");
+          whoAgePayload = whoAge;
+        }
+        where = 'param "style"';
+        let styleCase: number;
+        switch (style) {
+          case "casual": {
+            styleCase = 0;
+            break;
+          }
+          case "formal": {
+            styleCase = 1;
+            break;
+          }
+          default:
+            throw badValue('one of "casual", "formal"', style);
+        }
+        return [whoNamePtr, whoNameLen, whoAgeCase, whoAgePayload, styleCase];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "greet", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result: string = loadStringFromRange(
+          cx,
+          cx.dv.getUint32(retPtr, true),
+          cx.dv.getUint32(retPtr + 4, true),
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "greet", "result");
+      }
+    },
+  };
+}
+
+/** `example:hello/greetings@0.1.0#[constructor]guest-book`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNewGuestBook(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [title] = args as any[];
+      let where = 'param "title"';
+      try {
+        const [titlePtr, titleLen] = lowerString(cx, title);
+        return [titlePtr, titleLen];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]guest-book", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: any = guestBookHandles.liftOwn(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[constructor]guest-book", "result");
+      }
+    },
+  };
+}
+
+/** `example:hello/greetings@0.1.0#[method]guest-book.sign`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskGuestBookSign(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self, who] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = guestBookHandles.lowerBorrow(cx, self);
+        where = 'param "who"';
+        if (typeof who !== "object" || who === null) throw badValue("a record object", who);
+        const whoName = who.name;
+        const [whoNamePtr, whoNameLen] = lowerString(cx, whoName, ".name");
+        const whoAge = who.age;
+        let whoAgeCase: number;
+        let whoAgePayload: number;
+        if (whoAge === undefined || whoAge === null) {
+          whoAgeCase = 0;
+          whoAgePayload = 0;
+        } else {
+          whoAgeCase = 1;
+          if (typeof whoAge !== "number" || (whoAge & 0xff) !== whoAge)
+            throw badValue("a u8 (integer 0..255)", whoAge, ".age");
+          whoAgePayload = whoAge;
+        }
+        return [selfHandle, whoNamePtr, whoNameLen, whoAgeCase, whoAgePayload];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]guest-book.sign", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 12, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultCase = cx.u8[retPtr];
+        let result: { tag: "ok"; val: number } | { tag: "err"; val: string };
+        switch (resultCase) {
+          case 0: {
+            result = { tag: "ok", val: cx.dv.getUint32(retPtr + 4, true) };
+            break;
+          }
+          case 1: {
+            result = {
+              tag: "err",
+              val: loadStringFromRange(
+                cx,
+                cx.dv.getUint32(retPtr + 4, true),
+                cx.dv.getUint32(retPtr + 8, true),
+              ),
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultCase, "result", 2);
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]guest-book.sign", "result");
+      }
+    },
+  };
+}
+
+/** `example:hello/greetings@0.1.0#[method]guest-book.signatures`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskGuestBookSignatures(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [guestBookHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [self] = args as any[];
+      let where = 'param "self"';
+      try {
+        const selfHandle = guestBookHandles.lowerBorrow(cx, self);
+        return [selfHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]guest-book.signatures", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 8, 4);
+        const result: string[] = new Array(resultLen);
+        for (let i = 0; i < resultLen; i++) {
+          const resultItemAt = resultPtr + i * 8;
+          result[i] = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(resultItemAt, true),
+            cx.dv.getUint32(resultItemAt + 4, true),
+          );
+        }
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "[method]guest-book.signatures", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -333,6 +530,26 @@ const lowerImports: Record<
   "example:hello/log@0.1.0#log": { make: lowerLog, core: "i32 i32 i32 ->" },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "example:hello/greetings@0.1.0#greet": { make: taskGreet, core: "i32 i32 i32 i32 i32 -> i32" },
+  "example:hello/greetings@0.1.0#[constructor]guest-book": {
+    make: taskNewGuestBook,
+    core: "i32 i32 -> i32",
+  },
+  "example:hello/greetings@0.1.0#[method]guest-book.sign": {
+    make: taskGuestBookSign,
+    core: "i32 i32 i32 i32 i32 -> i32",
+  },
+  "example:hello/greetings@0.1.0#[method]guest-book.signatures": {
+    make: taskGuestBookSignatures,
+    core: "i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -345,8 +562,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -356,6 +573,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -3,13 +3,79 @@
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
+  AdapterContext,
   CompiledComponent,
+  Flat,
   HostAdapters,
   ImportObject,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
-import { compileComponent, loadStringFromRange, stringLowerer } from "@witgen/runtime";
+import {
+  allocateList,
+  atPath,
+  badValue,
+  compileComponent,
+  exportCallFailed,
+  loadStringFromRange,
+  stringLowerer,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `example:streaming/text@0.1.0#pattern`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskPattern(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [n] = args as Parameters<Exports["example:streaming/text@0.1.0"]["pattern"]>;
+      let where = 'param "n"';
+      try {
+        if (typeof n !== "number" || n >>> 0 !== n)
+          throw badValue("a u32 (integer 0..4294967295)", n);
+        return [n];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "pattern", where);
+      }
+    },
+  };
+}
+
+/** `example:streaming/text@0.1.0#sum-later`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskSumLater(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [numbers] = args as Parameters<Exports["example:streaming/text@0.1.0"]["sumLater"]>;
+      let where = 'param "numbers"';
+      try {
+        if (!(Array.isArray(numbers) || numbers instanceof Uint32Array))
+          throw badValue("a Uint32Array or an array", numbers);
+        const numbersPtr = allocateList(cx, numbers.length, 4, 4);
+        if (numbers instanceof Uint32Array) {
+          cx.u8.set(
+            new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength),
+            numbersPtr,
+          );
+        } else {
+          const numbersElements = numbers as ArrayLike<unknown>;
+          for (let i = 0; i < numbersElements.length; i++) {
+            const numbersItem = numbersElements[i];
+            try {
+              if (typeof numbersItem !== "number" || numbersItem >>> 0 !== numbersItem)
+                throw badValue("a u32 (integer 0..4294967295)", numbersItem);
+              cx.dv.setUint32(numbersPtr + i * 4, numbersItem, true);
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        return [numbersPtr, numbers.length];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "sum-later", where);
+      }
+    },
+  };
+}
 
 /** Elements of `stream<T>` / `future<T>` for T = `string`: load and store one at `ptr`. */
 const element1 = {
@@ -24,13 +90,37 @@ const element1 = {
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "example:streaming/text@0.1.0#pattern": { make: taskPattern, core: "i32 -> i32" },
+  "example:streaming/text@0.1.0#sum-later": { make: taskSumLater, core: "i32 i32 -> i32" },
+};
+
+/** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
+function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
+  const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
+  if (actual !== core) {
+    throw new Error(
+      `witgen glue: ${path} was generated for core type (${core}) but the component's is (${actual}); regenerate the bindings`,
+    );
+  }
+  return ac;
+}
+
 /**
- * No function of this world has a specialised adapter (async functions and signatures with
- * streams, futures or error-contexts keep the runtime's dynamic path).
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
     string: element1,
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

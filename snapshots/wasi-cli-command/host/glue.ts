@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -18,6 +20,7 @@ import {
   atPath,
   badValue,
   compileComponent,
+  exportCallFailed,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -3636,6 +3639,16 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
   return udpSocketSetSendBufferSize as CoreFunction;
 }
 
+/** `wasi:cli/run@0.3.0#run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskRun(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
@@ -3967,6 +3980,14 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "wasi:cli/run@0.3.0#run": { make: taskRun, core: "-> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -3979,8 +4000,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -3995,6 +4016,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -19,6 +21,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  exportCallFailed,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -3225,6 +3228,24 @@ function lowerResponseGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunc
   return responseGetHeaders as CoreFunction;
 }
 
+/** `wasi:http/handler@0.3.0#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskHandle(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const [requestHandles, responseHandles] = resourceHandles(ac);
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [request] = args as Parameters<Exports["wasi:http/handler@0.3.0"]["handle"]>;
+      let where = 'param "request"';
+      try {
+        const requestHandle = requestHandles.lowerOwn(cx, request);
+        return [requestHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "handle", where);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -3453,6 +3474,14 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "wasi:http/handler@0.3.0#handle": { make: taskHandle, core: "i32 -> i32" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -3465,8 +3494,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; a function without one (async
- * functions, streams, futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (async imports, an async
+ * export's result, streams, futures, error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -3477,6 +3506,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

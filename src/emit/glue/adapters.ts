@@ -53,55 +53,19 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const jsName = env.locals.claim(spec.jsName);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
   const { resources, borrows } = prepare(env, plan);
-  const code = (): Env["code"] => env.code;
 
-  // lower-params-flat / lower-params-spilled
-  const coreArgs: string[] = [];
-  const spill = step(plan, "lower-params-spilled");
-  if (spill) {
-    const { size, align, offsets } = spill.spill;
-    const args = env.locals.claim("args");
-    code().line(`// More than MAX_FLAT_PARAMS flat values: the arguments go through memory (CanonicalABI.md "Flattening").`);
-    code().line(`const ${args} = cx.allocate(${align}, ${size});`);
-    code().line(`cx.checkRange(${args}, ${size}, ${align}, "parameter tuple", "CanonicalABI.md lower_flat_values");`);
-    plan.params.forEach((p, i) => {
-      if (i > 0) code().line(`where = ${paramWhere(p)};`);
-      store(env, p.type, params[i], { base: args, offset: offsets[i] }, params[i], "");
-    });
-    coreArgs.push(args);
-  } else {
-    plan.params.forEach((p, i) => {
-      if (i > 0) code().line(`where = ${paramWhere(p)};`);
-      coreArgs.push(...lowerFlat(env, p.type, params[i], params[i], ""));
-    });
-  }
-  const lowerParams = env.section();
-
+  const { coreArgs, code: lowerParams } = lowerParamsSection(env, plan, params);
   // lift-result-flat / lift-result-spilled
   let returnResult = "";
+  let liftResult = "";
   if (plan.result) {
-    const result = plan.result;
-    let value: string;
-    const spilled = step(plan, "lift-result-spilled");
-    if (spilled) {
-      const { size, align } = spilled.spill;
-      const retPtr = env.locals.claim("retPtr");
-      code().line(`const ${retPtr} = ret >>> 0;`);
-      code().line(`cx.checkRange(${retPtr}, ${size}, ${align}, "result", "CanonicalABI.md lift_flat_values");`);
-      value = load(env, result, { base: retPtr, offset: 0 }, "result");
-    } else {
-      value = liftFlat(env, result, new Slots(["ret"]), "result");
-    }
-    let local = value;
-    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(value)) {
-      local = env.locals.claim("result");
-      code().line(`const ${local}: ${env.typeOf(result)} = ${value};`);
-    }
+    const lifted = liftResultSection(env, plan, plan.result);
+    liftResult = lifted.code;
+    const local = lifted.local;
     returnResult = spec.throwsErr
       ? [`if (${local}.tag === "err") throw new ${env.rt("ComponentError")}(${local}.val);`, `return ${local}.val;`].join("\n")
       : `return ${local};`;
   }
-  const liftResult = env.section();
 
   for (const h of ["coreCallTrap", "callPostReturn", "exportCallFailed"] as const) env.rt(h);
   if (env.lowersStrings) env.rt("stringLowerer");
@@ -125,6 +89,89 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
     resources,
     borrows,
   });
+}
+
+/**
+ * Renders the value code of an export the runtime's task machinery calls (`taskExport`: every
+ * export of a component that uses async features): lowering the arguments, and for a sync
+ * function lifting the result. The call, borrow scope and post-return are the runtime's.
+ */
+export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
+  const { plan } = spec;
+  if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: a task export adapter needs a "lift" plan`);
+  const env = new Env(helpers, ["args", "flat"]);
+  env.shared = shared;
+  const params = spec.paramNames.map((n) => env.locals.claim(n));
+  const { resources } = prepare(env, plan, false);
+  const { coreArgs, code: lowerParams } = lowerParamsSection(env, plan, params);
+  // An async function's result comes through `task.return`, not here.
+  const lifted = !spec.async && plan.result ? liftResultSection(env, plan, plan.result) : undefined;
+  env.rt("exportCallFailed");
+  if (env.lowersStrings) env.rt("stringLowerer");
+  const resultCore = plan.core.results[0];
+  const typed = spec.fnType !== undefined;
+  return renderTemplate("task-export", {
+    docs: spec.docs,
+    factory: spec.factory,
+    name: lit(plan.name),
+    params: params.join(", "),
+    paramsType: typed && params.length > 0 ? `Parameters<${spec.fnType}>` : "any[]",
+    firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
+    lowersStrings: env.lowersStrings,
+    lowerParams: reindent(lowerParams, 4),
+    coreArgs: coreArgs.join(", "),
+    resultType: resultCore ? coreTsType(resultCore) : "",
+    liftResult: lifted ? reindent(lifted.code, 4) : "",
+    result: lifted?.local ?? "",
+    resources,
+  });
+}
+
+/** lower-params-flat / lower-params-spilled: the code lowering `params`, and the core arguments. */
+function lowerParamsSection(env: Env, plan: FunctionPlan, params: string[]): { coreArgs: string[]; code: string } {
+  const code = env.code;
+  const coreArgs: string[] = [];
+  const spill = step(plan, "lower-params-spilled");
+  if (spill) {
+    const { size, align, offsets } = spill.spill;
+    const args = env.locals.claim("args");
+    code.line(`// More than MAX_FLAT_PARAMS flat values: the arguments go through memory (CanonicalABI.md "Flattening").`);
+    code.line(`const ${args} = cx.allocate(${align}, ${size});`);
+    code.line(`cx.checkRange(${args}, ${size}, ${align}, "parameter tuple", "CanonicalABI.md lower_flat_values");`);
+    plan.params.forEach((p, i) => {
+      if (i > 0) code.line(`where = ${paramWhere(p)};`);
+      store(env, p.type, params[i], { base: args, offset: offsets[i] }, params[i], "");
+    });
+    coreArgs.push(args);
+  } else {
+    plan.params.forEach((p, i) => {
+      if (i > 0) code.line(`where = ${paramWhere(p)};`);
+      coreArgs.push(...lowerFlat(env, p.type, params[i], params[i], ""));
+    });
+  }
+  return { coreArgs, code: env.section() };
+}
+
+/** lift-result-flat / lift-result-spilled: the code lifting the result from `ret`, and the local holding it. */
+function liftResultSection(env: Env, plan: FunctionPlan, result: ValuePlan): { local: string; code: string } {
+  const code = env.code;
+  let value: string;
+  const spilled = step(plan, "lift-result-spilled");
+  if (spilled) {
+    const { size, align } = spilled.spill;
+    const retPtr = env.locals.claim("retPtr");
+    code.line(`const ${retPtr} = ret >>> 0;`);
+    code.line(`cx.checkRange(${retPtr}, ${size}, ${align}, "result", "CanonicalABI.md lift_flat_values");`);
+    value = load(env, result, { base: retPtr, offset: 0 }, "result");
+  } else {
+    value = liftFlat(env, result, new Slots(["ret"]), "result");
+  }
+  let local = value;
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(value)) {
+    local = env.locals.claim("result");
+    code.line(`const ${local}: ${env.typeOf(result)} = ${value};`);
+  }
+  return { local, code: env.section() };
 }
 
 /** Renders the `canon lower` adapter of an import. */
@@ -231,11 +278,12 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
 }
 
 /** Plans the signature's resource types and borrow scope; marks the helpers they need. */
-function prepare(env: Env, plan: FunctionPlan): { resources: string; borrows: boolean } {
+function prepare(env: Env, plan: FunctionPlan, ownScope = true): { resources: string; borrows: boolean } {
   env.planResources([...plan.params.map((p) => p.type), ...(plan.result ? [plan.result] : [])]);
   if (env.resources.size > 0) env.rt("resourceHandles");
   const borrows = plan.params.some((p) => containsBorrow(p.type));
-  if (borrows) {
+  // The task machinery's calls are their own borrow scope (the Task).
+  if (borrows && ownScope) {
     env.rt("BorrowScope");
     if (plan.direction === "lift") env.rt("checkBorrowsDropped");
   }

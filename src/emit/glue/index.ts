@@ -5,9 +5,10 @@
  *
  * Resource constructors, methods and statics get adapters too (the runtime's resource classes
  * call them). Named types moved through memory get one alias and store/load function each,
- * shared by the adapters (shared.ts). Functions the generator does not specialise (async functions, signatures with
- * streams, futures or error-contexts) get no adapter: the instantiator runs them on its
- * dynamic path.
+ * shared by the adapters (shared.ts). Every export also gets a `taskExport` adapter: its value
+ * code for components using async features, whose exports the task machinery calls (an async
+ * export's parameters only: its result comes through `task.return`). Signatures with streams,
+ * futures or error-contexts get no adapter: the instantiator runs them on its dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { planFunction, TypeResolver, type FunctionPlan } from "@witgen/runtime";
@@ -83,19 +84,27 @@ function adapterBaseName(witName: string): string {
   return m[1] === "constructor" ? `new-${m[2]}` : `${m[2]}-${m[3]}`;
 }
 
-function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" | "lower", options: GlueOptions, factories: Scope): GlueFunction[] {
+/**
+ * The adapters of `fns`: `lift` / `lower` for sync functions (the whole call), `task` for
+ * exports the task machinery calls (their value code: sync ones whole, async ones' parameters).
+ */
+function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lower" | "task", options: GlueOptions, factories: Scope): (GlueFunction & { async: boolean })[] {
   const resolver = new TypeResolver(doc);
-  const out: GlueFunction[] = [];
+  const out: (GlueFunction & { async: boolean })[] = [];
+  const direction = kind === "lower" ? "lower" : "lift";
   for (const { fn, path, fnType } of fns) {
-    if (fn.async) continue;
+    if (fn.async && kind !== "task") continue;
     const plan = planOf(resolver, fn, direction);
-    if (!plan.params.every((p) => supported(p.type)) || (plan.result && !supported(plan.result))) continue;
+    // An async function's result comes through `task.return`: only its parameters matter.
+    const result = fn.async ? undefined : plan.result;
+    if (!plan.params.every((p) => supported(p.type)) || (result && !supported(result))) continue;
     const params = new Scope();
     const jsName = bindingName(adapterBaseName(fn.name));
     out.push({
+      async: fn.async,
       plan,
       path,
-      factory: factories.claim(`${direction}${jsName[0].toUpperCase()}${jsName.slice(1)}`),
+      factory: factories.claim(`${kind}${jsName[0].toUpperCase()}${jsName.slice(1)}`),
       jsName,
       paramNames: fn.params.map((p) => params.claim(bindingName(p.name))),
       fnType,
@@ -110,8 +119,8 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], direction: "lift" 
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
   // The module's top-level names: adapter factories and shared type code (shared.ts) claim theirs here.
   const factories = new Scope([
-    "adapters", "instantiate", "liftExports", "lowerImports", "agreed", "Exports", "Imports",
-    "AdapterContext", "CompiledComponent", "CoreFunction", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext",
+    "adapters", "instantiate", "liftExports", "lowerImports", "taskExports", "agreed", "Exports", "Imports",
+    "AdapterContext", "CompiledComponent", "CoreFunction", "Flat", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext", "TaskExportValues",
     ...RUNTIME_HELPERS,
   ]);
   const model = new WorldModel(doc, "host", options.results, options.runtimeModule, options.jspi);
@@ -119,10 +128,12 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
   // suspending imports itself, so only the element code is generated.
   const exports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
   const imports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
+  const taskExports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "task", options, factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,
     imports,
+    taskExports,
     elements: worldElements(doc),
     named: { plans: namedPlans(doc), names: factories },
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],

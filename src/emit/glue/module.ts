@@ -1,7 +1,7 @@
 // A glue module: the adapters of a set of functions, their lookup tables and the HostAdapters object.
 import type { FunctionPlan, ValuePlan } from "@witgen/runtime";
 import type { Scope } from "../names.js";
-import { renderExportAdapter, renderImportAdapter, type AdapterSpec } from "./adapters.js";
+import { renderExportAdapter, renderImportAdapter, renderTaskExportAdapter, type AdapterSpec } from "./adapters.js";
 import { renderElement, type ElementSpec } from "./elements.js";
 import { lit } from "./code.js";
 import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
@@ -21,6 +21,8 @@ export interface GlueModuleInput {
   exports: GlueFunction[];
   /** Host imports (`canon lower` adapters). */
   imports: GlueFunction[];
+  /** Root exports the task machinery calls (`taskExport` adapters: components using async features). */
+  taskExports?: (GlueFunction & { async: boolean })[];
   /** Stream/future element types with generated load/store. */
   elements?: ElementSpec[];
   /** More import lines (the declarations the adapters are typed with). */
@@ -51,6 +53,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
   const adapters = [
     ...input.exports.map((f) => renderExportAdapter(f, helpers, shared)),
     ...input.imports.map((f) => renderImportAdapter(f, helpers, shared)),
+    ...(input.taskExports ?? []).map((f) => renderTaskExportAdapter(f, helpers, shared)),
   ];
   const elements = (input.elements ?? []).map((spec, i) => ({
     key: lit(spec.key),
@@ -60,8 +63,12 @@ export function renderGlueModule(input: GlueModuleInput): string {
   }));
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
   const any = adapters.length > 0;
+  const taskExports = input.taskExports ?? [];
+  const plain = input.exports.length + input.imports.length > 0;
   const types = [
-    ...(any ? ["AdapterContext", "CoreFunction", "JsFunction"] : []),
+    ...(plain ? ["CoreFunction", "JsFunction"] : []),
+    ...(any ? ["AdapterContext"] : []),
+    ...(taskExports.length > 0 ? ["Flat", "TaskExportValues"] : []),
     "HostAdapters",
     ...(elements.length > 0 || shared?.any ? ["LiftLowerContext"] : []),
   ];
@@ -78,6 +85,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     adapters,
     exportTable: table(input.exports),
     importTable: table(input.imports),
+    taskTable: table(taskExports),
     any,
     elements,
     tail: input.tail ?? "",

@@ -1,0 +1,139 @@
+/**
+ * Generated value code for exports the runtime's task machinery calls: in a component that uses
+ * async features, every export (sync or async lifted) runs as a Task, and the glue's
+ * `taskExport` adapters give the lowering of its arguments (and a sync export's result) while the
+ * runtime keeps the call. A real WAT component, bindings generated from its binary; values, bad
+ * arguments and which adapters ran are checked against the dynamic path.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileComponent, type CompiledComponent, type HostAdapters, type TaskExportValues } from "@witgen/runtime";
+import { generate } from "../../src/generate.js";
+import { buildWatComponent } from "../support/build-component.js";
+import { typecheck } from "../support/typecheck.js";
+import { loadGlue } from "./harness.js";
+
+const WAT = `(component
+  (type $point (record (field "x" s32) (field "y" s32)))
+  (core module $Mem
+    (memory (export "mem") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
+      (global.set $next (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $m))
+  (alias core export $mem "realloc" (core func $realloc))
+  (core func $ret (canon task.return (result u32) (memory $m) string-encoding=utf8))
+  (core instance $b (export "ret" (func $ret)))
+  (core module $Main
+    (import "b" "ret" (func $ret (param i32)))
+    (import "m" "mem" (memory 1))
+    ;; echo(s) -> s: the same bytes back (a sync lift).
+    (func (export "echo") (param i32 i32) (result i32)
+      (i32.store (i32.const 64) (local.get 0))
+      (i32.store (i32.const 68) (local.get 1))
+      (i32.const 64))
+    ;; swap(p) -> point with x and y exchanged, through a return area (a sync lift).
+    (func (export "swap") (param i32 i32) (result i32)
+      (i32.store (i32.const 80) (local.get 1))
+      (i32.store (i32.const 84) (local.get 0))
+      (i32.const 80))
+    ;; count(s) -> its length in bytes (an async lift returning at once).
+    (func (export "count") (param i32 i32) (result i32)
+      (call $ret (local.get 1))
+      (i32.const 0))
+    (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+  (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
+  (export $p "point" (type $point))
+  (func (export "echo") (param "s" string) (result string)
+    (canon lift (core func $main "echo") (memory $m) (realloc $realloc) string-encoding=utf8))
+  (func (export "swap") (param "p" $p) (result $p) (canon lift (core func $main "swap") (memory $m)))
+  (func (export "count") async (param "s" string) (result u32)
+    (canon lift (core func $main "count") async (memory $m) (realloc $realloc) string-encoding=utf8 (callback (core func $main "cb")))))`;
+
+type Api = {
+  echo(s: string): string;
+  swap(p: { x: number; y: number }): { x: number; y: number };
+  count(s: string): Promise<number>;
+};
+
+describe("glue: value code of exports the task machinery calls", () => {
+  let dir: string;
+  let compiled: CompiledComponent;
+  let glue: { adapters: HostAdapters };
+  let glueTs: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "witgen-task-exports-"));
+    const bytes = await buildWatComponent(WAT);
+    await writeFile(path.join(dir, "c.wasm"), bytes);
+    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
+    expect(typecheck(files)).toEqual([]);
+    glueTs = files.find((f) => f.path === "glue.ts")!.contents;
+    glue = await loadGlue(glueTs);
+    compiled = await compileComponent(bytes);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The glue's adapters, counting which task exports they gave value code for. */
+  function counted(): { adapters: HostAdapters; used: Map<string, number> } {
+    const used = new Map<string, number>();
+    const count = (key: string) => used.set(key, (used.get(key) ?? 0) + 1);
+    const adapters: HostAdapters = {
+      ...glue.adapters,
+      taskExport(p, ac) {
+        const values = glue.adapters.taskExport!(p, ac);
+        if (!values) return undefined;
+        const wrapped: TaskExportValues = {
+          lowerParams: (args) => (count(`${p} params`), values.lowerParams(args)),
+          ...(values.liftResults ? { liftResults: (flat) => (count(`${p} result`), values.liftResults!(flat)) } : {}),
+        };
+        return wrapped;
+      },
+    };
+    return { adapters, used };
+  }
+
+  it("every export gets value code; sync ones for their result too, async ones for their parameters", async () => {
+    expect(glueTs).toMatch(/^function taskEcho\(/m);
+    expect(glueTs).toMatch(/^function taskSwap\(/m);
+    expect(glueTs).toMatch(/^function taskCount\(/m);
+    const { adapters, used } = counted();
+    const api = compiled.instantiateSync({}, { adapters, results: "throw" }).exports as unknown as Api;
+    expect(api.echo("héllo ✓")).toBe("héllo ✓");
+    expect(api.swap({ x: 1, y: -2 })).toEqual({ x: -2, y: 1 });
+    expect(await api.count("abc")).toBe(3);
+    expect(Object.fromEntries(used)).toEqual({ "echo params": 1, "echo result": 1, "swap params": 1, "swap result": 1, "count params": 1 });
+  });
+
+  it("the same values and the same errors as the dynamic path", async () => {
+    const generated = compiled.instantiateSync({}, { adapters: glue.adapters, results: "throw" }).exports as unknown as Api;
+    const dynamic = compiled.instantiateSync({}, { results: "throw" }).exports as unknown as Api;
+    for (const api of [generated, dynamic]) {
+      expect(api.echo("")).toBe("");
+      expect(await api.count("数学")).toBe(6);
+    }
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return String(e);
+      }
+      return "no error";
+    };
+    const bad = { x: 1, y: "2" } as unknown as { x: number; y: number };
+    expect(message(() => generated.swap(bad))).toBe(message(() => dynamic.swap(bad)));
+    expect(message(() => generated.swap(bad))).toMatch(/expected an s32 .* in swap \(param "p"\.y\)/);
+    const rejected = async (api: Api) => String(await api.count(42 as unknown as string).catch((e) => e));
+    expect(await rejected(generated)).toBe(await rejected(dynamic));
+    // A refused argument leaves the instance usable.
+    expect(generated.echo("still here")).toBe("still here");
+  });
+});
