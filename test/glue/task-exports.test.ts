@@ -28,9 +28,11 @@ const WAT = `(component
   (alias core export $mem "mem" (core memory $m))
   (alias core export $mem "realloc" (core func $realloc))
   (core func $ret (canon task.return (result u32) (memory $m) string-encoding=utf8))
-  (core instance $b (export "ret" (func $ret)))
+  (core func $ret-point (canon task.return (result $point) (memory $m) string-encoding=utf8))
+  (core instance $b (export "ret" (func $ret)) (export "ret-point" (func $ret-point)))
   (core module $Main
     (import "b" "ret" (func $ret (param i32)))
+    (import "b" "ret-point" (func $ret-point (param i32 i32)))
     (import "m" "mem" (memory 1))
     ;; echo(s) -> s: the same bytes back (a sync lift).
     (func (export "echo") (param i32 i32) (result i32)
@@ -46,6 +48,10 @@ const WAT = `(component
     (func (export "count") (param i32 i32) (result i32)
       (call $ret (local.get 1))
       (i32.const 0))
+    ;; mirror(p) -> p with both coordinates negated (an async lift returning at once).
+    (func (export "mirror") (param i32 i32) (result i32)
+      (call $ret-point (i32.sub (i32.const 0) (local.get 0)) (i32.sub (i32.const 0) (local.get 1)))
+      (i32.const 0))
     (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
   (core instance $main (instantiate $Main (with "b" (instance $b)) (with "m" (instance $mem))))
   (export $p "point" (type $point))
@@ -53,12 +59,15 @@ const WAT = `(component
     (canon lift (core func $main "echo") (memory $m) (realloc $realloc) string-encoding=utf8))
   (func (export "swap") (param "p" $p) (result $p) (canon lift (core func $main "swap") (memory $m)))
   (func (export "count") async (param "s" string) (result u32)
-    (canon lift (core func $main "count") async (memory $m) (realloc $realloc) string-encoding=utf8 (callback (core func $main "cb")))))`;
+    (canon lift (core func $main "count") async (memory $m) (realloc $realloc) string-encoding=utf8 (callback (core func $main "cb"))))
+  (func (export "mirror") async (param "p" $p) (result $p)
+    (canon lift (core func $main "mirror") async (memory $m) (realloc $realloc) string-encoding=utf8 (callback (core func $main "cb")))))`;
 
 type Api = {
   echo(s: string): string;
   swap(p: { x: number; y: number }): { x: number; y: number };
   count(s: string): Promise<number>;
+  mirror(p: { x: number; y: number }): Promise<{ x: number; y: number }>;
 };
 
 describe("glue: value code of exports the task machinery calls", () => {
@@ -88,6 +97,10 @@ describe("glue: value code of exports the task machinery calls", () => {
     const count = (key: string) => used.set(key, (used.get(key) ?? 0) + 1);
     const adapters: HostAdapters = {
       ...glue.adapters,
+      taskReturn(key, cx) {
+        const lift = glue.adapters.taskReturn!(key, cx);
+        return lift && ((flat) => (count(`task.return ${key}`), lift(flat)));
+      },
       taskExport(p, ac) {
         const values = glue.adapters.taskExport!(p, ac);
         if (!values) return undefined;
@@ -105,12 +118,24 @@ describe("glue: value code of exports the task machinery calls", () => {
     expect(glueTs).toMatch(/^function taskEcho\(/m);
     expect(glueTs).toMatch(/^function taskSwap\(/m);
     expect(glueTs).toMatch(/^function taskCount\(/m);
+    expect(glueTs).toMatch(/^function taskReturnOfCount\(/m);
+    expect(glueTs).toMatch(/^function taskReturnOfMirror\(/m);
     const { adapters, used } = counted();
     const api = compiled.instantiateSync({}, { adapters, results: "throw" }).exports as unknown as Api;
     expect(api.echo("héllo ✓")).toBe("héllo ✓");
     expect(api.swap({ x: 1, y: -2 })).toEqual({ x: -2, y: 1 });
     expect(await api.count("abc")).toBe(3);
-    expect(Object.fromEntries(used)).toEqual({ "echo params": 1, "echo result": 1, "swap params": 1, "swap result": 1, "count params": 1 });
+    expect(await api.mirror({ x: 3, y: -4 })).toEqual({ x: -3, y: 4 });
+    expect(Object.fromEntries(used)).toEqual({
+      "echo params": 1,
+      "echo result": 1,
+      "swap params": 1,
+      "swap result": 1,
+      "count params": 1,
+      "task.return u32": 1,
+      "mirror params": 1,
+      "task.return record{x:s32,y:s32}": 1,
+    });
   });
 
   it("the same values and the same errors as the dynamic path", async () => {
@@ -119,6 +144,7 @@ describe("glue: value code of exports the task machinery calls", () => {
     for (const api of [generated, dynamic]) {
       expect(api.echo("")).toBe("");
       expect(await api.count("数学")).toBe(6);
+      expect(await api.mirror({ x: -1, y: 7 })).toEqual({ x: 1, y: -7 });
     }
     const message = (f: () => unknown): string => {
       try {

@@ -15,7 +15,8 @@
  *   sync `canon lift` (possibly re-exported through nested instances), in a component
  *   that uses no async features;
  * - `taskExport`: the value code of every other root export (lifted sync or async in a
- *   component using async features: the task machinery makes the call, `async-calls.ts`).
+ *   component using async features: the task machinery makes the call, `async-calls.ts`);
+ * - `taskReturn`: the result of every `canon task.return`, by result type.
  * Calls between components inside one composed component (fused adapters) and
  * `canon lower ... async` always use the dynamic path.
  *
@@ -117,6 +118,12 @@ export interface HostAdapters {
    * runtime's (`liftExport` is not asked for these).
    */
   taskExport?(path: ExternPath, ac: AdapterContext): TaskExportValues | undefined;
+  /**
+   * Replaces the lifting of an async export's result in `canon task.return`, by the result
+   * type's key (`abiTypeKey`, e.g. `record{x:s32,y:s32}`): CanonicalABI.md `lift_flat_values`
+   * of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer), `[value]`.
+   */
+  taskReturn?(resultKey: string, cx: LiftLowerContext): ((flat: readonly Flat[]) => unknown[]) | undefined;
 }
 
 /**

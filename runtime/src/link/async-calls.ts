@@ -23,7 +23,7 @@ import { liftFunction, type FuncInst } from "../task/callback-loop.js";
 import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
-import type { CoreFunction, FunctionSignature, JsFunction, TaskExportValues } from "./adapters.js";
+import type { CoreFunction, FunctionSignature, HostAdapters, JsFunction, TaskExportValues } from "./adapters.js";
 import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
@@ -194,14 +194,25 @@ export function asyncLift(
 }
 
 /** `canon task.return (result T)? opts`. */
-export function taskReturnBuiltin(compiler: CodecCompiler, state: ComponentInstanceState, result: AbiType | undefined, opts: CanonOptions, cx: LiftLowerContext): CoreFunction {
+export function taskReturnBuiltin(
+  compiler: CodecCompiler,
+  state: ComponentInstanceState,
+  result: AbiType | undefined,
+  opts: CanonOptions,
+  cx: LiftLowerContext,
+  generated?: HostAdapters["taskReturn"],
+): CoreFunction {
   const cs = result ? codecs(compiler, [result]) : [];
   const types = result ? [result] : [];
+  // Generated code (`taskReturn` adapters) for results that cannot hold stream/future/error-context ends.
+  const lift = result && !movesEnds(types) ? generated?.(abiTypeKey(result), cx) : undefined;
   const sig = {
     resultTypeKey: resultKey(result),
     ...(opts.memory ? { memory: opts.memory } : {}),
     stringEncoding: opts.stringEncoding ?? "utf8",
-    lift: (flat: CoreValue[]) => withScope(cx, undefined, () => liftValues(cx, cs, types, flat, MAX_FLAT_PARAMS)),
+    lift: lift
+      ? (flat: CoreValue[]) => withScope(cx, undefined, () => lift(flat as Flat[]))
+      : (flat: CoreValue[]) => withScope(cx, undefined, () => liftValues(cx, cs, types, flat, MAX_FLAT_PARAMS)),
   };
   return (...flat) => void taskReturn(state, sig, flat as CoreValue[]);
 }

@@ -323,7 +323,8 @@ export function instantiateComponent(
       case "task.return": {
         const opts = canonOptions(c.options, o);
         const result = c.result && valType(scope, c.result, o);
-        scope.coreFuncs.push(guarded(state, taskReturnBuiltin(session.compiler, state, result, opts, new LiftLowerContext(state, opts, session.hooks))));
+        const cx = new LiftLowerContext(state, opts, session.hooks);
+        scope.coreFuncs.push(guarded(state, taskReturnBuiltin(session.compiler, state, result, opts, cx, session.adapters.taskReturn?.bind(session.adapters))));
         return;
       }
       case "resource.new": {

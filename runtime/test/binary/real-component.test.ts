@@ -116,7 +116,7 @@ describe("a component made by jco from a WAT core module", () => {
 });
 
 describe("performance", () => {
-  test("a multi-MB component decodes in milliseconds (core modules are sliced, not parsed)", async () => {
+  test("a multi-MB component decodes, its core modules sliced out whole (not parsed)", async () => {
     // A core module with a 4 MiB data segment, made into a component by jco.
     const payload = 4 << 20;
     const leb = (n: number) => {
@@ -152,17 +152,8 @@ describe("performance", () => {
       await componentEmbed({ binary: core, witSource: "package ex:big;\nworld big {}", world: "big" }),
     );
     expect(bytes.length).toBeGreaterThan(payload);
-    decodeComponent(bytes); // warm up
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const ast = decodeComponent(bytes);
-      times.push(performance.now() - t0);
-      expect(sectionsOf(ast, "core-module").some((m) => m.bytes.length > payload)).toBe(true);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`decodeComponent of ${(bytes.length / 1048576).toFixed(1)} MiB: median ${times[2].toFixed(2)} ms`);
-    // "A few ms"; generous for slow CI machines.
-    expect(times[2]).toBeLessThan(25);
+    // Its speed is the benchmarks' business (bench/), not a test's.
+    const ast = decodeComponent(bytes);
+    expect(sectionsOf(ast, "core-module").some((m) => m.bytes.length > payload)).toBe(true);
   });
 });

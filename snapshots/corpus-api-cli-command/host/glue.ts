@@ -266,6 +266,27 @@ function taskRun(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<_,_>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfRun(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        result = { tag: "err", val: undefined };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -333,6 +354,12 @@ const taskExports: Record<
   "corpus:cli/run#run": { make: taskRun, core: "-> i32" },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
+  {
+    "result<_,_>": taskReturnOfRun,
+  };
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -359,6 +386,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx) {
+    return taskReturns[key]?.(cx);
   },
 };
 

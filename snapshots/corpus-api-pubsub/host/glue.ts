@@ -421,6 +421,51 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<_,variant{unauthorized,unknown-topic(string),other(string)}>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfHandle(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const resultErrCase = (flat[1] as number) >>> 0;
+        let resultErr: Error_;
+        switch (resultErrCase) {
+          case 0: {
+            resultErr = { tag: "unauthorized" };
+            break;
+          }
+          case 1: {
+            resultErr = {
+              tag: "unknown-topic",
+              val: loadStringFromRange(cx, flat[2] as number, flat[3] as number),
+            };
+            break;
+          }
+          case 2: {
+            resultErr = {
+              tag: "other",
+              val: loadStringFromRange(cx, flat[2] as number, flat[3] as number),
+            };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultErrCase, "variant", 3);
+        }
+        result = { tag: "err", val: resultErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{topic:string,payload:list<u8>,metadata:option<list<tuple<string,string>>>}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): Message {
@@ -459,6 +504,12 @@ const taskExports: Record<
   },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
+  {
+    "result<_,variant{unauthorized,unknown-topic(string),other(string)}>": taskReturnOfHandle,
+  };
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -485,6 +536,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx) {
+    return taskReturns[key]?.(cx);
   },
 };
 

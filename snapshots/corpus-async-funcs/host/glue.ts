@@ -10,6 +10,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
   TaskExportValues,
 } from "@witgen/runtime";
 import {
@@ -17,11 +18,14 @@ import {
   atPath,
   badValue,
   callPostReturn,
+  checkListRange,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
+  loadStringFromRange,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -153,6 +157,44 @@ function taskSyncOne(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<_,string>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfMain(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        result = { tag: "err", val: loadStringFromRange(cx, flat[1] as number, flat[2] as number) };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
+/** `canon task.return` of a `list<u8>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfCompute(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultPtr = (flat[0] as number) >>> 0;
+    const resultLen = (flat[1] as number) >>> 0;
+    checkListRange(cx, resultPtr, resultLen, 1, 1);
+    return [new Uint8Array(cx.u8.slice(resultPtr, resultPtr + resultLen).buffer)];
+  };
+}
+
+/** `canon task.return` of a `u32` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfWaitFor(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    return [(flat[0] as number) >>> 0];
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -183,6 +225,14 @@ const taskExports: Record<
   "corpus:async-funcs/work#sync-one": { make: taskSyncOne, core: "-> i32" },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
+  {
+    "result<_,string>": taskReturnOfMain,
+    "list<u8>": taskReturnOfCompute,
+    u32: taskReturnOfWaitFor,
+  };
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -210,6 +260,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx) {
+    return taskReturns[key]?.(cx);
   },
 };
 

@@ -10,6 +10,7 @@ import type {
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
   TaskExportValues,
 } from "@witgen/runtime";
 import {
@@ -19,11 +20,13 @@ import {
   badValue,
   callPostReturn,
   checkBorrowsDropped,
+  checkListRange,
   compileComponent,
   coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
+  invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
@@ -338,6 +341,58 @@ function taskConnectionPing(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<u64,string>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfConnectionSend(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: bigint } | { tag: "err"; val: string };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: BigInt.asUintN(64, flat[1] as bigint) };
+        break;
+      }
+      case 1: {
+        result = {
+          tag: "err",
+          val: loadStringFromRange(
+            cx,
+            Number(BigInt.asUintN(32, flat[1] as bigint)),
+            flat[2] as number,
+          ),
+        };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
+/** `canon task.return` of a `option<list<u8>>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfConnectionReceive(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: Uint8Array | undefined;
+    switch (resultCase) {
+      case 0: {
+        result = undefined;
+        break;
+      }
+      case 1: {
+        const resultSomePtr = (flat[1] as number) >>> 0;
+        const resultSomeLen = (flat[2] as number) >>> 0;
+        checkListRange(cx, resultSomePtr, resultSomeLen, 1, 1);
+        result = new Uint8Array(cx.u8.slice(resultSomePtr, resultSomePtr + resultSomeLen).buffer);
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "option", 2);
+    }
+    return [result];
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -407,6 +462,13 @@ const taskExports: Record<
   },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
+  {
+    "result<u64,string>": taskReturnOfConnectionSend,
+    "option<list<u8>>": taskReturnOfConnectionReceive,
+  };
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -434,6 +496,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx) {
+    return taskReturns[key]?.(cx);
   },
 };
 

@@ -77,6 +77,13 @@ function taskSumLater(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `u64` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfCountBytes(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+  return (flat) => {
+    return [BigInt.asUintN(64, flat[0] as bigint)];
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `string`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): string {
@@ -98,6 +105,12 @@ const taskExports: Record<
   "example:streaming/text@0.1.0#pattern": { make: taskPattern, core: "i32 -> i32" },
   "example:streaming/text@0.1.0#sum-later": { make: taskSumLater, core: "i32 i32 -> i32" },
 };
+
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
+  {
+    u64: taskReturnOfCountBytes,
+  };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -121,6 +134,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx) {
+    return taskReturns[key]?.(cx);
   },
 };
 

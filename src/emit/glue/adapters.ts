@@ -5,7 +5,7 @@
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
  */
-import { containsBorrow, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
+import { containsBorrow, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
@@ -124,6 +124,39 @@ export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, 
     liftResult: lifted ? reindent(lifted.code, 4) : "",
     result: lifted?.local ?? "",
     resources,
+  });
+}
+
+/** An async export's result type, lifted in `canon task.return` (`taskReturn` adapters). */
+export interface TaskReturnSpec {
+  /** The runtime's key of the type (`abiTypeKey`). */
+  key: string;
+  result: ValuePlan;
+  factory: string;
+}
+
+/**
+ * Renders the lifting of an async export's result in `canon task.return`: CanonicalABI.md
+ * `lift_flat_values` of the built-in's arguments, one pointer past MAX_FLAT_PARAMS.
+ */
+export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
+  const env = new Env(helpers, ["flat"]);
+  env.shared = shared;
+  const { result } = spec;
+  let value: string;
+  if (result.flat.length > MAX_FLAT_PARAMS) {
+    const ptr = env.locals.claim("ptr");
+    env.code.line(`const ${ptr} = (flat[0] as number) >>> 0;`);
+    env.code.line(`cx.checkRange(${ptr}, ${result.size}, ${result.align}, "result", "CanonicalABI.md lift_flat_values");`);
+    value = load(env, result, { base: ptr, offset: 0 }, "result");
+  } else {
+    value = liftFlat(env, result, new Slots(result.flat.map((t, i) => `(flat[${i}] as ${coreTsType(t)})`)), "result");
+  }
+  return renderTemplate("task-return", {
+    factory: spec.factory,
+    key: spec.key,
+    lift: reindent(env.section(), 2),
+    value,
   });
 }
 

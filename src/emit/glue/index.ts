@@ -11,7 +11,7 @@
  * futures or error-contexts get no adapter: the instantiator runs them on its dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
-import { planFunction, TypeResolver, type FunctionPlan } from "@witgen/runtime";
+import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan } from "@witgen/runtime";
 import type { EmittedFile } from "../index.js";
 import { INDEX_PATH } from "../layout.js";
 import { WorldModel } from "../model.js";
@@ -20,7 +20,8 @@ import { formatTypeScript } from "../render.js";
 import { lit } from "./code.js";
 import { worldElements } from "./elements.js";
 import { RUNTIME_HELPERS, supported } from "./env.js";
-import { namedPlans } from "./shared.js";
+import { holdsHandles, namedPlans } from "./shared.js";
+import type { TaskReturnSpec } from "./adapters.js";
 import { renderGlueModule, type GlueFunction } from "./module.js";
 import { renderTemplate } from "./templates.js";
 
@@ -115,11 +116,30 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lo
   return out;
 }
 
+/**
+ * The result types of the async exports, one each by the runtime's type key, that glue can lift
+ * in `canon task.return` (not those holding handles: their ids are the component's own).
+ */
+function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): TaskReturnSpec[] {
+  const resolver = new TypeResolver(doc);
+  const out = new Map<string, TaskReturnSpec>();
+  for (const { fn } of fns) {
+    if (!fn.async || !fn.result) continue;
+    const t = resolver.resolve(fn.result);
+    const result = planValue(t);
+    const key = abiTypeKey(t);
+    if (out.has(key) || !supported(result) || holdsHandles(result)) continue;
+    const jsName = bindingName(adapterBaseName(fn.name));
+    out.set(key, { key, result, factory: factories.claim(`taskReturnOf${jsName[0].toUpperCase()}${jsName.slice(1)}`) });
+  }
+  return [...out.values()];
+}
+
 /** Emits `glue.ts` for `doc`'s selected world. */
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
   // The module's top-level names: adapter factories and shared type code (shared.ts) claim theirs here.
   const factories = new Scope([
-    "adapters", "instantiate", "liftExports", "lowerImports", "taskExports", "agreed", "Exports", "Imports",
+    "adapters", "instantiate", "liftExports", "lowerImports", "taskExports", "taskReturns", "agreed", "Exports", "Imports",
     "AdapterContext", "CompiledComponent", "CoreFunction", "Flat", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext", "TaskExportValues",
     ...RUNTIME_HELPERS,
   ]);
@@ -128,12 +148,15 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
   // suspending imports itself, so only the element code is generated.
   const exports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
   const imports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
-  const taskExports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "task", options, factories);
+  const exported = [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")];
+  const taskExports = options.jspi ? [] : glueFunctions(doc, exported, "task", options, factories);
+  const taskReturns = options.jspi ? [] : asyncResults(doc, exported, factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,
     imports,
     taskExports,
+    taskReturns,
     elements: worldElements(doc),
     named: { plans: namedPlans(doc), names: factories },
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],

@@ -1,7 +1,14 @@
 // A glue module: the adapters of a set of functions, their lookup tables and the HostAdapters object.
 import type { FunctionPlan, ValuePlan } from "@witgen/runtime";
 import type { Scope } from "../names.js";
-import { renderExportAdapter, renderImportAdapter, renderTaskExportAdapter, type AdapterSpec } from "./adapters.js";
+import {
+  renderExportAdapter,
+  renderImportAdapter,
+  renderTaskExportAdapter,
+  renderTaskReturnAdapter,
+  type AdapterSpec,
+  type TaskReturnSpec,
+} from "./adapters.js";
 import { renderElement, type ElementSpec } from "./elements.js";
 import { lit } from "./code.js";
 import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
@@ -23,6 +30,8 @@ export interface GlueModuleInput {
   imports: GlueFunction[];
   /** Root exports the task machinery calls (`taskExport` adapters: components using async features). */
   taskExports?: (GlueFunction & { async: boolean })[];
+  /** Result types of async exports, lifted in `canon task.return` (`taskReturn` adapters). */
+  taskReturns?: TaskReturnSpec[];
   /** Stream/future element types with generated load/store. */
   elements?: ElementSpec[];
   /** More import lines (the declarations the adapters are typed with). */
@@ -54,6 +63,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...input.exports.map((f) => renderExportAdapter(f, helpers, shared)),
     ...input.imports.map((f) => renderImportAdapter(f, helpers, shared)),
     ...(input.taskExports ?? []).map((f) => renderTaskExportAdapter(f, helpers, shared)),
+    ...(input.taskReturns ?? []).map((r) => renderTaskReturnAdapter(r, helpers, shared)),
   ];
   const elements = (input.elements ?? []).map((spec, i) => ({
     key: lit(spec.key),
@@ -64,13 +74,15 @@ export function renderGlueModule(input: GlueModuleInput): string {
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
   const any = adapters.length > 0;
   const taskExports = input.taskExports ?? [];
+  const taskReturns = input.taskReturns ?? [];
   const plain = input.exports.length + input.imports.length > 0;
   const types = [
     ...(plain ? ["CoreFunction", "JsFunction"] : []),
-    ...(any ? ["AdapterContext"] : []),
-    ...(taskExports.length > 0 ? ["Flat", "TaskExportValues"] : []),
+    ...(plain || taskExports.length > 0 ? ["AdapterContext"] : []),
+    ...(taskExports.length > 0 ? ["TaskExportValues"] : []),
+    ...(taskExports.length > 0 || taskReturns.length > 0 ? ["Flat"] : []),
     "HostAdapters",
-    ...(elements.length > 0 || shared?.any ? ["LiftLowerContext"] : []),
+    ...(elements.length > 0 || shared?.any || taskReturns.length > 0 ? ["LiftLowerContext"] : []),
   ];
   const imports = [
     `import type { ${[...types, ...(input.tailRuntimeTypes ?? [])].sort().join(", ")} } from ${lit(input.runtimeModule)};`,
@@ -86,6 +98,8 @@ export function renderGlueModule(input: GlueModuleInput): string {
     exportTable: table(input.exports),
     importTable: table(input.imports),
     taskTable: table(taskExports),
+    returnTable: taskReturns.map((r) => ({ key: lit(r.key), factory: r.factory })),
+    agreed: plain || taskExports.length > 0,
     any,
     elements,
     tail: input.tail ?? "",

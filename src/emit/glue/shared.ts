@@ -58,7 +58,8 @@ function ownerName(doc: IrDocument, owner: IrOwner): string {
   return `${pkg.namespace}:${pkg.name}/${iface.name}${pkg.version ? `@${pkg.version}` : ""}.`;
 }
 
-function holdsHandles(p: ValuePlan): boolean {
+/** Whether values of `p` hold resource handles (own or borrow). */
+export function holdsHandles(p: ValuePlan): boolean {
   switch (p.kind) {
     case "own":
     case "borrow":
