@@ -7,8 +7,9 @@
  * call them). Named types moved through memory get one alias and store/load function each,
  * shared by the adapters (shared.ts). Every export also gets a `taskExport` adapter: its value
  * code for components using async features, whose exports the task machinery calls (an async
- * export's parameters only: its result comes through `task.return`). Signatures with streams,
- * futures or error-contexts get no adapter: the instantiator runs them on its dynamic path.
+ * export's parameters: its result is lifted by `canon task.return`, for which each async
+ * result type gets a `taskReturn` adapter). Async imports and signatures with streams, futures
+ * or error-contexts get no adapter: the instantiator runs them on its dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan } from "@witgen/runtime";
