@@ -103,16 +103,18 @@ describe("glue.ts in host mode", () => {
     expect(lines).toContain('cx.checkRange(args, 96, 8, "parameter tuple", "CanonicalABI.md lower_flat_values");');
   });
 
-  it("specialises resource methods; leaves async functions to the dynamic path", async () => {
+  it("specialises resource methods and async imports; leaves streams and futures to the dynamic path", async () => {
     const wasi = path.resolve(repoRoot, "../shared/wit/wasi-0.3.0");
     const doc = selectWorld(loadWitPath(path.join(wasi, "cli")), "command");
     const files = await emitWorld(doc, { mode: "host" });
     const glue = glueOf(files);
-    // Sync functions get adapters, resource methods included; async functions do not.
+    // Sync functions get adapters, resource methods included; async imports get value code for
+    // their async lowering (taskImport).
     expect(glue).toContain('"wasi:cli/environment@0.3.0#get-environment": {');
     expect(glue).toContain('"wasi:random/random@0.3.0#get-random-u64": {');
     expect(glue).toContain('"wasi:sockets/types@0.3.0#[method]tcp-socket.bind"');
-    expect(glue).not.toContain("[method]tcp-socket.connect"); // async
+    expect(glue).toContain("function taskImportTcpSocketConnect(");
+    expect(glue).toContain("make: taskImportTcpSocketConnect,");
     expect(glue).not.toContain("[method]descriptor.read-via-stream"); // a stream result
     expect(typecheck(files)).toEqual([]);
   });

@@ -16,9 +16,10 @@
  *   that uses no async features;
  * - `taskExport`: the value code of every other root export (lifted sync or async in a
  *   component using async features: the task machinery makes the call, `async-calls.ts`);
- * - `taskReturn`: the result of every `canon task.return`, by result type.
- * Calls between components inside one composed component (fused adapters) and
- * `canon lower ... async` always use the dynamic path.
+ * - `taskReturn`: the result of every `canon task.return`, by result type;
+ * - `taskImport`: the value code of every `canon lower ... async` of a host import.
+ * Calls between components inside one composed component (fused adapters), and a sync
+ * `canon lower` of an async host import, always use the dynamic path.
  *
  * Keys ({@link ExternPath}): `"<import-or-export-name>"` for a function
  * imported/exported directly by the world (e.g. `"run"`), and
@@ -124,6 +125,22 @@ export interface HostAdapters {
    * of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer), `[value]`.
    */
   taskReturn?(resultKey: string, cx: LiftLowerContext): ((flat: readonly Flat[]) => unknown[]) | undefined;
+  /**
+   * Replaces the value code of a `canon lower ... async` of a host import (the task machinery
+   * makes the call; `lowerImport` is not asked for these).
+   */
+  taskImport?(path: ExternPath, ac: AdapterContext): TaskImportValues | undefined;
+}
+
+/**
+ * The value code of an async-lowered host import; it runs with `cx.borrowScope` set to the
+ * subtask and memory views fresh. Errors are thrown as they arise (the runtime makes them traps).
+ */
+export interface TaskImportValues {
+  /** CanonicalABI.md `lift_flat_values` of the guest's arguments: past MAX_FLAT_ASYNC_PARAMS, one pointer. */
+  liftParams(flat: readonly Flat[]): unknown[];
+  /** CanonicalABI.md `lower_flat_values` of the host's result (`values[0]`) through the out-pointer, the last flat argument. */
+  lowerResults(values: readonly unknown[], flat: readonly Flat[]): void;
 }
 
 /**

@@ -23,7 +23,7 @@ import { liftFunction, type FuncInst } from "../task/callback-loop.js";
 import { hostFunction } from "../task/host-function.js";
 import { lowerFunction } from "../task/lower.js";
 import { AbiValueError, Trap } from "../trap.js";
-import type { CoreFunction, FunctionSignature, HostAdapters, JsFunction, TaskExportValues } from "./adapters.js";
+import type { CoreFunction, FunctionSignature, HostAdapters, JsFunction, TaskExportValues, TaskImportValues } from "./adapters.js";
 import { callAsyncExport, withImportSignal } from "./call-options.js";
 import { callFrom } from "./cross-call.js";
 import type { RtFunc } from "./items.js";
@@ -247,19 +247,32 @@ export function funcInstOf(f: RtFunc, state: ComponentInstanceState): FuncInst {
 }
 
 /** `canon lower` through a Subtask: with the `async` option, or of a callee that only has a FuncInst. */
-export function taskLower(compiler: CodecCompiler, state: ComponentInstanceState, f: RtFunc, async: boolean, cx: LiftLowerContext): CoreFunction {
+export function taskLower(
+  compiler: CodecCompiler,
+  state: ComponentInstanceState,
+  f: RtFunc,
+  async: boolean,
+  cx: LiftLowerContext,
+  generated?: () => TaskImportValues | undefined,
+): CoreFunction {
   const types = f.sig.params.map((p) => p.type);
   const cs = codecs(compiler, types);
   const result = f.sig.result;
   const rc = result ? compiler.codec(planValue(result)) : undefined;
   const resultSpilled = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
+  // Generated value code (`taskImport` adapters) for async lowerings that cannot move stream/future/error-context ends.
+  const values = async && !movesEnds(result ? [...types, result] : types) ? generated?.() : undefined;
   const core = lowerFunction({
     inst: state,
     callee: funcInstOf(f, state),
     ft: { async: f.sig.async, name: f.sig.name },
     opts: { async },
-    liftParams: (subtask, flat) => withScope(cx, subtask, () => liftValues(cx, cs, types, flat, async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)),
-    lowerResults: (subtask, values, flat) =>
+    liftParams: values
+      ? (subtask, flat) => withScope(cx, subtask, () => values.liftParams(flat as Flat[]))
+      : (subtask, flat) => withScope(cx, subtask, () => liftValues(cx, cs, types, flat, async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)),
+    lowerResults: values
+      ? (subtask, out, flat) => withScope(cx, subtask, () => (values.lowerResults(out, flat as Flat[]), []))
+      : (subtask, values, flat) =>
       withScope(cx, subtask, () => {
         if (!rc) return [];
         if (async || resultSpilled) {

@@ -300,7 +300,13 @@ export function instantiateComponent(
         }
         if (c.options.async || f.funcInst || (tasks && f.sig.async)) {
           // Through a Subtask (task/lower.ts): async lowering, or a callee that is async-lifted.
-          scope.coreFuncs.push(taskLower(session.compiler, state, f, !!c.options.async, new LiftLowerContext(state, opts, session.hooks)));
+          const cx = new LiftLowerContext(state, opts, session.hooks);
+          const taskImport = session.adapters.taskImport;
+          const generated =
+            taskImport && f.hostPath !== undefined
+              ? () => taskImport.call(session.adapters, f.hostPath!, adapterContext(f.hostPath!, f, cx, planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding })))
+              : undefined;
+          scope.coreFuncs.push(taskLower(session.compiler, state, f, !!c.options.async, cx, generated));
           return;
         }
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });

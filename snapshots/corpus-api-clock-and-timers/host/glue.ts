@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -171,6 +173,28 @@ function lowerTimerCancel(host: JsFunction, ac: AdapterContext): CoreFunction {
   return timerCancel as CoreFunction;
 }
 
+/** `corpus:clocks/monotonic-clock#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const when: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [when];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `corpus:clocks/monotonic-clock#wait-for`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitFor(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const howLong: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [howLong];
+    },
+    lowerResults(): void {},
+  };
+}
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -181,6 +205,15 @@ const lowerImports: Record<
   "corpus:clocks/monotonic-clock#resolution": { make: lowerResolution, core: "-> i64" },
   "corpus:clocks/timers#[constructor]timer": { make: lowerNewTimer, core: "i64 -> i32" },
   "corpus:clocks/timers#[method]timer.cancel": { make: lowerTimerCancel, core: "i32 ->" },
+};
+
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:clocks/monotonic-clock#wait-until": { make: taskImportWaitUntil, core: "i64 ->" },
+  "corpus:clocks/monotonic-clock#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -195,13 +228,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

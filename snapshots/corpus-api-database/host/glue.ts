@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -545,6 +547,146 @@ function lowerConnectionBegin(host: JsFunction, ac: AdapterContext): CoreFunctio
   return connectionBegin as CoreFunction;
 }
 
+/** `corpus:database/connection#[static]connection.open`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionOpen(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const url: string = loadStringFromRange(cx, flat[0] as number, flat[1] as number);
+      return [url];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: DbError };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = connectionHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:database/connection#[method]connection.execute`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionExecute(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles, statementHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = connectionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const stmt: any = statementHandles.liftBorrow(cx, (flat[1] as number) >>> 0);
+      return [self, stmt];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: bigint } | { tag: "err"; val: DbError };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeDbError(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:database/connection#[method]transaction.commit`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportTransactionCommit(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [transactionHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = transactionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: DbError };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:database/connection#[method]transaction.rollback`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportTransactionRollback(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [transactionHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = transactionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: DbError };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{values:list<variant{null,boolean(bool),int64(s64),float64(f64),text(string),blob(list<u8>),timestamp(tuple<s64,u32>)}>}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): Row {
@@ -579,6 +721,29 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:database/connection#[static]connection.open": {
+    make: taskImportConnectionOpen,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:database/connection#[method]connection.execute": {
+    make: taskImportConnectionExecute,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:database/connection#[method]transaction.commit": {
+    make: taskImportTransactionCommit,
+    core: "i32 i32 ->",
+  },
+  "corpus:database/connection#[method]transaction.rollback": {
+    make: taskImportTransactionRollback,
+    core: "i32 i32 ->",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -591,8 +756,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -602,6 +767,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

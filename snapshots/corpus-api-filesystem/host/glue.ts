@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -27,6 +29,70 @@ import type { Exports, Imports } from "./index.js";
 
 /** Values of `corpus:filesystem/types.descriptor-type`, as the declarations type them. */
 type DescriptorType = "unknown" | "directory" | "regular-file" | "symbolic-link";
+
+/** Values of `corpus:filesystem/types.error-code`, as the declarations type them. */
+type ErrorCode = "access" | "exist" | "no-entry" | "not-directory";
+
+/** Stores a `corpus:filesystem/types.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  switch (value) {
+    case "unknown": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "unknown", "directory", "regular-file", "symbolic-link"', value, path);
+  }
+}
+
+/** Stores a `corpus:filesystem/types.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  switch (value) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "access", "exist", "no-entry", "not-directory"', value, path);
+  }
+}
+
+/** Values of `corpus:filesystem/types.descriptor-flags`, as the declarations type them. */
+type DescriptorFlags = {
+  read: boolean;
+  write: boolean;
+  fileIntegritySync: boolean;
+  mutateDirectory: boolean;
+};
 
 /** Loads a `corpus:filesystem/types.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
 function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
@@ -69,35 +135,6 @@ function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
   return { type: valueType, name: valueName };
 }
 
-/** Stores a `corpus:filesystem/types.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeDescriptorType(
-  cx: LiftLowerContext,
-  ptr: number,
-  value: DescriptorType,
-  path = "",
-): void {
-  switch (value) {
-    case "unknown": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "directory": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "regular-file": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    case "symbolic-link": {
-      cx.u8[ptr] = 3;
-      break;
-    }
-    default:
-      throw badValue('one of "unknown", "directory", "regular-file", "symbolic-link"', value, path);
-  }
-}
-
 /** Stores a `corpus:filesystem/types.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeDirectoryEntry(
   cx: LiftLowerContext,
@@ -114,9 +151,6 @@ function storeDirectoryEntry(
   cx.dv.setUint32(ptr + 4, valueNamePtr, true);
   cx.dv.setUint32(ptr + 8, valueNameLen, true);
 }
-
-/** Values of `corpus:filesystem/types.error-code`, as the declarations type them. */
-type ErrorCode = "access" | "exist" | "no-entry" | "not-directory";
 
 /** Loads a `corpus:filesystem/types.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
@@ -143,30 +177,6 @@ function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
       throw invalidDiscriminant(valueCase, "enum", 4);
   }
   return value;
-}
-
-/** Stores a `corpus:filesystem/types.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
-  switch (value) {
-    case "access": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "exist": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "no-entry": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    case "not-directory": {
-      cx.u8[ptr] = 3;
-      break;
-    }
-    default:
-      throw badValue('one of "access", "exist", "no-entry", "not-directory"', value, path);
-  }
 }
 
 /** `corpus:filesystem/preopens#get-directories`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -217,6 +227,106 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
     }
   }
   return getDirectories as CoreFunction;
+}
+
+/** `corpus:filesystem/types#[method]descriptor.get-type`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorGetType(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorType } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 2, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorType(cx, outPtr + 1, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 1, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:filesystem/types#[method]descriptor.open-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorOpenAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      const flagsBits = (flat[3] as number) >>> 0;
+      const flags: DescriptorFlags = {
+        read: (flagsBits & 0x1) !== 0,
+        write: (flagsBits & 0x2) !== 0,
+        fileIntegritySync: (flagsBits & 0x4) !== 0,
+        mutateDirectory: (flagsBits & 0x8) !== 0,
+      };
+      return [self, path, flags];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = descriptorHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:filesystem/types#[method]descriptor.is-same-object`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorIsSameObject(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const other: any = descriptorHandles.liftBorrow(cx, (flat[1] as number) >>> 0);
+      return [self, other];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as boolean;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 1, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      cx.u8[outPtr] = result ? 1 : 0;
+    },
+  };
 }
 
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:enum{unknown,directory,regular-file,symbolic-link},name:string}`: load and store one at `ptr`. */
@@ -285,6 +395,25 @@ const lowerImports: Record<
   "corpus:filesystem/preopens#get-directories": { make: lowerGetDirectories, core: "i32 ->" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:filesystem/types#[method]descriptor.get-type": {
+    make: taskImportDescriptorGetType,
+    core: "i32 i32 ->",
+  },
+  "corpus:filesystem/types#[method]descriptor.open-at": {
+    make: taskImportDescriptorOpenAt,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
+  "corpus:filesystem/types#[method]descriptor.is-same-object": {
+    make: taskImportDescriptorIsSameObject,
+    core: "i32 i32 -> i32",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -297,8 +426,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -308,6 +437,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -12,6 +12,7 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -726,6 +727,42 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `corpus:http/client@0.3.0#send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportSend(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [requestHandles, responseHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const request: any = requestHandles.liftOwn(cx, (flat[0] as number) >>> 0);
+      return [request];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 32, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = responseHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 8, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -825,6 +862,14 @@ const taskExports: Record<
   "corpus:http/handler@0.3.0#handle": { make: taskHandle, core: "i32 -> i32" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:http/client@0.3.0#send": { make: taskImportSend, core: "i32 i32 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -837,8 +882,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -851,6 +896,10 @@ export const adapters: HostAdapters = {
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
 };

@@ -12,6 +12,7 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -195,6 +196,66 @@ function taskReturnOfWaitFor(cx: LiftLowerContext): (flat: readonly Flat[]) => u
   };
 }
 
+/** `corpus:async-funcs/work#compute`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportCompute(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const inputPtr = (flat[0] as number) >>> 0;
+      const inputLen = (flat[1] as number) >>> 0;
+      checkListRange(cx, inputPtr, inputLen, 1, 1);
+      const input: Uint8Array = new Uint8Array(cx.u8.slice(inputPtr, inputPtr + inputLen).buffer);
+      return [input];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as Uint8Array;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!(Array.isArray(result) || result instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", result);
+      const resultPtr = allocateList(cx, result.length, 1, 1);
+      if (result instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
+      } else {
+        const resultElements = result as ArrayLike<unknown>;
+        for (let i = 0; i < resultElements.length; i++) {
+          const resultItem = resultElements[i];
+          try {
+            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
+              throw badValue("a u8 (integer 0..255)", resultItem);
+            cx.u8[resultPtr + i] = resultItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+    },
+  };
+}
+
+/** `corpus:async-funcs/work#fire`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportFire(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(): unknown[] {
+      return [];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `sleep`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportSleep(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const ms: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [ms];
+    },
+    lowerResults(): void {},
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -225,6 +286,16 @@ const taskExports: Record<
   "corpus:async-funcs/work#sync-one": { make: taskSyncOne, core: "-> i32" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:async-funcs/work#compute": { make: taskImportCompute, core: "i32 i32 i32 ->" },
+  "corpus:async-funcs/work#fire": { make: taskImportFire, core: "->" },
+  sleep: { make: taskImportSleep, core: "i64 ->" },
+};
+
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
 const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
   {
@@ -245,8 +316,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -259,6 +330,10 @@ export const adapters: HostAdapters = {
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
   taskReturn(key, cx) {

@@ -12,6 +12,7 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -393,6 +394,131 @@ function taskReturnOfConnectionReceive(cx: LiftLowerContext): (flat: readonly Fl
   };
 }
 
+/** `corpus:resource-async/conn#[method]connection.send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionSend(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = connectionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const dataPtr = (flat[1] as number) >>> 0;
+      const dataLen = (flat[2] as number) >>> 0;
+      checkListRange(cx, dataPtr, dataLen, 1, 1);
+      const data: Uint8Array = new Uint8Array(cx.u8.slice(dataPtr, dataPtr + dataLen).buffer);
+      return [self, data];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: bigint } | { tag: "err"; val: string };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
+            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
+          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          const [resultErrPtr, resultErrLen] = lowerString(cx, resultErr, "<err>.val");
+          cx.dv.setUint32(outPtr + 8, resultErrPtr, true);
+          cx.dv.setUint32(outPtr + 12, resultErrLen, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[method]connection.receive`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionReceive(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = connectionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as Uint8Array | undefined;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (result === undefined || result === null) {
+        cx.u8[outPtr] = 0;
+      } else {
+        cx.u8[outPtr] = 1;
+        if (!(Array.isArray(result) || result instanceof Uint8Array))
+          throw badValue("a Uint8Array or an array", result);
+        const resultPtr = allocateList(cx, result.length, 1, 1);
+        if (result instanceof Uint8Array) {
+          cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
+        } else {
+          const resultElements = result as ArrayLike<unknown>;
+          for (let i = 0; i < resultElements.length; i++) {
+            const resultItem = resultElements[i];
+            try {
+              if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
+                throw badValue("a u8 (integer 0..255)", resultItem);
+              cx.u8[resultPtr + i] = resultItem;
+            } catch (e) {
+              throw atPath(e, `[${i}]`);
+            }
+          }
+        }
+        cx.dv.setUint32(outPtr + 4, resultPtr, true);
+        cx.dv.setUint32(outPtr + 8, result.length, true);
+      }
+    },
+  };
+}
+
+/** `corpus:resource-async/conn#[static]connection.open`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionOpen(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const addr: string = loadStringFromRange(cx, flat[0] as number, flat[1] as number);
+      return [addr];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: string };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = connectionHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          const [resultErrPtr, resultErrLen] = lowerString(cx, resultErr, "<err>.val");
+          cx.dv.setUint32(outPtr + 4, resultErrPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultErrLen, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -462,6 +588,25 @@ const taskExports: Record<
   },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:resource-async/conn#[method]connection.send": {
+    make: taskImportConnectionSend,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "corpus:resource-async/conn#[method]connection.receive": {
+    make: taskImportConnectionReceive,
+    core: "i32 i32 ->",
+  },
+  "corpus:resource-async/conn#[static]connection.open": {
+    make: taskImportConnectionOpen,
+    core: "i32 i32 i32 ->",
+  },
+};
+
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
 const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
   {
@@ -481,8 +626,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -495,6 +640,10 @@ export const adapters: HostAdapters = {
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
   taskReturn(key, cx) {

@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -17,6 +19,7 @@ import {
   allocateList,
   atPath,
   badValue,
+  checkListRange,
   compileComponent,
   hostCallTrap,
   importCallFailed,
@@ -289,137 +292,129 @@ function storeIpSocketAddress(
   }
 }
 
-/** Values of `wasi:filesystem/types@0.3.0.descriptor-type`, as the declarations type them. */
-type DescriptorType =
-  | { tag: "block-device" }
-  | { tag: "character-device" }
-  | { tag: "directory" }
-  | { tag: "fifo" }
-  | { tag: "symbolic-link" }
-  | { tag: "regular-file" }
-  | { tag: "socket" }
+/** Values of `wasi:sockets/types@0.3.0.ip-address`, as the declarations type them. */
+type IpAddress =
+  | { tag: "ipv4"; val: [number, number, number, number] }
+  | { tag: "ipv6"; val: [number, number, number, number, number, number, number, number] };
+
+/** Values of `wasi:sockets/ip-name-lookup@0.3.0.error-code`, as the declarations type them. */
+type SocketsIpNameLookupErrorCode =
+  | { tag: "access-denied" }
+  | { tag: "invalid-argument" }
+  | { tag: "name-unresolvable" }
+  | { tag: "temporary-resolver-failure" }
+  | { tag: "permanent-resolver-failure" }
   | { tag: "other"; val: string | undefined };
 
-/** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
-function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
-  const valueCase = cx.u8[ptr];
-  let value: DescriptorType;
-  switch (valueCase) {
-    case 0: {
-      value = { tag: "block-device" };
+/** Stores a `wasi:sockets/types@0.3.0.ip-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpAddress(cx: LiftLowerContext, ptr: number, value: IpAddress, path = ""): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  switch (value.tag) {
+    case "ipv4": {
+      cx.u8[ptr] = 0;
+      const valueIpv4 = value.val;
+      if (!Array.isArray(valueIpv4) || valueIpv4.length !== 4)
+        throw badValue("a tuple (array of length 4)", valueIpv4, path + "<ipv4>.val");
+      const valueIpv40 = valueIpv4[0];
+      if (typeof valueIpv40 !== "number" || (valueIpv40 & 0xff) !== valueIpv40)
+        throw badValue("a u8 (integer 0..255)", valueIpv40, path + "<ipv4>.val[0]");
+      cx.u8[ptr + 2] = valueIpv40;
+      const valueIpv41 = valueIpv4[1];
+      if (typeof valueIpv41 !== "number" || (valueIpv41 & 0xff) !== valueIpv41)
+        throw badValue("a u8 (integer 0..255)", valueIpv41, path + "<ipv4>.val[1]");
+      cx.u8[ptr + 3] = valueIpv41;
+      const valueIpv42 = valueIpv4[2];
+      if (typeof valueIpv42 !== "number" || (valueIpv42 & 0xff) !== valueIpv42)
+        throw badValue("a u8 (integer 0..255)", valueIpv42, path + "<ipv4>.val[2]");
+      cx.u8[ptr + 4] = valueIpv42;
+      const valueIpv43 = valueIpv4[3];
+      if (typeof valueIpv43 !== "number" || (valueIpv43 & 0xff) !== valueIpv43)
+        throw badValue("a u8 (integer 0..255)", valueIpv43, path + "<ipv4>.val[3]");
+      cx.u8[ptr + 5] = valueIpv43;
       break;
     }
-    case 1: {
-      value = { tag: "character-device" };
-      break;
-    }
-    case 2: {
-      value = { tag: "directory" };
-      break;
-    }
-    case 3: {
-      value = { tag: "fifo" };
-      break;
-    }
-    case 4: {
-      value = { tag: "symbolic-link" };
-      break;
-    }
-    case 5: {
-      value = { tag: "regular-file" };
-      break;
-    }
-    case 6: {
-      value = { tag: "socket" };
-      break;
-    }
-    case 7: {
-      const valueOtherCase = cx.u8[ptr + 4];
-      let valueOther: string | undefined;
-      switch (valueOtherCase) {
-        case 0: {
-          valueOther = undefined;
-          break;
-        }
-        case 1: {
-          valueOther = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 8, true),
-            cx.dv.getUint32(ptr + 12, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueOtherCase, "option", 2);
-      }
-      value = { tag: "other", val: valueOther };
+    case "ipv6": {
+      cx.u8[ptr] = 1;
+      const valueIpv6 = value.val;
+      if (!Array.isArray(valueIpv6) || valueIpv6.length !== 8)
+        throw badValue("a tuple (array of length 8)", valueIpv6, path + "<ipv6>.val");
+      const valueIpv60 = valueIpv6[0];
+      if (typeof valueIpv60 !== "number" || (valueIpv60 & 0xffff) !== valueIpv60)
+        throw badValue("a u16 (integer 0..65535)", valueIpv60, path + "<ipv6>.val[0]");
+      cx.dv.setUint16(ptr + 2, valueIpv60, true);
+      const valueIpv61 = valueIpv6[1];
+      if (typeof valueIpv61 !== "number" || (valueIpv61 & 0xffff) !== valueIpv61)
+        throw badValue("a u16 (integer 0..65535)", valueIpv61, path + "<ipv6>.val[1]");
+      cx.dv.setUint16(ptr + 4, valueIpv61, true);
+      const valueIpv62 = valueIpv6[2];
+      if (typeof valueIpv62 !== "number" || (valueIpv62 & 0xffff) !== valueIpv62)
+        throw badValue("a u16 (integer 0..65535)", valueIpv62, path + "<ipv6>.val[2]");
+      cx.dv.setUint16(ptr + 6, valueIpv62, true);
+      const valueIpv63 = valueIpv6[3];
+      if (typeof valueIpv63 !== "number" || (valueIpv63 & 0xffff) !== valueIpv63)
+        throw badValue("a u16 (integer 0..65535)", valueIpv63, path + "<ipv6>.val[3]");
+      cx.dv.setUint16(ptr + 8, valueIpv63, true);
+      const valueIpv64 = valueIpv6[4];
+      if (typeof valueIpv64 !== "number" || (valueIpv64 & 0xffff) !== valueIpv64)
+        throw badValue("a u16 (integer 0..65535)", valueIpv64, path + "<ipv6>.val[4]");
+      cx.dv.setUint16(ptr + 10, valueIpv64, true);
+      const valueIpv65 = valueIpv6[5];
+      if (typeof valueIpv65 !== "number" || (valueIpv65 & 0xffff) !== valueIpv65)
+        throw badValue("a u16 (integer 0..65535)", valueIpv65, path + "<ipv6>.val[5]");
+      cx.dv.setUint16(ptr + 12, valueIpv65, true);
+      const valueIpv66 = valueIpv6[6];
+      if (typeof valueIpv66 !== "number" || (valueIpv66 & 0xffff) !== valueIpv66)
+        throw badValue("a u16 (integer 0..65535)", valueIpv66, path + "<ipv6>.val[6]");
+      cx.dv.setUint16(ptr + 14, valueIpv66, true);
+      const valueIpv67 = valueIpv6[7];
+      if (typeof valueIpv67 !== "number" || (valueIpv67 & 0xffff) !== valueIpv67)
+        throw badValue("a u16 (integer 0..65535)", valueIpv67, path + "<ipv6>.val[7]");
+      cx.dv.setUint16(ptr + 16, valueIpv67, true);
       break;
     }
     default:
-      throw invalidDiscriminant(valueCase, "variant", 8);
+      throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
   }
-  return value;
 }
 
-/** Values of `wasi:filesystem/types@0.3.0.directory-entry`, as the declarations type them. */
-type DirectoryEntry = { type: DescriptorType; name: string };
-
-/** Loads a `wasi:filesystem/types@0.3.0.directory-entry` from `ptr` (CanonicalABI.md `load`). */
-function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
-  const valueType: DescriptorType = loadDescriptorType(cx, ptr);
-  const valueName: string = loadStringFromRange(
-    cx,
-    cx.dv.getUint32(ptr + 16, true),
-    cx.dv.getUint32(ptr + 20, true),
-  );
-  return { type: valueType, name: valueName };
-}
-
-/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeDescriptorType(
+/** Stores a `wasi:sockets/ip-name-lookup@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSocketsIpNameLookupErrorCode(
   cx: LiftLowerContext,
   ptr: number,
-  value: DescriptorType,
+  value: SocketsIpNameLookupErrorCode,
   path = "",
 ): void {
   const lowerString = stringLowerer(cx.stringEncoding);
   if (typeof value !== "object" || value === null)
     throw badValue(
-      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+      '{ tag: "access-denied" | "invalid-argument" | "name-unresolvable" | "temporary-resolver-failure" | "permanent-resolver-failure" | "other", val }',
       value,
       path,
     );
   switch (value.tag) {
-    case "block-device": {
+    case "access-denied": {
       cx.u8[ptr] = 0;
       break;
     }
-    case "character-device": {
+    case "invalid-argument": {
       cx.u8[ptr] = 1;
       break;
     }
-    case "directory": {
+    case "name-unresolvable": {
       cx.u8[ptr] = 2;
       break;
     }
-    case "fifo": {
+    case "temporary-resolver-failure": {
       cx.u8[ptr] = 3;
       break;
     }
-    case "symbolic-link": {
+    case "permanent-resolver-failure": {
       cx.u8[ptr] = 4;
       break;
     }
-    case "regular-file": {
-      cx.u8[ptr] = 5;
-      break;
-    }
-    case "socket": {
-      cx.u8[ptr] = 6;
-      break;
-    }
     case "other": {
-      cx.u8[ptr] = 7;
+      cx.u8[ptr] = 5;
       const valueOther = value.val;
       if (valueOther === undefined || valueOther === null) {
         cx.u8[ptr + 4] = 0;
@@ -433,169 +428,15 @@ function storeDescriptorType(
     }
     default:
       throw badValue(
-        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        '{ tag: "access-denied" | "invalid-argument" | "name-unresolvable" | "temporary-resolver-failure" | "permanent-resolver-failure" | "other", val }',
         value,
         path,
       );
   }
 }
 
-/** Stores a `wasi:filesystem/types@0.3.0.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeDirectoryEntry(
-  cx: LiftLowerContext,
-  ptr: number,
-  value: DirectoryEntry,
-  path = "",
-): void {
-  const lowerString = stringLowerer(cx.stringEncoding);
-  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
-  const valueType = value.type;
-  storeDescriptorType(cx, ptr, valueType, path + ".type");
-  const valueName = value.name;
-  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
-  cx.dv.setUint32(ptr + 16, valueNamePtr, true);
-  cx.dv.setUint32(ptr + 20, valueNameLen, true);
-}
-
-/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
-type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
-
-/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
-function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
-  const valueCase = cx.u8[ptr];
-  let value: CliErrorCode;
-  switch (valueCase) {
-    case 0: {
-      value = "io";
-      break;
-    }
-    case 1: {
-      value = "illegal-byte-sequence";
-      break;
-    }
-    case 2: {
-      value = "pipe";
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueCase, "enum", 3);
-  }
-  return value;
-}
-
-/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeCliErrorCode(
-  cx: LiftLowerContext,
-  ptr: number,
-  value: CliErrorCode,
-  path = "",
-): void {
-  switch (value) {
-    case "io": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "illegal-byte-sequence": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "pipe": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    default:
-      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
-  }
-}
-
-/** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
-function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
-  const valueCase = cx.u8[ptr];
-  let value: SocketsTypesErrorCode;
-  switch (valueCase) {
-    case 0: {
-      value = { tag: "access-denied" };
-      break;
-    }
-    case 1: {
-      value = { tag: "not-supported" };
-      break;
-    }
-    case 2: {
-      value = { tag: "invalid-argument" };
-      break;
-    }
-    case 3: {
-      value = { tag: "out-of-memory" };
-      break;
-    }
-    case 4: {
-      value = { tag: "timeout" };
-      break;
-    }
-    case 5: {
-      value = { tag: "invalid-state" };
-      break;
-    }
-    case 6: {
-      value = { tag: "address-not-bindable" };
-      break;
-    }
-    case 7: {
-      value = { tag: "address-in-use" };
-      break;
-    }
-    case 8: {
-      value = { tag: "remote-unreachable" };
-      break;
-    }
-    case 9: {
-      value = { tag: "connection-refused" };
-      break;
-    }
-    case 10: {
-      value = { tag: "connection-broken" };
-      break;
-    }
-    case 11: {
-      value = { tag: "connection-reset" };
-      break;
-    }
-    case 12: {
-      value = { tag: "connection-aborted" };
-      break;
-    }
-    case 13: {
-      value = { tag: "datagram-too-large" };
-      break;
-    }
-    case 14: {
-      const valueOtherCase = cx.u8[ptr + 4];
-      let valueOther: string | undefined;
-      switch (valueOtherCase) {
-        case 0: {
-          valueOther = undefined;
-          break;
-        }
-        case 1: {
-          valueOther = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 8, true),
-            cx.dv.getUint32(ptr + 12, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueOtherCase, "option", 2);
-      }
-      value = { tag: "other", val: valueOther };
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueCase, "variant", 15);
-  }
-  return value;
-}
+/** Values of `wasi:filesystem/types@0.3.0.advice`, as the declarations type them. */
+type Advice = "normal" | "sequential" | "random" | "will-need" | "dont-need" | "no-reuse";
 
 /** Values of `wasi:filesystem/types@0.3.0.error-code`, as the declarations type them. */
 type FilesystemErrorCode =
@@ -636,183 +477,6 @@ type FilesystemErrorCode =
   | { tag: "text-file-busy" }
   | { tag: "cross-device" }
   | { tag: "other"; val: string | undefined };
-
-/** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
-function loadFilesystemErrorCode(cx: LiftLowerContext, ptr: number): FilesystemErrorCode {
-  const valueCase = cx.u8[ptr];
-  let value: FilesystemErrorCode;
-  switch (valueCase) {
-    case 0: {
-      value = { tag: "access" };
-      break;
-    }
-    case 1: {
-      value = { tag: "already" };
-      break;
-    }
-    case 2: {
-      value = { tag: "bad-descriptor" };
-      break;
-    }
-    case 3: {
-      value = { tag: "busy" };
-      break;
-    }
-    case 4: {
-      value = { tag: "deadlock" };
-      break;
-    }
-    case 5: {
-      value = { tag: "quota" };
-      break;
-    }
-    case 6: {
-      value = { tag: "exist" };
-      break;
-    }
-    case 7: {
-      value = { tag: "file-too-large" };
-      break;
-    }
-    case 8: {
-      value = { tag: "illegal-byte-sequence" };
-      break;
-    }
-    case 9: {
-      value = { tag: "in-progress" };
-      break;
-    }
-    case 10: {
-      value = { tag: "interrupted" };
-      break;
-    }
-    case 11: {
-      value = { tag: "invalid" };
-      break;
-    }
-    case 12: {
-      value = { tag: "io" };
-      break;
-    }
-    case 13: {
-      value = { tag: "is-directory" };
-      break;
-    }
-    case 14: {
-      value = { tag: "loop" };
-      break;
-    }
-    case 15: {
-      value = { tag: "too-many-links" };
-      break;
-    }
-    case 16: {
-      value = { tag: "message-size" };
-      break;
-    }
-    case 17: {
-      value = { tag: "name-too-long" };
-      break;
-    }
-    case 18: {
-      value = { tag: "no-device" };
-      break;
-    }
-    case 19: {
-      value = { tag: "no-entry" };
-      break;
-    }
-    case 20: {
-      value = { tag: "no-lock" };
-      break;
-    }
-    case 21: {
-      value = { tag: "insufficient-memory" };
-      break;
-    }
-    case 22: {
-      value = { tag: "insufficient-space" };
-      break;
-    }
-    case 23: {
-      value = { tag: "not-directory" };
-      break;
-    }
-    case 24: {
-      value = { tag: "not-empty" };
-      break;
-    }
-    case 25: {
-      value = { tag: "not-recoverable" };
-      break;
-    }
-    case 26: {
-      value = { tag: "unsupported" };
-      break;
-    }
-    case 27: {
-      value = { tag: "no-tty" };
-      break;
-    }
-    case 28: {
-      value = { tag: "no-such-device" };
-      break;
-    }
-    case 29: {
-      value = { tag: "overflow" };
-      break;
-    }
-    case 30: {
-      value = { tag: "not-permitted" };
-      break;
-    }
-    case 31: {
-      value = { tag: "pipe" };
-      break;
-    }
-    case 32: {
-      value = { tag: "read-only" };
-      break;
-    }
-    case 33: {
-      value = { tag: "invalid-seek" };
-      break;
-    }
-    case 34: {
-      value = { tag: "text-file-busy" };
-      break;
-    }
-    case 35: {
-      value = { tag: "cross-device" };
-      break;
-    }
-    case 36: {
-      const valueOtherCase = cx.u8[ptr + 4];
-      let valueOther: string | undefined;
-      switch (valueOtherCase) {
-        case 0: {
-          valueOther = undefined;
-          break;
-        }
-        case 1: {
-          valueOther = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 8, true),
-            cx.dv.getUint32(ptr + 12, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueOtherCase, "option", 2);
-      }
-      value = { tag: "other", val: valueOther };
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueCase, "variant", 37);
-  }
-  return value;
-}
 
 /** Stores a `wasi:filesystem/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeFilesystemErrorCode(
@@ -993,6 +657,711 @@ function storeFilesystemErrorCode(
         path,
       );
   }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-flags`, as the declarations type them. */
+type DescriptorFlags = {
+  read: boolean;
+  write: boolean;
+  fileIntegritySync: boolean;
+  dataIntegritySync: boolean;
+  requestedWriteSync: boolean;
+  mutateDirectory: boolean;
+};
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-flags` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorFlags(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorFlags,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a flags object", value, path);
+  const valueBits =
+    (value.read ? 0x1 : 0) |
+    (value.write ? 0x2 : 0) |
+    (value.fileIntegritySync ? 0x4 : 0) |
+    (value.dataIntegritySync ? 0x8 : 0) |
+    (value.requestedWriteSync ? 0x10 : 0) |
+    (value.mutateDirectory ? 0x20 : 0);
+  cx.u8[ptr] = valueBits;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-type`, as the declarations type them. */
+type DescriptorType =
+  | { tag: "block-device" }
+  | { tag: "character-device" }
+  | { tag: "directory" }
+  | { tag: "fifo" }
+  | { tag: "symbolic-link" }
+  | { tag: "regular-file" }
+  | { tag: "socket" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "block-device": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "character-device": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "fifo": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "socket": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 7;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.new-timestamp`, as the declarations type them. */
+type NewTimestamp = { tag: "no-change" } | { tag: "now" } | { tag: "timestamp"; val: Instant };
+
+/** Loads a `wasi:clocks/system-clock@0.3.0.instant` from `ptr` (CanonicalABI.md `load`). */
+function loadInstant(cx: LiftLowerContext, ptr: number): Instant {
+  return { seconds: cx.dv.getBigInt64(ptr, true), nanoseconds: cx.dv.getUint32(ptr + 8, true) };
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.new-timestamp` from `ptr` (CanonicalABI.md `load`). */
+function loadNewTimestamp(cx: LiftLowerContext, ptr: number): NewTimestamp {
+  const valueCase = cx.u8[ptr];
+  let value: NewTimestamp;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "no-change" };
+      break;
+    }
+    case 1: {
+      value = { tag: "now" };
+      break;
+    }
+    case 2: {
+      const valueTimestamp: Instant = loadInstant(cx, ptr + 8);
+      value = { tag: "timestamp", val: valueTimestamp };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 3);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-stat`, as the declarations type them. */
+type DescriptorStat = {
+  type: DescriptorType;
+  linkCount: bigint;
+  size: bigint;
+  dataAccessTimestamp?: Instant | undefined;
+  dataModificationTimestamp?: Instant | undefined;
+  statusChangeTimestamp?: Instant | undefined;
+};
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-stat` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorStat(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorStat,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueLinkCount = value.linkCount;
+  if (typeof valueLinkCount !== "bigint" || BigInt.asUintN(64, valueLinkCount) !== valueLinkCount)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueLinkCount, path + ".linkCount");
+  cx.dv.setBigUint64(ptr + 16, valueLinkCount, true);
+  const valueSize = value.size;
+  if (typeof valueSize !== "bigint" || BigInt.asUintN(64, valueSize) !== valueSize)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueSize, path + ".size");
+  cx.dv.setBigUint64(ptr + 24, valueSize, true);
+  const valueDataAccessTimestamp = value.dataAccessTimestamp;
+  if (valueDataAccessTimestamp === undefined || valueDataAccessTimestamp === null) {
+    cx.u8[ptr + 32] = 0;
+  } else {
+    cx.u8[ptr + 32] = 1;
+    storeInstant(cx, ptr + 40, valueDataAccessTimestamp, path + ".dataAccessTimestamp");
+  }
+  const valueDataModificationTimestamp = value.dataModificationTimestamp;
+  if (valueDataModificationTimestamp === undefined || valueDataModificationTimestamp === null) {
+    cx.u8[ptr + 56] = 0;
+  } else {
+    cx.u8[ptr + 56] = 1;
+    storeInstant(cx, ptr + 64, valueDataModificationTimestamp, path + ".dataModificationTimestamp");
+  }
+  const valueStatusChangeTimestamp = value.statusChangeTimestamp;
+  if (valueStatusChangeTimestamp === undefined || valueStatusChangeTimestamp === null) {
+    cx.u8[ptr + 80] = 0;
+  } else {
+    cx.u8[ptr + 80] = 1;
+    storeInstant(cx, ptr + 88, valueStatusChangeTimestamp, path + ".statusChangeTimestamp");
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.path-flags`, as the declarations type them. */
+type PathFlags = { symlinkFollow: boolean };
+
+/** Loads a `wasi:filesystem/types@0.3.0.path-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadPathFlags(cx: LiftLowerContext, ptr: number): PathFlags {
+  const valueBits = cx.u8[ptr];
+  return { symlinkFollow: (valueBits & 0x1) !== 0 };
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.open-flags`, as the declarations type them. */
+type OpenFlags = { create: boolean; directory: boolean; exclusive: boolean; truncate: boolean };
+
+/** Loads a `wasi:filesystem/types@0.3.0.open-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadOpenFlags(cx: LiftLowerContext, ptr: number): OpenFlags {
+  const valueBits = cx.u8[ptr];
+  return {
+    create: (valueBits & 0x1) !== 0,
+    directory: (valueBits & 0x2) !== 0,
+    exclusive: (valueBits & 0x4) !== 0,
+    truncate: (valueBits & 0x8) !== 0,
+  };
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.descriptor-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorFlags(cx: LiftLowerContext, ptr: number): DescriptorFlags {
+  const valueBits = cx.u8[ptr];
+  return {
+    read: (valueBits & 0x1) !== 0,
+    write: (valueBits & 0x2) !== 0,
+    fileIntegritySync: (valueBits & 0x4) !== 0,
+    dataIntegritySync: (valueBits & 0x8) !== 0,
+    requestedWriteSync: (valueBits & 0x10) !== 0,
+    mutateDirectory: (valueBits & 0x20) !== 0,
+  };
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.metadata-hash-value`, as the declarations type them. */
+type MetadataHashValue = { lower: bigint; upper: bigint };
+
+/** Stores a `wasi:filesystem/types@0.3.0.metadata-hash-value` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMetadataHashValue(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: MetadataHashValue,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueLower = value.lower;
+  if (typeof valueLower !== "bigint" || BigInt.asUintN(64, valueLower) !== valueLower)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueLower, path + ".lower");
+  cx.dv.setBigUint64(ptr, valueLower, true);
+  const valueUpper = value.upper;
+  if (typeof valueUpper !== "bigint" || BigInt.asUintN(64, valueUpper) !== valueUpper)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueUpper, path + ".upper");
+  cx.dv.setBigUint64(ptr + 8, valueUpper, true);
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ipv4-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpv4SocketAddress(cx: LiftLowerContext, ptr: number): Ipv4SocketAddress {
+  const valueAddress: [number, number, number, number] = [
+    cx.u8[ptr + 2],
+    cx.u8[ptr + 3],
+    cx.u8[ptr + 4],
+    cx.u8[ptr + 5],
+  ];
+  return { port: cx.dv.getUint16(ptr, true), address: valueAddress };
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ipv6-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpv6SocketAddress(cx: LiftLowerContext, ptr: number): Ipv6SocketAddress {
+  const valueAddress: [number, number, number, number, number, number, number, number] = [
+    cx.dv.getUint16(ptr + 8, true),
+    cx.dv.getUint16(ptr + 10, true),
+    cx.dv.getUint16(ptr + 12, true),
+    cx.dv.getUint16(ptr + 14, true),
+    cx.dv.getUint16(ptr + 16, true),
+    cx.dv.getUint16(ptr + 18, true),
+    cx.dv.getUint16(ptr + 20, true),
+    cx.dv.getUint16(ptr + 22, true),
+  ];
+  return {
+    port: cx.dv.getUint16(ptr, true),
+    flowInfo: cx.dv.getUint32(ptr + 4, true),
+    address: valueAddress,
+    scopeId: cx.dv.getUint32(ptr + 24, true),
+  };
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ip-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpSocketAddress(cx: LiftLowerContext, ptr: number): IpSocketAddress {
+  const valueCase = cx.u8[ptr];
+  let value: IpSocketAddress;
+  switch (valueCase) {
+    case 0: {
+      const valueIpv4: Ipv4SocketAddress = loadIpv4SocketAddress(cx, ptr + 4);
+      value = { tag: "ipv4", val: valueIpv4 };
+      break;
+    }
+    case 1: {
+      const valueIpv6: Ipv6SocketAddress = loadIpv6SocketAddress(cx, ptr + 4);
+      value = { tag: "ipv6", val: valueIpv6 };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 2);
+  }
+  return value;
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
+  const valueCase = cx.u8[ptr];
+  let value: DescriptorType;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "block-device" };
+      break;
+    }
+    case 1: {
+      value = { tag: "character-device" };
+      break;
+    }
+    case 2: {
+      value = { tag: "directory" };
+      break;
+    }
+    case 3: {
+      value = { tag: "fifo" };
+      break;
+    }
+    case 4: {
+      value = { tag: "symbolic-link" };
+      break;
+    }
+    case 5: {
+      value = { tag: "regular-file" };
+      break;
+    }
+    case 6: {
+      value = { tag: "socket" };
+      break;
+    }
+    case 7: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 8);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.directory-entry`, as the declarations type them. */
+type DirectoryEntry = { type: DescriptorType; name: string };
+
+/** Loads a `wasi:filesystem/types@0.3.0.directory-entry` from `ptr` (CanonicalABI.md `load`). */
+function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
+  const valueType: DescriptorType = loadDescriptorType(cx, ptr);
+  const valueName: string = loadStringFromRange(
+    cx,
+    cx.dv.getUint32(ptr + 16, true),
+    cx.dv.getUint32(ptr + 20, true),
+  );
+  return { type: valueType, name: valueName };
+}
+
+/** Stores a `wasi:filesystem/types@0.3.0.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDirectoryEntry(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DirectoryEntry,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueName = value.name;
+  const [valueNamePtr, valueNameLen] = lowerString(cx, valueName, path + ".name");
+  cx.dv.setUint32(ptr + 16, valueNamePtr, true);
+  cx.dv.setUint32(ptr + 20, valueNameLen, true);
+}
+
+/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
+type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: CliErrorCode;
+  switch (valueCase) {
+    case 0: {
+      value = "io";
+      break;
+    }
+    case 1: {
+      value = "illegal-byte-sequence";
+      break;
+    }
+    case 2: {
+      value = "pipe";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
+
+/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeCliErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: CliErrorCode,
+  path = "",
+): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTypesErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: SocketsTypesErrorCode;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access-denied" };
+      break;
+    }
+    case 1: {
+      value = { tag: "not-supported" };
+      break;
+    }
+    case 2: {
+      value = { tag: "invalid-argument" };
+      break;
+    }
+    case 3: {
+      value = { tag: "out-of-memory" };
+      break;
+    }
+    case 4: {
+      value = { tag: "timeout" };
+      break;
+    }
+    case 5: {
+      value = { tag: "invalid-state" };
+      break;
+    }
+    case 6: {
+      value = { tag: "address-not-bindable" };
+      break;
+    }
+    case 7: {
+      value = { tag: "address-in-use" };
+      break;
+    }
+    case 8: {
+      value = { tag: "remote-unreachable" };
+      break;
+    }
+    case 9: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 10: {
+      value = { tag: "connection-broken" };
+      break;
+    }
+    case 11: {
+      value = { tag: "connection-reset" };
+      break;
+    }
+    case 12: {
+      value = { tag: "connection-aborted" };
+      break;
+    }
+    case 13: {
+      value = { tag: "datagram-too-large" };
+      break;
+    }
+    case 14: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 15);
+  }
+  return value;
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadFilesystemErrorCode(cx: LiftLowerContext, ptr: number): FilesystemErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: FilesystemErrorCode;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "access" };
+      break;
+    }
+    case 1: {
+      value = { tag: "already" };
+      break;
+    }
+    case 2: {
+      value = { tag: "bad-descriptor" };
+      break;
+    }
+    case 3: {
+      value = { tag: "busy" };
+      break;
+    }
+    case 4: {
+      value = { tag: "deadlock" };
+      break;
+    }
+    case 5: {
+      value = { tag: "quota" };
+      break;
+    }
+    case 6: {
+      value = { tag: "exist" };
+      break;
+    }
+    case 7: {
+      value = { tag: "file-too-large" };
+      break;
+    }
+    case 8: {
+      value = { tag: "illegal-byte-sequence" };
+      break;
+    }
+    case 9: {
+      value = { tag: "in-progress" };
+      break;
+    }
+    case 10: {
+      value = { tag: "interrupted" };
+      break;
+    }
+    case 11: {
+      value = { tag: "invalid" };
+      break;
+    }
+    case 12: {
+      value = { tag: "io" };
+      break;
+    }
+    case 13: {
+      value = { tag: "is-directory" };
+      break;
+    }
+    case 14: {
+      value = { tag: "loop" };
+      break;
+    }
+    case 15: {
+      value = { tag: "too-many-links" };
+      break;
+    }
+    case 16: {
+      value = { tag: "message-size" };
+      break;
+    }
+    case 17: {
+      value = { tag: "name-too-long" };
+      break;
+    }
+    case 18: {
+      value = { tag: "no-device" };
+      break;
+    }
+    case 19: {
+      value = { tag: "no-entry" };
+      break;
+    }
+    case 20: {
+      value = { tag: "no-lock" };
+      break;
+    }
+    case 21: {
+      value = { tag: "insufficient-memory" };
+      break;
+    }
+    case 22: {
+      value = { tag: "insufficient-space" };
+      break;
+    }
+    case 23: {
+      value = { tag: "not-directory" };
+      break;
+    }
+    case 24: {
+      value = { tag: "not-empty" };
+      break;
+    }
+    case 25: {
+      value = { tag: "not-recoverable" };
+      break;
+    }
+    case 26: {
+      value = { tag: "unsupported" };
+      break;
+    }
+    case 27: {
+      value = { tag: "no-tty" };
+      break;
+    }
+    case 28: {
+      value = { tag: "no-such-device" };
+      break;
+    }
+    case 29: {
+      value = { tag: "overflow" };
+      break;
+    }
+    case 30: {
+      value = { tag: "not-permitted" };
+      break;
+    }
+    case 31: {
+      value = { tag: "pipe" };
+      break;
+    }
+    case 32: {
+      value = { tag: "read-only" };
+      break;
+    }
+    case 33: {
+      value = { tag: "invalid-seek" };
+      break;
+    }
+    case 34: {
+      value = { tag: "text-file-busy" };
+      break;
+    }
+    case 35: {
+      value = { tag: "cross-device" };
+      break;
+    }
+    case 36: {
+      const valueOtherCase = cx.u8[ptr + 4];
+      let valueOther: string | undefined;
+      switch (valueOtherCase) {
+        case 0: {
+          valueOther = undefined;
+          break;
+        }
+        case 1: {
+          valueOther = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 8, true),
+            cx.dv.getUint32(ptr + 12, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueOtherCase, "option", 2);
+      }
+      value = { tag: "other", val: valueOther };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 37);
+  }
+  return value;
 }
 
 /** `wasi:cli/environment@0.3.0#get-environment`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -3636,6 +4005,1065 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
   return udpSocketSetSendBufferSize as CoreFunction;
 }
 
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const when: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [when];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-for`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitFor(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const howLong: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [howLong];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `wasi:sockets/ip-name-lookup@0.3.0#resolve-addresses`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportResolveAddresses(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const name: string = loadStringFromRange(cx, flat[0] as number, flat[1] as number);
+      return [name];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: IpAddress[] } | { tag: "err"; val: SocketsIpNameLookupErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (!Array.isArray(resultOk)) throw badValue("an array", resultOk, "<ok>.val");
+          const resultOkPtr = allocateList(cx, resultOk.length, 18, 2, "<ok>.val");
+          for (let i = 0; i < resultOk.length; i++) {
+            const resultOkItem = resultOk[i];
+            const resultOkItemAt = resultOkPtr + i * 18;
+            try {
+              storeIpAddress(cx, resultOkItemAt, resultOkItem);
+            } catch (e) {
+              throw atPath(e, `<ok>.val[${i}]`);
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOkPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOk.length, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsIpNameLookupErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.advise`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorAdvise(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const offset: bigint = BigInt.asUintN(64, flat[1] as bigint);
+      const length: bigint = BigInt.asUintN(64, flat[2] as bigint);
+      const adviceCase = (flat[3] as number) >>> 0;
+      let advice: Advice;
+      switch (adviceCase) {
+        case 0: {
+          advice = "normal";
+          break;
+        }
+        case 1: {
+          advice = "sequential";
+          break;
+        }
+        case 2: {
+          advice = "random";
+          break;
+        }
+        case 3: {
+          advice = "will-need";
+          break;
+        }
+        case 4: {
+          advice = "dont-need";
+          break;
+        }
+        case 5: {
+          advice = "no-reuse";
+          break;
+        }
+        default:
+          throw invalidDiscriminant(adviceCase, "enum", 6);
+      }
+      return [self, offset, length, advice];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSyncData(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.get-flags`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorGetFlags(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorFlags } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorFlags(cx, outPtr + 4, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.get-type`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorGetType(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorType } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorType(cx, outPtr + 4, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-size`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetSize(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const size: bigint = BigInt.asUintN(64, flat[1] as bigint);
+      return [self, size];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-times`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetTimes(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 56, 8, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const dataAccessTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 8);
+      const dataModificationTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 32);
+      return [self, dataAccessTimestamp, dataModificationTimestamp];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorCreateDirectoryAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.stat`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorStat(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorStat } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 112, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorStat(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.stat-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorStatAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const pathFlagsBits = (flat[1] as number) >>> 0;
+      const pathFlags: PathFlags = { symlinkFollow: (pathFlagsBits & 0x1) !== 0 };
+      const path: string = loadStringFromRange(cx, flat[2] as number, flat[3] as number);
+      return [self, pathFlags, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorStat } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 112, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorStat(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-times-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetTimesAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 64, 8, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const pathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const path: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const dataAccessTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 16);
+      const dataModificationTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 40);
+      return [self, pathFlags, path, dataAccessTimestamp, dataModificationTimestamp];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.link-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorLinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 28, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const newDescriptor: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args + 16, true));
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 20, true),
+        cx.dv.getUint32(args + 24, true),
+      );
+      return [self, oldPathFlags, oldPath, newDescriptor, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.open-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorOpenAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 20, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const pathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const path: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const openFlags: OpenFlags = loadOpenFlags(cx, args + 16);
+      const flags: DescriptorFlags = loadDescriptorFlags(cx, args + 17);
+      return [self, pathFlags, path, openFlags, flags];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: any } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = descriptorHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.readlink-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorReadlinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: string } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const [resultOkPtr, resultOkLen] = lowerString(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOkLen, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorRemoveDirectoryAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.rename-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorRenameAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 24, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 4, true),
+        cx.dv.getUint32(args + 8, true),
+      );
+      const newDescriptor: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args + 12, true));
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 16, true),
+        cx.dv.getUint32(args + 20, true),
+      );
+      return [self, oldPath, newDescriptor, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.symlink-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSymlinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 20, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 4, true),
+        cx.dv.getUint32(args + 8, true),
+      );
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 12, true),
+        cx.dv.getUint32(args + 16, true),
+      );
+      return [self, oldPath, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorUnlinkFileAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorIsSameObject(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const other: any = descriptorHandles.liftBorrow(cx, (flat[1] as number) >>> 0);
+      return [self, other];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as boolean;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 1, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      cx.u8[outPtr] = result ? 1 : 0;
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorMetadataHash(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: MetadataHashValue } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeMetadataHashValue(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorMetadataHashAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const pathFlagsBits = (flat[1] as number) >>> 0;
+      const pathFlags: PathFlags = { symlinkFollow: (pathFlagsBits & 0x1) !== 0 };
+      const path: string = loadStringFromRange(cx, flat[2] as number, flat[3] as number);
+      return [self, pathFlags, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: MetadataHashValue } | { tag: "err"; val: FilesystemErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeMetadataHashValue(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeFilesystemErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.connect`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportTcpSocketConnect(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 36, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = tcpSocketHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const remoteAddress: IpSocketAddress = loadIpSocketAddress(cx, args + 4);
+      return [self, remoteAddress];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportUdpSocketSend(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 48, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = udpSocketHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const dataPtr = cx.dv.getUint32(args + 4, true);
+      const dataLen = cx.dv.getUint32(args + 8, true);
+      checkListRange(cx, dataPtr, dataLen, 1, 1);
+      const data: Uint8Array = new Uint8Array(cx.u8.slice(dataPtr, dataPtr + dataLen).buffer);
+      const remoteAddressCase = cx.u8[args + 12];
+      let remoteAddress: IpSocketAddress | undefined;
+      switch (remoteAddressCase) {
+        case 0: {
+          remoteAddress = undefined;
+          break;
+        }
+        case 1: {
+          const remoteAddressSome: IpSocketAddress = loadIpSocketAddress(cx, args + 16);
+          remoteAddress = remoteAddressSome;
+          break;
+        }
+        default:
+          throw invalidDiscriminant(remoteAddressCase, "option", 2);
+      }
+      return [self, data, remoteAddress];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.receive`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = udpSocketHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        | { tag: "ok"; val: [Uint8Array, IpSocketAddress] }
+        | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 44, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (!Array.isArray(resultOk) || resultOk.length !== 2)
+            throw badValue("a tuple (array of length 2)", resultOk, "<ok>.val");
+          const resultOk0 = resultOk[0];
+          if (!(Array.isArray(resultOk0) || resultOk0 instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultOk0, "<ok>.val[0]");
+          const resultOk0Ptr = allocateList(cx, resultOk0.length, 1, 1, "<ok>.val[0]");
+          if (resultOk0 instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultOk0.buffer, resultOk0.byteOffset, resultOk0.byteLength),
+              resultOk0Ptr,
+            );
+          } else {
+            const resultOk0Elements = resultOk0 as ArrayLike<unknown>;
+            for (let i = 0; i < resultOk0Elements.length; i++) {
+              const resultOk0Item = resultOk0Elements[i];
+              try {
+                if (typeof resultOk0Item !== "number" || (resultOk0Item & 0xff) !== resultOk0Item)
+                  throw badValue("a u8 (integer 0..255)", resultOk0Item);
+                cx.u8[resultOk0Ptr + i] = resultOk0Item;
+              } catch (e) {
+                throw atPath(e, `<ok>.val[0][${i}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOk0Ptr, true);
+          cx.dv.setUint32(outPtr + 8, resultOk0.length, true);
+          const resultOk1 = resultOk[1];
+          storeIpSocketAddress(cx, outPtr + 12, resultOk1, "<ok>.val[1]");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
@@ -3967,6 +5395,115 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "wasi:clocks/monotonic-clock@0.3.0#wait-until": { make: taskImportWaitUntil, core: "i64 ->" },
+  "wasi:clocks/monotonic-clock@0.3.0#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
+  "wasi:sockets/ip-name-lookup@0.3.0#resolve-addresses": {
+    make: taskImportResolveAddresses,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.advise": {
+    make: taskImportDescriptorAdvise,
+    core: "i32 i64 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.sync-data": {
+    make: taskImportDescriptorSyncData,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.get-flags": {
+    make: taskImportDescriptorGetFlags,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.get-type": {
+    make: taskImportDescriptorGetType,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-size": {
+    make: taskImportDescriptorSetSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-times": {
+    make: taskImportDescriptorSetTimes,
+    core: "i32 i32 i64 i32 i32 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.sync": {
+    make: taskImportDescriptorSync,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at": {
+    make: taskImportDescriptorCreateDirectoryAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.stat": {
+    make: taskImportDescriptorStat,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.stat-at": {
+    make: taskImportDescriptorStatAt,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-times-at": {
+    make: taskImportDescriptorSetTimesAt,
+    core: "i32 i32 i32 i32 i32 i64 i32 i32 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.link-at": {
+    make: taskImportDescriptorLinkAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.open-at": {
+    make: taskImportDescriptorOpenAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.readlink-at": {
+    make: taskImportDescriptorReadlinkAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at": {
+    make: taskImportDescriptorRemoveDirectoryAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.rename-at": {
+    make: taskImportDescriptorRenameAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.symlink-at": {
+    make: taskImportDescriptorSymlinkAt,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at": {
+    make: taskImportDescriptorUnlinkFileAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object": {
+    make: taskImportDescriptorIsSameObject,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash": {
+    make: taskImportDescriptorMetadataHash,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash-at": {
+    make: taskImportDescriptorMetadataHashAt,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.connect": {
+    make: taskImportTcpSocketConnect,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.send": {
+    make: taskImportUdpSocketSend,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.receive": {
+    make: taskImportUdpSocketReceive,
+    core: "i32 i32 ->",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -3979,8 +5516,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -3995,6 +5532,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

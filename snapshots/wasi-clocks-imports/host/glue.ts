@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import { badValue, compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
@@ -136,6 +138,28 @@ function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction
   return getResolution as CoreFunction;
 }
 
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const when: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [when];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-for`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitFor(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const howLong: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [howLong];
+    },
+    lowerResults(): void {},
+  };
+}
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -145,6 +169,15 @@ const lowerImports: Record<
   "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow2, core: "i32 ->" },
   "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerGetResolution2, core: "-> i64" },
+};
+
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "wasi:clocks/monotonic-clock@0.3.0#wait-until": { make: taskImportWaitUntil, core: "i64 ->" },
+  "wasi:clocks/monotonic-clock@0.3.0#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -159,13 +192,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

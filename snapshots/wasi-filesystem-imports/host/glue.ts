@@ -6,10 +6,12 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
@@ -41,6 +43,253 @@ function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = 
   cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
 }
 
+/** Values of `wasi:filesystem/types@0.3.0.advice`, as the declarations type them. */
+type Advice = "normal" | "sequential" | "random" | "will-need" | "dont-need" | "no-reuse";
+
+/** Values of `wasi:filesystem/types@0.3.0.error-code`, as the declarations type them. */
+type ErrorCode =
+  | { tag: "access" }
+  | { tag: "already" }
+  | { tag: "bad-descriptor" }
+  | { tag: "busy" }
+  | { tag: "deadlock" }
+  | { tag: "quota" }
+  | { tag: "exist" }
+  | { tag: "file-too-large" }
+  | { tag: "illegal-byte-sequence" }
+  | { tag: "in-progress" }
+  | { tag: "interrupted" }
+  | { tag: "invalid" }
+  | { tag: "io" }
+  | { tag: "is-directory" }
+  | { tag: "loop" }
+  | { tag: "too-many-links" }
+  | { tag: "message-size" }
+  | { tag: "name-too-long" }
+  | { tag: "no-device" }
+  | { tag: "no-entry" }
+  | { tag: "no-lock" }
+  | { tag: "insufficient-memory" }
+  | { tag: "insufficient-space" }
+  | { tag: "not-directory" }
+  | { tag: "not-empty" }
+  | { tag: "not-recoverable" }
+  | { tag: "unsupported" }
+  | { tag: "no-tty" }
+  | { tag: "no-such-device" }
+  | { tag: "overflow" }
+  | { tag: "not-permitted" }
+  | { tag: "pipe" }
+  | { tag: "read-only" }
+  | { tag: "invalid-seek" }
+  | { tag: "text-file-busy" }
+  | { tag: "cross-device" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:filesystem/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "already": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "bad-descriptor": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "busy": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "deadlock": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "quota": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "file-too-large": {
+      cx.u8[ptr] = 7;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 8;
+      break;
+    }
+    case "in-progress": {
+      cx.u8[ptr] = 9;
+      break;
+    }
+    case "interrupted": {
+      cx.u8[ptr] = 10;
+      break;
+    }
+    case "invalid": {
+      cx.u8[ptr] = 11;
+      break;
+    }
+    case "io": {
+      cx.u8[ptr] = 12;
+      break;
+    }
+    case "is-directory": {
+      cx.u8[ptr] = 13;
+      break;
+    }
+    case "loop": {
+      cx.u8[ptr] = 14;
+      break;
+    }
+    case "too-many-links": {
+      cx.u8[ptr] = 15;
+      break;
+    }
+    case "message-size": {
+      cx.u8[ptr] = 16;
+      break;
+    }
+    case "name-too-long": {
+      cx.u8[ptr] = 17;
+      break;
+    }
+    case "no-device": {
+      cx.u8[ptr] = 18;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 19;
+      break;
+    }
+    case "no-lock": {
+      cx.u8[ptr] = 20;
+      break;
+    }
+    case "insufficient-memory": {
+      cx.u8[ptr] = 21;
+      break;
+    }
+    case "insufficient-space": {
+      cx.u8[ptr] = 22;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 23;
+      break;
+    }
+    case "not-empty": {
+      cx.u8[ptr] = 24;
+      break;
+    }
+    case "not-recoverable": {
+      cx.u8[ptr] = 25;
+      break;
+    }
+    case "unsupported": {
+      cx.u8[ptr] = 26;
+      break;
+    }
+    case "no-tty": {
+      cx.u8[ptr] = 27;
+      break;
+    }
+    case "no-such-device": {
+      cx.u8[ptr] = 28;
+      break;
+    }
+    case "overflow": {
+      cx.u8[ptr] = 29;
+      break;
+    }
+    case "not-permitted": {
+      cx.u8[ptr] = 30;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 31;
+      break;
+    }
+    case "read-only": {
+      cx.u8[ptr] = 32;
+      break;
+    }
+    case "invalid-seek": {
+      cx.u8[ptr] = 33;
+      break;
+    }
+    case "text-file-busy": {
+      cx.u8[ptr] = 34;
+      break;
+    }
+    case "cross-device": {
+      cx.u8[ptr] = 35;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 36;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-flags`, as the declarations type them. */
+type DescriptorFlags = {
+  read: boolean;
+  write: boolean;
+  fileIntegritySync: boolean;
+  dataIntegritySync: boolean;
+  requestedWriteSync: boolean;
+  mutateDirectory: boolean;
+};
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-flags` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorFlags(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorFlags,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a flags object", value, path);
+  const valueBits =
+    (value.read ? 0x1 : 0) |
+    (value.write ? 0x2 : 0) |
+    (value.fileIntegritySync ? 0x4 : 0) |
+    (value.dataIntegritySync ? 0x8 : 0) |
+    (value.requestedWriteSync ? 0x10 : 0) |
+    (value.mutateDirectory ? 0x20 : 0);
+  cx.u8[ptr] = valueBits;
+}
+
 /** Values of `wasi:filesystem/types@0.3.0.descriptor-type`, as the declarations type them. */
 type DescriptorType =
   | { tag: "block-device" }
@@ -51,6 +300,211 @@ type DescriptorType =
   | { tag: "regular-file" }
   | { tag: "socket" }
   | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorType(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorType,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "block-device": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "character-device": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "directory": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "fifo": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "symbolic-link": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "regular-file": {
+      cx.u8[ptr] = 5;
+      break;
+    }
+    case "socket": {
+      cx.u8[ptr] = 6;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 7;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.new-timestamp`, as the declarations type them. */
+type NewTimestamp = { tag: "no-change" } | { tag: "now" } | { tag: "timestamp"; val: Instant };
+
+/** Loads a `wasi:clocks/system-clock@0.3.0.instant` from `ptr` (CanonicalABI.md `load`). */
+function loadInstant(cx: LiftLowerContext, ptr: number): Instant {
+  return { seconds: cx.dv.getBigInt64(ptr, true), nanoseconds: cx.dv.getUint32(ptr + 8, true) };
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.new-timestamp` from `ptr` (CanonicalABI.md `load`). */
+function loadNewTimestamp(cx: LiftLowerContext, ptr: number): NewTimestamp {
+  const valueCase = cx.u8[ptr];
+  let value: NewTimestamp;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "no-change" };
+      break;
+    }
+    case 1: {
+      value = { tag: "now" };
+      break;
+    }
+    case 2: {
+      const valueTimestamp: Instant = loadInstant(cx, ptr + 8);
+      value = { tag: "timestamp", val: valueTimestamp };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 3);
+  }
+  return value;
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.descriptor-stat`, as the declarations type them. */
+type DescriptorStat = {
+  type: DescriptorType;
+  linkCount: bigint;
+  size: bigint;
+  dataAccessTimestamp?: Instant | undefined;
+  dataModificationTimestamp?: Instant | undefined;
+  statusChangeTimestamp?: Instant | undefined;
+};
+
+/** Stores a `wasi:filesystem/types@0.3.0.descriptor-stat` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeDescriptorStat(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: DescriptorStat,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueType = value.type;
+  storeDescriptorType(cx, ptr, valueType, path + ".type");
+  const valueLinkCount = value.linkCount;
+  if (typeof valueLinkCount !== "bigint" || BigInt.asUintN(64, valueLinkCount) !== valueLinkCount)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueLinkCount, path + ".linkCount");
+  cx.dv.setBigUint64(ptr + 16, valueLinkCount, true);
+  const valueSize = value.size;
+  if (typeof valueSize !== "bigint" || BigInt.asUintN(64, valueSize) !== valueSize)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueSize, path + ".size");
+  cx.dv.setBigUint64(ptr + 24, valueSize, true);
+  const valueDataAccessTimestamp = value.dataAccessTimestamp;
+  if (valueDataAccessTimestamp === undefined || valueDataAccessTimestamp === null) {
+    cx.u8[ptr + 32] = 0;
+  } else {
+    cx.u8[ptr + 32] = 1;
+    storeInstant(cx, ptr + 40, valueDataAccessTimestamp, path + ".dataAccessTimestamp");
+  }
+  const valueDataModificationTimestamp = value.dataModificationTimestamp;
+  if (valueDataModificationTimestamp === undefined || valueDataModificationTimestamp === null) {
+    cx.u8[ptr + 56] = 0;
+  } else {
+    cx.u8[ptr + 56] = 1;
+    storeInstant(cx, ptr + 64, valueDataModificationTimestamp, path + ".dataModificationTimestamp");
+  }
+  const valueStatusChangeTimestamp = value.statusChangeTimestamp;
+  if (valueStatusChangeTimestamp === undefined || valueStatusChangeTimestamp === null) {
+    cx.u8[ptr + 80] = 0;
+  } else {
+    cx.u8[ptr + 80] = 1;
+    storeInstant(cx, ptr + 88, valueStatusChangeTimestamp, path + ".statusChangeTimestamp");
+  }
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.path-flags`, as the declarations type them. */
+type PathFlags = { symlinkFollow: boolean };
+
+/** Loads a `wasi:filesystem/types@0.3.0.path-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadPathFlags(cx: LiftLowerContext, ptr: number): PathFlags {
+  const valueBits = cx.u8[ptr];
+  return { symlinkFollow: (valueBits & 0x1) !== 0 };
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.open-flags`, as the declarations type them. */
+type OpenFlags = { create: boolean; directory: boolean; exclusive: boolean; truncate: boolean };
+
+/** Loads a `wasi:filesystem/types@0.3.0.open-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadOpenFlags(cx: LiftLowerContext, ptr: number): OpenFlags {
+  const valueBits = cx.u8[ptr];
+  return {
+    create: (valueBits & 0x1) !== 0,
+    directory: (valueBits & 0x2) !== 0,
+    exclusive: (valueBits & 0x4) !== 0,
+    truncate: (valueBits & 0x8) !== 0,
+  };
+}
+
+/** Loads a `wasi:filesystem/types@0.3.0.descriptor-flags` from `ptr` (CanonicalABI.md `load`). */
+function loadDescriptorFlags(cx: LiftLowerContext, ptr: number): DescriptorFlags {
+  const valueBits = cx.u8[ptr];
+  return {
+    read: (valueBits & 0x1) !== 0,
+    write: (valueBits & 0x2) !== 0,
+    fileIntegritySync: (valueBits & 0x4) !== 0,
+    dataIntegritySync: (valueBits & 0x8) !== 0,
+    requestedWriteSync: (valueBits & 0x10) !== 0,
+    mutateDirectory: (valueBits & 0x20) !== 0,
+  };
+}
+
+/** Values of `wasi:filesystem/types@0.3.0.metadata-hash-value`, as the declarations type them. */
+type MetadataHashValue = { lower: bigint; upper: bigint };
+
+/** Stores a `wasi:filesystem/types@0.3.0.metadata-hash-value` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeMetadataHashValue(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: MetadataHashValue,
+  path = "",
+): void {
+  if (typeof value !== "object" || value === null) throw badValue("a record object", value, path);
+  const valueLower = value.lower;
+  if (typeof valueLower !== "bigint" || BigInt.asUintN(64, valueLower) !== valueLower)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueLower, path + ".lower");
+  cx.dv.setBigUint64(ptr, valueLower, true);
+  const valueUpper = value.upper;
+  if (typeof valueUpper !== "bigint" || BigInt.asUintN(64, valueUpper) !== valueUpper)
+    throw badValue("a u64 (bigint 0n..2n**64n-1n)", valueUpper, path + ".upper");
+  cx.dv.setBigUint64(ptr + 8, valueUpper, true);
+}
 
 /** Loads a `wasi:filesystem/types@0.3.0.descriptor-type` from `ptr` (CanonicalABI.md `load`). */
 function loadDescriptorType(cx: LiftLowerContext, ptr: number): DescriptorType {
@@ -127,71 +581,6 @@ function loadDirectoryEntry(cx: LiftLowerContext, ptr: number): DirectoryEntry {
   return { type: valueType, name: valueName };
 }
 
-/** Stores a `wasi:filesystem/types@0.3.0.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeDescriptorType(
-  cx: LiftLowerContext,
-  ptr: number,
-  value: DescriptorType,
-  path = "",
-): void {
-  const lowerString = stringLowerer(cx.stringEncoding);
-  if (typeof value !== "object" || value === null)
-    throw badValue(
-      '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-      value,
-      path,
-    );
-  switch (value.tag) {
-    case "block-device": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "character-device": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "directory": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    case "fifo": {
-      cx.u8[ptr] = 3;
-      break;
-    }
-    case "symbolic-link": {
-      cx.u8[ptr] = 4;
-      break;
-    }
-    case "regular-file": {
-      cx.u8[ptr] = 5;
-      break;
-    }
-    case "socket": {
-      cx.u8[ptr] = 6;
-      break;
-    }
-    case "other": {
-      cx.u8[ptr] = 7;
-      const valueOther = value.val;
-      if (valueOther === undefined || valueOther === null) {
-        cx.u8[ptr + 4] = 0;
-      } else {
-        cx.u8[ptr + 4] = 1;
-        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
-        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
-        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
-      }
-      break;
-    }
-    default:
-      throw badValue(
-        '{ tag: "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket" | "other", val }',
-        value,
-        path,
-      );
-  }
-}
-
 /** Stores a `wasi:filesystem/types@0.3.0.directory-entry` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeDirectoryEntry(
   cx: LiftLowerContext,
@@ -208,46 +597,6 @@ function storeDirectoryEntry(
   cx.dv.setUint32(ptr + 16, valueNamePtr, true);
   cx.dv.setUint32(ptr + 20, valueNameLen, true);
 }
-
-/** Values of `wasi:filesystem/types@0.3.0.error-code`, as the declarations type them. */
-type ErrorCode =
-  | { tag: "access" }
-  | { tag: "already" }
-  | { tag: "bad-descriptor" }
-  | { tag: "busy" }
-  | { tag: "deadlock" }
-  | { tag: "quota" }
-  | { tag: "exist" }
-  | { tag: "file-too-large" }
-  | { tag: "illegal-byte-sequence" }
-  | { tag: "in-progress" }
-  | { tag: "interrupted" }
-  | { tag: "invalid" }
-  | { tag: "io" }
-  | { tag: "is-directory" }
-  | { tag: "loop" }
-  | { tag: "too-many-links" }
-  | { tag: "message-size" }
-  | { tag: "name-too-long" }
-  | { tag: "no-device" }
-  | { tag: "no-entry" }
-  | { tag: "no-lock" }
-  | { tag: "insufficient-memory" }
-  | { tag: "insufficient-space" }
-  | { tag: "not-directory" }
-  | { tag: "not-empty" }
-  | { tag: "not-recoverable" }
-  | { tag: "unsupported" }
-  | { tag: "no-tty" }
-  | { tag: "no-such-device" }
-  | { tag: "overflow" }
-  | { tag: "not-permitted" }
-  | { tag: "pipe" }
-  | { tag: "read-only" }
-  | { tag: "invalid-seek" }
-  | { tag: "text-file-busy" }
-  | { tag: "cross-device" }
-  | { tag: "other"; val: string | undefined };
 
 /** Loads a `wasi:filesystem/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
@@ -426,182 +775,6 @@ function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
   return value;
 }
 
-/** Stores a `wasi:filesystem/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
-  const lowerString = stringLowerer(cx.stringEncoding);
-  if (typeof value !== "object" || value === null)
-    throw badValue(
-      '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-      value,
-      path,
-    );
-  switch (value.tag) {
-    case "access": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "already": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "bad-descriptor": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    case "busy": {
-      cx.u8[ptr] = 3;
-      break;
-    }
-    case "deadlock": {
-      cx.u8[ptr] = 4;
-      break;
-    }
-    case "quota": {
-      cx.u8[ptr] = 5;
-      break;
-    }
-    case "exist": {
-      cx.u8[ptr] = 6;
-      break;
-    }
-    case "file-too-large": {
-      cx.u8[ptr] = 7;
-      break;
-    }
-    case "illegal-byte-sequence": {
-      cx.u8[ptr] = 8;
-      break;
-    }
-    case "in-progress": {
-      cx.u8[ptr] = 9;
-      break;
-    }
-    case "interrupted": {
-      cx.u8[ptr] = 10;
-      break;
-    }
-    case "invalid": {
-      cx.u8[ptr] = 11;
-      break;
-    }
-    case "io": {
-      cx.u8[ptr] = 12;
-      break;
-    }
-    case "is-directory": {
-      cx.u8[ptr] = 13;
-      break;
-    }
-    case "loop": {
-      cx.u8[ptr] = 14;
-      break;
-    }
-    case "too-many-links": {
-      cx.u8[ptr] = 15;
-      break;
-    }
-    case "message-size": {
-      cx.u8[ptr] = 16;
-      break;
-    }
-    case "name-too-long": {
-      cx.u8[ptr] = 17;
-      break;
-    }
-    case "no-device": {
-      cx.u8[ptr] = 18;
-      break;
-    }
-    case "no-entry": {
-      cx.u8[ptr] = 19;
-      break;
-    }
-    case "no-lock": {
-      cx.u8[ptr] = 20;
-      break;
-    }
-    case "insufficient-memory": {
-      cx.u8[ptr] = 21;
-      break;
-    }
-    case "insufficient-space": {
-      cx.u8[ptr] = 22;
-      break;
-    }
-    case "not-directory": {
-      cx.u8[ptr] = 23;
-      break;
-    }
-    case "not-empty": {
-      cx.u8[ptr] = 24;
-      break;
-    }
-    case "not-recoverable": {
-      cx.u8[ptr] = 25;
-      break;
-    }
-    case "unsupported": {
-      cx.u8[ptr] = 26;
-      break;
-    }
-    case "no-tty": {
-      cx.u8[ptr] = 27;
-      break;
-    }
-    case "no-such-device": {
-      cx.u8[ptr] = 28;
-      break;
-    }
-    case "overflow": {
-      cx.u8[ptr] = 29;
-      break;
-    }
-    case "not-permitted": {
-      cx.u8[ptr] = 30;
-      break;
-    }
-    case "pipe": {
-      cx.u8[ptr] = 31;
-      break;
-    }
-    case "read-only": {
-      cx.u8[ptr] = 32;
-      break;
-    }
-    case "invalid-seek": {
-      cx.u8[ptr] = 33;
-      break;
-    }
-    case "text-file-busy": {
-      cx.u8[ptr] = 34;
-      break;
-    }
-    case "cross-device": {
-      cx.u8[ptr] = 35;
-      break;
-    }
-    case "other": {
-      cx.u8[ptr] = 36;
-      const valueOther = value.val;
-      if (valueOther === undefined || valueOther === null) {
-        cx.u8[ptr + 4] = 0;
-      } else {
-        cx.u8[ptr + 4] = 1;
-        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
-        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
-        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
-      }
-      break;
-    }
-    default:
-      throw badValue(
-        '{ tag: "access" | "already" | "bad-descriptor" | "busy" | "deadlock" | "quota" | "exist" | "file-too-large" | "illegal-byte-sequence" | "in-progress" | "interrupted" | "invalid" | "io" | "is-directory" | "loop" | "too-many-links" | "message-size" | "name-too-long" | "no-device" | "no-entry" | "no-lock" | "insufficient-memory" | "insufficient-space" | "not-directory" | "not-empty" | "not-recoverable" | "unsupported" | "no-tty" | "no-such-device" | "overflow" | "not-permitted" | "pipe" | "read-only" | "invalid-seek" | "text-file-busy" | "cross-device" | "other", val }',
-        value,
-        path,
-      );
-  }
-}
-
 /** `wasi:clocks/system-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -706,6 +879,824 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.advise`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorAdvise(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const offset: bigint = BigInt.asUintN(64, flat[1] as bigint);
+      const length: bigint = BigInt.asUintN(64, flat[2] as bigint);
+      const adviceCase = (flat[3] as number) >>> 0;
+      let advice: Advice;
+      switch (adviceCase) {
+        case 0: {
+          advice = "normal";
+          break;
+        }
+        case 1: {
+          advice = "sequential";
+          break;
+        }
+        case 2: {
+          advice = "random";
+          break;
+        }
+        case 3: {
+          advice = "will-need";
+          break;
+        }
+        case 4: {
+          advice = "dont-need";
+          break;
+        }
+        case 5: {
+          advice = "no-reuse";
+          break;
+        }
+        default:
+          throw invalidDiscriminant(adviceCase, "enum", 6);
+      }
+      return [self, offset, length, advice];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSyncData(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.get-flags`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorGetFlags(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorFlags } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorFlags(cx, outPtr + 4, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.get-type`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorGetType(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorType } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorType(cx, outPtr + 4, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-size`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetSize(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const size: bigint = BigInt.asUintN(64, flat[1] as bigint);
+      return [self, size];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-times`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetTimes(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 56, 8, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const dataAccessTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 8);
+      const dataModificationTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 32);
+      return [self, dataAccessTimestamp, dataModificationTimestamp];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorCreateDirectoryAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.stat`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorStat(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorStat } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 112, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorStat(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.stat-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorStatAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const pathFlagsBits = (flat[1] as number) >>> 0;
+      const pathFlags: PathFlags = { symlinkFollow: (pathFlagsBits & 0x1) !== 0 };
+      const path: string = loadStringFromRange(cx, flat[2] as number, flat[3] as number);
+      return [self, pathFlags, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: DescriptorStat } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 112, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeDescriptorStat(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.set-times-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSetTimesAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 64, 8, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const pathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const path: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const dataAccessTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 16);
+      const dataModificationTimestamp: NewTimestamp = loadNewTimestamp(cx, args + 40);
+      return [self, pathFlags, path, dataAccessTimestamp, dataModificationTimestamp];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.link-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorLinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 28, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const newDescriptor: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args + 16, true));
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 20, true),
+        cx.dv.getUint32(args + 24, true),
+      );
+      return [self, oldPathFlags, oldPath, newDescriptor, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.open-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorOpenAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 20, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const pathFlags: PathFlags = loadPathFlags(cx, args + 4);
+      const path: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 8, true),
+        cx.dv.getUint32(args + 12, true),
+      );
+      const openFlags: OpenFlags = loadOpenFlags(cx, args + 16);
+      const flags: DescriptorFlags = loadDescriptorFlags(cx, args + 17);
+      return [self, pathFlags, path, openFlags, flags];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = descriptorHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.readlink-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorReadlinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const lowerString = stringLowerer(cx.stringEncoding);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: string } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const [resultOkPtr, resultOkLen] = lowerString(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 4, resultOkPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOkLen, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorRemoveDirectoryAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.rename-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorRenameAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 24, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 4, true),
+        cx.dv.getUint32(args + 8, true),
+      );
+      const newDescriptor: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args + 12, true));
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 16, true),
+        cx.dv.getUint32(args + 20, true),
+      );
+      return [self, oldPath, newDescriptor, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.symlink-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorSymlinkAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 20, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = descriptorHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const oldPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 4, true),
+        cx.dv.getUint32(args + 8, true),
+      );
+      const newPath: string = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(args + 12, true),
+        cx.dv.getUint32(args + 16, true),
+      );
+      return [self, oldPath, newPath];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorUnlinkFileAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
+      return [self, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorIsSameObject(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const other: any = descriptorHandles.liftBorrow(cx, (flat[1] as number) >>> 0);
+      return [self, other];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as boolean;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 1, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "boolean") throw badValue("a boolean", result);
+      cx.u8[outPtr] = result ? 1 : 0;
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorMetadataHash(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: MetadataHashValue } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeMetadataHashValue(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorMetadataHashAt(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const pathFlagsBits = (flat[1] as number) >>> 0;
+      const pathFlags: PathFlags = { symlinkFollow: (pathFlagsBits & 0x1) !== 0 };
+      const path: string = loadStringFromRange(cx, flat[2] as number, flat[3] as number);
+      return [self, pathFlags, path];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: MetadataHashValue } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          storeMetadataHashValue(cx, outPtr + 8, resultOk, "<ok>.val");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
@@ -774,6 +1765,97 @@ const lowerImports: Record<
   "wasi:filesystem/preopens@0.3.0#get-directories": { make: lowerGetDirectories, core: "i32 ->" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "wasi:filesystem/types@0.3.0#[method]descriptor.advise": {
+    make: taskImportDescriptorAdvise,
+    core: "i32 i64 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.sync-data": {
+    make: taskImportDescriptorSyncData,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.get-flags": {
+    make: taskImportDescriptorGetFlags,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.get-type": {
+    make: taskImportDescriptorGetType,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-size": {
+    make: taskImportDescriptorSetSize,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-times": {
+    make: taskImportDescriptorSetTimes,
+    core: "i32 i32 i64 i32 i32 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.sync": {
+    make: taskImportDescriptorSync,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at": {
+    make: taskImportDescriptorCreateDirectoryAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.stat": {
+    make: taskImportDescriptorStat,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.stat-at": {
+    make: taskImportDescriptorStatAt,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.set-times-at": {
+    make: taskImportDescriptorSetTimesAt,
+    core: "i32 i32 i32 i32 i32 i64 i32 i32 i64 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.link-at": {
+    make: taskImportDescriptorLinkAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.open-at": {
+    make: taskImportDescriptorOpenAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.readlink-at": {
+    make: taskImportDescriptorReadlinkAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at": {
+    make: taskImportDescriptorRemoveDirectoryAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.rename-at": {
+    make: taskImportDescriptorRenameAt,
+    core: "i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.symlink-at": {
+    make: taskImportDescriptorSymlinkAt,
+    core: "i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at": {
+    make: taskImportDescriptorUnlinkFileAt,
+    core: "i32 i32 i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object": {
+    make: taskImportDescriptorIsSameObject,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash": {
+    make: taskImportDescriptorMetadataHash,
+    core: "i32 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.metadata-hash-at": {
+    make: taskImportDescriptorMetadataHashAt,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -786,8 +1868,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -799,6 +1881,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -12,6 +12,7 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -250,57 +251,6 @@ function storeRequestOptionsError(
   }
 }
 
-/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
-type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
-
-/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
-function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
-  const valueCase = cx.u8[ptr];
-  let value: CliErrorCode;
-  switch (valueCase) {
-    case 0: {
-      value = "io";
-      break;
-    }
-    case 1: {
-      value = "illegal-byte-sequence";
-      break;
-    }
-    case 2: {
-      value = "pipe";
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueCase, "enum", 3);
-  }
-  return value;
-}
-
-/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeCliErrorCode(
-  cx: LiftLowerContext,
-  ptr: number,
-  value: CliErrorCode,
-  path = "",
-): void {
-  switch (value) {
-    case "io": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "illegal-byte-sequence": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "pipe": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    default:
-      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
-  }
-}
-
 /** Values of `wasi:http/types@0.3.0.DNS-error-payload`, as the declarations type them. */
 type DNSErrorPayload = { rcode?: string | undefined; infoCode?: number | undefined };
 
@@ -351,451 +301,6 @@ type HttpErrorCode =
   | { tag: "loop-detected" }
   | { tag: "configuration-error" }
   | { tag: "internal-error"; val: string | undefined };
-
-/** Loads a `wasi:http/types@0.3.0.DNS-error-payload` from `ptr` (CanonicalABI.md `load`). */
-function loadDNSErrorPayload(cx: LiftLowerContext, ptr: number): DNSErrorPayload {
-  const valueRcodeCase = cx.u8[ptr];
-  let valueRcode: string | undefined;
-  switch (valueRcodeCase) {
-    case 0: {
-      valueRcode = undefined;
-      break;
-    }
-    case 1: {
-      valueRcode = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(ptr + 4, true),
-        cx.dv.getUint32(ptr + 8, true),
-      );
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueRcodeCase, "option", 2);
-  }
-  const valueInfoCodeCase = cx.u8[ptr + 12];
-  let valueInfoCode: number | undefined;
-  switch (valueInfoCodeCase) {
-    case 0: {
-      valueInfoCode = undefined;
-      break;
-    }
-    case 1: {
-      valueInfoCode = cx.dv.getUint16(ptr + 14, true);
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueInfoCodeCase, "option", 2);
-  }
-  return { rcode: valueRcode, infoCode: valueInfoCode };
-}
-
-/** Loads a `wasi:http/types@0.3.0.TLS-alert-received-payload` from `ptr` (CanonicalABI.md `load`). */
-function loadTLSAlertReceivedPayload(cx: LiftLowerContext, ptr: number): TLSAlertReceivedPayload {
-  const valueAlertIdCase = cx.u8[ptr];
-  let valueAlertId: number | undefined;
-  switch (valueAlertIdCase) {
-    case 0: {
-      valueAlertId = undefined;
-      break;
-    }
-    case 1: {
-      valueAlertId = cx.u8[ptr + 1];
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueAlertIdCase, "option", 2);
-  }
-  const valueAlertMessageCase = cx.u8[ptr + 4];
-  let valueAlertMessage: string | undefined;
-  switch (valueAlertMessageCase) {
-    case 0: {
-      valueAlertMessage = undefined;
-      break;
-    }
-    case 1: {
-      valueAlertMessage = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(ptr + 8, true),
-        cx.dv.getUint32(ptr + 12, true),
-      );
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueAlertMessageCase, "option", 2);
-  }
-  return { alertId: valueAlertId, alertMessage: valueAlertMessage };
-}
-
-/** Loads a `wasi:http/types@0.3.0.field-size-payload` from `ptr` (CanonicalABI.md `load`). */
-function loadFieldSizePayload(cx: LiftLowerContext, ptr: number): FieldSizePayload {
-  const valueFieldNameCase = cx.u8[ptr];
-  let valueFieldName: string | undefined;
-  switch (valueFieldNameCase) {
-    case 0: {
-      valueFieldName = undefined;
-      break;
-    }
-    case 1: {
-      valueFieldName = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(ptr + 4, true),
-        cx.dv.getUint32(ptr + 8, true),
-      );
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueFieldNameCase, "option", 2);
-  }
-  const valueFieldSizeCase = cx.u8[ptr + 12];
-  let valueFieldSize: number | undefined;
-  switch (valueFieldSizeCase) {
-    case 0: {
-      valueFieldSize = undefined;
-      break;
-    }
-    case 1: {
-      valueFieldSize = cx.dv.getUint32(ptr + 16, true);
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueFieldSizeCase, "option", 2);
-  }
-  return { fieldName: valueFieldName, fieldSize: valueFieldSize };
-}
-
-/** Loads a `wasi:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
-function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
-  const valueCase = cx.u8[ptr];
-  let value: HttpErrorCode;
-  switch (valueCase) {
-    case 0: {
-      value = { tag: "DNS-timeout" };
-      break;
-    }
-    case 1: {
-      const valueDNSerror: DNSErrorPayload = loadDNSErrorPayload(cx, ptr + 8);
-      value = { tag: "DNS-error", val: valueDNSerror };
-      break;
-    }
-    case 2: {
-      value = { tag: "destination-not-found" };
-      break;
-    }
-    case 3: {
-      value = { tag: "destination-unavailable" };
-      break;
-    }
-    case 4: {
-      value = { tag: "destination-IP-prohibited" };
-      break;
-    }
-    case 5: {
-      value = { tag: "destination-IP-unroutable" };
-      break;
-    }
-    case 6: {
-      value = { tag: "connection-refused" };
-      break;
-    }
-    case 7: {
-      value = { tag: "connection-terminated" };
-      break;
-    }
-    case 8: {
-      value = { tag: "connection-timeout" };
-      break;
-    }
-    case 9: {
-      value = { tag: "connection-read-timeout" };
-      break;
-    }
-    case 10: {
-      value = { tag: "connection-write-timeout" };
-      break;
-    }
-    case 11: {
-      value = { tag: "connection-limit-reached" };
-      break;
-    }
-    case 12: {
-      value = { tag: "TLS-protocol-error" };
-      break;
-    }
-    case 13: {
-      value = { tag: "TLS-certificate-error" };
-      break;
-    }
-    case 14: {
-      const valueTLSalertreceived: TLSAlertReceivedPayload = loadTLSAlertReceivedPayload(
-        cx,
-        ptr + 8,
-      );
-      value = { tag: "TLS-alert-received", val: valueTLSalertreceived };
-      break;
-    }
-    case 15: {
-      value = { tag: "HTTP-request-denied" };
-      break;
-    }
-    case 16: {
-      value = { tag: "HTTP-request-length-required" };
-      break;
-    }
-    case 17: {
-      const valueHTTPrequestbodysizeCase = cx.u8[ptr + 8];
-      let valueHTTPrequestbodysize: bigint | undefined;
-      switch (valueHTTPrequestbodysizeCase) {
-        case 0: {
-          valueHTTPrequestbodysize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 16, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPrequestbodysizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-request-body-size", val: valueHTTPrequestbodysize };
-      break;
-    }
-    case 18: {
-      value = { tag: "HTTP-request-method-invalid" };
-      break;
-    }
-    case 19: {
-      value = { tag: "HTTP-request-URI-invalid" };
-      break;
-    }
-    case 20: {
-      value = { tag: "HTTP-request-URI-too-long" };
-      break;
-    }
-    case 21: {
-      const valueHTTPrequestheadersectionsizeCase = cx.u8[ptr + 8];
-      let valueHTTPrequestheadersectionsize: number | undefined;
-      switch (valueHTTPrequestheadersectionsizeCase) {
-        case 0: {
-          valueHTTPrequestheadersectionsize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPrequestheadersectionsize = cx.dv.getUint32(ptr + 12, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPrequestheadersectionsizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-request-header-section-size", val: valueHTTPrequestheadersectionsize };
-      break;
-    }
-    case 22: {
-      const valueHTTPrequestheadersizeCase = cx.u8[ptr + 8];
-      let valueHTTPrequestheadersize: FieldSizePayload | undefined;
-      switch (valueHTTPrequestheadersizeCase) {
-        case 0: {
-          valueHTTPrequestheadersize = undefined;
-          break;
-        }
-        case 1: {
-          const valueHTTPrequestheadersizeSome: FieldSizePayload = loadFieldSizePayload(
-            cx,
-            ptr + 12,
-          );
-          valueHTTPrequestheadersize = valueHTTPrequestheadersizeSome;
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPrequestheadersizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-request-header-size", val: valueHTTPrequestheadersize };
-      break;
-    }
-    case 23: {
-      const valueHTTPrequesttrailersectionsizeCase = cx.u8[ptr + 8];
-      let valueHTTPrequesttrailersectionsize: number | undefined;
-      switch (valueHTTPrequesttrailersectionsizeCase) {
-        case 0: {
-          valueHTTPrequesttrailersectionsize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPrequesttrailersectionsize = cx.dv.getUint32(ptr + 12, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPrequesttrailersectionsizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-request-trailer-section-size", val: valueHTTPrequesttrailersectionsize };
-      break;
-    }
-    case 24: {
-      const valueHTTPrequesttrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
-      value = { tag: "HTTP-request-trailer-size", val: valueHTTPrequesttrailersize };
-      break;
-    }
-    case 25: {
-      value = { tag: "HTTP-response-incomplete" };
-      break;
-    }
-    case 26: {
-      const valueHTTPresponseheadersectionsizeCase = cx.u8[ptr + 8];
-      let valueHTTPresponseheadersectionsize: number | undefined;
-      switch (valueHTTPresponseheadersectionsizeCase) {
-        case 0: {
-          valueHTTPresponseheadersectionsize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPresponseheadersectionsize = cx.dv.getUint32(ptr + 12, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPresponseheadersectionsizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-response-header-section-size", val: valueHTTPresponseheadersectionsize };
-      break;
-    }
-    case 27: {
-      const valueHTTPresponseheadersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
-      value = { tag: "HTTP-response-header-size", val: valueHTTPresponseheadersize };
-      break;
-    }
-    case 28: {
-      const valueHTTPresponsebodysizeCase = cx.u8[ptr + 8];
-      let valueHTTPresponsebodysize: bigint | undefined;
-      switch (valueHTTPresponsebodysizeCase) {
-        case 0: {
-          valueHTTPresponsebodysize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPresponsebodysize = cx.dv.getBigUint64(ptr + 16, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPresponsebodysizeCase, "option", 2);
-      }
-      value = { tag: "HTTP-response-body-size", val: valueHTTPresponsebodysize };
-      break;
-    }
-    case 29: {
-      const valueHTTPresponsetrailersectionsizeCase = cx.u8[ptr + 8];
-      let valueHTTPresponsetrailersectionsize: number | undefined;
-      switch (valueHTTPresponsetrailersectionsizeCase) {
-        case 0: {
-          valueHTTPresponsetrailersectionsize = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPresponsetrailersectionsize = cx.dv.getUint32(ptr + 12, true);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPresponsetrailersectionsizeCase, "option", 2);
-      }
-      value = {
-        tag: "HTTP-response-trailer-section-size",
-        val: valueHTTPresponsetrailersectionsize,
-      };
-      break;
-    }
-    case 30: {
-      const valueHTTPresponsetrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
-      value = { tag: "HTTP-response-trailer-size", val: valueHTTPresponsetrailersize };
-      break;
-    }
-    case 31: {
-      const valueHTTPresponsetransfercodingCase = cx.u8[ptr + 8];
-      let valueHTTPresponsetransfercoding: string | undefined;
-      switch (valueHTTPresponsetransfercodingCase) {
-        case 0: {
-          valueHTTPresponsetransfercoding = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPresponsetransfercoding = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 12, true),
-            cx.dv.getUint32(ptr + 16, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPresponsetransfercodingCase, "option", 2);
-      }
-      value = { tag: "HTTP-response-transfer-coding", val: valueHTTPresponsetransfercoding };
-      break;
-    }
-    case 32: {
-      const valueHTTPresponsecontentcodingCase = cx.u8[ptr + 8];
-      let valueHTTPresponsecontentcoding: string | undefined;
-      switch (valueHTTPresponsecontentcodingCase) {
-        case 0: {
-          valueHTTPresponsecontentcoding = undefined;
-          break;
-        }
-        case 1: {
-          valueHTTPresponsecontentcoding = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 12, true),
-            cx.dv.getUint32(ptr + 16, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueHTTPresponsecontentcodingCase, "option", 2);
-      }
-      value = { tag: "HTTP-response-content-coding", val: valueHTTPresponsecontentcoding };
-      break;
-    }
-    case 33: {
-      value = { tag: "HTTP-response-timeout" };
-      break;
-    }
-    case 34: {
-      value = { tag: "HTTP-upgrade-failed" };
-      break;
-    }
-    case 35: {
-      value = { tag: "HTTP-protocol-error" };
-      break;
-    }
-    case 36: {
-      value = { tag: "loop-detected" };
-      break;
-    }
-    case 37: {
-      value = { tag: "configuration-error" };
-      break;
-    }
-    case 38: {
-      const valueInternalerrorCase = cx.u8[ptr + 8];
-      let valueInternalerror: string | undefined;
-      switch (valueInternalerrorCase) {
-        case 0: {
-          valueInternalerror = undefined;
-          break;
-        }
-        case 1: {
-          valueInternalerror = loadStringFromRange(
-            cx,
-            cx.dv.getUint32(ptr + 12, true),
-            cx.dv.getUint32(ptr + 16, true),
-          );
-          break;
-        }
-        default:
-          throw invalidDiscriminant(valueInternalerrorCase, "option", 2);
-      }
-      value = { tag: "internal-error", val: valueInternalerror };
-      break;
-    }
-    default:
-      throw invalidDiscriminant(valueCase, "variant", 39);
-  }
-  return value;
-}
 
 /** Stores a `wasi:http/types@0.3.0.DNS-error-payload` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeDNSErrorPayload(
@@ -1263,6 +768,502 @@ function storeHttpErrorCode(
         path,
       );
   }
+}
+
+/** Values of `wasi:cli/types@0.3.0.error-code`, as the declarations type them. */
+type CliErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Loads a `wasi:cli/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadCliErrorCode(cx: LiftLowerContext, ptr: number): CliErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: CliErrorCode;
+  switch (valueCase) {
+    case 0: {
+      value = "io";
+      break;
+    }
+    case 1: {
+      value = "illegal-byte-sequence";
+      break;
+    }
+    case 2: {
+      value = "pipe";
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "enum", 3);
+  }
+  return value;
+}
+
+/** Stores a `wasi:cli/types@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeCliErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: CliErrorCode,
+  path = "",
+): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
+
+/** Loads a `wasi:http/types@0.3.0.DNS-error-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadDNSErrorPayload(cx: LiftLowerContext, ptr: number): DNSErrorPayload {
+  const valueRcodeCase = cx.u8[ptr];
+  let valueRcode: string | undefined;
+  switch (valueRcodeCase) {
+    case 0: {
+      valueRcode = undefined;
+      break;
+    }
+    case 1: {
+      valueRcode = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 4, true),
+        cx.dv.getUint32(ptr + 8, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueRcodeCase, "option", 2);
+  }
+  const valueInfoCodeCase = cx.u8[ptr + 12];
+  let valueInfoCode: number | undefined;
+  switch (valueInfoCodeCase) {
+    case 0: {
+      valueInfoCode = undefined;
+      break;
+    }
+    case 1: {
+      valueInfoCode = cx.dv.getUint16(ptr + 14, true);
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueInfoCodeCase, "option", 2);
+  }
+  return { rcode: valueRcode, infoCode: valueInfoCode };
+}
+
+/** Loads a `wasi:http/types@0.3.0.TLS-alert-received-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadTLSAlertReceivedPayload(cx: LiftLowerContext, ptr: number): TLSAlertReceivedPayload {
+  const valueAlertIdCase = cx.u8[ptr];
+  let valueAlertId: number | undefined;
+  switch (valueAlertIdCase) {
+    case 0: {
+      valueAlertId = undefined;
+      break;
+    }
+    case 1: {
+      valueAlertId = cx.u8[ptr + 1];
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueAlertIdCase, "option", 2);
+  }
+  const valueAlertMessageCase = cx.u8[ptr + 4];
+  let valueAlertMessage: string | undefined;
+  switch (valueAlertMessageCase) {
+    case 0: {
+      valueAlertMessage = undefined;
+      break;
+    }
+    case 1: {
+      valueAlertMessage = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 8, true),
+        cx.dv.getUint32(ptr + 12, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueAlertMessageCase, "option", 2);
+  }
+  return { alertId: valueAlertId, alertMessage: valueAlertMessage };
+}
+
+/** Loads a `wasi:http/types@0.3.0.field-size-payload` from `ptr` (CanonicalABI.md `load`). */
+function loadFieldSizePayload(cx: LiftLowerContext, ptr: number): FieldSizePayload {
+  const valueFieldNameCase = cx.u8[ptr];
+  let valueFieldName: string | undefined;
+  switch (valueFieldNameCase) {
+    case 0: {
+      valueFieldName = undefined;
+      break;
+    }
+    case 1: {
+      valueFieldName = loadStringFromRange(
+        cx,
+        cx.dv.getUint32(ptr + 4, true),
+        cx.dv.getUint32(ptr + 8, true),
+      );
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueFieldNameCase, "option", 2);
+  }
+  const valueFieldSizeCase = cx.u8[ptr + 12];
+  let valueFieldSize: number | undefined;
+  switch (valueFieldSizeCase) {
+    case 0: {
+      valueFieldSize = undefined;
+      break;
+    }
+    case 1: {
+      valueFieldSize = cx.dv.getUint32(ptr + 16, true);
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueFieldSizeCase, "option", 2);
+  }
+  return { fieldName: valueFieldName, fieldSize: valueFieldSize };
+}
+
+/** Loads a `wasi:http/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
+function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
+  const valueCase = cx.u8[ptr];
+  let value: HttpErrorCode;
+  switch (valueCase) {
+    case 0: {
+      value = { tag: "DNS-timeout" };
+      break;
+    }
+    case 1: {
+      const valueDNSerror: DNSErrorPayload = loadDNSErrorPayload(cx, ptr + 8);
+      value = { tag: "DNS-error", val: valueDNSerror };
+      break;
+    }
+    case 2: {
+      value = { tag: "destination-not-found" };
+      break;
+    }
+    case 3: {
+      value = { tag: "destination-unavailable" };
+      break;
+    }
+    case 4: {
+      value = { tag: "destination-IP-prohibited" };
+      break;
+    }
+    case 5: {
+      value = { tag: "destination-IP-unroutable" };
+      break;
+    }
+    case 6: {
+      value = { tag: "connection-refused" };
+      break;
+    }
+    case 7: {
+      value = { tag: "connection-terminated" };
+      break;
+    }
+    case 8: {
+      value = { tag: "connection-timeout" };
+      break;
+    }
+    case 9: {
+      value = { tag: "connection-read-timeout" };
+      break;
+    }
+    case 10: {
+      value = { tag: "connection-write-timeout" };
+      break;
+    }
+    case 11: {
+      value = { tag: "connection-limit-reached" };
+      break;
+    }
+    case 12: {
+      value = { tag: "TLS-protocol-error" };
+      break;
+    }
+    case 13: {
+      value = { tag: "TLS-certificate-error" };
+      break;
+    }
+    case 14: {
+      const valueTLSalertreceived: TLSAlertReceivedPayload = loadTLSAlertReceivedPayload(
+        cx,
+        ptr + 8,
+      );
+      value = { tag: "TLS-alert-received", val: valueTLSalertreceived };
+      break;
+    }
+    case 15: {
+      value = { tag: "HTTP-request-denied" };
+      break;
+    }
+    case 16: {
+      value = { tag: "HTTP-request-length-required" };
+      break;
+    }
+    case 17: {
+      const valueHTTPrequestbodysizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestbodysize: bigint | undefined;
+      switch (valueHTTPrequestbodysizeCase) {
+        case 0: {
+          valueHTTPrequestbodysize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequestbodysize = cx.dv.getBigUint64(ptr + 16, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestbodysizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-body-size", val: valueHTTPrequestbodysize };
+      break;
+    }
+    case 18: {
+      value = { tag: "HTTP-request-method-invalid" };
+      break;
+    }
+    case 19: {
+      value = { tag: "HTTP-request-URI-invalid" };
+      break;
+    }
+    case 20: {
+      value = { tag: "HTTP-request-URI-too-long" };
+      break;
+    }
+    case 21: {
+      const valueHTTPrequestheadersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestheadersectionsize: number | undefined;
+      switch (valueHTTPrequestheadersectionsizeCase) {
+        case 0: {
+          valueHTTPrequestheadersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequestheadersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestheadersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-header-section-size", val: valueHTTPrequestheadersectionsize };
+      break;
+    }
+    case 22: {
+      const valueHTTPrequestheadersizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequestheadersize: FieldSizePayload | undefined;
+      switch (valueHTTPrequestheadersizeCase) {
+        case 0: {
+          valueHTTPrequestheadersize = undefined;
+          break;
+        }
+        case 1: {
+          const valueHTTPrequestheadersizeSome: FieldSizePayload = loadFieldSizePayload(
+            cx,
+            ptr + 12,
+          );
+          valueHTTPrequestheadersize = valueHTTPrequestheadersizeSome;
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequestheadersizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-header-size", val: valueHTTPrequestheadersize };
+      break;
+    }
+    case 23: {
+      const valueHTTPrequesttrailersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPrequesttrailersectionsize: number | undefined;
+      switch (valueHTTPrequesttrailersectionsizeCase) {
+        case 0: {
+          valueHTTPrequesttrailersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPrequesttrailersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPrequesttrailersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-request-trailer-section-size", val: valueHTTPrequesttrailersectionsize };
+      break;
+    }
+    case 24: {
+      const valueHTTPrequesttrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-request-trailer-size", val: valueHTTPrequesttrailersize };
+      break;
+    }
+    case 25: {
+      value = { tag: "HTTP-response-incomplete" };
+      break;
+    }
+    case 26: {
+      const valueHTTPresponseheadersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponseheadersectionsize: number | undefined;
+      switch (valueHTTPresponseheadersectionsizeCase) {
+        case 0: {
+          valueHTTPresponseheadersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponseheadersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponseheadersectionsizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-header-section-size", val: valueHTTPresponseheadersectionsize };
+      break;
+    }
+    case 27: {
+      const valueHTTPresponseheadersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-response-header-size", val: valueHTTPresponseheadersize };
+      break;
+    }
+    case 28: {
+      const valueHTTPresponsebodysizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponsebodysize: bigint | undefined;
+      switch (valueHTTPresponsebodysizeCase) {
+        case 0: {
+          valueHTTPresponsebodysize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsebodysize = cx.dv.getBigUint64(ptr + 16, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsebodysizeCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-body-size", val: valueHTTPresponsebodysize };
+      break;
+    }
+    case 29: {
+      const valueHTTPresponsetrailersectionsizeCase = cx.u8[ptr + 8];
+      let valueHTTPresponsetrailersectionsize: number | undefined;
+      switch (valueHTTPresponsetrailersectionsizeCase) {
+        case 0: {
+          valueHTTPresponsetrailersectionsize = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsetrailersectionsize = cx.dv.getUint32(ptr + 12, true);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsetrailersectionsizeCase, "option", 2);
+      }
+      value = {
+        tag: "HTTP-response-trailer-section-size",
+        val: valueHTTPresponsetrailersectionsize,
+      };
+      break;
+    }
+    case 30: {
+      const valueHTTPresponsetrailersize: FieldSizePayload = loadFieldSizePayload(cx, ptr + 8);
+      value = { tag: "HTTP-response-trailer-size", val: valueHTTPresponsetrailersize };
+      break;
+    }
+    case 31: {
+      const valueHTTPresponsetransfercodingCase = cx.u8[ptr + 8];
+      let valueHTTPresponsetransfercoding: string | undefined;
+      switch (valueHTTPresponsetransfercodingCase) {
+        case 0: {
+          valueHTTPresponsetransfercoding = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsetransfercoding = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsetransfercodingCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-transfer-coding", val: valueHTTPresponsetransfercoding };
+      break;
+    }
+    case 32: {
+      const valueHTTPresponsecontentcodingCase = cx.u8[ptr + 8];
+      let valueHTTPresponsecontentcoding: string | undefined;
+      switch (valueHTTPresponsecontentcodingCase) {
+        case 0: {
+          valueHTTPresponsecontentcoding = undefined;
+          break;
+        }
+        case 1: {
+          valueHTTPresponsecontentcoding = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueHTTPresponsecontentcodingCase, "option", 2);
+      }
+      value = { tag: "HTTP-response-content-coding", val: valueHTTPresponsecontentcoding };
+      break;
+    }
+    case 33: {
+      value = { tag: "HTTP-response-timeout" };
+      break;
+    }
+    case 34: {
+      value = { tag: "HTTP-upgrade-failed" };
+      break;
+    }
+    case 35: {
+      value = { tag: "HTTP-protocol-error" };
+      break;
+    }
+    case 36: {
+      value = { tag: "loop-detected" };
+      break;
+    }
+    case 37: {
+      value = { tag: "configuration-error" };
+      break;
+    }
+    case 38: {
+      const valueInternalerrorCase = cx.u8[ptr + 8];
+      let valueInternalerror: string | undefined;
+      switch (valueInternalerrorCase) {
+        case 0: {
+          valueInternalerror = undefined;
+          break;
+        }
+        case 1: {
+          valueInternalerror = loadStringFromRange(
+            cx,
+            cx.dv.getUint32(ptr + 12, true),
+            cx.dv.getUint32(ptr + 16, true),
+          );
+          break;
+        }
+        default:
+          throw invalidDiscriminant(valueInternalerrorCase, "option", 2);
+      }
+      value = { tag: "internal-error", val: valueInternalerror };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 39);
+  }
+  return value;
 }
 
 /** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -3246,6 +3247,64 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `wasi:http/client@0.3.0#send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportSend(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [requestHandles, responseHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const request: any = requestHandles.liftOwn(cx, (flat[0] as number) >>> 0);
+      return [request];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: HttpErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 40, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = responseHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          cx.dv.setUint32(outPtr + 8, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeHttpErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const when: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [when];
+    },
+    lowerResults(): void {},
+  };
+}
+
+/** `wasi:clocks/monotonic-clock@0.3.0#wait-for`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitFor(_ac: AdapterContext): TaskImportValues {
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const howLong: bigint = BigInt.asUintN(64, flat[0] as bigint);
+      return [howLong];
+    },
+    lowerResults(): void {},
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -3482,6 +3541,16 @@ const taskExports: Record<
   "wasi:http/handler@0.3.0#handle": { make: taskHandle, core: "i32 -> i32" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "wasi:http/client@0.3.0#send": { make: taskImportSend, core: "i32 i32 ->" },
+  "wasi:clocks/monotonic-clock@0.3.0#wait-until": { make: taskImportWaitUntil, core: "i64 ->" },
+  "wasi:clocks/monotonic-clock@0.3.0#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -3494,8 +3563,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -3509,6 +3578,10 @@ export const adapters: HostAdapters = {
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
 };

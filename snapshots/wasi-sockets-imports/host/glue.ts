@@ -6,15 +6,20 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  Flat,
   HostAdapters,
   ImportObject,
   JsFunction,
   LiftLowerContext,
+  TaskImportValues,
 } from "@witgen/runtime";
 import {
   BorrowScope,
   ComponentError,
+  allocateList,
+  atPath,
   badValue,
+  checkListRange,
   compileComponent,
   hostCallTrap,
   importCallFailed,
@@ -269,6 +274,201 @@ function storeIpSocketAddress(
     default:
       throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
   }
+}
+
+/** Values of `wasi:sockets/types@0.3.0.ip-address`, as the declarations type them. */
+type IpAddress =
+  | { tag: "ipv4"; val: [number, number, number, number] }
+  | { tag: "ipv6"; val: [number, number, number, number, number, number, number, number] };
+
+/** Values of `wasi:sockets/ip-name-lookup@0.3.0.error-code`, as the declarations type them. */
+type SocketsIpNameLookupErrorCode =
+  | { tag: "access-denied" }
+  | { tag: "invalid-argument" }
+  | { tag: "name-unresolvable" }
+  | { tag: "temporary-resolver-failure" }
+  | { tag: "permanent-resolver-failure" }
+  | { tag: "other"; val: string | undefined };
+
+/** Stores a `wasi:sockets/types@0.3.0.ip-address` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeIpAddress(cx: LiftLowerContext, ptr: number, value: IpAddress, path = ""): void {
+  if (typeof value !== "object" || value === null)
+    throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  switch (value.tag) {
+    case "ipv4": {
+      cx.u8[ptr] = 0;
+      const valueIpv4 = value.val;
+      if (!Array.isArray(valueIpv4) || valueIpv4.length !== 4)
+        throw badValue("a tuple (array of length 4)", valueIpv4, path + "<ipv4>.val");
+      const valueIpv40 = valueIpv4[0];
+      if (typeof valueIpv40 !== "number" || (valueIpv40 & 0xff) !== valueIpv40)
+        throw badValue("a u8 (integer 0..255)", valueIpv40, path + "<ipv4>.val[0]");
+      cx.u8[ptr + 2] = valueIpv40;
+      const valueIpv41 = valueIpv4[1];
+      if (typeof valueIpv41 !== "number" || (valueIpv41 & 0xff) !== valueIpv41)
+        throw badValue("a u8 (integer 0..255)", valueIpv41, path + "<ipv4>.val[1]");
+      cx.u8[ptr + 3] = valueIpv41;
+      const valueIpv42 = valueIpv4[2];
+      if (typeof valueIpv42 !== "number" || (valueIpv42 & 0xff) !== valueIpv42)
+        throw badValue("a u8 (integer 0..255)", valueIpv42, path + "<ipv4>.val[2]");
+      cx.u8[ptr + 4] = valueIpv42;
+      const valueIpv43 = valueIpv4[3];
+      if (typeof valueIpv43 !== "number" || (valueIpv43 & 0xff) !== valueIpv43)
+        throw badValue("a u8 (integer 0..255)", valueIpv43, path + "<ipv4>.val[3]");
+      cx.u8[ptr + 5] = valueIpv43;
+      break;
+    }
+    case "ipv6": {
+      cx.u8[ptr] = 1;
+      const valueIpv6 = value.val;
+      if (!Array.isArray(valueIpv6) || valueIpv6.length !== 8)
+        throw badValue("a tuple (array of length 8)", valueIpv6, path + "<ipv6>.val");
+      const valueIpv60 = valueIpv6[0];
+      if (typeof valueIpv60 !== "number" || (valueIpv60 & 0xffff) !== valueIpv60)
+        throw badValue("a u16 (integer 0..65535)", valueIpv60, path + "<ipv6>.val[0]");
+      cx.dv.setUint16(ptr + 2, valueIpv60, true);
+      const valueIpv61 = valueIpv6[1];
+      if (typeof valueIpv61 !== "number" || (valueIpv61 & 0xffff) !== valueIpv61)
+        throw badValue("a u16 (integer 0..65535)", valueIpv61, path + "<ipv6>.val[1]");
+      cx.dv.setUint16(ptr + 4, valueIpv61, true);
+      const valueIpv62 = valueIpv6[2];
+      if (typeof valueIpv62 !== "number" || (valueIpv62 & 0xffff) !== valueIpv62)
+        throw badValue("a u16 (integer 0..65535)", valueIpv62, path + "<ipv6>.val[2]");
+      cx.dv.setUint16(ptr + 6, valueIpv62, true);
+      const valueIpv63 = valueIpv6[3];
+      if (typeof valueIpv63 !== "number" || (valueIpv63 & 0xffff) !== valueIpv63)
+        throw badValue("a u16 (integer 0..65535)", valueIpv63, path + "<ipv6>.val[3]");
+      cx.dv.setUint16(ptr + 8, valueIpv63, true);
+      const valueIpv64 = valueIpv6[4];
+      if (typeof valueIpv64 !== "number" || (valueIpv64 & 0xffff) !== valueIpv64)
+        throw badValue("a u16 (integer 0..65535)", valueIpv64, path + "<ipv6>.val[4]");
+      cx.dv.setUint16(ptr + 10, valueIpv64, true);
+      const valueIpv65 = valueIpv6[5];
+      if (typeof valueIpv65 !== "number" || (valueIpv65 & 0xffff) !== valueIpv65)
+        throw badValue("a u16 (integer 0..65535)", valueIpv65, path + "<ipv6>.val[5]");
+      cx.dv.setUint16(ptr + 12, valueIpv65, true);
+      const valueIpv66 = valueIpv6[6];
+      if (typeof valueIpv66 !== "number" || (valueIpv66 & 0xffff) !== valueIpv66)
+        throw badValue("a u16 (integer 0..65535)", valueIpv66, path + "<ipv6>.val[6]");
+      cx.dv.setUint16(ptr + 14, valueIpv66, true);
+      const valueIpv67 = valueIpv6[7];
+      if (typeof valueIpv67 !== "number" || (valueIpv67 & 0xffff) !== valueIpv67)
+        throw badValue("a u16 (integer 0..65535)", valueIpv67, path + "<ipv6>.val[7]");
+      cx.dv.setUint16(ptr + 16, valueIpv67, true);
+      break;
+    }
+    default:
+      throw badValue('{ tag: "ipv4" | "ipv6", val }', value, path);
+  }
+}
+
+/** Stores a `wasi:sockets/ip-name-lookup@0.3.0.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeSocketsIpNameLookupErrorCode(
+  cx: LiftLowerContext,
+  ptr: number,
+  value: SocketsIpNameLookupErrorCode,
+  path = "",
+): void {
+  const lowerString = stringLowerer(cx.stringEncoding);
+  if (typeof value !== "object" || value === null)
+    throw badValue(
+      '{ tag: "access-denied" | "invalid-argument" | "name-unresolvable" | "temporary-resolver-failure" | "permanent-resolver-failure" | "other", val }',
+      value,
+      path,
+    );
+  switch (value.tag) {
+    case "access-denied": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "invalid-argument": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "name-unresolvable": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "temporary-resolver-failure": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    case "permanent-resolver-failure": {
+      cx.u8[ptr] = 4;
+      break;
+    }
+    case "other": {
+      cx.u8[ptr] = 5;
+      const valueOther = value.val;
+      if (valueOther === undefined || valueOther === null) {
+        cx.u8[ptr + 4] = 0;
+      } else {
+        cx.u8[ptr + 4] = 1;
+        const [valueOtherPtr, valueOtherLen] = lowerString(cx, valueOther, path + "<other>.val");
+        cx.dv.setUint32(ptr + 8, valueOtherPtr, true);
+        cx.dv.setUint32(ptr + 12, valueOtherLen, true);
+      }
+      break;
+    }
+    default:
+      throw badValue(
+        '{ tag: "access-denied" | "invalid-argument" | "name-unresolvable" | "temporary-resolver-failure" | "permanent-resolver-failure" | "other", val }',
+        value,
+        path,
+      );
+  }
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ipv4-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpv4SocketAddress(cx: LiftLowerContext, ptr: number): Ipv4SocketAddress {
+  const valueAddress: [number, number, number, number] = [
+    cx.u8[ptr + 2],
+    cx.u8[ptr + 3],
+    cx.u8[ptr + 4],
+    cx.u8[ptr + 5],
+  ];
+  return { port: cx.dv.getUint16(ptr, true), address: valueAddress };
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ipv6-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpv6SocketAddress(cx: LiftLowerContext, ptr: number): Ipv6SocketAddress {
+  const valueAddress: [number, number, number, number, number, number, number, number] = [
+    cx.dv.getUint16(ptr + 8, true),
+    cx.dv.getUint16(ptr + 10, true),
+    cx.dv.getUint16(ptr + 12, true),
+    cx.dv.getUint16(ptr + 14, true),
+    cx.dv.getUint16(ptr + 16, true),
+    cx.dv.getUint16(ptr + 18, true),
+    cx.dv.getUint16(ptr + 20, true),
+    cx.dv.getUint16(ptr + 22, true),
+  ];
+  return {
+    port: cx.dv.getUint16(ptr, true),
+    flowInfo: cx.dv.getUint32(ptr + 4, true),
+    address: valueAddress,
+    scopeId: cx.dv.getUint32(ptr + 24, true),
+  };
+}
+
+/** Loads a `wasi:sockets/types@0.3.0.ip-socket-address` from `ptr` (CanonicalABI.md `load`). */
+function loadIpSocketAddress(cx: LiftLowerContext, ptr: number): IpSocketAddress {
+  const valueCase = cx.u8[ptr];
+  let value: IpSocketAddress;
+  switch (valueCase) {
+    case 0: {
+      const valueIpv4: Ipv4SocketAddress = loadIpv4SocketAddress(cx, ptr + 4);
+      value = { tag: "ipv4", val: valueIpv4 };
+      break;
+    }
+    case 1: {
+      const valueIpv6: Ipv6SocketAddress = loadIpv6SocketAddress(cx, ptr + 4);
+      value = { tag: "ipv6", val: valueIpv6 };
+      break;
+    }
+    default:
+      throw invalidDiscriminant(valueCase, "variant", 2);
+  }
+  return value;
 }
 
 /** Loads a `wasi:sockets/types@0.3.0.error-code` from `ptr` (CanonicalABI.md `load`). */
@@ -2373,6 +2573,211 @@ function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): 
   return udpSocketSetSendBufferSize as CoreFunction;
 }
 
+/** `wasi:sockets/ip-name-lookup@0.3.0#resolve-addresses`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportResolveAddresses(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const name: string = loadStringFromRange(cx, flat[0] as number, flat[1] as number);
+      return [name];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: IpAddress[] } | { tag: "err"; val: SocketsIpNameLookupErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (!Array.isArray(resultOk)) throw badValue("an array", resultOk, "<ok>.val");
+          const resultOkPtr = allocateList(cx, resultOk.length, 18, 2, "<ok>.val");
+          for (let i = 0; i < resultOk.length; i++) {
+            const resultOkItem = resultOk[i];
+            const resultOkItemAt = resultOkPtr + i * 18;
+            try {
+              storeIpAddress(cx, resultOkItemAt, resultOkItem);
+            } catch (e) {
+              throw atPath(e, `<ok>.val[${i}]`);
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOkPtr, true);
+          cx.dv.setUint32(outPtr + 8, resultOk.length, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsIpNameLookupErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.connect`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportTcpSocketConnect(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [tcpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 36, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = tcpSocketHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const remoteAddress: IpSocketAddress = loadIpSocketAddress(cx, args + 4);
+      return [self, remoteAddress];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportUdpSocketSend(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      // More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").
+      const args = (flat[0] as number) >>> 0;
+      cx.checkRange(args, 48, 4, "parameter tuple", "CanonicalABI.md lift_flat_values");
+      const self: any = udpSocketHandles.liftBorrow(cx, cx.dv.getUint32(args, true));
+      const dataPtr = cx.dv.getUint32(args + 4, true);
+      const dataLen = cx.dv.getUint32(args + 8, true);
+      checkListRange(cx, dataPtr, dataLen, 1, 1);
+      const data: Uint8Array = new Uint8Array(cx.u8.slice(dataPtr, dataPtr + dataLen).buffer);
+      const remoteAddressCase = cx.u8[args + 12];
+      let remoteAddress: IpSocketAddress | undefined;
+      switch (remoteAddressCase) {
+        case 0: {
+          remoteAddress = undefined;
+          break;
+        }
+        case 1: {
+          const remoteAddressSome: IpSocketAddress = loadIpSocketAddress(cx, args + 16);
+          remoteAddress = remoteAddressSome;
+          break;
+        }
+        default:
+          throw invalidDiscriminant(remoteAddressCase, "option", 2);
+      }
+      return [self, data, remoteAddress];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
+/** `wasi:sockets/types@0.3.0#[method]udp-socket.receive`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [udpSocketHandles] = resourceHandles(ac);
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = udpSocketHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as
+        | { tag: "ok"; val: [Uint8Array, IpSocketAddress] }
+        | { tag: "err"; val: SocketsTypesErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 44, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (!Array.isArray(resultOk) || resultOk.length !== 2)
+            throw badValue("a tuple (array of length 2)", resultOk, "<ok>.val");
+          const resultOk0 = resultOk[0];
+          if (!(Array.isArray(resultOk0) || resultOk0 instanceof Uint8Array))
+            throw badValue("a Uint8Array or an array", resultOk0, "<ok>.val[0]");
+          const resultOk0Ptr = allocateList(cx, resultOk0.length, 1, 1, "<ok>.val[0]");
+          if (resultOk0 instanceof Uint8Array) {
+            cx.u8.set(
+              new Uint8Array(resultOk0.buffer, resultOk0.byteOffset, resultOk0.byteLength),
+              resultOk0Ptr,
+            );
+          } else {
+            const resultOk0Elements = resultOk0 as ArrayLike<unknown>;
+            for (let i = 0; i < resultOk0Elements.length; i++) {
+              const resultOk0Item = resultOk0Elements[i];
+              try {
+                if (typeof resultOk0Item !== "number" || (resultOk0Item & 0xff) !== resultOk0Item)
+                  throw badValue("a u8 (integer 0..255)", resultOk0Item);
+                cx.u8[resultOk0Ptr + i] = resultOk0Item;
+              } catch (e) {
+                throw atPath(e, `<ok>.val[0][${i}]`);
+              }
+            }
+          }
+          cx.dv.setUint32(outPtr + 4, resultOk0Ptr, true);
+          cx.dv.setUint32(outPtr + 8, resultOk0.length, true);
+          const resultOk1 = resultOk[1];
+          storeIpSocketAddress(cx, outPtr + 12, resultOk1, "<ok>.val[1]");
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>`: load and store one at `ptr`. */
 const element1 = {
   load(
@@ -2563,6 +2968,29 @@ const lowerImports: Record<
   },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "wasi:sockets/ip-name-lookup@0.3.0#resolve-addresses": {
+    make: taskImportResolveAddresses,
+    core: "i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.connect": {
+    make: taskImportTcpSocketConnect,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.send": {
+    make: taskImportUdpSocketSend,
+    core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]udp-socket.receive": {
+    make: taskImportUdpSocketReceive,
+    core: "i32 i32 ->",
+  },
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -2575,8 +3003,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (async imports, streams,
- * futures, error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none (streams, futures,
+ * error-contexts) keeps the runtime's dynamic path.
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -2586,6 +3014,10 @@ export const adapters: HostAdapters = {
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -5,7 +5,7 @@
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
  */
-import { containsBorrow, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
+import { containsBorrow, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
@@ -157,6 +157,66 @@ export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<Runti
     key: spec.key,
     lift: reindent(env.section(), 2),
     value,
+  });
+}
+
+/**
+ * Renders the value code of an async-lowered host import (`taskImport`: `canon lower ... async`,
+ * the task machinery makes the call): lifting the guest's arguments, past MAX_FLAT_ASYNC_PARAMS
+ * flat values from one pointer, and storing the host's result through the out-pointer.
+ */
+export function renderTaskImportAdapter(
+  spec: AdapterSpec & { params: Extract<ValuePlan, { kind: "record" }> },
+  helpers: Set<RuntimeHelper>,
+  shared?: SharedValueCode,
+): string {
+  const { plan } = spec;
+  const env = new Env(helpers, ["flat", "values"]);
+  env.shared = shared;
+  const { resources } = prepare(env, plan, false);
+  const lifted: string[] = [];
+  const flatCount = plan.params.reduce((n, p) => n + p.type.flat.length, 0);
+  if (flatCount > MAX_FLAT_ASYNC_PARAMS) {
+    const tuple = spec.params;
+    const args = env.locals.claim("args");
+    env.code.line(`// More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").`);
+    env.code.line(`const ${args} = (flat[0] as number) >>> 0;`);
+    env.code.line(`cx.checkRange(${args}, ${tuple.size}, ${tuple.align}, "parameter tuple", "CanonicalABI.md lift_flat_values");`);
+    plan.params.forEach((p, i) => {
+      lifted.push(bindValue(env, p.type, load(env, p.type, { base: args, offset: tuple.fields[i].offset }, spec.paramNames[i]), spec.paramNames[i]));
+    });
+  } else {
+    let k = 0;
+    const slots = new Slots(plan.params.flatMap((p) => p.type.flat.map((t) => `(flat[${k++}] as ${coreTsType(t)})`)));
+    plan.params.forEach((p, i) => {
+      lifted.push(bindValue(env, p.type, liftFlat(env, p.type, slots, spec.paramNames[i]), spec.paramNames[i]));
+    });
+  }
+  const liftParams = env.section();
+  const result = plan.result;
+  if (result) {
+    const local = env.locals.claim("result");
+    const outPtr = env.locals.claim("outPtr");
+    env.code.line(`const ${local} = values[0] as ${env.typeOf(result)};`);
+    env.code.line(`const ${outPtr} = (flat[flat.length - 1] as number) >>> 0;`);
+    env.code.line(`cx.checkRange(${outPtr}, ${result.size}, ${result.align}, "result out-pointer", "CanonicalABI.md lower_flat_values");`);
+    store(env, result, local, { base: outPtr, offset: 0 }, local, "");
+  }
+  const lowerResult = env.section();
+  if (env.lowersStrings) env.rt("stringLowerer");
+  const usesCx = /\bcx\b/.test(liftParams + lowerResult) || env.lowersStrings;
+  return renderTemplate("task-import", {
+    docs: spec.docs,
+    factory: spec.factory,
+    acName: usesCx || resources ? "ac" : "_ac",
+    usesCx,
+    resources,
+    lowersStrings: env.lowersStrings,
+    liftParams: reindent(liftParams, 3),
+    hasParams: plan.params.length > 0,
+    values: lifted.join(", "),
+    lowerResult: reindent(lowerResult, 3),
+    hasResult: !!result,
   });
 }
 

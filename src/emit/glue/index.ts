@@ -8,11 +8,12 @@
  * shared by the adapters (shared.ts). Every export also gets a `taskExport` adapter: its value
  * code for components using async features, whose exports the task machinery calls (an async
  * export's parameters: its result is lifted by `canon task.return`, for which each async
- * result type gets a `taskReturn` adapter). Async imports and signatures with streams, futures
- * or error-contexts get no adapter: the instantiator runs them on its dynamic path.
+ * result type gets a `taskReturn` adapter), and every async import a `taskImport` adapter (its
+ * values when lowered `async`). Signatures with streams, futures or error-contexts get no
+ * adapter: the instantiator runs them on its dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
-import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan } from "@witgen/runtime";
+import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
 import type { EmittedFile } from "../index.js";
 import { INDEX_PATH } from "../layout.js";
 import { WorldModel } from "../model.js";
@@ -136,12 +137,37 @@ function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
   return [...out.values()];
 }
 
+/** The async functions the world imports, with the layout of their parameters as one tuple (for the spilled case). */
+function asyncImports(doc: IrDocument, fns: WorldFunction[], factories: Scope): (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[] {
+  const resolver = new TypeResolver(doc);
+  const out: (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[] = [];
+  for (const { fn, path } of fns) {
+    if (!fn.async) continue;
+    const plan = planOf(resolver, fn, "lower");
+    if (!plan.params.every((p) => supported(p.type)) || (plan.result && !supported(plan.result))) continue;
+    const tuple = planValue({ kind: "tuple", types: fn.params.map((p) => resolver.resolve(p.type)) }) as Extract<ValuePlan, { kind: "record" }>;
+    const params = new Scope();
+    const jsName = bindingName(adapterBaseName(fn.name));
+    out.push({
+      plan,
+      path,
+      params: tuple,
+      factory: factories.claim(`taskImport${jsName[0].toUpperCase()}${jsName.slice(1)}`),
+      jsName,
+      paramNames: fn.params.map((p) => params.claim(bindingName(p.name))),
+      throwsErr: false,
+      docs: `\`${path}\`: the import, implemented by the host`,
+    });
+  }
+  return out;
+}
+
 /** Emits `glue.ts` for `doc`'s selected world. */
 export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<EmittedFile> {
   // The module's top-level names: adapter factories and shared type code (shared.ts) claim theirs here.
   const factories = new Scope([
-    "adapters", "instantiate", "liftExports", "lowerImports", "taskExports", "taskReturns", "agreed", "Exports", "Imports",
-    "AdapterContext", "CompiledComponent", "CoreFunction", "Flat", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext", "TaskExportValues",
+    "adapters", "instantiate", "liftExports", "lowerImports", "taskExports", "taskReturns", "taskImports", "agreed", "Exports", "Imports",
+    "AdapterContext", "CompiledComponent", "CoreFunction", "Flat", "HostAdapters", "ImportObject", "JsFunction", "LiftLowerContext", "TaskExportValues", "TaskImportValues",
     ...RUNTIME_HELPERS,
   ]);
   const model = new WorldModel(doc, "host", options.results, options.runtimeModule, options.jspi);
@@ -152,12 +178,14 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
   const exported = [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")];
   const taskExports = options.jspi ? [] : glueFunctions(doc, exported, "task", options, factories);
   const taskReturns = options.jspi ? [] : asyncResults(doc, exported, factories);
+  const taskImports = options.jspi ? [] : asyncImports(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,
     imports,
     taskExports,
     taskReturns,
+    taskImports,
     elements: worldElements(doc),
     named: { plans: namedPlans(doc), names: factories },
     moduleImports: [`import type { Exports, Imports } from ${lit(`./${INDEX_PATH.replace(/\.ts$/, ".js")}`)};`],

@@ -5,6 +5,7 @@ import {
   renderExportAdapter,
   renderImportAdapter,
   renderTaskExportAdapter,
+  renderTaskImportAdapter,
   renderTaskReturnAdapter,
   type AdapterSpec,
   type TaskReturnSpec,
@@ -32,6 +33,8 @@ export interface GlueModuleInput {
   taskExports?: (GlueFunction & { async: boolean })[];
   /** Result types of async exports, lifted in `canon task.return` (`taskReturn` adapters). */
   taskReturns?: TaskReturnSpec[];
+  /** Async host imports, lowered `async` (`taskImport` adapters). */
+  taskImports?: (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[];
   /** Stream/future element types with generated load/store. */
   elements?: ElementSpec[];
   /** More import lines (the declarations the adapters are typed with). */
@@ -64,6 +67,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...input.imports.map((f) => renderImportAdapter(f, helpers, shared)),
     ...(input.taskExports ?? []).map((f) => renderTaskExportAdapter(f, helpers, shared)),
     ...(input.taskReturns ?? []).map((r) => renderTaskReturnAdapter(r, helpers, shared)),
+    ...(input.taskImports ?? []).map((f) => renderTaskImportAdapter(f, helpers, shared)),
   ];
   const elements = (input.elements ?? []).map((spec, i) => ({
     key: lit(spec.key),
@@ -75,12 +79,14 @@ export function renderGlueModule(input: GlueModuleInput): string {
   const any = adapters.length > 0;
   const taskExports = input.taskExports ?? [];
   const taskReturns = input.taskReturns ?? [];
+  const taskImports = input.taskImports ?? [];
   const plain = input.exports.length + input.imports.length > 0;
   const types = [
     ...(plain ? ["CoreFunction", "JsFunction"] : []),
-    ...(plain || taskExports.length > 0 ? ["AdapterContext"] : []),
+    ...(plain || taskExports.length + taskImports.length > 0 ? ["AdapterContext"] : []),
     ...(taskExports.length > 0 ? ["TaskExportValues"] : []),
-    ...(taskExports.length > 0 || taskReturns.length > 0 ? ["Flat"] : []),
+    ...(taskImports.length > 0 ? ["TaskImportValues"] : []),
+    ...(taskExports.length + taskReturns.length + taskImports.length > 0 ? ["Flat"] : []),
     "HostAdapters",
     ...(elements.length > 0 || shared?.any || taskReturns.length > 0 ? ["LiftLowerContext"] : []),
   ];
@@ -99,7 +105,8 @@ export function renderGlueModule(input: GlueModuleInput): string {
     importTable: table(input.imports),
     taskTable: table(taskExports),
     returnTable: taskReturns.map((r) => ({ key: lit(r.key), factory: r.factory })),
-    agreed: plain || taskExports.length > 0,
+    agreed: plain || taskExports.length + taskImports.length > 0,
+    taskImportTable: table(taskImports),
     any,
     elements,
     tail: input.tail ?? "",

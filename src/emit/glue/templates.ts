@@ -4,7 +4,7 @@ import Handlebars from "handlebars";
 
 const TEMPLATES = new URL("../../../templates/glue/", import.meta.url);
 
-export type GlueTemplate = "module" | "export" | "import" | "instantiate" | "instantiate-jspi" | "task-export" | "task-return";
+export type GlueTemplate = "module" | "export" | "import" | "instantiate" | "instantiate-jspi" | "task-export" | "task-return" | "task-import";
 
 const compiled = new Map<GlueTemplate, Handlebars.TemplateDelegate>();
 
