@@ -50,24 +50,27 @@ export async function instantiate(
 export async function glueAdaptersUsed(
   guest: Guest,
   imports: Record<string, unknown>,
-): Promise<{ lifted: string[]; lowered: string[] }> {
+): Promise<{ lifted: string[]; lowered: string[]; taskExports: string[]; taskReturns: string[]; taskImports: string[] }> {
   const lifted: string[] = [];
   const lowered: string[] = [];
-  const { liftExport, lowerImport } = guest.glue.adapters;
+  const taskExports: string[] = [];
+  const taskReturns: string[] = [];
+  const taskImports: string[] = [];
+  const a = guest.glue.adapters;
+  const noted = <T>(list: string[], key: string, made: T | undefined): T | undefined => {
+    if (made) list.push(key);
+    return made;
+  };
   const spy: HostAdapters = {
-    liftExport: (path, core, ac) => {
-      const f = liftExport!(path, core, ac);
-      if (f) lifted.push(path);
-      return f;
-    },
-    lowerImport: (path, host, ac) => {
-      const f = lowerImport!(path, host, ac);
-      if (f) lowered.push(path);
-      return f;
-    },
+    liftExport: (path, core, ac) => noted(lifted, path, a.liftExport?.(path, core, ac)),
+    lowerImport: (path, host, ac) => noted(lowered, path, a.lowerImport?.(path, host, ac)),
+    taskExport: (path, ac) => noted(taskExports, path, a.taskExport?.(path, ac)),
+    taskReturn: (key, cx) => noted(taskReturns, key, a.taskReturn?.(key, cx)),
+    taskImport: (path, ac) => noted(taskImports, path, a.taskImport?.(path, ac)),
   };
   await guest.compiled.instantiate(imports, { adapters: spy });
-  return { lifted: lifted.sort(), lowered: lowered.sort() };
+  const sorted = (xs: string[]) => [...new Set(xs)].sort();
+  return { lifted: sorted(lifted), lowered: sorted(lowered), taskExports: sorted(taskExports), taskReturns: sorted(taskReturns), taskImports: sorted(taskImports) };
 }
 
 /** The `ok` payload of a call whose WIT result is a top-level `result`, in either mapping. */

@@ -245,8 +245,26 @@ it("100 async calls of each kind in flight at once on one instance all complete 
 it("through generated host glue: same values, a top-level err is a thrown ComponentError", async () => {
   const bytes = await buildJsGuest("qjs-async", "async-guest", { async: true });
   const guest = await prepareGuest(bytes, await guestWit("qjs-async"), "async-guest", "qjs-async/world.wit");
-  // The glue has no specialised adapters for async functions (they all run on the dynamic path).
-  expect(await glueAdaptersUsed(guest, {})).toEqual({ lifted: [], lowered: [] });
+  // A component using async features: every export runs as a task, and the glue gives the value
+  // code of those whose values it generates (not streams or futures); the rest stay dynamic.
+  expect(await glueAdaptersUsed(guest, {})).toEqual({
+    lifted: [],
+    lowered: [],
+    taskExports: [
+      "check",
+      "later",
+      "now",
+      "numbers",
+      "points",
+      "test:asyncs/counters@1.0.0#[constructor]counter",
+      "test:asyncs/counters@1.0.0#[method]counter.add",
+      "test:asyncs/counters@1.0.0#[method]counter.get",
+      "words",
+    ],
+    // Results lifted by task.return: now/later's u32, check's result, total-length's u64, await-future's string.
+    taskReturns: ["result<string,string>", "string", "u32", "u64"],
+    taskImports: [],
+  });
   const g = await instantiate(guest, "glue");
   expect(await g.now(1)).toBe(2);
   expect(await g.check("x", true)).toBe("ok: x");
