@@ -246,23 +246,35 @@ it("through generated host glue: same values, a top-level err is a thrown Compon
   const bytes = await buildJsGuest("qjs-async", "async-guest", { async: true });
   const guest = await prepareGuest(bytes, await guestWit("qjs-async"), "async-guest", "qjs-async/world.wit");
   // A component using async features: every export runs as a task, and the glue gives the value
-  // code of those whose values it generates (not streams or futures); the rest stay dynamic.
+  // code of every one (stream and future ends through the runtime's hooks, with the component's
+  // own types), and of every result task.return lifts.
   expect(await glueAdaptersUsed(guest, {})).toEqual({
     lifted: [],
     lowered: [],
     taskExports: [
+      "await-future",
       "check",
       "later",
       "now",
       "numbers",
       "points",
+      "shout",
       "test:asyncs/counters@1.0.0#[constructor]counter",
       "test:asyncs/counters@1.0.0#[method]counter.add",
       "test:asyncs/counters@1.0.0#[method]counter.get",
+      "total-length",
       "words",
     ],
-    // Results lifted by task.return: now/later's u32, check's result, total-length's u64, await-future's string.
-    taskReturns: ["result<string,string>", "string", "u32", "u64"],
+    taskReturns: [
+      "future<u32>",
+      "result<string,string>",
+      "stream<record{x:s32,label:string}>",
+      "stream<string>",
+      "stream<u8>",
+      "string",
+      "u32",
+      "u64",
+    ],
     taskImports: [],
   });
   const g = await instantiate(guest, "glue");

@@ -13,6 +13,7 @@ import { charToI32, FlatReader, type CodecCompiler, type Flat } from "./codec.js
 import type { LiftLowerContext, StringEncoding } from "./context.js";
 import { MAX_LIST_BYTE_LENGTH } from "./layout.js";
 import type { FunctionPlan, ValuePlan } from "./plan.js";
+import type { AbiType } from "./valtype.js";
 import type { BorrowScopeLike } from "../resources/handle.js";
 import { checkHostString, describe, storeUtf16Copy, storeUtf16ToLatin1OrUtf16, storeUtf16ToUtf8 } from "./strings.js";
 
@@ -239,3 +240,17 @@ export function checkBorrowsDropped(scope: BorrowScopeLike, func: string): void 
     });
   }
 }
+
+/**
+ * The `stream` / `future` type at `path` in a function's plan (or a value's), for generated glue:
+ * the runtime's hooks lift and lower these ends with the component's own type. A plan without
+ * one there means the bindings were generated for other WIT.
+ */
+export function asyncTypeAt<K extends "stream" | "future">(root: unknown, path: readonly (string | number)[], kind: K): Extract<AbiType, { kind: K }> {
+  let x = root as Record<string | number, unknown> | undefined;
+  for (const k of path) x = x?.[k] as Record<string | number, unknown> | undefined;
+  if (!x || x.kind !== kind || x.abiType === undefined)
+    throw new Error(`witgen glue: the component's function has no ${kind} at ${path.join(".")}; regenerate the bindings`);
+  return x.abiType as Extract<AbiType, { kind: K }>;
+}
+

@@ -61,7 +61,7 @@
 import type { CodecCompiler, Flat } from "../abi/codec.js";
 import type { CoreFunction } from "../abi/call.js";
 import type { LiftLowerContext } from "../abi/context.js";
-import type { FunctionPlan } from "../abi/plan.js";
+import type { FunctionPlan, ValuePlan } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
 import type { ComponentInstanceState } from "../instance-state.js";
 import type { ResourceBinding } from "../resources/binding.js";
@@ -122,9 +122,10 @@ export interface HostAdapters {
   /**
    * Replaces the lifting of an async export's result in `canon task.return`, by the result
    * type's key (`abiTypeKey`, e.g. `record{x:s32,y:s32}`): CanonicalABI.md `lift_flat_values`
-   * of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer), `[value]`.
+   * of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer), `[value]`. `plan` is the
+   * result's value plan (where stream/future types sit: `asyncTypeAt`).
    */
-  taskReturn?(resultKey: string, cx: LiftLowerContext): ((flat: readonly Flat[]) => unknown[]) | undefined;
+  taskReturn?(resultKey: string, cx: LiftLowerContext, plan: ValuePlan): ((flat: readonly Flat[]) => unknown[]) | undefined;
   /**
    * Replaces the value code of a `canon lower ... async` of a host import (the task machinery
    * makes the call; `lowerImport` is not asked for these).

@@ -78,13 +78,18 @@ function located(name: string, param: string, lower: () => void): void {
  * among the arguments that fails later fails the call (task/source-failures.ts).
  */
 function lowerArguments(task: Task, cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
+  return journaled(task, cx, () => lowerValues(cx, cs, types, args, maxFlat, name, params));
+}
+
+/** Runs `lower` (a host call's argument lowering) with the journal and source-failure sink of `lowerArguments`. */
+function journaled(task: Task, cx: LiftLowerContext, lower: () => Flat[]): Flat[] {
   // The context's journal, reused: lowering arguments never nests within one context.
   const journal = cx.loweredJournal;
   journal.length = 0;
   cx.loweredHandles = journal;
   cx.sourceFailures = task.sourceFailures;
   try {
-    return lowerValues(cx, cs, types, args, maxFlat, name, params);
+    return lower();
   } catch (e) {
     for (const h of journal.reverse()) (cx.inst.handles.remove(h) as { drop?: () => void }).drop?.();
     throw e;
@@ -131,8 +136,8 @@ const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 
 /**
  * A task lift's value code: the dynamic codecs, until a `taskExport` adapter gives generated
- * code (`use`). Signatures that can move stream/future/error-context ends keep the dynamic
- * lowering, whose journal and source-failure sink those need.
+ * code (`use`), run in the same journal when the arguments can move stream/future/error-context
+ * ends (`journaled`).
  */
 class TaskValues {
   lowerParams: (task: Task, args: unknown[]) => Flat[];
@@ -147,9 +152,10 @@ class TaskValues {
   }
 
   use(values: TaskExportValues): void {
-    if (movesEnds(this.types)) return;
     const cx = this.cx;
-    this.lowerParams = (task, args) => withScope(cx, task, () => values.lowerParams(args));
+    this.lowerParams = movesEnds(this.types)
+      ? (task, args) => withScope(cx, task, () => journaled(task, cx, () => values.lowerParams(args)))
+      : (task, args) => withScope(cx, task, () => values.lowerParams(args));
     if (values.liftResults) {
       const lift = values.liftResults;
       this.liftResults = (flat) => withScope(cx, undefined, () => lift(flat));
@@ -204,8 +210,8 @@ export function taskReturnBuiltin(
 ): CoreFunction {
   const cs = result ? codecs(compiler, [result]) : [];
   const types = result ? [result] : [];
-  // Generated code (`taskReturn` adapters) for results that cannot hold stream/future/error-context ends.
-  const lift = result && !movesEnds(types) ? generated?.(abiTypeKey(result), cx) : undefined;
+  // Generated code (`taskReturn` adapters), given the result's plan for its stream/future types.
+  const lift = result ? generated?.(abiTypeKey(result), cx, planValue(result)) : undefined;
   const sig = {
     resultTypeKey: resultKey(result),
     ...(opts.memory ? { memory: opts.memory } : {}),
@@ -260,8 +266,8 @@ export function taskLower(
   const result = f.sig.result;
   const rc = result ? compiler.codec(planValue(result)) : undefined;
   const resultSpilled = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
-  // Generated value code (`taskImport` adapters) for async lowerings that cannot move stream/future/error-context ends.
-  const values = async && !movesEnds(result ? [...types, result] : types) ? generated?.() : undefined;
+  // Generated value code (`taskImport` adapters) for async lowerings.
+  const values = async ? generated?.() : undefined;
   const core = lowerFunction({
     inst: state,
     callee: funcInstOf(f, state),

@@ -12,9 +12,12 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   compileComponent,
@@ -28,6 +31,26 @@ import type { Exports, Imports } from "./index.js";
 
 /** Values of `corpus:cli/stdio.error-code`, as the declarations type them. */
 type ErrorCode = "io" | "illegal-byte-sequence" | "pipe";
+
+/** Stores a `corpus:cli/stdio.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  switch (value) {
+    case "io": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "illegal-byte-sequence": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "pipe": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    default:
+      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
+  }
+}
 
 /** Loads a `corpus:cli/stdio.error-code` from `ptr` (CanonicalABI.md `load`). */
 function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
@@ -50,26 +73,6 @@ function loadErrorCode(cx: LiftLowerContext, ptr: number): ErrorCode {
       throw invalidDiscriminant(valueCase, "enum", 3);
   }
   return value;
-}
-
-/** Stores a `corpus:cli/stdio.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
-  switch (value) {
-    case "io": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "illegal-byte-sequence": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "pipe": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    default:
-      throw badValue('one of "io", "illegal-byte-sequence", "pipe"', value, path);
-  }
 }
 
 /** `corpus:cli/environment#get-environment`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -267,7 +270,10 @@ function taskRun(ac: AdapterContext): TaskExportValues {
 }
 
 /** `canon task.return` of a `result<_,_>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfRun(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfRun(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
@@ -284,6 +290,39 @@ function taskReturnOfRun(cx: LiftLowerContext): (flat: readonly Flat[]) => unkno
         throw invalidDiscriminant(resultCase, "result", 2);
     }
     return [result];
+  };
+}
+
+/** `corpus:cli/stdio#write-via-stream`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWriteViaStream(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const data: unknown = cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType);
+      return [data];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 2, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 1, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
   };
 }
 
@@ -354,11 +393,21 @@ const taskExports: Record<
   "corpus:cli/run#run": { make: taskRun, core: "-> i32" },
 };
 
+/** The value code of async host imports lowered `async`, by extern path. */
+const taskImports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskImportValues; core: string }
+> = {
+  "corpus:cli/stdio#write-via-stream": { make: taskImportWriteViaStream, core: "i32 i32 ->" },
+};
+
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    "result<_,_>": taskReturnOfRun,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<_,_>": taskReturnOfRun,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -372,8 +421,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -387,8 +436,12 @@ export const adapters: HostAdapters = {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskImport(path, ac) {
+    const adapter = taskImports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

@@ -17,6 +17,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -583,6 +584,44 @@ function taskImportConnectionOpen(ac: AdapterContext): TaskImportValues {
   };
 }
 
+/** `corpus:database/connection#[method]connection.query`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportConnectionQuery(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [connectionHandles, statementHandles] = resourceHandles(ac);
+  const streamType = asyncTypeAt(ac.plan, ["result", "cases", 0, "type"], "stream");
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = connectionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const stmt: any = statementHandles.liftBorrow(cx, (flat[1] as number) >>> 0);
+      return [self, stmt];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: unknown } | { tag: "err"; val: DbError };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = cx.hooks.lowerStream(cx, resultOk, streamType);
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** `corpus:database/connection#[method]connection.execute`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportConnectionExecute(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -730,6 +769,10 @@ const taskImports: Record<
     make: taskImportConnectionOpen,
     core: "i32 i32 i32 ->",
   },
+  "corpus:database/connection#[method]connection.query": {
+    make: taskImportConnectionQuery,
+    core: "i32 i32 i32 ->",
+  },
   "corpus:database/connection#[method]connection.execute": {
     make: taskImportConnectionExecute,
     core: "i32 i32 i32 ->",
@@ -756,8 +799,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {

@@ -15,6 +15,7 @@ import type {
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   compileComponent,
@@ -27,11 +28,35 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** Values of `corpus:filesystem/types.descriptor-type`, as the declarations type them. */
-type DescriptorType = "unknown" | "directory" | "regular-file" | "symbolic-link";
-
 /** Values of `corpus:filesystem/types.error-code`, as the declarations type them. */
 type ErrorCode = "access" | "exist" | "no-entry" | "not-directory";
+
+/** Stores a `corpus:filesystem/types.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
+function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
+  switch (value) {
+    case "access": {
+      cx.u8[ptr] = 0;
+      break;
+    }
+    case "exist": {
+      cx.u8[ptr] = 1;
+      break;
+    }
+    case "no-entry": {
+      cx.u8[ptr] = 2;
+      break;
+    }
+    case "not-directory": {
+      cx.u8[ptr] = 3;
+      break;
+    }
+    default:
+      throw badValue('one of "access", "exist", "no-entry", "not-directory"', value, path);
+  }
+}
+
+/** Values of `corpus:filesystem/types.descriptor-type`, as the declarations type them. */
+type DescriptorType = "unknown" | "directory" | "regular-file" | "symbolic-link";
 
 /** Stores a `corpus:filesystem/types.descriptor-type` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeDescriptorType(
@@ -59,30 +84,6 @@ function storeDescriptorType(
     }
     default:
       throw badValue('one of "unknown", "directory", "regular-file", "symbolic-link"', value, path);
-  }
-}
-
-/** Stores a `corpus:filesystem/types.error-code` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
-function storeErrorCode(cx: LiftLowerContext, ptr: number, value: ErrorCode, path = ""): void {
-  switch (value) {
-    case "access": {
-      cx.u8[ptr] = 0;
-      break;
-    }
-    case "exist": {
-      cx.u8[ptr] = 1;
-      break;
-    }
-    case "no-entry": {
-      cx.u8[ptr] = 2;
-      break;
-    }
-    case "not-directory": {
-      cx.u8[ptr] = 3;
-      break;
-    }
-    default:
-      throw badValue('one of "access", "exist", "no-entry", "not-directory"', value, path);
   }
 }
 
@@ -229,6 +230,42 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
+/** `corpus:filesystem/types#[method]descriptor.write-via-stream`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorWriteViaStream(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const data: unknown = cx.hooks.liftStream(cx, (flat[1] as number) >>> 0, streamType);
+      const offset: bigint = BigInt.asUintN(64, flat[2] as bigint);
+      return [self, data, offset];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 2, 1, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeErrorCode(cx, outPtr + 1, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    },
+  };
+}
+
 /** `corpus:filesystem/types#[method]descriptor.get-type`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportDescriptorGetType(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -261,6 +298,33 @@ function taskImportDescriptorGetType(ac: AdapterContext): TaskImportValues {
         default:
           throw badValue('{ tag: "ok" | "err", val }', result);
       }
+    },
+  };
+}
+
+/** `corpus:filesystem/types#[method]descriptor.read-directory`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportDescriptorReadDirectory(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const [descriptorHandles] = resourceHandles(ac);
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      return [self];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as [unknown, unknown];
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
     },
   };
 }
@@ -400,8 +464,16 @@ const taskImports: Record<
   string,
   { make: (ac: AdapterContext) => TaskImportValues; core: string }
 > = {
+  "corpus:filesystem/types#[method]descriptor.write-via-stream": {
+    make: taskImportDescriptorWriteViaStream,
+    core: "i32 i32 i64 i32 ->",
+  },
   "corpus:filesystem/types#[method]descriptor.get-type": {
     make: taskImportDescriptorGetType,
+    core: "i32 i32 ->",
+  },
+  "corpus:filesystem/types#[method]descriptor.read-directory": {
+    make: taskImportDescriptorReadDirectory,
     core: "i32 i32 ->",
   },
   "corpus:filesystem/types#[method]descriptor.open-at": {
@@ -426,8 +498,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {

@@ -12,8 +12,10 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
+  asyncTypeAt,
   badValue,
   callPostReturn,
   checkListRange,
@@ -249,6 +251,35 @@ function taskCapabilities(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `corpus:plugins/plugin#transform`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskTransform(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [input] = args as Parameters<Exports["corpus:plugins/plugin"]["transform"]>;
+      let where = 'param "input"';
+      try {
+        const inputHandle = cx.hooks.lowerStream(cx, input, streamType);
+        return [inputHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "transform", where);
+      }
+    },
+  };
+}
+
+/** `canon task.return` of a `stream<u8>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfTransform(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
+  const streamType = asyncTypeAt(plan, [], "stream");
+  return (flat) => {
+    return [cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType)];
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -280,6 +311,15 @@ const taskExports: Record<
 > = {
   "corpus:plugins/plugin#info": { make: taskInfo, core: "-> i32" },
   "corpus:plugins/plugin#capabilities": { make: taskCapabilities, core: "-> i32" },
+  "corpus:plugins/plugin#transform": { make: taskTransform, core: "i32 -> i32" },
+};
+
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "stream<u8>": taskReturnOfTransform,
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -294,8 +334,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -309,6 +349,9 @@ export const adapters: HostAdapters = {
   taskExport(path, ac) {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

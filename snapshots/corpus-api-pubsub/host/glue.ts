@@ -12,6 +12,7 @@ import type {
   JsFunction,
   LiftLowerContext,
   TaskExportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -422,7 +423,10 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
 }
 
 /** `canon task.return` of a `result<_,variant{unauthorized,unknown-topic(string),other(string)}>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfHandle(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfHandle(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: { tag: "ok"; val: undefined } | { tag: "err"; val: Error_ };
@@ -505,10 +509,12 @@ const taskExports: Record<
 };
 
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    "result<_,variant{unauthorized,unknown-topic(string),other(string)}>": taskReturnOfHandle,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<_,variant{unauthorized,unknown-topic(string),other(string)}>": taskReturnOfHandle,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -522,8 +528,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -537,8 +543,8 @@ export const adapters: HostAdapters = {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

@@ -13,9 +13,11 @@ import type {
   LiftLowerContext,
   TaskExportValues,
   TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   callPostReturn,
@@ -158,8 +160,29 @@ function taskSyncOne(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `corpus:async-funcs/work#wait-for`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskWaitFor(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [f] = args as Parameters<Exports["corpus:async-funcs/work"]["waitFor"]>;
+      let where = 'param "f"';
+      try {
+        const fHandle = cx.hooks.lowerFuture(cx, f, futureType);
+        return [fHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "wait-for", where);
+      }
+    },
+  };
+}
+
 /** `canon task.return` of a `result<_,string>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfMain(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfMain(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
@@ -180,7 +203,10 @@ function taskReturnOfMain(cx: LiftLowerContext): (flat: readonly Flat[]) => unkn
 }
 
 /** `canon task.return` of a `list<u8>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfCompute(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfCompute(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultPtr = (flat[0] as number) >>> 0;
     const resultLen = (flat[1] as number) >>> 0;
@@ -190,7 +216,10 @@ function taskReturnOfCompute(cx: LiftLowerContext): (flat: readonly Flat[]) => u
 }
 
 /** `canon task.return` of a `u32` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfWaitFor(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfWaitFor(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     return [(flat[0] as number) >>> 0];
   };
@@ -245,6 +274,26 @@ function taskImportFire(_ac: AdapterContext): TaskImportValues {
   };
 }
 
+/** `corpus:async-funcs/work#wait-for`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
+function taskImportWaitFor(ac: AdapterContext): TaskImportValues {
+  const { cx } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
+  return {
+    liftParams(flat: readonly Flat[]): unknown[] {
+      const f: unknown = cx.hooks.liftFuture(cx, (flat[0] as number) >>> 0, futureType);
+      return [f];
+    },
+    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
+      const result = values[0] as number;
+      const outPtr = (flat[flat.length - 1] as number) >>> 0;
+      cx.checkRange(outPtr, 4, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "number" || result >>> 0 !== result)
+        throw badValue("a u32 (integer 0..4294967295)", result);
+      cx.dv.setUint32(outPtr, result, true);
+    },
+  };
+}
+
 /** `sleep`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportSleep(_ac: AdapterContext): TaskImportValues {
   return {
@@ -284,6 +333,7 @@ const taskExports: Record<
   "corpus:async-funcs/work#compute": { make: taskCompute, core: "i32 i32 -> i32" },
   "corpus:async-funcs/work#fire": { make: taskFire, core: "->" },
   "corpus:async-funcs/work#sync-one": { make: taskSyncOne, core: "-> i32" },
+  "corpus:async-funcs/work#wait-for": { make: taskWaitFor, core: "i32 -> i32" },
 };
 
 /** The value code of async host imports lowered `async`, by extern path. */
@@ -293,16 +343,19 @@ const taskImports: Record<
 > = {
   "corpus:async-funcs/work#compute": { make: taskImportCompute, core: "i32 i32 i32 ->" },
   "corpus:async-funcs/work#fire": { make: taskImportFire, core: "->" },
+  "corpus:async-funcs/work#wait-for": { make: taskImportWaitFor, core: "i32 -> i32" },
   sleep: { make: taskImportSleep, core: "i64 ->" },
 };
 
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    "result<_,string>": taskReturnOfMain,
-    "list<u8>": taskReturnOfCompute,
-    u32: taskReturnOfWaitFor,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<_,string>": taskReturnOfMain,
+  "list<u8>": taskReturnOfCompute,
+  u32: taskReturnOfWaitFor,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -316,8 +369,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -336,8 +389,8 @@ export const adapters: HostAdapters = {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

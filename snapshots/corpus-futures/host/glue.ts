@@ -3,19 +3,145 @@
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
+  AdapterContext,
   CompiledComponent,
+  Flat,
   HostAdapters,
   ImportObject,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
+  asyncTypeAt,
   badValue,
   compileComponent,
+  exportCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:futures/promises#completion`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCompletion(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "completion", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:futures/promises#value`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskValue(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "value", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:futures/promises#fallible`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskFallible(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "fallible", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:futures/promises#nested`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNested(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result"], "future");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [f] = args as Parameters<Exports["corpus:futures/promises"]["nested"]>;
+      let where = 'param "f"';
+      try {
+        const fHandle = cx.hooks.lowerFuture(cx, f, futureType);
+        return [fHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "nested", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType2);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "nested", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:futures/promises#both`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskBoth(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const result0: unknown = cx.hooks.liftStream(
+          cx,
+          cx.dv.getUint32(retPtr, true) >>> 0,
+          streamType,
+        );
+        const result1: unknown = cx.hooks.liftFuture(
+          cx,
+          cx.dv.getUint32(retPtr + 4, true) >>> 0,
+          futureType,
+        );
+        const result: [unknown, unknown] = [result0, result1];
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "both", "result");
+      }
+    },
+  };
+}
 
 /** Elements of `stream<T>` / `future<T>` for T = `bool`: load and store one at `ptr`. */
 const element1 = {
@@ -132,15 +258,42 @@ const element3 = {
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:futures/promises#completion": { make: taskCompletion, core: "-> i32" },
+  "corpus:futures/promises#value": { make: taskValue, core: "-> i32" },
+  "corpus:futures/promises#fallible": { make: taskFallible, core: "-> i32" },
+  "corpus:futures/promises#nested": { make: taskNested, core: "i32 -> i32" },
+  "corpus:futures/promises#both": { make: taskBoth, core: "-> i32" },
+};
+
+/** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
+function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
+  const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
+  if (actual !== core) {
+    throw new Error(
+      `witgen glue: ${path} was generated for core type (${core}) but the component's is (${actual}); regenerate the bindings`,
+    );
+  }
+  return ac;
+}
+
 /**
- * No function of this world has a specialised adapter (async functions and signatures with
- * streams, futures or error-contexts keep the runtime's dynamic path).
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
     bool: element1,
     "result<_,_>": element2,
     "result<string,u8>": element3,
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

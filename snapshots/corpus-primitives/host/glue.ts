@@ -356,6 +356,32 @@ function taskAll(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `corpus:primitives/prims#ctx`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCtx(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [e2] = args as Parameters<Exports["corpus:primitives/prims"]["ctx"]>;
+      let where = 'param "e"';
+      try {
+        const e2Handle = cx.hooks.lowerErrorContext(cx, e2);
+        return [e2Handle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "ctx", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftErrorContext(cx, ret >>> 0);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "ctx", "result");
+      }
+    },
+  };
+}
+
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
@@ -387,6 +413,7 @@ const taskExports: Record<
     make: taskAll,
     core: "i32 i32 i32 i32 i64 i32 i32 i32 i64 f32 f64 i32 i32 i32 -> i32",
   },
+  "corpus:primitives/prims#ctx": { make: taskCtx, core: "i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -401,8 +428,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

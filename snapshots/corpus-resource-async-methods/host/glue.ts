@@ -13,6 +13,7 @@ import type {
   LiftLowerContext,
   TaskExportValues,
   TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -343,7 +344,10 @@ function taskConnectionPing(ac: AdapterContext): TaskExportValues {
 }
 
 /** `canon task.return` of a `result<u64,string>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfConnectionSend(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfConnectionSend(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: { tag: "ok"; val: bigint } | { tag: "err"; val: string };
@@ -371,7 +375,10 @@ function taskReturnOfConnectionSend(cx: LiftLowerContext): (flat: readonly Flat[
 }
 
 /** `canon task.return` of a `option<list<u8>>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfConnectionReceive(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfConnectionReceive(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: Uint8Array | undefined;
@@ -608,11 +615,13 @@ const taskImports: Record<
 };
 
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    "result<u64,string>": taskReturnOfConnectionSend,
-    "option<list<u8>>": taskReturnOfConnectionReceive,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<u64,string>": taskReturnOfConnectionSend,
+  "option<list<u8>>": taskReturnOfConnectionReceive,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -626,8 +635,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {
@@ -646,8 +655,8 @@ export const adapters: HostAdapters = {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

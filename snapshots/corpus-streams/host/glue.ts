@@ -3,17 +3,22 @@
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
+  AdapterContext,
   CompiledComponent,
+  Flat,
   HostAdapters,
   ImportObject,
   LiftLowerContext,
+  TaskExportValues,
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
   compileComponent,
+  exportCallFailed,
   loadStringFromRange,
   stringLowerer,
 } from "@witgen/runtime";
@@ -66,6 +71,116 @@ function storeFrame(cx: LiftLowerContext, ptr: number, value: Frame, path = ""):
   cx.dv.setUint32(ptr + 8, valueData.length, true);
 }
 
+/** `corpus:streams/pipes#read-all`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskReadAll(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [s] = args as Parameters<Exports["corpus:streams/pipes"]["readAll"]>;
+      let where = 'param "s"';
+      try {
+        const sHandle = cx.hooks.lowerStream(cx, s, streamType);
+        return [sHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "read-all", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const retPtr = ret >>> 0;
+        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+        const resultPtr = cx.dv.getUint32(retPtr, true);
+        const resultLen = cx.dv.getUint32(retPtr + 4, true);
+        checkListRange(cx, resultPtr, resultLen, 1, 1);
+        const result: Uint8Array = new Uint8Array(
+          cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+        );
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "read-all", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:streams/pipes#signals`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskSignals(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result"], "stream");
+  return {
+    lowerParams(): Flat[] {
+      return [];
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "signals", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:streams/pipes#frames`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskFrames(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [input] = args as Parameters<Exports["corpus:streams/pipes"]["frames"]>;
+      let where = 'param "input"';
+      try {
+        const inputHandle = cx.hooks.lowerStream(cx, input, streamType);
+        return [inputHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "frames", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "frames", "result");
+      }
+    },
+  };
+}
+
+/** `corpus:streams/pipes#nested`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskNested(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [x] = args as Parameters<Exports["corpus:streams/pipes"]["nested"]>;
+      let where = 'param "x"';
+      try {
+        const xHandle = cx.hooks.lowerStream(cx, x, streamType);
+        return [xHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "nested", where);
+      }
+    },
+    liftResults(flat: readonly Flat[]): unknown[] {
+      const ret = flat[0] as number;
+      try {
+        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+        return [result];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "nested", "result");
+      }
+    },
+  };
+}
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{seq:u32,data:list<u8>}`: load and store one at `ptr`. */
 const element1 = {
   load(cx: LiftLowerContext, ptr: number): Frame {
@@ -90,14 +205,40 @@ const element2 = {
   },
 };
 
+/** The value code of exports the task machinery calls (components using async features), by extern path. */
+const taskExports: Record<
+  string,
+  { make: (ac: AdapterContext) => TaskExportValues; core: string }
+> = {
+  "corpus:streams/pipes#read-all": { make: taskReadAll, core: "i32 -> i32" },
+  "corpus:streams/pipes#signals": { make: taskSignals, core: "-> i32" },
+  "corpus:streams/pipes#frames": { make: taskFrames, core: "i32 -> i32" },
+  "corpus:streams/pipes#nested": { make: taskNested, core: "i32 -> i32" },
+};
+
+/** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
+function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
+  const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
+  if (actual !== core) {
+    throw new Error(
+      `witgen glue: ${path} was generated for core type (${core}) but the component's is (${actual}); regenerate the bindings`,
+    );
+  }
+  return ac;
+}
+
 /**
- * No function of this world has a specialised adapter (async functions and signatures with
- * streams, futures or error-contexts keep the runtime's dynamic path).
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
     "record{seq:u32,data:list<u8>}": element1,
     string: element2,
+  },
+  taskExport(path, ac) {
+    const adapter = taskExports[path];
+    return adapter?.make(agreed(path, ac, adapter.core));
   },
 };
 

@@ -10,9 +10,11 @@ import type {
   ImportObject,
   LiftLowerContext,
   TaskExportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   compileComponent,
@@ -21,6 +23,42 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `example:streaming/text@0.1.0#shout-lines`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskShoutLines(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [text] = args as Parameters<Exports["example:streaming/text@0.1.0"]["shoutLines"]>;
+      let where = 'param "text"';
+      try {
+        const textHandle = cx.hooks.lowerStream(cx, text, streamType);
+        return [textHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "shout-lines", where);
+      }
+    },
+  };
+}
+
+/** `example:streaming/text@0.1.0#count-bytes`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+function taskCountBytes(ac: AdapterContext): TaskExportValues {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  return {
+    lowerParams(args: readonly unknown[]): Flat[] {
+      const [bytes] = args as Parameters<Exports["example:streaming/text@0.1.0"]["countBytes"]>;
+      let where = 'param "bytes"';
+      try {
+        const bytesHandle = cx.hooks.lowerStream(cx, bytes, streamType);
+        return [bytesHandle];
+      } catch (e) {
+        throw exportCallFailed(e, inst, "count-bytes", where);
+      }
+    },
+  };
+}
 
 /** `example:streaming/text@0.1.0#pattern`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskPattern(ac: AdapterContext): TaskExportValues {
@@ -77,10 +115,46 @@ function taskSumLater(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `stream<string>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfShoutLines(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
+  const streamType = asyncTypeAt(plan, [], "stream");
+  return (flat) => {
+    return [cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType)];
+  };
+}
+
 /** `canon task.return` of a `u64` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfCountBytes(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfCountBytes(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     return [BigInt.asUintN(64, flat[0] as bigint)];
+  };
+}
+
+/** `canon task.return` of a `stream<u8>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfPattern(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
+  const streamType = asyncTypeAt(plan, [], "stream");
+  return (flat) => {
+    return [cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType)];
+  };
+}
+
+/** `canon task.return` of a `future<u64>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfSumLater(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
+  const futureType = asyncTypeAt(plan, [], "future");
+  return (flat) => {
+    return [cx.hooks.liftFuture(cx, (flat[0] as number) >>> 0, futureType)];
   };
 }
 
@@ -102,15 +176,22 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
+  "example:streaming/text@0.1.0#shout-lines": { make: taskShoutLines, core: "i32 -> i32" },
+  "example:streaming/text@0.1.0#count-bytes": { make: taskCountBytes, core: "i32 -> i64" },
   "example:streaming/text@0.1.0#pattern": { make: taskPattern, core: "i32 -> i32" },
   "example:streaming/text@0.1.0#sum-later": { make: taskSumLater, core: "i32 i32 -> i32" },
 };
 
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    u64: taskReturnOfCountBytes,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "stream<string>": taskReturnOfShoutLines,
+  u64: taskReturnOfCountBytes,
+  "stream<u8>": taskReturnOfPattern,
+  "future<u64>": taskReturnOfSumLater,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -124,8 +205,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -135,8 +216,8 @@ export const adapters: HostAdapters = {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

@@ -13,6 +13,7 @@ import type {
   LiftLowerContext,
   TaskExportValues,
   TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -4018,7 +4019,10 @@ function taskRun(ac: AdapterContext): TaskExportValues {
 }
 
 /** `canon task.return` of a `result<_,_>` result (async exports): lifts it from the built-in's arguments. */
-function taskReturnOfRun(cx: LiftLowerContext): (flat: readonly Flat[]) => unknown[] {
+function taskReturnOfRun(
+  cx: LiftLowerContext,
+  _plan: ValuePlan,
+): (flat: readonly Flat[]) => unknown[] {
   return (flat) => {
     const resultCase = (flat[0] as number) >>> 0;
     let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
@@ -5546,10 +5550,12 @@ const taskImports: Record<
 };
 
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
-const taskReturns: Record<string, (cx: LiftLowerContext) => (flat: readonly Flat[]) => unknown[]> =
-  {
-    "result<_,_>": taskReturnOfRun,
-  };
+const taskReturns: Record<
+  string,
+  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<_,_>": taskReturnOfRun,
+};
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
@@ -5563,8 +5569,8 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 }
 
 /**
- * The generated adapters for the instantiator; what has none (streams, futures,
- * error-contexts) keeps the runtime's dynamic path.
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
 export const adapters: HostAdapters = {
   elements: {
@@ -5588,8 +5594,8 @@ export const adapters: HostAdapters = {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx) {
-    return taskReturns[key]?.(cx);
+  taskReturn(key, cx, plan) {
+    return taskReturns[key]?.(cx, plan);
   },
 };
 

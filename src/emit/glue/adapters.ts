@@ -7,7 +7,7 @@
  */
 import { containsBorrow, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
-import { coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
+import { AsyncTypes, coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
 import { lowerFlat, store } from "./lower.js";
 import { renderTemplate } from "./templates.js";
@@ -101,6 +101,7 @@ export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, 
   if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: a task export adapter needs a "lift" plan`);
   const env = new Env(helpers, ["args", "flat"]);
   env.shared = shared;
+  env.asyncTypes = new AsyncTypes(planRoots(plan), env);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
   const { resources } = prepare(env, plan, false);
   const { coreArgs, code: lowerParams } = lowerParamsSection(env, plan, params);
@@ -113,6 +114,7 @@ export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, 
   return renderTemplate("task-export", {
     docs: spec.docs,
     factory: spec.factory,
+    asyncTypes: env.asyncTypes.declarations,
     name: lit(plan.name),
     params: params.join(", "),
     paramsType: typed && params.length > 0 ? `Parameters<${spec.fnType}>` : "any[]",
@@ -140,9 +142,10 @@ export interface TaskReturnSpec {
  * `lift_flat_values` of the built-in's arguments, one pointer past MAX_FLAT_PARAMS.
  */
 export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
-  const env = new Env(helpers, ["flat"]);
+  const env = new Env(helpers, ["flat", "plan"]);
   env.shared = shared;
   const { result } = spec;
+  env.asyncTypes = new AsyncTypes([{ plan: result, base: "plan", path: [] }], env);
   let value: string;
   if (result.flat.length > MAX_FLAT_PARAMS) {
     const ptr = env.locals.claim("ptr");
@@ -152,9 +155,12 @@ export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<Runti
   } else {
     value = liftFlat(env, result, new Slots(result.flat.map((t, i) => `(flat[${i}] as ${coreTsType(t)})`)), "result");
   }
+  const asyncTypes = env.asyncTypes.declarations;
   return renderTemplate("task-return", {
     factory: spec.factory,
     key: spec.key,
+    asyncTypes,
+    planName: asyncTypes.length > 0 ? "plan" : "_plan",
     lift: reindent(env.section(), 2),
     value,
   });
@@ -173,6 +179,7 @@ export function renderTaskImportAdapter(
   const { plan } = spec;
   const env = new Env(helpers, ["flat", "values"]);
   env.shared = shared;
+  env.asyncTypes = new AsyncTypes(planRoots(plan), env);
   const { resources } = prepare(env, plan, false);
   const lifted: string[] = [];
   const flatCount = plan.params.reduce((n, p) => n + p.type.flat.length, 0);
@@ -205,10 +212,12 @@ export function renderTaskImportAdapter(
   const lowerResult = env.section();
   if (env.lowersStrings) env.rt("stringLowerer");
   const usesCx = /\bcx\b/.test(liftParams + lowerResult) || env.lowersStrings;
+  const asyncTypes = env.asyncTypes.declarations;
   return renderTemplate("task-import", {
     docs: spec.docs,
     factory: spec.factory,
-    acName: usesCx || resources ? "ac" : "_ac",
+    asyncTypes,
+    acName: usesCx || resources || asyncTypes.length > 0 ? "ac" : "_ac",
     usesCx,
     resources,
     lowersStrings: env.lowersStrings,
@@ -218,6 +227,14 @@ export function renderTaskImportAdapter(
     lowerResult: reindent(lowerResult, 3),
     hasResult: !!result,
   });
+}
+
+/** Where a task adapter's stream/future types sit in the runtime's plan of the function (`ac.plan`). */
+function planRoots(plan: FunctionPlan): { plan: ValuePlan; base: string; path: (string | number)[] }[] {
+  return [
+    ...plan.params.map((p, i) => ({ plan: p.type, base: "ac.plan", path: ["params", i, "type"] })),
+    ...(plan.result ? [{ plan: plan.result, base: "ac.plan", path: ["result"] }] : []),
+  ];
 }
 
 /** lower-params-flat / lower-params-spilled: the code lowering `params`, and the core arguments. */

@@ -27,6 +27,7 @@ export const RUNTIME_HELPERS = [
   "resourceHandles",
   "checkBorrowsDropped",
   "BorrowScope",
+  "asyncTypeAt",
 ] as const;
 
 export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];
@@ -47,6 +48,66 @@ export interface SharedValueCode {
   loadFunction(p: ValuePlan): string | undefined;
 }
 
+/**
+ * The stream/future types of a task adapter: the runtime's hooks move these ends with the
+ * component's own type, which the adapter reads once from the plan the runtime gives it
+ * (`asyncTypeAt`), at the place the same type has in the plan the glue was generated from.
+ */
+export class AsyncTypes {
+  private readonly names = new Map<ValuePlan, string>();
+  /** `const streamType = asyncTypeAt(...)` lines for the adapter's prologue. */
+  readonly declarations: string[] = [];
+
+  constructor(
+    /** Where to look: plans with the expression and path of their place in the runtime's. */
+    private readonly roots: { plan: ValuePlan; base: string; path: (string | number)[] }[],
+    private readonly env: Env,
+  ) {}
+
+  of(p: ValuePlan): string {
+    let name = this.names.get(p);
+    if (name !== undefined) return name;
+    for (const root of this.roots) {
+      const path = pathTo(root.plan, p);
+      if (!path) continue;
+      name = this.env.locals.claim(`${p.kind}Type`);
+      this.names.set(p, name);
+      this.declarations.push(`const ${name} = ${this.env.rt("asyncTypeAt")}(${root.base}, ${JSON.stringify([...root.path, ...path])}, ${lit(p.kind)});`);
+      return name;
+    }
+    throw new Error(`glue: no place for a ${p.kind} in the adapter's plans`);
+  }
+}
+
+/** The property path from `root` to `target` in a value plan (first found), or undefined. */
+function pathTo(root: ValuePlan, target: ValuePlan): (string | number)[] | undefined {
+  if (root === target) return [];
+  const within = (child: ValuePlan | undefined, ...step: (string | number)[]): (string | number)[] | undefined => {
+    const rest = child && pathTo(child, target);
+    return rest && [...step, ...rest];
+  };
+  switch (root.kind) {
+    case "list":
+      return within(root.element, "element");
+    case "record":
+      for (let k = 0; k < root.fields.length; k++) {
+        const found = within(root.fields[k].type, "fields", k, "type");
+        if (found) return found;
+      }
+      return undefined;
+    case "variant":
+      for (let k = 0; k < root.cases.length; k++) {
+        const found = within(root.cases[k].type, "cases", k, "type");
+        if (found) return found;
+      }
+      return undefined;
+    case "map":
+      return within(root.entry, "entry");
+    default:
+      return undefined;
+  }
+}
+
 export class Env {
   /** Where value code goes; adapters swap it per section (parameters, call, result). */
   code = new Code();
@@ -59,6 +120,8 @@ export class Env {
   pathPrefix: string | undefined;
   /** Inside a shared function: its own type, which it writes out rather than calling itself. */
   sharedOwner: ValuePlan | undefined;
+  /** Where the adapter finds the component's stream/future types (task adapters only). */
+  asyncTypes: AsyncTypes | undefined;
   readonly locals: Locals;
   /** Whether the adapter needs a `lowerString` for the instance's string encoding. */
   lowersStrings = false;
@@ -132,6 +195,12 @@ export class Env {
   /** A template literal's text for `rel` followed by `suffix` (which may hold `${...}`). */
   pathTemplate(rel: string, suffix: string): string {
     return `\`${this.pathPrefix === undefined ? "" : `\${${this.pathPrefix}}`}${rel}${suffix}\``;
+  }
+
+  /** The local holding the component's type of the stream/future `p` (see `AsyncTypes`). */
+  asyncType(p: ValuePlan): string {
+    if (!this.asyncTypes) throw new Error(`glue: a ${p.kind} outside a task adapter`);
+    return this.asyncTypes.of(p);
   }
 
   /** The TypeScript type of values of `p`, naming shared named types. */
@@ -228,21 +297,24 @@ export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefine
   }
 }
 
-/** Whether the generator can specialise values of `p` (streams, futures and error-contexts use the dynamic path). */
-export function supported(p: ValuePlan): boolean {
+/**
+ * Whether the generator can specialise values of `p`. Streams, futures and error-contexts only
+ * in task adapters (`withEnds`), which get their types from the runtime's plan (`AsyncTypes`).
+ */
+export function supported(p: ValuePlan, withEnds = false): boolean {
   switch (p.kind) {
     case "list":
-      return supported(p.element);
+      return supported(p.element, withEnds);
     case "record":
-      return p.fields.every((f) => supported(f.type));
+      return p.fields.every((f) => supported(f.type, withEnds));
     case "variant":
-      return p.cases.every((c) => !c.type || supported(c.type));
+      return p.cases.every((c) => !c.type || supported(c.type, withEnds));
     case "map":
-      return supported(p.entry);
+      return supported(p.entry, withEnds);
     case "stream":
     case "future":
     case "error-context":
-      return false;
+      return withEnds;
     default:
       return true;
   }

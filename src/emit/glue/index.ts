@@ -9,8 +9,9 @@
  * code for components using async features, whose exports the task machinery calls (an async
  * export's parameters: its result is lifted by `canon task.return`, for which each async
  * result type gets a `taskReturn` adapter), and every async import a `taskImport` adapter (its
- * values when lowered `async`). Signatures with streams, futures or error-contexts get no
- * adapter: the instantiator runs them on its dynamic path.
+ * values when lowered `async`). Task adapters move stream, future and error-context values through
+ * the runtime's hooks (`AsyncTypes`); the whole-call adapters of sync functions leave signatures
+ * with them to the instantiator's dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
@@ -100,7 +101,9 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lo
     const plan = planOf(resolver, fn, direction);
     // An async function's result comes through `task.return`: only its parameters matter.
     const result = fn.async ? undefined : plan.result;
-    if (!plan.params.every((p) => supported(p.type)) || (result && !supported(result))) continue;
+    // Task adapters get stream/future types from the runtime's plan; whole-call adapters do not.
+    const withEnds = kind === "task";
+    if (!plan.params.every((p) => supported(p.type, withEnds)) || (result && !supported(result, withEnds))) continue;
     const params = new Scope();
     const jsName = bindingName(adapterBaseName(fn.name));
     out.push({
@@ -130,7 +133,7 @@ function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
     const t = resolver.resolve(fn.result);
     const result = planValue(t);
     const key = abiTypeKey(t);
-    if (out.has(key) || !supported(result) || holdsHandles(result)) continue;
+    if (out.has(key) || !supported(result, true) || holdsHandles(result)) continue;
     const jsName = bindingName(adapterBaseName(fn.name));
     out.set(key, { key, result, factory: factories.claim(`taskReturnOf${jsName[0].toUpperCase()}${jsName.slice(1)}`) });
   }
@@ -144,7 +147,7 @@ function asyncImports(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
   for (const { fn, path } of fns) {
     if (!fn.async) continue;
     const plan = planOf(resolver, fn, "lower");
-    if (!plan.params.every((p) => supported(p.type)) || (plan.result && !supported(plan.result))) continue;
+    if (!plan.params.every((p) => supported(p.type, true)) || (plan.result && !supported(plan.result, true))) continue;
     const tuple = planValue({ kind: "tuple", types: fn.params.map((p) => resolver.resolve(p.type)) }) as Extract<ValuePlan, { kind: "record" }>;
     const params = new Scope();
     const jsName = bindingName(adapterBaseName(fn.name));

@@ -56,6 +56,13 @@ function flatScalar(env: Env, p: ValuePlan, x: string): string {
       return `${env.handles(p)}.liftOwn(cx, ${x} >>> 0)`;
     case "borrow":
       return `${env.handles(p)}.liftBorrow(cx, ${x} >>> 0)`;
+    // CanonicalABI.md lift_stream / lift_future / lift_error_context: the runtime's hooks take the end.
+    case "stream":
+      return `cx.hooks.liftStream(cx, ${x} >>> 0, ${env.asyncType(p)})`;
+    case "future":
+      return `cx.hooks.liftFuture(cx, ${x} >>> 0, ${env.asyncType(p)})`;
+    case "error-context":
+      return `cx.hooks.liftErrorContext(cx, ${x} >>> 0)`;
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
@@ -114,7 +121,7 @@ const isIdentifier = (expr: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.tes
 
 /** Whether lifting `p` can trap or allocate in guest-visible ways (then order matters). */
 function mayTrap(p: ValuePlan): boolean {
-  return ["char", "string", "record", "list", "map", "own", "borrow"].includes(p.kind);
+  return ["char", "string", "record", "list", "map", "own", "borrow", "stream", "future", "error-context"].includes(p.kind);
 }
 
 /** An object literal (record) or array literal (tuple) of lifted fields. */
@@ -162,6 +169,10 @@ export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
       return `${env.handles(p)}.liftOwn(cx, cx.dv.getUint32(${at0}, true))`;
     case "borrow":
       return `${env.handles(p)}.liftBorrow(cx, cx.dv.getUint32(${at0}, true))`;
+    case "stream":
+    case "future":
+    case "error-context":
+      return flatScalar(env, p, `cx.dv.getUint32(${at0}, true)`);
     case "string":
       return `${env.rt("loadStringFromRange")}(cx, cx.dv.getUint32(${at0}, true), cx.dv.getUint32(${addr(a, 4)}, true))`;
     case "list": {
@@ -186,7 +197,7 @@ export function load(env: Env, p: ValuePlan, a: Addr, name: string): string {
       return unpackFlags(p, bind(env, `${name}Bits`, bits));
     }
     default:
-      throw new Error(`glue: cannot load a ${p.kind}`);
+      throw new Error(`glue: cannot load a ${(p as ValuePlan).kind}`);
   }
 }
 

@@ -63,6 +63,13 @@ function scalar(env: Env, p: ValuePlan, v: string, path: string): string {
     case "char":
       // Bound now: a flat expression is only evaluated in the core call's argument list.
       return bind(env, `${v}Code`, `${env.rt("lowerChar")}(${v}${env.pathArg(path)})`);
+    // CanonicalABI.md lower_stream / lower_future / lower_error_context: the runtime's hooks move the end.
+    case "stream":
+      return bind(env, `${v}Handle`, `cx.hooks.lowerStream(cx, ${v}, ${env.asyncType(p)})`);
+    case "future":
+      return bind(env, `${v}Handle`, `cx.hooks.lowerFuture(cx, ${v}, ${env.asyncType(p)})`);
+    case "error-context":
+      return bind(env, `${v}Handle`, `cx.hooks.lowerErrorContext(cx, ${v})`);
     default:
       throw new Error(`glue: ${p.kind} is not a scalar`);
   }
@@ -166,6 +173,9 @@ export function store(env: Env, p: ValuePlan, v: string, a: Addr, name: string, 
     case "char":
     case "own":
     case "borrow":
+    case "stream":
+    case "future":
+    case "error-context":
       code.line(`cx.dv.setUint32(${at0}, ${scalar(env, p, v, path)}, true);`);
       return;
     case "string": {
@@ -208,7 +218,7 @@ export function store(env: Env, p: ValuePlan, v: string, a: Addr, name: string, 
       return;
     }
     default:
-      throw new Error(`glue: cannot store a ${p.kind}`);
+      throw new Error(`glue: cannot store a ${(p as ValuePlan).kind}`);
   }
 }
 

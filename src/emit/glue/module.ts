@@ -87,6 +87,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...(taskExports.length > 0 ? ["TaskExportValues"] : []),
     ...(taskImports.length > 0 ? ["TaskImportValues"] : []),
     ...(taskExports.length + taskReturns.length + taskImports.length > 0 ? ["Flat"] : []),
+    ...(taskReturns.length > 0 ? ["ValuePlan"] : []),
     "HostAdapters",
     ...(elements.length > 0 || shared?.any || taskReturns.length > 0 ? ["LiftLowerContext"] : []),
   ];
