@@ -71,17 +71,12 @@ function located(name: string, param: string, lower: () => void): void {
 }
 
 /**
- * CanonicalABI.md `lower_flat_values` of a host call's arguments. The spec's host values are
- * always valid; ours may not be: when one is refused, the stream, future and error-context ends
- * the arguments before it already moved into the callee are taken back out of its table and
- * dropped (the JS ends stay moved), so the refused call leaves nothing behind. A host source
- * among the arguments that fails later fails the call (task/source-failures.ts).
+ * Runs `lower`, the lowering of a host call's arguments that can move stream, future or
+ * error-context ends. The spec's host values are always valid; ours may not be: when one is
+ * refused, the ends the arguments before it already moved into the callee are taken back out of
+ * its table and dropped (the JS ends stay moved), so the refused call leaves nothing behind. A
+ * host source among the arguments that fails later fails the call (task/source-failures.ts).
  */
-function lowerArguments(task: Task, cx: LiftLowerContext, cs: Codec[], types: AbiType[], args: unknown[], maxFlat: number, name: string, params: string[]): Flat[] {
-  return journaled(task, cx, () => lowerValues(cx, cs, types, args, maxFlat, name, params));
-}
-
-/** Runs `lower` (a host call's argument lowering) with the journal and source-failure sink of `lowerArguments`. */
 function journaled(task: Task, cx: LiftLowerContext, lower: () => Flat[]): Flat[] {
   // The context's journal, reused: lowering arguments never nests within one context.
   const journal = cx.loweredJournal;
@@ -136,26 +131,33 @@ const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 
 /**
  * A task lift's value code: the dynamic codecs, until a `taskExport` adapter gives generated
- * code (`use`), run in the same journal when the arguments can move stream/future/error-context
- * ends (`journaled`).
+ * code (`use`). Either lowering runs in the task's borrow scope, and in the journal when the
+ * arguments can move stream/future/error-context ends (`journaled`).
  */
 class TaskValues {
   lowerParams: (task: Task, args: unknown[]) => Flat[];
   liftResults: ((flat: readonly Flat[]) => unknown[]) | undefined;
+  private readonly movesEnds: boolean;
 
   constructor(
     private readonly cx: LiftLowerContext,
-    private readonly types: AbiType[],
-    dynamicLower: (task: Task, args: unknown[]) => Flat[],
+    types: AbiType[],
+    dynamicLower: (args: unknown[]) => Flat[],
   ) {
-    this.lowerParams = dynamicLower;
+    this.movesEnds = movesEnds(types);
+    this.lowerParams = this.scoped(dynamicLower);
+  }
+
+  private scoped(lower: (args: unknown[]) => Flat[]): (task: Task, args: unknown[]) => Flat[] {
+    const cx = this.cx;
+    return this.movesEnds
+      ? (task, args) => withScope(cx, task, () => journaled(task, cx, () => lower(args)))
+      : (task, args) => withScope(cx, task, () => lower(args));
   }
 
   use(values: TaskExportValues): void {
     const cx = this.cx;
-    this.lowerParams = movesEnds(this.types)
-      ? (task, args) => withScope(cx, task, () => journaled(task, cx, () => values.lowerParams(args)))
-      : (task, args) => withScope(cx, task, () => values.lowerParams(args));
+    this.lowerParams = this.scoped((args) => values.lowerParams(args));
     if (values.liftResults) {
       const lift = values.liftResults;
       this.liftResults = (flat) => withScope(cx, undefined, () => lift(flat));
@@ -176,13 +178,7 @@ export function asyncLift(
   const types = sig.params.map((p) => p.type);
   const paramNames = sig.params.map((p) => p.name);
   const cs = codecs(compiler, types);
-  const values = new TaskValues(
-    cx,
-    types,
-    movesEnds(types)
-      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
-      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
-  );
+  const values = new TaskValues(cx, types, (args) => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames));
   const funcInst = liftFunction({
     inst: state,
     ft: { async: sig.async, resultTypeKey: resultKey(sig.result), name: sig.name },
@@ -267,17 +263,17 @@ export function taskLower(
   const rc = result ? compiler.codec(planValue(result)) : undefined;
   const resultSpilled = !!result && layoutOf(result).flat.length > MAX_FLAT_RESULTS;
   // Generated value code (`taskImport` adapters) for async lowerings.
-  const values = async ? generated?.() : undefined;
+  const adapted = async ? generated?.() : undefined;
   const core = lowerFunction({
     inst: state,
     callee: funcInstOf(f, state),
     ft: { async: f.sig.async, name: f.sig.name },
     opts: { async },
-    liftParams: values
-      ? (subtask, flat) => withScope(cx, subtask, () => values.liftParams(flat as Flat[]))
+    liftParams: adapted
+      ? (subtask, flat) => withScope(cx, subtask, () => adapted.liftParams(flat as Flat[]))
       : (subtask, flat) => withScope(cx, subtask, () => liftValues(cx, cs, types, flat, async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)),
-    lowerResults: values
-      ? (subtask, out, flat) => withScope(cx, subtask, () => (values.lowerResults(out, flat as Flat[]), []))
+    lowerResults: adapted
+      ? (subtask, values, flat) => withScope(cx, subtask, () => (adapted.lowerResults(values, flat as Flat[]), []))
       : (subtask, values, flat) =>
       withScope(cx, subtask, () => {
         if (!rc) return [];
@@ -338,13 +334,7 @@ export function syncTaskLift(
       throw new Trap(`core function trapped: ${e instanceof Error ? e.message : String(e)}`, { rule: "CanonicalABI.md call_and_trap_on_throw", cause: e });
     }
   };
-  const values = new TaskValues(
-    cx,
-    types,
-    movesEnds(types)
-      ? (task, args) => withScope(cx, task, () => lowerArguments(task, cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames))
-      : (task, args) => withScope(cx, task, () => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames)),
-  );
+  const values = new TaskValues(cx, types, (args) => lowerValues(cx, cs, types, args, MAX_FLAT_PARAMS, sig.name, paramNames));
   const funcInst = liftFunction({
     inst: state,
     ft: { async: sig.async, resultTypeKey: resultKey(result), name: sig.name },

@@ -32,8 +32,6 @@ import { suspendingHostLower } from "./jspi-lower.js";
 import { asyncVariant, suspendingBuiltin, suspendingWait } from "./jspi-wait.js";
 import { jspiReach } from "./jspi-reach.js";
 
-/** The copy built-ins whose sync form may block (CanonicalABI.md "canon stream.read" etc.). */
-
 /** Compiled core modules of a component tree, by their section. */
 export type ModuleMap = WeakMap<CoreModuleSection, WasmModule>;
 
