@@ -172,7 +172,7 @@ export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<Runti
  * flat values from one pointer, and storing the host's result through the out-pointer.
  */
 export function renderTaskImportAdapter(
-  spec: AdapterSpec & { params: Extract<ValuePlan, { kind: "record" }> },
+  spec: AdapterSpec & { params?: Extract<ValuePlan, { kind: "record" }> },
   helpers: Set<RuntimeHelper>,
   shared?: SharedValueCode,
 ): string {
@@ -181,24 +181,13 @@ export function renderTaskImportAdapter(
   env.shared = shared;
   env.asyncTypes = new AsyncTypes(planRoots(plan), env);
   const { resources } = prepare(env, plan, false);
-  const lifted: string[] = [];
-  const flatCount = plan.params.reduce((n, p) => n + p.type.flat.length, 0);
-  if (flatCount > MAX_FLAT_ASYNC_PARAMS) {
-    const tuple = spec.params;
-    const args = env.locals.claim("args");
-    env.code.line(`// More than MAX_FLAT_ASYNC_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").`);
-    env.code.line(`const ${args} = (flat[0] as number) >>> 0;`);
-    env.code.line(`cx.checkRange(${args}, ${tuple.size}, ${tuple.align}, "parameter tuple", "CanonicalABI.md lift_flat_values");`);
-    plan.params.forEach((p, i) => {
-      lifted.push(bindValue(env, p.type, load(env, p.type, { base: args, offset: tuple.fields[i].offset }, spec.paramNames[i]), spec.paramNames[i]));
-    });
-  } else {
-    let k = 0;
-    const slots = new Slots(plan.params.flatMap((p) => p.type.flat.map((t) => `(flat[${k++}] as ${coreTsType(t)})`)));
-    plan.params.forEach((p, i) => {
-      lifted.push(bindValue(env, p.type, liftFlat(env, p.type, slots, spec.paramNames[i]), spec.paramNames[i]));
-    });
-  }
+  // CanonicalABI.md "Flattening": an async lowering passes at most MAX_FLAT_ASYNC_PARAMS flat values.
+  const flatTypes = plan.params.flatMap((p) => p.type.flat);
+  const tuple = spec.params;
+  if (!tuple) throw new Error(`glue: ${plan.name}: a task import adapter needs its parameters' tuple layout`);
+  const spill = flatTypes.length > MAX_FLAT_ASYNC_PARAMS ? { size: tuple.size, align: tuple.align, offsets: tuple.fields.map((f) => f.offset) } : undefined;
+  const flat = spill ? ["(flat[0] as number)"] : flatTypes.map((t, k) => `(flat[${k}] as ${coreTsType(t)})`);
+  const lifted = liftParamsSection(env, plan, spec.paramNames, flat, spill, "MAX_FLAT_ASYNC_PARAMS", false);
   const liftParams = env.section();
   const result = plan.result;
   if (result) {
@@ -262,6 +251,39 @@ function lowerParamsSection(env: Env, plan: FunctionPlan, params: string[]): { c
   return { coreArgs, code: env.section() };
 }
 
+/**
+ * lift-params-flat / lift-params-spilled: lifts the parameters from `flat` (an expression per core
+ * value) or, with `spill`, from the tuple its first value points at (past `limit` flat values);
+ * returns the locals holding them. `where` tracks the parameter for error messages when asked.
+ */
+function liftParamsSection(
+  env: Env,
+  plan: FunctionPlan,
+  names: string[],
+  flat: string[],
+  spill: { size: number; align: number; offsets: number[] } | undefined,
+  limit: string,
+  trackWhere: boolean,
+): string[] {
+  const code = env.code;
+  const where = (i: number): void => void (trackWhere && i > 0 && code.line(`where = ${paramWhere(plan.params[i])};`));
+  if (spill) {
+    const args = env.locals.claim("args");
+    code.line(`// More than ${limit} flat values: the arguments come through memory (CanonicalABI.md "Flattening").`);
+    code.line(`const ${args} = ${flat[0]} >>> 0;`);
+    code.line(`cx.checkRange(${args}, ${spill.size}, ${spill.align}, "parameter tuple", "CanonicalABI.md lift_flat_values");`);
+    return plan.params.map((p, i) => {
+      where(i);
+      return bindValue(env, p.type, load(env, p.type, { base: args, offset: spill.offsets[i] }, names[i]), names[i]);
+    });
+  }
+  const slots = new Slots(flat);
+  return plan.params.map((p, i) => {
+    where(i);
+    return bindValue(env, p.type, liftFlat(env, p.type, slots, names[i]), names[i]);
+  });
+}
+
 /** lift-result-flat / lift-result-spilled: the code lifting the result from `ret`, and the local holding it. */
 function liftResultSection(env: Env, plan: FunctionPlan, result: ValuePlan): { local: string; code: string } {
   const code = env.code;
@@ -298,26 +320,7 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const release = (): void => void (borrows && code().line("scope.releaseLenders();"));
   const code = (): Env["code"] => env.code;
 
-  // lift-params-flat / lift-params-spilled
-  const values: string[] = [];
-  const spill = step(plan, "lift-params-spilled");
-  if (spill) {
-    const { size, align, offsets } = spill.spill;
-    const args = env.locals.claim("args");
-    code().line(`// More than MAX_FLAT_PARAMS flat values: the arguments come through memory (CanonicalABI.md "Flattening").`);
-    code().line(`const ${args} = ${coreParams[0].name} >>> 0;`);
-    code().line(`cx.checkRange(${args}, ${size}, ${align}, "parameter tuple", "CanonicalABI.md lift_flat_values");`);
-    plan.params.forEach((p, i) => {
-      if (i > 0) code().line(`where = ${paramWhere(p)};`);
-      values.push(bindValue(env, p.type, load(env, p.type, { base: args, offset: offsets[i] }, spec.paramNames[i]), spec.paramNames[i]));
-    });
-  } else {
-    const slots = new Slots(coreParams.map((c) => c.name));
-    plan.params.forEach((p, i) => {
-      if (i > 0) code().line(`where = ${paramWhere(p)};`);
-      values.push(bindValue(env, p.type, liftFlat(env, p.type, slots, spec.paramNames[i]), spec.paramNames[i]));
-    });
-  }
+  const values = liftParamsSection(env, plan, spec.paramNames, coreParams.map((c) => c.name), step(plan, "lift-params-spilled")?.spill, "MAX_FLAT_PARAMS", true);
   const liftParams = env.section();
 
   // call-host

@@ -9,6 +9,7 @@
 import type { IrDocument } from "@witgen/runtime/ir";
 import { abiTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
+import { holdsHandles } from "./shared.js";
 import { Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { load } from "./lift.js";
 import { store } from "./lower.js";
@@ -48,11 +49,6 @@ function collect(t: AbiType | undefined, out: Map<string, AbiType>): void {
     default:
       return;
   }
-}
-
-/** Whether the plan holds a resource handle (its code would need the instance's handle tables). */
-function holdsHandles(p: ValuePlan): boolean {
-  return /"kind":"(own|borrow)"/.test(JSON.stringify(p));
 }
 
 /** The element types of every function of the world (imports and exports) that glue can specialise. */

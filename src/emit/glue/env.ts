@@ -79,33 +79,33 @@ export class AsyncTypes {
   }
 }
 
+/**
+ * The value plans directly inside a value of `p`, each with its property path in `p`. A
+ * stream's or future's elements are not part of the value (only its handle is).
+ */
+export function childPlans(p: ValuePlan): { plan: ValuePlan; path: (string | number)[] }[] {
+  switch (p.kind) {
+    case "list":
+      return [{ plan: p.element, path: ["element"] }];
+    case "record":
+      return p.fields.map((f, k) => ({ plan: f.type, path: ["fields", k, "type"] }));
+    case "variant":
+      return p.cases.flatMap((c, k) => (c.type ? [{ plan: c.type, path: ["cases", k, "type"] }] : []));
+    case "map":
+      return [{ plan: p.entry, path: ["entry"] }];
+    default:
+      return [];
+  }
+}
+
 /** The property path from `root` to `target` in a value plan (first found), or undefined. */
 function pathTo(root: ValuePlan, target: ValuePlan): (string | number)[] | undefined {
   if (root === target) return [];
-  const within = (child: ValuePlan | undefined, ...step: (string | number)[]): (string | number)[] | undefined => {
-    const rest = child && pathTo(child, target);
-    return rest && [...step, ...rest];
-  };
-  switch (root.kind) {
-    case "list":
-      return within(root.element, "element");
-    case "record":
-      for (let k = 0; k < root.fields.length; k++) {
-        const found = within(root.fields[k].type, "fields", k, "type");
-        if (found) return found;
-      }
-      return undefined;
-    case "variant":
-      for (let k = 0; k < root.cases.length; k++) {
-        const found = within(root.cases[k].type, "cases", k, "type");
-        if (found) return found;
-      }
-      return undefined;
-    case "map":
-      return within(root.entry, "entry");
-    default:
-      return undefined;
+  for (const child of childPlans(root)) {
+    const rest = pathTo(child.plan, target);
+    if (rest) return [...child.path, ...rest];
   }
+  return undefined;
 }
 
 export class Env {
@@ -149,20 +149,9 @@ export class Env {
    */
   planResources(plans: ValuePlan[]): void {
     const visit = (p: ValuePlan): void => {
-      switch (p.kind) {
-        case "own":
-        case "borrow":
-          if (!this.resources.has(p.resource)) this.resources.set(p.resource, this.locals.claim(`${camel(p.resourceName)}Handles`));
-          return;
-        case "list":
-          return visit(p.element);
-        case "record":
-          return p.fields.forEach((f) => visit(f.type));
-        case "variant":
-          return p.cases.forEach((c) => c.type && visit(c.type));
-        case "map":
-          return visit(p.entry);
-      }
+      if (p.kind === "own" || p.kind === "borrow") {
+        if (!this.resources.has(p.resource)) this.resources.set(p.resource, this.locals.claim(`${camel(p.resourceName)}Handles`));
+      } else childPlans(p).forEach((c) => visit(c.plan));
     };
     plans.forEach(visit);
   }
@@ -302,20 +291,6 @@ export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefine
  * in task adapters (`withEnds`), which get their types from the runtime's plan (`AsyncTypes`).
  */
 export function supported(p: ValuePlan, withEnds = false): boolean {
-  switch (p.kind) {
-    case "list":
-      return supported(p.element, withEnds);
-    case "record":
-      return p.fields.every((f) => supported(f.type, withEnds));
-    case "variant":
-      return p.cases.every((c) => !c.type || supported(c.type, withEnds));
-    case "map":
-      return supported(p.entry, withEnds);
-    case "stream":
-    case "future":
-    case "error-context":
-      return withEnds;
-    default:
-      return true;
-  }
+  if (p.kind === "stream" || p.kind === "future" || p.kind === "error-context") return withEnds;
+  return childPlans(p).every((c) => supported(c.plan, withEnds));
 }

@@ -88,34 +88,48 @@ function adapterBaseName(witName: string): string {
   return m[1] === "constructor" ? `new-${m[2]}` : `${m[2]}-${m[3]}`;
 }
 
+type RecordPlan = Extract<ValuePlan, { kind: "record" }>;
+
+/** A function's adapter, with what the task adapters need besides. */
+type WorldAdapter = GlueFunction & { async: boolean; params?: RecordPlan };
+
+/** `taskImport` + `tcp-socket.connect` -> `taskImportTcpSocketConnect`: a factory's module-level name. */
+function factoryName(factories: Scope, prefix: string, fn: IrFunction): string {
+  const jsName = bindingName(adapterBaseName(fn.name));
+  return factories.claim(`${prefix}${jsName[0].toUpperCase()}${jsName.slice(1)}`);
+}
+
 /**
- * The adapters of `fns`: `lift` / `lower` for sync functions (the whole call), `task` for
- * exports the task machinery calls (their value code: sync ones whole, async ones' parameters).
+ * The adapters of `fns`, by kind: `lift` / `lower` for sync functions (the whole call); `task`
+ * for exports the task machinery calls (their value code: sync ones whole, async ones'
+ * parameters); `taskImport` for async imports lowered `async` (with their parameters' layout as
+ * one tuple, for the spilled case). Task adapters get stream/future types from the runtime's plan.
  */
-function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lower" | "task", options: GlueOptions, factories: Scope): (GlueFunction & { async: boolean })[] {
+function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lower" | "task" | "taskImport", options: GlueOptions, factories: Scope): WorldAdapter[] {
   const resolver = new TypeResolver(doc);
-  const out: (GlueFunction & { async: boolean })[] = [];
-  const direction = kind === "lower" ? "lower" : "lift";
+  const out: WorldAdapter[] = [];
+  const direction = kind === "lower" || kind === "taskImport" ? "lower" : "lift";
+  const withEnds = kind === "task" || kind === "taskImport";
   for (const { fn, path, fnType } of fns) {
-    if (fn.async && kind !== "task") continue;
+    if (kind === "taskImport" ? !fn.async : fn.async && kind !== "task") continue;
     const plan = planOf(resolver, fn, direction);
-    // An async function's result comes through `task.return`: only its parameters matter.
-    const result = fn.async ? undefined : plan.result;
-    // Task adapters get stream/future types from the runtime's plan; whole-call adapters do not.
-    const withEnds = kind === "task";
+    // An async export's result comes through `task.return`: only its parameters matter here.
+    const result = fn.async && kind === "task" ? undefined : plan.result;
     if (!plan.params.every((p) => supported(p.type, withEnds)) || (result && !supported(result, withEnds))) continue;
     const params = new Scope();
-    const jsName = bindingName(adapterBaseName(fn.name));
     out.push({
       async: fn.async,
       plan,
       path,
-      factory: factories.claim(`${kind}${jsName[0].toUpperCase()}${jsName.slice(1)}`),
-      jsName,
+      factory: factoryName(factories, kind, fn),
+      jsName: bindingName(adapterBaseName(fn.name)),
       paramNames: fn.params.map((p) => params.claim(bindingName(p.name))),
-      fnType,
-      throwsErr: options.results === "throw" && fn.result?.kind === "result",
+      ...(kind === "taskImport" ? {} : { fnType }),
+      throwsErr: kind !== "taskImport" && options.results === "throw" && fn.result?.kind === "result",
       docs: `\`${path}\`: ${direction === "lift" ? "the export, called by the host" : "the import, implemented by the host"}`,
+      ...(kind === "taskImport"
+        ? { params: planValue({ kind: "tuple", types: fn.params.map((p) => resolver.resolve(p.type)) }) as RecordPlan }
+        : {}),
     });
   }
   return out;
@@ -134,35 +148,9 @@ function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
     const result = planValue(t);
     const key = abiTypeKey(t);
     if (out.has(key) || !supported(result, true) || holdsHandles(result)) continue;
-    const jsName = bindingName(adapterBaseName(fn.name));
-    out.set(key, { key, result, factory: factories.claim(`taskReturnOf${jsName[0].toUpperCase()}${jsName.slice(1)}`) });
+    out.set(key, { key, result, factory: factoryName(factories, "taskReturnOf", fn) });
   }
   return [...out.values()];
-}
-
-/** The async functions the world imports, with the layout of their parameters as one tuple (for the spilled case). */
-function asyncImports(doc: IrDocument, fns: WorldFunction[], factories: Scope): (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[] {
-  const resolver = new TypeResolver(doc);
-  const out: (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[] = [];
-  for (const { fn, path } of fns) {
-    if (!fn.async) continue;
-    const plan = planOf(resolver, fn, "lower");
-    if (!plan.params.every((p) => supported(p.type, true)) || (plan.result && !supported(plan.result, true))) continue;
-    const tuple = planValue({ kind: "tuple", types: fn.params.map((p) => resolver.resolve(p.type)) }) as Extract<ValuePlan, { kind: "record" }>;
-    const params = new Scope();
-    const jsName = bindingName(adapterBaseName(fn.name));
-    out.push({
-      plan,
-      path,
-      params: tuple,
-      factory: factories.claim(`taskImport${jsName[0].toUpperCase()}${jsName.slice(1)}`),
-      jsName,
-      paramNames: fn.params.map((p) => params.claim(bindingName(p.name))),
-      throwsErr: false,
-      docs: `\`${path}\`: the import, implemented by the host`,
-    });
-  }
-  return out;
 }
 
 /** Emits `glue.ts` for `doc`'s selected world. */
@@ -176,12 +164,13 @@ export async function emitGlue(doc: IrDocument, options: GlueOptions): Promise<E
   const model = new WorldModel(doc, "host", options.results, options.runtimeModule, options.jspi);
   // Under JSPI the instantiator enters exports through `WebAssembly.promising` and lowers
   // suspending imports itself, so only the element code is generated.
-  const exports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")], "lift", options, factories);
-  const imports = options.jspi ? [] : glueFunctions(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], "lower", options, factories);
   const exported = [...worldFunctions(model, "exports"), ...resourceFunctions(doc, "exports")];
+  const imported = [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")];
+  const exports = options.jspi ? [] : glueFunctions(doc, exported, "lift", options, factories);
+  const imports = options.jspi ? [] : glueFunctions(doc, imported, "lower", options, factories);
   const taskExports = options.jspi ? [] : glueFunctions(doc, exported, "task", options, factories);
   const taskReturns = options.jspi ? [] : asyncResults(doc, exported, factories);
-  const taskImports = options.jspi ? [] : asyncImports(doc, [...worldFunctions(model, "imports"), ...resourceFunctions(doc, "imports")], factories);
+  const taskImports = options.jspi ? [] : glueFunctions(doc, imported, "taskImport", options, factories);
   const source = renderGlueModule({
     runtimeModule: options.runtimeModule,
     exports,

@@ -34,7 +34,7 @@ export interface GlueModuleInput {
   /** Result types of async exports, lifted in `canon task.return` (`taskReturn` adapters). */
   taskReturns?: TaskReturnSpec[];
   /** Async host imports, lowered `async` (`taskImport` adapters). */
-  taskImports?: (GlueFunction & { params: Extract<ValuePlan, { kind: "record" }> })[];
+  taskImports?: (GlueFunction & { params?: Extract<ValuePlan, { kind: "record" }> })[];
   /** Stream/future element types with generated load/store. */
   elements?: ElementSpec[];
   /** More import lines (the declarations the adapters are typed with). */

@@ -12,7 +12,7 @@
 import type { IrDocument, IrOwner, IrTypeDef } from "@witgen/runtime/ir";
 import { planValue, TypeResolver, type ValuePlan } from "@witgen/runtime";
 import { Scope, typeName } from "../names.js";
-import { Env, supported, tsType, type RuntimeHelper, type SharedValueCode } from "./env.js";
+import { childPlans, Env, supported, tsType, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { load } from "./lift.js";
 import { store } from "./lower.js";
 
@@ -60,21 +60,7 @@ function ownerName(doc: IrDocument, owner: IrOwner): string {
 
 /** Whether values of `p` hold resource handles (own or borrow). */
 export function holdsHandles(p: ValuePlan): boolean {
-  switch (p.kind) {
-    case "own":
-    case "borrow":
-      return true;
-    case "list":
-      return holdsHandles(p.element);
-    case "record":
-      return p.fields.some((f) => holdsHandles(f.type));
-    case "variant":
-      return p.cases.some((c) => c.type !== undefined && holdsHandles(c.type));
-    case "map":
-      return holdsHandles(p.entry);
-    default:
-      return false;
-  }
+  return p.kind === "own" || p.kind === "borrow" || childPlans(p).some((c) => holdsHandles(c.plan));
 }
 
 export class SharedValues implements SharedValueCode {
