@@ -32,7 +32,7 @@ export function debugState(inst: InstanceLike): DebugState {
     const k = describe(e);
     handles[k] = (handles[k] ?? 0) + 1;
     totalHandles += 1;
-    if (e instanceof WaitableSet && e.elems.size > 0) nonEmptyWaitableSets += 1;
+    if (e instanceof WaitableSet && e.size > 0) nonEmptyWaitableSets += 1;
     if (e instanceof CopyEnd && e.copying()) pendingCopies += 1;
   }
   const c = concurrencyOf(inst);

@@ -1,7 +1,9 @@
 /**
  * CanonicalABI.md "Waitable State" `WaitableSet`: a set of waitables a task
- * waits on together (like epoll). Delivery order rotates over the members
- * instead of the spec's random shuffle, so no member starves.
+ * waits on together (like epoll). Members with a pending event wait in a
+ * queue, oldest first, instead of the spec's random pick among them: no
+ * member starves, and finding the next event costs the same for 1 member
+ * or 10,000.
  */
 import { trap } from "./deps.js";
 import type { EventTuple } from "./event-code.js";
@@ -9,35 +11,45 @@ import type { Waitable } from "./waitable.js";
 
 export class WaitableSet {
   readonly kind = "waitable set";
-  /** Insertion-ordered; a delivered member moves to the back. */
-  readonly elems = new Set<Waitable>();
+  /** How many waitables joined the set (CanonicalABI.md `len(self.elems)`). */
+  size = 0;
   /** Callback-lifted tasks currently in `WAIT` on this set. */
   numWaiting = 0;
+  /** The members with a pending event, a doubly linked list through `Waitable.readyPrev/readyNext`. */
+  private first: Waitable | undefined;
+  private last: Waitable | undefined;
 
   hasPendingEvent(): boolean {
-    for (const w of this.elems) if (w.hasPendingEvent()) return true;
-    return false;
+    return this.first !== undefined;
   }
 
   getPendingEvent(): EventTuple | undefined {
-    for (const w of this.elems) {
-      if (w.hasPendingEvent()) {
-        // A lone member needs no rotation (and V8 rehashes a small Set on every few re-adds).
-        if (this.elems.size > 1) {
-          this.elems.delete(w);
-          this.elems.add(w);
-        }
-        return w.getPendingEvent();
-      }
-    }
-    return undefined;
+    return this.first?.getPendingEvent();
+  }
+
+  /** A member's event became pending (called by `Waitable`, which keeps `readyIn` in step). */
+  enqueue(w: Waitable): void {
+    w.readyPrev = this.last;
+    w.readyNext = undefined;
+    if (this.last) this.last.readyNext = w;
+    else this.first = w;
+    this.last = w;
+  }
+
+  /** A member's event was taken or the member left. */
+  unlink(w: Waitable): void {
+    if (w.readyPrev) w.readyPrev.readyNext = w.readyNext;
+    else this.first = w.readyNext;
+    if (w.readyNext) w.readyNext.readyPrev = w.readyPrev;
+    else this.last = w.readyPrev;
+    w.readyPrev = w.readyNext = undefined;
   }
 
   /** CanonicalABI.md "canon waitable-set.drop". */
   drop(): void {
-    if (this.elems.size > 0)
+    if (this.size > 0)
       trap(
-        `waitable-set.drop: the set still contains ${this.elems.size} waitable(s)`,
+        `waitable-set.drop: the set still contains ${this.size} waitable(s)`,
         'CanonicalABI.md "canon waitable-set.drop"',
       );
     if (this.numWaiting > 0)

@@ -13,6 +13,11 @@ export abstract class Waitable {
   private pendingEvent: (() => EventTuple) | undefined;
   wset: WaitableSet | undefined;
   hasSyncWaiter = false;
+  /** Whether this waitable sits in its set's queue of pending events (waitable-set.ts). */
+  private queued = false;
+  /** Links of that queue, kept by `WaitableSet`. */
+  readyPrev: Waitable | undefined;
+  readyNext: Waitable | undefined;
 
   constructor(private readonly wake: Wake) {}
 
@@ -21,6 +26,11 @@ export abstract class Waitable {
 
   setPendingEvent(pendingEvent: () => EventTuple): void {
     this.pendingEvent = pendingEvent;
+    // A newer outcome replaces the older one in place: the member keeps its turn.
+    if (this.wset && !this.queued) {
+      this.queued = true;
+      this.wset.enqueue(this);
+    }
     this.wake();
   }
 
@@ -35,13 +45,29 @@ export abstract class Waitable {
   getPendingEvent(): EventTuple {
     const pendingEvent = this.pendingEvent!;
     this.pendingEvent = undefined;
+    this.leaveQueue();
     return pendingEvent();
   }
 
   join(wset: WaitableSet | undefined): void {
-    if (this.wset) this.wset.elems.delete(this);
+    if (this.wset) {
+      this.leaveQueue();
+      this.wset.size -= 1;
+    }
     this.wset = wset;
-    if (wset) wset.elems.add(this);
+    if (wset) {
+      wset.size += 1;
+      if (this.pendingEvent) {
+        this.queued = true;
+        wset.enqueue(this);
+      }
+    }
+  }
+
+  private leaveQueue(): void {
+    if (!this.queued) return;
+    this.queued = false;
+    this.wset!.unlink(this);
   }
 
   /** Leave any waitable set; the caller has checked the type-specific drop rules. */
