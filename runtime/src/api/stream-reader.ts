@@ -45,7 +45,10 @@ type ReaderState = "open" | "ended" | "closed" | "transferred" | "consumed";
 export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements StreamReader<T, Batch> {
   private readonly end: HostStreamReader;
   private state: ReaderState = "open";
-  private pending: Promise<HostReadOutcome> | undefined;
+  /** A read is in flight (set before the end is asked, as a read may settle before it returns). */
+  private reading = false;
+  /** That read's promise, for `cancel()` to wait on. */
+  private pending: Promise<unknown> | undefined;
   private stopWait: (() => void) | undefined;
   private failure: { error: unknown; observed: boolean; scope: BackgroundScope } | undefined;
   /** Once transferred: the host call that took this stream as an argument (see `transfer`). */
@@ -77,7 +80,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
             "the reader is consumed by the ReadableStream made by toReadableStream()",
           );
     }
-    if (this.pending)
+    if (this.reading)
       throw new AsyncUsageError(operation, "another read is pending on this reader (reads must not overlap)");
   }
 
@@ -95,25 +98,34 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /**
-   * One host read; settles the reader's state from the outcome. Not an async function: with
-   * the element type known, the read goes to the end at once and settles one job after the
-   * copy (the path of every chunk).
+   * One host read, mapped by `then` (one of the bound `settled*` functions below) as it
+   * settles. Not an async function: with the element type known, the read goes to the end at
+   * once, and its promise settles with the mapped value (the path of every chunk).
    */
-  private readRaw(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
-    if (this.codec instanceof LateCodec && !this.codec.current) return this.readRawLate(capacity, target);
-    let p: Promise<HostReadOutcome>;
-    if (this.sharedStream.peerTrap) return Promise.resolve(this.settleRead({ result: CopyResult.DROPPED, values: [] }));
+  private readRaw<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (out: HostReadOutcome) => R): Promise<R> {
+    if (this.codec instanceof LateCodec && !this.codec.current) return this.readRawLate(capacity, target, then);
+    if (this.sharedStream.peerTrap) {
+      try {
+        return Promise.resolve(then({ result: CopyResult.DROPPED, values: [] }));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    this.reading = true;
+    let p: Promise<R>;
     try {
       // The default batch size depends on the element type, known only now for a late-bound stream.
-      p = this.end.read(capacity ?? defaultCapacity(this.codec), target).then(this.settleRead);
+      p = this.end.read(capacity ?? defaultCapacity(this.codec), target, then);
     } catch (e) {
+      this.reading = false;
       return Promise.reject(e);
     }
-    this.pending = p;
+    if (this.reading) this.pending = p;
     return p;
   }
 
   private readonly settleRead = (out: HostReadOutcome): HostReadOutcome => {
+    this.reading = false;
     this.pending = undefined;
     if (out.result === CopyResult.DROPPED) {
       if (this.state === "open" || this.state === "consumed") this.state = "ended";
@@ -123,21 +135,23 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   };
 
   /** A read that first waits for the element type (see element-type.ts); cancel()/close() end the wait. */
-  private async readRawLate(capacity: number | undefined, target?: TypedBatch): Promise<HostReadOutcome> {
+  private async readRawLate<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (out: HostReadOutcome) => R): Promise<R> {
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     const wait = Promise.race([(this.codec as LateCodec).forReader(), stopped]);
-    this.pending = wait as unknown as Promise<HostReadOutcome>;
+    this.reading = true;
+    this.pending = wait;
     this.stopWait = stop;
     try {
       await wait;
     } finally {
+      this.reading = false;
       this.pending = undefined;
       this.stopWait = undefined;
     }
-    if (this.state === "closed") this.end.drop();
-    if (this.state === "closed" || !(this.codec as LateCodec).current) return { result: CopyResult.CANCELLED, values: [] };
-    return this.readRaw(capacity, target);
+    // Cancelled or closed while waiting: nothing was read (`then` drops the end of a closed reader).
+    if (this.state === "closed" || !(this.codec as LateCodec).current) return then({ result: CopyResult.CANCELLED, values: [] });
+    return this.readRaw(capacity, target, then);
   }
 
   private capacityOf(operation: string, max: number | undefined): number | undefined {
@@ -153,24 +167,49 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   private readBatch(operation: string, max: number | undefined, internal: boolean): Promise<Batch | undefined> {
     try {
-      if (this.state === "ended" && !this.pending) return Promise.resolve(this.atEnd());
+      if (this.state === "ended" && !this.reading) return Promise.resolve(this.atEnd());
       this.check(operation, internal);
       const capacity = this.capacityOf(operation, max);
-      return this.readRaw(capacity).then(this.batchOf);
+      return this.readRaw(capacity, undefined, this.settledBatch);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
   /** A read's values, or the end (`undefined`, or the failure of the source that fed the stream). */
-  private readonly batchOf = (out: HostReadOutcome): Batch | undefined => {
+  private readonly settledBatch = (settling: HostReadOutcome): Batch | undefined => {
+    const out = this.settleRead(settling);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     return out.values as unknown as Batch;
   };
 
-  async readInto(buffer: Batch, offset = 0): Promise<number | undefined> {
+  /** The typed-array class last accepted by `readInto` (checked once, not on every chunk). */
+  private intoClass: unknown;
+
+  readInto(buffer: Batch, offset = 0): Promise<number | undefined> {
+    // The path of every chunk of a zero-copy byte loop: same class as last time, whole buffer.
+    if (
+      offset === 0 &&
+      this.state === "open" &&
+      !this.reading &&
+      buffer !== null &&
+      typeof buffer === "object" &&
+      buffer.constructor === this.intoClass &&
+      buffer.length > 0
+    )
+      return this.readRaw(buffer.length, buffer as unknown as TypedBatch, this.settledCount);
+    return this.readIntoChecked(buffer, offset);
+  }
+
+  /** How many elements a `readInto` received, or the end. */
+  private readonly settledCount = (settling: HostReadOutcome): number | undefined => {
+    const out = this.settleRead(settling);
+    return out.result === CopyResult.DROPPED && out.values.length === 0 ? this.atEnd() : out.values.length;
+  };
+
+  private async readIntoChecked(buffer: Batch, offset: number): Promise<number | undefined> {
     const operation = "StreamReader.readInto";
-    if (this.state === "ended" && !this.pending) return this.atEnd();
+    if (this.state === "ended" && !this.reading) return this.atEnd();
     this.check(operation);
     if (buffer === null || typeof buffer !== "object" || typeof buffer.length !== "number")
       throw new AsyncUsageError(operation, "buffer must be a typed array (number elements) or an array");
@@ -189,13 +228,12 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
           operation,
           `the stream carries ${this.codec.typeKey} elements; a ${buffer.constructor.name} cannot receive them`,
         );
+      this.intoClass = buffer.constructor;
       // Zero-copy on the host side: the peer's elements land directly in the caller's buffer.
-      const target = (buffer as unknown as TypedBatch).subarray(offset);
-      const out = await this.readRaw(room, target);
-      if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
-      return out.values.length;
+      const target = offset === 0 ? (buffer as unknown as TypedBatch) : (buffer as unknown as TypedBatch).subarray(offset);
+      return this.readRaw(room, target, this.settledCount);
     }
-    const out = await this.readRaw(room);
+    const out = await this.readRaw(room, undefined, this.settleRead);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     const dst = buffer as unknown as unknown[];
     const src = out.values;
@@ -218,7 +256,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (this.state === "closed" || this.state === "transferred") return;
     this.state = "closed";
     this.stopWait?.();
-    if (this.pending) this.end.cancel();
+    if (this.reading) this.end.cancel();
     else this.end.drop();
     const f = this.failure;
     if (f && !f.observed) {
@@ -296,10 +334,8 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     });
   }
 
-  private async readIntoConsumed(view: Uint8Array): Promise<number | undefined> {
-    const out = await this.readRaw(view.length, view);
-    if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
-    return out.values.length;
+  private readIntoConsumed(view: Uint8Array): Promise<number | undefined> {
+    return this.readRaw(view.length, view, this.settledCount);
   }
 
   async pipeTo(writer: StreamWriter<T, Batch>): Promise<void> {

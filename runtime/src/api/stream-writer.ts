@@ -15,7 +15,7 @@
  */
 import type { ElementCodec } from "../async/element-codec.js";
 import { CopyResult } from "../async/event-code.js";
-import { HostStreamWriter } from "../async/host-ends.js";
+import { HostStreamWriter, type HostWriteOutcome } from "../async/host-ends.js";
 import type { SharedStream } from "../async/stream.js";
 import { codecOfElementType, isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
 import { AsyncUsageError, StreamClosedError } from "./errors.js";
@@ -27,7 +27,8 @@ type WriterState = "open" | "readerGone" | "closed" | "consumed";
 export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements StreamWriter<T, Batch> {
   private readonly end: HostStreamWriter;
   private state: WriterState = "open";
-  private pending: Promise<unknown> | undefined;
+  /** A write is in flight (set before the end is asked, as a write may settle before it returns). */
+  private writing = false;
 
   constructor(readonly sharedStream: SharedStream) {
     this.end = new HostStreamWriter(sharedStream);
@@ -41,7 +42,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (this.state === "closed") throw new AsyncUsageError(operation, "the writer was closed");
     if (this.state === "consumed" && !allowConsumed)
       throw new AsyncUsageError(operation, "the writer is owned by the WritableStream made by toWritableStream()");
-    if (this.pending)
+    if (this.writing)
       throw new AsyncUsageError(operation, "another write is pending on this writer (writes must not overlap)");
   }
 
@@ -58,71 +59,84 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     this.checkKind(operation, items, codec instanceof LateCodec ? codec.current! : codec);
   }
 
+  /** The typed-array class last found to be the stream's own kind (checked once, not per chunk). */
+  private okClass: unknown;
+
   /** A typed array must be the stream's own kind (e.g. a `Uint8Array` for u8). */
   private checkKind(operation: string, items: ArrayLike<unknown>, c: ElementCodec): void {
-    if (!ArrayBuffer.isView(items) || !isNumeric(c)) return;
+    if (items.constructor === this.okClass || !ArrayBuffer.isView(items) || !isNumeric(c)) return;
     const kind = scalarKindOf(items);
     // The runtime's number codecs are keyed by their kind: no probe array on every write.
-    if (kind === c.typeKey) return;
-    if (kind !== scalarKindOfCodec(c))
+    if (kind !== c.typeKey && kind !== scalarKindOfCodec(c))
       throw new AsyncUsageError(
         operation,
         `the stream carries ${c.typeKey} elements; write a ${c.allocate!(0).constructor.name} or an array, not a ${items.constructor.name}`,
       );
+    this.okClass = items.constructor;
   }
 
   write(items: Batch | readonly T[]): Promise<number> {
-    return this.writeOnce("StreamWriter.write", items, false);
+    return this.writeOnce("StreamWriter.write", items, false, this.settledCount);
   }
 
   /**
-   * One write. Not an async function: a write whose element type is known goes to the end at
-   * once and settles one job after the copy (this is the path of every chunk of a stream).
+   * One write, mapped by `then` as it settles (`settledCount`, or `writeAllOf`'s). Not an async
+   * function: a write whose element type is known goes to the end at once, and its promise
+   * settles with the mapped value (the path of every chunk of a stream).
    */
-  private writeOnce(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<number> {
+  private writeOnce<R>(
+    operation: string,
+    items: ArrayLike<unknown>,
+    internal: boolean,
+    then: (out: HostWriteOutcome) => R,
+  ): Promise<R> {
     try {
       this.check(operation, internal);
       if (items === null || typeof items !== "object" || typeof items.length !== "number")
         throw new AsyncUsageError(operation, "items must be an array or a typed array");
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (this.sharedStream.peerTrap) return Promise.reject(this.sharedStream.peerTrap);
-    if (this.state === "readerGone") return Promise.resolve(0);
-    const codec = this.codec;
-    if (codec instanceof LateCodec && !codec.current) return this.writeOnceLate(operation, items);
-    let p: Promise<number>;
-    try {
+      if (this.sharedStream.peerTrap) throw this.sharedStream.peerTrap;
+      if (this.state === "readerGone") return Promise.resolve(then({ result: CopyResult.DROPPED, count: 0 }));
+      const codec = this.codec;
+      if (codec instanceof LateCodec && !codec.current) return this.writeOnceLate(operation, items, then);
       this.checkKind(operation, items, codec instanceof LateCodec ? codec.current! : codec);
-      p = this.end.write(items).then((out) => {
-        this.pending = undefined;
-        return this.settle(out.result, out.count);
-      });
     } catch (e) {
       return Promise.reject(e);
     }
-    this.pending = p;
-    return p;
+    this.writing = true;
+    try {
+      return this.end.write(items, then);
+    } catch (e) {
+      this.writing = false;
+      return Promise.reject(e);
+    }
   }
 
+  /** How many elements a write's reader took; settles the writer's state. */
+  private readonly settledCount = (out: HostWriteOutcome): number => {
+    this.writing = false;
+    return this.settle(out.result, out.count);
+  };
+
   /** A write that must first bind or wait for a late element type (see element-type.ts). */
-  private async writeOnceLate(operation: string, items: ArrayLike<unknown>): Promise<number> {
+  private async writeOnceLate<R>(
+    operation: string,
+    items: ArrayLike<unknown>,
+    then: (out: HostWriteOutcome) => R,
+  ): Promise<R> {
     // Claimed before the first await, so an overlapping write is refused.
-    let release!: () => void;
-    this.pending = new Promise<void>((r) => (release = r));
+    this.writing = true;
     try {
       await this.prepare(operation, items);
-      if ((this.state as WriterState) === "closed") {
-        // Closed while this write waited: it is cancelled before anything was taken.
-        this.end.drop();
-        return 0;
-      }
-      const out = await this.end.write(items);
-      return this.settle(out.result, out.count);
-    } finally {
-      this.pending = undefined;
-      release();
+    } catch (e) {
+      this.writing = false;
+      throw e;
     }
+    if ((this.state as WriterState) === "closed") {
+      // Closed while this write waited: it is cancelled before anything was taken.
+      this.writing = false;
+      return then({ result: CopyResult.CANCELLED, count: 0 });
+    }
+    return this.end.write(items, then);
   }
 
   /** The writer's state after a write ended with `result`; returns the count taken. */
@@ -141,11 +155,13 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     return this.writeAllOf("StreamWriter.writeAll", items, false);
   }
 
-  /** `writeOnce` until all was taken; the common case (the reader took everything) costs no extra job. */
+  /** `writeOnce` until all was taken; the common case (the reader took everything) settles with the write. */
   private writeAllOf(operation: string, items: ArrayLike<unknown>, internal: boolean): Promise<void> {
-    return this.writeOnce(operation, items, internal).then((n) =>
-      n === items.length ? undefined : this.writeRest(operation, items, internal, n),
-    );
+    // A promise returned from `then` is adopted: the rest is written before this settles.
+    return this.writeOnce(operation, items, internal, (out) => {
+      const n = this.settledCount(out);
+      return n === items.length ? undefined : this.writeRest(operation, items, internal, n);
+    }) as Promise<void>;
   }
 
   private async writeRest(operation: string, items: ArrayLike<unknown>, internal: boolean, done: number): Promise<void> {
@@ -160,7 +176,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
           ? (rest as unknown as Uint8Array).subarray(n)
           : Array.prototype.slice.call(rest, n);
       // A zero-length batch still waits for the reader (a readiness probe), like the guest's stream.write.
-      n = await this.writeOnce(operation, rest, internal);
+      n = await this.writeOnce(operation, rest, internal, this.settledCount);
       done += n;
       if (done === items.length) return;
     }
@@ -170,7 +186,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if (this.state === "closed") return;
     const wasGone = this.state === "readerGone";
     this.state = "closed";
-    if (this.pending) this.end.cancel();
+    if (this.writing) this.end.cancel();
     else if (!wasGone) this.end.drop();
   }
 

@@ -1,9 +1,11 @@
 /**
  * The host (JS embedder) as one side of a stream or future: the peer of a
- * guest end, built on the same shared state. Each operation returns a
- * promise settled in a microtask after the copy completes, so a guest that
- * keeps writing into a pending host read fills the host's buffer in several
- * partial copies before the host sees it (byte streams move whole chunks).
+ * guest end, built on the same shared state. An operation's promise settles
+ * as soon as its outcome is final: at once when the copy completed it (the
+ * host's buffer is full or its values all taken, or the end was dropped or
+ * cancelled), else in a microtask, so a guest that keeps writing into a
+ * pending host read fills the host's buffer in several partial copies
+ * before the host sees it (byte streams move whole chunks).
  * The JS API (`StreamReader`, `StreamWriter`, `FutureReader`, `FutureWriter`)
  * wraps these; misuse by the host is an `Error`, not a `Trap`.
  */
@@ -20,6 +22,7 @@ import { SharedStream } from "./stream.js";
 
 /** Reactions of one settled promise schedule a job each (Node's queueMicrotask costs more: async hooks). */
 const settled = Promise.resolve();
+const noReclaim = (): void => {};
 
 export interface HostReadOutcome {
   result: CopyResult;
@@ -56,6 +59,18 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
 
   protected peerWhat(): string {
     return "other end";
+  }
+
+  /** A final outcome: delivered now, replacing one waiting for its microtask. */
+  protected settleNow(deliver: () => void): void {
+    this.pending = undefined;
+    deliver();
+  }
+
+  /** Some elements moved and more may: deliver in a microtask unless `done` (nothing more can move). */
+  protected settleAfterCopy(done: boolean, deliver: () => void): void {
+    if (done) this.settleNow(deliver);
+    else this.setPending(deliver);
   }
 
   /** Like `Waitable.setPendingEvent`: keep the latest outcome, deliver once. */
@@ -102,22 +117,30 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
 export class HostStreamReader extends HostEnd<SharedStream> {
   protected readonly what = "stream read";
 
-  /** Read up to `capacity` values (for number elements optionally into `target`, a typed array of the element type). */
-  read(capacity: number, target?: TypedBatch): Promise<HostReadOutcome> {
+  /**
+   * Read up to `capacity` values (for number elements optionally into `target`, a typed array
+   * of the element type). `then` maps the outcome as the read settles (so the caller's state
+   * follows at once, with no job in between); if it throws, the promise rejects.
+   */
+  read<R = HostReadOutcome>(
+    capacity: number,
+    target?: TypedBatch,
+    then?: (out: HostReadOutcome) => R,
+  ): Promise<R> {
     this.begin();
     const buffer = new HostWritableBuffer(this.shared.codec, capacity, target);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const finish = (result: CopyResult, reclaim: () => void) => (): void => {
         reclaim();
         this.state =
           result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
-        resolve({ result, values: buffer.take() });
+        settleWith({ result, values: buffer.take() }, then, resolve, reject);
       };
       this.shared.read(
         undefined,
         buffer,
-        (reclaim) => this.setPending(finish(CopyResult.COMPLETED, reclaim)),
-        (result) => this.setPending(finish(result, () => {})),
+        (reclaim) => this.settleAfterCopy(buffer.remain() === 0, finish(CopyResult.COMPLETED, reclaim)),
+        (result) => this.settleNow(finish(result, noReclaim)),
       );
     });
   }
@@ -127,24 +150,39 @@ export class HostStreamReader extends HostEnd<SharedStream> {
 export class HostStreamWriter extends HostEnd<SharedStream> {
   protected readonly what = "stream write";
 
-  /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took. */
-  write(values: ElementBatch): Promise<HostWriteOutcome> {
+  /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took (mapped by `then`, as `read`). */
+  write<R = HostWriteOutcome>(values: ElementBatch, then?: (out: HostWriteOutcome) => R): Promise<R> {
     this.begin();
     const buffer = new HostReadableBuffer(this.shared.codec, values);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const finish = (result: CopyResult, reclaim: () => void) => (): void => {
         reclaim();
         this.state =
           result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
-        resolve({ result, count: buffer.progress });
+        settleWith({ result, count: buffer.progress }, then, resolve, reject);
       };
       this.shared.write(
         undefined,
         buffer,
-        (reclaim) => this.setPending(finish(CopyResult.COMPLETED, reclaim)),
-        (result) => this.setPending(finish(result, () => {})),
+        (reclaim) => this.settleAfterCopy(buffer.remain() === 0, finish(CopyResult.COMPLETED, reclaim)),
+        (result) => this.settleNow(finish(result, noReclaim)),
       );
     });
+  }
+}
+
+/** Settle an operation's promise with its outcome, mapped by `then` if given. */
+function settleWith<O, R>(
+  out: O,
+  then: ((out: O) => R) | undefined,
+  resolve: (v: R) => void,
+  reject: (e: unknown) => void,
+): void {
+  if (then === undefined) return resolve(out as unknown as R);
+  try {
+    resolve(then(out));
+  } catch (e) {
+    reject(e);
   }
 }
 
@@ -157,7 +195,7 @@ export class HostFutureReader extends HostEnd<SharedFuture> {
     const buffer = new HostValueBuffer(this.shared.codec);
     return new Promise((resolve) => {
       this.shared.read(undefined, buffer, (result) =>
-        this.setPending(() => {
+        this.settleNow(() => {
           this.state =
             result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
           resolve(
@@ -185,7 +223,7 @@ export class HostFutureWriter extends HostEnd<SharedFuture> {
     );
     return new Promise((resolve) => {
       this.shared.write(undefined, buffer, (result) =>
-        this.setPending(() => {
+        this.settleNow(() => {
           this.state =
             result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
           resolve({ result });
