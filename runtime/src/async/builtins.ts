@@ -49,6 +49,8 @@ export interface CopyOptions {
   memory: LinearMemory;
   /** Passed through to the element codec (string encoding, realloc). */
   options?: unknown;
+  /** Made from the above at the first copy (`copyContext`). */
+  copyContext?: ElementCopyContext;
 }
 
 function getAs<T>(
@@ -369,11 +371,15 @@ function checkIdle(
     );
 }
 
+/** The context element codecs see: one per built-in (its options) and instance, made once. */
 function copyContext(
   inst: InstanceLike,
   opts: CopyOptions,
 ): ElementCopyContext {
-  return { memory: opts.memory, instance: inst, options: opts.options };
+  let cx = opts.copyContext;
+  if (cx === undefined || cx.instance !== inst)
+    opts.copyContext = cx = { memory: opts.memory, instance: inst, options: opts.options };
+  return cx;
 }
 
 /** Take the event the copy produced at once, or report BLOCKED / trap for a sync copy that would block. */
@@ -448,23 +454,10 @@ function streamCopy(
     kind === "read"
       ? new GuestWritableBuffer(codec, cx, ptr, n, builtin)
       : new GuestReadableBuffer(codec, cx, ptr, n, builtin);
-  const eventCode =
-    kind === "read" ? EventCode.STREAM_READ : EventCode.STREAM_WRITE;
-  // The event is computed on delivery so that it reports every element copied until then.
-  const streamEvent =
-    (result: CopyResult, reclaim: () => void) => (): EventTuple => {
-      reclaim();
-      e.state = result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
-      return [eventCode, i, packCopyResult(result, buffer.progress)];
-    };
-  const onCopy = (reclaim: () => void): void =>
-    e.setPendingEvent(streamEvent(CopyResult.COMPLETED, reclaim));
-  const onCopyDone = (result: CopyResult): void =>
-    e.setPendingEvent(streamEvent(result, () => {}));
-  e.state = CopyState.COPYING;
+  e.startCopy(i, buffer);
   if (kind === "read")
-    e.shared.read(inst, buffer as GuestWritableBuffer, onCopy, onCopyDone);
-  else e.shared.write(inst, buffer as GuestReadableBuffer, onCopy, onCopyDone);
+    e.shared.read(inst, buffer as GuestWritableBuffer, e.onCopy, e.onCopyDone);
+  else e.shared.write(inst, buffer as GuestReadableBuffer, e.onCopy, e.onCopyDone);
   return finishCopy(inst, e, opts.async, builtin);
 }
 

@@ -4,10 +4,10 @@
  * guest (a `CopyEnd` in a handle table) or the host (`host-ends.ts`): the
  * shared state only sees buffers and completion callbacks.
  */
-import { CopyEnd } from "./copy-end.js";
+import { CopyEnd, CopyState } from "./copy-end.js";
 import { trap, type InstanceLike, type Trap } from "./deps.js";
 import type { ElementCodec } from "./element-codec.js";
-import { CopyResult } from "./event-code.js";
+import { CopyResult, EventCode, packCopyResult, type EventTuple } from "./event-code.js";
 import type { ReadableBuffer, WritableBuffer, Buffer } from "./buffer.js";
 
 /** Lets the pending side's buffer go once its event is delivered. */
@@ -152,12 +152,59 @@ export class SharedStream {
   }
 }
 
+/**
+ * A guest's end of a stream, with the copy in flight (CanonicalABI.md "canon stream.{read,write}"
+ * `stream_event`). The callbacks the shared state calls are made once per end, not per copy:
+ * a byte stream makes one copy per chunk.
+ */
+abstract class GuestStreamEnd extends CopyEnd<SharedStream> {
+  protected abstract readonly eventCode: EventCode;
+  private copyIndex = 0;
+  private copyBuffer: Buffer | undefined;
+  private copyResult: CopyResult = CopyResult.COMPLETED;
+  private copyReclaim: ReclaimBuffer = noReclaim;
+
+  /** A copy starts on handle `index` with `buffer`; the caller checked the end was idle. */
+  startCopy(index: number, buffer: Buffer): void {
+    this.copyIndex = index;
+    this.copyBuffer = buffer;
+    this.state = CopyState.COPYING;
+  }
+
+  readonly onCopy: OnCopy = (reclaim) => {
+    this.copyResult = CopyResult.COMPLETED;
+    this.copyReclaim = reclaim;
+    this.setPendingEvent(this.copyEvent);
+  };
+
+  readonly onCopyDone: OnCopyDone = (result) => {
+    this.copyResult = result;
+    this.copyReclaim = noReclaim;
+    this.setPendingEvent(this.copyEvent);
+  };
+
+  /** Computed on delivery, so that it reports every element copied until then. */
+  private readonly copyEvent = (): EventTuple => {
+    this.copyReclaim();
+    this.copyReclaim = noReclaim;
+    const result = this.copyResult;
+    this.state = result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
+    const progress = this.copyBuffer!.progress;
+    this.copyBuffer = undefined;
+    return [this.eventCode, this.copyIndex, packCopyResult(result, progress)];
+  };
+}
+
+const noReclaim: ReclaimBuffer = () => {};
+
 /** A guest's readable end of a stream. */
-export class ReadableStreamEnd extends CopyEnd<SharedStream> {
+export class ReadableStreamEnd extends GuestStreamEnd {
   readonly kind = "stream readable end";
+  protected readonly eventCode = EventCode.STREAM_READ;
 }
 
 /** A guest's writable end of a stream. */
-export class WritableStreamEnd extends CopyEnd<SharedStream> {
+export class WritableStreamEnd extends GuestStreamEnd {
   readonly kind = "stream writable end";
+  protected readonly eventCode = EventCode.STREAM_WRITE;
 }
