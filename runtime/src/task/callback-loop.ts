@@ -18,7 +18,7 @@ import { aOrAn, describe } from "../async/describe.js";
 import { WaitableSet } from "../async/waitable-set.js";
 import { hasBackpressure } from "./backpressure.js";
 import { callCore, heldEntry, runCore, type Suspended } from "./core-call.js";
-import { concurrencyOf, enterFrom, enteringSet, leaveTo, mayEnterFrom } from "./instance.js";
+import { concurrencyOf, enterFrom, enteringSet, leaveTo, mayEnterFrom, type InstanceConcurrency } from "./instance.js";
 import { hostImportDepth, type Store } from "./store.js";
 import {
   Task,
@@ -309,19 +309,31 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
       continue;
     }
     wset.numWaiting += 1;
-    task.thread.waitUntil(
-      () => c.exclusive === undefined && wset.hasPendingEvent(),
-      true,
-      (cancelled) => {
-        wset.numWaiting -= 1;
-        resumeWith(
-          task,
-          cancelled
-            ? [EventCode.TASK_CANCELLED, 0, 0]
-            : wset.getPendingEvent()!,
-        );
-      },
-    );
+    const wait = (task.setWait ??= new SetWait(task, c));
+    wait.wset = wset;
+    task.thread.waitUntil(wait.ready, true, wait.resume);
     return;
   }
+}
+
+/**
+ * A callback-lifted task's WAIT on a waitable set (CanonicalABI.md "canon lift"): the readiness
+ * test and continuation the store calls, made once per task rather than on every WAIT (a
+ * stream moves one chunk per WAIT).
+ */
+export class SetWait {
+  wset: WaitableSet | undefined;
+  constructor(
+    private readonly task: Task,
+    private readonly c: InstanceConcurrency,
+  ) {}
+
+  readonly ready = (): boolean => this.c.exclusive === undefined && this.wset!.hasPendingEvent();
+
+  readonly resume = (cancelled: boolean): void => {
+    const wset = this.wset!;
+    this.wset = undefined;
+    wset.numWaiting -= 1;
+    resumeWith(this.task, cancelled ? [EventCode.TASK_CANCELLED, 0, 0] : wset.getPendingEvent()!);
+  };
 }

@@ -78,6 +78,7 @@ export class Store {
   /** The task whose core code is running (CanonicalABI.md "Stack Switching" `current_task`). */
   current: Task | undefined;
   private scheduled = false;
+  private readonly found: Waiter[] = [];
   private readonly schedule: (run: () => void) => void;
   private readonly onTrap: (error: unknown, task: Task) => void;
 
@@ -191,28 +192,37 @@ export class Store {
    */
   tick(): void {
     if (this.entries.length > 0) this.runEntries();
-    for (const w of [...this.waiting]) {
-      if (!this.waiting.has(w)) continue;
-      const inst: InstanceLike = w.task.inst;
-      if (inst.poisoned) {
-        // Explainer.md invariant 1: a trapped instance runs no more code; its waiters are dropped.
-        this.waiting.delete(w);
-        w.dropped?.(inst.poisoned);
-        continue;
+    // The waiters as the tick found them (a resume may add or remove some); a reused array, as
+    // a byte stream ticks once per chunk. Ticks do not nest: only the scheduled job runs one.
+    const found = this.found;
+    for (const w of this.waiting) found.push(w);
+    try {
+      for (let k = 0; k < found.length; k++) {
+        const w = found[k]!;
+        if (!this.waiting.has(w)) continue;
+        const inst: InstanceLike = w.task.inst;
+        if (inst.poisoned) {
+          // Explainer.md invariant 1: a trapped instance runs no more code; its waiters are dropped.
+          this.waiting.delete(w);
+          w.dropped?.(inst.poisoned);
+          continue;
+        }
+        // An instance held by a call suspended through JSPI (link/jspi.ts) resumes nothing meanwhile.
+        if (!w.ready() || !mayEnterFrom(inst, undefined)) continue;
+        enterFrom(inst, undefined);
+        try {
+          w.resume(false);
+        } catch (error) {
+          // Explainer.md invariant 1: no further execution in an instance after it trapped.
+          if (error instanceof Trap) inst.poison?.(error);
+          this.onTrap(error, w.task);
+        } finally {
+          if (w.keepEntered) w.keepEntered = false;
+          else leaveTo(inst, undefined);
+        }
       }
-      // An instance held by a call suspended through JSPI (link/jspi.ts) resumes nothing meanwhile.
-      if (!w.ready() || !mayEnterFrom(inst, undefined)) continue;
-      enterFrom(inst, undefined);
-      try {
-        w.resume(false);
-      } catch (error) {
-        // Explainer.md invariant 1: no further execution in an instance after it trapped.
-        if (error instanceof Trap) inst.poison?.(error);
-        this.onTrap(error, w.task);
-      } finally {
-        if (w.keepEntered) w.keepEntered = false;
-        else leaveTo(inst, undefined);
-      }
+    } finally {
+      found.length = 0;
     }
     for (const w of this.waiting) {
       if (w.ready() && mayEnterFrom(w.task.inst, undefined)) {

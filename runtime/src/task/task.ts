@@ -3,6 +3,7 @@
  * side: its state, its cancellation protocol, its result delivery.
  */
 import type { SourceFailureSink } from "./source-failures.js";
+import type { SetWait } from "./callback-loop.js";
 import { trap, type InstanceLike, type LinearMemory } from "../async/deps.js";
 import { BorrowScope } from "../resources/handle.js";
 import { concurrencyOf, enterFrom, leaveTo, mayEnterFrom } from "./instance.js";
@@ -61,6 +62,8 @@ export class Task extends BorrowScope {
   readonly thread: ImplicitThread;
   /** Whether the implicit thread is registered (entered and not yet exited). */
   threadLive = false;
+  /** The task's reusable WAIT on a waitable set, once it waited (callback-loop.ts). */
+  setWait: SetWait | undefined;
 
   constructor(
     readonly inst: InstanceLike,
