@@ -62,6 +62,26 @@ describe("waitables and waitable sets (CanonicalABI.md Waitable State)", () => {
     expect(order).toEqual([s1.r, s2.r, s1.r]);
   });
 
+  it("with many members, events come in the order they became pending, and a member that left is skipped", () => {
+    const { inst, asyncOpts, memory, u32 } = setup();
+    const ws = waitableSetNew(inst);
+    const streams = Array.from({ length: 1000 }, () => ends(streamNew(inst, u8Codec)));
+    for (const st of streams) waitableJoin(inst, st.r, ws);
+    for (const st of streams) expect(streamRead(inst, u8Codec, asyncOpts, st.r, 0, 1)).toBe(BLOCKED);
+    // Complete the reads back to front: the last stream's event is the oldest.
+    for (const st of [...streams].reverse()) streamWrite(inst, u8Codec, asyncOpts, st.w, 0, 1);
+    // The oldest pending member leaves the set: its event stays on it, not in the set.
+    waitableJoin(inst, streams[999]!.r, 0);
+    const got: number[] = [];
+    while (waitableSetPoll(inst, false, memory, ws, 16) === EventCode.STREAM_READ) got.push(u32(16));
+    expect(got).toEqual(streams.slice(0, 999).map((st) => st.r).reverse());
+    expect(waitableSetPoll(inst, false, memory, ws, 16)).toBe(EventCode.NONE);
+    // Joining again brings its pending event along.
+    waitableJoin(inst, streams[999]!.r, ws);
+    expect(waitableSetPoll(inst, false, memory, ws, 16)).toBe(EventCode.STREAM_READ);
+    expect(u32(16)).toBe(streams[999]!.r);
+  });
+
   it("waitable-set.wait on a core stack returns an event that is already pending", async () => {
     const env = setup();
     const { inst, asyncOpts, memory, u32 } = env;
