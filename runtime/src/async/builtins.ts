@@ -456,8 +456,8 @@ function streamCopy(
       : new GuestReadableBuffer(codec, cx, ptr, n, builtin);
   e.startCopy(i, buffer);
   if (kind === "read")
-    e.shared.read(inst, buffer as GuestWritableBuffer, e.onCopy, e.onCopyDone);
-  else e.shared.write(inst, buffer as GuestReadableBuffer, e.onCopy, e.onCopyDone);
+    e.shared.read(inst, buffer as GuestWritableBuffer, e);
+  else e.shared.write(inst, buffer as GuestReadableBuffer, e);
   return finishCopy(inst, e, opts.async, builtin);
 }
 

@@ -18,7 +18,7 @@ import type {
 } from "./element-codec.js";
 import { CopyResult } from "./event-code.js";
 import { SharedFuture } from "./future.js";
-import { SharedStream } from "./stream.js";
+import { SharedStream, type CopySide, type ReclaimBuffer } from "./stream.js";
 
 /** Reactions of one settled promise schedule a job each (Node's queueMicrotask costs more: async hooks). */
 const settled = Promise.resolve();
@@ -36,16 +36,37 @@ export interface HostWriteOutcome {
   count: number;
 }
 
-/** One in-flight host copy: the pending event thunk, delivered in a microtask. */
-abstract class HostEnd<S extends SharedStream | SharedFuture> {
+/**
+ * One in-flight host copy: the promise it settles, and the outcome waiting for its microtask
+ * when more elements may still move (see the module doc).
+ */
+abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
   state: CopyState = CopyState.IDLE;
-  private pending: (() => void) | undefined;
+  private resolveOp: ((v: unknown) => void) | undefined;
+  private rejectOp: ((e: unknown) => void) | undefined;
+  private thenOp: ((out: O) => unknown) | undefined;
+  /** A completed copy whose delivery waits for a microtask (`deferFinish`). */
+  private deferredResult: CopyResult | undefined;
+  private deferredReclaim: ReclaimBuffer = noReclaim;
   private scheduled = false;
   protected abstract readonly what: string;
 
   constructor(readonly shared: S) {}
 
-  protected begin(): void {
+  /** The outcome of the operation that ended with `result` (its buffer is then released). */
+  protected abstract outcome(result: CopyResult): O;
+
+  /** The end's state after an operation ended with `result`. */
+  protected stateAfter(result: CopyResult): CopyState {
+    return result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
+  }
+
+  /**
+   * Start an operation: `run` hands it to the shared state, which may finish it at once.
+   * `then` maps the outcome as the operation settles (so the caller's state follows with no
+   * job in between); if it throws, the promise rejects.
+   */
+  protected start<R>(then: ((out: O) => R) | undefined, run: () => void): Promise<R> {
     if (this.state === CopyState.DONE)
       throw new Error(
         `${this.what}: the ${this.peerWhat()} was dropped or the value was already transferred`,
@@ -55,48 +76,57 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
         `${this.what}: an operation is already pending on this end`,
       );
     this.state = CopyState.COPYING;
+    return new Promise<R>((resolve, reject) => {
+      this.resolveOp = resolve as (v: unknown) => void;
+      this.rejectOp = reject;
+      this.thenOp = then;
+      run();
+    });
   }
 
   protected peerWhat(): string {
     return "other end";
   }
 
-  /** A final outcome: delivered now, replacing one waiting for its microtask. */
-  protected settleNow(deliver: () => void): void {
-    this.pending = undefined;
-    deliver();
+  /** The operation ended (a final outcome replaces one waiting for its microtask). */
+  protected finish(result: CopyResult, reclaim: ReclaimBuffer): void {
+    this.deferredResult = undefined;
+    this.deferredReclaim = noReclaim;
+    reclaim();
+    this.state = this.stateAfter(result);
+    const out = this.outcome(result);
+    const resolve = this.resolveOp!;
+    const reject = this.rejectOp!;
+    const then = this.thenOp;
+    this.resolveOp = this.rejectOp = this.thenOp = undefined;
+    if (then === undefined) return resolve(out);
+    try {
+      resolve(then(out));
+    } catch (e) {
+      reject(e);
+    }
   }
 
-  /** Some elements moved and more may: deliver in a microtask unless `done` (nothing more can move). */
-  protected settleAfterCopy(done: boolean, deliver: () => void): void {
-    if (done) this.settleNow(deliver);
-    else this.setPending(deliver);
-  }
-
-  /** Like `Waitable.setPendingEvent`: keep the latest outcome, deliver once. */
-  protected setPending(deliver: () => void): void {
-    this.pending = deliver;
+  /** Some elements moved and more may: finish in a microtask, keeping the buffer pending until then. */
+  protected deferFinish(result: CopyResult, reclaim: ReclaimBuffer): void {
+    this.deferredResult = result;
+    this.deferredReclaim = reclaim;
     if (this.scheduled) return;
     this.scheduled = true;
-    void settled.then(this.deliverPending);
+    void settled.then(this.deliverDeferred);
   }
 
-  private readonly deliverPending = (): void => {
+  private readonly deliverDeferred = (): void => {
     this.scheduled = false;
-    const d = this.pending;
-    this.pending = undefined;
-    d?.();
+    const result = this.deferredResult;
+    if (result !== undefined) this.finish(result, this.deferredReclaim);
   };
-
-  protected hasPending(): boolean {
-    return this.pending !== undefined;
-  }
 
   /** Cancel the in-flight operation; its promise settles with CANCELLED (or COMPLETED if it just finished). */
   cancel(): void {
     if (this.state !== CopyState.COPYING) return;
     this.state = CopyState.CANCELLING_COPY;
-    if (!this.hasPending()) this.shared.cancel();
+    if (this.deferredResult === undefined) this.shared.cancel();
   }
 
   /** Drop this end; the guest peer sees DROPPED. */
@@ -113,123 +143,123 @@ abstract class HostEnd<S extends SharedStream | SharedFuture> {
   }
 }
 
+/** A host stream end: the side of a copy the shared state calls back (no closures per chunk). */
+abstract class HostStreamEnd<O> extends HostEnd<SharedStream, O> implements CopySide {
+  /** Whether the operation's buffer can take or give no more elements. */
+  protected abstract exhausted(): boolean;
+
+  onCopy(reclaim: ReclaimBuffer): void {
+    if (this.exhausted()) this.finish(CopyResult.COMPLETED, reclaim);
+    else this.deferFinish(CopyResult.COMPLETED, reclaim);
+  }
+
+  onCopyDone(result: CopyResult): void {
+    this.finish(result, noReclaim);
+  }
+}
+
 /** The host reading a stream whose writer is a guest (or another host end). */
-export class HostStreamReader extends HostEnd<SharedStream> {
+export class HostStreamReader extends HostStreamEnd<HostReadOutcome> {
   protected readonly what = "stream read";
+  private buffer: HostWritableBuffer | undefined;
 
   /**
    * Read up to `capacity` values (for number elements optionally into `target`, a typed array
-   * of the element type). `then` maps the outcome as the read settles (so the caller's state
-   * follows at once, with no job in between); if it throws, the promise rejects.
+   * of the element type), the outcome mapped by `then` (see `start`).
    */
   read<R = HostReadOutcome>(
     capacity: number,
     target?: TypedBatch,
     then?: (out: HostReadOutcome) => R,
   ): Promise<R> {
-    this.begin();
-    const buffer = new HostWritableBuffer(this.shared.codec, capacity, target);
-    return new Promise((resolve, reject) => {
-      const finish = (result: CopyResult, reclaim: () => void) => (): void => {
-        reclaim();
-        this.state =
-          result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
-        settleWith({ result, values: buffer.take() }, then, resolve, reject);
-      };
-      this.shared.read(
-        undefined,
-        buffer,
-        (reclaim) => this.settleAfterCopy(buffer.remain() === 0, finish(CopyResult.COMPLETED, reclaim)),
-        (result) => this.settleNow(finish(result, noReclaim)),
-      );
+    return this.start(then, () => {
+      const buffer = (this.buffer = new HostWritableBuffer(this.shared.codec, capacity, target));
+      this.shared.read(undefined, buffer, this);
     });
+  }
+
+  protected exhausted(): boolean {
+    return this.buffer!.remain() === 0;
+  }
+
+  protected outcome(result: CopyResult): HostReadOutcome {
+    const values = this.buffer!.take();
+    this.buffer = undefined;
+    return { result, values };
   }
 }
 
 /** The host writing a stream whose reader is a guest. */
-export class HostStreamWriter extends HostEnd<SharedStream> {
+export class HostStreamWriter extends HostStreamEnd<HostWriteOutcome> {
   protected readonly what = "stream write";
+  private buffer: HostReadableBuffer | undefined;
 
-  /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took (mapped by `then`, as `read`). */
+  /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took (mapped by `then`, see `start`). */
   write<R = HostWriteOutcome>(values: ElementBatch, then?: (out: HostWriteOutcome) => R): Promise<R> {
-    this.begin();
-    const buffer = new HostReadableBuffer(this.shared.codec, values);
-    return new Promise((resolve, reject) => {
-      const finish = (result: CopyResult, reclaim: () => void) => (): void => {
-        reclaim();
-        this.state =
-          result === CopyResult.DROPPED ? CopyState.DONE : CopyState.IDLE;
-        settleWith({ result, count: buffer.progress }, then, resolve, reject);
-      };
-      this.shared.write(
-        undefined,
-        buffer,
-        (reclaim) => this.settleAfterCopy(buffer.remain() === 0, finish(CopyResult.COMPLETED, reclaim)),
-        (result) => this.settleNow(finish(result, noReclaim)),
-      );
+    return this.start(then, () => {
+      const buffer = (this.buffer = new HostReadableBuffer(this.shared.codec, values));
+      this.shared.write(undefined, buffer, this);
     });
   }
-}
 
-/** Settle an operation's promise with its outcome, mapped by `then` if given. */
-function settleWith<O, R>(
-  out: O,
-  then: ((out: O) => R) | undefined,
-  resolve: (v: R) => void,
-  reject: (e: unknown) => void,
-): void {
-  if (then === undefined) return resolve(out as unknown as R);
-  try {
-    resolve(then(out));
-  } catch (e) {
-    reject(e);
+  protected exhausted(): boolean {
+    return this.buffer!.remain() === 0;
+  }
+
+  protected outcome(result: CopyResult): HostWriteOutcome {
+    const count = this.buffer!.progress;
+    this.buffer = undefined;
+    return { result, count };
   }
 }
+
+/** A future's copy ends the end for good unless it was cancelled. */
+const futureStateAfter = (result: CopyResult): CopyState =>
+  result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
 
 /** The host reading a future. Resolves COMPLETED with the value, or CANCELLED. */
-export class HostFutureReader extends HostEnd<SharedFuture> {
+export class HostFutureReader extends HostEnd<SharedFuture, { result: CopyResult; value?: unknown }> {
   protected readonly what = "future read";
+  private buffer: HostValueBuffer | undefined;
 
   read(): Promise<{ result: CopyResult; value?: unknown }> {
-    this.begin();
-    const buffer = new HostValueBuffer(this.shared.codec);
-    return new Promise((resolve) => {
-      this.shared.read(undefined, buffer, (result) =>
-        this.settleNow(() => {
-          this.state =
-            result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
-          resolve(
-            result === CopyResult.COMPLETED
-              ? { result, value: buffer.value }
-              : { result },
-          );
-        }),
-      );
+    return this.start(undefined, () => {
+      const buffer = (this.buffer = new HostValueBuffer(this.shared.codec));
+      this.shared.read(undefined, buffer, (result) => this.finish(result, noReclaim));
     });
+  }
+
+  protected override stateAfter(result: CopyResult): CopyState {
+    return futureStateAfter(result);
+  }
+
+  protected outcome(result: CopyResult): { result: CopyResult; value?: unknown } {
+    const value = this.buffer!.value;
+    this.buffer = undefined;
+    return result === CopyResult.COMPLETED ? { result, value } : { result };
   }
 }
 
 /** The host writing a future. Resolves COMPLETED once taken, DROPPED if the reader went away. */
-export class HostFutureWriter extends HostEnd<SharedFuture> {
+export class HostFutureWriter extends HostEnd<SharedFuture, { result: CopyResult }> {
   protected readonly what = "future write";
 
   write(value: unknown): Promise<{ result: CopyResult }> {
-    this.begin();
-    const buffer = new HostReadableBuffer(
-      this.shared.codec,
-      this.shared.codec.typeKey === "u8"
-        ? Uint8Array.of(value as number)
-        : [value],
-    );
-    return new Promise((resolve) => {
-      this.shared.write(undefined, buffer, (result) =>
-        this.settleNow(() => {
-          this.state =
-            result === CopyResult.CANCELLED ? CopyState.IDLE : CopyState.DONE;
-          resolve({ result });
-        }),
+    return this.start(undefined, () => {
+      const buffer = new HostReadableBuffer(
+        this.shared.codec,
+        this.shared.codec.typeKey === "u8" ? Uint8Array.of(value as number) : [value],
       );
+      this.shared.write(undefined, buffer, (result) => this.finish(result, noReclaim));
     });
+  }
+
+  protected override stateAfter(result: CopyResult): CopyState {
+    return futureStateAfter(result);
+  }
+
+  protected outcome(result: CopyResult): { result: CopyResult } {
+    return { result };
   }
 
   /** CanonicalABI.md "Future State": the writer must write before dropping (the reader would otherwise wait forever). */

@@ -12,9 +12,18 @@ import type { ReadableBuffer, WritableBuffer, Buffer } from "./buffer.js";
 
 /** Lets the pending side's buffer go once its event is delivered. */
 export type ReclaimBuffer = () => void;
-/** Some elements moved but the pending side's buffer stays pending until reclaimed. */
-export type OnCopy = (reclaim: ReclaimBuffer) => void;
 export type OnCopyDone = (result: CopyResult) => void;
+
+/**
+ * One side of a stream copy (a guest end or a host end), told what happened to its buffer:
+ * an object rather than two callbacks, so a copy per chunk allocates no closures.
+ */
+export interface CopySide {
+  /** Some elements moved; the side's buffer stays pending until `reclaim` (more may move). */
+  onCopy(reclaim: ReclaimBuffer): void;
+  /** The copy ended: COMPLETED, DROPPED or CANCELLED. */
+  onCopyDone(result: CopyResult): void;
+}
 
 /** The instance a copy comes from; `undefined` for the host. */
 export type CopyOwner = InstanceLike | undefined;
@@ -23,8 +32,7 @@ export class SharedStream {
   dropped = false;
   private pendingInst: CopyOwner;
   private pendingBuffer: Buffer | undefined;
-  private pendingOnCopy: OnCopy | undefined;
-  private pendingOnCopyDone: OnCopyDone | undefined;
+  private pendingSide: CopySide | undefined;
 
   constructor(readonly codec: ElementCodec) {}
 
@@ -46,30 +54,23 @@ export class SharedStream {
     return this.pendingBuffer !== undefined;
   }
 
-  private setPending(
-    inst: CopyOwner,
-    buffer: Buffer,
-    onCopy: OnCopy,
-    onCopyDone: OnCopyDone,
-  ): void {
+  private setPending(inst: CopyOwner, buffer: Buffer, side: CopySide): void {
     this.pendingInst = inst;
     this.pendingBuffer = buffer;
-    this.pendingOnCopy = onCopy;
-    this.pendingOnCopyDone = onCopyDone;
+    this.pendingSide = side;
   }
 
-  /** A bound function: it is handed out as the `reclaim` of `OnCopy`. */
+  /** A bound function: it is handed out as the `reclaim` of `CopySide.onCopy`. */
   readonly resetPending = (): void => {
     this.pendingInst = undefined;
     this.pendingBuffer = undefined;
-    this.pendingOnCopy = undefined;
-    this.pendingOnCopyDone = undefined;
+    this.pendingSide = undefined;
   };
 
   private resetAndNotifyPending(result: CopyResult): void {
-    const onCopyDone = this.pendingOnCopyDone!;
+    const side = this.pendingSide!;
     this.resetPending();
-    onCopyDone(result);
+    side.onCopyDone(result);
   }
 
   /** Cancel the pending copy (the caller checked that its end is the pending one). */
@@ -93,16 +94,11 @@ export class SharedStream {
       );
   }
 
-  read(
-    inst: CopyOwner,
-    dst: WritableBuffer,
-    onCopy: OnCopy,
-    onCopyDone: OnCopyDone,
-  ): void {
+  read(inst: CopyOwner, dst: WritableBuffer, side: CopySide): void {
     if (this.dropped) {
-      onCopyDone(CopyResult.DROPPED);
+      side.onCopyDone(CopyResult.DROPPED);
     } else if (!this.pendingBuffer) {
-      this.setPending(inst, dst, onCopy, onCopyDone);
+      this.setPending(inst, dst, side);
     } else {
       this.checkSelfCopy(inst);
       const src = this.pendingBuffer as ReadableBuffer;
@@ -110,27 +106,22 @@ export class SharedStream {
         if (dst.remain() > 0) {
           const n = Math.min(dst.remain(), src.remain());
           dst.write(src.read(n));
-          this.pendingOnCopy!(this.resetPending);
+          this.pendingSide!.onCopy(this.resetPending);
         }
-        onCopyDone(CopyResult.COMPLETED);
+        side.onCopyDone(CopyResult.COMPLETED);
       } else {
         // A zero-length write was waiting for a reader: complete it and wait in its place.
         this.resetAndNotifyPending(CopyResult.COMPLETED);
-        this.setPending(inst, dst, onCopy, onCopyDone);
+        this.setPending(inst, dst, side);
       }
     }
   }
 
-  write(
-    inst: CopyOwner,
-    src: ReadableBuffer,
-    onCopy: OnCopy,
-    onCopyDone: OnCopyDone,
-  ): void {
+  write(inst: CopyOwner, src: ReadableBuffer, side: CopySide): void {
     if (this.dropped) {
-      onCopyDone(CopyResult.DROPPED);
+      side.onCopyDone(CopyResult.DROPPED);
     } else if (!this.pendingBuffer) {
-      this.setPending(inst, src, onCopy, onCopyDone);
+      this.setPending(inst, src, side);
     } else {
       this.checkSelfCopy(inst);
       const dst = this.pendingBuffer as WritableBuffer;
@@ -138,15 +129,15 @@ export class SharedStream {
         if (src.remain() > 0) {
           const n = Math.min(src.remain(), dst.remain());
           dst.write(src.read(n));
-          this.pendingOnCopy!(this.resetPending);
+          this.pendingSide!.onCopy(this.resetPending);
         }
-        onCopyDone(CopyResult.COMPLETED);
+        side.onCopyDone(CopyResult.COMPLETED);
       } else if (src.isZeroLength() && dst.isZeroLength()) {
         // Zero-length write meeting a zero-length read: readiness probe, both stay as they are.
-        onCopyDone(CopyResult.COMPLETED);
+        side.onCopyDone(CopyResult.COMPLETED);
       } else {
         this.resetAndNotifyPending(CopyResult.COMPLETED);
-        this.setPending(inst, src, onCopy, onCopyDone);
+        this.setPending(inst, src, side);
       }
     }
   }
@@ -154,10 +145,9 @@ export class SharedStream {
 
 /**
  * A guest's end of a stream, with the copy in flight (CanonicalABI.md "canon stream.{read,write}"
- * `stream_event`). The callbacks the shared state calls are made once per end, not per copy:
- * a byte stream makes one copy per chunk.
+ * `stream_event`), made once per end rather than per copy: a byte stream copies once per chunk.
  */
-abstract class GuestStreamEnd extends CopyEnd<SharedStream> {
+abstract class GuestStreamEnd extends CopyEnd<SharedStream> implements CopySide {
   protected abstract readonly eventCode: EventCode;
   private copyIndex = 0;
   private copyBuffer: Buffer | undefined;
@@ -171,17 +161,17 @@ abstract class GuestStreamEnd extends CopyEnd<SharedStream> {
     this.state = CopyState.COPYING;
   }
 
-  readonly onCopy: OnCopy = (reclaim) => {
+  onCopy(reclaim: ReclaimBuffer): void {
     this.copyResult = CopyResult.COMPLETED;
     this.copyReclaim = reclaim;
     this.setPendingEvent(this.copyEvent);
-  };
+  }
 
-  readonly onCopyDone: OnCopyDone = (result) => {
+  onCopyDone(result: CopyResult): void {
     this.copyResult = result;
     this.copyReclaim = noReclaim;
     this.setPendingEvent(this.copyEvent);
-  };
+  }
 
   /** Computed on delivery, so that it reports every element copied until then. */
   private readonly copyEvent = (): EventTuple => {
