@@ -15,6 +15,8 @@ export interface ElementCopyContext {
   instance: InstanceLike;
   /** The ABI core's own options (string encoding, realloc); opaque to the async half. */
   options?: unknown;
+  /** A view of all of `memory`, kept by the byte codec (renewed when the memory grew). */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -208,6 +210,13 @@ function makeNumericCodec(kind: ScalarKind): ElementCodec {
       return new Ctor(cx.memory.buffer, ptr, count);
     },
     store(cx, ptr, batch) {
+      if (kind === "u8" && batch.constructor === Uint8Array) {
+        // Byte chunks: one cached view of the whole memory (renewed after memory.grow), no view per chunk.
+        const memory = cx.memory.buffer;
+        let bytes = cx.bytes;
+        if (bytes === undefined || bytes.buffer !== memory) cx.bytes = bytes = new Uint8Array(memory);
+        return bytes.set(batch as Uint8Array, ptr);
+      }
       const dst = new Ctor(cx.memory.buffer, ptr, batch.length);
       if (ArrayBuffer.isView(batch))
         (dst as Uint8Array).set(batch as unknown as Uint8Array);
