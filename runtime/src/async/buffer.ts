@@ -109,6 +109,8 @@ export class HostReadableBuffer implements ReadableBuffer {
     const start = this.progress;
     this.progress += n;
     const v = this.values;
+    // All of it at once (a whole chunk taken by one read): the values themselves, no view.
+    if (start === 0 && n === v.length) return v;
     if (ArrayBuffer.isView(v))
       return (v as unknown as Uint8Array).subarray(start, start + n);
     return Array.prototype.slice.call(v, start, start + n);

@@ -415,6 +415,10 @@ export function futureNew(inst: InstanceLike, codec: ElementCodec): bigint {
   return BigInt(ri) | (BigInt(wi) << 32n);
 }
 
+/** Made once: a stream copy runs once per chunk. */
+const STREAM_COPY_RULE = R("canon stream.{read,write}");
+const FUTURE_COPY_RULE = R("canon future.{read,write}");
+
 /** CanonicalABI.md "canon stream.{read,write}" `stream_copy`. */
 function streamCopy(
   kind: "read" | "write",
@@ -425,8 +429,8 @@ function streamCopy(
   ptr: number,
   n: number,
 ): number {
-  const builtin = `stream.${kind}`;
-  const rule = R("canon stream.{read,write}");
+  const builtin = kind === "read" ? "stream.read" : "stream.write";
+  const rule = STREAM_COPY_RULE;
   checkMayLeave(inst, builtin);
   const e =
     kind === "read"
@@ -492,8 +496,8 @@ function futureCopy(
   i: number,
   ptr: number,
 ): number {
-  const builtin = `future.${kind}`;
-  const rule = R("canon future.{read,write}");
+  const builtin = kind === "read" ? "future.read" : "future.write";
+  const rule = FUTURE_COPY_RULE;
   checkMayLeave(inst, builtin);
   const e =
     kind === "read"

@@ -87,7 +87,15 @@ export function runCore(
 ): boolean {
   const store = concurrencyOf(task.inst).store;
   const before = suspensionCount();
-  const raw = store.runAs(task, () => f(...args));
+  // `store.runAs`, written out: this runs for every callback of every task.
+  const outer = store.current;
+  store.current = task;
+  let raw: unknown;
+  try {
+    raw = f(...args);
+  } finally {
+    store.current = outer;
+  }
   if (!isThenable(raw)) {
     then(flatResults(raw), hold);
     return true;
