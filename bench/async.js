@@ -135,6 +135,11 @@ export async function benchAsync() {
       if (samples.readInto) {
         const vsSetInto = pairedRatio(samples.readInto, samples.set);
         rows.push([
+          `stream<u8> ${what}, ${on}: raw baseline read with readInto`,
+          `${mbps(samples.rawReadInto)} (${pct(pairedRatio(samples.rawReadInto, samples.set))} of set)`,
+          "",
+        ]);
+        rows.push([
           `stream<u8> ${what}, ${on}: dynamic API read with readInto (one reused buffer)`,
           `${mbps(samples.readInto)} (${pct(vsSetInto)} of set)`,
           `>= 50% of set: ${verdict(vsSetInto >= 0.5)}`,

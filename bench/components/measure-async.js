@@ -6,7 +6,9 @@
 //
 // Variants: `raw` (the core module under bench/components/raw-async.js), `dynamic` (our
 // runtime's dynamic API) and, when the config names it, `jco` (`jco transpile` output, which
-// needs JSPI). Every variant is checked for the right answer before it is timed.
+// needs JSPI); for byte streams the host reads, also `readInto` and `rawReadInto` (ours and the
+// raw baseline reading into one reused buffer). Every variant is checked for the right answer
+// before it is timed.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -159,10 +161,12 @@ async function drainInto(readable) {
   }
 }
 
-/** The instance and stream kind behind a variant (`readInto` is ours, read another way). */
-const apiOf = (name) => apis[name === "readInto" ? "dynamic" : name];
-const streamOf = (name) => streamsOf[name === "readInto" ? "dynamic" : name];
-const drainOf = (name) => (name === "readInto" ? drainInto : drain);
+/** Variants that read another way: `readInto` is ours with `readInto`, `rawReadInto` the raw baseline's. */
+const readIntoOf = { readInto: "dynamic", rawReadInto: "raw" };
+/** The instance and stream kind behind a variant. */
+const apiOf = (name) => apis[readIntoOf[name] ?? name];
+const streamOf = (name) => streamsOf[readIntoOf[name] ?? name];
+const drainOf = (name) => (readIntoOf[name] ? drainInto : drain);
 
 async function feed(pair, total) {
   for (let offset = 0; offset < total; offset += CHUNK) await pair.write(chunkAt(offset, total));
@@ -394,7 +398,7 @@ out.jcoDropErrors = jcoDropErrors.count;
 for (const direction of Object.keys(directions))
   if (!only || only.has(direction))
     out[direction] = await withFallback(direction, (ns) =>
-      megabytesPerSecond(direction, direction === "hostToGuest" ? ns : [...ns, "readInto"]),
+      megabytesPerSecond(direction, direction === "hostToGuest" ? ns : [...ns, "rawReadInto", "readInto"]),
     );
 if (!only || only.has("memory")) out.memory = idleStreamsHeap();
 console.log(JSON.stringify(out));

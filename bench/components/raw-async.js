@@ -21,7 +21,7 @@ export class RawStream {
     this.guestRead = undefined; // { handle, ptr, n }
     this.guestWrite = undefined; // { handle, ptr, n }
     this.hostChunk = undefined; // { chunk, off, resolve }
-    this.hostRead = undefined; // resolve
+    this.hostRead = undefined; // { buffer (readInto) or undefined (read), resolve }
     this.hostClosed = false;
     this.guestClosed = false;
   }
@@ -57,7 +57,25 @@ export class RawStream {
         resolve(this.inst.u8().slice(w.ptr, w.ptr + w.n));
         this.inst.deliver(w.handle, EVENT_STREAM_WRITE, w.handle, COMPLETED | (w.n << 4));
       } else if (this.guestClosed) resolve(undefined);
-      else this.hostRead = resolve;
+      else this.hostRead = { buffer: undefined, resolve };
+    });
+  }
+
+  /**
+   * Host reader into the caller's buffer (as our `readInto`): the guest's bytes are copied
+   * straight into `buffer`; resolves the count, or undefined at the end.
+   */
+  readInto(buffer) {
+    return new Promise((resolve) => {
+      const w = this.guestWrite;
+      if (w) {
+        this.guestWrite = undefined;
+        const n = Math.min(w.n, buffer.length);
+        buffer.set(this.inst.u8().subarray(w.ptr, w.ptr + n));
+        resolve(n);
+        this.inst.deliver(w.handle, EVENT_STREAM_WRITE, w.handle, COMPLETED | (n << 4));
+      } else if (this.guestClosed) resolve(undefined);
+      else this.hostRead = { buffer, resolve };
     });
   }
 
@@ -191,10 +209,16 @@ export async function instantiateRawAsync(module, hostWait) {
     "stream-write": (h, ptr, n) => {
       const s = table[h].stream;
       if (s.hostRead) {
-        const resolve = s.hostRead;
+        const { buffer, resolve } = s.hostRead;
         s.hostRead = undefined;
-        resolve(u8().slice(ptr, ptr + n));
-        return COMPLETED | (n << 4);
+        if (!buffer) {
+          resolve(u8().slice(ptr, ptr + n));
+          return COMPLETED | (n << 4);
+        }
+        const k = Math.min(n, buffer.length);
+        buffer.set(u8().subarray(ptr, ptr + k));
+        resolve(k);
+        return COMPLETED | (k << 4);
       }
       s.guestWrite = { handle: h, ptr, n };
       return BLOCKED;
@@ -204,7 +228,7 @@ export async function instantiateRawAsync(module, hostWait) {
       const s = table[h].stream;
       s.guestClosed = true;
       if (s.hostRead) {
-        const resolve = s.hostRead;
+        const { resolve } = s.hostRead;
         s.hostRead = undefined;
         resolve(undefined);
       }
