@@ -244,7 +244,6 @@ function runBody(def: LiftedFunction, task: Task, suspended: Suspended): void {
   else runCore(task, def.core, flatArgs, suspended, ([packed], hold) => callbackLoop(task, Number(packed ?? 0), hold));
 }
 
-/** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
 /**
  * The callback with `event`, called by the store's tick, which entered the instance
  * (`Waiter.keepEntered` if the callback suspends). A function of its own, not a closure of
@@ -254,13 +253,18 @@ function resumeWith(task: Task, event: EventTuple): void {
   concurrencyOf(task.inst).exclusive = task;
   const mine: Suspended = { pending: false };
   const callback = task.opts.callback! as (...a: CoreValue[]) => unknown;
-  runCore(task, callback, [event[0], event[1], event[2]], mine, ([next], h) => callbackLoop(task, Number(next ?? 0), h));
+  // The event tuple is the argument list as it is (a call does not change its arguments).
+  runCore(task, callback, event as unknown as CoreValue[], mine, loopOn);
   if (mine.pending) {
     task.thread.keepEntered = true;
     mine.leave = heldEntry(task.inst, undefined);
   }
 }
 
+/** `runCore`'s continuation after a callback: the loop goes on with the code it returned. */
+const loopOn = (flat: CoreValue[], hold: Suspended, task: Task): void => callbackLoop(task, Number(flat[0] ?? 0), hold);
+
+/** CanonicalABI.md "canon lift": interpret callback codes until EXIT, parking the task at each WAIT/YIELD. */
 function callbackLoop(task: Task, packed: number, hold: Suspended): void {
   // CanonicalABI.md "canon lift": EXIT (0) ends the task at once, the common case of a call.
   if (packed === CallbackCode.EXIT) return exitImplicitThread(task);

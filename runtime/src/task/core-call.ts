@@ -83,7 +83,7 @@ export function runCore(
   f: (...a: CoreValue[]) => unknown,
   args: CoreValue[],
   hold: Suspended,
-  then: (flat: CoreValue[], hold: Suspended) => void,
+  then: (flat: CoreValue[], hold: Suspended, task: Task) => void,
 ): boolean {
   const store = concurrencyOf(task.inst).store;
   const before = suspensionCount();
@@ -97,7 +97,7 @@ export function runCore(
     store.current = outer;
   }
   if (!isThenable(raw)) {
-    then(flatResults(raw), hold);
+    then(flatResults(raw), hold, task);
     return true;
   }
   /** Runs the continuation; further core calls in it may suspend again, and take the entry on. */
@@ -120,7 +120,7 @@ export function runCore(
       else hold.leave?.();
     };
     Promise.resolve(raw).then(
-      (r) => settle((next) => then(flatResults(r), next)),
+      (r) => settle((next) => then(flatResults(r), next, task)),
       (e: unknown) => settle(() => failSuspended(task, e)),
     );
     return false;
@@ -139,7 +139,7 @@ export function runCore(
     () => {
       thread.dropped = undefined;
       const o = outcome!;
-      const next = continueWith((n) => ("value" in o ? then(flatResults(o.value), n) : failSuspended(task, o.error)));
+      const next = continueWith((n) => ("value" in o ? then(flatResults(o.value), n, task) : failSuspended(task, o.error)));
       if (next.pending) {
         // The continuation's core code suspended: it keeps the instance the tick entered.
         thread.keepEntered = true;
