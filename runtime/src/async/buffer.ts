@@ -32,17 +32,24 @@ export interface WritableBuffer extends Buffer {
 }
 
 /** CanonicalABI.md "Buffer State" `BufferGuestImpl`: a range of linear memory, checked up front. */
-abstract class GuestBuffer implements Buffer {
+export abstract class GuestBuffer implements Buffer {
   progress = 0;
-  protected ptr: number;
+  codec: ElementCodec;
+  length = 0;
+  protected cx: ElementCopyContext;
+  protected ptr = 0;
 
-  constructor(
-    readonly codec: ElementCodec,
-    protected readonly cx: ElementCopyContext,
-    ptr: number,
-    readonly length: number,
-    what: string,
-  ) {
+  constructor(codec: ElementCodec, cx: ElementCopyContext, ptr: number, length: number, what: string) {
+    this.codec = codec;
+    this.cx = cx;
+    this.reset(codec, cx, ptr, length, what);
+  }
+
+  /**
+   * Point at a new range, checked as a new buffer would be: a stream end's buffer serves each
+   * of its copies in turn (the shared state has let go of it once the end is idle again).
+   */
+  reset(codec: ElementCodec, cx: ElementCopyContext, ptr: number, length: number, what: string): this {
     if (length > MAX_BUFFER_LENGTH)
       trap(
         `${what}: length ${length} exceeds the maximum buffer length ${MAX_BUFFER_LENGTH}`,
@@ -55,13 +62,19 @@ abstract class GuestBuffer implements Buffer {
           'CanonicalABI.md "Buffer State"',
         );
       const end = ptr + length * codec.size;
-      if (end > cx.memory.buffer.byteLength)
+      const size = cx.memory.buffer.byteLength;
+      if (end > size)
         trap(
-          `${what}: buffer [${ptr}, ${end}) is out of bounds of linear memory (${cx.memory.buffer.byteLength} bytes)`,
+          `${what}: buffer [${ptr}, ${end}) is out of bounds of linear memory (${size} bytes)`,
           'CanonicalABI.md "Buffer State"',
         );
     }
+    this.codec = codec;
+    this.cx = cx;
     this.ptr = ptr;
+    this.length = length;
+    this.progress = 0;
+    return this;
   }
 
   remain(): number {

@@ -454,10 +454,7 @@ function streamCopy(
         );
   checkIdle(e, i, opts, builtin, rule);
   const cx = copyContext(inst, opts);
-  const buffer =
-    kind === "read"
-      ? new GuestWritableBuffer(codec, cx, ptr, n, builtin)
-      : new GuestReadableBuffer(codec, cx, ptr, n, builtin);
+  const buffer = e.bufferFor(codec, cx, ptr, n, builtin);
   e.startCopy(i, buffer);
   if (kind === "read")
     e.shared.read(inst, buffer as GuestWritableBuffer, e);

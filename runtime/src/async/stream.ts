@@ -6,9 +6,16 @@
  */
 import { CopyEnd, CopyState } from "./copy-end.js";
 import { trap, type InstanceLike, type Trap } from "./deps.js";
-import type { ElementCodec } from "./element-codec.js";
+import type { ElementCodec, ElementCopyContext } from "./element-codec.js";
 import { CopyResult, EventCode, packCopyResult, type EventTuple } from "./event-code.js";
-import type { ReadableBuffer, WritableBuffer, Buffer } from "./buffer.js";
+import {
+  GuestReadableBuffer,
+  GuestWritableBuffer,
+  type Buffer,
+  type GuestBuffer,
+  type ReadableBuffer,
+  type WritableBuffer,
+} from "./buffer.js";
 
 /** Lets the pending side's buffer go once its event is delivered. */
 export type ReclaimBuffer = () => void;
@@ -154,6 +161,18 @@ abstract class GuestStreamEnd extends CopyEnd<SharedStream> implements CopySide 
   private copyResult: CopyResult = CopyResult.COMPLETED;
   private copyReclaim: ReclaimBuffer = noReclaim;
 
+  /** The end's buffer, kept from copy to copy. */
+  private spare: GuestBuffer | undefined;
+
+  /** The buffer of a new copy over `[ptr, ptr + n)` (checked; the caller checked the end is idle). */
+  bufferFor(codec: ElementCodec, cx: ElementCopyContext, ptr: number, n: number, what: string): GuestBuffer {
+    const spare = this.spare;
+    if (spare) return spare.reset(codec, cx, ptr, n, what);
+    return (this.spare = this.newBuffer(codec, cx, ptr, n, what));
+  }
+
+  protected abstract newBuffer(codec: ElementCodec, cx: ElementCopyContext, ptr: number, n: number, what: string): GuestBuffer;
+
   /** A copy starts on handle `index` with `buffer`; the caller checked the end was idle. */
   startCopy(index: number, buffer: Buffer): void {
     this.copyIndex = index;
@@ -191,10 +210,18 @@ const noReclaim: ReclaimBuffer = () => {};
 export class ReadableStreamEnd extends GuestStreamEnd {
   readonly kind = "stream readable end";
   protected readonly eventCode = EventCode.STREAM_READ;
+
+  protected newBuffer(codec: ElementCodec, cx: ElementCopyContext, ptr: number, n: number, what: string): GuestBuffer {
+    return new GuestWritableBuffer(codec, cx, ptr, n, what);
+  }
 }
 
 /** A guest's writable end of a stream. */
 export class WritableStreamEnd extends GuestStreamEnd {
   readonly kind = "stream writable end";
   protected readonly eventCode = EventCode.STREAM_WRITE;
+
+  protected newBuffer(codec: ElementCodec, cx: ElementCopyContext, ptr: number, n: number, what: string): GuestBuffer {
+    return new GuestReadableBuffer(codec, cx, ptr, n, what);
+  }
 }
