@@ -129,67 +129,42 @@ const streamsOf = {
   },
 };
 
-/** Drains a readable the variant returned; returns [bytes, chunks, smallest chunk but the last]. */
-async function drain(readable) {
-  let n = 0;
-  let chunks = 0;
-  let smallest = Infinity;
-  let last = 0;
-  for await (const c of readable) {
-    const len = c.length ?? 1;
-    if (chunks > 0) smallest = Math.min(smallest, last);
-    last = len;
-    n += len;
-    chunks++;
-  }
-  return [n, chunks, smallest];
-}
-
-/**
- * Drains our byte stream with `readInto` into one reused 64 KiB buffer: the zero-copy read the
- * API offers next to `for await` (variant `readInto`: our runtime, this way of reading).
- */
-async function drainInto(readable) {
-  const buffer = new Uint8Array(CHUNK);
-  let n = 0;
-  let chunks = 0;
-  for (;;) {
-    const got = await readable.readInto(buffer);
-    if (got === undefined) return [n, chunks, Infinity];
-    n += got;
-    chunks++;
-  }
-}
-
 /** Variants that read another way: `readInto` is ours with `readInto`, `rawReadInto` the raw baseline's. */
 const readIntoOf = { readInto: "dynamic", rawReadInto: "raw" };
 /** The instance and stream kind behind a variant. */
 const apiOf = (name) => apis[readIntoOf[name] ?? name];
 const streamOf = (name) => streamsOf[readIntoOf[name] ?? name];
-const drainOf = (name) => (readIntoOf[name] ? drainInto : drain);
 
-async function feed(pair, total) {
-  for (let offset = 0; offset < total; offset += CHUNK) await pair.write(chunkAt(offset, total));
-  pair.close();
+/** Each variant's own copy of the driving loops (see drivers.js). */
+const driverCopies = new Map();
+async function driversOf(name) {
+  let d = driverCopies.get(name);
+  if (!d) driverCopies.set(name, (d = await import(`./drivers.js?variant=${name}`)));
+  return d;
 }
+const feed = async (name, pair, total) => (await driversOf(name)).feed(pair, total, CHUNK, chunkAt);
+const drainOf = async (name, readable) => {
+  const d = await driversOf(name);
+  return readIntoOf[name] ? d.drainInto(readable, CHUNK) : d.drain(readable);
+};
 
 /** Per direction, one run moving `total` bytes; returns what was checked. */
 const directions = {
   async hostToGuest(name, total) {
     const pair = streamOf(name).pair();
     const result = apiOf(name).sink(pair.reader);
-    await feed(pair, total);
+    await feed(name, pair, total);
     check(`${name} sink`, await result, BigInt(total));
   },
   async guestToHost(name, total) {
-    const [n, chunks, smallest] = await drainOf(name)(await apiOf(name).source(BigInt(total)));
+    const [n, chunks, smallest] = await drainOf(name, await apiOf(name).source(BigInt(total)));
     check(`${name} source`, n, total);
     return { chunks, smallest };
   },
   async passThrough(name, total) {
     const pair = streamOf(name).pair();
     const out = await apiOf(name).pass(pair.reader);
-    const [[n, chunks, smallest]] = await Promise.all([drainOf(name)(out), feed(pair, total)]);
+    const [[n, chunks, smallest]] = await Promise.all([drainOf(name, out), feed(name, pair, total)]);
     check(`${name} pass`, n, total);
     return { chunks, smallest };
   },
@@ -198,23 +173,8 @@ const directions = {
 // ---------------------------------------------------------------------------
 // Calls
 
-const callBodies = {
-  ready: async (f, n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += await f.ready();
-    return s;
-  },
-  relay: async (f, n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += await f.relay(i & 0xffff);
-    return s;
-  },
-  future: async (f, n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += await (await f.later());
-    return s;
-  },
-};
+/** The calls benchmarks, by name (their loops are in drivers.js). */
+const callKinds = ["ready", "relay", "future"];
 
 /**
  * jco 1.35 runs `later()` once per instance: when the guest drops the future's writable end
@@ -238,7 +198,9 @@ const callPrepares = {
  * Calls/s per variant and round: calibrate a batch of about `sampleMs` CPU, then rounds in
  * which every variant runs one batch (order rotated each round), as measure.js does.
  */
-async function callsPerSecond(body, names, prepare = async (name) => apis[name]) {
+async function callsPerSecond(what, names, prepare = async (name) => apis[name]) {
+  const bodies = await Promise.all(names.map(async (name) => (await driversOf(name)).callBodies[what]));
+  const bodyOf = (name) => bodies[names.indexOf(name)];
   /** Timers each variant started (jco's waits are timers; ours may have none). */
   const started = Object.fromEntries(names.map((n) => [n, 0]));
   const batches = [];
@@ -247,7 +209,7 @@ async function callsPerSecond(body, names, prepare = async (name) => apis[name])
     for (;;) {
       const api = await prepare(name, n);
       const t0 = nowMs();
-      await body(api, n);
+      await bodyOf(name)(api, n);
       const ms = nowMs() - t0;
       if (ms >= config.sampleMs / 4) {
         batches.push(Math.max(1, Math.round((n * config.sampleMs) / ms)));
@@ -263,7 +225,7 @@ async function callsPerSecond(body, names, prepare = async (name) => apis[name])
       const api = await prepare(names[v], batches[v]);
       const before = timers.count;
       const t0 = nowMs();
-      await body(api, batches[v]);
+      await bodies[v](api, batches[v]);
       if (r >= 0) samples[v].push((batches[v] * 1000) / Math.max(nowMs() - t0, 0.001));
       started[names[v]] += timers.count - before;
     }
@@ -330,6 +292,7 @@ const names = Object.keys(apis).filter((n) => !config.variants || config.variant
  */
 async function ourTimers() {
   const before = timers.count;
+  const { callBodies } = await driversOf("dynamic");
   await callBodies.ready(apis.dynamic, 1000);
   await callBodies.relay(apis.dynamic, 1000);
   await callBodies.future(apis.dynamic, 1000);
@@ -391,9 +354,9 @@ async function withFallback(what, run) {
 
 const out = { node: process.version, names, jcoFailed: {}, ourTimers: timersOfOurs };
 const only = config.only ? new Set(config.only) : undefined;
-for (const what of Object.keys(callBodies))
+for (const what of callKinds)
   if (!only || only.has(what))
-    out[what] = await withFallback(what, (ns) => callsPerSecond(callBodies[what], ns, callPrepares[what]));
+    out[what] = await withFallback(what, (ns) => callsPerSecond(what, ns, callPrepares[what]));
 out.jcoDropErrors = jcoDropErrors.count;
 for (const direction of Object.keys(directions))
   if (!only || only.has(direction))
