@@ -310,7 +310,7 @@ export function instantiateComponent(
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
         const direct = callFrom(f, state);
-        const callee = f.sig.async ? mustNotBlock(f, direct) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, direct, session.jspi) : direct;
+        const callee = f.sig.async ? mustNotBlock(f, direct) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, direct, session.jspi, f.sig.result?.kind === "future") : direct;
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
         let fn: CoreFunction | undefined;
         try {

@@ -35,6 +35,7 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
   const params = codecsOf(compiler, types);
   const names = f.sig.params.map((p) => p.name);
   const result = f.sig.result;
+  const resultIsFuture = result?.kind === "future";
   const rc = result ? compiler.codec(planValue(result)) : undefined;
   const spilledParams = types.reduce((n, t) => n + layoutOf(t).flat.length, 0) > MAX_FLAT_PARAMS;
   const tuple = spilledParams ? { ...layoutOf({ kind: "tuple", types }), offsets: fieldOffsets(types.map((type) => ({ type }))) } : undefined;
@@ -123,16 +124,18 @@ export function suspendingHostLower(compiler: CodecCompiler, state: ComponentIns
     if (f.sig.async && r instanceof Promise) return waitFor(task, r, lowerResult);
     noteSuspension();
     store.current = undefined;
-    return Promise.resolve(r).then(
-      (v) => {
-        store.current = task;
-        return lowerResult(v);
-      },
-      (e: unknown) => {
-        store.current = task;
-        throw fail(e, "rejected");
-      },
-    );
+    const settle = (v: unknown): Flat | undefined => {
+      store.current = task;
+      return lowerResult(v);
+    };
+    const failed = (e: unknown): never => {
+      store.current = task;
+      throw fail(e, "rejected");
+    };
+    // A future<T> result is the promise or FutureReader (a thenable) itself, not what it resolves
+    // to: boxed, so that the promise does not adopt it.
+    if (resultIsFuture) return Promise.resolve([r]).then(([v]) => settle(v), failed);
+    return Promise.resolve(r).then(settle, failed);
   };
   /**
    * CanonicalABI.md "canon lower", sync, of an `async func` that did not finish at once: the

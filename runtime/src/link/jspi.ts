@@ -118,9 +118,11 @@ export function suspendableExport(lifted: FuncInst, state: ComponentInstanceStat
 
 /**
  * Without `jspi`: a sync-lowered host import that returns a Promise cannot be waited for.
- * (The check is one `typeof` on the host's result.)
+ * (The check is one `typeof` on the host's result.) Not for a `future<T>` result: there the
+ * promise (or `FutureReader`, a thenable) the host returns is the future itself.
  */
-export function noPromiseResult(path: string, call: JsFunction, jspi: boolean): JsFunction {
+export function noPromiseResult(path: string, call: JsFunction, jspi: boolean, resultIsFuture: boolean): JsFunction {
+  if (resultIsFuture) return call;
   const why = jspi
     ? "in a component instance reached through a call between instances, where JSPI cannot suspend (that call has JS frames on the stack, see jspi-reach.ts); return the value synchronously"
     : "and cannot wait for it without JSPI: instantiate the component with { jspi: true } on an engine with JSPI " +

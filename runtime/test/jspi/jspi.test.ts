@@ -14,6 +14,7 @@ import { compileComponent, jspiAvailable, JspiUnavailableError, streamFrom, Trap
 import { buildWatComponent } from "../../../test/support/build-component.js";
 import { buildJsGuest } from "../../../test/support/build-guest.js";
 import { node26 } from "../../../test/support/node26.js";
+import { WRITE_VIA_STREAM_WAT } from "../link/write-via-stream-guest.js";
 import { SYNC_WAT } from "./sync-component.js";
 
 const run = promisify(execFile);
@@ -210,7 +211,7 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
     // The child imports the built runtime.
     await run("npx", ["tsc", "-b", path.join(repoRoot, "runtime", "tsconfig.json")], { cwd: repoRoot });
     await mkdir(scratch, { recursive: true });
-    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT, nested: NESTED_WAT, stream: STREAM_WAT })) {
+    for (const [name, wat] of Object.entries({ sync: SYNC_WAT, stackful: STACKFUL_WAT, callback: CALLBACK_WAT, nested: NESTED_WAT, stream: STREAM_WAT, writeViaStream: WRITE_VIA_STREAM_WAT })) {
       files[name] = path.join(scratch, `${name}-${process.pid}.wasm`);
       await writeFile(files[name]!, await buildWatComponent(wat));
     }
@@ -330,6 +331,10 @@ describe("jspi: with JSPI (a Node 26 child process)", async () => {
 
   jspiIt("a sync stream.read in a sync-lifted async func waits for the host's bytes", async () => {
     expect(await scenario("stream-read", "stream")).toEqual({ result: { value: 6 } });
+  });
+
+  jspiIt("a sync import returning a future<T> hands over the FutureReader or promise itself, not its value", async () => {
+    expect(await scenario("write-via-stream", "writeViaStream")).toEqual({ reader: { value: 15 }, promise: { value: 15 } });
   });
 
   jspiIt("a second call of a waiting sync-lifted async func waits for the first's exclusive slot (CanonicalABI.md needs_exclusive)", async () => {

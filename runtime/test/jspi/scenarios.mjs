@@ -2,7 +2,7 @@
 // Prints one JSON line: what the scenario observed, for the test to check.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { blockOn, compileComponent, jspiAvailable, streamFrom } from "../../dist/index.js";
+import { blockOn, compileComponent, futureFrom, jspiAvailable, streamFrom } from "../../dist/index.js";
 
 const [scenario, wasmPath] = process.argv.slice(2);
 
@@ -180,6 +180,21 @@ const scenarios = {
       yield new Uint8Array([1, 2, 3]);
     })();
     return { result: await settle(exports.sum(streamFrom(later, "u8"))) };
+  },
+
+  /**
+   * A sync import whose result is a future (as WASI 0.3's write-via-stream): the FutureReader or
+   * promise the host returns is the future, not a promise to wait for at the import.
+   */
+  async "write-via-stream"(compiled) {
+    const sum = async (data) => {
+      let n = 0;
+      for await (const chunk of data) for (const b of chunk) n += b;
+      return n;
+    };
+    const viaReader = await compiled.instantiate({ "write-via-stream": (data) => futureFrom(sum(data), "u32") }, { jspi: true });
+    const viaPromise = await compiled.instantiate({ "write-via-stream": (data) => sum(data) }, { jspi: true });
+    return { reader: await settle(viaReader.exports.run()), promise: await settle(viaPromise.exports.run()) };
   },
 
   /** A componentize-qjs guest (imports two components deep): async host functions and resource methods. */
