@@ -85,7 +85,6 @@ function lowerGetEnvironment(host: JsFunction, ac: AdapterContext): CoreFunction
     try {
       inst.checkMayLeave("get-environment");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -135,7 +134,6 @@ function lowerGetArguments(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("get-arguments");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -178,7 +176,6 @@ function lowerInitialCwd(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("initial-cwd");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -202,6 +199,42 @@ function lowerInitialCwd(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return initialCwd as CoreFunction;
+}
+
+/** `corpus:cli/stdio#read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const impl = host as Imports["corpus:cli/stdio"]["readViaStream"];
+  function readViaStream(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("read-via-stream");
+      cx.refresh();
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "read-via-stream", where);
+    }
+  }
+  return readViaStream as CoreFunction;
 }
 
 /** `corpus:cli/exit#exit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -299,7 +332,7 @@ function taskImportWriteViaStream(ac: AdapterContext): TaskImportValues {
   const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const data: unknown = cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType);
+      const data: any = cx.hooks.liftStream(cx, (flat[0] as number) >>> 0, streamType);
       return [data];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
@@ -381,6 +414,7 @@ const lowerImports: Record<
   "corpus:cli/environment#get-environment": { make: lowerGetEnvironment, core: "i32 ->" },
   "corpus:cli/environment#get-arguments": { make: lowerGetArguments, core: "i32 ->" },
   "corpus:cli/environment#initial-cwd": { make: lowerInitialCwd, core: "i32 ->" },
+  "corpus:cli/stdio#read-via-stream": { make: lowerReadViaStream, core: "i32 ->" },
   "corpus:cli/exit#exit": { make: lowerExit, core: "i32 ->" },
   "corpus:cli/exit#exit-with-code": { make: lowerExitWithCode, core: "i32 ->" },
 };

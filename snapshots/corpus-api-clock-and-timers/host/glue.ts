@@ -15,6 +15,7 @@ import type {
 } from "@witgen/runtime";
 import {
   BorrowScope,
+  asyncTypeAt,
   badValue,
   compileComponent,
   hostCallTrap,
@@ -48,7 +49,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -75,7 +75,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -101,7 +100,6 @@ function lowerResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -117,6 +115,32 @@ function lowerResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return resolution as CoreFunction;
+}
+
+/** `corpus:clocks/timers#after`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerAfter(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:clocks/timers"]["after"];
+  function after(arg0: bigint): number {
+    let where = 'param "d"';
+    try {
+      inst.checkMayLeave("after");
+      const d: bigint = BigInt.asUintN(64, arg0);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(d);
+      } catch (e) {
+        throw hostCallTrap(e, "after");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "after", where);
+    }
+  }
+  return after as CoreFunction;
 }
 
 /** `corpus:clocks/timers#[constructor]timer`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -143,6 +167,39 @@ function lowerNewTimer(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return newTimer as CoreFunction;
+}
+
+/** `corpus:clocks/timers#[method]timer.ticks`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTimerTicks(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result"], "stream");
+  const [timerHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function timerTicks(arg0: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]timer.ticks");
+      const self: any = timerHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]timer.ticks");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerStream(cx, result, streamType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]timer.ticks", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return timerTicks as CoreFunction;
 }
 
 /** `corpus:clocks/timers#[method]timer.cancel`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -203,7 +260,9 @@ const lowerImports: Record<
   "corpus:clocks/wall-clock#now": { make: lowerNow, core: "i32 ->" },
   "corpus:clocks/monotonic-clock#now": { make: lowerNow2, core: "-> i64" },
   "corpus:clocks/monotonic-clock#resolution": { make: lowerResolution, core: "-> i64" },
+  "corpus:clocks/timers#after": { make: lowerAfter, core: "i64 -> i32" },
   "corpus:clocks/timers#[constructor]timer": { make: lowerNewTimer, core: "i64 -> i32" },
+  "corpus:clocks/timers#[method]timer.ticks": { make: lowerTimerTicks, core: "i32 -> i32" },
   "corpus:clocks/timers#[method]timer.cancel": { make: lowerTimerCancel, core: "i32 ->" },
 };
 

@@ -596,7 +596,7 @@ function taskImportConnectionQuery(ac: AdapterContext): TaskImportValues {
       return [self, stmt];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: unknown } | { tag: "err"; val: DbError };
+      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: DbError };
       const outPtr = (flat[flat.length - 1] as number) >>> 0;
       cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
       if (typeof result !== "object" || result === null)

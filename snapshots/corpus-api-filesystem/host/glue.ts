@@ -14,6 +14,7 @@ import type {
   TaskImportValues,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   allocateList,
   asyncTypeAt,
   atPath,
@@ -191,7 +192,6 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
     try {
       inst.checkMayLeave("get-directories");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -230,6 +230,52 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
+/** `corpus:filesystem/types#[method]descriptor.read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorReadViaStream(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.read-via-stream");
+      cx.refresh();
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "offset"';
+      const offset: bigint = BigInt.asUintN(64, arg1);
+      let result: any;
+      try {
+        result = impl(self, offset);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.read-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorReadViaStream as CoreFunction;
+}
+
 /** `corpus:filesystem/types#[method]descriptor.write-via-stream`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportDescriptorWriteViaStream(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -238,7 +284,7 @@ function taskImportDescriptorWriteViaStream(ac: AdapterContext): TaskImportValue
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
       const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      const data: unknown = cx.hooks.liftStream(cx, (flat[1] as number) >>> 0, streamType);
+      const data: any = cx.hooks.liftStream(cx, (flat[1] as number) >>> 0, streamType);
       const offset: bigint = BigInt.asUintN(64, flat[2] as bigint);
       return [self, data, offset];
     },
@@ -314,7 +360,7 @@ function taskImportDescriptorReadDirectory(ac: AdapterContext): TaskImportValues
       return [self];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as [unknown, unknown];
+      const result = values[0] as [any, any];
       const outPtr = (flat[flat.length - 1] as number) >>> 0;
       cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
       if (!Array.isArray(result) || result.length !== 2)
@@ -457,6 +503,10 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:filesystem/preopens#get-directories": { make: lowerGetDirectories, core: "i32 ->" },
+  "corpus:filesystem/types#[method]descriptor.read-via-stream": {
+    make: lowerDescriptorReadViaStream,
+    core: "i32 i64 i32 ->",
+  },
 };
 
 /** The value code of async host imports lowered `async`, by extern path. */

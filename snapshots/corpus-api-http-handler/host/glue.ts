@@ -18,6 +18,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -214,7 +215,6 @@ function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]fields");
-
       let result: any;
       try {
         result = impl();
@@ -516,6 +516,62 @@ function lowerFieldsEntries(host: JsFunction, ac: AdapterContext): CoreFunction 
   return fieldsEntries as CoreFunction;
 }
 
+/** `corpus:http/types@0.3.0#[static]request.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestNew(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [fieldsHandles, requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestNew(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
+    let where = 'param "headers"';
+    try {
+      inst.checkMayLeave("[static]request.new");
+      cx.refresh();
+      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "contents"';
+      const contentsCase = arg1 >>> 0;
+      let contents: any | undefined;
+      switch (contentsCase) {
+        case 0: {
+          contents = undefined;
+          break;
+        }
+        case 1: {
+          contents = cx.hooks.liftStream(cx, arg2 >>> 0, streamType);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(contentsCase, "option", 2);
+      }
+      where = 'param "trailers"';
+      const trailers: any = cx.hooks.liftFuture(cx, arg3 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(headers, contents, trailers);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]request.new");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg4 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = requestHandles.lowerOwn(cx, result0, "[0]");
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]request.new", where);
+    }
+  }
+  return requestNew as CoreFunction;
+}
+
 /** `corpus:http/types@0.3.0#[method]request.method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerRequestMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -624,6 +680,103 @@ function lowerRequestHeaders(host: JsFunction, ac: AdapterContext): CoreFunction
     }
   }
   return requestHeaders as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[static]request.consume-body`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 1, "type"], "future");
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestConsumeBody(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "this"';
+    try {
+      inst.checkMayLeave("[static]request.consume-body");
+      cx.refresh();
+      const this_: any = requestHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "res"';
+      const res: any = cx.hooks.liftFuture(cx, arg1 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(this_, res);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]request.consume-body");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]request.consume-body", where);
+    }
+  }
+  return requestConsumeBody as CoreFunction;
+}
+
+/** `corpus:http/types@0.3.0#[static]response.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseNew(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [fieldsHandles, responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseNew(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
+    let where = 'param "headers"';
+    try {
+      inst.checkMayLeave("[static]response.new");
+      cx.refresh();
+      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "contents"';
+      const contentsCase = arg1 >>> 0;
+      let contents: any | undefined;
+      switch (contentsCase) {
+        case 0: {
+          contents = undefined;
+          break;
+        }
+        case 1: {
+          contents = cx.hooks.liftStream(cx, arg2 >>> 0, streamType);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(contentsCase, "option", 2);
+      }
+      where = 'param "trailers"';
+      const trailers: any = cx.hooks.liftFuture(cx, arg3 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(headers, contents, trailers);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]response.new");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg4 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = responseHandles.lowerOwn(cx, result0, "[0]");
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]response.new", where);
+    }
+  }
+  return responseNew as CoreFunction;
 }
 
 /** `corpus:http/types@0.3.0#[method]response.status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -832,6 +985,10 @@ const lowerImports: Record<
     make: lowerFieldsEntries,
     core: "i32 i32 ->",
   },
+  "corpus:http/types@0.3.0#[static]request.new": {
+    make: lowerRequestNew,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
   "corpus:http/types@0.3.0#[method]request.method": {
     make: lowerRequestMethod,
     core: "i32 i32 ->",
@@ -843,6 +1000,14 @@ const lowerImports: Record<
   "corpus:http/types@0.3.0#[method]request.headers": {
     make: lowerRequestHeaders,
     core: "i32 -> i32",
+  },
+  "corpus:http/types@0.3.0#[static]request.consume-body": {
+    make: lowerRequestConsumeBody,
+    core: "i32 i32 i32 ->",
+  },
+  "corpus:http/types@0.3.0#[static]response.new": {
+    make: lowerResponseNew,
+    core: "i32 i32 i32 i32 i32 ->",
   },
   "corpus:http/types@0.3.0#[method]response.status-code": {
     make: lowerResponseStatusCode,

@@ -18,6 +18,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -263,6 +264,63 @@ function lowerSend(host: JsFunction, ac: AdapterContext): CoreFunction {
   return send as CoreFunction;
 }
 
+/** `corpus:messaging/consumer@0.2.0#subscribe`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerSubscribe(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "cases", 0, "type"], "stream");
+  const [clientHandles] = resourceHandles(ac);
+  const impl = host as Imports["corpus:messaging/consumer@0.2.0"]["subscribe"];
+  function subscribe(arg0: number, arg1: number, arg2: number, arg3: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "c"';
+    try {
+      inst.checkMayLeave("subscribe");
+      cx.refresh();
+      const c: any = clientHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "channel"';
+      const channel: string = loadStringFromRange(cx, arg1, arg2);
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: Error_ };
+      try {
+        result = { tag: "ok", val: impl(c, channel) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "subscribe");
+        result = { tag: "err", val: e.payload as Error_ };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg3 >>> 0;
+      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = cx.hooks.lowerStream(cx, resultOk, streamType);
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeError_(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "subscribe", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return subscribe as CoreFunction;
+}
+
 /** `corpus:messaging/types@0.2.0#[static]client.connect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerClientConnect(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -487,6 +545,7 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:messaging/producer@0.2.0#send": { make: lowerSend, core: "i32 i32 i32 i32 i32 i32 ->" },
+  "corpus:messaging/consumer@0.2.0#subscribe": { make: lowerSubscribe, core: "i32 i32 i32 i32 ->" },
   "corpus:messaging/types@0.2.0#[static]client.connect": {
     make: lowerClientConnect,
     core: "i32 i32 i32 ->",

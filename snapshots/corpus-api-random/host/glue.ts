@@ -75,7 +75,6 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -102,7 +101,6 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-insecure-seed");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

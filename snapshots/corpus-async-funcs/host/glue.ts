@@ -69,7 +69,6 @@ function lowerSyncOne(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("sync-one");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -280,7 +279,7 @@ function taskImportWaitFor(ac: AdapterContext): TaskImportValues {
   const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const f: unknown = cx.hooks.liftFuture(cx, (flat[0] as number) >>> 0, futureType);
+      const f: any = cx.hooks.liftFuture(cx, (flat[0] as number) >>> 0, futureType);
       return [f];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {

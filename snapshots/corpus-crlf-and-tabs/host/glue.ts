@@ -47,7 +47,6 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("g");
-
       try {
         impl();
       } catch (e) {

@@ -13,6 +13,7 @@ import type {
 } from "@witgen/runtime";
 import {
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -264,6 +265,31 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
   return f as CoreFunction;
 }
 
+/** `corpus:deep/deep#g`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:deep/deep"]["g"];
+  function g(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("g");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "g");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "g", where);
+    }
+  }
+  return g as CoreFunction;
+}
+
 /** `corpus:deep/deep#h`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerH(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -481,6 +507,7 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:deep/deep#f": { make: lowerF, core: "i32 i32 i32 i32 ->" },
+  "corpus:deep/deep#g": { make: lowerG, core: "-> i32" },
   "corpus:deep/deep#h": { make: lowerH, core: "i32 i32 i32 ->" },
 };
 

@@ -94,7 +94,6 @@ function lowerCurrent(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("current");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

@@ -108,7 +108,6 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

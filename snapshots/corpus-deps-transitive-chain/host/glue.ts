@@ -28,7 +28,6 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

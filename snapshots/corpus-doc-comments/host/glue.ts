@@ -132,7 +132,6 @@ function lowerImportedFn(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("imported-fn");
-
       try {
         impl();
       } catch (e) {
@@ -154,7 +153,6 @@ function lowerNewRes(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]res");
-
       let result: any;
       try {
         result = impl();
@@ -208,7 +206,6 @@ function lowerResStat(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[static]res.stat");
-
       let result: any;
       try {
         result = impl();

@@ -21,7 +21,6 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("f");
-
       try {
         impl();
       } catch (e) {
@@ -42,7 +41,6 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("g");
-
       try {
         impl();
       } catch (e) {

@@ -2,15 +2,163 @@
 // Specialised lift/lower glue: one adapter per function, generated from its
 // Canonical ABI plan (runtime/src/abi/plan.ts), handed to the instantiator
 // through its HostAdapters seam in place of the runtime's dynamic path.
-import type { CompiledComponent, HostAdapters, ImportObject } from "@witgen/runtime";
-import { compileComponent } from "@witgen/runtime";
+import type {
+  AdapterContext,
+  CompiledComponent,
+  CoreFunction,
+  HostAdapters,
+  ImportObject,
+  JsFunction,
+} from "@witgen/runtime";
+import {
+  ComponentError,
+  asyncTypeAt,
+  badValue,
+  compileComponent,
+  hostCallTrap,
+  importCallFailed,
+} from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
+/** `corpus:err-ctx/errors#fail`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFail(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as Imports["corpus:err-ctx/errors"]["fail"];
+  function fail(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("fail");
+      cx.refresh();
+      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: any };
+      try {
+        result = { tag: "ok", val: impl() };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "fail");
+        result = { tag: "err", val: e.payload as any };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          if (typeof resultOk !== "number" || (resultOk & 0xff) !== resultOk)
+            throw badValue("a u8 (integer 0..255)", resultOk, "<ok>.val");
+          cx.u8[outPtr + 4] = resultOk;
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          const resultErrHandle = cx.hooks.lowerErrorContext(cx, resultErr);
+          cx.dv.setUint32(outPtr + 4, resultErrHandle, true);
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+    } catch (e) {
+      throw importCallFailed(e, inst, "fail", where);
+    }
+  }
+  return fail as CoreFunction;
+}
+
+/** `corpus:err-ctx/errors#wrap`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerWrap(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as Imports["corpus:err-ctx/errors"]["wrap"];
+  function wrap(arg0: number, arg1: number): void {
+    let where = 'param "e"';
+    try {
+      inst.checkMayLeave("wrap");
+      cx.refresh();
+      const e2: any = cx.hooks.liftErrorContext(cx, arg0 >>> 0);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(e2);
+      } catch (e) {
+        throw hostCallTrap(e, "wrap");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null) throw badValue("a record object", result);
+      const resultContext = result.context;
+      const resultContextHandle = cx.hooks.lowerErrorContext(cx, resultContext);
+      cx.dv.setUint32(outPtr, resultContextHandle, true);
+      const resultCode = result.code;
+      if (typeof resultCode !== "number" || resultCode >>> 0 !== resultCode)
+        throw badValue("a u32 (integer 0..4294967295)", resultCode, ".code");
+      cx.dv.setUint32(outPtr + 4, resultCode, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "wrap", where);
+    }
+  }
+  return wrap as CoreFunction;
+}
+
+/** `corpus:err-ctx/errors#in-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerInStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result"], "stream");
+  const impl = host as Imports["corpus:err-ctx/errors"]["inStream"];
+  function inStream(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("in-stream");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "in-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerStream(cx, result, streamType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "in-stream", where);
+    }
+  }
+  return inStream as CoreFunction;
+}
+
+/** Lowers of the host's imports, by extern path, with their core types. */
+const lowerImports: Record<
+  string,
+  { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
+> = {
+  "corpus:err-ctx/errors#fail": { make: lowerFail, core: "i32 ->" },
+  "corpus:err-ctx/errors#wrap": { make: lowerWrap, core: "i32 i32 ->" },
+  "corpus:err-ctx/errors#in-stream": { make: lowerInStream, core: "-> i32" },
+};
+
+/** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
+function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
+  const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
+  if (actual !== core) {
+    throw new Error(
+      `witgen glue: ${path} was generated for core type (${core}) but the component's is (${actual}); regenerate the bindings`,
+    );
+  }
+  return ac;
+}
+
 /**
- * No function of this world has a specialised adapter (async functions and signatures with
- * streams, futures or error-contexts keep the runtime's dynamic path).
+ * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
+ * path (a sync function whose values hold streams, futures or error-contexts).
  */
-export const adapters: HostAdapters = {};
+export const adapters: HostAdapters = {
+  lowerImport(path, host, ac) {
+    const adapter = lowerImports[path];
+    return adapter?.make(host, agreed(path, ac, adapter.core));
+  },
+};
 
 /**
  * Instantiates the component with the host's `imports` and returns its exports.

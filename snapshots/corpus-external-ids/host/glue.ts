@@ -58,7 +58,6 @@ function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("foo");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -89,7 +88,6 @@ function lowerFoo2(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("foo");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

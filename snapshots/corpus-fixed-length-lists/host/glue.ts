@@ -48,7 +48,6 @@ function lowerGetIpv4Address1(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-ipv4-address1");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -93,7 +92,6 @@ function lowerGetIpv4Address2(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-ipv4-address2");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

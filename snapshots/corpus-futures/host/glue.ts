@@ -5,9 +5,11 @@
 import type {
   AdapterContext,
   CompiledComponent,
+  CoreFunction,
   Flat,
   HostAdapters,
   ImportObject,
+  JsFunction,
   LiftLowerContext,
   TaskExportValues,
 } from "@witgen/runtime";
@@ -16,11 +18,151 @@ import {
   badValue,
   compileComponent,
   exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/** `corpus:futures/promises#completion`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerCompletion(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:futures/promises"]["completion"];
+  function completion(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("completion");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "completion");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "completion", where);
+    }
+  }
+  return completion as CoreFunction;
+}
+
+/** `corpus:futures/promises#value`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerValue(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:futures/promises"]["value"];
+  function value(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("value");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "value");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "value", where);
+    }
+  }
+  return value as CoreFunction;
+}
+
+/** `corpus:futures/promises#fallible`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFallible(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:futures/promises"]["fallible"];
+  function fallible(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("fallible");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "fallible");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "fallible", where);
+    }
+  }
+  return fallible as CoreFunction;
+}
+
+/** `corpus:futures/promises#nested`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["corpus:futures/promises"]["nested"];
+  function nested(arg0: number): number {
+    let where = 'param "f"';
+    try {
+      inst.checkMayLeave("nested");
+      const f: any = cx.hooks.liftFuture(cx, arg0 >>> 0, futureType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(f);
+      } catch (e) {
+        throw hostCallTrap(e, "nested");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType2);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "nested", where);
+    }
+  }
+  return nested as CoreFunction;
+}
+
+/** `corpus:futures/promises#both`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerBoth(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const impl = host as Imports["corpus:futures/promises"]["both"];
+  function both(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("both");
+      cx.refresh();
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "both");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "both", where);
+    }
+  }
+  return both as CoreFunction;
+}
 
 /** `corpus:futures/promises#completion`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskCompletion(ac: AdapterContext): TaskExportValues {
@@ -33,7 +175,7 @@ function taskCompletion(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "completion", "result");
@@ -53,7 +195,7 @@ function taskValue(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "value", "result");
@@ -73,7 +215,7 @@ function taskFallible(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "fallible", "result");
@@ -101,7 +243,7 @@ function taskNested(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftFuture(cx, ret >>> 0, futureType2);
+        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType2);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "nested", "result");
@@ -124,17 +266,17 @@ function taskBoth(ac: AdapterContext): TaskExportValues {
       try {
         const retPtr = ret >>> 0;
         cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-        const result0: unknown = cx.hooks.liftStream(
+        const result0: any = cx.hooks.liftStream(
           cx,
           cx.dv.getUint32(retPtr, true) >>> 0,
           streamType,
         );
-        const result1: unknown = cx.hooks.liftFuture(
+        const result1: any = cx.hooks.liftFuture(
           cx,
           cx.dv.getUint32(retPtr + 4, true) >>> 0,
           futureType,
         );
-        const result: [unknown, unknown] = [result0, result1];
+        const result: [any, any] = [result0, result1];
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "both", "result");
@@ -258,6 +400,18 @@ const element3 = {
   },
 };
 
+/** Lowers of the host's imports, by extern path, with their core types. */
+const lowerImports: Record<
+  string,
+  { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
+> = {
+  "corpus:futures/promises#completion": { make: lowerCompletion, core: "-> i32" },
+  "corpus:futures/promises#value": { make: lowerValue, core: "-> i32" },
+  "corpus:futures/promises#fallible": { make: lowerFallible, core: "-> i32" },
+  "corpus:futures/promises#nested": { make: lowerNested, core: "i32 -> i32" },
+  "corpus:futures/promises#both": { make: lowerBoth, core: "i32 ->" },
+};
+
 /** The value code of exports the task machinery calls (components using async features), by extern path. */
 const taskExports: Record<
   string,
@@ -290,6 +444,10 @@ export const adapters: HostAdapters = {
     bool: element1,
     "result<_,_>": element2,
     "result<string,u8>": element3,
+  },
+  lowerImport(path, host, ac) {
+    const adapter = lowerImports[path];
+    return adapter?.make(host, agreed(path, ac, adapter.core));
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];

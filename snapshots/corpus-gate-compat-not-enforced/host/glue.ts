@@ -21,7 +21,6 @@ function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("foo");
-
       try {
         impl();
       } catch (e) {

@@ -21,7 +21,6 @@ function lowerOld(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("old");
-
       try {
         impl();
       } catch (e) {
@@ -42,7 +41,6 @@ function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("new");
-
       try {
         impl();
       } catch (e) {

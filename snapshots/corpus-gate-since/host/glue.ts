@@ -55,7 +55,6 @@ function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("a");
-
       try {
         impl();
       } catch (e) {
@@ -76,7 +75,6 @@ function lowerB(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("b");
-
       try {
         impl();
       } catch (e) {
@@ -97,7 +95,6 @@ function lowerC(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("c");
-
       try {
         impl();
       } catch (e) {
@@ -119,7 +116,6 @@ function lowerNewRes(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]res");
-
       let result: any;
       try {
         result = impl();

@@ -81,7 +81,6 @@ function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("stable-fn");
-
       try {
         impl();
       } catch (e) {
@@ -102,7 +101,6 @@ function lowerFancy(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("fancy");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -128,7 +126,6 @@ function lowerOther(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("other");
-
       try {
         impl();
       } catch (e) {
@@ -170,7 +167,6 @@ function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("hello");
-
       try {
         impl();
       } catch (e) {
@@ -192,7 +188,6 @@ function lowerNewThing(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]thing");
-
       let result: any;
       try {
         result = impl();

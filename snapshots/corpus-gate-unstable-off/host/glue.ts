@@ -53,7 +53,6 @@ function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("stable-fn");
-
       try {
         impl();
       } catch (e) {
@@ -75,7 +74,6 @@ function lowerNewThing(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]thing");
-
       let result: any;
       try {
         result = impl();

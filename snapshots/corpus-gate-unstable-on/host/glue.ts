@@ -59,7 +59,6 @@ function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("stable-fn");
-
       try {
         impl();
       } catch (e) {
@@ -80,7 +79,6 @@ function lowerFancy(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("fancy");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -127,7 +125,6 @@ function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("hello");
-
       try {
         impl();
       } catch (e) {
@@ -149,7 +146,6 @@ function lowerNewThing(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]thing");
-
       let result: any;
       try {
         result = impl();

@@ -89,7 +89,6 @@ function lowerMake(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("make");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

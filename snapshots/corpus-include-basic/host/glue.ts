@@ -74,7 +74,6 @@ function lowerFa(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("fa");
-
       try {
         impl();
       } catch (e) {
@@ -95,7 +94,6 @@ function lowerFb(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("fb");
-
       try {
         impl();
       } catch (e) {

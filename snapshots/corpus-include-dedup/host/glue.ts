@@ -55,7 +55,6 @@ function lowerPing(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("ping");
-
       try {
         impl();
       } catch (e) {
@@ -76,7 +75,6 @@ function lowerOne(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("one");
-
       try {
         impl();
       } catch (e) {

@@ -90,7 +90,6 @@ function lowerHello2(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("hello2");
-
       try {
         impl();
       } catch (e) {

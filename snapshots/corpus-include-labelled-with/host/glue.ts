@@ -63,7 +63,6 @@ function lowerCache(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("cache");
-
       try {
         impl();
       } catch (e) {

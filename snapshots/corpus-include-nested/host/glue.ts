@@ -52,7 +52,6 @@ function lowerF2(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("f2");
-
       try {
         impl();
       } catch (e) {
@@ -73,7 +72,6 @@ function lowerF1(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("f1");
-
       try {
         impl();
       } catch (e) {

@@ -101,7 +101,6 @@ function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("a");
-
       try {
         impl();
       } catch (e) {
@@ -122,7 +121,6 @@ function lowerA2(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("a2");
-
       try {
         impl();
       } catch (e) {

@@ -119,7 +119,6 @@ function lowerGetHTTPURL(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("get-HTTP-URL");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -231,7 +230,6 @@ function lowerIpv4Address(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("ipv4-address");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -363,7 +361,6 @@ function lowerNewXML(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]XML");
-
       let result: any;
       try {
         result = impl();

@@ -267,7 +267,6 @@ function lowerResourceStatic(host: JsFunction, ac: AdapterContext): CoreFunction
     let where = "result";
     try {
       inst.checkMayLeave("[static]resource.static");
-
       try {
         impl();
       } catch (e) {

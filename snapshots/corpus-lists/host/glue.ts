@@ -222,7 +222,6 @@ function lowerEmptyOk(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("empty-ok");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

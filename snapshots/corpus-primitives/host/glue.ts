@@ -260,6 +260,31 @@ function lowerAll(host: JsFunction, ac: AdapterContext): CoreFunction {
   return all as CoreFunction;
 }
 
+/** `corpus:primitives/prims#ctx`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerCtx(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const impl = host as Imports["corpus:primitives/prims"]["ctx"];
+  function ctx(arg0: number): number {
+    let where = 'param "e"';
+    try {
+      inst.checkMayLeave("ctx");
+      const e2: any = cx.hooks.liftErrorContext(cx, arg0 >>> 0);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(e2);
+      } catch (e) {
+        throw hostCallTrap(e, "ctx");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerErrorContext(cx, result);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "ctx", where);
+    }
+  }
+  return ctx as CoreFunction;
+}
+
 /** `corpus:primitives/prims#all`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskAll(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -373,7 +398,7 @@ function taskCtx(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftErrorContext(cx, ret >>> 0);
+        const result: any = cx.hooks.liftErrorContext(cx, ret >>> 0);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "ctx", "result");
@@ -402,6 +427,7 @@ const lowerImports: Record<
     make: lowerAll,
     core: "i32 i32 i32 i32 i64 i32 i32 i32 i64 f32 f64 i32 i32 i32 i32 ->",
   },
+  "corpus:primitives/prims#ctx": { make: lowerCtx, core: "i32 -> i32" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

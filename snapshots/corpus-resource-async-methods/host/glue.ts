@@ -187,7 +187,6 @@ function lowerConnectionPing(host: JsFunction, ac: AdapterContext): CoreFunction
     let where = "result";
     try {
       inst.checkMayLeave("[static]connection.ping");
-
       let result: any;
       try {
         result = impl();

@@ -639,7 +639,6 @@ function lowerNewBlob3(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("[constructor]blob3");
       cx.refresh();
-
       let result: { tag: "ok"; val: any } | { tag: "err"; val: string };
       try {
         result = { tag: "ok", val: impl() };

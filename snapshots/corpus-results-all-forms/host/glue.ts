@@ -37,7 +37,6 @@ function lowerBoth(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("both");
       cx.refresh();
-
       let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: string };
       try {
         result = { tag: "ok", val: impl() };
@@ -87,7 +86,6 @@ function lowerOkOnly(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("ok-only");
       cx.refresh();
-
       let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: undefined };
       try {
         result = { tag: "ok", val: impl() };
@@ -134,7 +132,6 @@ function lowerErrOnly(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("err-only");
       cx.refresh();
-
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
       try {
         result = { tag: "ok", val: (impl(), undefined) };
@@ -179,7 +176,6 @@ function lowerNeither(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("neither");
-
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined };
       try {
         result = { tag: "ok", val: (impl(), undefined) };
@@ -220,7 +216,6 @@ function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("nested");
       cx.refresh();
-
       let result:
         | { tag: "ok"; val: ReturnType<typeof impl> }
         | { tag: "err"; val: { tag: "ok"; val: undefined } | { tag: "err"; val: undefined } };

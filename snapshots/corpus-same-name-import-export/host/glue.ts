@@ -101,7 +101,6 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("f");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -127,7 +126,6 @@ function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("g");
-
       try {
         impl();
       } catch (e) {
@@ -148,7 +146,6 @@ function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("foo");
-
       try {
         impl();
       } catch (e) {

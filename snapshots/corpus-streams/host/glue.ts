@@ -5,9 +5,11 @@
 import type {
   AdapterContext,
   CompiledComponent,
+  CoreFunction,
   Flat,
   HostAdapters,
   ImportObject,
+  JsFunction,
   LiftLowerContext,
   TaskExportValues,
 } from "@witgen/runtime";
@@ -19,6 +21,8 @@ import {
   checkListRange,
   compileComponent,
   exportCallFailed,
+  hostCallTrap,
+  importCallFailed,
   loadStringFromRange,
   stringLowerer,
 } from "@witgen/runtime";
@@ -71,6 +75,133 @@ function storeFrame(cx: LiftLowerContext, ptr: number, value: Frame, path = ""):
   cx.dv.setUint32(ptr + 8, valueData.length, true);
 }
 
+/** `corpus:streams/pipes#read-all`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerReadAll(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const impl = host as Imports["corpus:streams/pipes"]["readAll"];
+  function readAll(arg0: number, arg1: number): void {
+    let where = 'param "s"';
+    try {
+      inst.checkMayLeave("read-all");
+      cx.refresh();
+      const s: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(s);
+      } catch (e) {
+        throw hostCallTrap(e, "read-all");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!(Array.isArray(result) || result instanceof Uint8Array))
+        throw badValue("a Uint8Array or an array", result);
+      const resultPtr = allocateList(cx, result.length, 1, 1);
+      if (result instanceof Uint8Array) {
+        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
+      } else {
+        const resultElements = result as ArrayLike<unknown>;
+        for (let i = 0; i < resultElements.length; i++) {
+          const resultItem = resultElements[i];
+          try {
+            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
+              throw badValue("a u8 (integer 0..255)", resultItem);
+            cx.u8[resultPtr + i] = resultItem;
+          } catch (e) {
+            throw atPath(e, `[${i}]`);
+          }
+        }
+      }
+      cx.dv.setUint32(outPtr, resultPtr, true);
+      cx.dv.setUint32(outPtr + 4, result.length, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "read-all", where);
+    }
+  }
+  return readAll as CoreFunction;
+}
+
+/** `corpus:streams/pipes#signals`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerSignals(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result"], "stream");
+  const impl = host as Imports["corpus:streams/pipes"]["signals"];
+  function signals(): number {
+    let where = "result";
+    try {
+      inst.checkMayLeave("signals");
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "signals");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerStream(cx, result, streamType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "signals", where);
+    }
+  }
+  return signals as CoreFunction;
+}
+
+/** `corpus:streams/pipes#frames`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerFrames(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  const impl = host as Imports["corpus:streams/pipes"]["frames"];
+  function frames(arg0: number): number {
+    let where = 'param "input"';
+    try {
+      inst.checkMayLeave("frames");
+      const input: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(input);
+      } catch (e) {
+        throw hostCallTrap(e, "frames");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerStream(cx, result, streamType2);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "frames", where);
+    }
+  }
+  return frames as CoreFunction;
+}
+
+/** `corpus:streams/pipes#nested`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerNested(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  const impl = host as Imports["corpus:streams/pipes"]["nested"];
+  function nested(arg0: number): number {
+    let where = 'param "x"';
+    try {
+      inst.checkMayLeave("nested");
+      const x: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(x);
+      } catch (e) {
+        throw hostCallTrap(e, "nested");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerStream(cx, result, streamType2);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "nested", where);
+    }
+  }
+  return nested as CoreFunction;
+}
+
 /** `corpus:streams/pipes#read-all`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskReadAll(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -116,7 +247,7 @@ function taskSignals(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType);
+        const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "signals", "result");
@@ -144,7 +275,7 @@ function taskFrames(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+        const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "frames", "result");
@@ -172,7 +303,7 @@ function taskNested(ac: AdapterContext): TaskExportValues {
     liftResults(flat: readonly Flat[]): unknown[] {
       const ret = flat[0] as number;
       try {
-        const result: unknown = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+        const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
         return [result];
       } catch (e) {
         throw exportCallFailed(e, inst, "nested", "result");
@@ -205,6 +336,17 @@ const element2 = {
   },
 };
 
+/** Lowers of the host's imports, by extern path, with their core types. */
+const lowerImports: Record<
+  string,
+  { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
+> = {
+  "corpus:streams/pipes#read-all": { make: lowerReadAll, core: "i32 i32 ->" },
+  "corpus:streams/pipes#signals": { make: lowerSignals, core: "-> i32" },
+  "corpus:streams/pipes#frames": { make: lowerFrames, core: "i32 -> i32" },
+  "corpus:streams/pipes#nested": { make: lowerNested, core: "i32 -> i32" },
+};
+
 /** The value code of exports the task machinery calls (components using async features), by extern path. */
 const taskExports: Record<
   string,
@@ -235,6 +377,10 @@ export const adapters: HostAdapters = {
   elements: {
     "record{seq:u32,data:list<u8>}": element1,
     string: element2,
+  },
+  lowerImport(path, host, ac) {
+    const adapter = lowerImports[path];
+    return adapter?.make(host, agreed(path, ac, adapter.core));
   },
   taskExport(path, ac) {
     const adapter = taskExports[path];

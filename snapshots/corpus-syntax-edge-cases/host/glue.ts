@@ -128,7 +128,6 @@ function lowerH(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("h");
-
       try {
         impl();
       } catch (e) {

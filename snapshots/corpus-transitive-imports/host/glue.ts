@@ -75,7 +75,6 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("get");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

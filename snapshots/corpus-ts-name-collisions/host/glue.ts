@@ -257,7 +257,6 @@ function lowerMyTypeFn(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("my-type-fn");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -285,7 +284,6 @@ function lowerMakeValue(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("make-value");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -376,7 +374,6 @@ function lowerFooBar2(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("foo-bar");
-
       try {
         impl();
       } catch (e) {
@@ -397,7 +394,6 @@ function lowerRun(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("run");
-
       try {
         impl();
       } catch (e) {

@@ -1275,7 +1275,6 @@ function lowerExport_(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("export");
-
       try {
         impl();
       } catch (e) {
@@ -1296,7 +1295,6 @@ function lowerImport_(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("import");
-
       try {
         impl();
       } catch (e) {
@@ -1338,7 +1336,6 @@ function lowerSymbol(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("symbol");
-
       try {
         impl();
       } catch (e) {
@@ -1361,7 +1358,6 @@ function lowerString(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("string");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1390,7 +1386,6 @@ function lowerNumber(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("number");
-
       try {
         impl();
       } catch (e) {
@@ -1411,7 +1406,6 @@ function lowerBoolean(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("boolean");
-
       try {
         impl();
       } catch (e) {
@@ -1432,7 +1426,6 @@ function lowerAny(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("any");
-
       try {
         impl();
       } catch (e) {
@@ -1453,7 +1446,6 @@ function lowerUnknown(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("unknown");
-
       try {
         impl();
       } catch (e) {
@@ -1474,7 +1466,6 @@ function lowerNever(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("never");
-
       try {
         impl();
       } catch (e) {
@@ -1495,7 +1486,6 @@ function lowerError(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("error");
-
       try {
         impl();
       } catch (e) {
@@ -1516,7 +1506,6 @@ function lowerArray(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("array");
-
       try {
         impl();
       } catch (e) {
@@ -1537,7 +1526,6 @@ function lowerMap(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("map");
-
       try {
         impl();
       } catch (e) {
@@ -1558,7 +1546,6 @@ function lowerSet(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("set");
-
       try {
         impl();
       } catch (e) {
@@ -1579,7 +1566,6 @@ function lowerDate(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("date");
-
       try {
         impl();
       } catch (e) {
@@ -1601,7 +1587,6 @@ function lowerNewObject(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]object");
-
       let result: any;
       try {
         result = impl();
@@ -1720,7 +1705,6 @@ function lowerObjectCall(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[static]object.call");
-
       try {
         impl();
       } catch (e) {
@@ -1741,7 +1725,6 @@ function lowerObjectApply(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[static]object.apply");
-
       try {
         impl();
       } catch (e) {
@@ -1792,7 +1775,6 @@ function lowerObjectName(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("[static]object.name");
       cx.refresh();
-
       let result: any;
       try {
         result = impl();

@@ -95,7 +95,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -124,7 +123,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

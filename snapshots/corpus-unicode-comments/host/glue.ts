@@ -21,7 +21,6 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("f");
-
       try {
         impl();
       } catch (e) {

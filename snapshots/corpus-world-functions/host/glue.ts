@@ -182,7 +182,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -208,7 +207,6 @@ function lowerNothing(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("nothing");
-
       try {
         impl();
       } catch (e) {

@@ -55,7 +55,6 @@ function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("hello");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

@@ -19,6 +19,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -1377,7 +1378,6 @@ function lowerGetEnvironment(host: JsFunction, ac: AdapterContext): CoreFunction
     try {
       inst.checkMayLeave("get-environment");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1427,7 +1427,6 @@ function lowerGetArguments(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("get-arguments");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1470,7 +1469,6 @@ function lowerGetInitialCwd(host: JsFunction, ac: AdapterContext): CoreFunction 
     try {
       inst.checkMayLeave("get-initial-cwd");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1551,6 +1549,96 @@ function lowerExitWithCode(host: JsFunction, ac: AdapterContext): CoreFunction {
   return exitWithCode as CoreFunction;
 }
 
+/** `wasi:cli/stdin@0.3.0#read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const impl = host as Imports["wasi:cli/stdin@0.3.0"]["readViaStream"];
+  function readViaStream(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("read-via-stream");
+      cx.refresh();
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "read-via-stream", where);
+    }
+  }
+  return readViaStream as CoreFunction;
+}
+
+/** `wasi:cli/stdout@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["wasi:cli/stdout@0.3.0"]["writeViaStream"];
+  function writeViaStream(arg0: number): number {
+    let where = 'param "data"';
+    try {
+      inst.checkMayLeave("write-via-stream");
+      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(data);
+      } catch (e) {
+        throw hostCallTrap(e, "write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "write-via-stream", where);
+    }
+  }
+  return writeViaStream as CoreFunction;
+}
+
+/** `wasi:cli/stderr@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerWriteViaStream2(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["wasi:cli/stderr@0.3.0"]["writeViaStream"];
+  function writeViaStream(arg0: number): number {
+    let where = 'param "data"';
+    try {
+      inst.checkMayLeave("write-via-stream");
+      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(data);
+      } catch (e) {
+        throw hostCallTrap(e, "write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "write-via-stream", where);
+    }
+  }
+  return writeViaStream as CoreFunction;
+}
+
 /** `wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerGetTerminalStdin(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -1561,7 +1649,6 @@ function lowerGetTerminalStdin(host: JsFunction, ac: AdapterContext): CoreFuncti
     try {
       inst.checkMayLeave("get-terminal-stdin");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1596,7 +1683,6 @@ function lowerGetTerminalStdout(host: JsFunction, ac: AdapterContext): CoreFunct
     try {
       inst.checkMayLeave("get-terminal-stdout");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1631,7 +1717,6 @@ function lowerGetTerminalStderr(host: JsFunction, ac: AdapterContext): CoreFunct
     try {
       inst.checkMayLeave("get-terminal-stderr");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1664,7 +1749,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1690,7 +1774,6 @@ function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction 
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1717,7 +1800,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1744,7 +1826,6 @@ function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1773,7 +1854,6 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
     try {
       inst.checkMayLeave("get-directories");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1867,7 +1947,6 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1940,7 +2019,6 @@ function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFu
     let where = "result";
     try {
       inst.checkMayLeave("get-insecure-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1967,7 +2045,6 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-insecure-seed");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1993,6 +2070,170 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
     }
   }
   return getInsecureSeed as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorReadViaStream(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.read-via-stream");
+      cx.refresh();
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "offset"';
+      const offset: bigint = BigInt.asUintN(64, arg1);
+      let result: any;
+      try {
+        result = impl(self, offset);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.read-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorReadViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorWriteViaStream(arg0: number, arg1: number, arg2: bigint): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.write-via-stream");
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      where = 'param "offset"';
+      const offset: bigint = BigInt.asUintN(64, arg2);
+      let result: any;
+      try {
+        result = impl(self, data, offset);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.write-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorWriteViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorAppendViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorAppendViaStream(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.append-via-stream");
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      let result: any;
+      try {
+        result = impl(self, data);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.append-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.append-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorAppendViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.read-directory`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorReadDirectory(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorReadDirectory(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.read-directory");
+      cx.refresh();
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.read-directory");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.read-directory", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorReadDirectory as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[static]tcp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2171,6 +2412,141 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
     }
   }
   return tcpSocketBind as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.listen`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketListen(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "cases", 0, "type"], "stream");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketListen(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.listen");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.listen");
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = cx.hooks.lowerStream(cx, resultOk, streamType);
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.listen", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketListen as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.send`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSend(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSend(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.send");
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      let result: any;
+      try {
+        result = impl(self, data);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.send");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.send", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSend as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.receive`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketReceive(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketReceive(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.receive");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.receive");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.receive", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketReceive as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -5263,6 +5639,9 @@ const lowerImports: Record<
   "wasi:cli/environment@0.3.0#get-initial-cwd": { make: lowerGetInitialCwd, core: "i32 ->" },
   "wasi:cli/exit@0.3.0#exit": { make: lowerExit, core: "i32 ->" },
   "wasi:cli/exit@0.3.0#exit-with-code": { make: lowerExitWithCode, core: "i32 ->" },
+  "wasi:cli/stdin@0.3.0#read-via-stream": { make: lowerReadViaStream, core: "i32 ->" },
+  "wasi:cli/stdout@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
+  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream2, core: "i32 -> i32" },
   "wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin": {
     make: lowerGetTerminalStdin,
     core: "i32 ->",
@@ -5294,6 +5673,22 @@ const lowerImports: Record<
     make: lowerGetInsecureSeed,
     core: "i32 ->",
   },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.read-via-stream": {
+    make: lowerDescriptorReadViaStream,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.write-via-stream": {
+    make: lowerDescriptorWriteViaStream,
+    core: "i32 i32 i64 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream": {
+    make: lowerDescriptorAppendViaStream,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.read-directory": {
+    make: lowerDescriptorReadDirectory,
+    core: "i32 i32 ->",
+  },
   "wasi:sockets/types@0.3.0#[static]tcp-socket.create": {
     make: lowerTcpSocketCreate,
     core: "i32 i32 ->",
@@ -5301,6 +5696,18 @@ const lowerImports: Record<
   "wasi:sockets/types@0.3.0#[method]tcp-socket.bind": {
     make: lowerTcpSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.listen": {
+    make: lowerTcpSocketListen,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.send": {
+    make: lowerTcpSocketSend,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.receive": {
+    make: lowerTcpSocketReceive,
+    core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address": {
     make: lowerTcpSocketGetLocalAddress,

@@ -40,7 +40,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -66,7 +65,6 @@ function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction 
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -93,7 +91,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -120,7 +117,6 @@ function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

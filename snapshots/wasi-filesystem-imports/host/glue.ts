@@ -14,7 +14,9 @@ import type {
   TaskImportValues,
 } from "@witgen/runtime";
 import {
+  BorrowScope,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   compileComponent,
@@ -784,7 +786,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -811,7 +812,6 @@ function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction 
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -840,7 +840,6 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
     try {
       inst.checkMayLeave("get-directories");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -877,6 +876,170 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
     }
   }
   return getDirectories as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorReadViaStream(arg0: number, arg1: bigint, arg2: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.read-via-stream");
+      cx.refresh();
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "offset"';
+      const offset: bigint = BigInt.asUintN(64, arg1);
+      let result: any;
+      try {
+        result = impl(self, offset);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.read-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorReadViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorWriteViaStream(arg0: number, arg1: number, arg2: bigint): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.write-via-stream");
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      where = 'param "offset"';
+      const offset: bigint = BigInt.asUintN(64, arg2);
+      let result: any;
+      try {
+        result = impl(self, data, offset);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.write-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorWriteViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorAppendViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorAppendViaStream(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.append-via-stream");
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      let result: any;
+      try {
+        result = impl(self, data);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.append-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.append-via-stream", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorAppendViaStream as CoreFunction;
+}
+
+/** `wasi:filesystem/types@0.3.0#[method]descriptor.read-directory`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerDescriptorReadDirectory(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [descriptorHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function descriptorReadDirectory(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]descriptor.read-directory");
+      cx.refresh();
+      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]descriptor.read-directory");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]descriptor.read-directory", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return descriptorReadDirectory as CoreFunction;
 }
 
 /** `wasi:filesystem/types@0.3.0#[method]descriptor.advise`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
@@ -1763,6 +1926,22 @@ const lowerImports: Record<
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow, core: "i32 ->" },
   "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
   "wasi:filesystem/preopens@0.3.0#get-directories": { make: lowerGetDirectories, core: "i32 ->" },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.read-via-stream": {
+    make: lowerDescriptorReadViaStream,
+    core: "i32 i64 i32 ->",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.write-via-stream": {
+    make: lowerDescriptorWriteViaStream,
+    core: "i32 i32 i64 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream": {
+    make: lowerDescriptorAppendViaStream,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:filesystem/types@0.3.0#[method]descriptor.read-directory": {
+    make: lowerDescriptorReadDirectory,
+    core: "i32 i32 ->",
+  },
 };
 
 /** The value code of async host imports lowered `async`, by extern path. */

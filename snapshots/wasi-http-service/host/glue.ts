@@ -18,6 +18,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -1266,6 +1267,96 @@ function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
   return value;
 }
 
+/** `wasi:cli/stdout@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["wasi:cli/stdout@0.3.0"]["writeViaStream"];
+  function writeViaStream(arg0: number): number {
+    let where = 'param "data"';
+    try {
+      inst.checkMayLeave("write-via-stream");
+      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(data);
+      } catch (e) {
+        throw hostCallTrap(e, "write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "write-via-stream", where);
+    }
+  }
+  return writeViaStream as CoreFunction;
+}
+
+/** `wasi:cli/stderr@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerWriteViaStream2(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const impl = host as Imports["wasi:cli/stderr@0.3.0"]["writeViaStream"];
+  function writeViaStream(arg0: number): number {
+    let where = 'param "data"';
+    try {
+      inst.checkMayLeave("write-via-stream");
+      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl(data);
+      } catch (e) {
+        throw hostCallTrap(e, "write-via-stream");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "write-via-stream", where);
+    }
+  }
+  return writeViaStream as CoreFunction;
+}
+
+/** `wasi:cli/stdin@0.3.0#read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const impl = host as Imports["wasi:cli/stdin@0.3.0"]["readViaStream"];
+  function readViaStream(arg0: number): void {
+    let where = "result";
+    try {
+      inst.checkMayLeave("read-via-stream");
+      cx.refresh();
+      let result: ReturnType<typeof impl>;
+      try {
+        result = impl();
+      } catch (e) {
+        throw hostCallTrap(e, "read-via-stream");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg0 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "read-via-stream", where);
+    }
+  }
+  return readViaStream as CoreFunction;
+}
+
 /** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -1274,7 +1365,6 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("now");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1300,7 +1390,6 @@ function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction 
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1327,7 +1416,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     try {
       inst.checkMayLeave("now");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1354,7 +1442,6 @@ function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction
     let where = "result";
     try {
       inst.checkMayLeave("get-resolution");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1427,7 +1514,6 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1500,7 +1586,6 @@ function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFu
     let where = "result";
     try {
       inst.checkMayLeave("get-insecure-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1527,7 +1612,6 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-insecure-seed");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -1564,7 +1648,6 @@ function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]fields");
-
       let result: any;
       try {
         result = impl();
@@ -2155,6 +2238,85 @@ function lowerFieldsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
   return fieldsClone as CoreFunction;
 }
 
+/** `wasi:http/types@0.3.0#[static]request.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestNew(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [fieldsHandles, requestOptionsHandles, requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestNew(
+    arg0: number,
+    arg1: number,
+    arg2: number,
+    arg3: number,
+    arg4: number,
+    arg5: number,
+    arg6: number,
+  ): void {
+    let where = 'param "headers"';
+    try {
+      inst.checkMayLeave("[static]request.new");
+      cx.refresh();
+      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "contents"';
+      const contentsCase = arg1 >>> 0;
+      let contents: any | undefined;
+      switch (contentsCase) {
+        case 0: {
+          contents = undefined;
+          break;
+        }
+        case 1: {
+          contents = cx.hooks.liftStream(cx, arg2 >>> 0, streamType);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(contentsCase, "option", 2);
+      }
+      where = 'param "trailers"';
+      const trailers: any = cx.hooks.liftFuture(cx, arg3 >>> 0, futureType);
+      where = 'param "options"';
+      const optionsCase = arg4 >>> 0;
+      let options: any | undefined;
+      switch (optionsCase) {
+        case 0: {
+          options = undefined;
+          break;
+        }
+        case 1: {
+          options = requestOptionsHandles.liftOwn(cx, arg5 >>> 0);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(optionsCase, "option", 2);
+      }
+      let result: any;
+      try {
+        result = impl(headers, contents, trailers, options);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]request.new");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg6 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = requestHandles.lowerOwn(cx, result0, "[0]");
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]request.new", where);
+    }
+  }
+  return requestNew as CoreFunction;
+}
+
 /** `wasi:http/types@0.3.0#[method]request.get-method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerRequestGetMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -2702,6 +2864,47 @@ function lowerRequestGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunct
   return requestGetHeaders as CoreFunction;
 }
 
+/** `wasi:http/types@0.3.0#[static]request.consume-body`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerRequestConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 1, "type"], "future");
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [requestHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function requestConsumeBody(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "this"';
+    try {
+      inst.checkMayLeave("[static]request.consume-body");
+      cx.refresh();
+      const this_: any = requestHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "res"';
+      const res: any = cx.hooks.liftFuture(cx, arg1 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(this_, res);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]request.consume-body");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]request.consume-body", where);
+    }
+  }
+  return requestConsumeBody as CoreFunction;
+}
+
 /** `wasi:http/types@0.3.0#[constructor]request-options`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerNewRequestOptions(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -2711,7 +2914,6 @@ function lowerNewRequestOptions(host: JsFunction, ac: AdapterContext): CoreFunct
     let where = "result";
     try {
       inst.checkMayLeave("[constructor]request-options");
-
       let result: any;
       try {
         result = impl();
@@ -3114,6 +3316,62 @@ function lowerRequestOptionsClone(host: JsFunction, ac: AdapterContext): CoreFun
   return requestOptionsClone as CoreFunction;
 }
 
+/** `wasi:http/types@0.3.0#[static]response.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseNew(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [fieldsHandles, responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseNew(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
+    let where = 'param "headers"';
+    try {
+      inst.checkMayLeave("[static]response.new");
+      cx.refresh();
+      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "contents"';
+      const contentsCase = arg1 >>> 0;
+      let contents: any | undefined;
+      switch (contentsCase) {
+        case 0: {
+          contents = undefined;
+          break;
+        }
+        case 1: {
+          contents = cx.hooks.liftStream(cx, arg2 >>> 0, streamType);
+          break;
+        }
+        default:
+          throw invalidDiscriminant(contentsCase, "option", 2);
+      }
+      where = 'param "trailers"';
+      const trailers: any = cx.hooks.liftFuture(cx, arg3 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(headers, contents, trailers);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]response.new");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg4 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = responseHandles.lowerOwn(cx, result0, "[0]");
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]response.new", where);
+    }
+  }
+  return responseNew as CoreFunction;
+}
+
 /** `wasi:http/types@0.3.0#[method]response.get-status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerResponseGetStatusCode(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -3227,6 +3485,47 @@ function lowerResponseGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunc
     }
   }
   return responseGetHeaders as CoreFunction;
+}
+
+/** `wasi:http/types@0.3.0#[static]response.consume-body`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerResponseConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 1, "type"], "future");
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [responseHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function responseConsumeBody(arg0: number, arg1: number, arg2: number): void {
+    let where = 'param "this"';
+    try {
+      inst.checkMayLeave("[static]response.consume-body");
+      cx.refresh();
+      const this_: any = responseHandles.liftOwn(cx, arg0 >>> 0);
+      where = 'param "res"';
+      const res: any = cx.hooks.liftFuture(cx, arg1 >>> 0, futureType);
+      let result: any;
+      try {
+        result = impl(this_, res);
+      } catch (e) {
+        throw hostCallTrap(e, "[static]response.consume-body");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg2 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+    } catch (e) {
+      throw importCallFailed(e, inst, "[static]response.consume-body", where);
+    }
+  }
+  return responseConsumeBody as CoreFunction;
 }
 
 /** `wasi:http/handler@0.3.0#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -3404,6 +3703,9 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
+  "wasi:cli/stdout@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
+  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream2, core: "i32 -> i32" },
+  "wasi:cli/stdin@0.3.0#read-via-stream": { make: lowerReadViaStream, core: "i32 ->" },
   "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerNow, core: "-> i64" },
   "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow2, core: "i32 ->" },
@@ -3447,6 +3749,10 @@ const lowerImports: Record<
   },
   "wasi:http/types@0.3.0#[method]fields.copy-all": { make: lowerFieldsCopyAll, core: "i32 i32 ->" },
   "wasi:http/types@0.3.0#[method]fields.clone": { make: lowerFieldsClone, core: "i32 -> i32" },
+  "wasi:http/types@0.3.0#[static]request.new": {
+    make: lowerRequestNew,
+    core: "i32 i32 i32 i32 i32 i32 i32 ->",
+  },
   "wasi:http/types@0.3.0#[method]request.get-method": {
     make: lowerRequestGetMethod,
     core: "i32 i32 ->",
@@ -3487,6 +3793,10 @@ const lowerImports: Record<
     make: lowerRequestGetHeaders,
     core: "i32 -> i32",
   },
+  "wasi:http/types@0.3.0#[static]request.consume-body": {
+    make: lowerRequestConsumeBody,
+    core: "i32 i32 i32 ->",
+  },
   "wasi:http/types@0.3.0#[constructor]request-options": {
     make: lowerNewRequestOptions,
     core: "-> i32",
@@ -3519,6 +3829,10 @@ const lowerImports: Record<
     make: lowerRequestOptionsClone,
     core: "i32 -> i32",
   },
+  "wasi:http/types@0.3.0#[static]response.new": {
+    make: lowerResponseNew,
+    core: "i32 i32 i32 i32 i32 ->",
+  },
   "wasi:http/types@0.3.0#[method]response.get-status-code": {
     make: lowerResponseGetStatusCode,
     core: "i32 -> i32",
@@ -3530,6 +3844,10 @@ const lowerImports: Record<
   "wasi:http/types@0.3.0#[method]response.get-headers": {
     make: lowerResponseGetHeaders,
     core: "i32 -> i32",
+  },
+  "wasi:http/types@0.3.0#[static]response.consume-body": {
+    make: lowerResponseConsumeBody,
+    core: "i32 i32 i32 ->",
   },
 };
 

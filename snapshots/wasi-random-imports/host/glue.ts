@@ -75,7 +75,6 @@ function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
     let where = "result";
     try {
       inst.checkMayLeave("get-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -148,7 +147,6 @@ function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFu
     let where = "result";
     try {
       inst.checkMayLeave("get-insecure-random-u64");
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();
@@ -175,7 +173,6 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
     try {
       inst.checkMayLeave("get-insecure-seed");
       cx.refresh();
-
       let result: ReturnType<typeof impl>;
       try {
         result = impl();

@@ -17,6 +17,7 @@ import {
   BorrowScope,
   ComponentError,
   allocateList,
+  asyncTypeAt,
   atPath,
   badValue,
   checkListRange,
@@ -736,6 +737,141 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
     }
   }
   return tcpSocketBind as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.listen`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketListen(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "cases", 0, "type"], "stream");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketListen(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.listen");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
+      try {
+        result = { tag: "ok", val: impl(self) };
+      } catch (e) {
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.listen");
+        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (typeof result !== "object" || result === null)
+        throw badValue('{ tag: "ok" | "err", val }', result);
+      switch (result.tag) {
+        case "ok": {
+          cx.u8[outPtr] = 0;
+          const resultOk = result.val;
+          const resultOkHandle = cx.hooks.lowerStream(cx, resultOk, streamType);
+          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
+          break;
+        }
+        case "err": {
+          cx.u8[outPtr] = 1;
+          const resultErr = result.val;
+          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', result);
+      }
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.listen", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketListen as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.send`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketSend(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketSend(arg0: number, arg1: number): number {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.send");
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      where = 'param "data"';
+      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
+      let result: any;
+      try {
+        result = impl(self, data);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.send");
+      }
+      where = "result";
+      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
+      scope.releaseLenders();
+      return resultHandle;
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.send", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketSend as CoreFunction;
+}
+
+/** `wasi:sockets/types@0.3.0#[method]tcp-socket.receive`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+function lowerTcpSocketReceive(host: JsFunction, ac: AdapterContext): CoreFunction {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const [tcpSocketHandles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function tcpSocketReceive(arg0: number, arg1: number): void {
+    const prevScope = cx.borrowScope;
+    const scope = new BorrowScope();
+    cx.borrowScope = scope;
+    let where = 'param "self"';
+    try {
+      inst.checkMayLeave("[method]tcp-socket.receive");
+      cx.refresh();
+      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      let result: any;
+      try {
+        result = impl(self);
+      } catch (e) {
+        throw hostCallTrap(e, "[method]tcp-socket.receive");
+      }
+      cx.refresh();
+      where = "result";
+      const outPtr = arg1 >>> 0;
+      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
+      if (!Array.isArray(result) || result.length !== 2)
+        throw badValue("a tuple (array of length 2)", result);
+      const result0 = result[0];
+      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
+      cx.dv.setUint32(outPtr, result0Handle, true);
+      const result1 = result[1];
+      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
+      cx.dv.setUint32(outPtr + 4, result1Handle, true);
+      scope.releaseLenders();
+    } catch (e) {
+      throw importCallFailed(e, inst, "[method]tcp-socket.receive", where);
+    } finally {
+      cx.borrowScope = prevScope;
+    }
+  }
+  return tcpSocketReceive as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2837,6 +2973,18 @@ const lowerImports: Record<
   "wasi:sockets/types@0.3.0#[method]tcp-socket.bind": {
     make: lowerTcpSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.listen": {
+    make: lowerTcpSocketListen,
+    core: "i32 i32 ->",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.send": {
+    make: lowerTcpSocketSend,
+    core: "i32 i32 -> i32",
+  },
+  "wasi:sockets/types@0.3.0#[method]tcp-socket.receive": {
+    make: lowerTcpSocketReceive,
+    core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address": {
     make: lowerTcpSocketGetLocalAddress,

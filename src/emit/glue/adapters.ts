@@ -218,7 +218,7 @@ export function renderTaskImportAdapter(
   });
 }
 
-/** Where a task adapter's stream/future types sit in the runtime's plan of the function (`ac.plan`). */
+/** Where an adapter's stream/future types sit in the runtime's plan of the function (`ac.plan`). */
 function planRoots(plan: FunctionPlan): { plan: ValuePlan; base: string; path: (string | number)[] }[] {
   return [
     ...plan.params.map((p, i) => ({ plan: p.type, base: "ac.plan", path: ["params", i, "type"] })),
@@ -312,6 +312,7 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   if (plan.direction !== "lower") throw new Error(`glue: ${plan.name}: an import adapter needs a "lower" plan`);
   const env = new Env(helpers);
   env.shared = shared;
+  env.asyncTypes = new AsyncTypes(planRoots(plan), env);
   const jsName = env.locals.claim(spec.jsName);
   const resultLocal = env.locals.claim("result");
   const coreParams = plan.core.params.map((t, i) => ({ name: env.locals.claim(`arg${i}`), type: coreTsType(t) }));
@@ -373,6 +374,7 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   return renderTemplate("import", {
     docs: spec.docs,
     factory: spec.factory,
+    asyncTypes: env.asyncTypes.declarations,
     fnType: spec.fnType ?? "(...args: any[]) => any",
     jsName,
     name: lit(plan.name),

@@ -279,7 +279,11 @@ export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefine
       return "number";
     case "own":
     case "borrow":
-      // Resource objects: the declarations name their classes; the glue passes them through.
+    case "stream":
+    case "future":
+    case "error-context":
+      // Resource objects and stream/future/error-context ends: the declarations name their
+      // classes (StreamReader<T>, ...); the glue passes what the runtime made through.
       return "any";
     default:
       return "unknown";

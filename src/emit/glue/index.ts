@@ -10,8 +10,9 @@
  * export's parameters: its result is lifted by `canon task.return`, for which each async
  * result type gets a `taskReturn` adapter), and every async import a `taskImport` adapter (its
  * values when lowered `async`). Task adapters move stream, future and error-context values through
- * the runtime's hooks (`AsyncTypes`); the whole-call adapters of sync functions leave signatures
- * with them to the instantiator's dynamic path.
+ * the runtime's hooks (`AsyncTypes`), as do the whole-call adapters of sync imports (WASI 0.3's
+ * `write-via-stream` and the like, lowered sync); the whole-call adapters of exports, used only by
+ * components without async features, leave signatures with them to the instantiator's dynamic path.
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
@@ -109,7 +110,8 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lo
   const resolver = new TypeResolver(doc);
   const out: WorldAdapter[] = [];
   const direction = kind === "lower" || kind === "taskImport" ? "lower" : "lift";
-  const withEnds = kind === "task" || kind === "taskImport";
+  // Sync exports outside the task machinery (a component without async features) keep the dynamic path for ends.
+  const withEnds = kind !== "lift";
   for (const { fn, path, fnType } of fns) {
     if (kind === "taskImport" ? !fn.async : fn.async && kind !== "task") continue;
     const plan = planOf(resolver, fn, direction);
