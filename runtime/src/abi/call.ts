@@ -13,6 +13,7 @@
  * realloc/post-return cannot leave it (`may_leave`).
  */
 import { BorrowScope } from "../resources/handle.js";
+import { beginLowering, endLowering, lowersHandles, undoLowering } from "./lowering-journal.js";
 import { AbiValueError, Trap } from "../trap.js";
 import { FlatReader, type CodecCompiler, type Flat } from "./codec.js";
 import type { LiftLowerContext } from "./context.js";
@@ -122,6 +123,8 @@ export function compileLift(
   const n = params.length;
   const result = plan.result && compiler.codec(plan.result);
   const borrows = plan.params.some((p) => containsBorrow(p.type));
+  // Arguments that add handles to the callee's table are lowered in the journal: a refused one takes them back.
+  const journal = lowersHandles(plan.params.map((p) => p.type));
   const inst = cx.inst;
   const flatArgs: Flat[] = [];
   const resultBox: Flat[] = [];
@@ -231,7 +234,16 @@ export function compileLift(
     try {
       cx.refresh();
       flatArgs.length = 0;
-      lowerArgs(args);
+      if (journal) {
+        beginLowering(cx);
+        try {
+          lowerArgs(args);
+        } catch (e) {
+          undoLowering(cx);
+          throw e;
+        }
+        endLowering(cx);
+      } else lowerArgs(args);
       const ret = callCore(flatArgs);
       cx.refresh();
       const value = liftResult(ret);

@@ -871,8 +871,16 @@ export class CodecCompiler {
         return b.toJs(h.rep, true);
       };
       // CanonicalABI.md lower_own
-      lower = (cx, v) =>
-        cx.inst.handles.add(new ResourceHandle(rt, b.toRep(v, true), true));
+      lower = (cx, v) => {
+        const rep = b.toRep(v, true);
+        const h = cx.inst.handles.add(new ResourceHandle(rt, rep, true));
+        // Taken back if a later argument is refused (lowering-journal.ts): the host owns it again.
+        cx.lowered?.push(() => {
+          cx.inst.handles.remove(h);
+          b.giveBack(v, rep);
+        });
+        return h;
+      };
     } else {
       // CanonicalABI.md lift_borrow
       lift = (cx, i) => {
@@ -893,7 +901,13 @@ export class CodecCompiler {
         if (cx.inst === rt.impl) return rep;
         const scope = scopeOf(cx);
         scope.numBorrows++;
-        return cx.inst.handles.add(new ResourceHandle(rt, rep, false, scope));
+        const h = cx.inst.handles.add(new ResourceHandle(rt, rep, false, scope));
+        // Ended if a later argument is refused (lowering-journal.ts).
+        cx.lowered?.push(() => {
+          cx.inst.handles.remove(h);
+          scope.numBorrows--;
+        });
+        return h;
       };
     }
     return {

@@ -85,12 +85,12 @@ export class LiftLowerContext {
   /** The function being lifted/lowered, for trap messages. */
   func: string | undefined;
   /**
-   * While a host call's arguments are lowered: the stream, future and error-context handles they
-   * added to `inst`, so a later argument that fails can take them back (link/async-calls.ts).
+   * While a host call's arguments are lowered: how to take back each handle they added to `inst`,
+   * so a later argument that fails leaves nothing behind (lowering-journal.ts).
    */
-  loweredHandles: number[] | undefined;
-  /** The array `loweredHandles` is while journaling (one per context, reused). */
-  readonly loweredJournal: number[] = [];
+  lowered: (() => void)[] | undefined;
+  /** The array `lowered` is while journaling (one per context, reused). */
+  readonly loweredJournal: (() => void)[] = [];
   /** While a host call's arguments are lowered: where the host sources among them report a failure. */
   sourceFailures: SourceFailureSink | undefined;
 

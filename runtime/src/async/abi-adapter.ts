@@ -135,9 +135,12 @@ function sharedOf<S>(
   );
 }
 
-/** Records a handle lowering added, while the caller keeps a journal (`LiftLowerContext.loweredHandles`). */
+/**
+ * Notes an end a lowering added, while the caller keeps a journal (abi/lowering-journal.ts):
+ * taking it back removes it from the table and drops it (the JS end stays moved).
+ */
 function noted(cx: LiftLowerContext, handle: number): number {
-  cx.loweredHandles?.push(handle);
+  cx.lowered?.push(() => (cx.inst.handles.remove(handle) as { drop?: () => void }).drop?.());
   return handle;
 }
 

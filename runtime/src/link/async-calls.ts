@@ -12,6 +12,7 @@
 import type { Task } from "../task/task.js";
 import { FlatReader, type CodecCompiler, type Codec, type Flat } from "../abi/codec.js";
 import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
+import { beginLowering, endLowering, lowersHandles, undoLowering } from "../abi/lowering-journal.js";
 import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
 import { planValue } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
@@ -71,32 +72,24 @@ function located(name: string, param: string, lower: () => void): void {
 }
 
 /**
- * Runs `lower`, the lowering of a host call's arguments that can move stream, future or
- * error-context ends. The spec's host values are always valid; ours may not be: when one is
- * refused, the ends the arguments before it already moved into the callee are taken back out of
- * its table and dropped (the JS ends stay moved), so the refused call leaves nothing behind. A
- * host source among the arguments that fails later fails the call (task/source-failures.ts).
+ * Runs `lower`, the lowering of a host call's arguments that can add handles to the callee's
+ * table, in the journal (abi/lowering-journal.ts): a refused argument takes back what the ones
+ * before it moved, so the refused call leaves nothing behind. A host source among the arguments
+ * that fails later fails the call (task/source-failures.ts).
  */
 function journaled(task: Task, cx: LiftLowerContext, lower: () => Flat[]): Flat[] {
-  // The context's journal, reused: lowering arguments never nests within one context.
-  const journal = cx.loweredJournal;
-  journal.length = 0;
-  cx.loweredHandles = journal;
+  beginLowering(cx);
   cx.sourceFailures = task.sourceFailures;
   try {
-    return lower();
+    const flat = lower();
+    endLowering(cx);
+    return flat;
   } catch (e) {
-    for (const h of journal.reverse()) (cx.inst.handles.remove(h) as { drop?: () => void }).drop?.();
+    undoLowering(cx);
     throw e;
   } finally {
-    cx.loweredHandles = undefined;
     cx.sourceFailures = undefined;
   }
-}
-
-/** Whether values of `types` can hold stream, future or error-context ends. */
-function movesEnds(types: AbiType[]): boolean {
-  return /"kind":"(stream|future|error-context)"/.test(JSON.stringify(types));
 }
 
 /** CanonicalABI.md `lower_flat_values` of the arguments with `max_flat` (spilling through realloc). */
@@ -132,25 +125,25 @@ const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 /**
  * A task lift's value code: the dynamic codecs, until a `taskExport` adapter gives generated
  * code (`use`). Either lowering runs in the task's borrow scope, and in the journal when the
- * arguments can move stream/future/error-context ends (`journaled`).
+ * arguments can add handles to the callee's table (`journaled`).
  */
 class TaskValues {
   lowerParams: (task: Task, args: unknown[]) => Flat[];
   liftResults: ((flat: readonly Flat[]) => unknown[]) | undefined;
-  private readonly movesEnds: boolean;
+  private readonly journal: boolean;
 
   constructor(
     private readonly cx: LiftLowerContext,
     types: AbiType[],
     dynamicLower: (args: unknown[]) => Flat[],
   ) {
-    this.movesEnds = movesEnds(types);
+    this.journal = lowersHandles(types);
     this.lowerParams = this.scoped(dynamicLower);
   }
 
   private scoped(lower: (args: unknown[]) => Flat[]): (task: Task, args: unknown[]) => Flat[] {
     const cx = this.cx;
-    return this.movesEnds
+    return this.journal
       ? (task, args) => withScope(cx, task, () => journaled(task, cx, () => lower(args)))
       : (task, args) => withScope(cx, task, () => lower(args));
   }

@@ -22,6 +22,8 @@ export interface ResourceBinding {
   toJs(rep: number, own: boolean): unknown;
   /** Lowering: the rep of a JS value; `own` moves the resource out of the host. */
   toRep(value: unknown, own: boolean): number;
+  /** Undoes `toRep(value, true)` for `rep`: the call it was for was refused, the host owns `value` again. */
+  giveBack(value: unknown, rep: number): void;
 }
 
 interface HostEntry<T extends object> {
@@ -89,6 +91,10 @@ export class HostResourceBinding<
       e.strong = obj;
     }
     return rep;
+  }
+
+  giveBack(_value: unknown, rep: number): void {
+    this.toJs(rep, true);
   }
 
   toJs(rep: number, own: boolean): T {
@@ -193,6 +199,11 @@ export class GuestResource {
     return r.#rep;
   }
 
+  /** @internal A lowering as own was undone (the call was refused): the host owns the wrapper again. */
+  static restore(r: GuestResource): void {
+    if (r.#state === "moved") r.#state = "owned";
+  }
+
   /** @internal Ends a borrowed wrapper's validity when the call that lent it returns. */
   static expire(r: GuestResource): void {
     if (r.#state === "borrowed") r.#state = "expired";
@@ -229,6 +240,10 @@ export class GuestResourceBinding implements ResourceBinding {
 
   toJs(rep: number, own: boolean): GuestResource {
     return this.wrap(rep, this, own);
+  }
+
+  giveBack(value: unknown): void {
+    GuestResource.restore(value as GuestResource);
   }
 
   toRep(value: unknown, own: boolean): number {

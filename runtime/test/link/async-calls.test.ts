@@ -208,3 +208,39 @@ describe("link: a refused argument after a stream argument", () => {
     expect(state.handles.size).toBe(0);
   });
 });
+
+/**
+ * A component that runs its exports as tasks (it uses an async built-in) with a resource:
+ * `make() -> r`, and `take(x: r, n: u32) -> u32`, which drops `x` and answers `n`.
+ */
+const OWN_ARG_WAT = `(component
+  (type $r (resource (rep i32)))
+  (core func $r-new (canon resource.new $r))
+  (core func $r-drop (canon resource.drop $r))
+  (core func $ws-new (canon waitable-set.new))
+  (core instance $b (export "r-new" (func $r-new)) (export "r-drop" (func $r-drop)) (export "ws-new" (func $ws-new)))
+  (core module $Main
+    (import "b" "r-new" (func $r-new (param i32) (result i32)))
+    (import "b" "r-drop" (func $r-drop (param i32)))
+    (import "b" "ws-new" (func $ws-new (result i32)))
+    (func (export "make") (result i32) (call $r-new (i32.const 1)))
+    (func (export "take") (param i32 i32) (result i32) (call $r-drop (local.get 0)) (local.get 1)))
+  (core instance $main (instantiate $Main (with "b" (instance $b))))
+  (export $R "r" (type $r))
+  (func (export "make") (result (own $R)) (canon lift (core func $main "make")))
+  (func (export "take") (param "x" (own $R)) (param "n" u32) (result u32) (canon lift (core func $main "take"))))`;
+
+describe("link: a refused argument after an own resource argument (a task's arguments)", () => {
+  it("takes the resource back out of the callee's table; the host's wrapper still owns it", async () => {
+    const compiled = await compileComponent(await buildWatComponent(OWN_ARG_WAT));
+    const { exports, state } = compiled.instantiateSync({});
+    const r = exports.make();
+    expect(state.handles.size).toBe(0);
+    await expect(Promise.resolve().then(() => exports.take(r, "x"))).rejects.toThrow('expected a u32 (integer 0..4294967295), got string "x" in take (param "n")');
+    expect(state.handles.size).toBe(0);
+    // The wrapper was given back: it moves in with a good call.
+    expect(await exports.take(r, 5)).toBe(5);
+    expect(state.handles.size).toBe(0);
+    await expect(Promise.resolve().then(() => exports.take(r, 6))).rejects.toThrow(/already moved/);
+  });
+});

@@ -33,6 +33,9 @@ interface api {
   default-size: func() -> u32;
   live-counters: func() -> u32;
   last-dropped: func() -> u32;
+  give: func(c: counter, n: u32) -> u32;
+  give-file: func(f: file, n: u32) -> u32;
+  lend-file: func(f: borrow<file>, n: u32) -> u32;
 }
 world w { import host-api; export api; }`;
 
@@ -81,6 +84,10 @@ const CORE = `(module
     (local.set $s (call $file-size (local.get $h)))
     (call $file-drop (local.get $h))
     (local.get $s))
+  ;; give / give-file / lend-file: drop the handle, answer n.
+  (func (export "${API}#give") (param i32 i32) (result i32) (call $c-drop (local.get 0)) (local.get 1))
+  (func (export "${API}#give-file") (param i32 i32) (result i32) (call $file-drop (local.get 0)) (local.get 1))
+  (func (export "${API}#lend-file") (param i32 i32) (result i32) (call $file-drop (local.get 0)) (local.get 1))
   (func (export "${API}#live-counters") (result i32) (global.get $live))
   (func (export "${API}#last-dropped") (result i32) (global.get $last))
 )`;
@@ -160,6 +167,29 @@ describe("link: resources", () => {
     expect((err as Trap).rule).toMatch(/num_borrows/);
     expect((err as Trap).func).toBe("use-file-leak");
     expect(() => api.liveCounters()).toThrow(/poisoned/);
+  });
+
+  it("a refused argument takes back the resources the ones before it moved in (own and borrow, host and guest)", async () => {
+    disposed.length = 0;
+    const { exports, state } = await instantiate();
+    const api = exports[API];
+    const before = state.handles.size;
+    const c = new api.Counter(4);
+    const f = new File("kept");
+    // The resource went in first, then the u32 was refused: the component's table is as before.
+    expect(() => api.give(c, "x")).toThrow(/expected a u32.*in give \(param "n"\)/);
+    expect(() => api.giveFile(f, -1)).toThrow(/in give-file \(param "n"\)/);
+    expect(() => api.lendFile(f, 1.5)).toThrow(/in lend-file \(param "n"\)/);
+    expect(state.handles.size).toBe(before);
+    // The host still owns both: they work, and move in when the call is good.
+    expect(c.get()).toBe(4);
+    expect(disposed).toEqual([]);
+    expect(api.give(c, 7)).toBe(7);
+    expect(api.lastDropped()).toBe(4);
+    expect(api.lendFile(f, 2)).toBe(2);
+    expect(api.giveFile(f, 3)).toBe(3);
+    expect(disposed).toEqual(["kept"]); // the guest dropped the own handle it was given
+    expect(state.handles.size).toBe(before);
   });
 
   it("rejects a resource of the wrong class before entering the guest", async () => {

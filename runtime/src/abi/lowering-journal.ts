@@ -1,0 +1,35 @@
+/**
+ * The journal of a host call's argument lowering. The spec's host values are always valid; ours
+ * may not be, and a value refused after earlier arguments moved handles into the callee's table
+ * must leave nothing behind: each lowering that adds a handle notes how to take it back (a
+ * stream/future/error-context end is removed and dropped, an own resource is given back to the
+ * host, a lent borrow is ended), and a refused call runs those notes, latest first.
+ */
+import type { LiftLowerContext } from "./context.js";
+
+/** Starts journaling `cx`'s lowerings (a call's arguments; lowering never nests within one context). */
+export function beginLowering(cx: LiftLowerContext): void {
+  const journal = cx.loweredJournal;
+  journal.length = 0;
+  cx.lowered = journal;
+}
+
+/** The arguments are all lowered: nothing to take back any more. */
+export function endLowering(cx: LiftLowerContext): void {
+  cx.lowered = undefined;
+  cx.loweredJournal.length = 0;
+}
+
+/** A lowering failed: takes back what the arguments before it moved into the callee (no-op after `endLowering`). */
+export function undoLowering(cx: LiftLowerContext): void {
+  const journal = cx.lowered;
+  if (journal === undefined) return;
+  cx.lowered = undefined;
+  for (let k = journal.length - 1; k >= 0; k--) journal[k]!();
+  journal.length = 0;
+}
+
+/** Whether values of these types can add handles to the callee's table (then their lowering is journaled). */
+export function lowersHandles(types: readonly unknown[]): boolean {
+  return /"kind":"(own|borrow|stream|future|error-context)"/.test(JSON.stringify(types));
+}
