@@ -79,6 +79,7 @@ function expectSame(g: Outcome, d: Outcome): void {
   expect(g.coreResult).toEqual(d.coreResult);
   expect(g.reallocs).toEqual(d.reallocs);
   expect(g.poisoned).toBe(d.poisoned);
+  expect(g.handles).toBe(d.handles);
   // Byte-identical memory (the first differing offset, when not).
   const diff = g.memory.findIndex((b, i) => b !== d.memory[i]);
   expect({ length: g.memory.length, firstDifference: diff }).toEqual({ length: d.memory.length, firstDifference: -1 });
@@ -117,6 +118,15 @@ describe("borrowed handles agree with the dynamic path", () => {
     const d = await roundTrip(peek, args, () => 7, "dynamic");
     expect(d.error?.message).toMatch(/2 borrowed handle\(s\) lent to the callee were not dropped/);
     expect(g.hostArgs).toEqual(args);
+    expectSame(g, d);
+  });
+  it("a refused argument takes back the own and borrow handles the ones before it moved in", async () => {
+    const keep: Signature = { name: "keep", params: [["f", T.own(0, "file")], ["g", T.borrow(1, "dir")], ["n", T.u32]], result: T.u32 };
+    const args = [{ name: "a" }, { name: "d" }, "seven"];
+    const g = await roundTrip(keep, args, () => 7, "generated");
+    const d = await roundTrip(keep, args, () => 7, "dynamic");
+    expect(d.error?.message).toMatch(/expected a u32 .* in keep \(param "n"\)/);
+    expect(d.handles).toBe(0);
     expectSame(g, d);
   });
   it("a non-object as a resource is a bad argument", async () => {

@@ -142,6 +142,8 @@ export interface Outcome {
   memory: Uint8Array;
   reallocs: ReallocCall[];
   poisoned: boolean;
+  /** Entries left in the component's handle table after the call. */
+  handles: number;
 }
 
 export interface RunOptions {
@@ -176,7 +178,7 @@ export async function roundTrip(
     if (!b) bindings.set(id, (b = new HostResourceBinding(name)));
     return b;
   });
-  const out: Outcome = { memory: new Uint8Array(0), reallocs: mem.calls, poisoned: false };
+  const out: Outcome = { memory: new Uint8Array(0), reallocs: mem.calls, poisoned: false, handles: 0 };
 
   let lowered: CoreFunction;
   const recordingHost = (...a: unknown[]) => {
@@ -219,6 +221,7 @@ export async function roundTrip(
   }
   out.memory = new Uint8Array(mem.memory.buffer.slice(0));
   out.poisoned = inst.poisoned !== undefined;
+  out.handles = inst.handles.size;
   if (postReturns.length > 0) (out as Outcome & { postReturns?: unknown[][] }).postReturns = postReturns;
   return out;
 }

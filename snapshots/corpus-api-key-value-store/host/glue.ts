@@ -19,10 +19,12 @@ import {
   allocateList,
   atPath,
   badValue,
+  beginLowering,
   callPostReturn,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -30,6 +32,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -108,6 +111,7 @@ function liftOnSet(core: CoreFunction, ac: AdapterContext): Exports["watcher"]["
     let where = 'param "bucket"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const bucketHandle = bucketHandles.lowerOwn(cx, bucket);
       where = 'param "key"';
       const [keyPtr, keyLen] = lowerString(cx, key);
@@ -130,6 +134,7 @@ function liftOnSet(core: CoreFunction, ac: AdapterContext): Exports["watcher"]["
           }
         }
       }
+      endLowering(cx);
       try {
         core(bucketHandle, keyPtr, keyLen, valuePtr, value.length);
       } catch (e) {
@@ -137,6 +142,8 @@ function liftOnSet(core: CoreFunction, ac: AdapterContext): Exports["watcher"]["
       }
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "on-set");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "on-set", where);
     } finally {
       inst.leave(entered);
@@ -155,9 +162,11 @@ function liftOnDelete(core: CoreFunction, ac: AdapterContext): Exports["watcher"
     let where = 'param "bucket"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const bucketHandle = bucketHandles.lowerOwn(cx, bucket);
       where = 'param "key"';
       const [keyPtr, keyLen] = lowerString(cx, key);
+      endLowering(cx);
       try {
         core(bucketHandle, keyPtr, keyLen);
       } catch (e) {
@@ -165,6 +174,8 @@ function liftOnDelete(core: CoreFunction, ac: AdapterContext): Exports["watcher"
       }
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "on-delete");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "on-delete", where);
     } finally {
       inst.leave(entered);

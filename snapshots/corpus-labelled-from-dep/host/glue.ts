@@ -14,10 +14,12 @@ import type {
 } from "@witgen/runtime";
 import {
   BorrowScope,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -25,6 +27,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -73,9 +76,11 @@ function liftBucketGet(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = bucketHandles.lowerBorrow(cx, self);
       where = 'param "key"';
       const [keyPtr, keyLen] = lowerString(cx, key);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle, keyPtr, keyLen) as number;
@@ -108,6 +113,8 @@ function liftBucketGet(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]bucket.get", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]bucket.get", where);
     } finally {
       inst.leave(entered);

@@ -15,10 +15,12 @@ import type {
 import {
   BorrowScope,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -26,6 +28,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -46,9 +49,11 @@ function liftOpenAt(
     let where = 'param "base"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const baseHandle = descriptorHandles.lowerBorrow(cx, base);
       where = 'param "path"';
       const [pathPtr, pathLen] = lowerString(cx, path);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(baseHandle, pathPtr, pathLen) as number;
@@ -62,6 +67,8 @@ function liftOpenAt(
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "open-at", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "open-at", where);
     } finally {
       inst.leave(entered);
@@ -82,7 +89,9 @@ function liftNewDirWalker(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "root"';
     try {
+      beginLowering(cx);
       const rootHandle = descriptorHandles.lowerBorrow(cx, root);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(rootHandle) as number;
@@ -96,6 +105,8 @@ function liftNewDirWalker(core: CoreFunction, ac: AdapterContext): JsFunction {
         callPostReturn(inst, postReturn, "[constructor]dir-walker", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[constructor]dir-walker", where);
     } finally {
       inst.leave(entered);
@@ -117,7 +128,9 @@ function liftDirWalkerNext(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = dirWalkerHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -147,6 +160,8 @@ function liftDirWalkerNext(core: CoreFunction, ac: AdapterContext): JsFunction {
         callPostReturn(inst, postReturn, "[method]dir-walker.next", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]dir-walker.next", where);
     } finally {
       inst.leave(entered);

@@ -20,11 +20,13 @@ import {
   allocateList,
   atPath,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -32,6 +34,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -79,7 +82,9 @@ function liftConnectionClose(core: CoreFunction, ac: AdapterContext): JsFunction
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = connectionHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -88,6 +93,8 @@ function liftConnectionClose(core: CoreFunction, ac: AdapterContext): JsFunction
       checkBorrowsDropped(scope, "[method]connection.close");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]connection.close");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]connection.close", where);
     } finally {
       inst.leave(entered);

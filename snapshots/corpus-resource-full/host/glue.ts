@@ -18,11 +18,13 @@ import {
   allocateList,
   atPath,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -30,6 +32,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -93,6 +96,7 @@ function liftBlobWrite(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = blobHandles.lowerBorrow(cx, self);
       where = 'param "bytes"';
       if (!(Array.isArray(bytes) || bytes instanceof Uint8Array))
@@ -113,6 +117,7 @@ function liftBlobWrite(core: CoreFunction, ac: AdapterContext): JsFunction {
           }
         }
       }
+      endLowering(cx);
       try {
         core(selfHandle, bytesPtr, bytes.length);
       } catch (e) {
@@ -121,6 +126,8 @@ function liftBlobWrite(core: CoreFunction, ac: AdapterContext): JsFunction {
       checkBorrowsDropped(scope, "[method]blob.write");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.write");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob.write", where);
     } finally {
       inst.leave(entered);
@@ -142,10 +149,12 @@ function liftBlobRead(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = blobHandles.lowerBorrow(cx, self);
       where = 'param "n"';
       if (typeof n !== "number" || n >>> 0 !== n)
         throw badValue("a u32 (integer 0..4294967295)", n);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle, n) as number;
@@ -166,6 +175,8 @@ function liftBlobRead(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.read", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob.read", where);
     } finally {
       inst.leave(entered);
@@ -186,9 +197,11 @@ function liftBlobMerge(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "lhs"';
     try {
+      beginLowering(cx);
       const lhsHandle = blobHandles.lowerBorrow(cx, lhs);
       where = 'param "rhs"';
       const rhsHandle = blobHandles.lowerBorrow(cx, rhs);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(lhsHandle, rhsHandle) as number;
@@ -201,6 +214,8 @@ function liftBlobMerge(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]blob.merge", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[static]blob.merge", where);
     } finally {
       inst.leave(entered);
@@ -221,7 +236,9 @@ function liftBlobSize(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = blobHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: bigint;
       try {
         ret = core(selfHandle) as bigint;
@@ -234,6 +251,8 @@ function liftBlobSize(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.size", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob.size", where);
     } finally {
       inst.leave(entered);
@@ -370,7 +389,9 @@ function liftBlob3Clone(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = blob3Handles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -383,6 +404,8 @@ function liftBlob3Clone(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob3.clone", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob3.clone", where);
     } finally {
       inst.leave(entered);

@@ -18,17 +18,20 @@ import {
   allocateList,
   atPath,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -48,9 +51,11 @@ function liftCopy(
     let where = 'param "src"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const srcHandle = inputStreamHandles.lowerBorrow(cx, src);
       where = 'param "dst"';
       const dstHandle = outputStreamHandles.lowerBorrow(cx, dst);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(srcHandle, dstHandle) as number;
@@ -83,6 +88,8 @@ function liftCopy(
       if (result.tag === "err") throw new ComponentError(result.val);
       return result.val;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "copy", where);
     } finally {
       inst.leave(entered);

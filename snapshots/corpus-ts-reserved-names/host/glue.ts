@@ -18,11 +18,13 @@ import {
   allocateList,
   atPath,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -30,6 +32,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -978,7 +981,9 @@ function liftObjectDelete(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -987,6 +992,8 @@ function liftObjectDelete(core: CoreFunction, ac: AdapterContext): JsFunction {
       checkBorrowsDropped(scope, "[method]object.delete");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.delete");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.delete", where);
     } finally {
       inst.leave(entered);
@@ -1007,7 +1014,9 @@ function liftObjectThen(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -1016,6 +1025,8 @@ function liftObjectThen(core: CoreFunction, ac: AdapterContext): JsFunction {
       checkBorrowsDropped(scope, "[method]object.then");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.then");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.then", where);
     } finally {
       inst.leave(entered);
@@ -1037,7 +1048,9 @@ function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction 
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -1058,6 +1071,8 @@ function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction 
         callPostReturn(inst, postReturn, "[method]object.to-string", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.to-string", where);
     } finally {
       inst.leave(entered);
@@ -1122,7 +1137,9 @@ function liftObjectBind(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -1131,6 +1148,8 @@ function liftObjectBind(core: CoreFunction, ac: AdapterContext): JsFunction {
       checkBorrowsDropped(scope, "[method]object.bind");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.bind");
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.bind", where);
     } finally {
       inst.leave(entered);
@@ -1186,7 +1205,9 @@ function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
+      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -1199,6 +1220,8 @@ function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.length", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.length", where);
     } finally {
       inst.leave(entered);

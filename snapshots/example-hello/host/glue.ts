@@ -17,11 +17,13 @@ import {
   BorrowScope,
   ComponentError,
   badValue,
+  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
+  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -29,6 +31,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -148,6 +151,7 @@ function liftGuestBookSign(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = guestBookHandles.lowerBorrow(cx, self);
       where = 'param "who"';
       if (typeof who !== "object" || who === null) throw badValue("a record object", who);
@@ -165,6 +169,7 @@ function liftGuestBookSign(core: CoreFunction, ac: AdapterContext): JsFunction {
           throw badValue("a u8 (integer 0..255)", whoAge, ".age");
         whoAgePayload = whoAge;
       }
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle, whoNamePtr, whoNameLen, whoAgeCase, whoAgePayload) as number;
@@ -202,6 +207,8 @@ function liftGuestBookSign(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (result.tag === "err") throw new ComponentError(result.val);
       return result.val;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]guest-book.sign", where);
     } finally {
       inst.leave(entered);
@@ -223,7 +230,9 @@ function liftGuestBookSignatures(core: CoreFunction, ac: AdapterContext): JsFunc
     let where = 'param "self"';
     try {
       cx.refresh();
+      beginLowering(cx);
       const selfHandle = guestBookHandles.lowerBorrow(cx, self);
+      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -251,6 +260,8 @@ function liftGuestBookSignatures(core: CoreFunction, ac: AdapterContext): JsFunc
         callPostReturn(inst, postReturn, "[method]guest-book.signatures", ret);
       return result;
     } catch (e) {
+      // A refused argument: what the ones before it moved into the component is taken back.
+      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]guest-book.signatures", where);
     } finally {
       inst.leave(entered);

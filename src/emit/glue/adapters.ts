@@ -5,7 +5,7 @@
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
  */
-import { containsBorrow, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
+import { containsBorrow, lowersHandles, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { AsyncTypes, coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
@@ -69,6 +69,9 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
 
   for (const h of ["coreCallTrap", "callPostReturn", "exportCallFailed"] as const) env.rt(h);
   if (env.lowersStrings) env.rt("stringLowerer");
+  // Arguments that add handles to the component's table are lowered in the runtime's journal.
+  const journal = lowersHandles(plan.params.map((p) => p.type));
+  if (journal) for (const h of ["beginLowering", "endLowering", "undoLowering"] as const) env.rt(h);
   const typed = spec.fnType !== undefined;
   const resultCore = plan.core.results[0];
   return renderTemplate("export", {
@@ -88,6 +91,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
     returnResult: reindent(returnResult, 3),
     resources,
     borrows,
+    journal,
   });
 }
 

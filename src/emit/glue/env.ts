@@ -28,6 +28,9 @@ export const RUNTIME_HELPERS = [
   "checkBorrowsDropped",
   "BorrowScope",
   "asyncTypeAt",
+  "beginLowering",
+  "endLowering",
+  "undoLowering",
 ] as const;
 
 export type RuntimeHelper = (typeof RUNTIME_HELPERS)[number];
