@@ -136,7 +136,12 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
       this.writing = false;
       return then({ result: CopyResult.CANCELLED, count: 0 });
     }
-    return this.end.write(items, then);
+    try {
+      return await this.end.write(items, then);
+    } catch (e) {
+      this.writing = false;
+      throw e;
+    }
   }
 
   /** The writer's state after a write ended with `result`; returns the count taken. */
