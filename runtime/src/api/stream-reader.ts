@@ -98,15 +98,15 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /**
-   * One host read, mapped by `then` (one of the bound `settled*` functions below) as it
-   * settles. Not an async function: with the element type known, the read goes to the end at
-   * once, and its promise settles with the mapped value (the path of every chunk).
+   * One host read, mapped by `then` (one of the `settle*` methods below, called on this reader)
+   * as it settles. Not an async function: with the element type known, the read goes to the end
+   * at once, and its promise settles with the mapped value (the path of every chunk).
    */
-  private readRaw<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (out: HostReadOutcome) => R): Promise<R> {
+  private readRaw<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (this: this, out: HostReadOutcome) => R): Promise<R> {
     if (this.codec instanceof LateCodec && !this.codec.current) return this.readRawLate(capacity, target, then);
     if (this.sharedStream.peerTrap) {
       try {
-        return Promise.resolve(then({ result: CopyResult.DROPPED, values: [] }));
+        return Promise.resolve(then.call(this, { result: CopyResult.DROPPED, values: [] }));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -115,7 +115,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     let p: Promise<R>;
     try {
       // The default batch size depends on the element type, known only now for a late-bound stream.
-      p = this.end.read(capacity ?? defaultCapacity(this.codec), target, then);
+      p = this.end.read(capacity ?? defaultCapacity(this.codec), target, then, this);
     } catch (e) {
       this.reading = false;
       return Promise.reject(e);
@@ -124,7 +124,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
     return p;
   }
 
-  private readonly settleRead = (out: HostReadOutcome): HostReadOutcome => {
+  private settleRead(out: HostReadOutcome): HostReadOutcome {
     this.reading = false;
     this.pending = undefined;
     if (out.result === CopyResult.DROPPED) {
@@ -132,10 +132,10 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
       this.end.drop();
     } else if (this.state === "closed") this.end.drop();
     return out;
-  };
+  }
 
   /** A read that first waits for the element type (see element-type.ts); cancel()/close() end the wait. */
-  private async readRawLate<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (out: HostReadOutcome) => R): Promise<R> {
+  private async readRawLate<R>(capacity: number | undefined, target: TypedBatch | undefined, then: (this: this, out: HostReadOutcome) => R): Promise<R> {
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     const wait = Promise.race([(this.codec as LateCodec).forReader(), stopped]);
@@ -150,7 +150,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
       this.stopWait = undefined;
     }
     // Cancelled or closed while waiting: nothing was read (`then` drops the end of a closed reader).
-    if (this.state === "closed" || !(this.codec as LateCodec).current) return then({ result: CopyResult.CANCELLED, values: [] });
+    if (this.state === "closed" || !(this.codec as LateCodec).current) return then.call(this, { result: CopyResult.CANCELLED, values: [] });
     return this.readRaw(capacity, target, then);
   }
 
@@ -177,11 +177,11 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /** A read's values, or the end (`undefined`, or the failure of the source that fed the stream). */
-  private readonly settledBatch = (settling: HostReadOutcome): Batch | undefined => {
+  private settledBatch(settling: HostReadOutcome): Batch | undefined {
     const out = this.settleRead(settling);
     if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
     return out.values as unknown as Batch;
-  };
+  }
 
   /** The typed-array class last accepted by `readInto` (checked once, not on every chunk). */
   private intoClass: unknown;
@@ -202,10 +202,10 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /** How many elements a `readInto` received, or the end. */
-  private readonly settledCount = (settling: HostReadOutcome): number | undefined => {
+  private settledCount(settling: HostReadOutcome): number | undefined {
     const out = this.settleRead(settling);
     return out.result === CopyResult.DROPPED && out.values.length === 0 ? this.atEnd() : out.values.length;
-  };
+  }
 
   private async readIntoChecked(buffer: Batch, offset: number): Promise<number | undefined> {
     const operation = "StreamReader.readInto";

@@ -80,22 +80,22 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /**
-   * One write, mapped by `then` as it settles (`settledCount`, or `writeAllOf`'s). Not an async
-   * function: a write whose element type is known goes to the end at once, and its promise
-   * settles with the mapped value (the path of every chunk of a stream).
+   * One write, mapped by `then` (called on this writer) as it settles (`settledCount`, or
+   * `writeAllOf`'s). Not an async function: a write whose element type is known goes to the end
+   * at once, and its promise settles with the mapped value (the path of every chunk).
    */
   private writeOnce<R>(
     operation: string,
     items: ArrayLike<unknown>,
     internal: boolean,
-    then: (out: HostWriteOutcome) => R,
+    then: (this: this, out: HostWriteOutcome) => R,
   ): Promise<R> {
     try {
       this.check(operation, internal);
       if (items === null || typeof items !== "object" || typeof items.length !== "number")
         throw new AsyncUsageError(operation, "items must be an array or a typed array");
       if (this.sharedStream.peerTrap) throw this.sharedStream.peerTrap;
-      if (this.state === "readerGone") return Promise.resolve(then({ result: CopyResult.DROPPED, count: 0 }));
+      if (this.state === "readerGone") return Promise.resolve(then.call(this, { result: CopyResult.DROPPED, count: 0 }));
       const codec = this.codec;
       if (codec instanceof LateCodec && !codec.current) return this.writeOnceLate(operation, items, then);
       this.checkKind(operation, items, codec instanceof LateCodec ? codec.current! : codec);
@@ -104,7 +104,7 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     }
     this.writing = true;
     try {
-      return this.end.write(items, then);
+      return this.end.write(items, then, this);
     } catch (e) {
       this.writing = false;
       return Promise.reject(e);
@@ -112,16 +112,16 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
   }
 
   /** How many elements a write's reader took; settles the writer's state. */
-  private readonly settledCount = (out: HostWriteOutcome): number => {
+  private settledCount(out: HostWriteOutcome): number {
     this.writing = false;
     return this.settle(out.result, out.count);
-  };
+  }
 
   /** A write that must first bind or wait for a late element type (see element-type.ts). */
   private async writeOnceLate<R>(
     operation: string,
     items: ArrayLike<unknown>,
-    then: (out: HostWriteOutcome) => R,
+    then: (this: this, out: HostWriteOutcome) => R,
   ): Promise<R> {
     // Claimed before the first await, so an overlapping write is refused.
     this.writing = true;
@@ -134,10 +134,10 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     if ((this.state as WriterState) === "closed") {
       // Closed while this write waited: it is cancelled before anything was taken.
       this.writing = false;
-      return then({ result: CopyResult.CANCELLED, count: 0 });
+      return then.call(this, { result: CopyResult.CANCELLED, count: 0 });
     }
     try {
-      return await this.end.write(items, then);
+      return await this.end.write(items, then, this);
     } catch (e) {
       this.writing = false;
       throw e;

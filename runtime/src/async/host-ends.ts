@@ -45,6 +45,8 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
   private resolveOp: ((v: unknown) => void) | undefined;
   private rejectOp: ((e: unknown) => void) | undefined;
   private thenOp: ((out: O) => unknown) | undefined;
+  /** The `this` of `thenOp` (the API object's methods serve as `then`: no closure per end). */
+  private thenThis: unknown;
   /** A completed copy whose delivery waits for a microtask (`deferFinish`). */
   private deferredResult: CopyResult | undefined;
   private deferredReclaim: ReclaimBuffer = noReclaim;
@@ -63,10 +65,10 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
 
   /**
    * Start an operation: `run` hands it to the shared state, which may finish it at once.
-   * `then` maps the outcome as the operation settles (so the caller's state follows with no
-   * job in between); if it throws, the promise rejects.
+   * `then` (called with `thenThis`) maps the outcome as the operation settles (so the caller's
+   * state follows with no job in between); if it throws, the promise rejects.
    */
-  protected start<R>(then: ((out: O) => R) | undefined, run: () => void): Promise<R> {
+  protected start<R>(then: ((out: O) => R) | undefined, thenThis: unknown, run: () => void): Promise<R> {
     if (this.state === CopyState.DONE)
       throw new Error(
         `${this.what}: the ${this.peerWhat()} was dropped or the value was already transferred`,
@@ -80,6 +82,7 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
       this.resolveOp = resolve as (v: unknown) => void;
       this.rejectOp = reject;
       this.thenOp = then;
+      this.thenThis = thenThis;
       run();
     });
   }
@@ -98,10 +101,11 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
     const resolve = this.resolveOp!;
     const reject = this.rejectOp!;
     const then = this.thenOp;
-    this.resolveOp = this.rejectOp = this.thenOp = undefined;
+    const thenThis = this.thenThis;
+    this.resolveOp = this.rejectOp = this.thenOp = this.thenThis = undefined;
     if (then === undefined) return resolve(out);
     try {
-      resolve(then(out));
+      resolve(then.call(thenThis, out));
     } catch (e) {
       reject(e);
     }
@@ -113,14 +117,14 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
     this.deferredReclaim = reclaim;
     if (this.scheduled) return;
     this.scheduled = true;
-    void settled.then(this.deliverDeferred);
+    void settled.then(() => this.deliverDeferred());
   }
 
-  private readonly deliverDeferred = (): void => {
+  private deliverDeferred(): void {
     this.scheduled = false;
     const result = this.deferredResult;
     if (result !== undefined) this.finish(result, this.deferredReclaim);
-  };
+  }
 
   /** Cancel the in-flight operation; its promise settles with CANCELLED (or COMPLETED if it just finished). */
   cancel(): void {
@@ -171,8 +175,9 @@ export class HostStreamReader extends HostStreamEnd<HostReadOutcome> {
     capacity: number,
     target?: TypedBatch,
     then?: (out: HostReadOutcome) => R,
+    thenThis?: unknown,
   ): Promise<R> {
-    return this.start(then, () => {
+    return this.start(then, thenThis, () => {
       const buffer = (this.buffer = new HostWritableBuffer(this.shared.codec, capacity, target));
       this.shared.read(undefined, buffer, this);
     });
@@ -195,8 +200,8 @@ export class HostStreamWriter extends HostStreamEnd<HostWriteOutcome> {
   private buffer: HostReadableBuffer | undefined;
 
   /** Offer `values` (a `Uint8Array` for byte streams); resolves with how many the reader took (mapped by `then`, see `start`). */
-  write<R = HostWriteOutcome>(values: ElementBatch, then?: (out: HostWriteOutcome) => R): Promise<R> {
-    return this.start(then, () => {
+  write<R = HostWriteOutcome>(values: ElementBatch, then?: (out: HostWriteOutcome) => R, thenThis?: unknown): Promise<R> {
+    return this.start(then, thenThis, () => {
       const buffer = (this.buffer = new HostReadableBuffer(this.shared.codec, values));
       this.shared.write(undefined, buffer, this);
     });
@@ -223,7 +228,7 @@ export class HostFutureReader extends HostEnd<SharedFuture, { result: CopyResult
   private buffer: HostValueBuffer | undefined;
 
   read(): Promise<{ result: CopyResult; value?: unknown }> {
-    return this.start(undefined, () => {
+    return this.start(undefined, undefined, () => {
       const buffer = (this.buffer = new HostValueBuffer(this.shared.codec));
       this.shared.read(undefined, buffer, (result) => this.finish(result, noReclaim));
     });
@@ -245,7 +250,7 @@ export class HostFutureWriter extends HostEnd<SharedFuture, { result: CopyResult
   protected readonly what = "future write";
 
   write(value: unknown): Promise<{ result: CopyResult }> {
-    return this.start(undefined, () => {
+    return this.start(undefined, undefined, () => {
       const buffer = new HostReadableBuffer(
         this.shared.codec,
         this.shared.codec.typeKey === "u8" ? Uint8Array.of(value as number) : [value],
