@@ -13,7 +13,7 @@
  * realloc/post-return cannot leave it (`may_leave`).
  */
 import { BorrowScope } from "../resources/handle.js";
-import { beginLowering, endLowering, lowersHandles, undoLowering } from "./lowering-journal.js";
+import { lowerJournaled, lowersHandles } from "./lowering-journal.js";
 import { AbiValueError, Trap } from "../trap.js";
 import { FlatReader, type CodecCompiler, type Flat } from "./codec.js";
 import type { LiftLowerContext } from "./context.js";
@@ -234,16 +234,8 @@ export function compileLift(
     try {
       cx.refresh();
       flatArgs.length = 0;
-      if (journal) {
-        beginLowering(cx);
-        try {
-          lowerArgs(args);
-        } catch (e) {
-          undoLowering(cx);
-          throw e;
-        }
-        endLowering(cx);
-      } else lowerArgs(args);
+      if (journal) lowerJournaled(cx, () => lowerArgs(args));
+      else lowerArgs(args);
       const ret = callCore(flatArgs);
       cx.refresh();
       const value = liftResult(ret);

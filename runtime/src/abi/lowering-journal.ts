@@ -29,6 +29,20 @@ export function undoLowering(cx: LiftLowerContext): void {
   journal.length = 0;
 }
 
+/** Runs `lower` (a call's argument lowering) in the journal: if it throws, what it moved is taken back. */
+export function lowerJournaled<T>(cx: LiftLowerContext, lower: () => T): T {
+  beginLowering(cx);
+  let out: T;
+  try {
+    out = lower();
+  } catch (e) {
+    undoLowering(cx);
+    throw e;
+  }
+  endLowering(cx);
+  return out;
+}
+
 /** Whether values of these types can add handles to the callee's table (then their lowering is journaled). */
 export function lowersHandles(types: readonly unknown[]): boolean {
   return /"kind":"(own|borrow|stream|future|error-context)"/.test(JSON.stringify(types));

@@ -203,8 +203,7 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   /** How many elements a `readInto` received, or the end. */
   private settledCount(settling: HostReadOutcome): number | undefined {
-    const out = this.settleRead(settling);
-    return out.result === CopyResult.DROPPED && out.values.length === 0 ? this.atEnd() : out.values.length;
+    return this.settledBatch(settling)?.length;
   }
 
   private async readIntoChecked(buffer: Batch, offset: number): Promise<number | undefined> {
@@ -233,10 +232,9 @@ export class HostStreamReaderApi<T, Batch extends ArrayLike<T> = T[]> implements
       const target = offset === 0 ? (buffer as unknown as TypedBatch) : (buffer as unknown as TypedBatch).subarray(offset);
       return this.readRaw(room, target, this.settledCount);
     }
-    const out = await this.readRaw(room, undefined, this.settleRead);
-    if (out.result === CopyResult.DROPPED && out.values.length === 0) return this.atEnd();
+    const src = await this.readRaw(room, undefined, this.settledBatch);
+    if (src === undefined) return undefined;
     const dst = buffer as unknown as unknown[];
-    const src = out.values;
     for (let k = 0; k < src.length; k++) dst[offset + k] = src[k];
     return src.length;
   }

@@ -127,16 +127,11 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
     this.writing = true;
     try {
       await this.prepare(operation, items);
-    } catch (e) {
-      this.writing = false;
-      throw e;
-    }
-    if ((this.state as WriterState) === "closed") {
-      // Closed while this write waited: it is cancelled before anything was taken.
-      this.writing = false;
-      return then.call(this, { result: CopyResult.CANCELLED, count: 0 });
-    }
-    try {
+      if ((this.state as WriterState) === "closed") {
+        // Closed while this write waited: it is cancelled before anything was taken.
+        this.writing = false;
+        return then.call(this, { result: CopyResult.CANCELLED, count: 0 });
+      }
       return await this.end.write(items, then, this);
     } catch (e) {
       this.writing = false;

@@ -34,14 +34,13 @@ export interface WritableBuffer extends Buffer {
 /** CanonicalABI.md "Buffer State" `BufferGuestImpl`: a range of linear memory, checked up front. */
 export abstract class GuestBuffer implements Buffer {
   progress = 0;
-  codec: ElementCodec;
+  // Set by `reset`, which the constructor runs.
+  codec!: ElementCodec;
   length = 0;
-  protected cx: ElementCopyContext;
+  protected cx!: ElementCopyContext;
   protected ptr = 0;
 
   constructor(codec: ElementCodec, cx: ElementCopyContext, ptr: number, length: number, what: string) {
-    this.codec = codec;
-    this.cx = cx;
     this.reset(codec, cx, ptr, length, what);
   }
 

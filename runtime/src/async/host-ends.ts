@@ -18,11 +18,10 @@ import type {
 } from "./element-codec.js";
 import { CopyResult } from "./event-code.js";
 import { SharedFuture } from "./future.js";
-import { SharedStream, type CopySide, type ReclaimBuffer } from "./stream.js";
+import { noReclaim, SharedStream, type CopySide, type ReclaimBuffer } from "./stream.js";
 
 /** Reactions of one settled promise schedule a job each (Node's queueMicrotask costs more: async hooks). */
 const settled = Promise.resolve();
-const noReclaim = (): void => {};
 
 export interface HostReadOutcome {
   result: CopyResult;

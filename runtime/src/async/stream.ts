@@ -19,6 +19,8 @@ import {
 
 /** Lets the pending side's buffer go once its event is delivered. */
 export type ReclaimBuffer = () => void;
+/** The `reclaim` of an outcome with no buffer left pending. */
+export const noReclaim: ReclaimBuffer = () => {};
 export type OnCopyDone = (result: CopyResult) => void;
 
 /**
@@ -204,7 +206,6 @@ abstract class GuestStreamEnd extends CopyEnd<SharedStream> implements CopySide 
   };
 }
 
-const noReclaim: ReclaimBuffer = () => {};
 
 /** A guest's readable end of a stream. */
 export class ReadableStreamEnd extends GuestStreamEnd {

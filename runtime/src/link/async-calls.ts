@@ -12,7 +12,7 @@
 import type { Task } from "../task/task.js";
 import { FlatReader, type CodecCompiler, type Codec, type Flat } from "../abi/codec.js";
 import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
-import { beginLowering, endLowering, lowersHandles, undoLowering } from "../abi/lowering-journal.js";
+import { lowerJournaled, lowersHandles } from "../abi/lowering-journal.js";
 import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
 import { planValue } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
@@ -78,15 +78,9 @@ function located(name: string, param: string, lower: () => void): void {
  * that fails later fails the call (task/source-failures.ts).
  */
 function journaled(task: Task, cx: LiftLowerContext, lower: () => Flat[]): Flat[] {
-  beginLowering(cx);
   cx.sourceFailures = task.sourceFailures;
   try {
-    const flat = lower();
-    endLowering(cx);
-    return flat;
-  } catch (e) {
-    undoLowering(cx);
-    throw e;
+    return lowerJournaled(cx, lower);
   } finally {
     cx.sourceFailures = undefined;
   }

@@ -303,7 +303,8 @@ function callbackLoop(task: Task, packed: number, hold: Suspended): void {
     if (task.state !== TaskState.PENDING_CANCEL && wset.hasPendingEvent()) {
       // Ready already: the spec's `wait_until` may return at once, so deliver without a round trip.
       c.exclusive = task;
-      const event = [...wset.getPendingEvent()!];
+      // The event tuple is the argument list as it is, as in `resumeWith`.
+      const event = wset.getPendingEvent()! as unknown as CoreValue[];
       const atOnce = runCore(task, callback, event, hold, ([next], h) => {
         if (h === hold) packed = Number(next ?? 0);
         // Else the callback answered later (JSPI): the loop goes on from there.

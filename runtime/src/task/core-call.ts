@@ -87,15 +87,7 @@ export function runCore(
 ): boolean {
   const store = concurrencyOf(task.inst).store;
   const before = suspensionCount();
-  // `store.runAs`, written out: this runs for every callback of every task.
-  const outer = store.current;
-  store.current = task;
-  let raw: unknown;
-  try {
-    raw = f(...args);
-  } finally {
-    store.current = outer;
-  }
+  const raw = store.runAs(task, () => f(...args));
   if (!isThenable(raw)) {
     then(flatResults(raw), hold, task);
     return true;

@@ -52,7 +52,7 @@ export interface SharedValueCode {
 }
 
 /**
- * The stream/future types of a task adapter: the runtime's hooks move these ends with the
+ * The stream/future types of an adapter: the runtime's hooks move these ends with the
  * component's own type, which the adapter reads once from the plan the runtime gives it
  * (`asyncTypeAt`), at the place the same type has in the plan the glue was generated from.
  */
@@ -123,7 +123,7 @@ export class Env {
   pathPrefix: string | undefined;
   /** Inside a shared function: its own type, which it writes out rather than calling itself. */
   sharedOwner: ValuePlan | undefined;
-  /** Where the adapter finds the component's stream/future types (task adapters only). */
+  /** Where the adapter finds the component's stream/future types (task and import adapters). */
   asyncTypes: AsyncTypes | undefined;
   readonly locals: Locals;
   /** Whether the adapter needs a `lowerString` for the instance's string encoding. */
@@ -191,7 +191,7 @@ export class Env {
 
   /** The local holding the component's type of the stream/future `p` (see `AsyncTypes`). */
   asyncType(p: ValuePlan): string {
-    if (!this.asyncTypes) throw new Error(`glue: a ${p.kind} outside a task adapter`);
+    if (!this.asyncTypes) throw new Error(`glue: a ${p.kind} in an adapter that does not move ends`);
     return this.asyncTypes.of(p);
   }
 
@@ -295,7 +295,8 @@ export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefine
 
 /**
  * Whether the generator can specialise values of `p`. Streams, futures and error-contexts only
- * in task adapters (`withEnds`), which get their types from the runtime's plan (`AsyncTypes`).
+ * in adapters that move ends (`withEnds`: task and import adapters), which get their types from
+ * the runtime's plan (`AsyncTypes`).
  */
 export function supported(p: ValuePlan, withEnds = false): boolean {
   if (p.kind === "stream" || p.kind === "future" || p.kind === "error-context") return withEnds;
