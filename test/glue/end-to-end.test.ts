@@ -87,6 +87,33 @@ describe("a component through generated glue", () => {
     expect(() => exports.add(1, 2)).toThrow(/poisoned/);
   });
 
+  it("refuses a Promise from a sync import as the dynamic path does (the component cannot wait without JSPI)", async () => {
+    const cases = [
+      { what: "scale (u32 result)", change: (i: ReturnType<typeof hostImports>) => void (i.scale = (async (v: number) => v * 3) as never), call: (e: any) => e.run(5), name: "scale" },
+      { what: "log (no result)", change: (i: ReturnType<typeof hostImports>) => void (i["test:calc/host@1.0.0"].log = (async () => {}) as never), call: (e: any) => e.run(5), name: "test:calc/host@1.0.0#log" },
+      { what: "try-thing (results: throw)", change: (i: ReturnType<typeof hostImports>) => void (i.tryThing = (async (v: number) => v) as never), call: (e: any) => e.attempt(4), name: "try-thing" },
+    ];
+    for (const { what, change, call, name } of cases) {
+      const messages: string[] = [];
+      for (const via of ["glue", "dynamic"]) {
+        const imports = hostImports();
+        change(imports);
+        const exports = via === "glue" ? await glue.instantiate(bytes, imports) : (await (await compileComponent(bytes)).instantiate(imports)).exports;
+        let trap: unknown;
+        try {
+          call(exports);
+        } catch (e) {
+          trap = e;
+        }
+        expect(trap, `${what} via ${via}`).toBeInstanceOf(Trap);
+        messages.push((trap as Trap).message);
+        expect(() => exports.add(1, 2)).toThrow(/poisoned/);
+      }
+      expect(messages[0], what).toMatch(new RegExp(`host import ${name.replace(/[.@/#]/g, "\\$&")} returned a Promise, but the component calls it synchronously and cannot wait for it without JSPI`));
+      expect(messages[0], what).toBe(messages[1]);
+    }
+  });
+
   it("a named type moved through memory has one store and one load function, used by every adapter", async () => {
     // `point` is stored by the `offset` import's adapter and loaded by the `swap` and `centroid` exports'.
     expect(glueTs.match(/^function storePoint\(/gm)).toHaveLength(1);

@@ -20,7 +20,7 @@ import { attachConcurrency } from "../task/instance.js";
 import { Trap } from "../trap.js";
 import { asyncBuiltin, type AsyncWiring } from "./async-builtins.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
-import type { AdapterContext } from "./adapters.js";
+import type { AdapterContext, JsFunction } from "./adapters.js";
 import { LinkError } from "./errors.js";
 import { newScope, type RtFunc, type RtInstance, type RtItem, type Scope } from "./items.js";
 import type { LinkSession } from "./session.js";
@@ -309,13 +309,15 @@ export function instantiateComponent(
         }
         const plan = planFunction(f.sig, "lower", { stringEncoding: opts.stringEncoding });
         const cx = new LiftLowerContext(state, opts, session.hooks);
-        const direct = callFrom(f, state);
-        const callee = f.sig.async ? mustNotBlock(f, direct) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, direct, session.jspi, f.sig.result?.kind === "future") : direct;
+        // The caller cannot wait: a Promise from the callee is refused, by generated adapters as by the dynamic path.
+        const cannotWait = (call: JsFunction): JsFunction =>
+          f.sig.async ? mustNotBlock(f, call) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, call, session.jspi, f.sig.result?.kind === "future") : call;
+        const callee = cannotWait(callFrom(f, state));
         const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
         let fn: CoreFunction | undefined;
         try {
           if (f.hostPath !== undefined && session.adapters.lowerImport) {
-            fn = session.adapters.lowerImport(f.hostPath, f.hostImpl ?? f.call, { ...adapterContext(f.hostPath, f, cx, plan), dynamic });
+            fn = session.adapters.lowerImport(f.hostPath, cannotWait(f.hostImpl ?? f.call), { ...adapterContext(f.hostPath, f, cx, plan), dynamic });
           }
           fn ??= dynamic();
         } catch (e) {
