@@ -67,54 +67,35 @@ function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
   return now as CoreFunction;
 }
 
-/** `corpus:clocks/monotonic-clock#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:clocks/monotonic-clock#now`
+ * - `corpus:clocks/monotonic-clock#resolution`
+ */
+function lowerToU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:clocks/monotonic-clock"]["now"];
-  function now(): bigint {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): bigint {
     let where = "result";
     try {
-      inst.checkMayLeave("now");
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "now");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
         throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
       return BigInt.asIntN(64, result);
     } catch (e) {
-      throw importCallFailed(e, inst, "now", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return now as CoreFunction;
-}
-
-/** `corpus:clocks/monotonic-clock#resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:clocks/monotonic-clock"]["resolution"];
-  function resolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "resolution", where);
-    }
-  }
-  return resolution as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:clocks/timers#after`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -258,8 +239,8 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:clocks/wall-clock#now": { make: lowerNow, core: "i32 ->" },
-  "corpus:clocks/monotonic-clock#now": { make: lowerNow2, core: "-> i64" },
-  "corpus:clocks/monotonic-clock#resolution": { make: lowerResolution, core: "-> i64" },
+  "corpus:clocks/monotonic-clock#now": { make: lowerToU64, core: "-> i64" },
+  "corpus:clocks/monotonic-clock#resolution": { make: lowerToU64, core: "-> i64" },
   "corpus:clocks/timers#after": { make: lowerAfter, core: "i64 -> i32" },
   "corpus:clocks/timers#[constructor]timer": { make: lowerNewTimer, core: "i64 -> i32" },
   "corpus:clocks/timers#[method]timer.ticks": { make: lowerTimerTicks, core: "i32 -> i32" },

@@ -660,46 +660,18 @@ function taskImportConnectionExecute(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `corpus:database/connection#[method]transaction.commit`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportTransactionCommit(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:database/connection#[method]transaction.commit`
+ * - `corpus:database/connection#[method]transaction.rollback`
+ */
+function taskImportTransaction(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [transactionHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = transactionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      return [self];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: DbError };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 16, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeDbError(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `corpus:database/connection#[method]transaction.rollback`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportTransactionRollback(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [transactionHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = transactionHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const self: any = handles.liftBorrow(cx, (flat[0] as number) >>> 0);
       return [self];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
@@ -778,11 +750,11 @@ const taskImports: Record<
     core: "i32 i32 i32 ->",
   },
   "corpus:database/connection#[method]transaction.commit": {
-    make: taskImportTransactionCommit,
+    make: taskImportTransaction,
     core: "i32 i32 ->",
   },
   "corpus:database/connection#[method]transaction.rollback": {
-    make: taskImportTransactionRollback,
+    make: taskImportTransaction,
     core: "i32 i32 ->",
   },
 };

@@ -516,20 +516,26 @@ function lowerFieldsEntries(host: JsFunction, ac: AdapterContext): CoreFunction 
   return fieldsEntries as CoreFunction;
 }
 
-/** `corpus:http/types@0.3.0#[static]request.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestNew(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:http/types@0.3.0#[static]request.new`
+ * - `corpus:http/types@0.3.0#[static]response.new`
+ */
+function lowerNew(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
   const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
   const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [fieldsHandles, requestHandles] = resourceHandles(ac);
+  const [handles1, handles2] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function requestNew(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
     let where = 'param "headers"';
     try {
-      inst.checkMayLeave("[static]request.new");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
+      const headers: any = handles1.liftOwn(cx, arg0 >>> 0);
       where = 'param "contents"';
       const contentsCase = arg1 >>> 0;
       let contents: any | undefined;
@@ -551,7 +557,7 @@ function lowerRequestNew(host: JsFunction, ac: AdapterContext): CoreFunction {
       try {
         result = impl(headers, contents, trailers);
       } catch (e) {
-        throw hostCallTrap(e, "[static]request.new");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -560,16 +566,16 @@ function lowerRequestNew(host: JsFunction, ac: AdapterContext): CoreFunction {
       if (!Array.isArray(result) || result.length !== 2)
         throw badValue("a tuple (array of length 2)", result);
       const result0 = result[0];
-      const result0Handle = requestHandles.lowerOwn(cx, result0, "[0]");
+      const result0Handle = handles2.lowerOwn(cx, result0, "[0]");
       cx.dv.setUint32(outPtr, result0Handle, true);
       const result1 = result[1];
       const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
       cx.dv.setUint32(outPtr + 4, result1Handle, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "[static]request.new", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return requestNew as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:http/types@0.3.0#[method]request.method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -721,62 +727,6 @@ function lowerRequestConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunc
     }
   }
   return requestConsumeBody as CoreFunction;
-}
-
-/** `corpus:http/types@0.3.0#[static]response.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerResponseNew(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type", "cases", 1, "type"], "stream");
-  const futureType = asyncTypeAt(ac.plan, ["params", 2, "type"], "future");
-  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [fieldsHandles, responseHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function responseNew(arg0: number, arg1: number, arg2: number, arg3: number, arg4: number): void {
-    let where = 'param "headers"';
-    try {
-      inst.checkMayLeave("[static]response.new");
-      cx.refresh();
-      const headers: any = fieldsHandles.liftOwn(cx, arg0 >>> 0);
-      where = 'param "contents"';
-      const contentsCase = arg1 >>> 0;
-      let contents: any | undefined;
-      switch (contentsCase) {
-        case 0: {
-          contents = undefined;
-          break;
-        }
-        case 1: {
-          contents = cx.hooks.liftStream(cx, arg2 >>> 0, streamType);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(contentsCase, "option", 2);
-      }
-      where = 'param "trailers"';
-      const trailers: any = cx.hooks.liftFuture(cx, arg3 >>> 0, futureType);
-      let result: any;
-      try {
-        result = impl(headers, contents, trailers);
-      } catch (e) {
-        throw hostCallTrap(e, "[static]response.new");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg4 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!Array.isArray(result) || result.length !== 2)
-        throw badValue("a tuple (array of length 2)", result);
-      const result0 = result[0];
-      const result0Handle = responseHandles.lowerOwn(cx, result0, "[0]");
-      cx.dv.setUint32(outPtr, result0Handle, true);
-      const result1 = result[1];
-      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
-      cx.dv.setUint32(outPtr + 4, result1Handle, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]response.new", where);
-    }
-  }
-  return responseNew as CoreFunction;
 }
 
 /** `corpus:http/types@0.3.0#[method]response.status-code`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -985,10 +935,7 @@ const lowerImports: Record<
     make: lowerFieldsEntries,
     core: "i32 i32 ->",
   },
-  "corpus:http/types@0.3.0#[static]request.new": {
-    make: lowerRequestNew,
-    core: "i32 i32 i32 i32 i32 ->",
-  },
+  "corpus:http/types@0.3.0#[static]request.new": { make: lowerNew, core: "i32 i32 i32 i32 i32 ->" },
   "corpus:http/types@0.3.0#[method]request.method": {
     make: lowerRequestMethod,
     core: "i32 i32 ->",
@@ -1006,7 +953,7 @@ const lowerImports: Record<
     core: "i32 i32 i32 ->",
   },
   "corpus:http/types@0.3.0#[static]response.new": {
-    make: lowerResponseNew,
+    make: lowerNew,
     core: "i32 i32 i32 i32 i32 ->",
   },
   "corpus:http/types@0.3.0#[method]response.status-code": {

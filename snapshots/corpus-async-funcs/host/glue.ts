@@ -86,9 +86,15 @@ function lowerSyncOne(host: JsFunction, ac: AdapterContext): CoreFunction {
   return syncOne as CoreFunction;
 }
 
-/** `main`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskMain(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `main`
+ * - `corpus:async-funcs/work#fire`
+ */
+function taskToResult(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -126,16 +132,6 @@ function taskCompute(ac: AdapterContext): TaskExportValues {
       } catch (e) {
         throw exportCallFailed(e, inst, "compute", where);
       }
-    },
-  };
-}
-
-/** `corpus:async-funcs/work#fire`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskFire(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
     },
   };
 }
@@ -328,9 +324,9 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  main: { make: taskMain, core: "-> i32" },
+  main: { make: taskToResult, core: "-> i32" },
   "corpus:async-funcs/work#compute": { make: taskCompute, core: "i32 i32 -> i32" },
-  "corpus:async-funcs/work#fire": { make: taskFire, core: "->" },
+  "corpus:async-funcs/work#fire": { make: taskToResult, core: "->" },
   "corpus:async-funcs/work#sync-one": { make: taskSyncOne, core: "-> i32" },
   "corpus:async-funcs/work#wait-for": { make: taskWaitFor, core: "i32 -> i32" },
 };

@@ -144,29 +144,35 @@ function lowerImportedFn(host: JsFunction, ac: AdapterContext): CoreFunction {
   return importedFn as CoreFunction;
 }
 
-/** `corpus:docs/documented#[constructor]res`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNewRes(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:docs/documented#[constructor]res`
+ * - `corpus:docs/documented#[static]res.stat`
+ */
+function lowerRes(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [resHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function newRes(): number {
+  function lowered(): number {
     let where = "result";
     try {
-      inst.checkMayLeave("[constructor]res");
+      inst.checkMayLeave(funcName);
       let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "[constructor]res");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
-      const resultHandle = resHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "[constructor]res", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return newRes as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:docs/documented#[method]res.method`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -197,31 +203,6 @@ function lowerResMethod(host: JsFunction, ac: AdapterContext): CoreFunction {
   return resMethod as CoreFunction;
 }
 
-/** `corpus:docs/documented#[static]res.stat`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerResStat(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [resHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function resStat(): number {
-    let where = "result";
-    try {
-      inst.checkMayLeave("[static]res.stat");
-      let result: any;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "[static]res.stat");
-      }
-      where = "result";
-      const resultHandle = resHandles.lowerOwn(cx, result);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]res.stat", where);
-    }
-  }
-  return resStat as CoreFunction;
-}
-
 /** `inline#inner`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskInner(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -250,9 +231,9 @@ const lowerImports: Record<
 > = {
   "corpus:docs/documented#func-with-docs": { make: lowerFuncWithDocs, core: "i32 i32 i32 ->" },
   "imported-fn": { make: lowerImportedFn, core: "->" },
-  "corpus:docs/documented#[constructor]res": { make: lowerNewRes, core: "-> i32" },
+  "corpus:docs/documented#[constructor]res": { make: lowerRes, core: "-> i32" },
   "corpus:docs/documented#[method]res.method": { make: lowerResMethod, core: "i32 ->" },
-  "corpus:docs/documented#[static]res.stat": { make: lowerResStat, core: "-> i32" },
+  "corpus:docs/documented#[static]res.stat": { make: lowerRes, core: "-> i32" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

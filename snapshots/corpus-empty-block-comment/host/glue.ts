@@ -13,44 +13,30 @@ import type {
 import { compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `corpus:empty-block-comment/i#f`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:empty-block-comment/i#f`
+ * - `corpus:empty-block-comment/i#g`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:empty-block-comment/i"]["f"];
-  function f(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("f");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "f");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "f", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return f as CoreFunction;
-}
-
-/** `corpus:empty-block-comment/i#g`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:empty-block-comment/i"]["g"];
-  function g(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("g");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "g");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "g", where);
-    }
-  }
-  return g as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -58,8 +44,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:empty-block-comment/i#f": { make: lowerF, core: "->" },
-  "corpus:empty-block-comment/i#g": { make: lowerG, core: "->" },
+  "corpus:empty-block-comment/i#f": { make: lowerVoid, core: "->" },
+  "corpus:empty-block-comment/i#g": { make: lowerVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

@@ -24,11 +24,11 @@ import type { Exports, Imports } from "./index.js";
 /** Values of `corpus:enums/enums.color`, as the declarations type them. */
 type Color = "red" | "green" | "blue" | "yellow" | "other";
 
-/** Values of `corpus:enums/enums.errno`, as the declarations type them. */
-type Errno = "too-big" | "too-small" | "too-fast" | "too-slow";
-
 /** Values of `corpus:enums/enums.single`, as the declarations type them. */
 type Single = "only";
+
+/** Values of `corpus:enums/enums.errno`, as the declarations type them. */
+type Errno = "too-big" | "too-small" | "too-fast" | "too-slow";
 
 /** Stores a `corpus:enums/enums.single` at `ptr` (CanonicalABI.md `store`); `path` places it in error messages. */
 function storeSingle(cx: LiftLowerContext, ptr: number, value: Single, path = ""): void {

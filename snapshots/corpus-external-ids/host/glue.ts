@@ -48,21 +48,27 @@ function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
   };
 }
 
-/** `users#foo`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `users#foo`
+ * - `catalog#foo`
+ */
 function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as Imports["users"]["foo"];
-  function foo(arg0: number): void {
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): void {
     let where = "result";
     try {
-      inst.checkMayLeave("foo");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "foo");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -72,40 +78,10 @@ function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, resultLen, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "foo", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return foo as CoreFunction;
-}
-
-/** `catalog#foo`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFoo2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as Imports["catalog"]["foo"];
-  function foo(arg0: number): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("foo");
-      cx.refresh();
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "foo");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg0 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      const [resultPtr, resultLen] = lowerString(cx, result);
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, resultLen, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "foo", where);
-    }
-  }
-  return foo as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `slugify`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -139,28 +115,34 @@ function lowerSlugify(host: JsFunction, ac: AdapterContext): CoreFunction {
   return slugify as CoreFunction;
 }
 
-/** `users#[method]bar.baz`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `users#[method]bar.baz`
+ * - `catalog#[method]bar.baz`
+ */
 function lowerBarBaz(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [barHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
-  function barBaz(arg0: number, arg1: number, arg2: number, arg3: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]bar.baz");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = barHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "s"';
       const s: string = loadStringFromRange(cx, arg1, arg2);
       let result: any;
       try {
         result = impl(self, s);
       } catch (e) {
-        throw hostCallTrap(e, "[method]bar.baz");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -171,52 +153,12 @@ function lowerBarBaz(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.dv.setUint32(outPtr + 4, resultLen, true);
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]bar.baz", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return barBaz as CoreFunction;
-}
-
-/** `catalog#[method]bar.baz`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerBarBaz2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [barHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as (...args: any[]) => any;
-  function barBaz(arg0: number, arg1: number, arg2: number, arg3: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]bar.baz");
-      cx.refresh();
-      const self: any = barHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "s"';
-      const s: string = loadStringFromRange(cx, arg1, arg2);
-      let result: any;
-      try {
-        result = impl(self, s);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]bar.baz");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg3 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      const [resultPtr, resultLen] = lowerString(cx, result);
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, resultLen, true);
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]bar.baz", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return barBaz as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -243,10 +185,10 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "users#foo": { make: lowerFoo, core: "i32 ->" },
-  "catalog#foo": { make: lowerFoo2, core: "i32 ->" },
+  "catalog#foo": { make: lowerFoo, core: "i32 ->" },
   slugify: { make: lowerSlugify, core: "i32 i32 i32 ->" },
   "users#[method]bar.baz": { make: lowerBarBaz, core: "i32 i32 i32 i32 ->" },
-  "catalog#[method]bar.baz": { make: lowerBarBaz2, core: "i32 i32 i32 i32 ->" },
+  "catalog#[method]bar.baz": { make: lowerBarBaz, core: "i32 i32 i32 i32 ->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

@@ -26,79 +26,36 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `corpus:futures/promises#completion`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerCompletion(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:futures/promises#completion`
+ * - `corpus:futures/promises#value`
+ * - `corpus:futures/promises#fallible`
+ */
+function lowerToFuture(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["corpus:futures/promises"]["completion"];
-  function completion(): number {
+  const impl = host as (...args: any[]) => any;
+  function lowered(): number {
     let where = "result";
     try {
-      inst.checkMayLeave("completion");
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "completion");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "completion", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return completion as CoreFunction;
-}
-
-/** `corpus:futures/promises#value`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerValue(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["corpus:futures/promises"]["value"];
-  function value(): number {
-    let where = "result";
-    try {
-      inst.checkMayLeave("value");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "value");
-      }
-      where = "result";
-      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "value", where);
-    }
-  }
-  return value as CoreFunction;
-}
-
-/** `corpus:futures/promises#fallible`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFallible(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["corpus:futures/promises"]["fallible"];
-  function fallible(): number {
-    let where = "result";
-    try {
-      inst.checkMayLeave("fallible");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "fallible");
-      }
-      where = "result";
-      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "fallible", where);
-    }
-  }
-  return fallible as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:futures/promises#nested`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -164,9 +121,16 @@ function lowerBoth(host: JsFunction, ac: AdapterContext): CoreFunction {
   return both as CoreFunction;
 }
 
-/** `corpus:futures/promises#completion`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskCompletion(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `corpus:futures/promises#completion`
+ * - `corpus:futures/promises#value`
+ * - `corpus:futures/promises#fallible`
+ */
+function taskToFuture(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const futureType = asyncTypeAt(ac.plan, ["result"], "future");
   return {
     lowerParams(): Flat[] {
@@ -178,47 +142,7 @@ function taskCompletion(ac: AdapterContext): TaskExportValues {
         const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
         return [result];
       } catch (e) {
-        throw exportCallFailed(e, inst, "completion", "result");
-      }
-    },
-  };
-}
-
-/** `corpus:futures/promises#value`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskValue(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "value", "result");
-      }
-    },
-  };
-}
-
-/** `corpus:futures/promises#fallible`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskFallible(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "fallible", "result");
+        throw exportCallFailed(e, inst, funcName, "result");
       }
     },
   };
@@ -405,9 +329,9 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:futures/promises#completion": { make: lowerCompletion, core: "-> i32" },
-  "corpus:futures/promises#value": { make: lowerValue, core: "-> i32" },
-  "corpus:futures/promises#fallible": { make: lowerFallible, core: "-> i32" },
+  "corpus:futures/promises#completion": { make: lowerToFuture, core: "-> i32" },
+  "corpus:futures/promises#value": { make: lowerToFuture, core: "-> i32" },
+  "corpus:futures/promises#fallible": { make: lowerToFuture, core: "-> i32" },
   "corpus:futures/promises#nested": { make: lowerNested, core: "i32 -> i32" },
   "corpus:futures/promises#both": { make: lowerBoth, core: "i32 ->" },
 };
@@ -417,9 +341,9 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  "corpus:futures/promises#completion": { make: taskCompletion, core: "-> i32" },
-  "corpus:futures/promises#value": { make: taskValue, core: "-> i32" },
-  "corpus:futures/promises#fallible": { make: taskFallible, core: "-> i32" },
+  "corpus:futures/promises#completion": { make: taskToFuture, core: "-> i32" },
+  "corpus:futures/promises#value": { make: taskToFuture, core: "-> i32" },
+  "corpus:futures/promises#fallible": { make: taskToFuture, core: "-> i32" },
   "corpus:futures/promises#nested": { make: taskNested, core: "i32 -> i32" },
   "corpus:futures/promises#both": { make: taskBoth, core: "-> i32" },
 };

@@ -101,23 +101,29 @@ function lowerAddOne(host: JsFunction, ac: AdapterContext): CoreFunction {
   return addOne as CoreFunction;
 }
 
-/** `corpus:gate-deprecated/calc@0.2.0#add`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerAdd(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:gate-deprecated/calc@0.2.0#add`
+ * - `corpus:gate-deprecated/calc@0.2.0#sub`
+ */
+function lowerS32S32ToResult(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-deprecated/calc@0.2.0"]["add"];
-  function add(arg0: number, arg1: number, arg2: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "x"';
     try {
-      inst.checkMayLeave("add");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const x: number = arg0 | 0;
       where = 'param "y"';
       const y: number = arg1 | 0;
-      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: CalcError };
+      let result: { tag: "ok"; val: number } | { tag: "err"; val: CalcError };
       try {
         result = { tag: "ok", val: impl(x, y) };
       } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "add");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as CalcError };
       }
       cx.refresh();
@@ -145,60 +151,10 @@ function lowerAdd(host: JsFunction, ac: AdapterContext): CoreFunction {
           throw badValue('{ tag: "ok" | "err", val }', result);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "add", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return add as CoreFunction;
-}
-
-/** `corpus:gate-deprecated/calc@0.2.0#sub`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerSub(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-deprecated/calc@0.2.0"]["sub"];
-  function sub(arg0: number, arg1: number, arg2: number): void {
-    let where = 'param "x"';
-    try {
-      inst.checkMayLeave("sub");
-      cx.refresh();
-      const x: number = arg0 | 0;
-      where = 'param "y"';
-      const y: number = arg1 | 0;
-      let result: { tag: "ok"; val: ReturnType<typeof impl> } | { tag: "err"; val: CalcError };
-      try {
-        result = { tag: "ok", val: impl(x, y) };
-      } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "sub");
-        result = { tag: "err", val: e.payload as CalcError };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "number" || (resultOk | 0) !== resultOk)
-            throw badValue("an s32 (integer -2147483648..2147483647)", resultOk, "<ok>.val");
-          cx.dv.setInt32(outPtr + 4, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeCalcError(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "sub", where);
-    }
-  }
-  return sub as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -207,8 +163,8 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:gate-deprecated/calc@0.2.0#add-one": { make: lowerAddOne, core: "i32 i32 ->" },
-  "corpus:gate-deprecated/calc@0.2.0#add": { make: lowerAdd, core: "i32 i32 i32 ->" },
-  "corpus:gate-deprecated/calc@0.2.0#sub": { make: lowerSub, core: "i32 i32 i32 ->" },
+  "corpus:gate-deprecated/calc@0.2.0#add": { make: lowerS32S32ToResult, core: "i32 i32 i32 ->" },
+  "corpus:gate-deprecated/calc@0.2.0#sub": { make: lowerS32S32ToResult, core: "i32 i32 i32 ->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

@@ -13,44 +13,30 @@ import type {
 import { compileComponent, hostCallTrap, importCallFailed } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `dep:gated/api@0.3.0#old`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerOld(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `dep:gated/api@0.3.0#old`
+ * - `dep:gated/api@0.3.0#new`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["dep:gated/api@0.3.0"]["old"];
-  function old(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("old");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "old");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "old", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return old as CoreFunction;
-}
-
-/** `dep:gated/api@0.3.0#new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNew_(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["dep:gated/api@0.3.0"]["new"];
-  function new_(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("new");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "new");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "new", where);
-    }
-  }
-  return new_ as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -58,8 +44,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "dep:gated/api@0.3.0#old": { make: lowerOld, core: "->" },
-  "dep:gated/api@0.3.0#new": { make: lowerNew_, core: "->" },
+  "dep:gated/api@0.3.0#old": { make: lowerVoid, core: "->" },
+  "dep:gated/api@0.3.0#new": { make: lowerVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

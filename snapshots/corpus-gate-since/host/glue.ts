@@ -47,64 +47,31 @@ function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
   };
 }
 
-/** `corpus:gate-since/foo@0.2.2#a`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:gate-since/foo@0.2.2#a`
+ * - `corpus:gate-since/foo@0.2.2#b`
+ * - `corpus:gate-since/foo@0.2.2#c`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-since/foo@0.2.2"]["a"];
-  function a(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("a");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "a");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "a", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return a as CoreFunction;
-}
-
-/** `corpus:gate-since/foo@0.2.2#b`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerB(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-since/foo@0.2.2"]["b"];
-  function b(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("b");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "b");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "b", where);
-    }
-  }
-  return b as CoreFunction;
-}
-
-/** `corpus:gate-since/foo@0.2.2#c`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerC(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-since/foo@0.2.2"]["c"];
-  function c(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("c");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "c");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "c", where);
-    }
-  }
-  return c as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:gate-since/foo@0.2.2#[constructor]res`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -190,9 +157,9 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:gate-since/foo@0.2.2#a": { make: lowerA, core: "->" },
-  "corpus:gate-since/foo@0.2.2#b": { make: lowerB, core: "->" },
-  "corpus:gate-since/foo@0.2.2#c": { make: lowerC, core: "->" },
+  "corpus:gate-since/foo@0.2.2#a": { make: lowerVoid, core: "->" },
+  "corpus:gate-since/foo@0.2.2#b": { make: lowerVoid, core: "->" },
+  "corpus:gate-since/foo@0.2.2#c": { make: lowerVoid, core: "->" },
   "corpus:gate-since/foo@0.2.2#[constructor]res": { make: lowerNewRes, core: "-> i32" },
   "corpus:gate-since/foo@0.2.2#[method]res.m": { make: lowerResM, core: "i32 -> i32" },
 };

@@ -29,68 +29,59 @@ import type { Exports, Imports } from "./index.js";
 /** Values of `corpus:gate-unstable/api@1.0.0.fancy-rec`, as the declarations type them. */
 type FancyRec = { a: number };
 
-/** `other-export`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftOtherExport(core: CoreFunction, ac: AdapterContext): Exports["otherExport"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `other-export`
+ * - `always`
+ */
+function liftVoid(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function otherExport() {
-    const entered = inst.enter("other-export");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       try {
         core();
       } catch (e) {
-        throw coreCallTrap(e, "other-export");
+        throw coreCallTrap(e, funcName);
       }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "other-export");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      throw exportCallFailed(e, inst, "other-export", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
   };
 }
 
-/** `always`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftAlways(core: CoreFunction, ac: AdapterContext): Exports["always"] {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:gate-unstable/api@1.0.0#stable-fn`
+ * - `corpus:gate-unstable/api@1.0.0#other`
+ * - `corpus:gate-unstable/fancy-only@1.0.0#hello`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function always() {
-    const entered = inst.enter("always");
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "always");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "always");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "always", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:gate-unstable/api@1.0.0#stable-fn`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-unstable/api@1.0.0"]["stableFn"];
-  function stableFn(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("stable-fn");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "stable-fn");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "stable-fn", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return stableFn as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:gate-unstable/api@1.0.0#fancy`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -118,26 +109,6 @@ function lowerFancy(host: JsFunction, ac: AdapterContext): CoreFunction {
   return fancy as CoreFunction;
 }
 
-/** `corpus:gate-unstable/api@1.0.0#other`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerOther(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-unstable/api@1.0.0"]["other"];
-  function other(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("other");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "other");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "other", where);
-    }
-  }
-  return other as CoreFunction;
-}
-
 /** `corpus:gate-unstable/api@1.0.0#use-rec`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerUseRec(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -157,26 +128,6 @@ function lowerUseRec(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return useRec as CoreFunction;
-}
-
-/** `corpus:gate-unstable/fancy-only@1.0.0#hello`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-unstable/fancy-only@1.0.0"]["hello"];
-  function hello(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("hello");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "hello");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "hello", where);
-    }
-  }
-  return hello as CoreFunction;
 }
 
 /** `corpus:gate-unstable/api@1.0.0#[constructor]thing`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -232,19 +183,15 @@ function lowerThingFancyMethod(host: JsFunction, ac: AdapterContext): CoreFuncti
   return thingFancyMethod as CoreFunction;
 }
 
-/** `other-export`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskOtherExport(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `other-export`
+ * - `always`
+ */
+function taskVoid(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `always`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskAlways(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -258,13 +205,10 @@ const liftExports: Record<
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
   "other-export": {
-    make: liftOtherExport as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
-  always: {
-    make: liftAlways as (core: CoreFunction, ac: AdapterContext) => JsFunction,
-    core: "->",
-  },
+  always: { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -272,11 +216,11 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:gate-unstable/api@1.0.0#stable-fn": { make: lowerStableFn, core: "->" },
+  "corpus:gate-unstable/api@1.0.0#stable-fn": { make: lowerVoid, core: "->" },
   "corpus:gate-unstable/api@1.0.0#fancy": { make: lowerFancy, core: "-> i32" },
-  "corpus:gate-unstable/api@1.0.0#other": { make: lowerOther, core: "->" },
+  "corpus:gate-unstable/api@1.0.0#other": { make: lowerVoid, core: "->" },
   "corpus:gate-unstable/api@1.0.0#use-rec": { make: lowerUseRec, core: "i32 ->" },
-  "corpus:gate-unstable/fancy-only@1.0.0#hello": { make: lowerHello, core: "->" },
+  "corpus:gate-unstable/fancy-only@1.0.0#hello": { make: lowerVoid, core: "->" },
   "corpus:gate-unstable/api@1.0.0#[constructor]thing": { make: lowerNewThing, core: "-> i32" },
   "corpus:gate-unstable/api@1.0.0#[method]thing.fancy-method": {
     make: lowerThingFancyMethod,
@@ -289,8 +233,8 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  "other-export": { make: taskOtherExport, core: "->" },
-  always: { make: taskAlways, core: "->" },
+  "other-export": { make: taskVoid, core: "->" },
+  always: { make: taskVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

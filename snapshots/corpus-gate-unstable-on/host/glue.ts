@@ -51,24 +51,30 @@ function liftAlways(core: CoreFunction, ac: AdapterContext): Exports["always"] {
   };
 }
 
-/** `corpus:gate-unstable/api@1.0.0#stable-fn`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerStableFn(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:gate-unstable/api@1.0.0#stable-fn`
+ * - `corpus:gate-unstable/fancy-only@1.0.0#hello`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-unstable/api@1.0.0"]["stableFn"];
-  function stableFn(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("stable-fn");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "stable-fn");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "stable-fn", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return stableFn as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:gate-unstable/api@1.0.0#fancy`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -115,26 +121,6 @@ function lowerUseRec(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return useRec as CoreFunction;
-}
-
-/** `corpus:gate-unstable/fancy-only@1.0.0#hello`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerHello(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:gate-unstable/fancy-only@1.0.0"]["hello"];
-  function hello(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("hello");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "hello");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "hello", where);
-    }
-  }
-  return hello as CoreFunction;
 }
 
 /** `corpus:gate-unstable/api@1.0.0#[constructor]thing`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -216,10 +202,10 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:gate-unstable/api@1.0.0#stable-fn": { make: lowerStableFn, core: "->" },
+  "corpus:gate-unstable/api@1.0.0#stable-fn": { make: lowerVoid, core: "->" },
   "corpus:gate-unstable/api@1.0.0#fancy": { make: lowerFancy, core: "-> i32" },
   "corpus:gate-unstable/api@1.0.0#use-rec": { make: lowerUseRec, core: "i32 ->" },
-  "corpus:gate-unstable/fancy-only@1.0.0#hello": { make: lowerHello, core: "->" },
+  "corpus:gate-unstable/fancy-only@1.0.0#hello": { make: lowerVoid, core: "->" },
   "corpus:gate-unstable/api@1.0.0#[constructor]thing": { make: lowerNewThing, core: "-> i32" },
   "corpus:gate-unstable/api@1.0.0#[method]thing.fancy-method": {
     make: lowerThingFancyMethod,

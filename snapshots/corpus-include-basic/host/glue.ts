@@ -22,88 +22,58 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `ping`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftPing(core: CoreFunction, ac: AdapterContext): Exports["ping"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `ping`
+ * - `corpus:include-basic/c#fc`
+ */
+function liftVoid(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function ping() {
-    const entered = inst.enter("ping");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       try {
         core();
       } catch (e) {
-        throw coreCallTrap(e, "ping");
+        throw coreCallTrap(e, funcName);
       }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "ping");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      throw exportCallFailed(e, inst, "ping", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
   };
 }
 
-/** `corpus:include-basic/c#fc`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftFc(core: CoreFunction, ac: AdapterContext): Exports["corpus:include-basic/c"]["fc"] {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:include-basic/a#fa`
+ * - `corpus:include-basic/b#fb`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function fc() {
-    const entered = inst.enter("fc");
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "fc");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "fc");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "fc", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:include-basic/a#fa`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFa(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-basic/a"]["fa"];
-  function fa(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("fa");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "fa");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "fa", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return fa as CoreFunction;
-}
-
-/** `corpus:include-basic/b#fb`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFb(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-basic/b"]["fb"];
-  function fb(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("fb");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "fb");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "fb", where);
-    }
-  }
-  return fb as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `extra`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -127,19 +97,15 @@ function lowerExtra(host: JsFunction, ac: AdapterContext): CoreFunction {
   return extra as CoreFunction;
 }
 
-/** `ping`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskPing(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `ping`
+ * - `corpus:include-basic/c#fc`
+ */
+function taskVoid(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:include-basic/c#fc`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskFc(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -152,9 +118,9 @@ const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
-  ping: { make: liftPing as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
+  ping: { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
   "corpus:include-basic/c#fc": {
-    make: liftFc as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
 };
@@ -164,8 +130,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:include-basic/a#fa": { make: lowerFa, core: "->" },
-  "corpus:include-basic/b#fb": { make: lowerFb, core: "->" },
+  "corpus:include-basic/a#fa": { make: lowerVoid, core: "->" },
+  "corpus:include-basic/b#fb": { make: lowerVoid, core: "->" },
   extra: { make: lowerExtra, core: "i32 ->" },
 };
 
@@ -174,8 +140,8 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  ping: { make: taskPing, core: "->" },
-  "corpus:include-basic/c#fc": { make: taskFc, core: "->" },
+  ping: { make: taskVoid, core: "->" },
+  "corpus:include-basic/c#fc": { make: taskVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

@@ -47,44 +47,30 @@ function liftPing(
   };
 }
 
-/** `corpus:include-dedup/shared#ping`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerPing(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:include-dedup/shared#ping`
+ * - `corpus:include-dedup/only-one#one`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-dedup/shared"]["ping"];
-  function ping(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("ping");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "ping");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "ping", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return ping as CoreFunction;
-}
-
-/** `corpus:include-dedup/only-one#one`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerOne(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-dedup/only-one"]["one"];
-  function one(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("one");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "one");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "one", where);
-    }
-  }
-  return one as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:include-dedup/shared#ping`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -113,8 +99,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:include-dedup/shared#ping": { make: lowerPing, core: "->" },
-  "corpus:include-dedup/only-one#one": { make: lowerOne, core: "->" },
+  "corpus:include-dedup/shared#ping": { make: lowerVoid, core: "->" },
+  "corpus:include-dedup/only-one#one": { make: lowerVoid, core: "->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

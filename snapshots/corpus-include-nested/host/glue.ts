@@ -44,44 +44,30 @@ function liftF3(core: CoreFunction, ac: AdapterContext): Exports["corpus:include
   };
 }
 
-/** `corpus:include-nested/i2#f2`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerF2(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:include-nested/i2#f2`
+ * - `corpus:include-nested/i1#f1`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-nested/i2"]["f2"];
-  function f2(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("f2");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "f2");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "f2", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return f2 as CoreFunction;
-}
-
-/** `corpus:include-nested/i1#f1`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerF1(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:include-nested/i1"]["f1"];
-  function f1(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("f1");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "f1");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "f1", where);
-    }
-  }
-  return f1 as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:include-nested/i3#f3`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -110,8 +96,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:include-nested/i2#f2": { make: lowerF2, core: "->" },
-  "corpus:include-nested/i1#f1": { make: lowerF1, core: "->" },
+  "corpus:include-nested/i2#f2": { make: lowerVoid, core: "->" },
+  "corpus:include-nested/i1#f1": { make: lowerVoid, core: "->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

@@ -23,12 +23,18 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `run`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `run`
+ * - `run2`
+ */
+function liftToString(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function run() {
-    const entered = inst.enter("run");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       cx.refresh();
@@ -37,7 +43,7 @@ function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
       try {
         ret = core() as number;
       } catch (e) {
-        throw coreCallTrap(e, "run");
+        throw coreCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -48,89 +54,40 @@ function liftRun(core: CoreFunction, ac: AdapterContext): Exports["run"] {
         cx.dv.getUint32(retPtr, true),
         cx.dv.getUint32(retPtr + 4, true),
       );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "run", ret);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName, ret);
       return result;
     } catch (e) {
-      throw exportCallFailed(e, inst, "run", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
   };
 }
 
-/** `run2`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftRun2(core: CoreFunction, ac: AdapterContext): Exports["run2"] {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `a`
+ * - `a2`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function run2() {
-    const entered = inst.enter("run2");
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      cx.refresh();
-
-      let ret: number;
-      try {
-        ret = core() as number;
-      } catch (e) {
-        throw coreCallTrap(e, "run2");
-      }
-      cx.refresh();
-      where = "result";
-      const retPtr = ret >>> 0;
-      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-      const result: string = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(retPtr, true),
-        cx.dv.getUint32(retPtr + 4, true),
-      );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "run2", ret);
-      return result;
-    } catch (e) {
-      throw exportCallFailed(e, inst, "run2", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `a`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerA(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["a"];
-  function a(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("a");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "a");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "a", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return a as CoreFunction;
-}
-
-/** `a2`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerA2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["a2"];
-  function a2(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("a2");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "a2");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "a2", where);
-    }
-  }
-  return a2 as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `b2`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -154,9 +111,15 @@ function lowerB2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return b2 as CoreFunction;
 }
 
-/** `run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskRun(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `run`
+ * - `run2`
+ */
+function taskToString(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -173,32 +136,7 @@ function taskRun(ac: AdapterContext): TaskExportValues {
         );
         return [result];
       } catch (e) {
-        throw exportCallFailed(e, inst, "run", "result");
-      }
-    },
-  };
-}
-
-/** `run2`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskRun2(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const retPtr = ret >>> 0;
-        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-        const result: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(retPtr, true),
-          cx.dv.getUint32(retPtr + 4, true),
-        );
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "run2", "result");
+        throw exportCallFailed(e, inst, funcName, "result");
       }
     },
   };
@@ -209,9 +147,12 @@ const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
-  run: { make: liftRun as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "-> i32" },
+  run: {
+    make: liftToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
   run2: {
-    make: liftRun2 as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
 };
@@ -221,8 +162,8 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  a: { make: lowerA, core: "->" },
-  a2: { make: lowerA2, core: "->" },
+  a: { make: lowerVoid, core: "->" },
+  a2: { make: lowerVoid, core: "->" },
   b2: { make: lowerB2, core: "i32 ->" },
 };
 
@@ -231,8 +172,8 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  run: { make: taskRun, core: "-> i32" },
-  run2: { make: taskRun2, core: "-> i32" },
+  run: { make: taskToString, core: "-> i32" },
+  run2: { make: taskToString, core: "-> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

@@ -84,44 +84,28 @@ function storeRecord_(cx: LiftLowerContext, ptr: number, value: Record_, path = 
   cx.u8[ptr + 16] = valueWith;
 }
 
-/** `include`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftInclude(core: CoreFunction, ac: AdapterContext): Exports["include"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `include`
+ * - `package#list`
+ */
+function liftVoid(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function include() {
-    const entered = inst.enter("include");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       try {
         core();
       } catch (e) {
-        throw coreCallTrap(e, "include");
+        throw coreCallTrap(e, funcName);
       }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "include");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      throw exportCallFailed(e, inst, "include", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `package#list`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftList(core: CoreFunction, ac: AdapterContext): Exports["package"]["list"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function list() {
-    const entered = inst.enter("list");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "list");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "list");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "list", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
@@ -341,19 +325,15 @@ function lowerResourceBorrow(host: JsFunction, ac: AdapterContext): CoreFunction
   return resourceBorrow as CoreFunction;
 }
 
-/** `include`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskInclude(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `include`
+ * - `package#list`
+ */
+function taskVoid(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `package#list`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskList(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -366,12 +346,9 @@ const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
-  include: {
-    make: liftInclude as (core: CoreFunction, ac: AdapterContext) => JsFunction,
-    core: "->",
-  },
+  include: { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
   "package#list": {
-    make: liftList as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
 };
@@ -400,8 +377,8 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  include: { make: taskInclude, core: "->" },
-  "package#list": { make: taskList, core: "->" },
+  include: { make: taskVoid, core: "->" },
+  "package#list": { make: taskVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

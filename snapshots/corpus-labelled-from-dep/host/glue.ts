@@ -123,84 +123,68 @@ function liftBucketGet(core: CoreFunction, ac: AdapterContext): JsFunction {
   };
 }
 
-/** `users#open`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `users#open`
+ * - `catalog#open`
+ */
 function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
-  const impl = host as Imports["users"]["open"];
-  function open(arg0: number, arg1: number): number {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number, arg1: number): number {
     let where = 'param "name"';
     try {
-      inst.checkMayLeave("open");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const name: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(name);
       } catch (e) {
-        throw hostCallTrap(e, "open");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
-      const resultHandle = bucketHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "open", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return open as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `catalog#open`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerOpen2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
-  const impl = host as Imports["catalog"]["open"];
-  function open(arg0: number, arg1: number): number {
-    let where = 'param "name"';
-    try {
-      inst.checkMayLeave("open");
-      cx.refresh();
-      const name: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(name);
-      } catch (e) {
-        throw hostCallTrap(e, "open");
-      }
-      cx.refresh();
-      where = "result";
-      const resultHandle = bucketHandles.lowerOwn(cx, result);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "open", where);
-    }
-  }
-  return open as CoreFunction;
-}
-
-/** `users#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `users#[method]bucket.get`
+ * - `catalog#[method]bucket.get`
+ */
 function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
-  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number, arg3: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]bucket.get");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "key"';
       const key: string = loadStringFromRange(cx, arg1, arg2);
       let result: any;
       try {
         result = impl(self, key);
       } catch (e) {
-        throw hostCallTrap(e, "[method]bucket.get");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -216,57 +200,12 @@ function lowerBucketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]bucket.get", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return bucketGet as CoreFunction;
-}
-
-/** `catalog#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerBucketGet2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as (...args: any[]) => any;
-  function bucketGet(arg0: number, arg1: number, arg2: number, arg3: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]bucket.get");
-      cx.refresh();
-      const self: any = bucketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "key"';
-      const key: string = loadStringFromRange(cx, arg1, arg2);
-      let result: any;
-      try {
-        result = impl(self, key);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]bucket.get");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg3 >>> 0;
-      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        const [resultPtr, resultLen] = lowerString(cx, result);
-        cx.dv.setUint32(outPtr + 4, resultPtr, true);
-        cx.dv.setUint32(outPtr + 8, resultLen, true);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]bucket.get", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return bucketGet as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `admin#open`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -367,9 +306,9 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "users#open": { make: lowerOpen, core: "i32 i32 -> i32" },
-  "catalog#open": { make: lowerOpen2, core: "i32 i32 -> i32" },
+  "catalog#open": { make: lowerOpen, core: "i32 i32 -> i32" },
   "users#[method]bucket.get": { make: lowerBucketGet, core: "i32 i32 i32 i32 ->" },
-  "catalog#[method]bucket.get": { make: lowerBucketGet2, core: "i32 i32 i32 i32 ->" },
+  "catalog#[method]bucket.get": { make: lowerBucketGet, core: "i32 i32 i32 i32 ->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

@@ -27,12 +27,18 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `my-handler#handle`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftHandle(core: CoreFunction, ac: AdapterContext): Exports["my-handler"]["handle"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `my-handler#handle`
+ * - `corpus:labelled/handler#handle`
+ */
+function liftHandle(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function handle(body) {
-    const entered = inst.enter("handle");
+  return function lifted(body: any) {
+    const entered = inst.enter(funcName);
     let where = 'param "body"';
     try {
       cx.refresh();
@@ -58,7 +64,7 @@ function liftHandle(core: CoreFunction, ac: AdapterContext): Exports["my-handler
       try {
         ret = core(bodyPtr, body.length) as number;
       } catch (e) {
-        throw coreCallTrap(e, "handle");
+        throw coreCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -70,87 +76,38 @@ function liftHandle(core: CoreFunction, ac: AdapterContext): Exports["my-handler
       const result: Uint8Array = new Uint8Array(
         cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
       );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "handle", ret);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName, ret);
       return result;
     } catch (e) {
-      throw exportCallFailed(e, inst, "handle", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
   };
 }
 
-/** `corpus:labelled/handler#handle`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftHandle2(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:labelled/handler"]["handle"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function handle(body) {
-    const entered = inst.enter("handle");
-    let where = 'param "body"';
-    try {
-      cx.refresh();
-      if (!(Array.isArray(body) || body instanceof Uint8Array))
-        throw badValue("a Uint8Array or an array", body);
-      const bodyPtr = allocateList(cx, body.length, 1, 1);
-      if (body instanceof Uint8Array) {
-        cx.u8.set(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), bodyPtr);
-      } else {
-        const bodyElements = body as ArrayLike<unknown>;
-        for (let i = 0; i < bodyElements.length; i++) {
-          const bodyItem = bodyElements[i];
-          try {
-            if (typeof bodyItem !== "number" || (bodyItem & 0xff) !== bodyItem)
-              throw badValue("a u8 (integer 0..255)", bodyItem);
-            cx.u8[bodyPtr + i] = bodyItem;
-          } catch (e) {
-            throw atPath(e, `[${i}]`);
-          }
-        }
-      }
-      let ret: number;
-      try {
-        ret = core(bodyPtr, body.length) as number;
-      } catch (e) {
-        throw coreCallTrap(e, "handle");
-      }
-      cx.refresh();
-      where = "result";
-      const retPtr = ret >>> 0;
-      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-      const resultPtr = cx.dv.getUint32(retPtr, true);
-      const resultLen = cx.dv.getUint32(retPtr + 4, true);
-      checkListRange(cx, resultPtr, resultLen, 1, 1);
-      const result: Uint8Array = new Uint8Array(
-        cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
-      );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "handle", ret);
-      return result;
-    } catch (e) {
-      throw exportCallFailed(e, inst, "handle", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `primary#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `primary#get`
+ * - `secondary#get`
+ * - `corpus:labelled/store#get`
+ */
 function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["primary"]["get"];
-  function get(arg0: number, arg1: number, arg2: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "key"';
     try {
-      inst.checkMayLeave("get");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const key: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(key);
       } catch (e) {
-        throw hostCallTrap(e, "get");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -182,20 +139,27 @@ function lowerGet(host: JsFunction, ac: AdapterContext): CoreFunction {
         cx.dv.setUint32(outPtr + 8, result.length, true);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "get", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return get as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `primary#set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `primary#set`
+ * - `secondary#set`
+ * - `corpus:labelled/store#set`
+ */
 function lowerSet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["primary"]["set"];
-  function set(arg0: number, arg1: number, arg2: number, arg3: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number, arg1: number, arg2: number, arg3: number): void {
     let where = 'param "key"';
     try {
-      inst.checkMayLeave("set");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const key: string = loadStringFromRange(cx, arg0, arg1);
       where = 'param "value"';
@@ -206,179 +170,27 @@ function lowerSet(host: JsFunction, ac: AdapterContext): CoreFunction {
       try {
         impl(key, value);
       } catch (e) {
-        throw hostCallTrap(e, "set");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "set", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return set as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `secondary#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGet2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["secondary"]["get"];
-  function get(arg0: number, arg1: number, arg2: number): void {
-    let where = 'param "key"';
-    try {
-      inst.checkMayLeave("get");
-      cx.refresh();
-      const key: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(key);
-      } catch (e) {
-        throw hostCallTrap(e, "get");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        if (!(Array.isArray(result) || result instanceof Uint8Array))
-          throw badValue("a Uint8Array or an array", result);
-        const resultPtr = allocateList(cx, result.length, 1, 1);
-        if (result instanceof Uint8Array) {
-          cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
-        } else {
-          const resultElements = result as ArrayLike<unknown>;
-          for (let i = 0; i < resultElements.length; i++) {
-            const resultItem = resultElements[i];
-            try {
-              if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
-                throw badValue("a u8 (integer 0..255)", resultItem);
-              cx.u8[resultPtr + i] = resultItem;
-            } catch (e) {
-              throw atPath(e, `[${i}]`);
-            }
-          }
-        }
-        cx.dv.setUint32(outPtr + 4, resultPtr, true);
-        cx.dv.setUint32(outPtr + 8, result.length, true);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "get", where);
-    }
-  }
-  return get as CoreFunction;
-}
-
-/** `secondary#set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerSet2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["secondary"]["set"];
-  function set(arg0: number, arg1: number, arg2: number, arg3: number): void {
-    let where = 'param "key"';
-    try {
-      inst.checkMayLeave("set");
-      cx.refresh();
-      const key: string = loadStringFromRange(cx, arg0, arg1);
-      where = 'param "value"';
-      const valuePtr = arg2 >>> 0;
-      const valueLen = arg3 >>> 0;
-      checkListRange(cx, valuePtr, valueLen, 1, 1);
-      const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
-      try {
-        impl(key, value);
-      } catch (e) {
-        throw hostCallTrap(e, "set");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "set", where);
-    }
-  }
-  return set as CoreFunction;
-}
-
-/** `corpus:labelled/store#get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGet3(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:labelled/store"]["get"];
-  function get(arg0: number, arg1: number, arg2: number): void {
-    let where = 'param "key"';
-    try {
-      inst.checkMayLeave("get");
-      cx.refresh();
-      const key: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(key);
-      } catch (e) {
-        throw hostCallTrap(e, "get");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        if (!(Array.isArray(result) || result instanceof Uint8Array))
-          throw badValue("a Uint8Array or an array", result);
-        const resultPtr = allocateList(cx, result.length, 1, 1);
-        if (result instanceof Uint8Array) {
-          cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
-        } else {
-          const resultElements = result as ArrayLike<unknown>;
-          for (let i = 0; i < resultElements.length; i++) {
-            const resultItem = resultElements[i];
-            try {
-              if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
-                throw badValue("a u8 (integer 0..255)", resultItem);
-              cx.u8[resultPtr + i] = resultItem;
-            } catch (e) {
-              throw atPath(e, `[${i}]`);
-            }
-          }
-        }
-        cx.dv.setUint32(outPtr + 4, resultPtr, true);
-        cx.dv.setUint32(outPtr + 8, result.length, true);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "get", where);
-    }
-  }
-  return get as CoreFunction;
-}
-
-/** `corpus:labelled/store#set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerSet3(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:labelled/store"]["set"];
-  function set(arg0: number, arg1: number, arg2: number, arg3: number): void {
-    let where = 'param "key"';
-    try {
-      inst.checkMayLeave("set");
-      cx.refresh();
-      const key: string = loadStringFromRange(cx, arg0, arg1);
-      where = 'param "value"';
-      const valuePtr = arg2 >>> 0;
-      const valueLen = arg3 >>> 0;
-      checkListRange(cx, valuePtr, valueLen, 1, 1);
-      const value: Uint8Array = new Uint8Array(cx.u8.slice(valuePtr, valuePtr + valueLen).buffer);
-      try {
-        impl(key, value);
-      } catch (e) {
-        throw hostCallTrap(e, "set");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "set", where);
-    }
-  }
-  return set as CoreFunction;
-}
-
-/** `my-handler#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `my-handler#handle`
+ * - `corpus:labelled/handler#handle`
+ */
 function taskHandle(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(args: readonly unknown[]): Flat[] {
-      const [body] = args as Parameters<Exports["my-handler"]["handle"]>;
+      const [body] = args as any[];
       let where = 'param "body"';
       try {
         if (!(Array.isArray(body) || body instanceof Uint8Array))
@@ -401,7 +213,7 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
         }
         return [bodyPtr, body.length];
       } catch (e) {
-        throw exportCallFailed(e, inst, "handle", where);
+        throw exportCallFailed(e, inst, funcName, where);
       }
     },
     liftResults(flat: readonly Flat[]): unknown[] {
@@ -417,57 +229,7 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
         );
         return [result];
       } catch (e) {
-        throw exportCallFailed(e, inst, "handle", "result");
-      }
-    },
-  };
-}
-
-/** `corpus:labelled/handler#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskHandle2(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(args: readonly unknown[]): Flat[] {
-      const [body] = args as Parameters<Exports["corpus:labelled/handler"]["handle"]>;
-      let where = 'param "body"';
-      try {
-        if (!(Array.isArray(body) || body instanceof Uint8Array))
-          throw badValue("a Uint8Array or an array", body);
-        const bodyPtr = allocateList(cx, body.length, 1, 1);
-        if (body instanceof Uint8Array) {
-          cx.u8.set(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), bodyPtr);
-        } else {
-          const bodyElements = body as ArrayLike<unknown>;
-          for (let i = 0; i < bodyElements.length; i++) {
-            const bodyItem = bodyElements[i];
-            try {
-              if (typeof bodyItem !== "number" || (bodyItem & 0xff) !== bodyItem)
-                throw badValue("a u8 (integer 0..255)", bodyItem);
-              cx.u8[bodyPtr + i] = bodyItem;
-            } catch (e) {
-              throw atPath(e, `[${i}]`);
-            }
-          }
-        }
-        return [bodyPtr, body.length];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "handle", where);
-      }
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const retPtr = ret >>> 0;
-        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-        const resultPtr = cx.dv.getUint32(retPtr, true);
-        const resultLen = cx.dv.getUint32(retPtr + 4, true);
-        checkListRange(cx, resultPtr, resultLen, 1, 1);
-        const result: Uint8Array = new Uint8Array(
-          cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
-        );
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "handle", "result");
+        throw exportCallFailed(e, inst, funcName, "result");
       }
     },
   };
@@ -483,7 +245,7 @@ const liftExports: Record<
     core: "i32 i32 -> i32",
   },
   "corpus:labelled/handler#handle": {
-    make: liftHandle2 as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftHandle as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 i32 -> i32",
   },
 };
@@ -495,10 +257,10 @@ const lowerImports: Record<
 > = {
   "primary#get": { make: lowerGet, core: "i32 i32 i32 ->" },
   "primary#set": { make: lowerSet, core: "i32 i32 i32 i32 ->" },
-  "secondary#get": { make: lowerGet2, core: "i32 i32 i32 ->" },
-  "secondary#set": { make: lowerSet2, core: "i32 i32 i32 i32 ->" },
-  "corpus:labelled/store#get": { make: lowerGet3, core: "i32 i32 i32 ->" },
-  "corpus:labelled/store#set": { make: lowerSet3, core: "i32 i32 i32 i32 ->" },
+  "secondary#get": { make: lowerGet, core: "i32 i32 i32 ->" },
+  "secondary#set": { make: lowerSet, core: "i32 i32 i32 i32 ->" },
+  "corpus:labelled/store#get": { make: lowerGet, core: "i32 i32 i32 ->" },
+  "corpus:labelled/store#set": { make: lowerSet, core: "i32 i32 i32 i32 ->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */
@@ -507,7 +269,7 @@ const taskExports: Record<
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
   "my-handler#handle": { make: taskHandle, core: "i32 i32 -> i32" },
-  "corpus:labelled/handler#handle": { make: taskHandle2, core: "i32 i32 -> i32" },
+  "corpus:labelled/handler#handle": { make: taskHandle, core: "i32 i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

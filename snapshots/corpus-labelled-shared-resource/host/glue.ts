@@ -21,60 +21,38 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `one#open`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `one#open`
+ * - `two#open`
+ */
 function lowerOpen(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
-  const impl = host as Imports["one"]["open"];
-  function open(arg0: number, arg1: number): number {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number, arg1: number): number {
     let where = 'param "name"';
     try {
-      inst.checkMayLeave("open");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const name: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(name);
       } catch (e) {
-        throw hostCallTrap(e, "open");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
-      const resultHandle = bucketHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "open", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return open as CoreFunction;
-}
-
-/** `two#open`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerOpen2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [bucketHandles] = resourceHandles(ac);
-  const impl = host as Imports["two"]["open"];
-  function open(arg0: number, arg1: number): number {
-    let where = 'param "name"';
-    try {
-      inst.checkMayLeave("open");
-      cx.refresh();
-      const name: string = loadStringFromRange(cx, arg0, arg1);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(name);
-      } catch (e) {
-        throw hostCallTrap(e, "open");
-      }
-      cx.refresh();
-      where = "result";
-      const resultHandle = bucketHandles.lowerOwn(cx, result);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "open", where);
-    }
-  }
-  return open as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:labelled-shared/types#[method]bucket.get`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -128,7 +106,7 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "one#open": { make: lowerOpen, core: "i32 i32 -> i32" },
-  "two#open": { make: lowerOpen2, core: "i32 i32 -> i32" },
+  "two#open": { make: lowerOpen, core: "i32 i32 -> i32" },
   "corpus:labelled-shared/types#[method]bucket.get": {
     make: lowerBucketGet,
     core: "i32 i32 i32 i32 ->",

@@ -275,37 +275,25 @@ function taskConnectionSend(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `corpus:resource-async/conn#[method]connection.receive`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskConnectionReceive(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `corpus:resource-async/conn#[method]connection.receive`
+ * - `corpus:resource-async/conn#[method]connection.close`
+ */
+function taskConnection(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  const [connectionHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   return {
     lowerParams(args: readonly unknown[]): Flat[] {
       const [self] = args as any[];
       let where = 'param "self"';
       try {
-        const selfHandle = connectionHandles.lowerBorrow(cx, self);
+        const selfHandle = handles.lowerBorrow(cx, self);
         return [selfHandle];
       } catch (e) {
-        throw exportCallFailed(e, inst, "[method]connection.receive", where);
-      }
-    },
-  };
-}
-
-/** `corpus:resource-async/conn#[method]connection.close`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskConnectionClose(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  const [connectionHandles] = resourceHandles(ac);
-  return {
-    lowerParams(args: readonly unknown[]): Flat[] {
-      const [self] = args as any[];
-      let where = 'param "self"';
-      try {
-        const selfHandle = connectionHandles.lowerBorrow(cx, self);
-        return [selfHandle];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "[method]connection.close", where);
+        throw exportCallFailed(e, inst, funcName, where);
       }
     },
   };
@@ -584,13 +572,10 @@ const taskExports: Record<
     core: "i32 i32 i32 -> i32",
   },
   "corpus:resource-async/conn#[method]connection.receive": {
-    make: taskConnectionReceive,
+    make: taskConnection,
     core: "i32 -> i32",
   },
-  "corpus:resource-async/conn#[method]connection.close": {
-    make: taskConnectionClose,
-    core: "i32 ->",
-  },
+  "corpus:resource-async/conn#[method]connection.close": { make: taskConnection, core: "i32 ->" },
   "corpus:resource-async/conn#[static]connection.open": {
     make: taskConnectionOpen,
     core: "i32 i32 -> i32",

@@ -20,30 +20,36 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `corpus:resource-basic/blobs#transform`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTransform(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:resource-basic/blobs#transform`
+ * - `corpus:resource-basic/blobs#explicit`
+ */
+function lowerHandleToHandle(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [blobHandles] = resourceHandles(ac);
-  const impl = host as Imports["corpus:resource-basic/blobs"]["transform"];
-  function transform(arg0: number): number {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): number {
     let where = 'param "b"';
     try {
-      inst.checkMayLeave("transform");
-      const b: any = blobHandles.liftOwn(cx, arg0 >>> 0);
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      const b: any = handles.liftOwn(cx, arg0 >>> 0);
+      let result: any;
       try {
         result = impl(b);
       } catch (e) {
-        throw hostCallTrap(e, "transform");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
-      const resultHandle = blobHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "transform", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return transform as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:resource-basic/blobs#inspect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -79,40 +85,14 @@ function lowerInspect(host: JsFunction, ac: AdapterContext): CoreFunction {
   return inspect as CoreFunction;
 }
 
-/** `corpus:resource-basic/blobs#explicit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerExplicit(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [blobHandles] = resourceHandles(ac);
-  const impl = host as Imports["corpus:resource-basic/blobs"]["explicit"];
-  function explicit(arg0: number): number {
-    let where = 'param "b"';
-    try {
-      inst.checkMayLeave("explicit");
-      const b: any = blobHandles.liftOwn(cx, arg0 >>> 0);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(b);
-      } catch (e) {
-        throw hostCallTrap(e, "explicit");
-      }
-      where = "result";
-      const resultHandle = blobHandles.lowerOwn(cx, result);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "explicit", where);
-    }
-  }
-  return explicit as CoreFunction;
-}
-
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "corpus:resource-basic/blobs#transform": { make: lowerTransform, core: "i32 -> i32" },
+  "corpus:resource-basic/blobs#transform": { make: lowerHandleToHandle, core: "i32 -> i32" },
   "corpus:resource-basic/blobs#inspect": { make: lowerInspect, core: "i32 -> i32" },
-  "corpus:resource-basic/blobs#explicit": { make: lowerExplicit, core: "i32 -> i32" },
+  "corpus:resource-basic/blobs#explicit": { make: lowerHandleToHandle, core: "i32 -> i32" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

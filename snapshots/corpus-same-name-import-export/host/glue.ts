@@ -23,22 +23,28 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `foo`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftFoo(core: CoreFunction, ac: AdapterContext): Exports["foo"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `foo`
+ * - `bar#h`
+ */
+function liftVoid(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function foo() {
-    const entered = inst.enter("foo");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       try {
         core();
       } catch (e) {
-        throw coreCallTrap(e, "foo");
+        throw coreCallTrap(e, funcName);
       }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "foo");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      throw exportCallFailed(e, inst, "foo", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
@@ -71,28 +77,6 @@ function liftF(core: CoreFunction, ac: AdapterContext): Exports["corpus:same-nam
   };
 }
 
-/** `bar#h`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftH(core: CoreFunction, ac: AdapterContext): Exports["bar"]["h"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function h() {
-    const entered = inst.enter("h");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "h");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "h");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "h", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
 /** `corpus:same-name/shared#f`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -118,49 +102,41 @@ function lowerF(host: JsFunction, ac: AdapterContext): CoreFunction {
   return f as CoreFunction;
 }
 
-/** `bar#g`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerG(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `bar#g`
+ * - `foo`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["bar"]["g"];
-  function g(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("g");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "g");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "g", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return g as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `foo`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFoo(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `foo`
+ * - `bar#h`
+ */
+function taskVoid(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  const impl = host as Imports["foo"];
-  function foo(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("foo");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "foo");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "foo", where);
-    }
-  }
-  return foo as CoreFunction;
-}
-
-/** `foo`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskFoo(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -187,27 +163,17 @@ function taskF(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `bar#h`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskH(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
 /** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
 const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
-  foo: { make: liftFoo as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
+  foo: { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
   "corpus:same-name/shared#f": {
     make: liftF as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
-  "bar#h": { make: liftH as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
+  "bar#h": { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -216,8 +182,8 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "corpus:same-name/shared#f": { make: lowerF, core: "-> i32" },
-  "bar#g": { make: lowerG, core: "->" },
-  foo: { make: lowerFoo, core: "->" },
+  "bar#g": { make: lowerVoid, core: "->" },
+  foo: { make: lowerVoid, core: "->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */
@@ -225,9 +191,9 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  foo: { make: taskFoo, core: "->" },
+  foo: { make: taskVoid, core: "->" },
   "corpus:same-name/shared#f": { make: taskF, core: "-> i32" },
-  "bar#h": { make: taskH, core: "->" },
+  "bar#h": { make: taskVoid, core: "->" },
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */

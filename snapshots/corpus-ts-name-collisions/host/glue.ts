@@ -366,44 +366,30 @@ function lowerFooBar(host: JsFunction, ac: AdapterContext): CoreFunction {
   return fooBar as CoreFunction;
 }
 
-/** `foo-bar`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFooBar2(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `foo-bar`
+ * - `run`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["fooBar"];
-  function fooBar(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("foo-bar");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "foo-bar");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "foo-bar", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return fooBar as CoreFunction;
-}
-
-/** `run`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRun(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["run"];
-  function run(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("run");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "run");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "run", where);
-    }
-  }
-  return run as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `run`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
@@ -576,8 +562,8 @@ const lowerImports: Record<
     make: lowerFooBar,
     core: "i32 i32 i32 i32 i32 i32 i32 ->",
   },
-  "foo-bar": { make: lowerFooBar2, core: "->" },
-  run: { make: lowerRun, core: "->" },
+  "foo-bar": { make: lowerVoid, core: "->" },
+  run: { make: lowerVoid, core: "->" },
 };
 
 /** The value code of exports the task machinery calls (components using async features), by extern path. */

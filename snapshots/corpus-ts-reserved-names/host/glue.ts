@@ -409,34 +409,61 @@ function storeInstanceof(cx: LiftLowerContext, ptr: number, value: Instanceof, p
   }
 }
 
-/** `default`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftDefault_(core: CoreFunction, ac: AdapterContext): Exports["default"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `default`
+ * - `corpus:ts-reserved/class#export`
+ * - `corpus:ts-reserved/class#import`
+ * - `corpus:ts-reserved/class#symbol`
+ * - `corpus:ts-reserved/class#number`
+ * - `corpus:ts-reserved/class#boolean`
+ * - `corpus:ts-reserved/class#any`
+ * - `corpus:ts-reserved/class#unknown`
+ * - `corpus:ts-reserved/class#never`
+ * - `corpus:ts-reserved/class#error`
+ * - `corpus:ts-reserved/class#array`
+ * - `corpus:ts-reserved/class#map`
+ * - `corpus:ts-reserved/class#set`
+ * - `corpus:ts-reserved/class#date`
+ * - `corpus:ts-reserved/class#[static]object.call`
+ * - `corpus:ts-reserved/class#[static]object.apply`
+ */
+function liftVoid(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function default_() {
-    const entered = inst.enter("default");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       try {
         core();
       } catch (e) {
-        throw coreCallTrap(e, "default");
+        throw coreCallTrap(e, funcName);
       }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "default");
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      throw exportCallFailed(e, inst, "default", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
   };
 }
 
-/** `interface`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftInterface_(core: CoreFunction, ac: AdapterContext): Exports["interface"] {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `interface`
+ * - `corpus:ts-reserved/class#string`
+ * - `corpus:ts-reserved/class#[static]object.name`
+ */
+function liftToString(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const postReturn = cx.opts.postReturn;
-  return function interface_() {
-    const entered = inst.enter("interface");
+  return function lifted() {
+    const entered = inst.enter(funcName);
     let where = "result";
     try {
       cx.refresh();
@@ -445,7 +472,7 @@ function liftInterface_(core: CoreFunction, ac: AdapterContext): Exports["interf
       try {
         ret = core() as number;
       } catch (e) {
-        throw coreCallTrap(e, "interface");
+        throw coreCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -456,10 +483,10 @@ function liftInterface_(core: CoreFunction, ac: AdapterContext): Exports["interf
         cx.dv.getUint32(retPtr, true),
         cx.dv.getUint32(retPtr + 4, true),
       );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "interface", ret);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName, ret);
       return result;
     } catch (e) {
-      throw exportCallFailed(e, inst, "interface", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
     }
@@ -552,56 +579,6 @@ function liftFunction_(
   };
 }
 
-/** `corpus:ts-reserved/class#export`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftExport_(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["export"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function export_() {
-    const entered = inst.enter("export");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "export");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "export");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "export", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#import`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftImport_(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["import"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function import_() {
-    const entered = inst.enter("import");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "import");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "import");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "import", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
 /** `corpus:ts-reserved/class#promise`: the export, called by the host (CanonicalABI.md `canon_lift`). */
 function liftPromise(
   core: CoreFunction,
@@ -623,319 +600,6 @@ function liftPromise(
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "promise");
     } catch (e) {
       throw exportCallFailed(e, inst, "promise", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#symbol`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftSymbol(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["symbol"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function symbol() {
-    const entered = inst.enter("symbol");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "symbol");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "symbol");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "symbol", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#string`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftString(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["string"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function string() {
-    const entered = inst.enter("string");
-    let where = "result";
-    try {
-      cx.refresh();
-
-      let ret: number;
-      try {
-        ret = core() as number;
-      } catch (e) {
-        throw coreCallTrap(e, "string");
-      }
-      cx.refresh();
-      where = "result";
-      const retPtr = ret >>> 0;
-      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-      const result: string = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(retPtr, true),
-        cx.dv.getUint32(retPtr + 4, true),
-      );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "string", ret);
-      return result;
-    } catch (e) {
-      throw exportCallFailed(e, inst, "string", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#number`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftNumber(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["number"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function number() {
-    const entered = inst.enter("number");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "number");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "number");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "number", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#boolean`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftBoolean(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["boolean"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function boolean() {
-    const entered = inst.enter("boolean");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "boolean");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "boolean");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "boolean", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#any`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftAny(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["any"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function any() {
-    const entered = inst.enter("any");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "any");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "any");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "any", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#unknown`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftUnknown(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["unknown"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function unknown() {
-    const entered = inst.enter("unknown");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "unknown");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "unknown");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "unknown", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#never`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftNever(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["never"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function never() {
-    const entered = inst.enter("never");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "never");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "never");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "never", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#error`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftError(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["error"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function error() {
-    const entered = inst.enter("error");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "error");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "error");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "error", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#array`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftArray(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["array"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function array() {
-    const entered = inst.enter("array");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "array");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "array");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "array", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#map`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftMap(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["map"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function map() {
-    const entered = inst.enter("map");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "map");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "map");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "map", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#set`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftSet(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["set"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function set() {
-    const entered = inst.enter("set");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "set");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "set");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "set", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#date`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftDate(
-  core: CoreFunction,
-  ac: AdapterContext,
-): Exports["corpus:ts-reserved/class"]["date"] {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function date() {
-    const entered = inst.enter("date");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "date");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "date");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "date", where);
     } finally {
       inst.leave(entered);
     }
@@ -969,65 +633,39 @@ function liftNewObject(core: CoreFunction, ac: AdapterContext): JsFunction {
   };
 }
 
-/** `corpus:ts-reserved/class#[method]object.delete`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectDelete(core: CoreFunction, ac: AdapterContext): JsFunction {
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `corpus:ts-reserved/class#[method]object.delete`
+ * - `corpus:ts-reserved/class#[method]object.then`
+ * - `corpus:ts-reserved/class#[method]object.bind`
+ */
+function liftObject(core: CoreFunction, ac: AdapterContext): JsFunction {
   const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const postReturn = cx.opts.postReturn;
-  return function objectDelete(self: any) {
-    const entered = inst.enter("[method]object.delete");
+  return function lifted(self: any) {
+    const entered = inst.enter(funcName);
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
       beginLowering(cx);
-      const selfHandle = objectHandles.lowerBorrow(cx, self);
+      const selfHandle = handles.lowerBorrow(cx, self);
       endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
-        throw coreCallTrap(e, "[method]object.delete");
+        throw coreCallTrap(e, funcName);
       }
-      checkBorrowsDropped(scope, "[method]object.delete");
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.delete");
+      checkBorrowsDropped(scope, funcName);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
       // A refused argument: what the ones before it moved into the component is taken back.
       undoLowering(cx);
-      throw exportCallFailed(e, inst, "[method]object.delete", where);
-    } finally {
-      inst.leave(entered);
-      cx.borrowScope = prevScope;
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#[method]object.then`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectThen(core: CoreFunction, ac: AdapterContext): JsFunction {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  const postReturn = cx.opts.postReturn;
-  return function objectThen(self: any) {
-    const entered = inst.enter("[method]object.then");
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      beginLowering(cx);
-      const selfHandle = objectHandles.lowerBorrow(cx, self);
-      endLowering(cx);
-      try {
-        core(selfHandle);
-      } catch (e) {
-        throw coreCallTrap(e, "[method]object.then");
-      }
-      checkBorrowsDropped(scope, "[method]object.then");
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.then");
-    } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
-      throw exportCallFailed(e, inst, "[method]object.then", where);
+      throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
       cx.borrowScope = prevScope;
@@ -1077,118 +715,6 @@ function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction 
     } finally {
       inst.leave(entered);
       cx.borrowScope = prevScope;
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#[static]object.call`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectCall(core: CoreFunction, ac: AdapterContext): JsFunction {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function objectCall() {
-    const entered = inst.enter("[static]object.call");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "[static]object.call");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.call");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "[static]object.call", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#[static]object.apply`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectApply(core: CoreFunction, ac: AdapterContext): JsFunction {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function objectApply() {
-    const entered = inst.enter("[static]object.apply");
-    let where = "result";
-    try {
-      try {
-        core();
-      } catch (e) {
-        throw coreCallTrap(e, "[static]object.apply");
-      }
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.apply");
-    } catch (e) {
-      throw exportCallFailed(e, inst, "[static]object.apply", where);
-    } finally {
-      inst.leave(entered);
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#[method]object.bind`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectBind(core: CoreFunction, ac: AdapterContext): JsFunction {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  const postReturn = cx.opts.postReturn;
-  return function objectBind(self: any) {
-    const entered = inst.enter("[method]object.bind");
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      beginLowering(cx);
-      const selfHandle = objectHandles.lowerBorrow(cx, self);
-      endLowering(cx);
-      try {
-        core(selfHandle);
-      } catch (e) {
-        throw coreCallTrap(e, "[method]object.bind");
-      }
-      checkBorrowsDropped(scope, "[method]object.bind");
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.bind");
-    } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
-      throw exportCallFailed(e, inst, "[method]object.bind", where);
-    } finally {
-      inst.leave(entered);
-      cx.borrowScope = prevScope;
-    }
-  };
-}
-
-/** `corpus:ts-reserved/class#[static]object.name`: the export, called by the host (CanonicalABI.md `canon_lift`). */
-function liftObjectName(core: CoreFunction, ac: AdapterContext): JsFunction {
-  const { cx, inst } = ac;
-  const postReturn = cx.opts.postReturn;
-  return function objectName() {
-    const entered = inst.enter("[static]object.name");
-    let where = "result";
-    try {
-      cx.refresh();
-
-      let ret: number;
-      try {
-        ret = core() as number;
-      } catch (e) {
-        throw coreCallTrap(e, "[static]object.name");
-      }
-      cx.refresh();
-      where = "result";
-      const retPtr = ret >>> 0;
-      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-      const result: string = loadStringFromRange(
-        cx,
-        cx.dv.getUint32(retPtr, true),
-        cx.dv.getUint32(retPtr + 4, true),
-      );
-      if (postReturn !== undefined) callPostReturn(inst, postReturn, "[static]object.name", ret);
-      return result;
-    } catch (e) {
-      throw exportCallFailed(e, inst, "[static]object.name", where);
-    } finally {
-      inst.leave(entered);
     }
   };
 }
@@ -1290,44 +816,43 @@ function lowerFunction_(host: JsFunction, ac: AdapterContext): CoreFunction {
   return function_ as CoreFunction;
 }
 
-/** `corpus:ts-reserved/class#export`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerExport_(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:ts-reserved/class#export`
+ * - `corpus:ts-reserved/class#import`
+ * - `corpus:ts-reserved/class#symbol`
+ * - `corpus:ts-reserved/class#number`
+ * - `corpus:ts-reserved/class#boolean`
+ * - `corpus:ts-reserved/class#any`
+ * - `corpus:ts-reserved/class#unknown`
+ * - `corpus:ts-reserved/class#never`
+ * - `corpus:ts-reserved/class#error`
+ * - `corpus:ts-reserved/class#array`
+ * - `corpus:ts-reserved/class#map`
+ * - `corpus:ts-reserved/class#set`
+ * - `corpus:ts-reserved/class#date`
+ * - `corpus:ts-reserved/class#[static]object.call`
+ * - `corpus:ts-reserved/class#[static]object.apply`
+ */
+function lowerVoid(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["export"];
-  function export_(): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): void {
     let where = "result";
     try {
-      inst.checkMayLeave("export");
+      inst.checkMayLeave(funcName);
       try {
         impl();
       } catch (e) {
-        throw hostCallTrap(e, "export");
+        throw hostCallTrap(e, funcName);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "export", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return export_ as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#import`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerImport_(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["import"];
-  function import_(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("import");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "import");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "import", where);
-    }
-  }
-  return import_ as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:ts-reserved/class#promise`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1351,41 +876,27 @@ function lowerPromise(host: JsFunction, ac: AdapterContext): CoreFunction {
   return promise as CoreFunction;
 }
 
-/** `corpus:ts-reserved/class#symbol`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerSymbol(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:ts-reserved/class#string`
+ * - `corpus:ts-reserved/class#[static]object.name`
+ */
+function lowerToString(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["symbol"];
-  function symbol(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("symbol");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "symbol");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "symbol", where);
-    }
-  }
-  return symbol as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#string`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerString(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as Imports["corpus:ts-reserved/class"]["string"];
-  function string(arg0: number): void {
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): void {
     let where = "result";
     try {
-      inst.checkMayLeave("string");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "string");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -1395,210 +906,10 @@ function lowerString(host: JsFunction, ac: AdapterContext): CoreFunction {
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, resultLen, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "string", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return string as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#number`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNumber(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["number"];
-  function number(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("number");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "number");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "number", where);
-    }
-  }
-  return number as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#boolean`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerBoolean(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["boolean"];
-  function boolean(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("boolean");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "boolean");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "boolean", where);
-    }
-  }
-  return boolean as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#any`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerAny(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["any"];
-  function any(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("any");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "any");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "any", where);
-    }
-  }
-  return any as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#unknown`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUnknown(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["unknown"];
-  function unknown(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("unknown");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "unknown");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "unknown", where);
-    }
-  }
-  return unknown as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#never`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNever(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["never"];
-  function never(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("never");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "never");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "never", where);
-    }
-  }
-  return never as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#error`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerError(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["error"];
-  function error(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("error");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "error");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "error", where);
-    }
-  }
-  return error as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#array`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerArray(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["array"];
-  function array(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("array");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "array");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "array", where);
-    }
-  }
-  return array as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#map`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerMap(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["map"];
-  function map(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("map");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "map");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "map", where);
-    }
-  }
-  return map as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#set`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerSet(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["set"];
-  function set(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("set");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "set");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "set", where);
-    }
-  }
-  return set as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#date`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerDate(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["corpus:ts-reserved/class"]["date"];
-  function date(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("date");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "date");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "date", where);
-    }
-  }
-  return date as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:ts-reserved/class#[constructor]object`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1626,60 +937,39 @@ function lowerNewObject(host: JsFunction, ac: AdapterContext): CoreFunction {
   return newObject as CoreFunction;
 }
 
-/** `corpus:ts-reserved/class#[method]object.delete`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectDelete(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `corpus:ts-reserved/class#[method]object.delete`
+ * - `corpus:ts-reserved/class#[method]object.then`
+ * - `corpus:ts-reserved/class#[method]object.bind`
+ */
+function lowerObject(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function objectDelete(arg0: number): void {
+  function lowered(arg0: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]object.delete");
-      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       try {
         impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]object.delete");
+        throw hostCallTrap(e, funcName);
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]object.delete", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return objectDelete as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#[method]object.then`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectThen(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function objectThen(arg0: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]object.then");
-      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
-      try {
-        impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]object.then");
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]object.then", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return objectThen as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `corpus:ts-reserved/class#[method]object.to-string`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1720,104 +1010,6 @@ function lowerObjectToString(host: JsFunction, ac: AdapterContext): CoreFunction
   return objectToString as CoreFunction;
 }
 
-/** `corpus:ts-reserved/class#[static]object.call`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectCall(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as (...args: any[]) => any;
-  function objectCall(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("[static]object.call");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "[static]object.call");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]object.call", where);
-    }
-  }
-  return objectCall as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#[static]object.apply`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectApply(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as (...args: any[]) => any;
-  function objectApply(): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("[static]object.apply");
-      try {
-        impl();
-      } catch (e) {
-        throw hostCallTrap(e, "[static]object.apply");
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]object.apply", where);
-    }
-  }
-  return objectApply as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#[method]object.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectBind(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function objectBind(arg0: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]object.bind");
-      const self: any = objectHandles.liftBorrow(cx, arg0 >>> 0);
-      try {
-        impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]object.bind");
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]object.bind", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return objectBind as CoreFunction;
-}
-
-/** `corpus:ts-reserved/class#[static]object.name`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerObjectName(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as (...args: any[]) => any;
-  function objectName(arg0: number): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("[static]object.name");
-      cx.refresh();
-      let result: any;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "[static]object.name");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg0 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      const [resultPtr, resultLen] = lowerString(cx, result);
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, resultLen, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]object.name", where);
-    }
-  }
-  return objectName as CoreFunction;
-}
-
 /** `corpus:ts-reserved/class#[method]object.length`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerObjectLength(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -1851,9 +1043,29 @@ function lowerObjectLength(host: JsFunction, ac: AdapterContext): CoreFunction {
   return objectLength as CoreFunction;
 }
 
-/** `default`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskDefault_(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `default`
+ * - `corpus:ts-reserved/class#export`
+ * - `corpus:ts-reserved/class#import`
+ * - `corpus:ts-reserved/class#symbol`
+ * - `corpus:ts-reserved/class#number`
+ * - `corpus:ts-reserved/class#boolean`
+ * - `corpus:ts-reserved/class#any`
+ * - `corpus:ts-reserved/class#unknown`
+ * - `corpus:ts-reserved/class#never`
+ * - `corpus:ts-reserved/class#error`
+ * - `corpus:ts-reserved/class#array`
+ * - `corpus:ts-reserved/class#map`
+ * - `corpus:ts-reserved/class#set`
+ * - `corpus:ts-reserved/class#date`
+ * - `corpus:ts-reserved/class#[static]object.call`
+ * - `corpus:ts-reserved/class#[static]object.apply`
+ */
+function taskVoid(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -1861,9 +1073,16 @@ function taskDefault_(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `interface`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskInterface_(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `interface`
+ * - `corpus:ts-reserved/class#string`
+ * - `corpus:ts-reserved/class#[static]object.name`
+ */
+function taskToString(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   return {
     lowerParams(): Flat[] {
       return [];
@@ -1880,7 +1099,7 @@ function taskInterface_(ac: AdapterContext): TaskExportValues {
         );
         return [result];
       } catch (e) {
-        throw exportCallFailed(e, inst, "interface", "result");
+        throw exportCallFailed(e, inst, funcName, "result");
       }
     },
   };
@@ -1956,26 +1175,6 @@ function taskFunction_(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `corpus:ts-reserved/class#export`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskExport_(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#import`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskImport_(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
 /** `corpus:ts-reserved/class#promise`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskPromise(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -1990,141 +1189,6 @@ function taskPromise(ac: AdapterContext): TaskExportValues {
       } catch (e) {
         throw exportCallFailed(e, inst, "promise", where);
       }
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#symbol`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskSymbol(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#string`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskString(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const retPtr = ret >>> 0;
-        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-        const result: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(retPtr, true),
-          cx.dv.getUint32(retPtr + 4, true),
-        );
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "string", "result");
-      }
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#number`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskNumber(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#boolean`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskBoolean(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#any`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskAny(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#unknown`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskUnknown(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#never`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskNever(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#error`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskError(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#array`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskArray(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#map`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskMap(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#set`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskSet(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#date`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskDate(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
     },
   };
 }
@@ -2149,37 +1213,26 @@ function taskNewObject(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `corpus:ts-reserved/class#[method]object.delete`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectDelete(ac: AdapterContext): TaskExportValues {
+/**
+ * The export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `corpus:ts-reserved/class#[method]object.delete`
+ * - `corpus:ts-reserved/class#[method]object.then`
+ * - `corpus:ts-reserved/class#[method]object.bind`
+ */
+function taskObject(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   return {
     lowerParams(args: readonly unknown[]): Flat[] {
       const [self] = args as any[];
       let where = 'param "self"';
       try {
-        const selfHandle = objectHandles.lowerBorrow(cx, self);
+        const selfHandle = handles.lowerBorrow(cx, self);
         return [selfHandle];
       } catch (e) {
-        throw exportCallFailed(e, inst, "[method]object.delete", where);
-      }
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#[method]object.then`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectThen(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  return {
-    lowerParams(args: readonly unknown[]): Flat[] {
-      const [self] = args as any[];
-      let where = 'param "self"';
-      try {
-        const selfHandle = objectHandles.lowerBorrow(cx, self);
-        return [selfHandle];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "[method]object.then", where);
+        throw exportCallFailed(e, inst, funcName, where);
       }
     },
   };
@@ -2218,69 +1271,6 @@ function taskObjectToString(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `corpus:ts-reserved/class#[static]object.call`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectCall(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#[static]object.apply`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectApply(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#[method]object.bind`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectBind(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  const [objectHandles] = resourceHandles(ac);
-  return {
-    lowerParams(args: readonly unknown[]): Flat[] {
-      const [self] = args as any[];
-      let where = 'param "self"';
-      try {
-        const selfHandle = objectHandles.lowerBorrow(cx, self);
-        return [selfHandle];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "[method]object.bind", where);
-      }
-    },
-  };
-}
-
-/** `corpus:ts-reserved/class#[static]object.name`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
-function taskObjectName(ac: AdapterContext): TaskExportValues {
-  const { cx, inst } = ac;
-  return {
-    lowerParams(): Flat[] {
-      return [];
-    },
-    liftResults(flat: readonly Flat[]): unknown[] {
-      const ret = flat[0] as number;
-      try {
-        const retPtr = ret >>> 0;
-        cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
-        const result: string = loadStringFromRange(
-          cx,
-          cx.dv.getUint32(retPtr, true),
-          cx.dv.getUint32(retPtr + 4, true),
-        );
-        return [result];
-      } catch (e) {
-        throw exportCallFailed(e, inst, "[static]object.name", "result");
-      }
-    },
-  };
-}
-
 /** `corpus:ts-reserved/class#[method]object.length`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskObjectLength(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -2313,12 +1303,9 @@ const liftExports: Record<
   string,
   { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
 > = {
-  default: {
-    make: liftDefault_ as (core: CoreFunction, ac: AdapterContext) => JsFunction,
-    core: "->",
-  },
+  default: { make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction, core: "->" },
   interface: {
-    make: liftInterface_ as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
   "corpus:ts-reserved/class#new": {
@@ -2330,11 +1317,11 @@ const liftExports: Record<
     core: "i32 i32 ->",
   },
   "corpus:ts-reserved/class#export": {
-    make: liftExport_ as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#import": {
-    make: liftImport_ as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#promise": {
@@ -2342,51 +1329,51 @@ const liftExports: Record<
     core: "i32 ->",
   },
   "corpus:ts-reserved/class#symbol": {
-    make: liftSymbol as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#string": {
-    make: liftString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
   "corpus:ts-reserved/class#number": {
-    make: liftNumber as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#boolean": {
-    make: liftBoolean as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#any": {
-    make: liftAny as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#unknown": {
-    make: liftUnknown as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#never": {
-    make: liftNever as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#error": {
-    make: liftError as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#array": {
-    make: liftArray as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#map": {
-    make: liftMap as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#set": {
-    make: liftSet as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#date": {
-    make: liftDate as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#[constructor]object": {
@@ -2394,11 +1381,11 @@ const liftExports: Record<
     core: "-> i32",
   },
   "corpus:ts-reserved/class#[method]object.delete": {
-    make: liftObjectDelete as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftObject as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 ->",
   },
   "corpus:ts-reserved/class#[method]object.then": {
-    make: liftObjectThen as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftObject as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 ->",
   },
   "corpus:ts-reserved/class#[method]object.to-string": {
@@ -2406,19 +1393,19 @@ const liftExports: Record<
     core: "i32 -> i32",
   },
   "corpus:ts-reserved/class#[static]object.call": {
-    make: liftObjectCall as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#[static]object.apply": {
-    make: liftObjectApply as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftVoid as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "->",
   },
   "corpus:ts-reserved/class#[method]object.bind": {
-    make: liftObjectBind as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftObject as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 ->",
   },
   "corpus:ts-reserved/class#[static]object.name": {
-    make: liftObjectName as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    make: liftToString as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "-> i32",
   },
   "corpus:ts-reserved/class#[method]object.length": {
@@ -2434,32 +1421,32 @@ const lowerImports: Record<
 > = {
   "corpus:ts-reserved/class#new": { make: lowerNew_, core: "i32 i32 ->" },
   "corpus:ts-reserved/class#function": { make: lowerFunction_, core: "i32 i32 ->" },
-  "corpus:ts-reserved/class#export": { make: lowerExport_, core: "->" },
-  "corpus:ts-reserved/class#import": { make: lowerImport_, core: "->" },
+  "corpus:ts-reserved/class#export": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#import": { make: lowerVoid, core: "->" },
   "corpus:ts-reserved/class#promise": { make: lowerPromise, core: "i32 ->" },
-  "corpus:ts-reserved/class#symbol": { make: lowerSymbol, core: "->" },
-  "corpus:ts-reserved/class#string": { make: lowerString, core: "i32 ->" },
-  "corpus:ts-reserved/class#number": { make: lowerNumber, core: "->" },
-  "corpus:ts-reserved/class#boolean": { make: lowerBoolean, core: "->" },
-  "corpus:ts-reserved/class#any": { make: lowerAny, core: "->" },
-  "corpus:ts-reserved/class#unknown": { make: lowerUnknown, core: "->" },
-  "corpus:ts-reserved/class#never": { make: lowerNever, core: "->" },
-  "corpus:ts-reserved/class#error": { make: lowerError, core: "->" },
-  "corpus:ts-reserved/class#array": { make: lowerArray, core: "->" },
-  "corpus:ts-reserved/class#map": { make: lowerMap, core: "->" },
-  "corpus:ts-reserved/class#set": { make: lowerSet, core: "->" },
-  "corpus:ts-reserved/class#date": { make: lowerDate, core: "->" },
+  "corpus:ts-reserved/class#symbol": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#string": { make: lowerToString, core: "i32 ->" },
+  "corpus:ts-reserved/class#number": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#boolean": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#any": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#unknown": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#never": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#error": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#array": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#map": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#set": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#date": { make: lowerVoid, core: "->" },
   "corpus:ts-reserved/class#[constructor]object": { make: lowerNewObject, core: "-> i32" },
-  "corpus:ts-reserved/class#[method]object.delete": { make: lowerObjectDelete, core: "i32 ->" },
-  "corpus:ts-reserved/class#[method]object.then": { make: lowerObjectThen, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.delete": { make: lowerObject, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.then": { make: lowerObject, core: "i32 ->" },
   "corpus:ts-reserved/class#[method]object.to-string": {
     make: lowerObjectToString,
     core: "i32 i32 ->",
   },
-  "corpus:ts-reserved/class#[static]object.call": { make: lowerObjectCall, core: "->" },
-  "corpus:ts-reserved/class#[static]object.apply": { make: lowerObjectApply, core: "->" },
-  "corpus:ts-reserved/class#[method]object.bind": { make: lowerObjectBind, core: "i32 ->" },
-  "corpus:ts-reserved/class#[static]object.name": { make: lowerObjectName, core: "i32 ->" },
+  "corpus:ts-reserved/class#[static]object.call": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#[static]object.apply": { make: lowerVoid, core: "->" },
+  "corpus:ts-reserved/class#[method]object.bind": { make: lowerObject, core: "i32 ->" },
+  "corpus:ts-reserved/class#[static]object.name": { make: lowerToString, core: "i32 ->" },
   "corpus:ts-reserved/class#[method]object.length": { make: lowerObjectLength, core: "i32 -> i32" },
 };
 
@@ -2468,36 +1455,36 @@ const taskExports: Record<
   string,
   { make: (ac: AdapterContext) => TaskExportValues; core: string }
 > = {
-  default: { make: taskDefault_, core: "->" },
-  interface: { make: taskInterface_, core: "-> i32" },
+  default: { make: taskVoid, core: "->" },
+  interface: { make: taskToString, core: "-> i32" },
   "corpus:ts-reserved/class#new": { make: taskNew_, core: "i32 -> i32" },
   "corpus:ts-reserved/class#function": { make: taskFunction_, core: "i32 i32 ->" },
-  "corpus:ts-reserved/class#export": { make: taskExport_, core: "->" },
-  "corpus:ts-reserved/class#import": { make: taskImport_, core: "->" },
+  "corpus:ts-reserved/class#export": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#import": { make: taskVoid, core: "->" },
   "corpus:ts-reserved/class#promise": { make: taskPromise, core: "i32 ->" },
-  "corpus:ts-reserved/class#symbol": { make: taskSymbol, core: "->" },
-  "corpus:ts-reserved/class#string": { make: taskString, core: "-> i32" },
-  "corpus:ts-reserved/class#number": { make: taskNumber, core: "->" },
-  "corpus:ts-reserved/class#boolean": { make: taskBoolean, core: "->" },
-  "corpus:ts-reserved/class#any": { make: taskAny, core: "->" },
-  "corpus:ts-reserved/class#unknown": { make: taskUnknown, core: "->" },
-  "corpus:ts-reserved/class#never": { make: taskNever, core: "->" },
-  "corpus:ts-reserved/class#error": { make: taskError, core: "->" },
-  "corpus:ts-reserved/class#array": { make: taskArray, core: "->" },
-  "corpus:ts-reserved/class#map": { make: taskMap, core: "->" },
-  "corpus:ts-reserved/class#set": { make: taskSet, core: "->" },
-  "corpus:ts-reserved/class#date": { make: taskDate, core: "->" },
+  "corpus:ts-reserved/class#symbol": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#string": { make: taskToString, core: "-> i32" },
+  "corpus:ts-reserved/class#number": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#boolean": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#any": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#unknown": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#never": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#error": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#array": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#map": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#set": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#date": { make: taskVoid, core: "->" },
   "corpus:ts-reserved/class#[constructor]object": { make: taskNewObject, core: "-> i32" },
-  "corpus:ts-reserved/class#[method]object.delete": { make: taskObjectDelete, core: "i32 ->" },
-  "corpus:ts-reserved/class#[method]object.then": { make: taskObjectThen, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.delete": { make: taskObject, core: "i32 ->" },
+  "corpus:ts-reserved/class#[method]object.then": { make: taskObject, core: "i32 ->" },
   "corpus:ts-reserved/class#[method]object.to-string": {
     make: taskObjectToString,
     core: "i32 -> i32",
   },
-  "corpus:ts-reserved/class#[static]object.call": { make: taskObjectCall, core: "->" },
-  "corpus:ts-reserved/class#[static]object.apply": { make: taskObjectApply, core: "->" },
-  "corpus:ts-reserved/class#[method]object.bind": { make: taskObjectBind, core: "i32 ->" },
-  "corpus:ts-reserved/class#[static]object.name": { make: taskObjectName, core: "-> i32" },
+  "corpus:ts-reserved/class#[static]object.call": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#[static]object.apply": { make: taskVoid, core: "->" },
+  "corpus:ts-reserved/class#[method]object.bind": { make: taskObject, core: "i32 ->" },
+  "corpus:ts-reserved/class#[static]object.name": { make: taskToString, core: "-> i32" },
   "corpus:ts-reserved/class#[method]object.length": { make: taskObjectLength, core: "i32 -> i32" },
 };
 

@@ -1582,75 +1582,61 @@ function lowerReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction 
   return readViaStream as CoreFunction;
 }
 
-/** `wasi:cli/stdout@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:cli/stdout@0.3.0#write-via-stream`
+ * - `wasi:cli/stderr@0.3.0#write-via-stream`
+ */
 function lowerWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
   const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["wasi:cli/stdout@0.3.0"]["writeViaStream"];
-  function writeViaStream(arg0: number): number {
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): number {
     let where = 'param "data"';
     try {
-      inst.checkMayLeave("write-via-stream");
+      inst.checkMayLeave(funcName);
       const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(data);
       } catch (e) {
-        throw hostCallTrap(e, "write-via-stream");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "write-via-stream", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return writeViaStream as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:cli/stderr@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerWriteViaStream2(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin`
+ * - `wasi:cli/terminal-stdout@0.3.0#get-terminal-stdout`
+ * - `wasi:cli/terminal-stderr@0.3.0#get-terminal-stderr`
+ */
+function lowerGetTerminal(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["wasi:cli/stderr@0.3.0"]["writeViaStream"];
-  function writeViaStream(arg0: number): number {
-    let where = 'param "data"';
-    try {
-      inst.checkMayLeave("write-via-stream");
-      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(data);
-      } catch (e) {
-        throw hostCallTrap(e, "write-via-stream");
-      }
-      where = "result";
-      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "write-via-stream", where);
-    }
-  }
-  return writeViaStream as CoreFunction;
-}
-
-/** `wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetTerminalStdin(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [terminalInputHandles] = resourceHandles(ac);
-  const impl = host as Imports["wasi:cli/terminal-stdin@0.3.0"]["getTerminalStdin"];
-  function getTerminalStdin(arg0: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): void {
     let where = "result";
     try {
-      inst.checkMayLeave("get-terminal-stdin");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "get-terminal-stdin");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -1660,132 +1646,48 @@ function lowerGetTerminalStdin(host: JsFunction, ac: AdapterContext): CoreFuncti
         cx.u8[outPtr] = 0;
       } else {
         cx.u8[outPtr] = 1;
-        const resultHandle = terminalInputHandles.lowerOwn(cx, result);
+        const resultHandle = handles.lowerOwn(cx, result);
         cx.dv.setUint32(outPtr + 4, resultHandle, true);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "get-terminal-stdin", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return getTerminalStdin as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:cli/terminal-stdout@0.3.0#get-terminal-stdout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetTerminalStdout(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:clocks/monotonic-clock@0.3.0#now`
+ * - `wasi:clocks/monotonic-clock@0.3.0#get-resolution`
+ * - `wasi:clocks/system-clock@0.3.0#get-resolution`
+ * - `wasi:random/random@0.3.0#get-random-u64`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-u64`
+ */
+function lowerToU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [terminalOutputHandles] = resourceHandles(ac);
-  const impl = host as Imports["wasi:cli/terminal-stdout@0.3.0"]["getTerminalStdout"];
-  function getTerminalStdout(arg0: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): bigint {
     let where = "result";
     try {
-      inst.checkMayLeave("get-terminal-stdout");
-      cx.refresh();
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "get-terminal-stdout");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg0 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        const resultHandle = terminalOutputHandles.lowerOwn(cx, result);
-        cx.dv.setUint32(outPtr + 4, resultHandle, true);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-terminal-stdout", where);
-    }
-  }
-  return getTerminalStdout as CoreFunction;
-}
-
-/** `wasi:cli/terminal-stderr@0.3.0#get-terminal-stderr`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetTerminalStderr(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [terminalOutputHandles] = resourceHandles(ac);
-  const impl = host as Imports["wasi:cli/terminal-stderr@0.3.0"]["getTerminalStderr"];
-  function getTerminalStderr(arg0: number): void {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-terminal-stderr");
-      cx.refresh();
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-terminal-stderr");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg0 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        const resultHandle = terminalOutputHandles.lowerOwn(cx, result);
-        cx.dv.setUint32(outPtr + 4, resultHandle, true);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-terminal-stderr", where);
-    }
-  }
-  return getTerminalStderr as CoreFunction;
-}
-
-/** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["now"];
-  function now(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("now");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "now");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
         throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
       return BigInt.asIntN(64, result);
     } catch (e) {
-      throw importCallFailed(e, inst, "now", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return now as CoreFunction;
-}
-
-/** `wasi:clocks/monotonic-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:clocks/system-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1813,31 +1715,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
     }
   }
   return now as CoreFunction;
-}
-
-/** `wasi:clocks/system-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/system-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
 }
 
 /** `wasi:filesystem/preopens@0.3.0#get-directories`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1889,21 +1766,27 @@ function lowerGetDirectories(host: JsFunction, ac: AdapterContext): CoreFunction
   return getDirectories as CoreFunction;
 }
 
-/** `wasi:random/random@0.3.0#get-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:random/random@0.3.0#get-random-bytes`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-bytes`
+ */
 function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomBytes"];
-  function getRandomBytes(arg0: bigint, arg1: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: bigint, arg1: number): void {
     let where = 'param "max-len"';
     try {
-      inst.checkMayLeave("get-random-bytes");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(maxLen);
       } catch (e) {
-        throw hostCallTrap(e, "get-random-bytes");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -1930,107 +1813,10 @@ function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, result.length, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "get-random-bytes", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return getRandomBytes as CoreFunction;
-}
-
-/** `wasi:random/random@0.3.0#get-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomU64"];
-  function getRandomU64(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-random-u64");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-random-u64");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-random-u64", where);
-    }
-  }
-  return getRandomU64 as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomBytes"];
-  function getInsecureRandomBytes(arg0: bigint, arg1: number): void {
-    let where = 'param "max-len"';
-    try {
-      inst.checkMayLeave("get-insecure-random-bytes");
-      cx.refresh();
-      const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(maxLen);
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-bytes");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!(Array.isArray(result) || result instanceof Uint8Array))
-        throw badValue("a Uint8Array or an array", result);
-      const resultPtr = allocateList(cx, result.length, 1, 1);
-      if (result instanceof Uint8Array) {
-        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
-      } else {
-        const resultElements = result as ArrayLike<unknown>;
-        for (let i = 0; i < resultElements.length; i++) {
-          const resultItem = resultElements[i];
-          try {
-            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
-              throw badValue("a u8 (integer 0..255)", resultItem);
-            cx.u8[resultPtr + i] = resultItem;
-          } catch (e) {
-            throw atPath(e, `[${i}]`);
-          }
-        }
-      }
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, result.length, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-bytes", where);
-    }
-  }
-  return getInsecureRandomBytes as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomU64"];
-  function getInsecureRandomU64(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-insecure-random-u64");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-u64");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-u64", where);
-    }
-  }
-  return getInsecureRandomU64 as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:random/insecure-seed@0.3.0#get-insecure-seed`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2153,63 +1939,75 @@ function lowerDescriptorWriteViaStream(host: JsFunction, ac: AdapterContext): Co
   return descriptorWriteViaStream as CoreFunction;
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerDescriptorAppendViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.send`
+ */
+function lowerHandleStreamToFuture(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
   const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function descriptorAppendViaStream(arg0: number, arg1: number): number {
+  function lowered(arg0: number, arg1: number): number {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]descriptor.append-via-stream");
-      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "data"';
       const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
       let result: any;
       try {
         result = impl(self, data);
       } catch (e) {
-        throw hostCallTrap(e, "[method]descriptor.append-via-stream");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
       scope.releaseLenders();
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]descriptor.append-via-stream", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return descriptorAppendViaStream as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.read-directory`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerDescriptorReadDirectory(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.read-directory`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.receive`
+ */
+function lowerHandleToTuple(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
   const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function descriptorReadDirectory(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]descriptor.read-directory");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = descriptorHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]descriptor.read-directory");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -2225,23 +2023,29 @@ function lowerDescriptorReadDirectory(host: JsFunction, ac: AdapterContext): Cor
       cx.dv.setUint32(outPtr + 4, result1Handle, true);
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]descriptor.read-directory", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return descriptorReadDirectory as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[static]tcp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[static]tcp-socket.create`
+ * - `wasi:sockets/types@0.3.0#[static]udp-socket.create`
+ */
+function lowerSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketCreate(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
     try {
-      inst.checkMayLeave("[static]tcp-socket.create");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
       let addressFamily: IpAddressFamily;
@@ -2261,7 +2065,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]tcp-socket.create");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -2274,7 +2078,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          const resultOkHandle = tcpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          const resultOkHandle = handles.lowerOwn(cx, resultOk, "<ok>.val");
           cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
           break;
         }
@@ -2288,18 +2092,24 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
           throw badValue('{ tag: "ok" | "err", val }', result);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "[static]tcp-socket.create", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return tcpSocketCreate as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.bind`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.bind`
+ */
+function lowerSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketBind(
+  function lowered(
     arg0: number,
     arg1: number,
     arg2: number,
@@ -2320,9 +2130,9 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.bind");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
       let localAddress: IpSocketAddress;
@@ -2378,7 +2188,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.bind");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -2403,12 +2213,12 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.bind", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketBind as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.listen`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2466,106 +2276,33 @@ function lowerTcpSocketListen(host: JsFunction, ac: AdapterContext): CoreFunctio
   return tcpSocketListen as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.send`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSend(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address`
+ */
+function lowerSocketGetAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const streamType = asyncTypeAt(ac.plan, ["params", 1, "type"], "stream");
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketSend(arg0: number, arg1: number): number {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.send");
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "data"';
-      const data: any = cx.hooks.liftStream(cx, arg1 >>> 0, streamType);
-      let result: any;
-      try {
-        result = impl(self, data);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]tcp-socket.send");
-      }
-      where = "result";
-      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
-      scope.releaseLenders();
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.send", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSend as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.receive`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketReceive(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
-  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketReceive(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.receive");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]tcp-socket.receive");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!Array.isArray(result) || result.length !== 2)
-        throw badValue("a tuple (array of length 2)", result);
-      const result0 = result[0];
-      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
-      cx.dv.setUint32(outPtr, result0Handle, true);
-      const result1 = result[1];
-      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType);
-      cx.dv.setUint32(outPtr + 4, result1Handle, true);
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.receive", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketReceive as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetLocalAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-local-address");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-local-address");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -2592,66 +2329,12 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-local-address", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetLocalAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetRemoteAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-remote-address");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-remote-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-remote-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetRemoteAddress as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2686,24 +2369,30 @@ function lowerTcpSocketGetIsListening(host: JsFunction, ac: AdapterContext): Cor
   return tcpSocketGetIsListening as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family`
+ */
+function lowerSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetAddressFamily(arg0: number): number {
+  function lowered(arg0: number): number {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-address-family");
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]tcp-socket.get-address-family");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       let resultCase: number;
@@ -2722,36 +2411,46 @@ function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
       scope.releaseLenders();
       return resultCase;
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-address-family", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetAddressFamily as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size`
+ */
+function lowerSocketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketSetListenBacklogSize(arg0: number, arg1: bigint, arg2: number): void {
+  function lowered(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.set-listen-backlog-size");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-listen-backlog-size");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -2776,12 +2475,12 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-listen-backlog-size", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketSetListenBacklogSize as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2893,26 +2592,35 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
   return tcpSocketSetKeepAliveEnabled as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size`
+ */
+function lowerSocketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetKeepAliveIdleTime(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-idle-time");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-idle-time");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -2941,176 +2649,12 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-idle-time", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetKeepAliveIdleTime as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetKeepAliveIdleTime(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-idle-time");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-idle-time");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-idle-time", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetKeepAliveIdleTime as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetKeepAliveInterval(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-interval");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-interval");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-interval", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetKeepAliveInterval as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetKeepAliveInterval(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-interval");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-interval");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-interval", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetKeepAliveInterval as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -3223,26 +2767,31 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
   return tcpSocketSetKeepAliveCount as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit`
+ */
+function lowerSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetHopLimit(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-hop-limit");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-hop-limit");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -3271,36 +2820,41 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-hop-limit", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetHopLimit as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit`
+ */
+function lowerSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketSetHopLimit(arg0: number, arg1: number, arg2: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.set-hop-limit");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-hop-limit");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -3325,410 +2879,12 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-hop-limit", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketSetHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-receive-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-receive-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetSendBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-send-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-send-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[static]udp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketCreate(arg0: number, arg1: number): void {
-    let where = 'param "address-family"';
-    try {
-      inst.checkMayLeave("[static]udp-socket.create");
-      cx.refresh();
-      const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: IpAddressFamily;
-      switch (addressFamilyCase) {
-        case 0: {
-          addressFamily = "ipv4";
-          break;
-        }
-        case 1: {
-          addressFamily = "ipv6";
-          break;
-        }
-        default:
-          throw invalidDiscriminant(addressFamilyCase, "enum", 2);
-      }
-      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(addressFamily) };
-      } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]udp-socket.create");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          const resultOkHandle = udpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
-          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]udp-socket.create", where);
-    }
-  }
-  return udpSocketCreate as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketBind(
-    arg0: number,
-    arg1: number,
-    arg2: number,
-    arg3: number,
-    arg4: number,
-    arg5: number,
-    arg6: number,
-    arg7: number,
-    arg8: number,
-    arg9: number,
-    arg10: number,
-    arg11: number,
-    arg12: number,
-    arg13: number,
-  ): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.bind");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "local-address"';
-      const localAddressCase = arg1 >>> 0;
-      let localAddress: IpSocketAddress;
-      switch (localAddressCase) {
-        case 0: {
-          const localAddressIpv4Address: [number, number, number, number] = [
-            arg3 & 0xff,
-            arg4 & 0xff,
-            arg5 & 0xff,
-            arg6 & 0xff,
-          ];
-          localAddress = {
-            tag: "ipv4",
-            val: { port: arg2 & 0xffff, address: localAddressIpv4Address },
-          };
-          break;
-        }
-        case 1: {
-          const localAddressIpv6Address: [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-          ] = [
-            arg4 & 0xffff,
-            arg5 & 0xffff,
-            arg6 & 0xffff,
-            arg7 & 0xffff,
-            arg8 & 0xffff,
-            arg9 & 0xffff,
-            arg10 & 0xffff,
-            arg11 & 0xffff,
-          ];
-          localAddress = {
-            tag: "ipv6",
-            val: {
-              port: arg2 & 0xffff,
-              flowInfo: arg3 >>> 0,
-              address: localAddressIpv6Address,
-              scopeId: arg12 >>> 0,
-            },
-          };
-          break;
-        }
-        default:
-          throw invalidDiscriminant(localAddressCase, "variant", 2);
-      }
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, localAddress), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.bind");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg13 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.bind", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketBind as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]udp-socket.connect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -3899,488 +3055,6 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
   return udpSocketDisconnect as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetLocalAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-local-address");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-local-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-local-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetLocalAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetRemoteAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-remote-address");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-remote-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-remote-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetRemoteAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetAddressFamily(arg0: number): number {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-address-family");
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]udp-socket.get-address-family");
-      }
-      where = "result";
-      let resultCase: number;
-      switch (result) {
-        case "ipv4": {
-          resultCase = 0;
-          break;
-        }
-        case "ipv6": {
-          resultCase = 1;
-          break;
-        }
-        default:
-          throw badValue('one of "ipv4", "ipv6"', result);
-      }
-      scope.releaseLenders();
-      return resultCase;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-address-family", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetAddressFamily as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetUnicastHopLimit(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-unicast-hop-limit");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-unicast-hop-limit");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "number" || (resultOk & 0xff) !== resultOk)
-            throw badValue("a u8 (integer 0..255)", resultOk, "<ok>.val");
-          cx.u8[outPtr + 4] = resultOk;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-unicast-hop-limit", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetUnicastHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetUnicastHopLimit(arg0: number, arg1: number, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-unicast-hop-limit");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: number = arg1 & 0xff;
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-unicast-hop-limit");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-unicast-hop-limit", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetUnicastHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-receive-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-receive-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetSendBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-send-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-send-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetSendBufferSize as CoreFunction;
-}
-
 /** `wasi:clocks/monotonic-clock@0.3.0#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
   return {
@@ -4516,13 +3190,18 @@ function taskImportDescriptorAdvise(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorSyncData(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.sync`
+ */
+function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const self: any = handles.liftBorrow(cx, (flat[0] as number) >>> 0);
       return [self];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
@@ -4696,47 +3375,19 @@ function taskImportDescriptorSetTimes(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`
+ */
+function taskImportDescriptorAt(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      return [self];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as
-        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorCreateDirectoryAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const self: any = handles.liftBorrow(cx, (flat[0] as number) >>> 0);
       const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
       return [self, path];
     },
@@ -5022,41 +3673,6 @@ function taskImportDescriptorReadlinkAt(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorRemoveDirectoryAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
-      return [self, path];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as
-        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
 /** `wasi:filesystem/types@0.3.0#[method]descriptor.rename-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportDescriptorRenameAt(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -5126,41 +3742,6 @@ function taskImportDescriptorSymlinkAt(ac: AdapterContext): TaskImportValues {
         cx.dv.getUint32(args + 16, true),
       );
       return [self, oldPath, newPath];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as
-        { tag: "ok"; val: undefined } | { tag: "err"; val: FilesystemErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeFilesystemErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorUnlinkFileAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
-      return [self, path];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
       const result = values[0] as
@@ -5604,34 +4185,22 @@ const lowerImports: Record<
   "wasi:cli/exit@0.3.0#exit-with-code": { make: lowerExitWithCode, core: "i32 ->" },
   "wasi:cli/stdin@0.3.0#read-via-stream": { make: lowerReadViaStream, core: "i32 ->" },
   "wasi:cli/stdout@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
-  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream2, core: "i32 -> i32" },
-  "wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin": {
-    make: lowerGetTerminalStdin,
-    core: "i32 ->",
-  },
-  "wasi:cli/terminal-stdout@0.3.0#get-terminal-stdout": {
-    make: lowerGetTerminalStdout,
-    core: "i32 ->",
-  },
-  "wasi:cli/terminal-stderr@0.3.0#get-terminal-stderr": {
-    make: lowerGetTerminalStderr,
-    core: "i32 ->",
-  },
-  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerNow, core: "-> i64" },
-  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
+  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
+  "wasi:cli/terminal-stdin@0.3.0#get-terminal-stdin": { make: lowerGetTerminal, core: "i32 ->" },
+  "wasi:cli/terminal-stdout@0.3.0#get-terminal-stdout": { make: lowerGetTerminal, core: "i32 ->" },
+  "wasi:cli/terminal-stderr@0.3.0#get-terminal-stderr": { make: lowerGetTerminal, core: "i32 ->" },
+  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerToU64, core: "-> i64" },
+  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow2, core: "i32 ->" },
-  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerGetResolution2, core: "-> i64" },
+  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
   "wasi:filesystem/preopens@0.3.0#get-directories": { make: lowerGetDirectories, core: "i32 ->" },
   "wasi:random/random@0.3.0#get-random-bytes": { make: lowerGetRandomBytes, core: "i64 i32 ->" },
-  "wasi:random/random@0.3.0#get-random-u64": { make: lowerGetRandomU64, core: "-> i64" },
+  "wasi:random/random@0.3.0#get-random-u64": { make: lowerToU64, core: "-> i64" },
   "wasi:random/insecure@0.3.0#get-insecure-random-bytes": {
-    make: lowerGetInsecureRandomBytes,
+    make: lowerGetRandomBytes,
     core: "i64 i32 ->",
   },
-  "wasi:random/insecure@0.3.0#get-insecure-random-u64": {
-    make: lowerGetInsecureRandomU64,
-    core: "-> i64",
-  },
+  "wasi:random/insecure@0.3.0#get-insecure-random-u64": { make: lowerToU64, core: "-> i64" },
   "wasi:random/insecure-seed@0.3.0#get-insecure-seed": {
     make: lowerGetInsecureSeed,
     core: "i32 ->",
@@ -5645,19 +4214,19 @@ const lowerImports: Record<
     core: "i32 i32 i64 -> i32",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.append-via-stream": {
-    make: lowerDescriptorAppendViaStream,
+    make: lowerHandleStreamToFuture,
     core: "i32 i32 -> i32",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.read-directory": {
-    make: lowerDescriptorReadDirectory,
+    make: lowerHandleToTuple,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[static]tcp-socket.create": {
-    make: lowerTcpSocketCreate,
+    make: lowerSocketCreate,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.bind": {
-    make: lowerTcpSocketBind,
+    make: lowerSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.listen": {
@@ -5665,19 +4234,19 @@ const lowerImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.send": {
-    make: lowerTcpSocketSend,
+    make: lowerHandleStreamToFuture,
     core: "i32 i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.receive": {
-    make: lowerTcpSocketReceive,
+    make: lowerHandleToTuple,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address": {
-    make: lowerTcpSocketGetLocalAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address": {
-    make: lowerTcpSocketGetRemoteAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening": {
@@ -5685,11 +4254,11 @@ const lowerImports: Record<
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family": {
-    make: lowerTcpSocketGetAddressFamily,
+    make: lowerSocketGetAddressFamily,
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size": {
-    make: lowerTcpSocketSetListenBacklogSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled": {
@@ -5701,19 +4270,19 @@ const lowerImports: Record<
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time": {
-    make: lowerTcpSocketGetKeepAliveIdleTime,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time": {
-    make: lowerTcpSocketSetKeepAliveIdleTime,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval": {
-    make: lowerTcpSocketGetKeepAliveInterval,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval": {
-    make: lowerTcpSocketSetKeepAliveInterval,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count": {
@@ -5725,35 +4294,35 @@ const lowerImports: Record<
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit": {
-    make: lowerTcpSocketGetHopLimit,
+    make: lowerSocketGetHopLimit,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit": {
-    make: lowerTcpSocketSetHopLimit,
+    make: lowerSocketSetHopLimit,
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size": {
-    make: lowerTcpSocketGetReceiveBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size": {
-    make: lowerTcpSocketSetReceiveBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size": {
-    make: lowerTcpSocketGetSendBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size": {
-    make: lowerTcpSocketSetSendBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[static]udp-socket.create": {
-    make: lowerUdpSocketCreate,
+    make: lowerSocketCreate,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.bind": {
-    make: lowerUdpSocketBind,
+    make: lowerSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.connect": {
@@ -5765,39 +4334,39 @@ const lowerImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address": {
-    make: lowerUdpSocketGetLocalAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address": {
-    make: lowerUdpSocketGetRemoteAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family": {
-    make: lowerUdpSocketGetAddressFamily,
+    make: lowerSocketGetAddressFamily,
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit": {
-    make: lowerUdpSocketGetUnicastHopLimit,
+    make: lowerSocketGetHopLimit,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit": {
-    make: lowerUdpSocketSetUnicastHopLimit,
+    make: lowerSocketSetHopLimit,
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size": {
-    make: lowerUdpSocketGetReceiveBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size": {
-    make: lowerUdpSocketSetReceiveBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size": {
-    make: lowerUdpSocketGetSendBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size": {
-    make: lowerUdpSocketSetSendBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
 };
@@ -5818,7 +4387,7 @@ const taskImports: Record<
     core: "i32 i64 i64 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.sync-data": {
-    make: taskImportDescriptorSyncData,
+    make: taskImportDescriptorSync,
     core: "i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.get-flags": {
@@ -5842,7 +4411,7 @@ const taskImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at": {
-    make: taskImportDescriptorCreateDirectoryAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.stat": {
@@ -5870,7 +4439,7 @@ const taskImports: Record<
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at": {
-    make: taskImportDescriptorRemoveDirectoryAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.rename-at": {
@@ -5882,7 +4451,7 @@ const taskImports: Record<
     core: "i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at": {
-    make: taskImportDescriptorUnlinkFileAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object": {

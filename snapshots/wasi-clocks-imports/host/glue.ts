@@ -32,54 +32,36 @@ function storeInstant(cx: LiftLowerContext, ptr: number, value: Instant, path = 
   cx.dv.setUint32(ptr + 8, valueNanoseconds, true);
 }
 
-/** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:clocks/monotonic-clock@0.3.0#now`
+ * - `wasi:clocks/monotonic-clock@0.3.0#get-resolution`
+ * - `wasi:clocks/system-clock@0.3.0#get-resolution`
+ */
+function lowerToU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["now"];
-  function now(): bigint {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): bigint {
     let where = "result";
     try {
-      inst.checkMayLeave("now");
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "now");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
         throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
       return BigInt.asIntN(64, result);
     } catch (e) {
-      throw importCallFailed(e, inst, "now", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return now as CoreFunction;
-}
-
-/** `wasi:clocks/monotonic-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:clocks/system-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -109,31 +91,6 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return now as CoreFunction;
 }
 
-/** `wasi:clocks/system-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/system-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
-}
-
 /** `wasi:clocks/monotonic-clock@0.3.0#wait-until`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportWaitUntil(_ac: AdapterContext): TaskImportValues {
   return {
@@ -161,10 +118,10 @@ const lowerImports: Record<
   string,
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
-  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerNow, core: "-> i64" },
-  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
+  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerToU64, core: "-> i64" },
+  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow2, core: "i32 ->" },
-  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerGetResolution2, core: "-> i64" },
+  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
 };
 
 /** The value code of async host imports lowered `async`, by extern path. */

@@ -1107,13 +1107,18 @@ function taskImportDescriptorAdvise(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorSyncData(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.sync-data`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.sync`
+ */
+function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const self: any = handles.liftBorrow(cx, (flat[0] as number) >>> 0);
       return [self];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
@@ -1284,46 +1289,19 @@ function taskImportDescriptorSetTimes(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.sync`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorSync(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`
+ * - `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`
+ */
+function taskImportDescriptorAt(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      return [self];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorCreateDirectoryAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
+      const self: any = handles.liftBorrow(cx, (flat[0] as number) >>> 0);
       const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
       return [self, path];
     },
@@ -1604,40 +1582,6 @@ function taskImportDescriptorReadlinkAt(ac: AdapterContext): TaskImportValues {
   };
 }
 
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorRemoveDirectoryAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
-      return [self, path];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
 /** `wasi:filesystem/types@0.3.0#[method]descriptor.rename-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportDescriptorRenameAt(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -1706,40 +1650,6 @@ function taskImportDescriptorSymlinkAt(ac: AdapterContext): TaskImportValues {
         cx.dv.getUint32(args + 16, true),
       );
       return [self, oldPath, newPath];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportDescriptorUnlinkFileAt(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [descriptorHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const self: any = descriptorHandles.liftBorrow(cx, (flat[0] as number) >>> 0);
-      const path: string = loadStringFromRange(cx, flat[1] as number, flat[2] as number);
-      return [self, path];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
       const result = values[0] as { tag: "ok"; val: undefined } | { tag: "err"; val: ErrorCode };
@@ -1954,7 +1864,7 @@ const taskImports: Record<
     core: "i32 i64 i64 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.sync-data": {
-    make: taskImportDescriptorSyncData,
+    make: taskImportDescriptorSync,
     core: "i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.get-flags": {
@@ -1978,7 +1888,7 @@ const taskImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.create-directory-at": {
-    make: taskImportDescriptorCreateDirectoryAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.stat": {
@@ -2006,7 +1916,7 @@ const taskImports: Record<
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.remove-directory-at": {
-    make: taskImportDescriptorRemoveDirectoryAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.rename-at": {
@@ -2018,7 +1928,7 @@ const taskImports: Record<
     core: "i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.unlink-file-at": {
-    make: taskImportDescriptorUnlinkFileAt,
+    make: taskImportDescriptorAt,
     core: "i32 i32 i32 i32 ->",
   },
   "wasi:filesystem/types@0.3.0#[method]descriptor.is-same-object": {

@@ -1267,58 +1267,37 @@ function loadHttpErrorCode(cx: LiftLowerContext, ptr: number): HttpErrorCode {
   return value;
 }
 
-/** `wasi:cli/stdout@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:cli/stdout@0.3.0#write-via-stream`
+ * - `wasi:cli/stderr@0.3.0#write-via-stream`
+ */
 function lowerWriteViaStream(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
   const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["wasi:cli/stdout@0.3.0"]["writeViaStream"];
-  function writeViaStream(arg0: number): number {
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: number): number {
     let where = 'param "data"';
     try {
-      inst.checkMayLeave("write-via-stream");
+      inst.checkMayLeave(funcName);
       const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(data);
       } catch (e) {
-        throw hostCallTrap(e, "write-via-stream");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "write-via-stream", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return writeViaStream as CoreFunction;
-}
-
-/** `wasi:cli/stderr@0.3.0#write-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerWriteViaStream2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
-  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
-  const impl = host as Imports["wasi:cli/stderr@0.3.0"]["writeViaStream"];
-  function writeViaStream(arg0: number): number {
-    let where = 'param "data"';
-    try {
-      inst.checkMayLeave("write-via-stream");
-      const data: any = cx.hooks.liftStream(cx, arg0 >>> 0, streamType);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(data);
-      } catch (e) {
-        throw hostCallTrap(e, "write-via-stream");
-      }
-      where = "result";
-      const resultHandle = cx.hooks.lowerFuture(cx, result, futureType);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "write-via-stream", where);
-    }
-  }
-  return writeViaStream as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:cli/stdin@0.3.0#read-via-stream`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1357,54 +1336,38 @@ function lowerReadViaStream(host: JsFunction, ac: AdapterContext): CoreFunction 
   return readViaStream as CoreFunction;
 }
 
-/** `wasi:clocks/monotonic-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNow(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:clocks/monotonic-clock@0.3.0#now`
+ * - `wasi:clocks/monotonic-clock@0.3.0#get-resolution`
+ * - `wasi:clocks/system-clock@0.3.0#get-resolution`
+ * - `wasi:random/random@0.3.0#get-random-u64`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-u64`
+ */
+function lowerToU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["now"];
-  function now(): bigint {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): bigint {
     let where = "result";
     try {
-      inst.checkMayLeave("now");
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "now");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
         throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
       return BigInt.asIntN(64, result);
     } catch (e) {
-      throw importCallFailed(e, inst, "now", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return now as CoreFunction;
-}
-
-/** `wasi:clocks/monotonic-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/monotonic-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:clocks/system-clock@0.3.0#now`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1434,46 +1397,27 @@ function lowerNow2(host: JsFunction, ac: AdapterContext): CoreFunction {
   return now as CoreFunction;
 }
 
-/** `wasi:clocks/system-clock@0.3.0#get-resolution`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetResolution2(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:clocks/system-clock@0.3.0"]["getResolution"];
-  function getResolution(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-resolution");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-resolution");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-resolution", where);
-    }
-  }
-  return getResolution as CoreFunction;
-}
-
-/** `wasi:random/random@0.3.0#get-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:random/random@0.3.0#get-random-bytes`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-bytes`
+ */
 function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomBytes"];
-  function getRandomBytes(arg0: bigint, arg1: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: bigint, arg1: number): void {
     let where = 'param "max-len"';
     try {
-      inst.checkMayLeave("get-random-bytes");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(maxLen);
       } catch (e) {
-        throw hostCallTrap(e, "get-random-bytes");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -1500,107 +1444,10 @@ function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, result.length, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "get-random-bytes", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return getRandomBytes as CoreFunction;
-}
-
-/** `wasi:random/random@0.3.0#get-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomU64"];
-  function getRandomU64(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-random-u64");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-random-u64");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-random-u64", where);
-    }
-  }
-  return getRandomU64 as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomBytes"];
-  function getInsecureRandomBytes(arg0: bigint, arg1: number): void {
-    let where = 'param "max-len"';
-    try {
-      inst.checkMayLeave("get-insecure-random-bytes");
-      cx.refresh();
-      const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(maxLen);
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-bytes");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!(Array.isArray(result) || result instanceof Uint8Array))
-        throw badValue("a Uint8Array or an array", result);
-      const resultPtr = allocateList(cx, result.length, 1, 1);
-      if (result instanceof Uint8Array) {
-        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
-      } else {
-        const resultElements = result as ArrayLike<unknown>;
-        for (let i = 0; i < resultElements.length; i++) {
-          const resultItem = resultElements[i];
-          try {
-            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
-              throw badValue("a u8 (integer 0..255)", resultItem);
-            cx.u8[resultPtr + i] = resultItem;
-          } catch (e) {
-            throw atPath(e, `[${i}]`);
-          }
-        }
-      }
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, result.length, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-bytes", where);
-    }
-  }
-  return getInsecureRandomBytes as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomU64"];
-  function getInsecureRandomU64(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-insecure-random-u64");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-u64");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-u64", where);
-    }
-  }
-  return getInsecureRandomU64 as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:random/insecure-seed@0.3.0#get-insecure-seed`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1639,29 +1486,35 @@ function lowerGetInsecureSeed(host: JsFunction, ac: AdapterContext): CoreFunctio
   return getInsecureSeed as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[constructor]fields`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNewFields(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[constructor]fields`
+ * - `wasi:http/types@0.3.0#[constructor]request-options`
+ */
+function lowerNew(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [fieldsHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function newFields(): number {
+  function lowered(): number {
     let where = "result";
     try {
-      inst.checkMayLeave("[constructor]fields");
+      inst.checkMayLeave(funcName);
       let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "[constructor]fields");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
-      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "[constructor]fields", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return newFields as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:http/types@0.3.0#[static]fields.from-list`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2206,36 +2059,42 @@ function lowerFieldsCopyAll(host: JsFunction, ac: AdapterContext): CoreFunction 
   return fieldsCopyAll as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]fields.clone`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerFieldsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[method]fields.clone`
+ * - `wasi:http/types@0.3.0#[method]request-options.clone`
+ */
+function lowerClone(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [fieldsHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function fieldsClone(arg0: number): number {
+  function lowered(arg0: number): number {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]fields.clone");
-      const self: any = fieldsHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]fields.clone");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
-      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      const resultHandle = handles.lowerOwn(cx, result);
       scope.releaseLenders();
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]fields.clone", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return fieldsClone as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:http/types@0.3.0#[static]request.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2448,26 +2307,32 @@ function lowerRequestSetMethod(host: JsFunction, ac: AdapterContext): CoreFuncti
   return requestSetMethod as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]request.get-path-with-query`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestGetPathWithQuery(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[method]request.get-path-with-query`
+ * - `wasi:http/types@0.3.0#[method]request.get-authority`
+ */
+function lowerRequestGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [requestHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const lowerString = stringLowerer(cx.stringEncoding);
   const impl = host as (...args: any[]) => any;
-  function requestGetPathWithQuery(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]request.get-path-with-query");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]request.get-path-with-query");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -2483,12 +2348,12 @@ function lowerRequestGetPathWithQuery(host: JsFunction, ac: AdapterContext): Cor
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]request.get-path-with-query", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return requestGetPathWithQuery as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:http/types@0.3.0#[method]request.set-path-with-query`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2684,49 +2549,6 @@ function lowerRequestSetScheme(host: JsFunction, ac: AdapterContext): CoreFuncti
   return requestSetScheme as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]request.get-authority`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestGetAuthority(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestHandles] = resourceHandles(ac);
-  const lowerString = stringLowerer(cx.stringEncoding);
-  const impl = host as (...args: any[]) => any;
-  function requestGetAuthority(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request.get-authority");
-      cx.refresh();
-      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]request.get-authority");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 12, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        const [resultPtr, resultLen] = lowerString(cx, result);
-        cx.dv.setUint32(outPtr + 4, resultPtr, true);
-        cx.dv.setUint32(outPtr + 8, resultLen, true);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request.get-authority", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestGetAuthority as CoreFunction;
-}
-
 /** `wasi:http/types@0.3.0#[method]request.set-authority`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerRequestSetAuthority(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -2832,59 +2654,71 @@ function lowerRequestGetOptions(host: JsFunction, ac: AdapterContext): CoreFunct
   return requestGetOptions as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]request.get-headers`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[method]request.get-headers`
+ * - `wasi:http/types@0.3.0#[method]response.get-headers`
+ */
+function lowerGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [requestHandles, fieldsHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles1, handles2] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function requestGetHeaders(arg0: number): number {
+  function lowered(arg0: number): number {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]request.get-headers");
-      const self: any = requestHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles1.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]request.get-headers");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
-      const resultHandle = fieldsHandles.lowerOwn(cx, result);
+      const resultHandle = handles2.lowerOwn(cx, result);
       scope.releaseLenders();
       return resultHandle;
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]request.get-headers", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return requestGetHeaders as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[static]request.consume-body`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[static]request.consume-body`
+ * - `wasi:http/types@0.3.0#[static]response.consume-body`
+ */
+function lowerConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
   const futureType = asyncTypeAt(ac.plan, ["params", 1, "type"], "future");
   const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
   const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [requestHandles] = resourceHandles(ac);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function requestConsumeBody(arg0: number, arg1: number, arg2: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number): void {
     let where = 'param "this"';
     try {
-      inst.checkMayLeave("[static]request.consume-body");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const this_: any = requestHandles.liftOwn(cx, arg0 >>> 0);
+      const this_: any = handles.liftOwn(cx, arg0 >>> 0);
       where = 'param "res"';
       const res: any = cx.hooks.liftFuture(cx, arg1 >>> 0, futureType);
       let result: any;
       try {
         result = impl(this_, res);
       } catch (e) {
-        throw hostCallTrap(e, "[static]request.consume-body");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -2899,56 +2733,38 @@ function lowerRequestConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunc
       const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
       cx.dv.setUint32(outPtr + 4, result1Handle, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "[static]request.consume-body", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return requestConsumeBody as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[constructor]request-options`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerNewRequestOptions(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[method]request-options.get-connect-timeout`
+ * - `wasi:http/types@0.3.0#[method]request-options.get-first-byte-timeout`
+ * - `wasi:http/types@0.3.0#[method]request-options.get-between-bytes-timeout`
+ */
+function lowerRequestOptionsGetTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function newRequestOptions(): number {
-    let where = "result";
-    try {
-      inst.checkMayLeave("[constructor]request-options");
-      let result: any;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "[constructor]request-options");
-      }
-      where = "result";
-      const resultHandle = requestOptionsHandles.lowerOwn(cx, result);
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[constructor]request-options", where);
-    }
-  }
-  return newRequestOptions as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.get-connect-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsGetConnectTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsGetConnectTimeout(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]request-options.get-connect-timeout");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]request-options.get-connect-timeout");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -2964,33 +2780,35 @@ function lowerRequestOptionsGetConnectTimeout(host: JsFunction, ac: AdapterConte
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.get-connect-timeout", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return requestOptionsGetConnectTimeout as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]request-options.set-connect-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/types@0.3.0#[method]request-options.set-connect-timeout`
+ * - `wasi:http/types@0.3.0#[method]request-options.set-first-byte-timeout`
+ * - `wasi:http/types@0.3.0#[method]request-options.set-between-bytes-timeout`
+ */
+function lowerRequestOptionsSetTimeout(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function requestOptionsSetConnectTimeout(
-    arg0: number,
-    arg1: number,
-    arg2: bigint,
-    arg3: number,
-  ): void {
+  function lowered(arg0: number, arg1: number, arg2: bigint, arg3: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]request-options.set-connect-timeout");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "duration"';
       const durationCase = arg1 >>> 0;
       let duration: bigint | undefined;
@@ -3010,8 +2828,7 @@ function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterConte
       try {
         result = { tag: "ok", val: (impl(self, duration), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]request-options.set-connect-timeout");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as RequestOptionsError };
       }
       cx.refresh();
@@ -3036,284 +2853,12 @@ function lowerRequestOptionsSetConnectTimeout(host: JsFunction, ac: AdapterConte
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.set-connect-timeout", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return requestOptionsSetConnectTimeout as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.get-first-byte-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsGetFirstByteTimeout(
-  host: JsFunction,
-  ac: AdapterContext,
-): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsGetFirstByteTimeout(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request-options.get-first-byte-timeout");
-      cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]request-options.get-first-byte-timeout");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-          throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-        cx.dv.setBigUint64(outPtr + 8, result, true);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.get-first-byte-timeout", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestOptionsGetFirstByteTimeout as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.set-first-byte-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsSetFirstByteTimeout(
-  host: JsFunction,
-  ac: AdapterContext,
-): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsSetFirstByteTimeout(
-    arg0: number,
-    arg1: number,
-    arg2: bigint,
-    arg3: number,
-  ): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request-options.set-first-byte-timeout");
-      cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "duration"';
-      const durationCase = arg1 >>> 0;
-      let duration: bigint | undefined;
-      switch (durationCase) {
-        case 0: {
-          duration = undefined;
-          break;
-        }
-        case 1: {
-          duration = BigInt.asUintN(64, arg2);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(durationCase, "option", 2);
-      }
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: RequestOptionsError };
-      try {
-        result = { tag: "ok", val: (impl(self, duration), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]request-options.set-first-byte-timeout");
-        result = { tag: "err", val: e.payload as RequestOptionsError };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg3 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeRequestOptionsError(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.set-first-byte-timeout", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestOptionsSetFirstByteTimeout as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.get-between-bytes-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsGetBetweenBytesTimeout(
-  host: JsFunction,
-  ac: AdapterContext,
-): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsGetBetweenBytesTimeout(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request-options.get-between-bytes-timeout");
-      cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]request-options.get-between-bytes-timeout");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 16, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (result === undefined || result === null) {
-        cx.u8[outPtr] = 0;
-      } else {
-        cx.u8[outPtr] = 1;
-        if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-          throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-        cx.dv.setBigUint64(outPtr + 8, result, true);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.get-between-bytes-timeout", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestOptionsGetBetweenBytesTimeout as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.set-between-bytes-timeout`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsSetBetweenBytesTimeout(
-  host: JsFunction,
-  ac: AdapterContext,
-): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsSetBetweenBytesTimeout(
-    arg0: number,
-    arg1: number,
-    arg2: bigint,
-    arg3: number,
-  ): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request-options.set-between-bytes-timeout");
-      cx.refresh();
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "duration"';
-      const durationCase = arg1 >>> 0;
-      let duration: bigint | undefined;
-      switch (durationCase) {
-        case 0: {
-          duration = undefined;
-          break;
-        }
-        case 1: {
-          duration = BigInt.asUintN(64, arg2);
-          break;
-        }
-        default:
-          throw invalidDiscriminant(durationCase, "option", 2);
-      }
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: RequestOptionsError };
-      try {
-        result = { tag: "ok", val: (impl(self, duration), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]request-options.set-between-bytes-timeout");
-        result = { tag: "err", val: e.payload as RequestOptionsError };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg3 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeRequestOptionsError(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.set-between-bytes-timeout", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestOptionsSetBetweenBytesTimeout as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[method]request-options.clone`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerRequestOptionsClone(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [requestOptionsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function requestOptionsClone(arg0: number): number {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]request-options.clone");
-      const self: any = requestOptionsHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]request-options.clone");
-      }
-      where = "result";
-      const resultHandle = requestOptionsHandles.lowerOwn(cx, result);
-      scope.releaseLenders();
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]request-options.clone", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return requestOptionsClone as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:http/types@0.3.0#[static]response.new`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -3455,79 +3000,6 @@ function lowerResponseSetStatusCode(host: JsFunction, ac: AdapterContext): CoreF
   return responseSetStatusCode as CoreFunction;
 }
 
-/** `wasi:http/types@0.3.0#[method]response.get-headers`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerResponseGetHeaders(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [responseHandles, fieldsHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function responseGetHeaders(arg0: number): number {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]response.get-headers");
-      const self: any = responseHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]response.get-headers");
-      }
-      where = "result";
-      const resultHandle = fieldsHandles.lowerOwn(cx, result);
-      scope.releaseLenders();
-      return resultHandle;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]response.get-headers", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return responseGetHeaders as CoreFunction;
-}
-
-/** `wasi:http/types@0.3.0#[static]response.consume-body`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerResponseConsumeBody(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const futureType = asyncTypeAt(ac.plan, ["params", 1, "type"], "future");
-  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
-  const futureType2 = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
-  const [responseHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function responseConsumeBody(arg0: number, arg1: number, arg2: number): void {
-    let where = 'param "this"';
-    try {
-      inst.checkMayLeave("[static]response.consume-body");
-      cx.refresh();
-      const this_: any = responseHandles.liftOwn(cx, arg0 >>> 0);
-      where = 'param "res"';
-      const res: any = cx.hooks.liftFuture(cx, arg1 >>> 0, futureType);
-      let result: any;
-      try {
-        result = impl(this_, res);
-      } catch (e) {
-        throw hostCallTrap(e, "[static]response.consume-body");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!Array.isArray(result) || result.length !== 2)
-        throw badValue("a tuple (array of length 2)", result);
-      const result0 = result[0];
-      const result0Handle = cx.hooks.lowerStream(cx, result0, streamType);
-      cx.dv.setUint32(outPtr, result0Handle, true);
-      const result1 = result[1];
-      const result1Handle = cx.hooks.lowerFuture(cx, result1, futureType2);
-      cx.dv.setUint32(outPtr + 4, result1Handle, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]response.consume-body", where);
-    }
-  }
-  return responseConsumeBody as CoreFunction;
-}
-
 /** `wasi:http/handler@0.3.0#handle`: the export, called by the host: its values, for the runtime's task machinery (CanonicalABI.md `canon_lift`). */
 function taskHandle(ac: AdapterContext): TaskExportValues {
   const { cx, inst } = ac;
@@ -3546,13 +3018,18 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
-/** `wasi:http/handler@0.3.0#handle`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportHandle(ac: AdapterContext): TaskImportValues {
+/**
+ * The import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:http/handler@0.3.0#handle`
+ * - `wasi:http/client@0.3.0#send`
+ */
+function taskImportHandleToResult(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
-  const [requestHandles, responseHandles] = resourceHandles(ac);
+  const [handles1, handles2] = resourceHandles(ac);
   return {
     liftParams(flat: readonly Flat[]): unknown[] {
-      const request: any = requestHandles.liftOwn(cx, (flat[0] as number) >>> 0);
+      const request: any = handles1.liftOwn(cx, (flat[0] as number) >>> 0);
       return [request];
     },
     lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
@@ -3565,43 +3042,7 @@ function taskImportHandle(ac: AdapterContext): TaskImportValues {
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          const resultOkHandle = responseHandles.lowerOwn(cx, resultOk, "<ok>.val");
-          cx.dv.setUint32(outPtr + 8, resultOkHandle, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeHttpErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    },
-  };
-}
-
-/** `wasi:http/client@0.3.0#send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
-function taskImportSend(ac: AdapterContext): TaskImportValues {
-  const { cx } = ac;
-  const [requestHandles, responseHandles] = resourceHandles(ac);
-  return {
-    liftParams(flat: readonly Flat[]): unknown[] {
-      const request: any = requestHandles.liftOwn(cx, (flat[0] as number) >>> 0);
-      return [request];
-    },
-    lowerResults(values: readonly unknown[], flat: readonly Flat[]): void {
-      const result = values[0] as { tag: "ok"; val: any } | { tag: "err"; val: HttpErrorCode };
-      const outPtr = (flat[flat.length - 1] as number) >>> 0;
-      cx.checkRange(outPtr, 40, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          const resultOkHandle = responseHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          const resultOkHandle = handles2.lowerOwn(cx, resultOk, "<ok>.val");
           cx.dv.setUint32(outPtr + 8, resultOkHandle, true);
           break;
         }
@@ -3740,27 +3181,24 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "wasi:cli/stdout@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
-  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream2, core: "i32 -> i32" },
+  "wasi:cli/stderr@0.3.0#write-via-stream": { make: lowerWriteViaStream, core: "i32 -> i32" },
   "wasi:cli/stdin@0.3.0#read-via-stream": { make: lowerReadViaStream, core: "i32 ->" },
-  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerNow, core: "-> i64" },
-  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerGetResolution, core: "-> i64" },
+  "wasi:clocks/monotonic-clock@0.3.0#now": { make: lowerToU64, core: "-> i64" },
+  "wasi:clocks/monotonic-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
   "wasi:clocks/system-clock@0.3.0#now": { make: lowerNow2, core: "i32 ->" },
-  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerGetResolution2, core: "-> i64" },
+  "wasi:clocks/system-clock@0.3.0#get-resolution": { make: lowerToU64, core: "-> i64" },
   "wasi:random/random@0.3.0#get-random-bytes": { make: lowerGetRandomBytes, core: "i64 i32 ->" },
-  "wasi:random/random@0.3.0#get-random-u64": { make: lowerGetRandomU64, core: "-> i64" },
+  "wasi:random/random@0.3.0#get-random-u64": { make: lowerToU64, core: "-> i64" },
   "wasi:random/insecure@0.3.0#get-insecure-random-bytes": {
-    make: lowerGetInsecureRandomBytes,
+    make: lowerGetRandomBytes,
     core: "i64 i32 ->",
   },
-  "wasi:random/insecure@0.3.0#get-insecure-random-u64": {
-    make: lowerGetInsecureRandomU64,
-    core: "-> i64",
-  },
+  "wasi:random/insecure@0.3.0#get-insecure-random-u64": { make: lowerToU64, core: "-> i64" },
   "wasi:random/insecure-seed@0.3.0#get-insecure-seed": {
     make: lowerGetInsecureSeed,
     core: "i32 ->",
   },
-  "wasi:http/types@0.3.0#[constructor]fields": { make: lowerNewFields, core: "-> i32" },
+  "wasi:http/types@0.3.0#[constructor]fields": { make: lowerNew, core: "-> i32" },
   "wasi:http/types@0.3.0#[static]fields.from-list": {
     make: lowerFieldsFromList,
     core: "i32 i32 i32 ->",
@@ -3784,7 +3222,7 @@ const lowerImports: Record<
     core: "i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]fields.copy-all": { make: lowerFieldsCopyAll, core: "i32 i32 ->" },
-  "wasi:http/types@0.3.0#[method]fields.clone": { make: lowerFieldsClone, core: "i32 -> i32" },
+  "wasi:http/types@0.3.0#[method]fields.clone": { make: lowerClone, core: "i32 -> i32" },
   "wasi:http/types@0.3.0#[static]request.new": {
     make: lowerRequestNew,
     core: "i32 i32 i32 i32 i32 i32 i32 ->",
@@ -3798,7 +3236,7 @@ const lowerImports: Record<
     core: "i32 i32 i32 i32 -> i32",
   },
   "wasi:http/types@0.3.0#[method]request.get-path-with-query": {
-    make: lowerRequestGetPathWithQuery,
+    make: lowerRequestGet,
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request.set-path-with-query": {
@@ -3814,7 +3252,7 @@ const lowerImports: Record<
     core: "i32 i32 i32 i32 i32 -> i32",
   },
   "wasi:http/types@0.3.0#[method]request.get-authority": {
-    make: lowerRequestGetAuthority,
+    make: lowerRequestGet,
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request.set-authority": {
@@ -3826,45 +3264,39 @@ const lowerImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request.get-headers": {
-    make: lowerRequestGetHeaders,
+    make: lowerGetHeaders,
     core: "i32 -> i32",
   },
   "wasi:http/types@0.3.0#[static]request.consume-body": {
-    make: lowerRequestConsumeBody,
+    make: lowerConsumeBody,
     core: "i32 i32 i32 ->",
   },
-  "wasi:http/types@0.3.0#[constructor]request-options": {
-    make: lowerNewRequestOptions,
-    core: "-> i32",
-  },
+  "wasi:http/types@0.3.0#[constructor]request-options": { make: lowerNew, core: "-> i32" },
   "wasi:http/types@0.3.0#[method]request-options.get-connect-timeout": {
-    make: lowerRequestOptionsGetConnectTimeout,
+    make: lowerRequestOptionsGetTimeout,
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request-options.set-connect-timeout": {
-    make: lowerRequestOptionsSetConnectTimeout,
+    make: lowerRequestOptionsSetTimeout,
     core: "i32 i32 i64 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request-options.get-first-byte-timeout": {
-    make: lowerRequestOptionsGetFirstByteTimeout,
+    make: lowerRequestOptionsGetTimeout,
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request-options.set-first-byte-timeout": {
-    make: lowerRequestOptionsSetFirstByteTimeout,
+    make: lowerRequestOptionsSetTimeout,
     core: "i32 i32 i64 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request-options.get-between-bytes-timeout": {
-    make: lowerRequestOptionsGetBetweenBytesTimeout,
+    make: lowerRequestOptionsGetTimeout,
     core: "i32 i32 ->",
   },
   "wasi:http/types@0.3.0#[method]request-options.set-between-bytes-timeout": {
-    make: lowerRequestOptionsSetBetweenBytesTimeout,
+    make: lowerRequestOptionsSetTimeout,
     core: "i32 i32 i64 i32 ->",
   },
-  "wasi:http/types@0.3.0#[method]request-options.clone": {
-    make: lowerRequestOptionsClone,
-    core: "i32 -> i32",
-  },
+  "wasi:http/types@0.3.0#[method]request-options.clone": { make: lowerClone, core: "i32 -> i32" },
   "wasi:http/types@0.3.0#[static]response.new": {
     make: lowerResponseNew,
     core: "i32 i32 i32 i32 i32 ->",
@@ -3878,11 +3310,11 @@ const lowerImports: Record<
     core: "i32 i32 -> i32",
   },
   "wasi:http/types@0.3.0#[method]response.get-headers": {
-    make: lowerResponseGetHeaders,
+    make: lowerGetHeaders,
     core: "i32 -> i32",
   },
   "wasi:http/types@0.3.0#[static]response.consume-body": {
-    make: lowerResponseConsumeBody,
+    make: lowerConsumeBody,
     core: "i32 i32 i32 ->",
   },
 };
@@ -3900,8 +3332,8 @@ const taskImports: Record<
   string,
   { make: (ac: AdapterContext) => TaskImportValues; core: string }
 > = {
-  "wasi:http/handler@0.3.0#handle": { make: taskImportHandle, core: "i32 i32 ->" },
-  "wasi:http/client@0.3.0#send": { make: taskImportSend, core: "i32 i32 ->" },
+  "wasi:http/handler@0.3.0#handle": { make: taskImportHandleToResult, core: "i32 i32 ->" },
+  "wasi:http/client@0.3.0#send": { make: taskImportHandleToResult, core: "i32 i32 ->" },
   "wasi:clocks/monotonic-clock@0.3.0#wait-until": { make: taskImportWaitUntil, core: "i64 ->" },
   "wasi:clocks/monotonic-clock@0.3.0#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
 };

@@ -20,21 +20,27 @@ import {
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
-/** `wasi:random/random@0.3.0#get-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:random/random@0.3.0#get-random-bytes`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-bytes`
+ */
 function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomBytes"];
-  function getRandomBytes(arg0: bigint, arg1: number): void {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(arg0: bigint, arg1: number): void {
     let where = 'param "max-len"';
     try {
-      inst.checkMayLeave("get-random-bytes");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
+      let result: any;
       try {
         result = impl(maxLen);
       } catch (e) {
-        throw hostCallTrap(e, "get-random-bytes");
+        throw hostCallTrap(e, funcName);
       }
       cx.refresh();
       where = "result";
@@ -61,107 +67,41 @@ function lowerGetRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction
       cx.dv.setUint32(outPtr, resultPtr, true);
       cx.dv.setUint32(outPtr + 4, result.length, true);
     } catch (e) {
-      throw importCallFailed(e, inst, "get-random-bytes", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return getRandomBytes as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:random/random@0.3.0#get-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:random/random@0.3.0#get-random-u64`
+ * - `wasi:random/insecure@0.3.0#get-insecure-random-u64`
+ */
 function lowerGetRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/random@0.3.0"]["getRandomU64"];
-  function getRandomU64(): bigint {
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const impl = host as (...args: any[]) => any;
+  function lowered(): bigint {
     let where = "result";
     try {
-      inst.checkMayLeave("get-random-u64");
-      let result: ReturnType<typeof impl>;
+      inst.checkMayLeave(funcName);
+      let result: any;
       try {
         result = impl();
       } catch (e) {
-        throw hostCallTrap(e, "get-random-u64");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
         throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
       return BigInt.asIntN(64, result);
     } catch (e) {
-      throw importCallFailed(e, inst, "get-random-u64", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return getRandomU64 as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-bytes`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomBytes(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomBytes"];
-  function getInsecureRandomBytes(arg0: bigint, arg1: number): void {
-    let where = 'param "max-len"';
-    try {
-      inst.checkMayLeave("get-insecure-random-bytes");
-      cx.refresh();
-      const maxLen: bigint = BigInt.asUintN(64, arg0);
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl(maxLen);
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-bytes");
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 8, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (!(Array.isArray(result) || result instanceof Uint8Array))
-        throw badValue("a Uint8Array or an array", result);
-      const resultPtr = allocateList(cx, result.length, 1, 1);
-      if (result instanceof Uint8Array) {
-        cx.u8.set(new Uint8Array(result.buffer, result.byteOffset, result.byteLength), resultPtr);
-      } else {
-        const resultElements = result as ArrayLike<unknown>;
-        for (let i = 0; i < resultElements.length; i++) {
-          const resultItem = resultElements[i];
-          try {
-            if (typeof resultItem !== "number" || (resultItem & 0xff) !== resultItem)
-              throw badValue("a u8 (integer 0..255)", resultItem);
-            cx.u8[resultPtr + i] = resultItem;
-          } catch (e) {
-            throw atPath(e, `[${i}]`);
-          }
-        }
-      }
-      cx.dv.setUint32(outPtr, resultPtr, true);
-      cx.dv.setUint32(outPtr + 4, result.length, true);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-bytes", where);
-    }
-  }
-  return getInsecureRandomBytes as CoreFunction;
-}
-
-/** `wasi:random/insecure@0.3.0#get-insecure-random-u64`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerGetInsecureRandomU64(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const impl = host as Imports["wasi:random/insecure@0.3.0"]["getInsecureRandomU64"];
-  function getInsecureRandomU64(): bigint {
-    let where = "result";
-    try {
-      inst.checkMayLeave("get-insecure-random-u64");
-      let result: ReturnType<typeof impl>;
-      try {
-        result = impl();
-      } catch (e) {
-        throw hostCallTrap(e, "get-insecure-random-u64");
-      }
-      where = "result";
-      if (typeof result !== "bigint" || BigInt.asUintN(64, result) !== result)
-        throw badValue("a u64 (bigint 0n..2n**64n-1n)", result);
-      return BigInt.asIntN(64, result);
-    } catch (e) {
-      throw importCallFailed(e, inst, "get-insecure-random-u64", where);
-    }
-  }
-  return getInsecureRandomU64 as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:random/insecure-seed@0.3.0#get-insecure-seed`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -208,13 +148,10 @@ const lowerImports: Record<
   "wasi:random/random@0.3.0#get-random-bytes": { make: lowerGetRandomBytes, core: "i64 i32 ->" },
   "wasi:random/random@0.3.0#get-random-u64": { make: lowerGetRandomU64, core: "-> i64" },
   "wasi:random/insecure@0.3.0#get-insecure-random-bytes": {
-    make: lowerGetInsecureRandomBytes,
+    make: lowerGetRandomBytes,
     core: "i64 i32 ->",
   },
-  "wasi:random/insecure@0.3.0#get-insecure-random-u64": {
-    make: lowerGetInsecureRandomU64,
-    core: "-> i64",
-  },
+  "wasi:random/insecure@0.3.0#get-insecure-random-u64": { make: lowerGetRandomU64, core: "-> i64" },
   "wasi:random/insecure-seed@0.3.0#get-insecure-seed": {
     make: lowerGetInsecureSeed,
     core: "i32 ->",

@@ -561,15 +561,21 @@ function loadSocketsTypesErrorCode(cx: LiftLowerContext, ptr: number): SocketsTy
   return value;
 }
 
-/** `wasi:sockets/types@0.3.0#[static]tcp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[static]tcp-socket.create`
+ * - `wasi:sockets/types@0.3.0#[static]udp-socket.create`
+ */
+function lowerSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketCreate(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     let where = 'param "address-family"';
     try {
-      inst.checkMayLeave("[static]tcp-socket.create");
+      inst.checkMayLeave(funcName);
       cx.refresh();
       const addressFamilyCase = arg0 >>> 0;
       let addressFamily: IpAddressFamily;
@@ -589,7 +595,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
       try {
         result = { tag: "ok", val: impl(addressFamily) };
       } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]tcp-socket.create");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -602,7 +608,7 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
         case "ok": {
           cx.u8[outPtr] = 0;
           const resultOk = result.val;
-          const resultOkHandle = tcpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
+          const resultOkHandle = handles.lowerOwn(cx, resultOk, "<ok>.val");
           cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
           break;
         }
@@ -616,18 +622,24 @@ function lowerTcpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunctio
           throw badValue('{ tag: "ok" | "err", val }', result);
       }
     } catch (e) {
-      throw importCallFailed(e, inst, "[static]tcp-socket.create", where);
+      throw importCallFailed(e, inst, funcName, where);
     }
   }
-  return tcpSocketCreate as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.bind`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.bind`
+ */
+function lowerSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketBind(
+  function lowered(
     arg0: number,
     arg1: number,
     arg2: number,
@@ -648,9 +660,9 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.bind");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "local-address"';
       const localAddressCase = arg1 >>> 0;
       let localAddress: IpSocketAddress;
@@ -706,7 +718,7 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       try {
         result = { tag: "ok", val: (impl(self, localAddress), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]tcp-socket.bind");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -731,12 +743,12 @@ function lowerTcpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction 
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.bind", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketBind as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.listen`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -874,26 +886,33 @@ function lowerTcpSocketReceive(host: JsFunction, ac: AdapterContext): CoreFuncti
   return tcpSocketReceive as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address`
+ */
+function lowerSocketGetAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetLocalAddress(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-local-address");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-local-address");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -920,66 +939,12 @@ function lowerTcpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): Co
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-local-address", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetLocalAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetRemoteAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-remote-address");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-remote-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-remote-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetRemoteAddress as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1014,24 +979,30 @@ function lowerTcpSocketGetIsListening(host: JsFunction, ac: AdapterContext): Cor
   return tcpSocketGetIsListening as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family`
+ */
+function lowerSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetAddressFamily(arg0: number): number {
+  function lowered(arg0: number): number {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-address-family");
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      inst.checkMayLeave(funcName);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: any;
       try {
         result = impl(self);
       } catch (e) {
-        throw hostCallTrap(e, "[method]tcp-socket.get-address-family");
+        throw hostCallTrap(e, funcName);
       }
       where = "result";
       let resultCase: number;
@@ -1050,36 +1021,46 @@ function lowerTcpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): C
       scope.releaseLenders();
       return resultCase;
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-address-family", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetAddressFamily as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size`
+ */
+function lowerSocketSet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketSetListenBacklogSize(arg0: number, arg1: bigint, arg2: number): void {
+  function lowered(arg0: number, arg1: bigint, arg2: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.set-listen-backlog-size");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: bigint = BigInt.asUintN(64, arg1);
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-listen-backlog-size");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -1104,12 +1085,12 @@ function lowerTcpSocketSetListenBacklogSize(host: JsFunction, ac: AdapterContext
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-listen-backlog-size", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketSetListenBacklogSize as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1221,26 +1202,35 @@ function lowerTcpSocketSetKeepAliveEnabled(host: JsFunction, ac: AdapterContext)
   return tcpSocketSetKeepAliveEnabled as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size`
+ */
+function lowerSocketGet(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetKeepAliveIdleTime(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-idle-time");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-idle-time");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -1269,176 +1259,12 @@ function lowerTcpSocketGetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-idle-time", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetKeepAliveIdleTime as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetKeepAliveIdleTime(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetKeepAliveIdleTime(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-idle-time");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-idle-time");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-idle-time", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetKeepAliveIdleTime as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetKeepAliveInterval(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-keep-alive-interval");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-keep-alive-interval");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-keep-alive-interval", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetKeepAliveInterval as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetKeepAliveInterval(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetKeepAliveInterval(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-keep-alive-interval");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-keep-alive-interval");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-keep-alive-interval", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetKeepAliveInterval as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -1551,26 +1377,31 @@ function lowerTcpSocketSetKeepAliveCount(host: JsFunction, ac: AdapterContext): 
   return tcpSocketSetKeepAliveCount as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit`
+ */
+function lowerSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketGetHopLimit(arg0: number, arg1: number): void {
+  function lowered(arg0: number, arg1: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.get-hop-limit");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: impl(self) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-hop-limit");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -1599,36 +1430,41 @@ function lowerTcpSocketGetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-hop-limit", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketGetHopLimit as CoreFunction;
+  return lowered as CoreFunction;
 }
 
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
+/**
+ * The import, implemented by the host (CanonicalABI.md `canon_lower`).
+ * One adapter for the functions of this shape:
+ * - `wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit`
+ * - `wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit`
+ */
+function lowerSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const [handles] = resourceHandles(ac);
   const impl = host as (...args: any[]) => any;
-  function tcpSocketSetHopLimit(arg0: number, arg1: number, arg2: number): void {
+  function lowered(arg0: number, arg1: number, arg2: number): void {
     const prevScope = cx.borrowScope;
     const scope = new BorrowScope();
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      inst.checkMayLeave("[method]tcp-socket.set-hop-limit");
+      inst.checkMayLeave(funcName);
       cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
+      const self: any = handles.liftBorrow(cx, arg0 >>> 0);
       where = 'param "value"';
       const value: number = arg1 & 0xff;
       let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
       try {
         result = { tag: "ok", val: (impl(self, value), undefined) };
       } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-hop-limit");
+        if (!(e instanceof ComponentError)) throw hostCallTrap(e, funcName);
         result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
       }
       cx.refresh();
@@ -1653,410 +1489,12 @@ function lowerTcpSocketSetHopLimit(host: JsFunction, ac: AdapterContext): CoreFu
       }
       scope.releaseLenders();
     } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-hop-limit", where);
+      throw importCallFailed(e, inst, funcName, where);
     } finally {
       cx.borrowScope = prevScope;
     }
   }
-  return tcpSocketSetHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-receive-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-receive-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketGetSendBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.get-send-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.get-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.get-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketGetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerTcpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [tcpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function tcpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]tcp-socket.set-send-buffer-size");
-      cx.refresh();
-      const self: any = tcpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]tcp-socket.set-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]tcp-socket.set-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return tcpSocketSetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[static]udp-socket.create`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketCreate(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketCreate(arg0: number, arg1: number): void {
-    let where = 'param "address-family"';
-    try {
-      inst.checkMayLeave("[static]udp-socket.create");
-      cx.refresh();
-      const addressFamilyCase = arg0 >>> 0;
-      let addressFamily: IpAddressFamily;
-      switch (addressFamilyCase) {
-        case 0: {
-          addressFamily = "ipv4";
-          break;
-        }
-        case 1: {
-          addressFamily = "ipv6";
-          break;
-        }
-        default:
-          throw invalidDiscriminant(addressFamilyCase, "enum", 2);
-      }
-      let result: { tag: "ok"; val: any } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(addressFamily) };
-      } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[static]udp-socket.create");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          const resultOkHandle = udpSocketHandles.lowerOwn(cx, resultOk, "<ok>.val");
-          cx.dv.setUint32(outPtr + 4, resultOkHandle, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-    } catch (e) {
-      throw importCallFailed(e, inst, "[static]udp-socket.create", where);
-    }
-  }
-  return udpSocketCreate as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.bind`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketBind(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketBind(
-    arg0: number,
-    arg1: number,
-    arg2: number,
-    arg3: number,
-    arg4: number,
-    arg5: number,
-    arg6: number,
-    arg7: number,
-    arg8: number,
-    arg9: number,
-    arg10: number,
-    arg11: number,
-    arg12: number,
-    arg13: number,
-  ): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.bind");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "local-address"';
-      const localAddressCase = arg1 >>> 0;
-      let localAddress: IpSocketAddress;
-      switch (localAddressCase) {
-        case 0: {
-          const localAddressIpv4Address: [number, number, number, number] = [
-            arg3 & 0xff,
-            arg4 & 0xff,
-            arg5 & 0xff,
-            arg6 & 0xff,
-          ];
-          localAddress = {
-            tag: "ipv4",
-            val: { port: arg2 & 0xffff, address: localAddressIpv4Address },
-          };
-          break;
-        }
-        case 1: {
-          const localAddressIpv6Address: [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-          ] = [
-            arg4 & 0xffff,
-            arg5 & 0xffff,
-            arg6 & 0xffff,
-            arg7 & 0xffff,
-            arg8 & 0xffff,
-            arg9 & 0xffff,
-            arg10 & 0xffff,
-            arg11 & 0xffff,
-          ];
-          localAddress = {
-            tag: "ipv6",
-            val: {
-              port: arg2 & 0xffff,
-              flowInfo: arg3 >>> 0,
-              address: localAddressIpv6Address,
-              scopeId: arg12 >>> 0,
-            },
-          };
-          break;
-        }
-        default:
-          throw invalidDiscriminant(localAddressCase, "variant", 2);
-      }
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, localAddress), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError)) throw hostCallTrap(e, "[method]udp-socket.bind");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg13 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.bind", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketBind as CoreFunction;
+  return lowered as CoreFunction;
 }
 
 /** `wasi:sockets/types@0.3.0#[method]udp-socket.connect`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -2225,488 +1663,6 @@ function lowerUdpSocketDisconnect(host: JsFunction, ac: AdapterContext): CoreFun
     }
   }
   return udpSocketDisconnect as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetLocalAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetLocalAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-local-address");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-local-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-local-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetLocalAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetRemoteAddress(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetRemoteAddress(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-remote-address");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: IpSocketAddress } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-remote-address");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 36, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          storeIpSocketAddress(cx, outPtr + 4, resultOk, "<ok>.val");
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-remote-address", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetRemoteAddress as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetAddressFamily(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetAddressFamily(arg0: number): number {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-address-family");
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: any;
-      try {
-        result = impl(self);
-      } catch (e) {
-        throw hostCallTrap(e, "[method]udp-socket.get-address-family");
-      }
-      where = "result";
-      let resultCase: number;
-      switch (result) {
-        case "ipv4": {
-          resultCase = 0;
-          break;
-        }
-        case "ipv6": {
-          resultCase = 1;
-          break;
-        }
-        default:
-          throw badValue('one of "ipv4", "ipv6"', result);
-      }
-      scope.releaseLenders();
-      return resultCase;
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-address-family", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetAddressFamily as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetUnicastHopLimit(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-unicast-hop-limit");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: number } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-unicast-hop-limit");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "number" || (resultOk & 0xff) !== resultOk)
-            throw badValue("a u8 (integer 0..255)", resultOk, "<ok>.val");
-          cx.u8[outPtr + 4] = resultOk;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-unicast-hop-limit", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetUnicastHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetUnicastHopLimit(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetUnicastHopLimit(arg0: number, arg1: number, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-unicast-hop-limit");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: number = arg1 & 0xff;
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-unicast-hop-limit");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-unicast-hop-limit", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetUnicastHopLimit as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetReceiveBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-receive-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetReceiveBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetReceiveBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-receive-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-receive-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-receive-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetReceiveBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketGetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketGetSendBufferSize(arg0: number, arg1: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.get-send-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      let result: { tag: "ok"; val: bigint } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: impl(self) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.get-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg1 >>> 0;
-      cx.checkRange(outPtr, 24, 8, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          const resultOk = result.val;
-          if (typeof resultOk !== "bigint" || BigInt.asUintN(64, resultOk) !== resultOk)
-            throw badValue("a u64 (bigint 0n..2n**64n-1n)", resultOk, "<ok>.val");
-          cx.dv.setBigUint64(outPtr + 8, resultOk, true);
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 8, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.get-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketGetSendBufferSize as CoreFunction;
-}
-
-/** `wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
-function lowerUdpSocketSetSendBufferSize(host: JsFunction, ac: AdapterContext): CoreFunction {
-  const { cx, inst } = ac;
-  const [udpSocketHandles] = resourceHandles(ac);
-  const impl = host as (...args: any[]) => any;
-  function udpSocketSetSendBufferSize(arg0: number, arg1: bigint, arg2: number): void {
-    const prevScope = cx.borrowScope;
-    const scope = new BorrowScope();
-    cx.borrowScope = scope;
-    let where = 'param "self"';
-    try {
-      inst.checkMayLeave("[method]udp-socket.set-send-buffer-size");
-      cx.refresh();
-      const self: any = udpSocketHandles.liftBorrow(cx, arg0 >>> 0);
-      where = 'param "value"';
-      const value: bigint = BigInt.asUintN(64, arg1);
-      let result: { tag: "ok"; val: undefined } | { tag: "err"; val: SocketsTypesErrorCode };
-      try {
-        result = { tag: "ok", val: (impl(self, value), undefined) };
-      } catch (e) {
-        if (!(e instanceof ComponentError))
-          throw hostCallTrap(e, "[method]udp-socket.set-send-buffer-size");
-        result = { tag: "err", val: e.payload as SocketsTypesErrorCode };
-      }
-      cx.refresh();
-      where = "result";
-      const outPtr = arg2 >>> 0;
-      cx.checkRange(outPtr, 20, 4, "result out-pointer", "CanonicalABI.md lower_flat_values");
-      if (typeof result !== "object" || result === null)
-        throw badValue('{ tag: "ok" | "err", val }', result);
-      switch (result.tag) {
-        case "ok": {
-          cx.u8[outPtr] = 0;
-          break;
-        }
-        case "err": {
-          cx.u8[outPtr] = 1;
-          const resultErr = result.val;
-          storeSocketsTypesErrorCode(cx, outPtr + 4, resultErr, "<err>.val");
-          break;
-        }
-        default:
-          throw badValue('{ tag: "ok" | "err", val }', result);
-      }
-      scope.releaseLenders();
-    } catch (e) {
-      throw importCallFailed(e, inst, "[method]udp-socket.set-send-buffer-size", where);
-    } finally {
-      cx.borrowScope = prevScope;
-    }
-  }
-  return udpSocketSetSendBufferSize as CoreFunction;
 }
 
 /** `wasi:sockets/ip-name-lookup@0.3.0#resolve-addresses`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
@@ -2967,11 +1923,11 @@ const lowerImports: Record<
   { make: (host: JsFunction, ac: AdapterContext) => CoreFunction; core: string }
 > = {
   "wasi:sockets/types@0.3.0#[static]tcp-socket.create": {
-    make: lowerTcpSocketCreate,
+    make: lowerSocketCreate,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.bind": {
-    make: lowerTcpSocketBind,
+    make: lowerSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.listen": {
@@ -2987,11 +1943,11 @@ const lowerImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-local-address": {
-    make: lowerTcpSocketGetLocalAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-remote-address": {
-    make: lowerTcpSocketGetRemoteAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-is-listening": {
@@ -2999,11 +1955,11 @@ const lowerImports: Record<
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-address-family": {
-    make: lowerTcpSocketGetAddressFamily,
+    make: lowerSocketGetAddressFamily,
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-listen-backlog-size": {
-    make: lowerTcpSocketSetListenBacklogSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-enabled": {
@@ -3015,19 +1971,19 @@ const lowerImports: Record<
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-idle-time": {
-    make: lowerTcpSocketGetKeepAliveIdleTime,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-idle-time": {
-    make: lowerTcpSocketSetKeepAliveIdleTime,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-interval": {
-    make: lowerTcpSocketGetKeepAliveInterval,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-keep-alive-interval": {
-    make: lowerTcpSocketSetKeepAliveInterval,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-keep-alive-count": {
@@ -3039,35 +1995,35 @@ const lowerImports: Record<
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-hop-limit": {
-    make: lowerTcpSocketGetHopLimit,
+    make: lowerSocketGetHopLimit,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-hop-limit": {
-    make: lowerTcpSocketSetHopLimit,
+    make: lowerSocketSetHopLimit,
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-receive-buffer-size": {
-    make: lowerTcpSocketGetReceiveBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-receive-buffer-size": {
-    make: lowerTcpSocketSetReceiveBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.get-send-buffer-size": {
-    make: lowerTcpSocketGetSendBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]tcp-socket.set-send-buffer-size": {
-    make: lowerTcpSocketSetSendBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[static]udp-socket.create": {
-    make: lowerUdpSocketCreate,
+    make: lowerSocketCreate,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.bind": {
-    make: lowerUdpSocketBind,
+    make: lowerSocketBind,
     core: "i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.connect": {
@@ -3079,39 +2035,39 @@ const lowerImports: Record<
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-local-address": {
-    make: lowerUdpSocketGetLocalAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-remote-address": {
-    make: lowerUdpSocketGetRemoteAddress,
+    make: lowerSocketGetAddress,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-address-family": {
-    make: lowerUdpSocketGetAddressFamily,
+    make: lowerSocketGetAddressFamily,
     core: "i32 -> i32",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-unicast-hop-limit": {
-    make: lowerUdpSocketGetUnicastHopLimit,
+    make: lowerSocketGetHopLimit,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-unicast-hop-limit": {
-    make: lowerUdpSocketSetUnicastHopLimit,
+    make: lowerSocketSetHopLimit,
     core: "i32 i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-receive-buffer-size": {
-    make: lowerUdpSocketGetReceiveBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-receive-buffer-size": {
-    make: lowerUdpSocketSetReceiveBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.get-send-buffer-size": {
-    make: lowerUdpSocketGetSendBufferSize,
+    make: lowerSocketGet,
     core: "i32 i32 ->",
   },
   "wasi:sockets/types@0.3.0#[method]udp-socket.set-send-buffer-size": {
-    make: lowerUdpSocketSetSendBufferSize,
+    make: lowerSocketSet,
     core: "i32 i64 i32 ->",
   },
 };

@@ -4,6 +4,7 @@
  * (`canon lower`: lift core arguments, call the host, lower its result), each
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
+ * Rendered `generic`, an adapter serves every function of its shape (module.ts).
  */
 import { containsBorrow, lowersHandles, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
@@ -28,7 +29,32 @@ export interface AdapterSpec {
    */
   throwsErr: boolean;
   docs: string;
+  /**
+   * Render the adapter for every function of its shape (module.ts shares one among functions
+   * whose adapters would differ only in names): the function's name comes from `ac.path`, the
+   * resources' handle locals are numbered and the host-facing type is loose.
+   */
+  generic?: boolean;
+  /** The extern paths of the functions a generic adapter serves (listed in its doc comment). */
+  members?: string[];
 }
+
+/** The doc comment's list of the functions a shared adapter serves ("" for one function's). */
+function membersDoc(spec: AdapterSpec): string {
+  if (!spec.members) return "";
+  return `\n * One adapter for the functions of this shape:${spec.members.map((m) => `\n * - \`${m}\``).join("")}\n`;
+}
+
+/** How an adapter names its function in errors: a literal, or (generic) a local read from `ac.path`. */
+function functionName(env: Env, spec: AdapterSpec): { expr: string; decl: string } {
+  if (!spec.generic) return { expr: lit(spec.plan.name), decl: "" };
+  const local = env.locals.claim("funcName");
+  // An extern path is `name` or `interface#name` (runtime/src/link/adapters.ts).
+  return { expr: local, decl: `const ${local} = ac.path.slice(ac.path.indexOf("#") + 1);` };
+}
+
+/** The host-facing function's type, unless the adapter is generic (shared by several). */
+const fnTypeOf = (spec: AdapterSpec): string | undefined => (spec.generic ? undefined : spec.fnType);
 
 const paramWhere = (p: { witName: string }): string => lit(`param "${p.witName}"`);
 
@@ -50,9 +76,10 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: an export adapter needs a "lift" plan`);
   const env = new Env(helpers);
   env.shared = shared;
-  const jsName = env.locals.claim(spec.jsName);
+  const jsName = env.locals.claim(spec.generic ? "lifted" : spec.jsName);
+  const name = functionName(env, spec);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
-  const { resources, borrows } = prepare(env, plan);
+  const { resources, borrows } = prepare(env, plan, spec.generic);
 
   const { coreArgs, code: lowerParams } = lowerParamsSection(env, plan, params);
   // lift-result-flat / lift-result-spilled
@@ -72,15 +99,17 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   // Arguments that add handles to the component's table are lowered in the runtime's journal.
   const journal = lowersHandles(plan.params.map((p) => p.type));
   if (journal) for (const h of ["beginLowering", "endLowering", "undoLowering"] as const) env.rt(h);
-  const typed = spec.fnType !== undefined;
+  const fnType = fnTypeOf(spec);
   const resultCore = plan.core.results[0];
   return renderTemplate("export", {
     docs: spec.docs,
+    members: membersDoc(spec),
     factory: spec.factory,
-    fnType: spec.fnType ?? "JsFunction",
+    fnType: fnType ?? "JsFunction",
     jsName,
-    params: params.map((p) => (typed ? p : `${p}: any`)).join(", "),
-    name: lit(plan.name),
+    params: params.map((p) => (fnType ? p : `${p}: any`)).join(", "),
+    name: name.expr,
+    nameDecl: name.decl,
     firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
     refresh: plan.needsMemory,
     lowersStrings: env.lowersStrings,
@@ -106,22 +135,25 @@ export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, 
   const env = new Env(helpers, ["args", "flat"]);
   env.shared = shared;
   env.asyncTypes = new AsyncTypes(planRoots(plan), env);
+  const name = functionName(env, spec);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
-  const { resources } = prepare(env, plan, false);
+  const { resources } = prepare(env, plan, spec.generic, false);
   const { coreArgs, code: lowerParams } = lowerParamsSection(env, plan, params);
   // An async function's result comes through `task.return`, not here.
   const lifted = !spec.async && plan.result ? liftResultSection(env, plan, plan.result) : undefined;
   env.rt("exportCallFailed");
   if (env.lowersStrings) env.rt("stringLowerer");
   const resultCore = plan.core.results[0];
-  const typed = spec.fnType !== undefined;
+  const fnType = fnTypeOf(spec);
   return renderTemplate("task-export", {
     docs: spec.docs,
+    members: membersDoc(spec),
     factory: spec.factory,
     asyncTypes: env.asyncTypes.declarations,
-    name: lit(plan.name),
+    name: name.expr,
+    nameDecl: name.decl,
     params: params.join(", "),
-    paramsType: typed && params.length > 0 ? `Parameters<${spec.fnType}>` : "any[]",
+    paramsType: fnType && params.length > 0 ? `Parameters<${fnType}>` : "any[]",
     firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
     lowersStrings: env.lowersStrings,
     lowerParams: reindent(lowerParams, 4),
@@ -184,7 +216,7 @@ export function renderTaskImportAdapter(
   const env = new Env(helpers, ["flat", "values"]);
   env.shared = shared;
   env.asyncTypes = new AsyncTypes(planRoots(plan), env);
-  const { resources } = prepare(env, plan, false);
+  const { resources } = prepare(env, plan, spec.generic, false);
   // CanonicalABI.md "Flattening": an async lowering passes at most MAX_FLAT_ASYNC_PARAMS flat values.
   const flatTypes = plan.params.flatMap((p) => p.type.flat);
   const tuple = spec.params;
@@ -208,6 +240,7 @@ export function renderTaskImportAdapter(
   const asyncTypes = env.asyncTypes.declarations;
   return renderTemplate("task-import", {
     docs: spec.docs,
+    members: membersDoc(spec),
     factory: spec.factory,
     asyncTypes,
     acName: usesCx || resources || asyncTypes.length > 0 ? "ac" : "_ac",
@@ -317,10 +350,12 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const env = new Env(helpers);
   env.shared = shared;
   env.asyncTypes = new AsyncTypes(planRoots(plan), env);
-  const jsName = env.locals.claim(spec.jsName);
+  const jsName = env.locals.claim(spec.generic ? "lowered" : spec.jsName);
+  const name = functionName(env, spec);
+  const fnType = fnTypeOf(spec);
   const resultLocal = env.locals.claim("result");
   const coreParams = plan.core.params.map((t, i) => ({ name: env.locals.claim(`arg${i}`), type: coreTsType(t) }));
-  const { resources, borrows } = prepare(env, plan);
+  const { resources, borrows } = prepare(env, plan, spec.generic);
   // CanonicalABI.md Subtask.deliver_resolve: handles lent for the call may be dropped again.
   const release = (): void => void (borrows && code().line("scope.releaseLenders();"));
   const code = (): Env["code"] => env.code;
@@ -331,14 +366,14 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   // call-host
   const result = plan.result;
   const call = `impl(${values.join(", ")})`;
-  const hostTrap = `throw ${env.rt("hostCallTrap")}(e, ${lit(plan.name)});`;
+  const hostTrap = `throw ${env.rt("hostCallTrap")}(e, ${name.expr});`;
   if (!result) {
     code().block("try", () => code().line(`${call};`));
     code().block("catch (e)", () => code().line(hostTrap));
   } else if (spec.throwsErr && result.kind === "variant") {
     // `results: "throw"`: the host returns the `ok` payload, or throws a ComponentError holding the `err` payload.
     const [ok, err] = result.cases;
-    const okType = ok.type ? (spec.fnType ? "ReturnType<typeof impl>" : env.typeOf(ok.type)) : "undefined";
+    const okType = ok.type ? (fnType ? "ReturnType<typeof impl>" : env.typeOf(ok.type)) : "undefined";
     code().line(`let ${resultLocal}: { tag: "ok"; val: ${okType} } | { tag: "err"; val: ${err.type ? env.typeOf(err.type) : "undefined"} };`);
     code().block("try", () => code().line(`${resultLocal} = { tag: "ok", val: ${ok.type ? call : `(${call}, undefined)`} };`));
     code().block("catch (e)", () => {
@@ -346,7 +381,7 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
       code().line(`${resultLocal} = { tag: "err", val: ${err.type ? `e.payload as ${env.typeOf(err.type)}` : "undefined"} };`);
     });
   } else {
-    code().line(`let ${resultLocal}: ${spec.fnType ? "ReturnType<typeof impl>" : "any"};`);
+    code().line(`let ${resultLocal}: ${fnType ? "ReturnType<typeof impl>" : "any"};`);
     code().block("try", () => code().line(`${resultLocal} = ${call};`));
     code().block("catch (e)", () => code().line(hostTrap));
   }
@@ -377,11 +412,13 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const coreResult = plan.core.results[0];
   return renderTemplate("import", {
     docs: spec.docs,
+    members: membersDoc(spec),
     factory: spec.factory,
     asyncTypes: env.asyncTypes.declarations,
-    fnType: spec.fnType ?? "(...args: any[]) => any",
+    fnType: fnType ?? "(...args: any[]) => any",
     jsName,
-    name: lit(plan.name),
+    name: name.expr,
+    nameDecl: name.decl,
     coreParams: coreParams.map((c) => `${c.name}: ${c.type}`).join(", "),
     coreResult: coreResult ? coreTsType(coreResult) : "",
     firstWhere: plan.params.length > 0 ? paramWhere(plan.params[0]) : lit("result"),
@@ -397,8 +434,8 @@ export function renderImportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
 }
 
 /** Plans the signature's resource types and borrow scope; marks the helpers they need. */
-function prepare(env: Env, plan: FunctionPlan, ownScope = true): { resources: string; borrows: boolean } {
-  env.planResources([...plan.params.map((p) => p.type), ...(plan.result ? [plan.result] : [])]);
+function prepare(env: Env, plan: FunctionPlan, generic = false, ownScope = true): { resources: string; borrows: boolean } {
+  env.planResources([...plan.params.map((p) => p.type), ...(plan.result ? [plan.result] : [])], generic);
   if (env.resources.size > 0) env.rt("resourceHandles");
   const borrows = plan.params.some((p) => containsBorrow(p.type));
   // The task machinery's calls are their own borrow scope (the Task).

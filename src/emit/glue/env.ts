@@ -150,13 +150,20 @@ export class Env {
    * Numbers the signature's resource types in order of first use (parameters, then the result,
    * depth-first), as the runtime's `resourceHandles` does, and names a local for each.
    */
-  planResources(plans: ValuePlan[]): void {
+  planResources(plans: ValuePlan[], numbered = false): void {
+    const found = new Map<number, string>();
     const visit = (p: ValuePlan): void => {
       if (p.kind === "own" || p.kind === "borrow") {
-        if (!this.resources.has(p.resource)) this.resources.set(p.resource, this.locals.claim(`${camel(p.resourceName)}Handles`));
+        if (!found.has(p.resource)) found.set(p.resource, p.resourceName);
       } else childPlans(p).forEach((c) => visit(c.plan));
     };
     plans.forEach(visit);
+    // Numbered (an adapter shared by functions of different resources): by position, not by name.
+    let i = 0;
+    for (const [id, name] of found) {
+      i++;
+      this.resources.set(id, this.locals.claim(numbered ? (found.size === 1 ? "handles" : `handles${i}`) : `${camel(name)}Handles`));
+    }
   }
 
   /** The local with the handle functions of a resource type. */
