@@ -13,7 +13,7 @@
  * realloc/post-return cannot leave it (`may_leave`).
  */
 import { BorrowScope } from "../resources/handle.js";
-import { lowerJournaled, lowersHandles } from "./lowering-journal.js";
+import { lowerJournaled, needsLoweringJournal } from "./lowering-journal.js";
 import { AbiValueError, Trap } from "../trap.js";
 import { FlatReader, type CodecCompiler, type Flat } from "./codec.js";
 import type { LiftLowerContext } from "./context.js";
@@ -124,7 +124,7 @@ export function compileLift(
   const result = plan.result && compiler.codec(plan.result);
   const borrows = plan.params.some((p) => containsBorrow(p.type));
   // Arguments that add handles to the callee's table are lowered in the journal: a refused one takes them back.
-  const journal = lowersHandles(plan.params.map((p) => p.type));
+  const journal = needsLoweringJournal(plan.params.map((p) => p.type));
   const inst = cx.inst;
   const flatArgs: Flat[] = [];
   const resultBox: Flat[] = [];

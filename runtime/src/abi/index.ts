@@ -7,4 +7,4 @@ export { loadStringFromRange, storeStringIntoRange } from "./strings.js";
 export * from "./codec.js";
 export * from "./call.js";
 export * from "./glue-support.js";
-export { beginLowering, endLowering, lowerJournaled, lowersHandles, undoLowering } from "./lowering-journal.js";
+export { beginLowering, endLowering, lowerJournaled, lowersHandles, needsLoweringJournal, undoLowering } from "./lowering-journal.js";

@@ -43,7 +43,20 @@ export function lowerJournaled<T>(cx: LiftLowerContext, lower: () => T): T {
   return out;
 }
 
-/** Whether values of these types can add handles to the callee's table (then their lowering is journaled). */
+/** Whether values of these types can add handles to the callee's table. */
 export function lowersHandles(types: readonly unknown[]): boolean {
   return /"kind":"(own|borrow|stream|future|error-context)"/.test(JSON.stringify(types));
+}
+
+const HANDLE_KINDS = new Set(["own", "borrow", "stream", "future", "error-context"]);
+
+/**
+ * Whether a call's argument lowering must run in the journal: an argument can add handles to the
+ * callee's table and a later one can still be refused. Not when the only such argument is the
+ * last and is one handle (a method's lone `self`): that moves all or nothing, and nothing follows.
+ */
+export function needsLoweringJournal(types: readonly { kind: string }[]): boolean {
+  const first = types.findIndex((t) => lowersHandles([t]));
+  if (first < 0) return false;
+  return first !== types.length - 1 || !HANDLE_KINDS.has(types[first]!.kind);
 }

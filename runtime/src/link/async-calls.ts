@@ -12,7 +12,7 @@
 import type { Task } from "../task/task.js";
 import { FlatReader, type CodecCompiler, type Codec, type Flat } from "../abi/codec.js";
 import type { CanonOptions, LiftLowerContext } from "../abi/context.js";
-import { lowerJournaled, lowersHandles } from "../abi/lowering-journal.js";
+import { lowerJournaled, lowersHandles, needsLoweringJournal } from "../abi/lowering-journal.js";
 import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
 import { planValue } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
@@ -73,14 +73,14 @@ function located(name: string, param: string, lower: () => void): void {
 
 /**
  * Runs `lower`, the lowering of a host call's arguments that can add handles to the callee's
- * table, in the journal (abi/lowering-journal.ts): a refused argument takes back what the ones
- * before it moved, so the refused call leaves nothing behind. A host source among the arguments
- * that fails later fails the call (task/source-failures.ts).
+ * table: a host source among them that fails later fails the call (task/source-failures.ts), and
+ * with `journal` (abi/lowering-journal.ts) a refused argument takes back what the ones before it
+ * moved, so the refused call leaves nothing behind.
  */
-function journaled(task: Task, cx: LiftLowerContext, lower: () => Flat[]): Flat[] {
+function lowerHandles(task: Task, cx: LiftLowerContext, journal: boolean, lower: () => Flat[]): Flat[] {
   cx.sourceFailures = task.sourceFailures;
   try {
-    return lowerJournaled(cx, lower);
+    return journal ? lowerJournaled(cx, lower) : lower();
   } finally {
     cx.sourceFailures = undefined;
   }
@@ -118,12 +118,13 @@ const resultKey = (t: AbiType | undefined) => (t ? abiTypeKey(t) : undefined);
 
 /**
  * A task lift's value code: the dynamic codecs, until a `taskExport` adapter gives generated
- * code (`use`). Either lowering runs in the task's borrow scope, and in the journal when the
- * arguments can add handles to the callee's table (`journaled`).
+ * code (`use`). Either lowering runs in the task's borrow scope, and through `lowerHandles` when
+ * the arguments can add handles to the callee's table.
  */
 class TaskValues {
   lowerParams: (task: Task, args: unknown[]) => Flat[];
   liftResults: ((flat: readonly Flat[]) => unknown[]) | undefined;
+  private readonly handles: boolean;
   private readonly journal: boolean;
 
   constructor(
@@ -131,14 +132,15 @@ class TaskValues {
     types: AbiType[],
     dynamicLower: (args: unknown[]) => Flat[],
   ) {
-    this.journal = lowersHandles(types);
+    this.handles = lowersHandles(types);
+    this.journal = needsLoweringJournal(types);
     this.lowerParams = this.scoped(dynamicLower);
   }
 
   private scoped(lower: (args: unknown[]) => Flat[]): (task: Task, args: unknown[]) => Flat[] {
-    const cx = this.cx;
-    return this.journal
-      ? (task, args) => withScope(cx, task, () => journaled(task, cx, () => lower(args)))
+    const { cx, journal } = this;
+    return this.handles
+      ? (task, args) => withScope(cx, task, () => lowerHandles(task, cx, journal, () => lower(args)))
       : (task, args) => withScope(cx, task, () => lower(args));
   }
 

@@ -13,16 +13,13 @@ import type {
   TaskExportValues,
 } from "@witgen/runtime";
 import {
-  beginLowering,
   callPostReturn,
   compileComponent,
   coreCallTrap,
-  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
   resourceHandles,
-  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -68,9 +65,7 @@ function liftF(
     const entered = inst.enter("f");
     let where = 'param "x"';
     try {
-      beginLowering(cx);
       const xHandle = rHandles.lowerOwn(cx, x);
-      endLowering(cx);
       try {
         core(xHandle);
       } catch (e) {
@@ -78,8 +73,6 @@ function liftF(
       }
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "f");
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "f", where);
     } finally {
       inst.leave(entered);

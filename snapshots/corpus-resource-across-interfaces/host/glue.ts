@@ -89,9 +89,7 @@ function liftNewDirWalker(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "root"';
     try {
-      beginLowering(cx);
       const rootHandle = descriptorHandles.lowerBorrow(cx, root);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(rootHandle) as number;
@@ -105,8 +103,6 @@ function liftNewDirWalker(core: CoreFunction, ac: AdapterContext): JsFunction {
         callPostReturn(inst, postReturn, "[constructor]dir-walker", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[constructor]dir-walker", where);
     } finally {
       inst.leave(entered);
@@ -128,9 +124,7 @@ function liftDirWalkerNext(core: CoreFunction, ac: AdapterContext): JsFunction {
     let where = 'param "self"';
     try {
       cx.refresh();
-      beginLowering(cx);
       const selfHandle = dirWalkerHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -160,8 +154,6 @@ function liftDirWalkerNext(core: CoreFunction, ac: AdapterContext): JsFunction {
         callPostReturn(inst, postReturn, "[method]dir-walker.next", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]dir-walker.next", where);
     } finally {
       inst.leave(entered);

@@ -20,13 +20,11 @@ import {
   allocateList,
   atPath,
   badValue,
-  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
-  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -34,7 +32,6 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
-  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -82,9 +79,7 @@ function liftConnectionClose(core: CoreFunction, ac: AdapterContext): JsFunction
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      beginLowering(cx);
       const selfHandle = connectionHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -93,8 +88,6 @@ function liftConnectionClose(core: CoreFunction, ac: AdapterContext): JsFunction
       checkBorrowsDropped(scope, "[method]connection.close");
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]connection.close");
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]connection.close", where);
     } finally {
       inst.leave(entered);

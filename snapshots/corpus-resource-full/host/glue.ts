@@ -236,9 +236,7 @@ function liftBlobSize(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      beginLowering(cx);
       const selfHandle = blobHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: bigint;
       try {
         ret = core(selfHandle) as bigint;
@@ -251,8 +249,6 @@ function liftBlobSize(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob.size", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob.size", where);
     } finally {
       inst.leave(entered);
@@ -389,9 +385,7 @@ function liftBlob3Clone(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      beginLowering(cx);
       const selfHandle = blob3Handles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -404,8 +398,6 @@ function liftBlob3Clone(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]blob3.clone", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]blob3.clone", where);
     } finally {
       inst.leave(entered);

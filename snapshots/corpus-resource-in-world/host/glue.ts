@@ -14,18 +14,15 @@ import type {
 } from "@witgen/runtime";
 import {
   BorrowScope,
-  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   compileComponent,
   coreCallTrap,
-  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
   loadStringFromRange,
   resourceHandles,
-  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -41,9 +38,7 @@ function liftUseHandle(core: CoreFunction, ac: AdapterContext): Exports["useHand
     cx.borrowScope = scope;
     let where = 'param "h"';
     try {
-      beginLowering(cx);
       const hHandle = handleHandles.lowerBorrow(cx, h);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(hHandle) as number;
@@ -56,8 +51,6 @@ function liftUseHandle(core: CoreFunction, ac: AdapterContext): Exports["useHand
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "use-handle", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "use-handle", where);
     } finally {
       inst.leave(entered);

@@ -18,13 +18,11 @@ import {
   allocateList,
   atPath,
   badValue,
-  beginLowering,
   callPostReturn,
   checkBorrowsDropped,
   checkListRange,
   compileComponent,
   coreCallTrap,
-  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -32,7 +30,6 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
-  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -652,9 +649,7 @@ function liftObject(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      beginLowering(cx);
       const selfHandle = handles.lowerBorrow(cx, self);
-      endLowering(cx);
       try {
         core(selfHandle);
       } catch (e) {
@@ -663,8 +658,6 @@ function liftObject(core: CoreFunction, ac: AdapterContext): JsFunction {
       checkBorrowsDropped(scope, funcName);
       if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName);
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, funcName, where);
     } finally {
       inst.leave(entered);
@@ -686,9 +679,7 @@ function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction 
     let where = 'param "self"';
     try {
       cx.refresh();
-      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -709,8 +700,6 @@ function liftObjectToString(core: CoreFunction, ac: AdapterContext): JsFunction 
         callPostReturn(inst, postReturn, "[method]object.to-string", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.to-string", where);
     } finally {
       inst.leave(entered);
@@ -731,9 +720,7 @@ function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
     cx.borrowScope = scope;
     let where = 'param "self"';
     try {
-      beginLowering(cx);
       const selfHandle = objectHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -746,8 +733,6 @@ function liftObjectLength(core: CoreFunction, ac: AdapterContext): JsFunction {
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "[method]object.length", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]object.length", where);
     } finally {
       inst.leave(entered);

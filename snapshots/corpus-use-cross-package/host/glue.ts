@@ -14,17 +14,14 @@ import type {
 } from "@witgen/runtime";
 import {
   BorrowScope,
-  beginLowering,
   callPostReturn,
   compileComponent,
   coreCallTrap,
-  endLowering,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
   resourceHandles,
   stringLowerer,
-  undoLowering,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -40,9 +37,7 @@ function liftHandle(
     const entered = inst.enter("handle");
     let where = 'param "req"';
     try {
-      beginLowering(cx);
       const reqHandle = requestHandles.lowerOwn(cx, req);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(reqHandle) as number;
@@ -54,8 +49,6 @@ function liftHandle(
       if (postReturn !== undefined) callPostReturn(inst, postReturn, "handle", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "handle", where);
     } finally {
       inst.leave(entered);

@@ -230,9 +230,7 @@ function liftGuestBookSignatures(core: CoreFunction, ac: AdapterContext): JsFunc
     let where = 'param "self"';
     try {
       cx.refresh();
-      beginLowering(cx);
       const selfHandle = guestBookHandles.lowerBorrow(cx, self);
-      endLowering(cx);
       let ret: number;
       try {
         ret = core(selfHandle) as number;
@@ -260,8 +258,6 @@ function liftGuestBookSignatures(core: CoreFunction, ac: AdapterContext): JsFunc
         callPostReturn(inst, postReturn, "[method]guest-book.signatures", ret);
       return result;
     } catch (e) {
-      // A refused argument: what the ones before it moved into the component is taken back.
-      undoLowering(cx);
       throw exportCallFailed(e, inst, "[method]guest-book.signatures", where);
     } finally {
       inst.leave(entered);

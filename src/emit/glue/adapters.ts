@@ -6,7 +6,7 @@
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
  * Rendered `generic`, an adapter serves every function of its shape (module.ts).
  */
-import { containsBorrow, lowersHandles, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
+import { containsBorrow, needsLoweringJournal, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { AsyncTypes, coreTsType, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { liftFlat, load, Slots } from "./lift.js";
@@ -97,7 +97,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   for (const h of ["coreCallTrap", "callPostReturn", "exportCallFailed"] as const) env.rt(h);
   if (env.lowersStrings) env.rt("stringLowerer");
   // Arguments that add handles to the component's table are lowered in the runtime's journal.
-  const journal = lowersHandles(plan.params.map((p) => p.type));
+  const journal = needsLoweringJournal(plan.params.map((p) => p.type));
   if (journal) for (const h of ["beginLowering", "endLowering", "undoLowering"] as const) env.rt(h);
   const fnType = fnTypeOf(spec);
   const resultCore = plan.core.results[0];
