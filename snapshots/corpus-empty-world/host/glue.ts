@@ -7,8 +7,7 @@ import { compileComponent } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
 /**
- * No function of this world has a specialised adapter (async functions and signatures with
- * streams, futures or error-contexts keep the runtime's dynamic path).
+ * The world has no functions, so there are no adapters.
  */
 export const adapters: HostAdapters = {};
 

@@ -16,7 +16,9 @@ import type {
 import {
   asyncTypeAt,
   badValue,
+  callPostReturn,
   compileComponent,
+  coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -25,6 +27,114 @@ import {
   stringLowerer,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
+
+/**
+ * The export, called by the host (CanonicalABI.md `canon_lift`).
+ * One adapter for the functions of this shape:
+ * - `corpus:futures/promises#completion`
+ * - `corpus:futures/promises#value`
+ * - `corpus:futures/promises#fallible`
+ */
+function liftToFuture(core: CoreFunction, ac: AdapterContext): JsFunction {
+  const { cx, inst } = ac;
+  const funcName = ac.path.slice(ac.path.indexOf("#") + 1);
+  const futureType = asyncTypeAt(ac.plan, ["result"], "future");
+  const postReturn = cx.opts.postReturn;
+  return function lifted() {
+    const entered = inst.enter(funcName);
+    let where = "result";
+    try {
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, funcName);
+      }
+      where = "result";
+      const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, funcName, ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, funcName, where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:futures/promises#nested`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNested(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:futures/promises"]["nested"] {
+  const { cx, inst } = ac;
+  const futureType = asyncTypeAt(ac.plan, ["params", 0, "type"], "future");
+  const futureType2 = asyncTypeAt(ac.plan, ["result"], "future");
+  const postReturn = cx.opts.postReturn;
+  return function nested(f) {
+    const entered = inst.enter("nested");
+    let where = 'param "f"';
+    try {
+      const fHandle = cx.hooks.lowerFuture(cx, f, futureType);
+      let ret: number;
+      try {
+        ret = core(fHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "nested");
+      }
+      where = "result";
+      const result: any = cx.hooks.liftFuture(cx, ret >>> 0, futureType2);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "nested", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "nested", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:futures/promises#both`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftBoth(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:futures/promises"]["both"] {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result", "fields", 0, "type"], "stream");
+  const futureType = asyncTypeAt(ac.plan, ["result", "fields", 1, "type"], "future");
+  const postReturn = cx.opts.postReturn;
+  return function both() {
+    const entered = inst.enter("both");
+    let where = "result";
+    try {
+      cx.refresh();
+
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "both");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const result0: any = cx.hooks.liftStream(cx, cx.dv.getUint32(retPtr, true) >>> 0, streamType);
+      const result1: any = cx.hooks.liftFuture(
+        cx,
+        cx.dv.getUint32(retPtr + 4, true) >>> 0,
+        futureType,
+      );
+      const result: [any, any] = [result0, result1];
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "both", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "both", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
 
 /**
  * The import, implemented by the host (CanonicalABI.md `canon_lower`).
@@ -324,6 +434,33 @@ const element3 = {
   },
 };
 
+/** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
+const liftExports: Record<
+  string,
+  { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
+> = {
+  "corpus:futures/promises#completion": {
+    make: liftToFuture as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:futures/promises#value": {
+    make: liftToFuture as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:futures/promises#fallible": {
+    make: liftToFuture as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:futures/promises#nested": {
+    make: liftNested as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+  "corpus:futures/promises#both": {
+    make: liftBoth as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -361,13 +498,17 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
- * path (a sync function whose values hold streams, futures or error-contexts).
+ * path (an async import lowered sync by a component without async features).
  */
 export const adapters: HostAdapters = {
   elements: {
     bool: element1,
     "result<_,_>": element2,
     "result<string,u8>": element3,
+  },
+  liftExport(path, core, ac) {
+    const adapter = liftExports[path];
+    return adapter?.make(core, agreed(path, ac, adapter.core));
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

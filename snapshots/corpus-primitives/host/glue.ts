@@ -144,6 +144,36 @@ function liftAll(
   };
 }
 
+/** `corpus:primitives/prims#ctx`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftCtx(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:primitives/prims"]["ctx"] {
+  const { cx, inst } = ac;
+  const postReturn = cx.opts.postReturn;
+  return function ctx(e2) {
+    const entered = inst.enter("ctx");
+    let where = 'param "e"';
+    try {
+      const e2Handle = cx.hooks.lowerErrorContext(cx, e2);
+      let ret: number;
+      try {
+        ret = core(e2Handle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "ctx");
+      }
+      where = "result";
+      const result: any = cx.hooks.liftErrorContext(cx, ret >>> 0);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "ctx", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "ctx", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
 /** `corpus:primitives/prims#all`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
 function lowerAll(host: JsFunction, ac: AdapterContext): CoreFunction {
   const { cx, inst } = ac;
@@ -416,6 +446,10 @@ const liftExports: Record<
     make: liftAll as (core: CoreFunction, ac: AdapterContext) => JsFunction,
     core: "i32 i32 i32 i32 i64 i32 i32 i32 i64 f32 f64 i32 i32 i32 -> i32",
   },
+  "corpus:primitives/prims#ctx": {
+    make: liftCtx as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */
@@ -455,7 +489,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
- * path (a sync function whose values hold streams, futures or error-contexts).
+ * path (an async import lowered sync by a component without async features).
  */
 export const adapters: HostAdapters = {
   liftExport(path, core, ac) {

@@ -18,8 +18,10 @@ import {
   asyncTypeAt,
   atPath,
   badValue,
+  callPostReturn,
   checkListRange,
   compileComponent,
+  coreCallTrap,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -73,6 +75,140 @@ function storeFrame(cx: LiftLowerContext, ptr: number, value: Frame, path = ""):
   }
   cx.dv.setUint32(ptr + 4, valueDataPtr, true);
   cx.dv.setUint32(ptr + 8, valueData.length, true);
+}
+
+/** `corpus:streams/pipes#read-all`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftReadAll(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:streams/pipes"]["readAll"] {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const postReturn = cx.opts.postReturn;
+  return function readAll(s) {
+    const entered = inst.enter("read-all");
+    let where = 'param "s"';
+    try {
+      cx.refresh();
+      const sHandle = cx.hooks.lowerStream(cx, s, streamType);
+      let ret: number;
+      try {
+        ret = core(sHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "read-all");
+      }
+      cx.refresh();
+      where = "result";
+      const retPtr = ret >>> 0;
+      cx.checkRange(retPtr, 8, 4, "result", "CanonicalABI.md lift_flat_values");
+      const resultPtr = cx.dv.getUint32(retPtr, true);
+      const resultLen = cx.dv.getUint32(retPtr + 4, true);
+      checkListRange(cx, resultPtr, resultLen, 1, 1);
+      const result: Uint8Array = new Uint8Array(
+        cx.u8.slice(resultPtr, resultPtr + resultLen).buffer,
+      );
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "read-all", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "read-all", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:streams/pipes#signals`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftSignals(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:streams/pipes"]["signals"] {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["result"], "stream");
+  const postReturn = cx.opts.postReturn;
+  return function signals() {
+    const entered = inst.enter("signals");
+    let where = "result";
+    try {
+      let ret: number;
+      try {
+        ret = core() as number;
+      } catch (e) {
+        throw coreCallTrap(e, "signals");
+      }
+      where = "result";
+      const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "signals", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "signals", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:streams/pipes#frames`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftFrames(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:streams/pipes"]["frames"] {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  const postReturn = cx.opts.postReturn;
+  return function frames(input) {
+    const entered = inst.enter("frames");
+    let where = 'param "input"';
+    try {
+      const inputHandle = cx.hooks.lowerStream(cx, input, streamType);
+      let ret: number;
+      try {
+        ret = core(inputHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "frames");
+      }
+      where = "result";
+      const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "frames", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "frames", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
+}
+
+/** `corpus:streams/pipes#nested`: the export, called by the host (CanonicalABI.md `canon_lift`). */
+function liftNested(
+  core: CoreFunction,
+  ac: AdapterContext,
+): Exports["corpus:streams/pipes"]["nested"] {
+  const { cx, inst } = ac;
+  const streamType = asyncTypeAt(ac.plan, ["params", 0, "type"], "stream");
+  const streamType2 = asyncTypeAt(ac.plan, ["result"], "stream");
+  const postReturn = cx.opts.postReturn;
+  return function nested(x) {
+    const entered = inst.enter("nested");
+    let where = 'param "x"';
+    try {
+      const xHandle = cx.hooks.lowerStream(cx, x, streamType);
+      let ret: number;
+      try {
+        ret = core(xHandle) as number;
+      } catch (e) {
+        throw coreCallTrap(e, "nested");
+      }
+      where = "result";
+      const result: any = cx.hooks.liftStream(cx, ret >>> 0, streamType2);
+      if (postReturn !== undefined) callPostReturn(inst, postReturn, "nested", ret);
+      return result;
+    } catch (e) {
+      throw exportCallFailed(e, inst, "nested", where);
+    } finally {
+      inst.leave(entered);
+    }
+  };
 }
 
 /** `corpus:streams/pipes#read-all`: the import, implemented by the host (CanonicalABI.md `canon_lower`). */
@@ -336,6 +472,29 @@ const element2 = {
   },
 };
 
+/** Lifts of the component's exports, by extern path (`"name"` or `"interface#name"`), with their core types. */
+const liftExports: Record<
+  string,
+  { make: (core: CoreFunction, ac: AdapterContext) => JsFunction; core: string }
+> = {
+  "corpus:streams/pipes#read-all": {
+    make: liftReadAll as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+  "corpus:streams/pipes#signals": {
+    make: liftSignals as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "-> i32",
+  },
+  "corpus:streams/pipes#frames": {
+    make: liftFrames as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+  "corpus:streams/pipes#nested": {
+    make: liftNested as (core: CoreFunction, ac: AdapterContext) => JsFunction,
+    core: "i32 -> i32",
+  },
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -371,12 +530,16 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
- * path (a sync function whose values hold streams, futures or error-contexts).
+ * path (an async import lowered sync by a component without async features).
  */
 export const adapters: HostAdapters = {
   elements: {
     "record{seq:u32,data:list<u8>}": element1,
     string: element2,
+  },
+  liftExport(path, core, ac) {
+    const adapter = liftExports[path];
+    return adapter?.make(core, agreed(path, ac, adapter.core));
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

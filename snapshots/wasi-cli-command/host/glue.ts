@@ -4546,7 +4546,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 
 /**
  * The generated adapters for the instantiator; what has none keeps the runtime's dynamic
- * path (a sync function whose values hold streams, futures or error-contexts).
+ * path (an async import lowered sync by a component without async features).
  */
 export const adapters: HostAdapters = {
   elements: {

@@ -76,6 +76,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   if (plan.direction !== "lift") throw new Error(`glue: ${plan.name}: an export adapter needs a "lift" plan`);
   const env = new Env(helpers);
   env.shared = shared;
+  env.asyncTypes = new AsyncTypes(planRoots(plan), env);
   const jsName = env.locals.claim(spec.generic ? "lifted" : spec.jsName);
   const name = functionName(env, spec);
   const params = spec.paramNames.map((n) => env.locals.claim(n));
@@ -102,6 +103,7 @@ export function renderExportAdapter(spec: AdapterSpec, helpers: Set<RuntimeHelpe
   const fnType = fnTypeOf(spec);
   const resultCore = plan.core.results[0];
   return renderTemplate("export", {
+    asyncTypes: env.asyncTypes.declarations,
     docs: spec.docs,
     members: membersDoc(spec),
     factory: spec.factory,

@@ -10,10 +10,10 @@
  * code for components using async features, whose exports the task machinery calls (an async
  * export's parameters: its result is lifted by `canon task.return`, for which each async
  * result type gets a `taskReturn` adapter), and every async import a `taskImport` adapter (its
- * values when lowered `async`). Task adapters move stream, future and error-context values through
- * the runtime's hooks (`AsyncTypes`), as do the whole-call adapters of sync imports (WASI 0.3's
- * `write-via-stream` and the like, lowered sync); the whole-call adapters of exports, used only by
- * components without async features, leave signatures with them to the instantiator's dynamic path.
+ * values when lowered `async`). Stream, future and error-context values move through the
+ * runtime's hooks (`AsyncTypes`), with the component's types from the runtime's plan. Only a sync
+ * lowering of an async import by a component without async features keeps the instantiator's
+ * dynamic path (the call cannot wait, so the host must answer at once or it traps).
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
 import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
@@ -105,20 +105,16 @@ function factoryName(factories: Scope, prefix: string, fn: IrFunction): string {
  * The adapters of `fns`, by kind: `lift` / `lower` for sync functions (the whole call); `task`
  * for exports the task machinery calls (their value code: sync ones whole, async ones'
  * parameters); `taskImport` for async imports lowered `async` (with their parameters' layout as
- * one tuple, for the spilled case). Task adapters get stream/future types from the runtime's plan.
+ * one tuple, for the spilled case). Every function gets one; stream, future and error-context
+ * values take their types from the runtime's plan.
  */
 function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lower" | "task" | "taskImport", options: GlueOptions, factories: Scope): WorldAdapter[] {
   const resolver = new TypeResolver(doc);
   const out: WorldAdapter[] = [];
   const direction = kind === "lower" || kind === "taskImport" ? "lower" : "lift";
-  // Sync exports outside the task machinery (a component without async features) keep the dynamic path for ends.
-  const withEnds = kind !== "lift";
   for (const { fn, path, fnType } of fns) {
     if (kind === "taskImport" ? !fn.async : fn.async && kind !== "task") continue;
     const plan = planOf(resolver, fn, direction);
-    // An async export's result comes through `task.return`: only its parameters matter here.
-    const result = fn.async && kind === "task" ? undefined : plan.result;
-    if (!plan.params.every((p) => supported(p.type, withEnds)) || (result && !supported(result, withEnds))) continue;
     const params = new Scope();
     out.push({
       async: fn.async,

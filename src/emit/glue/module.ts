@@ -207,6 +207,6 @@ export function renderGlueModule(input: GlueModuleInput): string {
     tail: input.tail ?? "",
     noAdapters:
       input.noAdapters ??
-      "No function of this world has a specialised adapter (async functions and signatures with\n * streams, futures or error-contexts keep the runtime's dynamic path).",
+      "The world has no functions, so there are no adapters.",
   });
 }
