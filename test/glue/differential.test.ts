@@ -102,6 +102,8 @@ describe("generated glue agrees with the dynamic path", () => {
           const d = await roundTrip(sig, args, host, "dynamic", { stringEncoding: encoding });
           expect(d.error, `seed ${seed}`).toBeUndefined();
           expectSame(g, d);
+          // The same through the adapter a module shares among functions of this shape.
+          expectSame(await roundTrip(sig, args, host, "generic", { stringEncoding: encoding }), d);
         }
       });
     }
@@ -119,6 +121,7 @@ describe("borrowed handles agree with the dynamic path", () => {
     expect(d.error?.message).toMatch(/2 borrowed handle\(s\) lent to the callee were not dropped/);
     expect(g.hostArgs).toEqual(args);
     expectSame(g, d);
+    expectSame(await roundTrip(peek, args, () => 7, "generic"), d);
   });
   it("a refused argument takes back the own and borrow handles the ones before it moved in", async () => {
     const keep: Signature = { name: "keep", params: [["f", T.own(0, "file")], ["g", T.borrow(1, "dir")], ["n", T.u32]], result: T.u32 };
@@ -128,12 +131,14 @@ describe("borrowed handles agree with the dynamic path", () => {
     expect(d.error?.message).toMatch(/expected a u32 .* in keep \(param "n"\)/);
     expect(d.handles).toBe(0);
     expectSame(g, d);
+    expectSame(await roundTrip(keep, args, () => 7, "generic"), d);
   });
   it("a non-object as a resource is a bad argument", async () => {
     const g = await roundTrip(peek, [5, undefined], () => 7, "generated");
     const d = await roundTrip(peek, [5, undefined], () => 7, "dynamic");
     expect(d.error?.message).toMatch(/expected a file resource object/);
     expectSame(g, d);
+    expectSame(await roundTrip(peek, [5, undefined], () => 7, "generic"), d);
   });
 });
 
@@ -175,6 +180,7 @@ describe("errors agree with the dynamic path", () => {
       expect(d.error?.name).toBe("AbiValueError");
       expect(d.error?.message).toMatch(pattern);
       expectSame(g, d);
+      expectSame(await roundTrip(sig, args, host, "generic"), d);
       expect(g.poisoned).toBe(false);
     });
   }
@@ -197,6 +203,7 @@ describe("errors agree with the dynamic path", () => {
       expect(d.error?.name).toBe("Trap");
       expect(d.error?.message).toMatch(/host function returned an invalid value/);
       expectSame(g, d);
+      expectSame(await roundTrip(sig, args, () => result, "generic"), d);
       expect(g.poisoned).toBe(true);
     });
   }
@@ -210,6 +217,7 @@ describe("errors agree with the dynamic path", () => {
     const d = await roundTrip(sig, [1, 2], host, "dynamic");
     expect(d.error?.message).toMatch(/host function threw: boom in add/);
     expectSame(g, d);
+    expectSame(await roundTrip(sig, [1, 2], host, "generic"), d);
   });
 
   // Invalid guest data: core values changed between the export's lowering and the import's lifting.
@@ -239,6 +247,7 @@ describe("errors agree with the dynamic path", () => {
         expect(d.error).toBeUndefined();
       }
       expectSame(g, d);
+      expectSame(await roundTrip(sig, args, host, "generic", { tamper }), d);
     });
   }
 });
