@@ -223,7 +223,6 @@ it("100 async calls of each kind in flight at once on one instance all complete 
   const { e, quiescent } = await fresh();
   const N = 100;
   const ids = Array.from({ length: N }, (_, i) => i);
-  const started = Date.now();
   const [nows, checks, lengths, streams, futures] = await Promise.all([
     Promise.all(ids.map((i) => e.now(i))),
     Promise.all(ids.map((i) => e.check(`#${i}`, i % 2 === 0))),
@@ -231,16 +230,14 @@ it("100 async calls of each kind in flight at once on one instance all complete 
     Promise.all(ids.map(async (i) => (await readAllBytes(await e.numbers(i * 37))).bytes)),
     Promise.all(ids.map((i) => e.later(i))),
   ]);
-  const elapsed = Date.now() - started;
   expect(nows).toEqual(ids.map((i) => i + 1));
   expect(checks).toEqual(ids.map((i) => (i % 2 === 0 ? { tag: "ok", val: `ok: #${i}` } : { tag: "err", val: `bad: #${i}` })));
   expect(lengths).toEqual(ids.map((i) => BigInt(i + 1000)));
   streams.forEach((bytes, i) => expectNumbers(bytes, i * 37));
   expect(futures).toEqual(ids.map((i) => i * 2));
-  // 500 calls on a QuickJS guest: well under a few seconds (about 0.2 s here).
-  expect(elapsed).toBeLessThan(10_000);
   quiescent();
-});
+  // A hang guard, not a benchmark: 500 calls on a QuickJS guest take about 0.2 s here.
+}, 10_000);
 
 it("through generated host glue: same values, a top-level err is a thrown ComponentError", async () => {
   const bytes = await buildJsGuest("qjs-async", "async-guest", { async: true });

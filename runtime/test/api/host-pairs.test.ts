@@ -63,11 +63,10 @@ describe("host-to-host streams", () => {
     expect(chunks[0].length).toBe(1000);
   });
 
-  it("throughput sanity: 16 MiB in 64 KiB chunks arrives as 64 KiB chunks, not bytes", async () => {
+  it("16 MiB written in 64 KiB chunks arrives as 64 KiB chunks, not bytes", async () => {
     const { reader, writer } = stream<number, Uint8Array>("u8");
     const chunk = new Uint8Array(64 * 1024).map((_, k) => k & 0xff);
     const total = 256;
-    const started = performance.now();
     const producer = (async () => {
       for (let k = 0; k < total; k++) await writer.writeAll(chunk);
       writer.close();
@@ -82,9 +81,8 @@ describe("host-to-host streams", () => {
     await producer;
     expect(bytes).toBe(total * chunk.length);
     expect(reads).toBe(total);
-    // One TypedArray.set per chunk: far below a second even on a slow machine.
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
+    // A hang guard, not a benchmark: one TypedArray.set per chunk takes far below a second.
+  }, 5_000);
 
   it("the element type of stream() is learnt from the first typed-array write", async () => {
     const { reader, writer } = stream<number, Float64Array>();
