@@ -4,15 +4,9 @@
  * with two resource types of the same shape (`tcp` and `udp`) and two exports of one signature:
  * each function must get its own values, resources and error messages, as on the dynamic path.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, Trap, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
-import { loadGlue } from "./harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Trap, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
+import { watGlue } from "./wat-glue.js";
 
 const WAT = `(component
   (import "test:shared/net" (instance $net
@@ -84,24 +78,12 @@ function hostNet(log: string[], failOn?: string) {
 }
 
 describe("glue: one adapter for functions of one shape", () => {
-  let dir: string;
   let compiled: CompiledComponent;
-  let glueTs: string;
   let glue: { adapters: HostAdapters };
+  let glueTs: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-shared-adapters-"));
-    const bytes = await buildWatComponent(WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    ({ compiled, glue, glueTs } = await watGlue(WAT));
   });
 
   it("emits one factory per shape, named after what the names share, listing its functions", () => {

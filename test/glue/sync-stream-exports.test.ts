@@ -5,15 +5,9 @@
  * WAT component, bindings generated from its binary; values, errors and the handles left in the
  * component's table are checked against the dynamic path, and that the adapters ran.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, future, stream, type CompiledComponent, type FutureReader, type HostAdapters, type StreamReader } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
-import { loadGlue } from "./harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { future, stream, type CompiledComponent, type FutureReader, type HostAdapters, type StreamReader } from "@witgen/runtime";
+import { watGlue } from "./wat-glue.js";
 
 // echo(s) and echo-future(f) give back the end they got; forward(s, tag) passes s on to the
 // host's `sink` and answers tag.
@@ -43,24 +37,12 @@ type Api = {
 };
 
 describe("glue: sync exports moving streams and futures (a component without async features)", () => {
-  let dir: string;
   let compiled: CompiledComponent;
-  let glueTs: string;
   let glue: { adapters: HostAdapters };
+  let glueTs: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-sync-stream-exports-"));
-    const bytes = await buildWatComponent(WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    ({ compiled, glue, glueTs } = await watGlue(WAT));
   });
 
   /** An instance through the generated adapters (or, with `dynamic`, the runtime's own path). */

@@ -5,40 +5,23 @@
  * returns through the runtime's hooks. A real WAT component, bindings generated from its binary;
  * values and errors are checked against the dynamic path, and that the adapter ran.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, futureFrom, type CompiledComponent, type HostAdapters, type StreamReader } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { futureFrom, type CompiledComponent, type HostAdapters, type StreamReader } from "@witgen/runtime";
 import { WRITE_VIA_STREAM_WAT as WAT } from "../../runtime/test/link/write-via-stream-guest.js";
-import { loadGlue } from "./harness.js";
+import { watGlue } from "./wat-glue.js";
 
 type Api = { run(): Promise<number> };
 type WriteViaStream = (data: StreamReader<number, Uint8Array>) => unknown;
 
 describe("glue: sync imports moving streams and futures (whole-call adapters)", () => {
-  let dir: string;
   let compiled: CompiledComponent;
   let glue: { adapters: HostAdapters };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-sync-stream-imports-"));
-    const bytes = await buildWatComponent(WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    const glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    expect(glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "stream")');
-    expect(glueTs).toContain('asyncTypeAt(ac.plan, ["result"], "future")');
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    const built = await watGlue(WAT);
+    ({ compiled, glue } = built);
+    expect(built.glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "stream")');
+    expect(built.glueTs).toContain('asyncTypeAt(ac.plan, ["result"], "future")');
   });
 
   /** An instance through the generated adapters (or, with `dynamic`, the runtime's own path). */

@@ -5,15 +5,9 @@
  * runtime keeps the call. A real WAT component, bindings generated from its binary; values, bad
  * arguments and which adapters ran are checked against the dynamic path.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, type CompiledComponent, type HostAdapters, type TaskExportValues } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
-import { loadGlue } from "./harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CompiledComponent, type HostAdapters, type TaskExportValues } from "@witgen/runtime";
+import { watGlue } from "./wat-glue.js";
 
 const WAT = `(component
   (type $point (record (field "x" s32) (field "y" s32)))
@@ -71,24 +65,12 @@ type Api = {
 };
 
 describe("glue: value code of exports the task machinery calls", () => {
-  let dir: string;
   let compiled: CompiledComponent;
   let glue: { adapters: HostAdapters };
   let glueTs: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-task-exports-"));
-    const bytes = await buildWatComponent(WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    ({ compiled, glue, glueTs } = await watGlue(WAT));
   });
 
   /** The glue's adapters, counting which task exports they gave value code for. */

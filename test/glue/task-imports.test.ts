@@ -5,15 +5,9 @@
  * component, bindings generated from its binary; values and errors are checked against the
  * dynamic path, and which adapters ran.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, ComponentError, Trap, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
-import { loadGlue } from "./harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ComponentError, Trap, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
+import { watGlue } from "./wat-glue.js";
 
 const WAT = `(component
   (type $pt (record (field "x" s32) (field "y" s32)))
@@ -62,25 +56,14 @@ type Pt = { x: number; y: number };
 type Api = { callAdd(a: number): number; callSlow(x: number, name: string, p: Pt): Pt };
 
 describe("glue: value code of async host imports lowered async", () => {
-  let dir: string;
   let compiled: CompiledComponent;
   let glue: { adapters: HostAdapters };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-task-imports-"));
-    const bytes = await buildWatComponent(WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    const glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    expect(glueTs).toMatch(/^function taskImportAdd\(/m);
-    expect(glueTs).toMatch(/^function taskImportSlow\(/m);
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    const built = await watGlue(WAT);
+    ({ compiled, glue } = built);
+    expect(built.glueTs).toMatch(/^function taskImportAdd\(/m);
+    expect(built.glueTs).toMatch(/^function taskImportSlow\(/m);
   });
 
   const seen: unknown[][] = [];

@@ -4,39 +4,22 @@
  * source that fails while the call runs fails the call, as on the dynamic path. A real WAT
  * component (runtime/test/link/stream-sum-guest.ts), bindings generated from its binary.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileComponent, futureFrom, streamFrom, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
-import { generate } from "../../src/generate.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { futureFrom, streamFrom, type CompiledComponent, type HostAdapters } from "@witgen/runtime";
 import { STREAM_SUM_WAT } from "../../runtime/test/link/stream-sum-guest.js";
-import { buildWatComponent } from "../support/build-component.js";
-import { typecheck } from "../support/typecheck.js";
-import { loadGlue } from "./harness.js";
+import { watGlue } from "./wat-glue.js";
 
 type Api = { sum(s: unknown): Promise<number>; wait(f: unknown): Promise<number> };
 
 describe("glue: stream and future values in task adapters", () => {
-  let dir: string;
   let compiled: CompiledComponent;
   let glue: { adapters: HostAdapters };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "witgen-task-streams-"));
-    const bytes = await buildWatComponent(STREAM_SUM_WAT);
-    await writeFile(path.join(dir, "c.wasm"), bytes);
-    const { files } = await generate({ witPath: path.join(dir, "c.wasm"), mode: "host" });
-    expect(typecheck(files)).toEqual([]);
-    const glueTs = files.find((f) => f.path === "glue.ts")!.contents;
-    expect(glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "stream")');
-    expect(glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "future")');
-    glue = await loadGlue(glueTs);
-    compiled = await compileComponent(bytes);
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    const built = await watGlue(STREAM_SUM_WAT);
+    ({ compiled, glue } = built);
+    expect(built.glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "stream")');
+    expect(built.glueTs).toContain('asyncTypeAt(ac.plan, ["params", 0, "type"], "future")');
   });
 
   function instance(): { api: Api; used: string[]; handles: () => number } {
