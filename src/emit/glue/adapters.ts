@@ -4,7 +4,7 @@
  * (`canon lower`: lift core arguments, call the host, lower its result), each
  * rendered from a template (`templates/glue/*.hbs`) around value code from
  * lower.ts / lift.ts. The sections follow the plan's steps (`FunctionPlan.steps`).
- * Rendered `generic`, an adapter serves every function of its shape (module.ts).
+ * Rendered `generic`, an adapter serves every function of its shape (same-shape.ts).
  */
 import { containsBorrow, needsLoweringJournal, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, type FunctionPlan, type PlanStep, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";

@@ -2,7 +2,7 @@
  * Host glue for a world (`witgen host`): `glue.ts`, with one specialised adapter
  * per function the world imports or exports and an `instantiate(source, imports)`
  * typed by the host declarations (`index.ts`'s `Imports` / `Exports`). Functions whose adapters
- * would differ only in names share one (module.ts `renderShared`).
+ * would differ only in names share one (same-shape.ts).
  *
  * Resource constructors, methods and statics get adapters too (the runtime's resource classes
  * call them). Named types moved through memory get one alias and store/load function each,
