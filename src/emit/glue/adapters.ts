@@ -30,7 +30,7 @@ export interface AdapterSpec {
   throwsErr: boolean;
   docs: string;
   /**
-   * Render the adapter for every function of its shape (module.ts shares one among functions
+   * Render the adapter for every function of its shape (same-shape.ts shares one among functions
    * whose adapters would differ only in names): the function's name comes from `ac.path`, the
    * resources' handle locals are numbered and the host-facing type is loose.
    */
