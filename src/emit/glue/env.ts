@@ -301,11 +301,11 @@ export function tsType(p: ValuePlan, named?: (p: ValuePlan) => string | undefine
 }
 
 /**
- * Whether the generator can specialise values of `p`. Streams, futures and error-contexts only
- * in adapters that move ends (`withEnds`: task and import adapters), which get their types from
- * the runtime's plan (`AsyncTypes`).
+ * Whether code outside a function's adapter (an element's load/store, a named type's shared
+ * function) can handle values of `p`: not streams, futures or error-contexts, whose types the
+ * adapters take from the runtime's plan of the function (`AsyncTypes`).
  */
-export function supported(p: ValuePlan, withEnds = false): boolean {
-  if (p.kind === "stream" || p.kind === "future" || p.kind === "error-context") return withEnds;
-  return childPlans(p).every((c) => supported(c.plan, withEnds));
+export function supported(p: ValuePlan): boolean {
+  if (p.kind === "stream" || p.kind === "future" || p.kind === "error-context") return false;
+  return childPlans(p).every((c) => supported(c.plan));
 }

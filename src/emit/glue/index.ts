@@ -24,7 +24,7 @@ import { bindingName, Scope } from "../names.js";
 import { formatTypeScript } from "../render.js";
 import { lit } from "./code.js";
 import { worldElements } from "./elements.js";
-import { RUNTIME_HELPERS, supported } from "./env.js";
+import { RUNTIME_HELPERS } from "./env.js";
 import { holdsHandles, namedPlans } from "./shared.js";
 import type { TaskReturnSpec } from "./adapters.js";
 import { renderGlueModule, type GlueFunction } from "./module.js";
@@ -146,7 +146,7 @@ function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
     const t = resolver.resolve(fn.result);
     const result = planValue(t);
     const key = abiTypeKey(t);
-    if (out.has(key) || !supported(result, true) || holdsHandles(result)) continue;
+    if (out.has(key) || holdsHandles(result)) continue;
     out.set(key, { key, result, factory: factoryName(factories, "taskReturnOf", fn) });
   }
   return [...out.values()];
