@@ -3,7 +3,8 @@
  * interpreted codec of the same element type: storing the same values leaves the same bytes
  * and the same realloc calls in memory, loading them back gives the same values, and a value
  * of the wrong shape is refused with the same message. Number elements get no generated code
- * (the runtime copies them in bulk), nor do elements holding handles or nested streams.
+ * (the runtime copies them in bulk); elements holding handles get a factory, tested through a
+ * real component in element-handles.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -16,7 +17,7 @@ import {
   type ElementAdapter,
   type StringEncoding,
 } from "@witgen/runtime";
-import { abiTypeKey } from "@witgen/runtime";
+import { elementAdapterKey } from "@witgen/runtime";
 import { emitGlue } from "../../src/emit/glue/index.js";
 import { loadWitSource, selectWorld } from "../../src/wit/index.js";
 import { loadGlue } from "./harness.js";
@@ -89,7 +90,7 @@ describe("generated stream/future element code", async () => {
   const types = new Map<string, AbiType>();
   const visit = (t: AbiType | undefined): void => {
     if (!t) return;
-    if ((t.kind === "stream" || t.kind === "future") && t.element) types.set(abiTypeKey(t.element), t.element);
+    if ((t.kind === "stream" || t.kind === "future") && t.element) types.set(elementAdapterKey(t.element), t.element);
     if (t.kind === "stream" || t.kind === "future") visit(t.element);
   };
   for (const fn of Object.values(doc.interfaces).flatMap((i) => i.functions)) {

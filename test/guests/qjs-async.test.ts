@@ -15,6 +15,7 @@ import {
   stream,
   streamFrom,
   type CompiledComponent,
+  type ElementAdapter,
   type StreamReader,
 } from "@witgen/runtime";
 import { assertQuiescent, debugState } from "../../runtime/src/async/debug.js";
@@ -295,13 +296,16 @@ it("through generated host glue: same values, a top-level err is a thrown Compon
   expect(Object.keys(elements).sort()).toEqual(["record{x:s32,label:string}", "string"]);
   const calls: Record<string, number> = {};
   const counted = Object.fromEntries(
-    Object.entries(elements).map(([key, e]) => [
+    Object.entries(elements).map(([key, adapter]) => {
+      const e = adapter as ElementAdapter; // these element types hold no handles: adapters, not factories
+      return [
       key,
       {
         load: (cx: Parameters<typeof e.load>[0], ptr: number) => ((calls[`load ${key}`] = (calls[`load ${key}`] ?? 0) + 1), e.load(cx, ptr)),
         store: (cx: Parameters<typeof e.store>[0], v: unknown, ptr: number) => ((calls[`store ${key}`] = (calls[`store ${key}`] ?? 0) + 1), e.store(cx, v, ptr)),
       },
-    ]),
+    ];
+    }),
   );
   const viaElements = (await guest.compiled.instantiate({}, { adapters: { ...guest.glue.adapters, elements: counted }, results: "throw" }))
     .exports as typeof g;

@@ -223,8 +223,11 @@ export interface ElementValueCodec {
 }
 
 export class CodecCompiler {
-  /** Stream/future element codecs supplied by generated glue, by `abiTypeKey` of the element type. */
-  elementAdapters: Readonly<Record<string, ElementValueCodec>> | undefined;
+  /**
+   * Stream/future element codecs supplied by generated glue, by `elementAdapterKey` of the
+   * element type: a codec, or a factory of one given the type's plan and these codecs.
+   */
+  elementAdapters: Readonly<Record<string, ElementValueCodec | ((element: { plan: ValuePlan; codecs: CodecCompiler }) => ElementValueCodec)>> | undefined;
   private readonly cache = new WeakMap<ValuePlan, Codec>();
   private readonly bindings = new Map<TypeId, ResourceBinding>();
 

@@ -196,11 +196,16 @@ function handleNodes(p: ValuePlan, out: HandlePlan[]): void {
   }
 }
 
+/** The resource types of a stream/future element type, numbered as `resourceHandles` numbers a function's. */
+export function elementResourceHandles(element: { plan: ValuePlan; codecs: CodecCompiler }): ResourceHandles[] {
+  return resourceHandles({ plan: { params: [{ type: element.plan }] as FunctionPlan["params"], result: undefined }, codecs: element.codecs });
+}
+
 /**
  * The resource types of a function's signature, in order of first use (parameters, then
  * the result, depth-first): generated glue numbers them the same way from the WIT.
  */
-export function resourceHandles(ac: { plan: FunctionPlan; codecs: CodecCompiler }): ResourceHandles[] {
+export function resourceHandles(ac: { plan: Pick<FunctionPlan, "params" | "result">; codecs: CodecCompiler }): ResourceHandles[] {
   const nodes: HandlePlan[] = [];
   for (const p of ac.plan.params) handleNodes(p.type, nodes);
   if (ac.plan.result) handleNodes(ac.plan.result, nodes);

@@ -61,7 +61,15 @@ export class HostFutureReaderApi<T> implements FutureReader<T> {
     if (this.sharedFuture.peerTrap) return (this.outcome = Promise.reject(this.sharedFuture.peerTrap));
     if (this.cancelled) return (this.outcome = Promise.reject(new CancelledError("FutureReader.cancel")));
     this.reading = true;
-    return (this.outcome = this.end.read().then((out) => {
+    let read: ReturnType<HostFutureReader["read"]>;
+    try {
+      read = this.end.read();
+    } catch (e) {
+      // The writer's value could not be taken (it refused it): nothing is pending.
+      this.reading = false;
+      return (this.outcome = Promise.reject(e));
+    }
+    return (this.outcome = read.then((out) => {
       this.reading = false;
       if (out.result === CopyResult.COMPLETED || this.state === "closed") this.end.drop();
       if (out.result === CopyResult.COMPLETED) return out.value as T;

@@ -4,6 +4,7 @@
  * `Codec`, and the `AsyncValueHooks` the ABI core calls to lift/lower
  * `stream`, `future` and `error-context` values.
  */
+import { lowerJournaled, lowersHandles } from "../abi/lowering-journal.js";
 import type { AsyncValueHooks, LiftLowerContext } from "../abi/context.js";
 import type { Codec } from "../abi/codec.js";
 import { layoutOf } from "../abi/layout.js";
@@ -27,37 +28,56 @@ import {
 } from "./lift-lower.js";
 import { SharedStream } from "./stream.js";
 
-/** A canonical string for a type, so structurally equal stream element types compare equal. */
-export function abiTypeKey(t: AbiType | undefined): string {
+/**
+ * A canonical string for a type, so structurally equal stream element types compare equal.
+ * Resource types are named by `resource` (by default their id: `own<#3>`).
+ */
+export function abiTypeKey(t: AbiType | undefined, resource: (id: number) => string = (id) => `#${id}`): string {
+  const key = (x: AbiType | undefined): string => abiTypeKey(x, resource);
   if (!t) return "_";
   switch (t.kind) {
     case "list":
-      return `list<${abiTypeKey(t.element)}${t.length === undefined ? "" : `,${t.length}`}>`;
+      return `list<${key(t.element)}${t.length === undefined ? "" : `,${t.length}`}>`;
     case "record":
-      return `record{${t.fields.map((f) => `${f.name}:${abiTypeKey(f.type)}`).join(",")}}`;
+      return `record{${t.fields.map((f) => `${f.name}:${key(f.type)}`).join(",")}}`;
     case "tuple":
-      return `tuple<${t.types.map(abiTypeKey).join(",")}>`;
+      return `tuple<${t.types.map(key).join(",")}>`;
     case "variant":
-      return `variant{${t.cases.map((c) => `${c.name}${c.type ? `(${abiTypeKey(c.type)})` : ""}`).join(",")}}`;
+      return `variant{${t.cases.map((c) => `${c.name}${c.type ? `(${key(c.type)})` : ""}`).join(",")}}`;
     case "enum":
       return `enum{${t.cases.join(",")}}`;
     case "option":
-      return `option<${abiTypeKey(t.some)}>`;
+      return `option<${key(t.some)}>`;
     case "result":
-      return `result<${abiTypeKey(t.ok)},${abiTypeKey(t.err)}>`;
+      return `result<${key(t.ok)},${key(t.err)}>`;
     case "flags":
       return `flags{${t.flags.join(",")}}`;
     case "map":
-      return `map<${abiTypeKey(t.key)},${abiTypeKey(t.value)}>`;
+      return `map<${key(t.key)},${key(t.value)}>`;
     case "own":
     case "borrow":
-      return `${t.kind}<#${t.resource}>`;
+      return `${t.kind}<${resource(t.resource)}>`;
     case "stream":
     case "future":
-      return `${t.kind}<${abiTypeKey(t.element)}>`;
+      return `${t.kind}<${key(t.element)}>`;
     default:
       return t.kind;
   }
+}
+
+/**
+ * The key generated element code is looked up by: `abiTypeKey` with resource types numbered
+ * in order of first appearance (`own<$0>`), as the generator, which knows resources by name
+ * and not by the component's ids, numbers them too. The code is the same for every choice of
+ * resources with that pattern: it takes the resources' handles from the type at hand.
+ */
+export function elementAdapterKey(t: AbiType): string {
+  const seen = new Map<number, number>();
+  return abiTypeKey(t, (id) => {
+    let k = seen.get(id);
+    if (k === undefined) seen.set(id, (k = seen.size));
+    return `$${k}`;
+  });
 }
 
 const NUMBER_KINDS = new Set([
@@ -90,6 +110,7 @@ export function abiElementCodec(
       `abiElementCodec: no codec for element type ${abiTypeKey(t)}`,
     );
   const { size, align } = layoutOf(t);
+  const journal = lowersHandles([t]);
   const lcx = (options: unknown): LiftLowerContext => {
     const cx = options as LiftLowerContext | undefined;
     if (!cx || typeof cx.refresh !== "function")
@@ -112,10 +133,16 @@ export function abiElementCodec(
     },
     store(cx, ptr, batch) {
       const c = lcx(cx.options);
-      for (let k = 0; k < batch.length; k++) {
-        codec.store(c, batch[k], ptr + k * size);
-        c.refresh();
-      }
+      const storeAll = (): void => {
+        for (let k = 0; k < batch.length; k++) {
+          codec.store(c, batch[k], ptr + k * size);
+          c.refresh();
+        }
+      };
+      // A refused element takes back the handles the ones before it moved in: a batch moves
+      // whole or not at all (a journal already running, a call's arguments, covers it).
+      if (journal && c.lowered === undefined) lowerJournaled(c, storeAll);
+      else storeAll();
     },
   };
 }

@@ -65,7 +65,9 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
   /**
    * Start an operation: `run` hands it to the shared state, which may finish it at once.
    * `then` (called with `thenThis`) maps the outcome as the operation settles (so the caller's
-   * state follows with no job in between); if it throws, the promise rejects.
+   * state follows with no job in between); if it throws, the promise rejects. If `run` throws
+   * (a value the peer's type refuses), nothing started: the end is idle again and the error
+   * is thrown to the caller.
    */
   protected start<R>(then: ((out: O) => R) | undefined, thenThis: unknown, run: () => void): Promise<R> {
     if (this.state === CopyState.DONE)
@@ -77,13 +79,21 @@ abstract class HostEnd<S extends SharedStream | SharedFuture, O> {
         `${this.what}: an operation is already pending on this end`,
       );
     this.state = CopyState.COPYING;
-    return new Promise<R>((resolve, reject) => {
+    const op = new Promise<R>((resolve, reject) => {
       this.resolveOp = resolve as (v: unknown) => void;
       this.rejectOp = reject;
-      this.thenOp = then;
-      this.thenThis = thenThis;
-      run();
     });
+    this.thenOp = then;
+    this.thenThis = thenThis;
+    try {
+      run();
+    } catch (e) {
+      this.state = CopyState.IDLE;
+      this.resolveOp = this.rejectOp = undefined;
+      this.thenOp = this.thenThis = undefined;
+      throw e;
+    }
+    return op;
   }
 
   protected peerWhat(): string {

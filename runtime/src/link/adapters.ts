@@ -103,12 +103,21 @@ export interface ElementAdapter {
   store(cx: LiftLowerContext, value: unknown, ptr: number): void;
 }
 
+/**
+ * Makes the `ElementAdapter` of an element type that holds handles (resources, streams,
+ * futures, error-contexts), given the type's plan in this instance (whose resources and nested
+ * stream types it takes its handles' codecs from) and the instance's codecs.
+ */
+export type ElementAdapterFactory = (element: { plan: ValuePlan; codecs: CodecCompiler }) => ElementAdapter;
+
 export interface HostAdapters {
   /**
-   * Replaces the dynamic codec of stream/future elements, by element type key (`abiTypeKey`,
-   * e.g. `record{x:s32,label:string}`). Number elements always move as typed-array bulk copies.
+   * Replaces the dynamic codec of stream/future elements, by element type key
+   * (`elementAdapterKey`, e.g. `record{x:s32,label:string}`, `tuple<own<$0>,string>`): an
+   * adapter, or a factory of one for types holding handles. Number elements always move as
+   * typed-array bulk copies.
    */
-  elements?: Readonly<Record<string, ElementAdapter>>;
+  elements?: Readonly<Record<string, ElementAdapter | ElementAdapterFactory>>;
   /** Replaces the dynamic `canon lower` of a host import; `host` is the host's JS function. */
   lowerImport?(path: ExternPath, host: JsFunction, ac: AdapterContext & { dynamic(): CoreFunction }): CoreFunction | undefined;
   /** Replaces the dynamic `canon lift` of a root export; `core` is the core export being lifted. */

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -23,6 +24,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -913,6 +915,78 @@ const element1 = {
   },
 };
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<option<own<$0>>,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element2: ElementAdapterFactory = (elementType) => {
+  const [fieldsHandles] = elementResourceHandles(elementType);
+  return {
+    load(
+      cx: LiftLowerContext,
+      ptr: number,
+    ): { tag: "ok"; val: any | undefined } | { tag: "err"; val: ErrorCode } {
+      const elementCase = cx.u8[ptr];
+      let element: { tag: "ok"; val: any | undefined } | { tag: "err"; val: ErrorCode };
+      switch (elementCase) {
+        case 0: {
+          const elementOkCase = cx.u8[ptr + 8];
+          let elementOk: any | undefined;
+          switch (elementOkCase) {
+            case 0: {
+              elementOk = undefined;
+              break;
+            }
+            case 1: {
+              elementOk = fieldsHandles.liftOwn(cx, cx.dv.getUint32(ptr + 12, true));
+              break;
+            }
+            default:
+              throw invalidDiscriminant(elementOkCase, "option", 2);
+          }
+          element = { tag: "ok", val: elementOk };
+          break;
+        }
+        case 1: {
+          const elementErr: ErrorCode = loadErrorCode(cx, ptr + 8);
+          element = { tag: "err", val: elementErr };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(elementCase, "result", 2);
+      }
+      return element;
+    },
+    store(
+      cx: LiftLowerContext,
+      value: { tag: "ok"; val: any | undefined } | { tag: "err"; val: ErrorCode },
+      ptr: number,
+    ): void {
+      if (typeof value !== "object" || value === null)
+        throw badValue('{ tag: "ok" | "err", val }', value);
+      switch (value.tag) {
+        case "ok": {
+          cx.u8[ptr] = 0;
+          const elementOk2 = value.val;
+          if (elementOk2 === undefined || elementOk2 === null) {
+            cx.u8[ptr + 8] = 0;
+          } else {
+            cx.u8[ptr + 8] = 1;
+            const elementOk2Handle = fieldsHandles.lowerOwn(cx, elementOk2, "<ok>.val");
+            cx.dv.setUint32(ptr + 12, elementOk2Handle, true);
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[ptr] = 1;
+          const elementErr2 = value.val;
+          storeErrorCode(cx, ptr + 8, elementErr2, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', value);
+      }
+    },
+  };
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -1001,6 +1075,8 @@ export const adapters: HostAdapters = {
   elements: {
     "result<_,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>":
       element1,
+    "result<option<own<$0>>,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>":
+      element2,
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   HostAdapters,
   ImportObject,
   JsFunction,
@@ -501,6 +502,20 @@ const element1 = {
   },
 };
 
+/** Elements of `stream<T>` / `future<T>` for T = `stream<option<result<list<record{v:u8}>,string>>>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element2: ElementAdapterFactory = (elementType) => {
+  const streamType = asyncTypeAt(elementType.plan, [], "stream");
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return cx.hooks.liftStream(cx, cx.dv.getUint32(ptr, true) >>> 0, streamType);
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = cx.hooks.lowerStream(cx, value, streamType);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -529,6 +544,7 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 export const adapters: HostAdapters = {
   elements: {
     "option<result<list<record{v:u8}>,string>>": element1,
+    "stream<option<result<list<record{v:u8}>,string>>>": element2,
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

@@ -6,9 +6,11 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   HostAdapters,
   ImportObject,
   JsFunction,
+  LiftLowerContext,
 } from "@witgen/runtime";
 import {
   ComponentError,
@@ -128,6 +130,19 @@ function lowerInStream(host: JsFunction, ac: AdapterContext): CoreFunction {
   return inStream as CoreFunction;
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `error-context`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element1: ElementAdapterFactory = (elementType) => {
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return cx.hooks.liftErrorContext(cx, cx.dv.getUint32(ptr, true) >>> 0);
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = cx.hooks.lowerErrorContext(cx, value);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -154,6 +169,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  * path (an async import lowered sync by a component without async features).
  */
 export const adapters: HostAdapters = {
+  elements: {
+    "error-context": element1,
+  },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];
     return adapter?.make(host, agreed(path, ac, adapter.core));

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -330,8 +331,22 @@ const element1 = {
   },
 };
 
+/** Elements of `stream<T>` / `future<T>` for T = `future<bool>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element2: ElementAdapterFactory = (elementType) => {
+  const futureType = asyncTypeAt(elementType.plan, [], "future");
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return cx.hooks.liftFuture(cx, cx.dv.getUint32(ptr, true) >>> 0, futureType);
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = cx.hooks.lowerFuture(cx, value, futureType);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,_>`: load and store one at `ptr`. */
-const element2 = {
+const element3 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -375,7 +390,7 @@ const element2 = {
 };
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<string,u8>`: load and store one at `ptr`. */
-const element3 = {
+const element4 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -503,8 +518,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
 export const adapters: HostAdapters = {
   elements: {
     bool: element1,
-    "result<_,_>": element2,
-    "result<string,u8>": element3,
+    "future<bool>": element2,
+    "result<_,_>": element3,
+    "result<string,u8>": element4,
   },
   liftExport(path, core, ac) {
     const adapter = liftExports[path];

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -22,6 +23,7 @@ import {
   checkListRange,
   compileComponent,
   coreCallTrap,
+  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -448,8 +450,22 @@ function taskNested(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element1: ElementAdapterFactory = (elementType) => {
+  const [chunkHandles] = elementResourceHandles(elementType);
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return chunkHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = chunkHandles.lowerOwn(cx, value);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{seq:u32,data:list<u8>}`: load and store one at `ptr`. */
-const element1 = {
+const element2 = {
   load(cx: LiftLowerContext, ptr: number): Frame {
     const element: Frame = loadFrame(cx, ptr);
     return element;
@@ -459,8 +475,22 @@ const element1 = {
   },
 };
 
+/** Elements of `stream<T>` / `future<T>` for T = `stream<string>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element3: ElementAdapterFactory = (elementType) => {
+  const streamType = asyncTypeAt(elementType.plan, [], "stream");
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return cx.hooks.liftStream(cx, cx.dv.getUint32(ptr, true) >>> 0, streamType);
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = cx.hooks.lowerStream(cx, value, streamType);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Elements of `stream<T>` / `future<T>` for T = `string`: load and store one at `ptr`. */
-const element2 = {
+const element4 = {
   load(cx: LiftLowerContext, ptr: number): string {
     return loadStringFromRange(cx, cx.dv.getUint32(ptr, true), cx.dv.getUint32(ptr + 4, true));
   },
@@ -534,8 +564,10 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  */
 export const adapters: HostAdapters = {
   elements: {
-    "record{seq:u32,data:list<u8>}": element1,
-    string: element2,
+    "own<$0>": element1,
+    "record{seq:u32,data:list<u8>}": element2,
+    "stream<string>": element3,
+    string: element4,
   },
   liftExport(path, core, ac) {
     const adapter = liftExports[path];

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -22,6 +23,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  elementResourceHandles,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -4021,8 +4023,22 @@ function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
   };
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element1: ElementAdapterFactory = (elementType) => {
+  const [tcpSocketHandles] = elementResourceHandles(elementType);
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return tcpSocketHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = tcpSocketHandles.lowerOwn(cx, value);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Elements of `stream<T>` / `future<T>` for T = `record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}`: load and store one at `ptr`. */
-const element1 = {
+const element2 = {
   load(cx: LiftLowerContext, ptr: number): DirectoryEntry {
     const element: DirectoryEntry = loadDirectoryEntry(cx, ptr);
     return element;
@@ -4033,7 +4049,7 @@ const element1 = {
 };
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,enum{io,illegal-byte-sequence,pipe}>`: load and store one at `ptr`. */
-const element2 = {
+const element3 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -4080,7 +4096,7 @@ const element2 = {
 };
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>`: load and store one at `ptr`. */
-const element3 = {
+const element4 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -4127,7 +4143,7 @@ const element3 = {
 };
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access,already,bad-descriptor,busy,deadlock,quota,exist,file-too-large,illegal-byte-sequence,in-progress,interrupted,invalid,io,is-directory,loop,too-many-links,message-size,name-too-long,no-device,no-entry,no-lock,insufficient-memory,insufficient-space,not-directory,not-empty,not-recoverable,unsupported,no-tty,no-such-device,overflow,not-permitted,pipe,read-only,invalid-seek,text-file-busy,cross-device,other(option<string>)}>`: load and store one at `ptr`. */
-const element4 = {
+const element5 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -4497,13 +4513,14 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  */
 export const adapters: HostAdapters = {
   elements: {
+    "own<$0>": element1,
     "record{type:variant{block-device,character-device,directory,fifo,symbolic-link,regular-file,socket,other(option<string>)},name:string}":
-      element1,
-    "result<_,enum{io,illegal-byte-sequence,pipe}>": element2,
+      element2,
+    "result<_,enum{io,illegal-byte-sequence,pipe}>": element3,
     "result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>":
-      element3,
-    "result<_,variant{access,already,bad-descriptor,busy,deadlock,quota,exist,file-too-large,illegal-byte-sequence,in-progress,interrupted,invalid,io,is-directory,loop,too-many-links,message-size,name-too-long,no-device,no-entry,no-lock,insufficient-memory,insufficient-space,not-directory,not-empty,not-recoverable,unsupported,no-tty,no-such-device,overflow,not-permitted,pipe,read-only,invalid-seek,text-file-busy,cross-device,other(option<string>)}>":
       element4,
+    "result<_,variant{access,already,bad-descriptor,busy,deadlock,quota,exist,file-too-large,illegal-byte-sequence,in-progress,interrupted,invalid,io,is-directory,loop,too-many-links,message-size,name-too-long,no-device,no-entry,no-lock,insufficient-memory,insufficient-space,not-directory,not-empty,not-recoverable,unsupported,no-tty,no-such-device,overflow,not-permitted,pipe,read-only,invalid-seek,text-file-busy,cross-device,other(option<string>)}>":
+      element5,
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

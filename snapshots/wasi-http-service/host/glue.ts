@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -23,6 +24,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -3170,6 +3172,78 @@ const element2 = {
   },
 };
 
+/** Elements of `stream<T>` / `future<T>` for T = `result<option<own<$0>>,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element3: ElementAdapterFactory = (elementType) => {
+  const [fieldsHandles] = elementResourceHandles(elementType);
+  return {
+    load(
+      cx: LiftLowerContext,
+      ptr: number,
+    ): { tag: "ok"; val: any | undefined } | { tag: "err"; val: HttpErrorCode } {
+      const elementCase = cx.u8[ptr];
+      let element: { tag: "ok"; val: any | undefined } | { tag: "err"; val: HttpErrorCode };
+      switch (elementCase) {
+        case 0: {
+          const elementOkCase = cx.u8[ptr + 8];
+          let elementOk: any | undefined;
+          switch (elementOkCase) {
+            case 0: {
+              elementOk = undefined;
+              break;
+            }
+            case 1: {
+              elementOk = fieldsHandles.liftOwn(cx, cx.dv.getUint32(ptr + 12, true));
+              break;
+            }
+            default:
+              throw invalidDiscriminant(elementOkCase, "option", 2);
+          }
+          element = { tag: "ok", val: elementOk };
+          break;
+        }
+        case 1: {
+          const elementErr: HttpErrorCode = loadHttpErrorCode(cx, ptr + 8);
+          element = { tag: "err", val: elementErr };
+          break;
+        }
+        default:
+          throw invalidDiscriminant(elementCase, "result", 2);
+      }
+      return element;
+    },
+    store(
+      cx: LiftLowerContext,
+      value: { tag: "ok"; val: any | undefined } | { tag: "err"; val: HttpErrorCode },
+      ptr: number,
+    ): void {
+      if (typeof value !== "object" || value === null)
+        throw badValue('{ tag: "ok" | "err", val }', value);
+      switch (value.tag) {
+        case "ok": {
+          cx.u8[ptr] = 0;
+          const elementOk2 = value.val;
+          if (elementOk2 === undefined || elementOk2 === null) {
+            cx.u8[ptr + 8] = 0;
+          } else {
+            cx.u8[ptr + 8] = 1;
+            const elementOk2Handle = fieldsHandles.lowerOwn(cx, elementOk2, "<ok>.val");
+            cx.dv.setUint32(ptr + 12, elementOk2Handle, true);
+          }
+          break;
+        }
+        case "err": {
+          cx.u8[ptr] = 1;
+          const elementErr2 = value.val;
+          storeHttpErrorCode(cx, ptr + 8, elementErr2, "<err>.val");
+          break;
+        }
+        default:
+          throw badValue('{ tag: "ok" | "err", val }', value);
+      }
+    },
+  };
+};
+
 /** Lowers of the host's imports, by extern path, with their core types. */
 const lowerImports: Record<
   string,
@@ -3352,6 +3426,8 @@ export const adapters: HostAdapters = {
     "result<_,enum{io,illegal-byte-sequence,pipe}>": element1,
     "result<_,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>":
       element2,
+    "result<option<own<$0>>,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>":
+      element3,
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

@@ -6,6 +6,7 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
+  ElementAdapterFactory,
   Flat,
   HostAdapters,
   ImportObject,
@@ -22,6 +23,7 @@ import {
   badValue,
   checkListRange,
   compileComponent,
+  elementResourceHandles,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
@@ -1870,8 +1872,22 @@ function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
   };
 }
 
+/** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
+const element1: ElementAdapterFactory = (elementType) => {
+  const [tcpSocketHandles] = elementResourceHandles(elementType);
+  return {
+    load(cx: LiftLowerContext, ptr: number): any {
+      return tcpSocketHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));
+    },
+    store(cx: LiftLowerContext, value: any, ptr: number): void {
+      const valueHandle = tcpSocketHandles.lowerOwn(cx, value);
+      cx.dv.setUint32(ptr, valueHandle, true);
+    },
+  };
+};
+
 /** Elements of `stream<T>` / `future<T>` for T = `result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>`: load and store one at `ptr`. */
-const element1 = {
+const element2 = {
   load(
     cx: LiftLowerContext,
     ptr: number,
@@ -2112,8 +2128,9 @@ function agreed(path: string, ac: AdapterContext, core: string): AdapterContext 
  */
 export const adapters: HostAdapters = {
   elements: {
+    "own<$0>": element1,
     "result<_,variant{access-denied,not-supported,invalid-argument,out-of-memory,timeout,invalid-state,address-not-bindable,address-in-use,remote-unreachable,connection-refused,connection-broken,connection-reset,connection-aborted,datagram-too-large,other(option<string>)}>":
-      element1,
+      element2,
   },
   lowerImport(path, host, ac) {
     const adapter = lowerImports[path];

@@ -3,21 +3,27 @@
  * `stream<T>` or `future<T>`, generated load and store of one element (CanonicalABI.md `load` /
  * `store`), handed to the instantiator as `adapters.elements` (runtime/src/link/adapters.ts
  * `ElementAdapter`) so copies run no per-element type interpretation. Number elements are left
- * to the runtime, which copies them as typed arrays in bulk; elements holding handles or nested
- * streams/futures keep the runtime's codec.
+ * to the runtime, which copies them as typed arrays in bulk. Elements holding handles
+ * (resources, nested streams and futures, error-contexts) get a factory: the runtime gives it
+ * the element type's plan in the instance, where their resources' and stream types are.
  */
 import type { IrDocument } from "@witgen/runtime/ir";
-import { abiTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
+import { elementAdapterKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { holdsHandles } from "./shared.js";
-import { Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
+import { AsyncTypes, Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { load } from "./lift.js";
 import { store } from "./lower.js";
 
 export interface ElementSpec {
-  /** The runtime's `abiTypeKey` of the element type. */
+  /** The runtime's `elementAdapterKey` of the element type. */
   key: string;
   plan: ValuePlan;
+}
+
+/** Whether an element type's code needs the instance's view of the type (a factory, not an object). */
+export function needsInstance(plan: ValuePlan): boolean {
+  return holdsHandles(plan) || !supported(plan);
 }
 
 const NUMBERS = new Set(["u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f32", "f64"]);
@@ -28,7 +34,7 @@ function collect(t: AbiType | undefined, out: Map<string, AbiType>): void {
   switch (t.kind) {
     case "stream":
     case "future":
-      if (t.element && !NUMBERS.has(t.element.kind)) out.set(abiTypeKey(t.element), t.element);
+      if (t.element && !NUMBERS.has(t.element.kind)) out.set(elementAdapterKey(t.element), t.element);
       return collect(t.element, out);
     case "list":
       return collect(t.element, out);
@@ -63,18 +69,22 @@ export function worldElements(doc: IrDocument): ElementSpec[] {
     for (const p of fn.params) collect(resolver.resolve(p.type), found);
     if (fn.result) collect(resolver.resolve(fn.result), found);
   }
-  const out: ElementSpec[] = [];
-  for (const [key, t] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
-    const plan = planValue(t);
-    if (supported(plan) && !holdsHandles(plan)) out.push({ key, plan });
-  }
-  return out;
+  return [...found].sort(([a], [b]) => a.localeCompare(b)).map(([key, t]) => ({ key, plan: planValue(t) }));
 }
 
-/** One `ElementAdapter` object literal: load and store of one element at `ptr`. */
+/**
+ * One `ElementAdapter` object literal: load and store of one element at `ptr`; for an element
+ * holding handles, a factory of one (`ElementAdapterFactory`) that first finds the handles'
+ * resources and stream types in the plan it is given.
+ */
 export function renderElement(spec: ElementSpec, helpers: Set<RuntimeHelper>, shared?: SharedValueCode): string {
-  const env = new Env(helpers, ["ptr", "value"]);
+  const factory = needsInstance(spec.plan);
+  const env = new Env(helpers, ["ptr", "value", "elementType"]);
   env.shared = shared;
+  if (factory) {
+    env.planResources([spec.plan]);
+    env.asyncTypes = new AsyncTypes([{ plan: spec.plan, base: "elementType.plan", path: [] }], env);
+  }
   const loaded = load(env, spec.plan, { base: "ptr", offset: 0 }, "element");
   const loadBody = env.section();
   store(env, spec.plan, "value", { base: "ptr", offset: 0 }, "element", "");
@@ -82,12 +92,20 @@ export function renderElement(spec: ElementSpec, helpers: Set<RuntimeHelper>, sh
   if (env.lowersStrings) env.rt("stringLowerer");
   const type = env.typeOf(spec.plan);
   const lowerString = env.lowersStrings ? "const lowerString = stringLowerer(cx.stringEncoding);\n" : "";
-  return `{
+  const adapter = `{
   load(cx: LiftLowerContext, ptr: number): ${type} {
 ${indent(loadBody)}    return ${loaded};
   },
   store(cx: LiftLowerContext, value: ${type}, ptr: number): void {
 ${indent(lowerString + storeBody)}  },
+}`;
+  if (!factory) return adapter;
+  const prologue = [
+    ...(env.resources.size > 0 ? [`const [${[...env.resources.values()].join(", ")}] = ${env.rt("elementResourceHandles")}(elementType);`] : []),
+    ...env.asyncTypes!.declarations,
+  ];
+  return `(elementType) => {
+${prologue.map((l) => `  ${l}\n`).join("")}  return ${adapter.replace(/\n/g, "\n  ")};
 }`;
 }
 

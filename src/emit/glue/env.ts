@@ -25,6 +25,7 @@ export const RUNTIME_HELPERS = [
   "stringLowerer",
   "wrongLength",
   "resourceHandles",
+  "elementResourceHandles",
   "checkBorrowsDropped",
   "BorrowScope",
   "asyncTypeAt",

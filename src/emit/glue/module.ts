@@ -10,7 +10,7 @@ import {
   type AdapterSpec,
   type TaskReturnSpec,
 } from "./adapters.js";
-import { renderElement, type ElementSpec } from "./elements.js";
+import { needsInstance, renderElement, type ElementSpec } from "./elements.js";
 import { lit } from "./code.js";
 import { RUNTIME_HELPERS, type RuntimeHelper } from "./env.js";
 import { SharedValues, type NamedType } from "./shared.js";
@@ -79,6 +79,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     key: lit(spec.key),
     typeKey: spec.key,
     name: `element${i + 1}`,
+    factory: needsInstance(spec.plan),
     code: renderElement(spec, helpers, shared),
   }));
   const values = [...RUNTIME_HELPERS.filter((h) => helpers.has(h)), ...(input.tailRuntime ?? [])].sort();
@@ -95,6 +96,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...(taskExports.length + taskReturns.length + taskImports.length > 0 ? ["Flat"] : []),
     ...(taskReturns.length > 0 ? ["ValuePlan"] : []),
     "HostAdapters",
+    ...(elements.some((e) => e.factory) ? ["ElementAdapterFactory"] : []),
     ...(elements.length > 0 || shared?.any || taskReturns.length > 0 ? ["LiftLowerContext"] : []),
   ];
   const imports = [
