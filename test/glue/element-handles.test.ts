@@ -92,6 +92,12 @@ describe("glue: stream elements holding handles", () => {
       writer.close();
       expect(await sum).toBe(5);
       expect(state.handles.size).toBe(0);
+      // From a source, the refused batch fails the call (the stream ends early for the guest).
+      const r2 = new Res(6);
+      const failed = await (exports.sum(streamFrom([r2, {}])) as Promise<number>).catch((e: unknown) => e);
+      expect(String(failed)).toMatch(/expected a r resource object/);
+      expect(r2.value()).toBe(6);
+      expect(state.handles.size).toBe(0);
     }
     expect(messages[0]).toMatch(/expected a r resource object/);
     expect(messages[0]).toBe(messages[1]);
