@@ -23,7 +23,7 @@ describe("glue: stream elements holding handles", () => {
 
   it("has a factory for each such element type, keyed with its resources numbered", () => {
     expect(Object.keys(glue.adapters.elements ?? {}).sort()).toEqual(["own<$0>", "stream<u8>"]);
-    expect(glueTs).toMatch(/^const element\d: ElementAdapterFactory = \(elementType\) => \{\n {2}const \[rHandles\] = elementResourceHandles\(elementType\);/m);
+    expect(glueTs).toMatch(/^const element\d: ElementAdapterFactory = \(elementType\) => \{\n {2}const \[rHandles\] = valueResourceHandles\(elementType\);/m);
   });
 
   /** The glue's adapters, counting each element type's loads and stores (or none: the dynamic path). */
@@ -42,7 +42,12 @@ describe("glue: stream elements holding handles", () => {
         }) satisfies ElementAdapterFactory,
       ]),
     );
-    const { exports, state } = compiled.instantiateSync({}, generated ? { adapters: { ...glue.adapters, elements } } : {});
+    // And which async results the generated `task.return` code lifted, by type key.
+    const taskReturn: HostAdapters["taskReturn"] = (key, cx, plan, codecs) => {
+      const lift = glue.adapters.taskReturn!(key, cx, plan, codecs);
+      return lift && ((flat) => (count(key, "task.return"), lift(flat)));
+    };
+    const { exports, state } = compiled.instantiateSync({}, generated ? { adapters: { ...glue.adapters, elements, taskReturn } } : {});
     return { exports, state, moved };
   }
 
@@ -59,7 +64,9 @@ describe("glue: stream elements holding handles", () => {
       expect(exports.dropped()).toBe(100 + 101 + 102 + 7);
       expect(() => got[0]!.value()).toThrow(/moved|dropped/);
       expect(state.handles.size).toBe(0);
-      expect(Object.fromEntries(moved)).toEqual(generated ? { "own<$0> load": 3, "own<$0> store": 4 } : {});
+      expect(Object.fromEntries(moved)).toEqual(
+        generated ? { "own<$0> load": 3, "own<$0> store": 4, "stream<own<$0>> task.return": 1, "u32 task.return": 1 } : {},
+      );
     });
 
     it(`a stream<stream<u8>>: the host reads the inner stream it received (${how})`, async () => {
@@ -71,7 +78,18 @@ describe("glue: stream elements holding handles", () => {
       for await (const chunk of inners[0]!) bytes.push(...chunk);
       expect(bytes).toEqual([1, 2, 3]);
       expect(state.handles.size).toBe(0);
-      expect(Object.fromEntries(moved)).toEqual(generated ? { "stream<u8> load": 1 } : {});
+      expect(Object.fromEntries(moved)).toEqual(generated ? { "stream<u8> load": 1, "stream<stream<u8>> task.return": 1 } : {});
+    });
+
+    it(`an async export answers a resource: task.return lifts it from the component's table (${how})`, async () => {
+      const { exports, state, moved } = instance(generated);
+      const r = (await exports.one(42)) as R;
+      expect(r).toBeInstanceOf(exports.R as new (v: number) => R);
+      expect(r.value()).toBe(42);
+      r[Symbol.dispose]();
+      expect(exports.dropped()).toBe(42);
+      expect(state.handles.size).toBe(0);
+      expect(Object.fromEntries(moved)).toEqual(generated ? { "own<$0> task.return": 1 } : {});
     });
   }
 

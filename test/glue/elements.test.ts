@@ -17,7 +17,7 @@ import {
   type ElementAdapter,
   type StringEncoding,
 } from "@witgen/runtime";
-import { elementAdapterKey } from "@witgen/runtime";
+import { adapterTypeKey } from "@witgen/runtime";
 import { emitGlue } from "../../src/emit/glue/index.js";
 import { loadWitSource, selectWorld } from "../../src/wit/index.js";
 import { loadGlue } from "./harness.js";
@@ -90,7 +90,7 @@ describe("generated stream/future element code", async () => {
   const types = new Map<string, AbiType>();
   const visit = (t: AbiType | undefined): void => {
     if (!t) return;
-    if ((t.kind === "stream" || t.kind === "future") && t.element) types.set(elementAdapterKey(t.element), t.element);
+    if ((t.kind === "stream" || t.kind === "future") && t.element) types.set(adapterTypeKey(t.element), t.element);
     if (t.kind === "stream" || t.kind === "future") visit(t.element);
   };
   for (const fn of Object.values(doc.interfaces).flatMap((i) => i.functions)) {

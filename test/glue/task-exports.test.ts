@@ -79,8 +79,8 @@ describe("glue: value code of exports the task machinery calls", () => {
     const count = (key: string) => used.set(key, (used.get(key) ?? 0) + 1);
     const adapters: HostAdapters = {
       ...glue.adapters,
-      taskReturn(key, cx, plan) {
-        const lift = glue.adapters.taskReturn!(key, cx, plan);
+      taskReturn(key, cx, plan, codecs) {
+        const lift = glue.adapters.taskReturn!(key, cx, plan, codecs);
         return lift && ((flat) => (count(`task.return ${key}`), lift(flat)));
       },
       taskExport(p, ac) {

@@ -65,7 +65,7 @@ export async function glueAdaptersUsed(
     liftExport: (path, core, ac) => noted(lifted, path, a.liftExport?.(path, core, ac)),
     lowerImport: (path, host, ac) => noted(lowered, path, a.lowerImport?.(path, host, ac)),
     taskExport: (path, ac) => noted(taskExports, path, a.taskExport?.(path, ac)),
-    taskReturn: (key, cx, plan) => noted(taskReturns, key, a.taskReturn?.(key, cx, plan)),
+    taskReturn: (key, cx, plan, codecs) => noted(taskReturns, key, a.taskReturn?.(key, cx, plan, codecs)),
     taskImport: (path, ac) => noted(taskImports, path, a.taskImport?.(path, ac)),
   };
   await guest.compiled.instantiate(imports, { adapters: spy });

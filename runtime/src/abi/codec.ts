@@ -224,7 +224,7 @@ export interface ElementValueCodec {
 
 export class CodecCompiler {
   /**
-   * Stream/future element codecs supplied by generated glue, by `elementAdapterKey` of the
+   * Stream/future element codecs supplied by generated glue, by `adapterTypeKey` of the
    * element type: a codec, or a factory of one given the type's plan and these codecs.
    */
   elementAdapters: Readonly<Record<string, ElementValueCodec | ((element: { plan: ValuePlan; codecs: CodecCompiler }) => ElementValueCodec)>> | undefined;

@@ -196,9 +196,9 @@ function handleNodes(p: ValuePlan, out: HandlePlan[]): void {
   }
 }
 
-/** The resource types of a stream/future element type, numbered as `resourceHandles` numbers a function's. */
-export function elementResourceHandles(element: { plan: ValuePlan; codecs: CodecCompiler }): ResourceHandles[] {
-  return resourceHandles({ plan: { params: [{ type: element.plan }] as FunctionPlan["params"], result: undefined }, codecs: element.codecs });
+/** The resource types of one value type (a stream/future element, an async result), numbered as `resourceHandles` numbers a function's. */
+export function valueResourceHandles(value: { plan: ValuePlan; codecs: CodecCompiler }): ResourceHandles[] {
+  return resourceHandles({ plan: { params: [{ type: value.plan }] as FunctionPlan["params"], result: undefined }, codecs: value.codecs });
 }
 
 /**

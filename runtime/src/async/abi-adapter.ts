@@ -66,12 +66,13 @@ export function abiTypeKey(t: AbiType | undefined, resource: (id: number) => str
 }
 
 /**
- * The key generated element code is looked up by: `abiTypeKey` with resource types numbered
- * in order of first appearance (`own<$0>`), as the generator, which knows resources by name
- * and not by the component's ids, numbers them too. The code is the same for every choice of
- * resources with that pattern: it takes the resources' handles from the type at hand.
+ * The key generated code for a value type is looked up by (stream/future elements, async
+ * results): `abiTypeKey` with resource types numbered in order of first appearance (`own<$0>`),
+ * as the generator, which knows resources by name and not by the component's ids, numbers them
+ * too. The code is the same for every choice of resources with that pattern: it takes the
+ * resources' handles from the type at hand.
  */
-export function elementAdapterKey(t: AbiType): string {
+export function adapterTypeKey(t: AbiType): string {
   const seen = new Map<number, number>();
   return abiTypeKey(t, (id) => {
     let k = seen.get(id);

@@ -113,7 +113,7 @@ export type ElementAdapterFactory = (element: { plan: ValuePlan; codecs: CodecCo
 export interface HostAdapters {
   /**
    * Replaces the dynamic codec of stream/future elements, by element type key
-   * (`elementAdapterKey`, e.g. `record{x:s32,label:string}`, `tuple<own<$0>,string>`): an
+   * (`adapterTypeKey`, e.g. `record{x:s32,label:string}`, `tuple<own<$0>,string>`): an
    * adapter, or a factory of one for types holding handles. Number elements always move as
    * typed-array bulk copies.
    */
@@ -130,11 +130,12 @@ export interface HostAdapters {
   taskExport?(path: ExternPath, ac: AdapterContext): TaskExportValues | undefined;
   /**
    * Replaces the lifting of an async export's result in `canon task.return`, by the result
-   * type's key (`abiTypeKey`, e.g. `record{x:s32,y:s32}`): CanonicalABI.md `lift_flat_values`
-   * of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer), `[value]`. `plan` is the
-   * result's value plan (where stream/future types sit: `asyncTypeAt`).
+   * type's key (`adapterTypeKey`, e.g. `record{x:s32,y:s32}`, `own<$0>`): CanonicalABI.md
+   * `lift_flat_values` of the built-in's arguments (past MAX_FLAT_PARAMS, one pointer),
+   * `[value]`. `plan` is the result's value plan in this instance (where stream/future types and
+   * resources sit: `asyncTypeAt`, `valueResourceHandles` with `codecs`).
    */
-  taskReturn?(resultKey: string, cx: LiftLowerContext, plan: ValuePlan): ((flat: readonly Flat[]) => unknown[]) | undefined;
+  taskReturn?(resultKey: string, cx: LiftLowerContext, plan: ValuePlan, codecs: CodecCompiler): ((flat: readonly Flat[]) => unknown[]) | undefined;
   /**
    * Replaces the value code of a `canon lower ... async` of a host import (the task machinery
    * makes the call; `lowerImport` is not asked for these).

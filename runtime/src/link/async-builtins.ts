@@ -12,7 +12,7 @@ import type { AsyncValueHooks, CanonOptions, LiftLowerContext } from "../abi/con
 import { planValue } from "../abi/plan.js";
 import { loadStringFromRange, storeStringIntoRange } from "../abi/strings.js";
 import type { AbiType } from "../abi/valtype.js";
-import { abiElementCodec, elementAdapterKey } from "../async/abi-adapter.js";
+import { abiElementCodec, adapterTypeKey } from "../async/abi-adapter.js";
 import { apiAsyncValueHooks } from "../api/value-hooks.js";
 import * as b from "../async/builtins.js";
 import type { ElementCodec } from "../async/element-codec.js";
@@ -27,7 +27,7 @@ type Core = (...a: never[]) => unknown;
 /** The element codec of a `stream<T>` / `future<T>` type for one compiler (a generated `ElementAdapter` when the session has one). */
 export function elementCodecOf(compiler: CodecCompiler, element: AbiType | undefined): ElementCodec {
   if (!element) return abiElementCodec(undefined, undefined);
-  const generated = compiler.elementAdapters?.[elementAdapterKey(element)];
+  const generated = compiler.elementAdapters?.[adapterTypeKey(element)];
   const plan = planValue(element);
   const codec = typeof generated === "function" ? generated({ plan, codecs: compiler }) : generated;
   return abiElementCodec(element, codec ?? compiler.codec(plan));

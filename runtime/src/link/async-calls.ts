@@ -16,7 +16,7 @@ import { lowerJournaled, lowersHandles, needsLoweringJournal } from "../abi/lowe
 import { fieldOffsets, layoutOf, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from "../abi/layout.js";
 import { planValue } from "../abi/plan.js";
 import type { AbiType } from "../abi/valtype.js";
-import { abiTypeKey } from "../async/abi-adapter.js";
+import { abiTypeKey, adapterTypeKey } from "../async/abi-adapter.js";
 import { taskReturn } from "../async/builtins.js";
 import type { CoreValue } from "../async/deps.js";
 import type { ComponentInstanceState } from "../instance-state.js";
@@ -195,8 +195,8 @@ export function taskReturnBuiltin(
 ): CoreFunction {
   const cs = result ? codecs(compiler, [result]) : [];
   const types = result ? [result] : [];
-  // Generated code (`taskReturn` adapters), given the result's plan for its stream/future types.
-  const lift = result ? generated?.(abiTypeKey(result), cx, planValue(result)) : undefined;
+  // Generated code (`taskReturn` adapters), given the result's plan for its stream/future types and resources.
+  const lift = result ? generated?.(adapterTypeKey(result), cx, planValue(result), compiler) : undefined;
   const sig = {
     resultTypeKey: resultKey(result),
     ...(opts.memory ? { memory: opts.memory } : {}),

@@ -26,4 +26,4 @@ export type { ExportTable } from "./exports.js";
 export { lookupImport, semverCompatible } from "./names.js";
 export type { ResultStyle } from "./results.js";
 export { describeAbiType, describeSignature } from "./types.js";
-export { abiTypeKey, elementAdapterKey } from "../async/abi-adapter.js";
+export { abiTypeKey, adapterTypeKey } from "../async/abi-adapter.js";

@@ -4,6 +4,7 @@
  * - `make(n)`: a `stream<own<r>>` of n resources with reps 100, 101, ...;
  * - `sum(s)`: reads every resource from `s`, adds their reps and drops them;
  * - `nest()`: a `stream<stream<u8>>` holding one inner stream, which carries the bytes 1 2 3;
+ * - `one(v)`: an async export answering a new resource whose rep is v;
  * - `dropped()`: the sum of the reps the resource's destructor saw.
  */
 export const STREAM_ELEMENTS_WAT = `(component
@@ -25,6 +26,7 @@ export const STREAM_ELEMENTS_WAT = `(component
   (core func $ret-rs (canon task.return (result $rs)))
   (core func $ret-u32 (canon task.return (result u32)))
   (core func $ret-nested (canon task.return (result $nested)))
+  (core func $ret-own (canon task.return (result (own $r))))
   (core func $rs-new (canon stream.new $rs))
   (core func $rs-write (canon stream.write $rs async (memory $m)))
   (core func $rs-read (canon stream.read $rs async (memory $m)))
@@ -41,7 +43,7 @@ export const STREAM_ELEMENTS_WAT = `(component
   (core func $join (canon waitable.join))
   (core instance $b
     (export "r-new" (func $r-new)) (export "r-rep" (func $r-rep)) (export "r-drop" (func $r-drop))
-    (export "ret-rs" (func $ret-rs)) (export "ret-u32" (func $ret-u32)) (export "ret-nested" (func $ret-nested))
+    (export "ret-rs" (func $ret-rs)) (export "ret-u32" (func $ret-u32)) (export "ret-nested" (func $ret-nested)) (export "ret-own" (func $ret-own))
     (export "rs-new" (func $rs-new)) (export "rs-write" (func $rs-write)) (export "rs-read" (func $rs-read))
     (export "rs-drop-w" (func $rs-drop-w)) (export "rs-drop-r" (func $rs-drop-r))
     (export "b-new" (func $b-new)) (export "b-write" (func $b-write)) (export "b-drop-w" (func $b-drop-w))
@@ -54,6 +56,7 @@ export const STREAM_ELEMENTS_WAT = `(component
     (import "b" "ret-rs" (func $ret-rs (param i32)))
     (import "b" "ret-u32" (func $ret-u32 (param i32)))
     (import "b" "ret-nested" (func $ret-nested (param i32)))
+    (import "b" "ret-own" (func $ret-own (param i32)))
     (import "b" "rs-new" (func $rs-new (result i64)))
     (import "b" "rs-write" (func $rs-write (param i32 i32 i32) (result i32)))
     (import "b" "rs-read" (func $rs-read (param i32 i32 i32) (result i32)))
@@ -79,6 +82,9 @@ export const STREAM_ELEMENTS_WAT = `(component
     (func $done (result i32)
       (call $ws-drop (global.get $ws))
       (i32.const 0))
+    ;; one(v): an async export answering a new resource whose rep is v (EXIT at once).
+    (func (export "one") (param i32) (result i32) (call $ret-own (call $r-new (local.get 0))) (i32.const 0))
+    (func (export "one-cb") (param i32 i32 i32) (result i32) (i32.const 0))
     ;; [constructor]r(v): a resource whose rep is v.
     (func (export "new") (param i32) (result i32) (call $r-new (local.get 0)))
     ;; [method]r.value: its rep (a borrow of the component's own resource arrives as the rep).
@@ -178,4 +184,6 @@ export const STREAM_ELEMENTS_WAT = `(component
     (canon lift (core func $main "sum") async (callback (core func $main "sum-cb"))))
   (func (export "nest") async (result $nested)
     (canon lift (core func $main "nest") async (callback (core func $main "nest-cb"))))
+  (func (export "one") async (param "v" u32) (result (own $R))
+    (canon lift (core func $main "one") async (callback (core func $main "one-cb"))))
   (func (export "dropped") (result u32) (canon lift (core func $mem "dropped"))))`;

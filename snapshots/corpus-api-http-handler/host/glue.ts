@@ -4,6 +4,7 @@
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
   AdapterContext,
+  CodecCompiler,
   CompiledComponent,
   CoreFunction,
   ElementAdapterFactory,
@@ -14,6 +15,7 @@ import type {
   LiftLowerContext,
   TaskExportValues,
   TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -24,7 +26,6 @@ import {
   badValue,
   checkListRange,
   compileComponent,
-  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -32,6 +33,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -832,6 +834,86 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<own<$0>,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfHandle(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+  codecs: CodecCompiler,
+): (flat: readonly Flat[]) => unknown[] {
+  const [responseHandles] = valueResourceHandles({ plan, codecs });
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: any } | { tag: "err"; val: ErrorCode };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: responseHandles.liftOwn(cx, (flat[1] as number) >>> 0) };
+        break;
+      }
+      case 1: {
+        const resultErrCase = (flat[1] as number) >>> 0;
+        let resultErr: ErrorCode;
+        switch (resultErrCase) {
+          case 0: {
+            resultErr = { tag: "DNS-timeout" };
+            break;
+          }
+          case 1: {
+            resultErr = { tag: "connection-refused" };
+            break;
+          }
+          case 2: {
+            const resultErrHTTPrequestbodysizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequestbodysize: bigint | undefined;
+            switch (resultErrHTTPrequestbodysizeCase) {
+              case 0: {
+                resultErrHTTPrequestbodysize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequestbodysize = BigInt.asUintN(64, flat[3] as bigint);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPrequestbodysizeCase, "option", 2);
+            }
+            resultErr = { tag: "HTTP-request-body-size", val: resultErrHTTPrequestbodysize };
+            break;
+          }
+          case 3: {
+            const resultErrInternalerrorCase = (flat[2] as number) >>> 0;
+            let resultErrInternalerror: string | undefined;
+            switch (resultErrInternalerrorCase) {
+              case 0: {
+                resultErrInternalerror = undefined;
+                break;
+              }
+              case 1: {
+                resultErrInternalerror = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrInternalerrorCase, "option", 2);
+            }
+            resultErr = { tag: "internal-error", val: resultErrInternalerror };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultErrCase, "variant", 4);
+        }
+        result = { tag: "err", val: resultErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
 /** `corpus:http/client@0.3.0#send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportSend(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -917,7 +999,7 @@ const element1 = {
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<option<own<$0>>,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
 const element2: ElementAdapterFactory = (elementType) => {
-  const [fieldsHandles] = elementResourceHandles(elementType);
+  const [fieldsHandles] = valueResourceHandles(elementType);
   return {
     load(
       cx: LiftLowerContext,
@@ -1056,6 +1138,19 @@ const taskImports: Record<
   "corpus:http/client@0.3.0#send": { make: taskImportSend, core: "i32 i32 ->" },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<
+  string,
+  (
+    cx: LiftLowerContext,
+    plan: ValuePlan,
+    codecs: CodecCompiler,
+  ) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<own<$0>,variant{DNS-timeout,connection-refused,HTTP-request-body-size(option<u64>),internal-error(option<string>)}>":
+    taskReturnOfHandle,
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -1089,6 +1184,9 @@ export const adapters: HostAdapters = {
   taskImport(path, ac) {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx, plan, codecs) {
+    return taskReturns[key]?.(cx, plan, codecs);
   },
 };
 

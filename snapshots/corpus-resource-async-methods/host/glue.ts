@@ -4,6 +4,7 @@
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
   AdapterContext,
+  CodecCompiler,
   CompiledComponent,
   CoreFunction,
   Flat,
@@ -32,6 +33,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -388,6 +390,32 @@ function taskReturnOfConnectionReceive(
   };
 }
 
+/** `canon task.return` of a `result<own<$0>,string>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfConnectionOpen(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+  codecs: CodecCompiler,
+): (flat: readonly Flat[]) => unknown[] {
+  const [connectionHandles] = valueResourceHandles({ plan, codecs });
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: any } | { tag: "err"; val: string };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: connectionHandles.liftOwn(cx, (flat[1] as number) >>> 0) };
+        break;
+      }
+      case 1: {
+        result = { tag: "err", val: loadStringFromRange(cx, flat[1] as number, flat[2] as number) };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
 /** `corpus:resource-async/conn#[method]connection.send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportConnectionSend(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -601,10 +629,15 @@ const taskImports: Record<
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
 const taskReturns: Record<
   string,
-  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+  (
+    cx: LiftLowerContext,
+    plan: ValuePlan,
+    codecs: CodecCompiler,
+  ) => (flat: readonly Flat[]) => unknown[]
 > = {
   "result<u64,string>": taskReturnOfConnectionSend,
   "option<list<u8>>": taskReturnOfConnectionReceive,
+  "result<own<$0>,string>": taskReturnOfConnectionOpen,
 };
 
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
@@ -639,8 +672,8 @@ export const adapters: HostAdapters = {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx, plan) {
-    return taskReturns[key]?.(cx, plan);
+  taskReturn(key, cx, plan, codecs) {
+    return taskReturns[key]?.(cx, plan, codecs);
   },
 };
 

@@ -23,12 +23,12 @@ import {
   checkListRange,
   compileComponent,
   coreCallTrap,
-  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
   loadStringFromRange,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -452,7 +452,7 @@ function taskNested(ac: AdapterContext): TaskExportValues {
 
 /** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
 const element1: ElementAdapterFactory = (elementType) => {
-  const [chunkHandles] = elementResourceHandles(elementType);
+  const [chunkHandles] = valueResourceHandles(elementType);
   return {
     load(cx: LiftLowerContext, ptr: number): any {
       return chunkHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));

@@ -4,6 +4,7 @@
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
   AdapterContext,
+  CodecCompiler,
   CompiledComponent,
   Flat,
   HostAdapters,
@@ -185,7 +186,11 @@ const taskExports: Record<
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
 const taskReturns: Record<
   string,
-  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+  (
+    cx: LiftLowerContext,
+    plan: ValuePlan,
+    codecs: CodecCompiler,
+  ) => (flat: readonly Flat[]) => unknown[]
 > = {
   "stream<string>": taskReturnOfShoutLines,
   u64: taskReturnOfCountBytes,
@@ -216,8 +221,8 @@ export const adapters: HostAdapters = {
     const adapter = taskExports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx, plan) {
-    return taskReturns[key]?.(cx, plan);
+  taskReturn(key, cx, plan, codecs) {
+    return taskReturns[key]?.(cx, plan, codecs);
   },
 };
 

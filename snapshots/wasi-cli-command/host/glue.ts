@@ -4,6 +4,7 @@
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
   AdapterContext,
+  CodecCompiler,
   CompiledComponent,
   CoreFunction,
   ElementAdapterFactory,
@@ -25,7 +26,6 @@ import {
   badValue,
   checkListRange,
   compileComponent,
-  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -33,6 +33,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -4062,7 +4063,7 @@ function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
 
 /** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
 const element1: ElementAdapterFactory = (elementType) => {
-  const [tcpSocketHandles] = elementResourceHandles(elementType);
+  const [tcpSocketHandles] = valueResourceHandles(elementType);
   return {
     load(cx: LiftLowerContext, ptr: number): any {
       return tcpSocketHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));
@@ -4544,7 +4545,11 @@ const taskImports: Record<
 /** The lifting of async exports' results in `canon task.return`, by result type key. */
 const taskReturns: Record<
   string,
-  (cx: LiftLowerContext, plan: ValuePlan) => (flat: readonly Flat[]) => unknown[]
+  (
+    cx: LiftLowerContext,
+    plan: ValuePlan,
+    codecs: CodecCompiler,
+  ) => (flat: readonly Flat[]) => unknown[]
 > = {
   "result<_,_>": taskReturnOfRun,
 };
@@ -4587,8 +4592,8 @@ export const adapters: HostAdapters = {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
   },
-  taskReturn(key, cx, plan) {
-    return taskReturns[key]?.(cx, plan);
+  taskReturn(key, cx, plan, codecs) {
+    return taskReturns[key]?.(cx, plan, codecs);
   },
 };
 

@@ -4,6 +4,7 @@
 // through its HostAdapters seam in place of the runtime's dynamic path.
 import type {
   AdapterContext,
+  CodecCompiler,
   CompiledComponent,
   CoreFunction,
   ElementAdapterFactory,
@@ -14,6 +15,7 @@ import type {
   LiftLowerContext,
   TaskExportValues,
   TaskImportValues,
+  ValuePlan,
 } from "@witgen/runtime";
 import {
   BorrowScope,
@@ -24,7 +26,6 @@ import {
   badValue,
   checkListRange,
   compileComponent,
-  elementResourceHandles,
   exportCallFailed,
   hostCallTrap,
   importCallFailed,
@@ -32,6 +33,7 @@ import {
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -3020,6 +3022,624 @@ function taskHandle(ac: AdapterContext): TaskExportValues {
   };
 }
 
+/** `canon task.return` of a `result<own<$0>,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>` result (async exports): lifts it from the built-in's arguments. */
+function taskReturnOfHandle(
+  cx: LiftLowerContext,
+  plan: ValuePlan,
+  codecs: CodecCompiler,
+): (flat: readonly Flat[]) => unknown[] {
+  const [responseHandles] = valueResourceHandles({ plan, codecs });
+  return (flat) => {
+    const resultCase = (flat[0] as number) >>> 0;
+    let result: { tag: "ok"; val: any } | { tag: "err"; val: HttpErrorCode };
+    switch (resultCase) {
+      case 0: {
+        result = { tag: "ok", val: responseHandles.liftOwn(cx, (flat[1] as number) >>> 0) };
+        break;
+      }
+      case 1: {
+        const resultErrCase = (flat[1] as number) >>> 0;
+        let resultErr: HttpErrorCode;
+        switch (resultErrCase) {
+          case 0: {
+            resultErr = { tag: "DNS-timeout" };
+            break;
+          }
+          case 1: {
+            const resultErrDNSerrorRcodeCase = (flat[2] as number) >>> 0;
+            let resultErrDNSerrorRcode: string | undefined;
+            switch (resultErrDNSerrorRcodeCase) {
+              case 0: {
+                resultErrDNSerrorRcode = undefined;
+                break;
+              }
+              case 1: {
+                resultErrDNSerrorRcode = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrDNSerrorRcodeCase, "option", 2);
+            }
+            const resultErrDNSerrorInfoCodeCase = (flat[5] as number) >>> 0;
+            let resultErrDNSerrorInfoCode: number | undefined;
+            switch (resultErrDNSerrorInfoCodeCase) {
+              case 0: {
+                resultErrDNSerrorInfoCode = undefined;
+                break;
+              }
+              case 1: {
+                resultErrDNSerrorInfoCode = (flat[6] as number) & 0xffff;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrDNSerrorInfoCodeCase, "option", 2);
+            }
+            resultErr = {
+              tag: "DNS-error",
+              val: { rcode: resultErrDNSerrorRcode, infoCode: resultErrDNSerrorInfoCode },
+            };
+            break;
+          }
+          case 2: {
+            resultErr = { tag: "destination-not-found" };
+            break;
+          }
+          case 3: {
+            resultErr = { tag: "destination-unavailable" };
+            break;
+          }
+          case 4: {
+            resultErr = { tag: "destination-IP-prohibited" };
+            break;
+          }
+          case 5: {
+            resultErr = { tag: "destination-IP-unroutable" };
+            break;
+          }
+          case 6: {
+            resultErr = { tag: "connection-refused" };
+            break;
+          }
+          case 7: {
+            resultErr = { tag: "connection-terminated" };
+            break;
+          }
+          case 8: {
+            resultErr = { tag: "connection-timeout" };
+            break;
+          }
+          case 9: {
+            resultErr = { tag: "connection-read-timeout" };
+            break;
+          }
+          case 10: {
+            resultErr = { tag: "connection-write-timeout" };
+            break;
+          }
+          case 11: {
+            resultErr = { tag: "connection-limit-reached" };
+            break;
+          }
+          case 12: {
+            resultErr = { tag: "TLS-protocol-error" };
+            break;
+          }
+          case 13: {
+            resultErr = { tag: "TLS-certificate-error" };
+            break;
+          }
+          case 14: {
+            const resultErrTLSalertreceivedAlertIdCase = (flat[2] as number) >>> 0;
+            let resultErrTLSalertreceivedAlertId: number | undefined;
+            switch (resultErrTLSalertreceivedAlertIdCase) {
+              case 0: {
+                resultErrTLSalertreceivedAlertId = undefined;
+                break;
+              }
+              case 1: {
+                resultErrTLSalertreceivedAlertId =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) & 0xff;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrTLSalertreceivedAlertIdCase, "option", 2);
+            }
+            const resultErrTLSalertreceivedAlertMessageCase = (flat[4] as number) >>> 0;
+            let resultErrTLSalertreceivedAlertMessage: string | undefined;
+            switch (resultErrTLSalertreceivedAlertMessageCase) {
+              case 0: {
+                resultErrTLSalertreceivedAlertMessage = undefined;
+                break;
+              }
+              case 1: {
+                resultErrTLSalertreceivedAlertMessage = loadStringFromRange(
+                  cx,
+                  flat[5] as number,
+                  flat[6] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrTLSalertreceivedAlertMessageCase, "option", 2);
+            }
+            resultErr = {
+              tag: "TLS-alert-received",
+              val: {
+                alertId: resultErrTLSalertreceivedAlertId,
+                alertMessage: resultErrTLSalertreceivedAlertMessage,
+              },
+            };
+            break;
+          }
+          case 15: {
+            resultErr = { tag: "HTTP-request-denied" };
+            break;
+          }
+          case 16: {
+            resultErr = { tag: "HTTP-request-length-required" };
+            break;
+          }
+          case 17: {
+            const resultErrHTTPrequestbodysizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequestbodysize: bigint | undefined;
+            switch (resultErrHTTPrequestbodysizeCase) {
+              case 0: {
+                resultErrHTTPrequestbodysize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequestbodysize = BigInt.asUintN(64, flat[3] as bigint);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPrequestbodysizeCase, "option", 2);
+            }
+            resultErr = { tag: "HTTP-request-body-size", val: resultErrHTTPrequestbodysize };
+            break;
+          }
+          case 18: {
+            resultErr = { tag: "HTTP-request-method-invalid" };
+            break;
+          }
+          case 19: {
+            resultErr = { tag: "HTTP-request-URI-invalid" };
+            break;
+          }
+          case 20: {
+            resultErr = { tag: "HTTP-request-URI-too-long" };
+            break;
+          }
+          case 21: {
+            const resultErrHTTPrequestheadersectionsizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequestheadersectionsize: number | undefined;
+            switch (resultErrHTTPrequestheadersectionsizeCase) {
+              case 0: {
+                resultErrHTTPrequestheadersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequestheadersectionsize =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPrequestheadersectionsizeCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-request-header-section-size",
+              val: resultErrHTTPrequestheadersectionsize,
+            };
+            break;
+          }
+          case 22: {
+            const resultErrHTTPrequestheadersizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequestheadersize: FieldSizePayload | undefined;
+            switch (resultErrHTTPrequestheadersizeCase) {
+              case 0: {
+                resultErrHTTPrequestheadersize = undefined;
+                break;
+              }
+              case 1: {
+                const resultErrHTTPrequestheadersizeSomeFieldNameCase =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) >>> 0;
+                let resultErrHTTPrequestheadersizeSomeFieldName: string | undefined;
+                switch (resultErrHTTPrequestheadersizeSomeFieldNameCase) {
+                  case 0: {
+                    resultErrHTTPrequestheadersizeSomeFieldName = undefined;
+                    break;
+                  }
+                  case 1: {
+                    resultErrHTTPrequestheadersizeSomeFieldName = loadStringFromRange(
+                      cx,
+                      flat[4] as number,
+                      flat[5] as number,
+                    );
+                    break;
+                  }
+                  default:
+                    throw invalidDiscriminant(
+                      resultErrHTTPrequestheadersizeSomeFieldNameCase,
+                      "option",
+                      2,
+                    );
+                }
+                const resultErrHTTPrequestheadersizeSomeFieldSizeCase = (flat[6] as number) >>> 0;
+                let resultErrHTTPrequestheadersizeSomeFieldSize: number | undefined;
+                switch (resultErrHTTPrequestheadersizeSomeFieldSizeCase) {
+                  case 0: {
+                    resultErrHTTPrequestheadersizeSomeFieldSize = undefined;
+                    break;
+                  }
+                  case 1: {
+                    resultErrHTTPrequestheadersizeSomeFieldSize = (flat[7] as number) >>> 0;
+                    break;
+                  }
+                  default:
+                    throw invalidDiscriminant(
+                      resultErrHTTPrequestheadersizeSomeFieldSizeCase,
+                      "option",
+                      2,
+                    );
+                }
+                resultErrHTTPrequestheadersize = {
+                  fieldName: resultErrHTTPrequestheadersizeSomeFieldName,
+                  fieldSize: resultErrHTTPrequestheadersizeSomeFieldSize,
+                };
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPrequestheadersizeCase, "option", 2);
+            }
+            resultErr = { tag: "HTTP-request-header-size", val: resultErrHTTPrequestheadersize };
+            break;
+          }
+          case 23: {
+            const resultErrHTTPrequesttrailersectionsizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequesttrailersectionsize: number | undefined;
+            switch (resultErrHTTPrequesttrailersectionsizeCase) {
+              case 0: {
+                resultErrHTTPrequesttrailersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequesttrailersectionsize =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPrequesttrailersectionsizeCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-request-trailer-section-size",
+              val: resultErrHTTPrequesttrailersectionsize,
+            };
+            break;
+          }
+          case 24: {
+            const resultErrHTTPrequesttrailersizeFieldNameCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPrequesttrailersizeFieldName: string | undefined;
+            switch (resultErrHTTPrequesttrailersizeFieldNameCase) {
+              case 0: {
+                resultErrHTTPrequesttrailersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequesttrailersizeFieldName = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPrequesttrailersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const resultErrHTTPrequesttrailersizeFieldSizeCase = (flat[5] as number) >>> 0;
+            let resultErrHTTPrequesttrailersizeFieldSize: number | undefined;
+            switch (resultErrHTTPrequesttrailersizeFieldSizeCase) {
+              case 0: {
+                resultErrHTTPrequesttrailersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPrequesttrailersizeFieldSize = (flat[6] as number) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPrequesttrailersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            resultErr = {
+              tag: "HTTP-request-trailer-size",
+              val: {
+                fieldName: resultErrHTTPrequesttrailersizeFieldName,
+                fieldSize: resultErrHTTPrequesttrailersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 25: {
+            resultErr = { tag: "HTTP-response-incomplete" };
+            break;
+          }
+          case 26: {
+            const resultErrHTTPresponseheadersectionsizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponseheadersectionsize: number | undefined;
+            switch (resultErrHTTPresponseheadersectionsizeCase) {
+              case 0: {
+                resultErrHTTPresponseheadersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponseheadersectionsize =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPresponseheadersectionsizeCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-response-header-section-size",
+              val: resultErrHTTPresponseheadersectionsize,
+            };
+            break;
+          }
+          case 27: {
+            const resultErrHTTPresponseheadersizeFieldNameCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponseheadersizeFieldName: string | undefined;
+            switch (resultErrHTTPresponseheadersizeFieldNameCase) {
+              case 0: {
+                resultErrHTTPresponseheadersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponseheadersizeFieldName = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPresponseheadersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const resultErrHTTPresponseheadersizeFieldSizeCase = (flat[5] as number) >>> 0;
+            let resultErrHTTPresponseheadersizeFieldSize: number | undefined;
+            switch (resultErrHTTPresponseheadersizeFieldSizeCase) {
+              case 0: {
+                resultErrHTTPresponseheadersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponseheadersizeFieldSize = (flat[6] as number) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPresponseheadersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            resultErr = {
+              tag: "HTTP-response-header-size",
+              val: {
+                fieldName: resultErrHTTPresponseheadersizeFieldName,
+                fieldSize: resultErrHTTPresponseheadersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 28: {
+            const resultErrHTTPresponsebodysizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponsebodysize: bigint | undefined;
+            switch (resultErrHTTPresponsebodysizeCase) {
+              case 0: {
+                resultErrHTTPresponsebodysize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsebodysize = BigInt.asUintN(64, flat[3] as bigint);
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPresponsebodysizeCase, "option", 2);
+            }
+            resultErr = { tag: "HTTP-response-body-size", val: resultErrHTTPresponsebodysize };
+            break;
+          }
+          case 29: {
+            const resultErrHTTPresponsetrailersectionsizeCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponsetrailersectionsize: number | undefined;
+            switch (resultErrHTTPresponsetrailersectionsizeCase) {
+              case 0: {
+                resultErrHTTPresponsetrailersectionsize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsetrailersectionsize =
+                  Number(BigInt.asUintN(32, flat[3] as bigint)) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPresponsetrailersectionsizeCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-response-trailer-section-size",
+              val: resultErrHTTPresponsetrailersectionsize,
+            };
+            break;
+          }
+          case 30: {
+            const resultErrHTTPresponsetrailersizeFieldNameCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponsetrailersizeFieldName: string | undefined;
+            switch (resultErrHTTPresponsetrailersizeFieldNameCase) {
+              case 0: {
+                resultErrHTTPresponsetrailersizeFieldName = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsetrailersizeFieldName = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPresponsetrailersizeFieldNameCase,
+                  "option",
+                  2,
+                );
+            }
+            const resultErrHTTPresponsetrailersizeFieldSizeCase = (flat[5] as number) >>> 0;
+            let resultErrHTTPresponsetrailersizeFieldSize: number | undefined;
+            switch (resultErrHTTPresponsetrailersizeFieldSizeCase) {
+              case 0: {
+                resultErrHTTPresponsetrailersizeFieldSize = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsetrailersizeFieldSize = (flat[6] as number) >>> 0;
+                break;
+              }
+              default:
+                throw invalidDiscriminant(
+                  resultErrHTTPresponsetrailersizeFieldSizeCase,
+                  "option",
+                  2,
+                );
+            }
+            resultErr = {
+              tag: "HTTP-response-trailer-size",
+              val: {
+                fieldName: resultErrHTTPresponsetrailersizeFieldName,
+                fieldSize: resultErrHTTPresponsetrailersizeFieldSize,
+              },
+            };
+            break;
+          }
+          case 31: {
+            const resultErrHTTPresponsetransfercodingCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponsetransfercoding: string | undefined;
+            switch (resultErrHTTPresponsetransfercodingCase) {
+              case 0: {
+                resultErrHTTPresponsetransfercoding = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsetransfercoding = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPresponsetransfercodingCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-response-transfer-coding",
+              val: resultErrHTTPresponsetransfercoding,
+            };
+            break;
+          }
+          case 32: {
+            const resultErrHTTPresponsecontentcodingCase = (flat[2] as number) >>> 0;
+            let resultErrHTTPresponsecontentcoding: string | undefined;
+            switch (resultErrHTTPresponsecontentcodingCase) {
+              case 0: {
+                resultErrHTTPresponsecontentcoding = undefined;
+                break;
+              }
+              case 1: {
+                resultErrHTTPresponsecontentcoding = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrHTTPresponsecontentcodingCase, "option", 2);
+            }
+            resultErr = {
+              tag: "HTTP-response-content-coding",
+              val: resultErrHTTPresponsecontentcoding,
+            };
+            break;
+          }
+          case 33: {
+            resultErr = { tag: "HTTP-response-timeout" };
+            break;
+          }
+          case 34: {
+            resultErr = { tag: "HTTP-upgrade-failed" };
+            break;
+          }
+          case 35: {
+            resultErr = { tag: "HTTP-protocol-error" };
+            break;
+          }
+          case 36: {
+            resultErr = { tag: "loop-detected" };
+            break;
+          }
+          case 37: {
+            resultErr = { tag: "configuration-error" };
+            break;
+          }
+          case 38: {
+            const resultErrInternalerrorCase = (flat[2] as number) >>> 0;
+            let resultErrInternalerror: string | undefined;
+            switch (resultErrInternalerrorCase) {
+              case 0: {
+                resultErrInternalerror = undefined;
+                break;
+              }
+              case 1: {
+                resultErrInternalerror = loadStringFromRange(
+                  cx,
+                  Number(BigInt.asUintN(32, flat[3] as bigint)),
+                  flat[4] as number,
+                );
+                break;
+              }
+              default:
+                throw invalidDiscriminant(resultErrInternalerrorCase, "option", 2);
+            }
+            resultErr = { tag: "internal-error", val: resultErrInternalerror };
+            break;
+          }
+          default:
+            throw invalidDiscriminant(resultErrCase, "variant", 39);
+        }
+        result = { tag: "err", val: resultErr };
+        break;
+      }
+      default:
+        throw invalidDiscriminant(resultCase, "result", 2);
+    }
+    return [result];
+  };
+}
+
 /** `wasi:http/client@0.3.0#send`: the import, implemented by the host, lowered `async`: its values, for the runtime's task machinery (CanonicalABI.md `canon_lower`). */
 function taskImportSend(ac: AdapterContext): TaskImportValues {
   const { cx } = ac;
@@ -3174,7 +3794,7 @@ const element2 = {
 
 /** Elements of `stream<T>` / `future<T>` for T = `result<option<own<$0>>,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
 const element3: ElementAdapterFactory = (elementType) => {
-  const [fieldsHandles] = elementResourceHandles(elementType);
+  const [fieldsHandles] = valueResourceHandles(elementType);
   return {
     load(
       cx: LiftLowerContext,
@@ -3406,6 +4026,19 @@ const taskImports: Record<
   "wasi:clocks/monotonic-clock@0.3.0#wait-for": { make: taskImportWaitFor, core: "i64 ->" },
 };
 
+/** The lifting of async exports' results in `canon task.return`, by result type key. */
+const taskReturns: Record<
+  string,
+  (
+    cx: LiftLowerContext,
+    plan: ValuePlan,
+    codecs: CodecCompiler,
+  ) => (flat: readonly Flat[]) => unknown[]
+> = {
+  "result<own<$0>,variant{DNS-timeout,DNS-error(record{rcode:option<string>,info-code:option<u16>}),destination-not-found,destination-unavailable,destination-IP-prohibited,destination-IP-unroutable,connection-refused,connection-terminated,connection-timeout,connection-read-timeout,connection-write-timeout,connection-limit-reached,TLS-protocol-error,TLS-certificate-error,TLS-alert-received(record{alert-id:option<u8>,alert-message:option<string>}),HTTP-request-denied,HTTP-request-length-required,HTTP-request-body-size(option<u64>),HTTP-request-method-invalid,HTTP-request-URI-invalid,HTTP-request-URI-too-long,HTTP-request-header-section-size(option<u32>),HTTP-request-header-size(option<record{field-name:option<string>,field-size:option<u32>}>),HTTP-request-trailer-section-size(option<u32>),HTTP-request-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-incomplete,HTTP-response-header-section-size(option<u32>),HTTP-response-header-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-body-size(option<u64>),HTTP-response-trailer-section-size(option<u32>),HTTP-response-trailer-size(record{field-name:option<string>,field-size:option<u32>}),HTTP-response-transfer-coding(option<string>),HTTP-response-content-coding(option<string>),HTTP-response-timeout,HTTP-upgrade-failed,HTTP-protocol-error,loop-detected,configuration-error,internal-error(option<string>)}>":
+    taskReturnOfHandle,
+};
+
 /** The adapters were generated for one core type each; a component that disagrees does not implement this WIT. */
 function agreed(path: string, ac: AdapterContext, core: string): AdapterContext {
   const actual = `${ac.plan.core.params.join(" ")} -> ${ac.plan.core.results.join(" ")}`.trim();
@@ -3440,6 +4073,9 @@ export const adapters: HostAdapters = {
   taskImport(path, ac) {
     const adapter = taskImports[path];
     return adapter?.make(agreed(path, ac, adapter.core));
+  },
+  taskReturn(key, cx, plan, codecs) {
+    return taskReturns[key]?.(cx, plan, codecs);
   },
 };
 

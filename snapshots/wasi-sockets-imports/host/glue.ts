@@ -23,13 +23,13 @@ import {
   badValue,
   checkListRange,
   compileComponent,
-  elementResourceHandles,
   hostCallTrap,
   importCallFailed,
   invalidDiscriminant,
   loadStringFromRange,
   resourceHandles,
   stringLowerer,
+  valueResourceHandles,
 } from "@witgen/runtime";
 import type { Exports, Imports } from "./index.js";
 
@@ -1874,7 +1874,7 @@ function taskImportUdpSocketReceive(ac: AdapterContext): TaskImportValues {
 
 /** Elements of `stream<T>` / `future<T>` for T = `own<$0>`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
 const element1: ElementAdapterFactory = (elementType) => {
-  const [tcpSocketHandles] = elementResourceHandles(elementType);
+  const [tcpSocketHandles] = valueResourceHandles(elementType);
   return {
     load(cx: LiftLowerContext, ptr: number): any {
       return tcpSocketHandles.liftOwn(cx, cx.dv.getUint32(ptr, true));

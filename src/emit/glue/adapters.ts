@@ -169,7 +169,7 @@ export function renderTaskExportAdapter(spec: AdapterSpec & { async: boolean }, 
 
 /** An async export's result type, lifted in `canon task.return` (`taskReturn` adapters). */
 export interface TaskReturnSpec {
-  /** The runtime's key of the type (`abiTypeKey`). */
+  /** The runtime's key of the type (`adapterTypeKey`). */
   key: string;
   result: ValuePlan;
   factory: string;
@@ -184,6 +184,10 @@ export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<Runti
   env.shared = shared;
   const { result } = spec;
   env.asyncTypes = new AsyncTypes([{ plan: result, base: "plan", path: [] }], env);
+  // Its resources' handles come from the result's plan in the instance, with its codecs.
+  env.planResources([result]);
+  const resources = [...env.resources.values()].join(", ");
+  if (resources) env.rt("valueResourceHandles");
   let value: string;
   if (result.flat.length > MAX_FLAT_PARAMS) {
     const ptr = env.locals.claim("ptr");
@@ -198,7 +202,8 @@ export function renderTaskReturnAdapter(spec: TaskReturnSpec, helpers: Set<Runti
     factory: spec.factory,
     key: spec.key,
     asyncTypes,
-    planName: asyncTypes.length > 0 ? "plan" : "_plan",
+    resources,
+    planName: asyncTypes.length > 0 || resources ? "plan" : "_plan",
     lift: reindent(env.section(), 2),
     value,
   });

@@ -8,7 +8,7 @@
  * the element type's plan in the instance, where their resources' and stream types are.
  */
 import type { IrDocument } from "@witgen/runtime/ir";
-import { elementAdapterKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
+import { adapterTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { holdsHandles } from "./shared.js";
 import { AsyncTypes, Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
@@ -16,7 +16,7 @@ import { load } from "./lift.js";
 import { store } from "./lower.js";
 
 export interface ElementSpec {
-  /** The runtime's `elementAdapterKey` of the element type. */
+  /** The runtime's `adapterTypeKey` of the element type. */
   key: string;
   plan: ValuePlan;
 }
@@ -34,7 +34,7 @@ function collect(t: AbiType | undefined, out: Map<string, AbiType>): void {
   switch (t.kind) {
     case "stream":
     case "future":
-      if (t.element && !NUMBERS.has(t.element.kind)) out.set(elementAdapterKey(t.element), t.element);
+      if (t.element && !NUMBERS.has(t.element.kind)) out.set(adapterTypeKey(t.element), t.element);
       return collect(t.element, out);
     case "list":
       return collect(t.element, out);
@@ -101,7 +101,7 @@ ${indent(lowerString + storeBody)}  },
 }`;
   if (!factory) return adapter;
   const prologue = [
-    ...(env.resources.size > 0 ? [`const [${[...env.resources.values()].join(", ")}] = ${env.rt("elementResourceHandles")}(elementType);`] : []),
+    ...(env.resources.size > 0 ? [`const [${[...env.resources.values()].join(", ")}] = ${env.rt("valueResourceHandles")}(elementType);`] : []),
     ...env.asyncTypes!.declarations,
   ];
   return `(elementType) => {

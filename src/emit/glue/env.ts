@@ -25,7 +25,7 @@ export const RUNTIME_HELPERS = [
   "stringLowerer",
   "wrongLength",
   "resourceHandles",
-  "elementResourceHandles",
+  "valueResourceHandles",
   "checkBorrowsDropped",
   "BorrowScope",
   "asyncTypeAt",

@@ -16,7 +16,7 @@
  * dynamic path (the call cannot wait, so the host must answer at once or it traps).
  */
 import type { IrDocument, IrFunction, IrType } from "@witgen/runtime/ir";
-import { abiTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
+import { adapterTypeKey, planFunction, planValue, TypeResolver, type FunctionPlan, type ValuePlan } from "@witgen/runtime";
 import type { EmittedFile } from "../index.js";
 import { INDEX_PATH } from "../layout.js";
 import { WorldModel } from "../model.js";
@@ -25,7 +25,7 @@ import { formatTypeScript } from "../render.js";
 import { lit } from "./code.js";
 import { worldElements } from "./elements.js";
 import { RUNTIME_HELPERS } from "./env.js";
-import { holdsHandles, namedPlans } from "./shared.js";
+import { namedPlans } from "./shared.js";
 import type { TaskReturnSpec } from "./adapters.js";
 import { renderGlueModule, type GlueFunction } from "./module.js";
 import { renderTemplate } from "./templates.js";
@@ -134,10 +134,7 @@ function glueFunctions(doc: IrDocument, fns: WorldFunction[], kind: "lift" | "lo
   return out;
 }
 
-/**
- * The result types of the async exports, one each by the runtime's type key, that glue can lift
- * in `canon task.return` (not those holding handles: their ids are the component's own).
- */
+/** The result types of the async exports, one each by the runtime's `adapterTypeKey`, lifted in `canon task.return`. */
 function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): TaskReturnSpec[] {
   const resolver = new TypeResolver(doc);
   const out = new Map<string, TaskReturnSpec>();
@@ -145,8 +142,8 @@ function asyncResults(doc: IrDocument, fns: WorldFunction[], factories: Scope): 
     if (!fn.async || !fn.result) continue;
     const t = resolver.resolve(fn.result);
     const result = planValue(t);
-    const key = abiTypeKey(t);
-    if (out.has(key) || holdsHandles(result)) continue;
+    const key = adapterTypeKey(t);
+    if (out.has(key)) continue;
     out.set(key, { key, result, factory: factoryName(factories, "taskReturnOf", fn) });
   }
   return [...out.values()];

@@ -94,7 +94,7 @@ export function renderGlueModule(input: GlueModuleInput): string {
     ...(taskExports.length > 0 ? ["TaskExportValues"] : []),
     ...(taskImports.length > 0 ? ["TaskImportValues"] : []),
     ...(taskExports.length + taskReturns.length + taskImports.length > 0 ? ["Flat"] : []),
-    ...(taskReturns.length > 0 ? ["ValuePlan"] : []),
+    ...(taskReturns.length > 0 ? ["CodecCompiler", "ValuePlan"] : []),
     "HostAdapters",
     ...(elements.some((e) => e.factory) ? ["ElementAdapterFactory"] : []),
     ...(elements.length > 0 || shared?.any || taskReturns.length > 0 ? ["LiftLowerContext"] : []),
