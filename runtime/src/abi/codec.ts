@@ -163,6 +163,23 @@ function checkBool(v: unknown): boolean {
   throw bad("a boolean", v);
 }
 
+/** The host-value check of a number type (`u8` .. `f64`): returns the value or throws an AbiValueError. */
+export function numberCheck(kind: string): ((v: unknown) => unknown) | undefined {
+  return NUMBER_CHECKS[kind];
+}
+const NUMBER_CHECKS: Record<string, (v: unknown) => unknown> = {
+  u8: checkU8,
+  s8: checkS8,
+  u16: checkU16,
+  s16: checkS16,
+  u32: checkU32,
+  s32: checkS32,
+  u64: checkU64,
+  s64: checkS64,
+  f32: checkFloat,
+  f64: checkFloat,
+};
+
 function zeroOf(t: CoreType): Flat {
   return t === "i64" ? 0n : 0;
 }

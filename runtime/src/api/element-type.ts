@@ -13,6 +13,8 @@ import {
   type ScalarKind,
   type TypedBatch,
 } from "../async/element-codec.js";
+import { numberCheck } from "../abi/codec.js";
+import { AbiValueError } from "../trap.js";
 import { AsyncUsageError } from "./errors.js";
 
 /** What `stream()` / `future()` accept as the element type: a number type name or any element codec. */
@@ -167,5 +169,29 @@ export class LateCodec implements ElementCodec {
     if (this.readerWaiting) return this.bind(hostValuesCodec, "a host writer meeting a host reader", "stream");
     this.writerWaiting = true;
     await this.wait();
+  }
+}
+
+/**
+ * A plain array written to a number stream or future: each value must be of the element type
+ * (a typed array of the right kind is by construction). Without this a `Uint8Array.set` would
+ * store `"x"` as 0 and 300 as 44: silent wrong values.
+ */
+export function checkNumbers(operation: string, items: ArrayLike<unknown>, codec: ElementCodec): void {
+  for (let k = 0; k < items.length; k++) checkNumber(operation, items[k], codec, `[${k}]`);
+}
+
+/** One value written to a number stream or future (see `checkNumbers`); `at` places it in the write. */
+export function checkNumber(operation: string, value: unknown, codec: ElementCodec, at = ""): void {
+  const check = numberCheck(scalarKindOfCodec(codec) ?? codec.typeKey);
+  if (!check) return;
+  try {
+    check(value);
+  } catch (e) {
+    if (e instanceof AbiValueError) {
+      if (at) e.prependPath(at);
+      e.locate(operation, at ? "values" : "value");
+    }
+    throw e;
   }
 }

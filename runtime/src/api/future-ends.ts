@@ -19,6 +19,7 @@ import { CopyResult } from "../async/event-code.js";
 import type { SharedFuture } from "../async/future.js";
 import { HostFutureReader, HostFutureWriter } from "../async/host-ends.js";
 import { type BackgroundScope, currentBackgroundScope } from "./background.js";
+import { checkNumber, LateCodec } from "./element-type.js";
 import { AsyncUsageError, CancelledError } from "./errors.js";
 import type { FutureReader, FutureWriter } from "./futures.js";
 
@@ -148,8 +149,17 @@ export class HostFutureWriterApi<T> implements FutureWriter<T> {
   async write(value: T): Promise<boolean> {
     if (this.written)
       throw new AsyncUsageError("FutureWriter.write", "a value was already written (a future carries one value)");
+    const codec = this.sharedFuture.codec;
+    if (!(codec instanceof LateCodec) || codec.current) checkNumber("FutureWriter.write", value, codec instanceof LateCodec ? codec.current! : codec);
     this.written = true;
-    const out = await this.end.write(value);
+    let out: Awaited<ReturnType<HostFutureWriter["write"]>>;
+    try {
+      out = await this.end.write(value);
+    } catch (e) {
+      // Refused (a value of the wrong type): nothing was written; write again, or drop the writer.
+      this.written = false;
+      throw e;
+    }
     this.settled = true;
     this.end.drop();
     return out.result === CopyResult.COMPLETED;

@@ -17,7 +17,7 @@ import type { ElementCodec } from "../async/element-codec.js";
 import { CopyResult } from "../async/event-code.js";
 import { HostStreamWriter, type HostWriteOutcome } from "../async/host-ends.js";
 import type { SharedStream } from "../async/stream.js";
-import { codecOfElementType, isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
+import { checkNumbers, codecOfElementType, isNumeric, LateCodec, scalarKindOf, scalarKindOfCodec } from "./element-type.js";
 import { AsyncUsageError, StreamClosedError } from "./errors.js";
 import type { StreamChunk, StreamWriter } from "./streams.js";
 import { writableStreamOf } from "./web-interop.js";
@@ -64,7 +64,8 @@ export class HostStreamWriterApi<T, Batch extends ArrayLike<T> = T[]> implements
 
   /** A typed array must be the stream's own kind (e.g. a `Uint8Array` for u8). */
   private checkKind(operation: string, items: ArrayLike<unknown>, c: ElementCodec): void {
-    if (items.constructor === this.okClass || !ArrayBuffer.isView(items) || !isNumeric(c)) return;
+    if (items.constructor === this.okClass || !isNumeric(c)) return;
+    if (!ArrayBuffer.isView(items)) return checkNumbers(operation, items, c);
     const kind = scalarKindOf(items);
     // The runtime's number codecs are keyed by their kind: no probe array on every write.
     if (kind !== c.typeKey && kind !== scalarKindOfCodec(c))

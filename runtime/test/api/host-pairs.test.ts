@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AsyncUsageError, StreamClosedError, stream, streamFrom } from "../../src/api/index.js";
+import { AbiValueError } from "../../src/trap.js";
+import { AsyncUsageError, StreamClosedError, future, stream, streamFrom } from "../../src/api/index.js";
 import { settle } from "../async/helpers.js";
 
 describe("host-to-host streams", () => {
@@ -325,5 +326,27 @@ describe("sources", () => {
     const r = streamFrom<string>(gen());
     expect(await r.read()).toEqual(["a"]);
     await expect(r.read()).rejects.toThrow("disk on fire");
+  });
+});
+
+describe("numbers written as plain arrays are checked against the element type", () => {
+  it("a stream refuses a value out of range or of the wrong type, naming its place, and takes nothing", async () => {
+    const { reader, writer } = stream<number | bigint>("u8");
+    await expect(writer.write([1, 300])).rejects.toThrow(/^expected a u8 \(integer 0\.\.255\), got number 300 in StreamWriter\.write \(values\[1\]\)$/);
+    await expect(writer.write(["x"] as never[])).rejects.toBeInstanceOf(AbiValueError);
+    // Nothing of a refused write moved; the writer is usable.
+    const read = reader.read();
+    expect(await writer.write([1, 2, 255])).toBe(3);
+    expect([...((await read) as unknown as Uint8Array)]).toEqual([1, 2, 255]);
+    const wide = stream<number | bigint>("u64");
+    await expect(wide.writer.write([1])).rejects.toThrow(/expected a u64 \(bigint/);
+    const floats = stream<number>("f32");
+    await expect(floats.writer.write(["1.5" as never])).rejects.toThrow(/expected a number/);
+  });
+
+  it("a future refuses a value of the wrong type, and can still be written", async () => {
+    const { reader, writer } = future<unknown>("u32");
+    await expect(writer.write("x")).rejects.toThrow(/^expected a u32 \(integer 0\.\.4294967295\), got string "x" in FutureWriter\.write \(value\)$/);
+    expect(await Promise.all([writer.write(7), reader])).toEqual([true, 7]);
   });
 });
