@@ -110,6 +110,16 @@ describe("glue: stream elements holding handles", () => {
       writer.close();
       expect(await sum).toBe(5);
       expect(state.handles.size).toBe(0);
+      // The same with the write parked first, so that the guest's read makes the copy.
+      const parked = stream<R | object>();
+      const r3 = new Res(8);
+      const refusedLater = parked.writer.write([r3, {}]).catch((e: unknown) => e);
+      const sumLater = exports.sum(parked.reader) as Promise<number>;
+      expect(String(await refusedLater)).toMatch(/expected a r resource object/);
+      parked.writer.close();
+      expect(await sumLater).toBe(0);
+      expect(r3.value()).toBe(8);
+      r3[Symbol.dispose]();
       // From a source, the refused batch fails the call (the stream ends early for the guest).
       const r2 = new Res(6);
       const failed = await (exports.sum(streamFrom([r2, {}])) as Promise<number>).catch((e: unknown) => e);
