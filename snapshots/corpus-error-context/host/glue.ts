@@ -6,7 +6,6 @@ import type {
   AdapterContext,
   CompiledComponent,
   CoreFunction,
-  ElementAdapterFactory,
   HostAdapters,
   ImportObject,
   JsFunction,
@@ -130,17 +129,15 @@ function lowerInStream(host: JsFunction, ac: AdapterContext): CoreFunction {
   return inStream as CoreFunction;
 }
 
-/** Elements of `stream<T>` / `future<T>` for T = `error-context`: load and store one at `ptr`, with the handles' types from the instance's plan of T. */
-const element1: ElementAdapterFactory = (elementType) => {
-  return {
-    load(cx: LiftLowerContext, ptr: number): any {
-      return cx.hooks.liftErrorContext(cx, cx.dv.getUint32(ptr, true) >>> 0);
-    },
-    store(cx: LiftLowerContext, value: any, ptr: number): void {
-      const valueHandle = cx.hooks.lowerErrorContext(cx, value);
-      cx.dv.setUint32(ptr, valueHandle, true);
-    },
-  };
+/** Elements of `stream<T>` / `future<T>` for T = `error-context`: load and store one at `ptr`. */
+const element1 = {
+  load(cx: LiftLowerContext, ptr: number): any {
+    return cx.hooks.liftErrorContext(cx, cx.dv.getUint32(ptr, true) >>> 0);
+  },
+  store(cx: LiftLowerContext, value: any, ptr: number): void {
+    const valueHandle = cx.hooks.lowerErrorContext(cx, value);
+    cx.dv.setUint32(ptr, valueHandle, true);
+  },
 };
 
 /** Lowers of the host's imports, by extern path, with their core types. */

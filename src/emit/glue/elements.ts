@@ -11,7 +11,7 @@ import type { IrDocument } from "@witgen/runtime/ir";
 import { adapterTypeKey, planValue, TypeResolver, type AbiType, type ValuePlan } from "@witgen/runtime";
 import { lit } from "./code.js";
 import { holdsHandles } from "./shared.js";
-import { AsyncTypes, Env, supported, type RuntimeHelper, type SharedValueCode } from "./env.js";
+import { AsyncTypes, childPlans, Env, type RuntimeHelper, type SharedValueCode } from "./env.js";
 import { load } from "./lift.js";
 import { store } from "./lower.js";
 
@@ -21,9 +21,13 @@ export interface ElementSpec {
   plan: ValuePlan;
 }
 
-/** Whether an element type's code needs the instance's view of the type (a factory, not an object). */
+/**
+ * Whether an element type's code needs the instance's view of the type (a factory, not an
+ * object): for its resources, or its nested streams' and futures' types (an error-context has none).
+ */
 export function needsInstance(plan: ValuePlan): boolean {
-  return holdsHandles(plan) || !supported(plan);
+  const typedEnds = (p: ValuePlan): boolean => p.kind === "stream" || p.kind === "future" || childPlans(p).some((c) => typedEnds(c.plan));
+  return holdsHandles(plan) || typedEnds(plan);
 }
 
 const NUMBERS = new Set(["u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f32", "f64"]);
