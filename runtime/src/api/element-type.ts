@@ -178,13 +178,20 @@ export class LateCodec implements ElementCodec {
  * store `"x"` as 0 and 300 as 44: silent wrong values.
  */
 export function checkNumbers(operation: string, items: ArrayLike<unknown>, codec: ElementCodec): void {
-  for (let k = 0; k < items.length; k++) checkNumber(operation, items[k], codec, `[${k}]`);
+  const check = numberCheckOf(codec);
+  if (check) for (let k = 0; k < items.length; k++) checked(operation, check, items[k], `[${k}]`);
 }
 
-/** One value written to a number stream or future (see `checkNumbers`); `at` places it in the write. */
-export function checkNumber(operation: string, value: unknown, codec: ElementCodec, at = ""): void {
-  const check = numberCheck(scalarKindOfCodec(codec) ?? codec.typeKey);
-  if (!check) return;
+/** One value written to a number future (see `checkNumbers`); a late codec not bound yet checks nothing. */
+export function checkNumber(operation: string, value: unknown, codec: ElementCodec): void {
+  const check = numberCheckOf(codec);
+  if (check) checked(operation, check, value, "");
+}
+
+const numberCheckOf = (codec: ElementCodec): ((v: unknown) => unknown) | undefined => numberCheck(scalarKindOfCodec(codec) ?? codec.typeKey);
+
+/** Runs `check` on one value; a refusal names the operation and, with `at`, the value's index. */
+function checked(operation: string, check: (v: unknown) => unknown, value: unknown, at: string): void {
   try {
     check(value);
   } catch (e) {

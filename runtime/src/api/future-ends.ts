@@ -19,7 +19,7 @@ import { CopyResult } from "../async/event-code.js";
 import type { SharedFuture } from "../async/future.js";
 import { HostFutureReader, HostFutureWriter } from "../async/host-ends.js";
 import { type BackgroundScope, currentBackgroundScope } from "./background.js";
-import { checkNumber, LateCodec } from "./element-type.js";
+import { checkNumber } from "./element-type.js";
 import { AsyncUsageError, CancelledError } from "./errors.js";
 import type { FutureReader, FutureWriter } from "./futures.js";
 
@@ -149,8 +149,7 @@ export class HostFutureWriterApi<T> implements FutureWriter<T> {
   async write(value: T): Promise<boolean> {
     if (this.written)
       throw new AsyncUsageError("FutureWriter.write", "a value was already written (a future carries one value)");
-    const codec = this.sharedFuture.codec;
-    if (!(codec instanceof LateCodec) || codec.current) checkNumber("FutureWriter.write", value, codec instanceof LateCodec ? codec.current! : codec);
+    checkNumber("FutureWriter.write", value, this.sharedFuture.codec);
     this.written = true;
     let out: Awaited<ReturnType<HostFutureWriter["write"]>>;
     try {

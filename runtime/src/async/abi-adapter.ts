@@ -112,6 +112,12 @@ export function abiElementCodec(
     );
   const { size, align } = layoutOf(t);
   const journal = lowersHandles([t]);
+  const storeAll = (c: LiftLowerContext, ptr: number, batch: ArrayLike<unknown>): void => {
+    for (let k = 0; k < batch.length; k++) {
+      codec.store(c, batch[k], ptr + k * size);
+      c.refresh();
+    }
+  };
   const lcx = (options: unknown): LiftLowerContext => {
     const cx = options as LiftLowerContext | undefined;
     if (!cx || typeof cx.refresh !== "function")
@@ -134,16 +140,10 @@ export function abiElementCodec(
     },
     store(cx, ptr, batch) {
       const c = lcx(cx.options);
-      const storeAll = (): void => {
-        for (let k = 0; k < batch.length; k++) {
-          codec.store(c, batch[k], ptr + k * size);
-          c.refresh();
-        }
-      };
       // A refused element takes back the handles the ones before it moved in: a batch moves
       // whole or not at all (a journal already running, a call's arguments, covers it).
-      if (journal && c.lowered === undefined) lowerJournaled(c, storeAll);
-      else storeAll();
+      if (journal && c.lowered === undefined) lowerJournaled(c, () => storeAll(c, ptr, batch));
+      else storeAll(c, ptr, batch);
     },
   };
 }

@@ -206,7 +206,6 @@ abstract class GuestStreamEnd extends CopyEnd<SharedStream> implements CopySide 
   };
 }
 
-
 /** A guest's readable end of a stream. */
 export class ReadableStreamEnd extends GuestStreamEnd {
   readonly kind = "stream readable end";

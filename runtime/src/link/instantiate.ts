@@ -312,8 +312,7 @@ export function instantiateComponent(
         // The caller cannot wait: a Promise from the callee is refused, by generated adapters as by the dynamic path.
         const cannotWait = (call: JsFunction): JsFunction =>
           f.sig.async ? mustNotBlock(f, call) : f.hostPath !== undefined ? noPromiseResult(f.hostPath, call, session.jspi, f.sig.result?.kind === "future") : call;
-        const callee = cannotWait(callFrom(f, state));
-        const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, callee);
+        const dynamic = (): CoreFunction => compileLower(plan, cx, session.compiler, cannotWait(callFrom(f, state)));
         let fn: CoreFunction | undefined;
         try {
           if (f.hostPath !== undefined && session.adapters.lowerImport) {
